@@ -1,0 +1,148 @@
+// Lint rules, including the dependency boundaries of docs/architecture.md:
+// packages never reach into each other's internals, agent and dispatcher never import each
+// other, testkit stays out of production code, and heavy SDKs stay inside their adapters.
+import js from '@eslint/js';
+import { importX } from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+import { relative, sep } from 'node:path';
+
+const productionSources = ['packages/*/src/**/*.ts'];
+const testFiles = ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.ts', 'packages/testkit/src/**'];
+
+/** Modules that may be imported only from the folders named. */
+const confinedModules = [
+  { name: 'dockerode', allowedIn: ['packages/dispatcher/src/spawners/docker-*', 'packages/testkit/src/**'] },
+  { name: '@kubernetes/client-node', allowedIn: ['packages/dispatcher/src/spawners/kubernetes-*'] },
+  { name: '@slack/bolt', allowedIn: ['packages/dispatcher/src/slack/**'] },
+  { name: '@slack/web-api', allowedIn: ['packages/dispatcher/src/slack/**'] },
+  {
+    name: 'ioredis',
+    allowedIn: [
+      'packages/agent/src/progress/**',
+      'packages/dispatcher/src/redis/**',
+      'packages/dispatcher/src/conversations/redis-*',
+      'packages/dispatcher/src/relay/**',
+      'packages/testkit/src/**',
+    ],
+  },
+];
+
+const packageBoundaries = [
+  { group: ['@agentsmith/*/src/*', '@agentsmith/*/dist/*'], message: 'Import a workspace package through its public entry point.' },
+  { group: ['../../*/src/*', '../../../*/src/*'], message: 'Do not reach into another package by relative path.' },
+];
+
+/** Turns a folder glob (`*`, `**`) into a RegExp over repository-relative paths. */
+function globToRegExp(glob) {
+  const pattern = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*\*/g, '\u0000')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\u0000/g, '.*');
+  return new RegExp(`^${pattern}$`);
+}
+
+const confinedModulesRule = {
+  meta: { type: 'problem', schema: [] },
+  create(context) {
+    const file = relative(import.meta.dirname, context.filename).split(sep).join('/');
+    return {
+      ImportDeclaration(node) {
+        const rule = confinedModules.find(({ name }) => node.source.value === name);
+        if (rule && !rule.allowedIn.some((glob) => globToRegExp(glob).test(file))) {
+          context.report({ node, message: `${rule.name} may be imported only in ${rule.allowedIn.join(', ')}.` });
+        }
+      },
+    };
+  },
+};
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/return-await': ['error', 'in-try-catch'],
+      '@typescript-eslint/only-throw-error': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'import-x/no-default-export': 'error',
+      'import-x/no-cycle': 'error',
+      'no-console': 'error',
+      'no-restricted-imports': ['error', { patterns: packageBoundaries }],
+    },
+  },
+  {
+    files: ['*.js', '*.mjs', 'scripts/**', 'eslint.config.js', 'vitest.config.ts'],
+    ...tseslint.configs.disableTypeChecked,
+    rules: { ...tseslint.configs.disableTypeChecked.rules, 'no-console': 'off', 'import-x/no-default-export': 'off' },
+  },
+  // agent ✗ dispatcher, dispatcher ✗ agent, production code ✗ testkit.
+  {
+    files: ['packages/agent/src/**/*.ts'],
+    ignores: testFiles,
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [...packageBoundaries, { group: ['@agentsmith/dispatcher', '@agentsmith/testkit'], message: 'The agent meets the dispatcher only through @agentsmith/contracts; testkit is for tests.' }],
+      }],
+    },
+  },
+  {
+    files: ['packages/dispatcher/src/**/*.ts'],
+    ignores: testFiles,
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [...packageBoundaries, { group: ['@agentsmith/agent', '@agentsmith/testkit'], message: 'The dispatcher meets the agent only through @agentsmith/contracts; testkit is for tests.' }],
+      }],
+    },
+  },
+  {
+    files: ['packages/contracts/src/**/*.ts', 'packages/kit/src/**/*.ts'],
+    ignores: testFiles,
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [...packageBoundaries, { group: ['@agentsmith/agent', '@agentsmith/dispatcher', '@agentsmith/testkit'], message: 'contracts and kit are leaves: they import no other workspace package.' }],
+      }],
+    },
+  },
+  // Heavy SDKs stay inside their adapters.
+  {
+    files: productionSources,
+    ignores: testFiles,
+    plugins: { boundaries: { rules: { 'confined-modules': confinedModulesRule } } },
+    rules: { 'boundaries/confined-modules': 'error' },
+  },
+  // The intent parser is pure: no I/O.
+  {
+    files: ['packages/dispatcher/src/intents/**/*.ts'],
+    ignores: testFiles,
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [...packageBoundaries, { group: ['@agentsmith/agent', '@agentsmith/testkit'], message: 'The dispatcher meets the agent only through @agentsmith/contracts.' }],
+        paths: ['ioredis', 'dockerode', '@slack/bolt', 'node:fs', 'node:fs/promises', 'node:child_process', 'node:net', 'node:http'].map((name) => ({ name, message: 'intents/ is pure: no I/O.' })),
+      }],
+    },
+  },
+  {
+    files: testFiles,
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+);

@@ -1,0 +1,43 @@
+import { defineConfig } from 'vitest/config';
+
+// Workspace packages resolve to their TypeScript sources in tests (the `source` export condition),
+// so unit tests never need a build. E2E tests run the built CLI and need `npm run build` first.
+const resolve = { conditions: ['source', 'module', 'node', 'import', 'default'] };
+const slowTiers = ['**/*.int.test.ts', '**/*.docker.test.ts', '**/*.e2e.test.ts'];
+
+export default defineConfig({
+  resolve,
+  test: {
+    unstubEnvs: true,
+    projects: [
+      {
+        resolve,
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**', ...slowTiers],
+        },
+      },
+      {
+        resolve,
+        test: {
+          name: 'integration',
+          include: ['packages/*/src/**/*.int.test.ts', 'packages/*/src/**/*.docker.test.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        resolve,
+        test: {
+          name: 'e2e',
+          include: ['packages/*/test/e2e/**/*.e2e.test.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+        },
+      },
+    ],
+  },
+});
