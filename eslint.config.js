@@ -116,6 +116,15 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    files: ['packages/providers/src/**/*.ts'],
+    ignores: testFiles,
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [...packageBoundaries, { group: ['@agentsmith/agent', '@agentsmith/dispatcher', '@agentsmith/testkit'], message: 'providers is shared by agent and dispatcher: it imports only contracts and kit.' }],
+      }],
+    },
+  },
   // Heavy SDKs stay inside their adapters.
   {
     files: productionSources,

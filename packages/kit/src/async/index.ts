@@ -1,0 +1,3 @@
+export * from './sleep.js';
+export * from './with-timeout.js';
+export * from './retry.js';

@@ -1,0 +1,3 @@
+export * from './format-issues.js';
+export * from './expand-env.js';
+export * from './parse-duration.js';

@@ -1,0 +1,159 @@
+import type { z } from 'zod';
+import { ExternalServiceError } from '../errors/app-error.js';
+import { isAbortError } from '../errors/to-app-error.js';
+import { parseRetryAfter, retry, type RetryOptions } from '../async/retry.js';
+import { timeoutSignal } from '../async/with-timeout.js';
+import type { Logger } from '../logging/create-logger.js';
+
+export interface HttpClientSettings {
+  /** Service name for errors and logs, e.g. `github`. */
+  service: string;
+  baseUrl: string;
+  headers?: Record<string, string>;
+  /** Per-request timeout (ms). */
+  timeoutMs?: number;
+  /** Retries for 408, 429, 5xx and network errors; `{ maxRetries: 0 }` turns them off. */
+  retry?: Omit<RetryOptions, 'signal'>;
+  logger?: Logger;
+  fetch?: typeof fetch;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+  query?: Record<string, string | number | undefined>;
+}
+
+/** The response status codes worth retrying. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/**
+ * A small JSON-over-HTTP client: base URL, default headers, timeout, retry with `Retry-After`,
+ * and every response parsed with a zod schema at the edge.
+ */
+export class HttpClient {
+  readonly #settings: HttpClientSettings;
+  readonly #fetch: typeof fetch;
+
+  constructor(settings: HttpClientSettings) {
+    this.#settings = settings;
+    this.#fetch = settings.fetch ?? fetch;
+  }
+
+  get<T extends z.ZodType>(path: string, schema: T, options: RequestOptions = {}): Promise<z.infer<T>> {
+    return this.request('GET', path, schema, undefined, options);
+  }
+
+  post<T extends z.ZodType>(path: string, body: unknown, schema: T, options: RequestOptions = {}): Promise<z.infer<T>> {
+    return this.request('POST', path, schema, body, options);
+  }
+
+  patch<T extends z.ZodType>(path: string, body: unknown, schema: T, options: RequestOptions = {}): Promise<z.infer<T>> {
+    return this.request('PATCH', path, schema, body, options);
+  }
+
+  put<T extends z.ZodType>(path: string, body: unknown, schema: T, options: RequestOptions = {}): Promise<z.infer<T>> {
+    return this.request('PUT', path, schema, body, options);
+  }
+
+  /** Sends one request (with retries) and parses the JSON body with `schema`. */
+  async request<T extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: T,
+    body: unknown,
+    options: RequestOptions = {},
+  ): Promise<z.infer<T>> {
+    const url = this.#url(path, options.query);
+    return retry(() => this.#once(method, url, schema, body, options), {
+      maxRetries: 3,
+      initialDelayMs: 500,
+      ...this.#settings.retry,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+
+  async #once<T extends z.ZodType>(
+    method: string,
+    url: URL,
+    schema: T,
+    body: unknown,
+    options: RequestOptions,
+  ): Promise<z.infer<T>> {
+    const { service } = this.#settings;
+    const where = `${method} ${url.host}${url.pathname}`;
+    const started = Date.now();
+    let response: Response;
+    try {
+      response = await this.#fetch(url, {
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...this.#settings.headers,
+          ...options.headers,
+        },
+        body: body === undefined ? null : JSON.stringify(body),
+        signal: timeoutSignal(this.#settings.timeoutMs ?? 30_000, options.signal),
+      });
+    } catch (error) {
+      if (options.signal?.aborted || isAbortError(error) && options.signal?.aborted) throw error;
+      throw new ExternalServiceError(`${service}_unreachable`, `${service} could not be reached (${where}): ${describe(error)}`, {
+        service,
+        retryable: true,
+        cause: error,
+      });
+    }
+    this.#settings.logger?.debug({ service, method, host: url.host, path: url.pathname, status: response.status, ms: Date.now() - started }, 'http request');
+    const text = await response.text();
+    if (!response.ok) {
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      throw new ExternalServiceError(
+        `${service}_http_${response.status}`,
+        `${service} answered ${response.status} to ${where}: ${text.slice(0, 300)}`,
+        {
+          service,
+          status: response.status,
+          retryable: isRetryableStatus(response.status),
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        },
+      );
+    }
+    let json: unknown = null;
+    if (text.length > 0) {
+      try {
+        json = JSON.parse(text);
+      } catch (error) {
+        throw new ExternalServiceError(`${service}_invalid_response`, `${service} sent a response that is not JSON (${where})`, { service, cause: error });
+      }
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new ExternalServiceError(
+        `${service}_invalid_response`,
+        `${service} sent an unexpected response to ${where}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+        { service, status: response.status, cause: parsed.error },
+      );
+    }
+    return parsed.data;
+  }
+
+  #url(path: string, query: RequestOptions['query']): URL {
+    const base = this.#settings.baseUrl.endsWith('/') ? this.#settings.baseUrl : `${this.#settings.baseUrl}/`;
+    const url = new URL(path.replace(/^\//, ''), base);
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return url;
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    return `${error.message}${cause}`;
+  }
+  return String(error);
+}

@@ -1,0 +1,42 @@
+import type { CallOptions } from '../call-options.js';
+
+export interface PullRequest {
+  number: number;
+  url: string;
+  head: string;
+  base: string;
+  title: string;
+  state: 'open' | 'closed' | 'merged';
+}
+
+export interface PullRequestInput {
+  /** Branch with the change, e.g. `fix/58`. */
+  head: string;
+  /** Branch to merge into (the default branch). */
+  base: string;
+  title: string;
+  body: string;
+}
+
+/** Where a repository is cloned from and how git authenticates (never in argv or URLs). */
+export interface CloneSource {
+  /** Clone URL without credentials, or a local path. */
+  url: string;
+  /** Username/password for git's credential helper; undefined for public or local repos. */
+  credentials?: { username: string; password: string };
+}
+
+/**
+ * A git host (GitHub, GitLab, Azure Repos, or a local repository). Side effects are idempotent:
+ * `ensurePullRequest` finds the open PR for the branch before creating one.
+ */
+export interface GitHost {
+  readonly type: string;
+  cloneSource(): CloneSource;
+  /** The default branch as the host reports it; null when the host cannot tell (use git's HEAD). */
+  findDefaultBranch(options?: CallOptions): Promise<string | null>;
+  /** The open pull request whose head is `branch`, or null. */
+  findOpenPullRequest(branch: string, options?: CallOptions): Promise<PullRequest | null>;
+  /** Returns the open PR for `input.head`, updating it, or creates one. `created` tells which. */
+  ensurePullRequest(input: PullRequestInput, options?: CallOptions): Promise<{ pullRequest: PullRequest; created: boolean }>;
+}

@@ -1,0 +1,3 @@
+export * from './call-options.js';
+export * from './trackers/tracker.js';
+export * from './git-hosts/git-host.js';
