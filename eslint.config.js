@@ -8,11 +8,18 @@ import globals from 'globals';
 import { relative, sep } from 'node:path';
 
 const productionSources = ['packages/*/src/**/*.ts'];
-const testFiles = ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.ts', 'packages/testkit/src/**'];
+const testFiles = [
+  'packages/*/src/**/*.test.ts',
+  'packages/*/test/**/*.ts',
+  'packages/testkit/src/**',
+];
 
 /** Modules that may be imported only from the folders named. */
 const confinedModules = [
-  { name: 'dockerode', allowedIn: ['packages/dispatcher/src/spawners/docker-*', 'packages/testkit/src/**'] },
+  {
+    name: 'dockerode',
+    allowedIn: ['packages/dispatcher/src/spawners/docker-*', 'packages/testkit/src/**'],
+  },
   { name: '@kubernetes/client-node', allowedIn: ['packages/dispatcher/src/spawners/kubernetes-*'] },
   { name: '@slack/bolt', allowedIn: ['packages/dispatcher/src/slack/**'] },
   { name: '@slack/web-api', allowedIn: ['packages/dispatcher/src/slack/**'] },
@@ -29,29 +36,40 @@ const confinedModules = [
 ];
 
 const packageBoundaries = [
-  { group: ['@agentsmith/*/src/*', '@agentsmith/*/dist/*'], message: 'Import a workspace package through its public entry point.' },
-  { group: ['../../*/src/*', '../../../*/src/*'], message: 'Do not reach into another package by relative path.' },
+  {
+    group: ['@agentsmith/*/src/*', '@agentsmith/*/dist/*'],
+    message: 'Import a workspace package through its public entry point.',
+  },
+  {
+    group: ['../../*/src/*', '../../../*/src/*'],
+    message: 'Do not reach into another package by relative path.',
+  },
 ];
 
 /** Turns a folder glob (`*`, `**`) into a RegExp over repository-relative paths. */
 function globToRegExp(glob) {
   const pattern = glob
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*\*/g, '\u0000')
-    .replace(/\*/g, '[^/]*')
-    .replace(/\u0000/g, '.*');
+    .split('**')
+    .map((part) => part.replace(/\*/g, '[^/]*'))
+    .join('.*');
   return new RegExp(`^${pattern}$`);
 }
 
 const confinedModulesRule = {
   meta: { type: 'problem', schema: [] },
   create(context) {
-    const file = relative(import.meta.dirname, context.filename).split(sep).join('/');
+    const file = relative(import.meta.dirname, context.filename)
+      .split(sep)
+      .join('/');
     return {
       ImportDeclaration(node) {
         const rule = confinedModules.find(({ name }) => node.source.value === name);
         if (rule && !rule.allowedIn.some((glob) => globToRegExp(glob).test(file))) {
-          context.report({ node, message: `${rule.name} may be imported only in ${rule.allowedIn.join(', ')}.` });
+          context.report({
+            node,
+            message: `${rule.name} may be imported only in ${rule.allowedIn.join(', ')}.`,
+          });
         }
       },
     };
@@ -65,7 +83,7 @@ export default tseslint.config(
   {
     languageOptions: {
       globals: { ...globals.node },
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { project: ['./tsconfig.test.json'], tsconfigRootDir: import.meta.dirname },
     },
     plugins: { 'import-x': importX },
     rules: {
@@ -76,7 +94,10 @@ export default tseslint.config(
       '@typescript-eslint/only-throw-error': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'import-x/no-default-export': 'error',
       'import-x/no-cycle': 'error',
       'no-console': 'error',
@@ -84,45 +105,96 @@ export default tseslint.config(
     },
   },
   {
-    files: ['*.js', '*.mjs', 'scripts/**', 'eslint.config.js', 'vitest.config.ts'],
+    files: [
+      '*.js',
+      '*.mjs',
+      'scripts/**',
+      'eslint.config.js',
+      'vitest.config.ts',
+      'packages/*/fixtures/**',
+      'bench/**',
+    ],
     ...tseslint.configs.disableTypeChecked,
-    rules: { ...tseslint.configs.disableTypeChecked.rules, 'no-console': 'off', 'import-x/no-default-export': 'off' },
+    rules: {
+      ...tseslint.configs.disableTypeChecked.rules,
+      'no-console': 'off',
+      'import-x/no-default-export': 'off',
+    },
   },
   // agent ✗ dispatcher, dispatcher ✗ agent, production code ✗ testkit.
   {
     files: ['packages/agent/src/**/*.ts'],
     ignores: testFiles,
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [...packageBoundaries, { group: ['@agentsmith/dispatcher', '@agentsmith/testkit'], message: 'The agent meets the dispatcher only through @agentsmith/contracts; testkit is for tests.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...packageBoundaries,
+            {
+              group: ['@agentsmith/dispatcher', '@agentsmith/testkit'],
+              message:
+                'The agent meets the dispatcher only through @agentsmith/contracts; testkit is for tests.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['packages/dispatcher/src/**/*.ts'],
     ignores: testFiles,
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [...packageBoundaries, { group: ['@agentsmith/agent', '@agentsmith/testkit'], message: 'The dispatcher meets the agent only through @agentsmith/contracts; testkit is for tests.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...packageBoundaries,
+            {
+              group: ['@agentsmith/agent', '@agentsmith/testkit'],
+              message:
+                'The dispatcher meets the agent only through @agentsmith/contracts; testkit is for tests.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['packages/contracts/src/**/*.ts', 'packages/kit/src/**/*.ts'],
     ignores: testFiles,
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [...packageBoundaries, { group: ['@agentsmith/agent', '@agentsmith/dispatcher', '@agentsmith/testkit'], message: 'contracts and kit are leaves: they import no other workspace package.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...packageBoundaries,
+            {
+              group: ['@agentsmith/agent', '@agentsmith/dispatcher', '@agentsmith/testkit'],
+              message: 'contracts and kit are leaves: they import no other workspace package.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['packages/providers/src/**/*.ts'],
     ignores: testFiles,
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [...packageBoundaries, { group: ['@agentsmith/agent', '@agentsmith/dispatcher', '@agentsmith/testkit'], message: 'providers is shared by agent and dispatcher: it imports only contracts and kit.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...packageBoundaries,
+            {
+              group: ['@agentsmith/agent', '@agentsmith/dispatcher', '@agentsmith/testkit'],
+              message:
+                'providers is shared by agent and dispatcher: it imports only contracts and kit.',
+            },
+          ],
+        },
+      ],
     },
   },
   // Heavy SDKs stay inside their adapters.
@@ -137,10 +209,28 @@ export default tseslint.config(
     files: ['packages/dispatcher/src/intents/**/*.ts'],
     ignores: testFiles,
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [...packageBoundaries, { group: ['@agentsmith/agent', '@agentsmith/testkit'], message: 'The dispatcher meets the agent only through @agentsmith/contracts.' }],
-        paths: ['ioredis', 'dockerode', '@slack/bolt', 'node:fs', 'node:fs/promises', 'node:child_process', 'node:net', 'node:http'].map((name) => ({ name, message: 'intents/ is pure: no I/O.' })),
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...packageBoundaries,
+            {
+              group: ['@agentsmith/agent', '@agentsmith/testkit'],
+              message: 'The dispatcher meets the agent only through @agentsmith/contracts.',
+            },
+          ],
+          paths: [
+            'ioredis',
+            'dockerode',
+            '@slack/bolt',
+            'node:fs',
+            'node:fs/promises',
+            'node:child_process',
+            'node:net',
+            'node:http',
+          ].map((name) => ({ name, message: 'intents/ is pure: no I/O.' })),
+        },
+      ],
     },
   },
   {

@@ -7,7 +7,12 @@ const report = 'test-results/vitest.json';
 mkdirSync('test-results', { recursive: true });
 const projects = (process.env.TEST_PROJECTS ?? 'unit,integration,e2e').split(',');
 const args = ['vitest', 'run', ...projects.flatMap((name) => ['--project', name])];
-args.push('--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2));
+args.push(
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+  ...process.argv.slice(2),
+);
 const run = spawnSync('npx', args, { stdio: 'inherit' });
 
 let passed = 0;

@@ -56,7 +56,9 @@ const schemasByType = new Map<string, z.ZodObject>(
 function isStringField(schema: z.ZodObject, name: string): boolean {
   let field: unknown = schema.shape[name];
   while (field instanceof z.ZodOptional) field = field.unwrap();
-  return field instanceof z.ZodString || field instanceof z.ZodLiteral || field instanceof z.ZodEnum;
+  return (
+    field instanceof z.ZodString || field instanceof z.ZodLiteral || field instanceof z.ZodEnum
+  );
 }
 
 /**
@@ -107,7 +109,10 @@ export function decodeBusEntry(input: StreamFields | readonly string[]): BusEntr
     const problems = parsed.error.issues
       .map((issue) => `${issue.path.join('.') || '(entry)'}: ${issue.message}`)
       .join('; ');
-    throw new BusDecodeError('protocol_entry_malformed', `bus entry "${type}" is malformed: ${problems}`);
+    throw new BusDecodeError(
+      'protocol_entry_malformed',
+      `bus entry "${type}" is malformed: ${problems}`,
+    );
   }
   return parsed.data;
 }

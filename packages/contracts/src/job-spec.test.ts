@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { agentArguments, fixCommandLine, JobSpec } from './job-spec.js';
-import { conversationKey, isJobId, jobIndexKey, jobInStreamKey, jobOutStreamKey } from './redis-keys.js';
+import {
+  conversationKey,
+  isJobId,
+  jobIndexKey,
+  jobInStreamKey,
+  jobOutStreamKey,
+} from './redis-keys.js';
 import { outcomeFromExitCode } from './run-outcome.js';
 
 const spec: JobSpec = {
@@ -15,10 +21,18 @@ const spec: JobSpec = {
 };
 
 describe('contracts/job-spec', () => {
-  it('builds the seed\'s container arguments', () => {
+  it("builds the seed's container arguments", () => {
     expect(agentArguments(spec)).toEqual([
-      '--headless', '--job-id', 'a1b2c3d4e5f6', '--redis-url', 'redis:6379',
-      '--platform', 'slack', '--channel-id', 'C0123', 'fix #58 in agent-smith-test',
+      '--headless',
+      '--job-id',
+      'a1b2c3d4e5f6',
+      '--redis-url',
+      'redis:6379',
+      '--platform',
+      'slack',
+      '--channel-id',
+      'C0123',
+      'fix #58 in agent-smith-test',
     ]);
   });
 

@@ -23,12 +23,19 @@ export async function requireDocker(docker = testDocker()): Promise<Docker> {
     await docker.ping();
     return docker;
   } catch (error) {
-    throw new Error(`Docker-tier tests need a running Docker engine (run scripts/provision.sh as root): ${String(error)}`);
+    throw new Error(
+      `Docker-tier tests need a running Docker engine (run scripts/provision.sh as root): ${String(error)}`,
+      { cause: error },
+    );
   }
 }
 
 /** Builds an image with the real `docker build` CLI from a folder holding a Dockerfile. */
-export async function dockerBuild(contextDir: string, tag: string, dockerfile?: string): Promise<void> {
+export async function dockerBuild(
+  contextDir: string,
+  tag: string,
+  dockerfile?: string,
+): Promise<void> {
   const args = ['build', '--quiet', '--label', `${TEST_RUN_LABEL}=${testRunId}`, '-t', tag];
   if (dockerfile) args.push('-f', dockerfile);
   args.push(contextDir);
@@ -42,9 +49,17 @@ export async function dockerBuild(contextDir: string, tag: string, dockerfile?: 
 
 /** Removes every container carrying this run's test label (running or not). */
 export async function removeTestContainers(docker = testDocker()): Promise<void> {
-  const containers = await docker.listContainers({ all: true, filters: { label: [`${TEST_RUN_LABEL}=${testRunId}`] } });
+  const containers = await docker.listContainers({
+    all: true,
+    filters: { label: [`${TEST_RUN_LABEL}=${testRunId}`] },
+  });
   await Promise.all(
-    containers.map((info) => docker.getContainer(info.Id).remove({ force: true }).catch(() => undefined)),
+    containers.map((info) =>
+      docker
+        .getContainer(info.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
   );
 }
 
@@ -60,11 +75,17 @@ export async function containerExists(docker: Docker, idOrName: string): Promise
 }
 
 /** Polls `check` every `intervalMs` until it returns true or `timeoutMs` passes. */
-export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 10_000, intervalMs = 100): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+  intervalMs = 100,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

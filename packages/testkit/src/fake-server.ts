@@ -27,7 +27,10 @@ export interface FakeResponse {
   delayMs?: number;
 }
 
-export type RouteHandler = (request: RecordedRequest, server: FakeServer) => FakeResponse | Promise<FakeResponse>;
+export type RouteHandler = (
+  request: RecordedRequest,
+  server: FakeServer,
+) => FakeResponse | Promise<FakeResponse>;
 
 interface Route {
   method: string;
@@ -88,7 +91,13 @@ export class FakeServer {
     return this.#add(method, path, handler, times, true);
   }
 
-  #add(method: string, path: string, handler: RouteHandler | FakeResponse, times: number, expected: boolean): this {
+  #add(
+    method: string,
+    path: string,
+    handler: RouteHandler | FakeResponse,
+    times: number,
+    expected: boolean,
+  ): this {
     const { pattern, names } = compile(path);
     this.#routes.push({
       method: method.toUpperCase(),
@@ -142,7 +151,8 @@ export class FakeServer {
         .filter((route) => route.expected && route.remaining > 0 && route.remaining !== Infinity)
         .map((route) => `expected request never arrived: ${route.label}`),
     ];
-    if (problems.length > 0) throw new Error(`${this.name} fake server:\n  ${problems.join('\n  ')}`);
+    if (problems.length > 0)
+      throw new Error(`${this.name} fake server:\n  ${problems.join('\n  ')}`);
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -163,7 +173,10 @@ export class FakeServer {
     const route = this.#match(recorded);
     if (!route) {
       this.unexpected.push(`${recorded.method} ${recorded.path}`);
-      send(response, { status: 501, body: { error: `no route for ${recorded.method} ${recorded.path} in ${this.name} fake` } });
+      send(response, {
+        status: 501,
+        body: { error: `no route for ${recorded.method} ${recorded.path} in ${this.name} fake` },
+      });
       return;
     }
     try {
@@ -206,7 +219,8 @@ function parseBody(body: string, contentType: string | undefined): unknown {
 
 function send(response: ServerResponse, answer: FakeResponse): void {
   const headers: Record<string, string> = { ...answer.headers };
-  if (answer.raw === undefined && answer.body !== undefined) headers['content-type'] ??= 'application/json';
+  if (answer.raw === undefined && answer.body !== undefined)
+    headers['content-type'] ??= 'application/json';
   response.writeHead(answer.status ?? 200, headers);
   if (Array.isArray(answer.raw)) {
     for (const chunk of answer.raw) response.write(chunk);

@@ -72,7 +72,9 @@ export async function gitTestRepo(
     commitAndPush,
     showInOrigin: (refAndPath) => git(origin, 'show', refAndPath),
     originBranches: async () =>
-      (await git(origin, 'for-each-ref', '--format=%(refname:short)', 'refs/heads')).split('\n').filter(Boolean),
+      (await git(origin, 'for-each-ref', '--format=%(refname:short)', 'refs/heads'))
+        .split('\n')
+        .filter(Boolean),
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
 }

@@ -39,7 +39,10 @@ export async function redisTestContext(): Promise<RedisTestContext> {
     await redis.ping();
   } catch (error) {
     await Promise.all(connections.map((client) => client.quit().catch(() => undefined)));
-    throw new Error(`integration tests need Redis at ${url} (set REDIS_URL or run scripts/provision.sh): ${String(error)}`);
+    throw new Error(
+      `integration tests need Redis at ${url} (set REDIS_URL or run scripts/provision.sh): ${String(error)}`,
+      { cause: error },
+    );
   }
   const prefix = `test:${randomUUID()}:`;
   const tracked = new Set<string>();
@@ -58,7 +61,9 @@ export async function redisTestContext(): Promise<RedisTestContext> {
         keys.push(...found);
       } while (cursor !== '0');
       if (keys.length > 0) await redis.del(...keys);
-      await Promise.all(connections.map((client) => client.quit().catch(() => client.disconnect())));
+      await Promise.all(
+        connections.map((client) => client.quit().catch(() => client.disconnect())),
+      );
     },
   };
 }

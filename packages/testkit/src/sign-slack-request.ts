@@ -15,7 +15,9 @@ export function signSlackRequest(
   options: { timestamp?: number; contentType?: string } = {},
 ): SignedSlackRequest {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  const signature = createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex');
+  const signature = createHmac('sha256', signingSecret)
+    .update(`v0:${timestamp}:${body}`)
+    .digest('hex');
   return {
     body,
     headers: {

@@ -86,7 +86,10 @@ function definedOnly(options: RetryOptions): Partial<RetryPolicy> {
  * Parses an HTTP `Retry-After` header (seconds or an HTTP date) into milliseconds.
  * Returns undefined when absent or unreadable.
  */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | null | undefined,
+  now = Date.now(),
+): number | undefined {
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);

@@ -8,7 +8,8 @@ export function parseDuration(text: string): number {
   const part = /^(\d+)(ms|s|m|h)/;
   while (rest.length > 0) {
     const match = part.exec(rest);
-    if (!match) throw new Error(`"${text}" is not a duration: use a number with s, m or h, e.g. 60m`);
+    if (!match)
+      throw new Error(`"${text}" is not a duration: use a number with s, m or h, e.g. 60m`);
     total += Number(match[1]) * (units[match[2] as string] ?? 0);
     rest = rest.slice(match[0].length);
   }

@@ -42,19 +42,38 @@ export class HttpClient {
     this.#fetch = settings.fetch ?? fetch;
   }
 
-  get<T extends z.ZodType>(path: string, schema: T, options: RequestOptions = {}): Promise<z.infer<T>> {
+  get<T extends z.ZodType>(
+    path: string,
+    schema: T,
+    options: RequestOptions = {},
+  ): Promise<z.infer<T>> {
     return this.request('GET', path, schema, undefined, options);
   }
 
-  post<T extends z.ZodType>(path: string, body: unknown, schema: T, options: RequestOptions = {}): Promise<z.infer<T>> {
+  post<T extends z.ZodType>(
+    path: string,
+    body: unknown,
+    schema: T,
+    options: RequestOptions = {},
+  ): Promise<z.infer<T>> {
     return this.request('POST', path, schema, body, options);
   }
 
-  patch<T extends z.ZodType>(path: string, body: unknown, schema: T, options: RequestOptions = {}): Promise<z.infer<T>> {
+  patch<T extends z.ZodType>(
+    path: string,
+    body: unknown,
+    schema: T,
+    options: RequestOptions = {},
+  ): Promise<z.infer<T>> {
     return this.request('PATCH', path, schema, body, options);
   }
 
-  put<T extends z.ZodType>(path: string, body: unknown, schema: T, options: RequestOptions = {}): Promise<z.infer<T>> {
+  put<T extends z.ZodType>(
+    path: string,
+    body: unknown,
+    schema: T,
+    options: RequestOptions = {},
+  ): Promise<z.infer<T>> {
     return this.request('PUT', path, schema, body, options);
   }
 
@@ -99,14 +118,28 @@ export class HttpClient {
         signal: timeoutSignal(this.#settings.timeoutMs ?? 30_000, options.signal),
       });
     } catch (error) {
-      if (options.signal?.aborted || isAbortError(error) && options.signal?.aborted) throw error;
-      throw new ExternalServiceError(`${service}_unreachable`, `${service} could not be reached (${where}): ${describe(error)}`, {
-        service,
-        retryable: true,
-        cause: error,
-      });
+      if (options.signal?.aborted || (isAbortError(error) && options.signal?.aborted)) throw error;
+      throw new ExternalServiceError(
+        `${service}_unreachable`,
+        `${service} could not be reached (${where}): ${describe(error)}`,
+        {
+          service,
+          retryable: true,
+          cause: error,
+        },
+      );
     }
-    this.#settings.logger?.debug({ service, method, host: url.host, path: url.pathname, status: response.status, ms: Date.now() - started }, 'http request');
+    this.#settings.logger?.debug(
+      {
+        service,
+        method,
+        host: url.host,
+        path: url.pathname,
+        status: response.status,
+        ms: Date.now() - started,
+      },
+      'http request',
+    );
     const text = await response.text();
     if (!response.ok) {
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
@@ -126,7 +159,11 @@ export class HttpClient {
       try {
         json = JSON.parse(text);
       } catch (error) {
-        throw new ExternalServiceError(`${service}_invalid_response`, `${service} sent a response that is not JSON (${where})`, { service, cause: error });
+        throw new ExternalServiceError(
+          `${service}_invalid_response`,
+          `${service} sent a response that is not JSON (${where})`,
+          { service, cause: error },
+        );
       }
     }
     const parsed = schema.safeParse(json);
@@ -141,7 +178,9 @@ export class HttpClient {
   }
 
   #url(path: string, query: RequestOptions['query']): URL {
-    const base = this.#settings.baseUrl.endsWith('/') ? this.#settings.baseUrl : `${this.#settings.baseUrl}/`;
+    const base = this.#settings.baseUrl.endsWith('/')
+      ? this.#settings.baseUrl
+      : `${this.#settings.baseUrl}/`;
     const url = new URL(path.replace(/^\//, ''), base);
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));

@@ -38,12 +38,19 @@ export class SecretSanitizer {
     if (typeof value === 'string') return this.sanitize(value);
     if (value === null || typeof value !== 'object' || depth > 8) return value;
     if (value instanceof Error) {
-      return { type: value.name, message: this.sanitize(value.message), stack: value.stack && this.sanitize(value.stack) };
+      return {
+        type: value.name,
+        message: this.sanitize(value.message),
+        stack: value.stack && this.sanitize(value.stack),
+      };
     }
     if (Array.isArray(value)) return value.map((item) => this.sanitizeValue(item, depth + 1));
     const copy: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      copy[key] = SECRET_KEY_PATTERN.test(key) && typeof item === 'string' ? REDACTED : this.sanitizeValue(item, depth + 1);
+      copy[key] =
+        SECRET_KEY_PATTERN.test(key) && typeof item === 'string'
+          ? REDACTED
+          : this.sanitizeValue(item, depth + 1);
     }
     return copy;
   }
@@ -52,7 +59,9 @@ export class SecretSanitizer {
 /** Names of environment variables that hold credentials (their values are secrets). */
 export function secretValuesFromEnv(env: NodeJS.ProcessEnv): string[] {
   return Object.entries(env)
-    .filter(([name]) => SECRET_KEY_PATTERN.test(name) || /(_TOKEN|_KEY|_SECRET|_PASSWORD)$/.test(name))
+    .filter(
+      ([name]) => SECRET_KEY_PATTERN.test(name) || /(_TOKEN|_KEY|_SECRET|_PASSWORD)$/.test(name),
+    )
     .map(([, value]) => value)
     .filter((value): value is string => typeof value === 'string');
 }
