@@ -4,7 +4,14 @@ import type { JobSpec } from '@agentsmith/contracts';
 export interface JobExit {
   jobId: string;
   /** `exited`: the process ended by itself (see exitCode); the rest are deaths the agent may not have reported. */
-  reason: 'exited' | 'out_of_memory' | 'deadline_exceeded' | 'image_missing' | 'rejected' | 'stopped' | 'vanished';
+  reason:
+    | 'exited'
+    | 'out_of_memory'
+    | 'deadline_exceeded'
+    | 'image_missing'
+    | 'rejected'
+    | 'stopped'
+    | 'vanished';
   exitCode?: number;
   /** Plain-language description, e.g. "out of memory, exit 137". */
   message: string;

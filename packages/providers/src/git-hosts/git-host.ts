@@ -38,5 +38,8 @@ export interface GitHost {
   /** The open pull request whose head is `branch`, or null. */
   findOpenPullRequest(branch: string, options?: CallOptions): Promise<PullRequest | null>;
   /** Returns the open PR for `input.head`, updating it, or creates one. `created` tells which. */
-  ensurePullRequest(input: PullRequestInput, options?: CallOptions): Promise<{ pullRequest: PullRequest; created: boolean }>;
+  ensurePullRequest(
+    input: PullRequestInput,
+    options?: CallOptions,
+  ): Promise<{ pullRequest: PullRequest; created: boolean }>;
 }
