@@ -2,16 +2,20 @@ import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources in tests (the `source` export condition),
 // so unit tests never need a build. E2E tests run the built CLI and need `npm run build` first.
-const resolve = { conditions: ['source', 'module', 'node', 'import', 'default'] };
+const conditions = ['source', 'module', 'node', 'import', 'default'];
+const resolve = { conditions };
+const ssr = { resolve: { conditions, externalConditions: conditions } };
 const slowTiers = ['**/*.int.test.ts', '**/*.docker.test.ts', '**/*.e2e.test.ts'];
 
 export default defineConfig({
   resolve,
+  ssr,
   test: {
     unstubEnvs: true,
     projects: [
       {
         resolve,
+        ssr,
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts'],
@@ -20,6 +24,7 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: 'integration',
           include: ['packages/*/src/**/*.int.test.ts', 'packages/*/src/**/*.docker.test.ts'],
@@ -30,6 +35,7 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: 'e2e',
           include: ['packages/*/test/e2e/**/*.e2e.test.ts'],
