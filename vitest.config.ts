@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Workspace packages resolve to their TypeScript sources in tests (the `source` export condition),
+// Workspace packages resolve to their TypeScript sources in tests (the `@agentsmith/source` export condition),
 // so unit tests never need a build. E2E tests run the built CLI and need `npm run build` first.
-const conditions = ['source', 'module', 'node', 'import', 'default'];
+const conditions = ['@agentsmith/source', 'module', 'node', 'import', 'default'];
 const resolve = { conditions };
 const ssr = { resolve: { conditions, externalConditions: conditions } };
 const slowTiers = ['**/*.int.test.ts', '**/*.docker.test.ts', '**/*.e2e.test.ts'];
