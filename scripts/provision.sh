@@ -96,6 +96,7 @@ build_node_image() { # tag
   bootstrap_rootfs "$root" "git,ca-certificates,procps,openssh-client"
   cp "$(readlink -f "$cache_dir/bin/node")" "$root/usr/local/bin/node"
   mkdir -p "$root/usr/local/lib/node_modules"
+  [ -f "$system_npm_dir/bin/npm-cli.js" ] || { log "system npm not found (got '$system_npm_dir')"; return 1; }
   cp -r "$system_npm_dir" "$root/usr/local/lib/node_modules/npm"
   ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
   ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
@@ -105,6 +106,8 @@ build_node_image() { # tag
     --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' \
     --change 'CMD ["node"]' - "$1" >/dev/null
   rm -rf "$root"
+  docker run --rm "$1" sh -c 'node --version && npm --version' >/dev/null ||
+    { log "the local $1 image has no working node/npm"; docker rmi "$1" >/dev/null; return 1; }
 }
 
 build_redis_image() { # tag

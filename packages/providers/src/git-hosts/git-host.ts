@@ -6,6 +6,8 @@ export interface PullRequest {
   head: string;
   base: string;
   title: string;
+  /** The description, when the host returned it. */
+  body?: string;
   state: 'open' | 'closed' | 'merged';
 }
 

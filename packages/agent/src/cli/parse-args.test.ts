@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { findJobOptions, parseCliArgs } from './parse-args.js';
+
+describe('cli/parse-args', () => {
+  it('reads a job-mode run as the spawners call it', () => {
+    const argv = [
+      '--headless',
+      '--job-id',
+      'a1b2c3d4e5f6',
+      '--redis-url',
+      'redis:6379',
+      '--platform',
+      'slack',
+      '--channel-id',
+      'C1',
+      'fix #58 in demo',
+    ];
+
+    const command = parseCliArgs(argv);
+
+    expect(command).toEqual({
+      kind: 'run',
+      options: {
+        input: 'fix #58 in demo',
+        configPath: undefined,
+        dryRun: false,
+        headless: true,
+        jobId: 'a1b2c3d4e5f6',
+        redisUrl: 'redis:6379',
+        platform: 'slack',
+        channelId: 'C1',
+        verbose: false,
+      },
+    });
+  });
+
+  it('reads a dry run with a config path', () => {
+    const command = parseCliArgs(['--dry-run', '--config=x.yml', 'fix #1 in demo']);
+
+    expect(command).toMatchObject({ kind: 'run', options: { dryRun: true, configPath: 'x.yml' } });
+  });
+
+  it.each`
+    argv                                           | expected
+    ${['config', 'validate']}                      | ${{ kind: 'config-validate', configPath: undefined }}
+    ${['config', 'validate', '--config', 'a.yml']} | ${{ kind: 'config-validate', configPath: 'a.yml' }}
+    ${['--server']}                                | ${{ kind: 'server', port: 8080, configPath: undefined, verbose: false, headless: true }}
+    ${['--server', '--port', '9000']}              | ${{ kind: 'server', port: 9000, configPath: undefined, verbose: false, headless: true }}
+    ${['--help']}                                  | ${{ kind: 'help' }}
+  `('reads $argv', ({ argv, expected }) => {
+    expect(parseCliArgs(argv as string[])).toEqual(expected);
+  });
+
+  it.each`
+    argv                                  | problem
+    ${[]}                                 | ${/exactly one input/}
+    ${['a', 'b']}                         | ${/exactly one input/}
+    ${['--bogus', 'fix #1 in x']}         | ${/Unknown option/}
+    ${['--job-id', 'abc', 'fix #1 in x']} | ${/both --job-id and --redis-url/}
+    ${['--server', '--port', 'x']}        | ${/--port must be a number/}
+    ${['--port', '1', 'fix #1 in x']}     | ${/only valid with --server/}
+    ${['config', 'check']}                | ${/config validate/}
+  `('rejects $argv', ({ argv, problem }) => {
+    const attempt = () => parseCliArgs(argv as string[]);
+
+    expect(attempt).toThrow(problem as RegExp);
+    expect(attempt).toThrow(expect.objectContaining({ code: 'usage_invalid_input' }));
+  });
+
+  it('finds the job options on a command line that does not parse', () => {
+    const options = findJobOptions(['--bogus', '--job-id', 'abc', '--redis-url=localhost:6379']);
+
+    expect(options).toEqual({ jobId: 'abc', redisUrl: 'localhost:6379' });
+  });
+});

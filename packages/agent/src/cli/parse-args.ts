@@ -1,0 +1,147 @@
+import { parseArgs } from 'node:util';
+import { AppError } from '@agentsmith/kit';
+
+/** Options of a one-shot run (`agentsmith [options] "<input>"`). */
+export interface RunOptions {
+  input: string;
+  configPath: string | undefined;
+  dryRun: boolean;
+  headless: boolean;
+  jobId: string | undefined;
+  redisUrl: string | undefined;
+  platform: string | undefined;
+  channelId: string | undefined;
+  verbose: boolean;
+}
+
+/** What the command line asks for. */
+export type CliCommand =
+  | { kind: 'run'; options: RunOptions }
+  | {
+      kind: 'server';
+      port: number;
+      configPath: string | undefined;
+      verbose: boolean;
+      headless: boolean;
+    }
+  | { kind: 'config-validate'; configPath: string | undefined }
+  | { kind: 'help' };
+
+export const USAGE = `Usage:
+  agentsmith [options] "<input>"        e.g. agentsmith "fix #58 in my-project"
+  agentsmith config validate [--config <path>]
+  agentsmith --server [--port N]
+
+Options:
+  --config <path>     configuration file (default: $AGENTSMITH_CONFIG, else config/agentsmith.yml)
+  --dry-run           print the project, ticket, pipeline and steps; change nothing
+  --headless          no prompts; approvals take their configured default
+  --job-id <id>       job mode: report to Redis stream job:<id>:out, read job:<id>:in
+  --redis-url <url>   host:port or redis://[user:pass@]host:port[/db]
+  --platform <name>   slack | teams | cli (recorded on the job)
+  --channel-id <id>   recorded on the job
+  --verbose           debug logs
+  --server            webhook mode (GitHub issues.labeled, signature-checked)
+  --port <n>          webhook port (default 8080)
+  --help              this text`;
+
+const OPTIONS = {
+  config: { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
+  headless: { type: 'boolean', default: false },
+  'job-id': { type: 'string' },
+  'redis-url': { type: 'string' },
+  platform: { type: 'string' },
+  'channel-id': { type: 'string' },
+  verbose: { type: 'boolean', default: false },
+  server: { type: 'boolean', default: false },
+  port: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+/** Raw option values, before the command is decided (job mode needs them even on bad usage). */
+export interface RawJobOptions {
+  jobId: string | undefined;
+  redisUrl: string | undefined;
+}
+
+/**
+ * Finds `--job-id` and `--redis-url` however broken the rest of the command line is, so that a
+ * usage error in job mode can still be published as an `Error` entry.
+ */
+export function findJobOptions(argv: readonly string[]): RawJobOptions {
+  const valueOf = (name: string): string | undefined => {
+    for (let index = 0; index < argv.length; index += 1) {
+      const word = argv[index] ?? '';
+      if (word === name) return argv[index + 1];
+      if (word.startsWith(`${name}=`)) return word.slice(name.length + 1);
+    }
+    return undefined;
+  };
+  return { jobId: valueOf('--job-id') || undefined, redisUrl: valueOf('--redis-url') || undefined };
+}
+
+/** Parses the agent's command line; throws `AppError('usage_invalid_input')` on bad usage. */
+export function parseCliArgs(argv: readonly string[]): CliCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw usage(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+
+  if (positionals[0] === 'config') {
+    if (positionals[1] !== 'validate' || positionals.length > 2) {
+      throw usage('the config command takes one sub-command: config validate');
+    }
+    return { kind: 'config-validate', configPath: values.config };
+  }
+  if (values.server) {
+    if (positionals.length > 0) throw usage('--server takes no input');
+    return {
+      kind: 'server',
+      port: parsePort(values.port),
+      configPath: values.config,
+      verbose: values.verbose,
+      headless: true,
+    };
+  }
+  if (values.port !== undefined) throw usage('--port is only valid with --server');
+  if (positionals.length !== 1 || !positionals[0]?.trim()) {
+    throw usage('give exactly one input, quoted: agentsmith "fix #58 in my-project"');
+  }
+  const jobId = values['job-id'];
+  const redisUrl = values['redis-url'];
+  if ((jobId === undefined) !== (redisUrl === undefined)) {
+    throw usage('job mode needs both --job-id and --redis-url');
+  }
+  return {
+    kind: 'run',
+    options: {
+      input: positionals[0],
+      configPath: values.config,
+      dryRun: values['dry-run'],
+      headless: values.headless,
+      jobId,
+      redisUrl,
+      platform: values.platform,
+      channelId: values['channel-id'],
+      verbose: values.verbose,
+    },
+  };
+}
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined) return 8080;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw usage(`--port must be a number from 0 to 65535, not "${raw}"`);
+  }
+  return port;
+}
+
+function usage(problem: string): AppError {
+  return new AppError('usage_invalid_input', problem);
+}

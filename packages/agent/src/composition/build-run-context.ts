@@ -1,0 +1,129 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FixTicketIntent } from '@agentsmith/contracts';
+import { ConfigError, parseDuration, type Logger } from '@agentsmith/kit';
+import {
+  canonicalLlmProvider,
+  createGitHost,
+  createTracker,
+  type AgentLlmConfig,
+  type GitHost,
+  type ResolvedProject,
+} from '@agentsmith/providers';
+import { createGitSourceWorkspace, resolveGitAuthor } from '../git/index.js';
+import { createModelRegistry, loopSettingsFromConfig, UsageTracker } from '../llm/index.js';
+import { createTestRunner } from '../test-runner/index.js';
+import type { RunContext } from '../pipeline/run-context.js';
+import type { ProgressReporter } from '../progress/progress-reporter.js';
+import { createLlmCodingAgent } from './llm-coding-agent.js';
+
+export interface BuildRunContextInput {
+  intent: FixTicketIntent;
+  resolved: ResolvedProject;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  reporter: ProgressReporter;
+}
+
+/** Seconds a required approval waits in job mode before taking the default. */
+const APPROVAL_TIMEOUT_SECONDS = 15 * 60;
+
+/**
+ * Wires one run: the project's tracker, git host, working copy, LLM and test runner behind the
+ * steps' ports. Credentials come from `env` only; a missing LLM key stops here, before any work.
+ */
+export function buildRunContext(input: BuildRunContextInput): Promise<RunContext> {
+  const { resolved, env, logger, intent } = input;
+  const { project } = resolved;
+  const options = { logger, baseDir: process.cwd() };
+  const tracker = createTracker(project.tickets, env, options);
+  const gitHost = withCloneUrl(
+    createGitHost(project.source, env, options),
+    env['AGENTSMITH_CLONE_URL'],
+  );
+  const workRoot = env['AGENTSMITH_WORKDIR'] || join(tmpdir(), 'agentsmith');
+  const source = createGitSourceWorkspace({
+    gitHost,
+    directory: join(workRoot, resolved.name, intent.ticketId),
+    env,
+    author: resolveGitAuthor(project.commit_author, env),
+    logger,
+  });
+  const usage = new UsageTracker(project.agent.pricing.models);
+  const coder = createLlmCodingAgent({
+    models: createModelRegistry({ config: project.agent, ...llmCredentials(project.agent, env) }),
+    loop: loopSettingsFromConfig(project.agent),
+    usage,
+    commandEnvironment: env,
+    logger,
+  });
+  return Promise.resolve({
+    intent,
+    settings: {
+      projectName: resolved.name,
+      approval: project.approval,
+      approvalTimeoutSeconds: APPROVAL_TIMEOUT_SECONDS,
+      codingPrinciplesPath: project.coding_principles_path,
+      testRepairRounds: project.test.repair_rounds,
+      branch: `fix/${intent.ticketId}`,
+    },
+    tracker,
+    gitHost,
+    source,
+    coder,
+    tests: createTestRunner({
+      command: project.test.command,
+      timeoutMs: parseDuration(project.test.timeout),
+      env,
+      logger,
+    }),
+    reporter: input.reporter,
+    logger,
+    state: {},
+  });
+}
+
+/**
+ * `AGENTSMITH_CLONE_URL` clones from another URL than the host's (a mirror, or a local bare
+ * repository in tests) while the API calls still go to the host; the host's credentials stay.
+ */
+function withCloneUrl(gitHost: GitHost, cloneUrl: string | undefined): GitHost {
+  if (!cloneUrl) return gitHost;
+  return {
+    type: gitHost.type,
+    cloneSource: () => ({ ...gitHost.cloneSource(), url: cloneUrl }),
+    findDefaultBranch: (options) => gitHost.findDefaultBranch(options),
+    findOpenPullRequest: (branch, options) => gitHost.findOpenPullRequest(branch, options),
+    ensurePullRequest: (input, options) => gitHost.ensurePullRequest(input, options),
+  };
+}
+
+/** The API key and base-URL override of the project's LLM provider, from the environment. */
+export function llmCredentials(
+  agent: AgentLlmConfig,
+  env: NodeJS.ProcessEnv,
+): { apiKey?: string; baseUrlOverride?: string } {
+  const provider = canonicalLlmProvider(agent.type);
+  const keyVariable = {
+    anthropic: 'ANTHROPIC_API_KEY',
+    openai: 'OPENAI_API_KEY',
+    google: 'GEMINI_API_KEY',
+    'openai-compatible': 'OPENAI_API_KEY',
+  }[provider];
+  const apiKey =
+    env[keyVariable] || (provider === 'google' ? env['GOOGLE_GENERATIVE_AI_API_KEY'] : undefined);
+  if (!apiKey && provider !== 'openai-compatible') {
+    throw new ConfigError(
+      `${keyVariable} is not set: the project's agent (type ${agent.type}) needs it.`,
+      [`environment: ${keyVariable} is not set (agent.type ${agent.type})`],
+    );
+  }
+  const baseVariable =
+    provider === 'anthropic'
+      ? 'ANTHROPIC_BASE_URL'
+      : provider === 'google'
+        ? undefined
+        : 'OPENAI_BASE_URL';
+  const baseUrlOverride = baseVariable ? env[baseVariable] || undefined : undefined;
+  return { ...(apiKey ? { apiKey } : {}), ...(baseUrlOverride ? { baseUrlOverride } : {}) };
+}

@@ -1,0 +1,141 @@
+import { EXIT_CODES, type ExitCode } from '@agentsmith/contracts';
+import { CancelledError, toAppError, type Logger } from '@agentsmith/kit';
+import { loadConfig, resolveConfigPath, resolveProject } from '@agentsmith/providers';
+import { formatDryRun } from '../cli/dry-run.js';
+import { parseFixInput } from '../cli/parse-fix-input.js';
+import type { RunOptions } from '../cli/parse-args.js';
+import { missingCredentials } from '../cli/required-credentials.js';
+import { runFixTicket, type RunResult } from '../pipeline/run-fix-ticket.js';
+import { reportFailure } from './report-failure.js';
+import { ConsoleReporter, type ConsoleSink } from '../progress/console-reporter.js';
+import { FinalReportGuard } from '../progress/final-report-guard.js';
+import type { ProgressReporter } from '../progress/progress-reporter.js';
+import { RedisProgressReporter } from '../progress/redis-progress-reporter.js';
+import { stepsFor } from '../steps/step-registry.js';
+import { buildRunContext } from './build-run-context.js';
+
+/** Docker's `stop` waits 10 s before SIGKILL: report the cancellation well before that. */
+const CANCEL_GRACE_MS = 8000;
+
+/** What a one-shot run needs from the process (main.ts provides it). */
+export interface TicketCommandEnvironment {
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  sink: ConsoleSink;
+  print: (line: string) => void;
+  printError: (line: string) => void;
+  /** Aborted by SIGTERM/SIGINT or a `Cancel` entry. */
+  signal: AbortSignal;
+  abort: (reason: unknown) => void;
+  /** Receives the reporter as soon as it exists, so a crash handler can still report. */
+  onReporter: (reporter: FinalReportGuard) => void;
+  /** How long a cancelled run may take to wind down before it is reported anyway. */
+  cancelGraceMs?: number;
+}
+
+/**
+ * `agentsmith [options] "<input>"`: reports to the console or, in job mode, to Redis, and sends
+ * a final `Done`/`Error` for every ending, including bad input and bad configuration.
+ */
+export async function runTicketCommand(
+  options: RunOptions,
+  environment: TicketCommandEnvironment,
+): Promise<ExitCode> {
+  let inner: ProgressReporter;
+  if (options.jobId !== undefined && options.redisUrl !== undefined) {
+    try {
+      inner = await RedisProgressReporter.connect({
+        redisUrl: options.redisUrl,
+        jobId: options.jobId,
+        logger: environment.logger,
+        onCancel: (requestedBy) =>
+          environment.abort(
+            new CancelledError(`Cancelled${requestedBy ? ` by ${requestedBy}` : ''}.`),
+          ),
+      });
+    } catch (error) {
+      environment.logger.error({ error }, 'cannot reach Redis for job mode');
+      environment.printError(
+        `Cannot reach Redis at ${options.redisUrl.replace(/\/\/[^@/]*@/, '//***@')}: ${toAppError(error).message}`,
+      );
+      return EXIT_CODES.failed;
+    }
+  } else {
+    inner = new ConsoleReporter({ sink: environment.sink, headless: options.headless });
+  }
+  const reporter = new FinalReportGuard(inner);
+  environment.onReporter(reporter);
+  try {
+    return await execute(options, reporter, environment);
+  } catch (error) {
+    return await reportFailure(reporter, error, environment);
+  } finally {
+    await reporter.close();
+  }
+}
+
+async function execute(
+  options: RunOptions,
+  reporter: FinalReportGuard,
+  environment: TicketCommandEnvironment,
+): Promise<ExitCode> {
+  const { env, logger } = environment;
+  const started = Date.now();
+  const intent = parseFixInput(options.input);
+  const configPath = resolveConfigPath(options.configPath, env);
+  const config = await loadConfig(configPath, env, {
+    warn: (message) => logger.warn({ message }, 'configuration warning'),
+  });
+  const resolved = resolveProject(config, intent.project);
+
+  if (options.dryRun) {
+    const dryRun = formatDryRun(intent, resolved, missingCredentials(resolved.project, env));
+    environment.print(dryRun);
+    if (options.jobId !== undefined) {
+      await reporter.done({ summary: dryRun, durationMs: Date.now() - started, changedFiles: [] });
+    }
+    return EXIT_CODES.success;
+  }
+
+  const context = await buildRunContext({
+    intent: { ticketId: intent.ticketId, project: resolved.name },
+    resolved,
+    env,
+    logger: logger.child({
+      project: resolved.name,
+      ticket: intent.ticketId,
+      jobId: options.jobId,
+      platform: options.platform,
+      channelId: options.channelId,
+    }),
+    reporter,
+  });
+  const run = runFixTicket(stepsFor(resolved.commands), context, environment.signal);
+  const result = await Promise.race([
+    run,
+    forcedEnd(environment.signal, environment.cancelGraceMs ?? CANCEL_GRACE_MS),
+  ]);
+  if (result === 'forced') {
+    logger.warn('the run did not stop in time after cancellation');
+    const step = reporter.currentStep;
+    await reporter.failed({
+      step: step?.step ?? 0,
+      total: step?.total ?? 0,
+      stepName: step?.stepName ?? 'Setup',
+      code: 'run_cancelled',
+      reason: 'The run was cancelled.',
+      outcome: 'cancelled',
+    });
+    return EXIT_CODES.cancelled;
+  }
+  return result.exitCode;
+}
+
+/** Resolves `'forced'` once the signal has been aborted for `graceMs`. */
+function forcedEnd(signal: AbortSignal, graceMs: number): Promise<RunResult | 'forced'> {
+  return new Promise((resolve) => {
+    const arm = () => setTimeout(() => resolve('forced'), graceMs).unref();
+    if (signal.aborted) arm();
+    else signal.addEventListener('abort', arm, { once: true });
+  });
+}

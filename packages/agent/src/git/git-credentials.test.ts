@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { credentialEnvironment, splitUrlCredentials } from './git-credentials.js';
+
+describe('git/git-credentials', () => {
+  it('configures the helper through GIT_CONFIG_* variables, clearing other helpers first', () => {
+    const env = credentialEnvironment({ username: 'x-access-token', password: 'tok' });
+
+    expect(env).toMatchObject({
+      GIT_TERMINAL_PROMPT: '0',
+      GIT_CONFIG_COUNT: '2',
+      GIT_CONFIG_KEY_0: 'credential.helper',
+      GIT_CONFIG_VALUE_0: '',
+      GIT_CONFIG_KEY_1: 'credential.helper',
+      AGENTSMITH_GIT_USERNAME: 'x-access-token',
+      AGENTSMITH_GIT_PASSWORD: 'tok',
+    });
+    expect(env['GIT_CONFIG_VALUE_1']).not.toContain('tok');
+  });
+
+  it('only clears helpers when there are no credentials', () => {
+    expect(credentialEnvironment(undefined)).toMatchObject({
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_VALUE_0: '',
+    });
+    expect(credentialEnvironment(undefined)['AGENTSMITH_GIT_PASSWORD']).toBeUndefined();
+  });
+
+  it('moves credentials out of a URL', () => {
+    expect(splitUrlCredentials('https://bot:s3cret@github.com/o/r.git')).toEqual({
+      url: 'https://github.com/o/r.git',
+      credentials: { username: 'bot', password: 's3cret' },
+    });
+    expect(splitUrlCredentials('/srv/repo')).toEqual({ url: '/srv/repo', credentials: undefined });
+  });
+});

@@ -1,0 +1,91 @@
+import type { ModelMessage } from 'ai';
+import type { CompactionSettings } from './compaction.js';
+import type { LlmRetryOptions } from './llm-retry.js';
+import type { ModelRole, ModelSet } from './model-registry.js';
+import type { TokenUsage, UsageTracker } from './usage-tracker.js';
+
+/** Why the loop stopped (without an error). */
+export type AgentStopReason = 'finished' | 'max-iterations' | 'deadline' | 'no-tool-call';
+
+/** What the loop reports while it runs; map these to progress details, never to control flow. */
+export type AgentEvent =
+  /** A request to the model is about to be sent. */
+  | { type: 'model-request'; iteration: number; modelId: string }
+  /** Text the model wrote alongside (or instead of) tool calls. */
+  | { type: 'text'; iteration: number; text: string }
+  | { type: 'tool-call'; iteration: number; toolCallId: string; toolName: string; input: unknown }
+  /** `output` is capped at 2000 characters. */
+  | {
+      type: 'tool-result';
+      iteration: number;
+      toolCallId: string;
+      toolName: string;
+      isError: boolean;
+      output: string;
+    }
+  /** A model call failed and will be retried after `delayMs`. */
+  | { type: 'retry'; attempt: number; delayMs: number; status: number | undefined; message: string }
+  /** Tokens and cost of one model call; `costUsd` undefined means the model is unpriced. */
+  | {
+      type: 'usage';
+      role: ModelRole;
+      modelId: string;
+      step: string;
+      usage: TokenUsage;
+      costUsd: number | undefined;
+    }
+  /** Old iterations were replaced by a summary. */
+  | { type: 'compaction'; iteration: number; compactedIterations: number; summaryLength: number }
+  | { type: 'loop-end'; reason: AgentStopReason; iterations: number };
+
+/** Everything {@link runAgentLoop} needs. */
+export interface AgentLoopOptions {
+  /** Models by role; the loop uses `primary` (or `role`) and `summarization` for compaction. */
+  models: ModelSet;
+  /** Which role drives the loop; default `primary` (`reasoning` suits repair rounds). */
+  role?: ModelRole;
+  /** The repository root; tools cannot reach outside it. */
+  workspaceRoot: string;
+  systemPrompt: string;
+  /** The task (ticket, plan, or failing test output for a repair round). */
+  task: string;
+  /** Continue a previous run: its conversation is kept and its changed files are carried over. */
+  continueFrom?: AgentLoopResult;
+  /** Model turns allowed in this call. */
+  maxIterations: number;
+  /** Wall-clock deadline (epoch ms); reaching it ends the loop with `stopReason: 'deadline'`. */
+  deadline?: number;
+  /** Cancels the run: the loop rejects with `CancelledError` and running commands are killed. */
+  signal?: AbortSignal;
+  onEvent?: (event: AgentEvent) => void;
+  /** Collects tokens and cost; one is created when absent. */
+  usage?: UsageTracker;
+  /** Step name recorded with usage; default `agent-loop`. */
+  step?: string;
+  /** Backoff of the one retry layer; defaults of agentsmith.yml when absent. */
+  retry?: Partial<LlmRetryOptions>;
+  /** Anthropic prompt caching of the system prompt, tools and conversation; default on. */
+  cache?: { enabled: boolean };
+  compaction?: Partial<CompactionSettings>;
+  /** Stream responses (SSE); default true. */
+  stream?: boolean;
+  /** Environment for `run_command`; credentials are scrubbed from it. Default: PATH only. */
+  commandEnvironment?: NodeJS.ProcessEnv;
+  /** Time limit of one `run_command`; default 5 minutes. */
+  commandTimeoutMs?: number;
+}
+
+/** How a loop call ended. */
+export interface AgentLoopResult {
+  /** The model's `finish` summary, else its last text. */
+  summary: string;
+  /** True when the model called `finish`. */
+  finished: boolean;
+  stopReason: AgentStopReason;
+  /** Model turns used in this call. */
+  iterations: number;
+  /** Files written or edited (relative paths), this call and the runs it continues. */
+  changedFiles: string[];
+  /** The conversation, for `continueFrom`. */
+  messages: ModelMessage[];
+}

@@ -1,0 +1,213 @@
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { createGoogleGenerativeAI } from '@ai-sdk/google';
+import { createOpenAI } from '@ai-sdk/openai';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import type { AgentLlmConfig, LlmProvider } from '@agentsmith/providers';
+import { canonicalLlmProvider } from '@agentsmith/providers';
+import type { LanguageModel } from 'ai';
+
+/** The jobs the agent gives to models; each can use a different model. */
+export type ModelRole = 'scout' | 'primary' | 'planning' | 'reasoning' | 'summarization';
+
+export const MODEL_ROLES: readonly ModelRole[] = [
+  'scout',
+  'primary',
+  'planning',
+  'reasoning',
+  'summarization',
+];
+
+/** A resolved model for one role. */
+export interface RoleModel {
+  /** The SDK model. */
+  model: LanguageModel;
+  /** Model id, the key of the pricing table. */
+  modelId: string;
+  provider: LlmProvider;
+  /** Output token cap for calls in this role. */
+  maxTokens: number;
+}
+
+/** One resolved model per role. */
+export type ModelSet = Record<ModelRole, RoleModel>;
+
+/** What {@link createModelRegistry} needs; credentials come from the caller (the environment). */
+export interface ModelRegistrySettings {
+  /** The project's `agent:` block. */
+  config: AgentLlmConfig;
+  /** `ANTHROPIC_API_KEY`, `OPENAI_API_KEY` or `GEMINI_API_KEY`, whichever the provider needs. */
+  apiKey?: string;
+  /** `ANTHROPIC_BASE_URL` / `OPENAI_BASE_URL`; wins over `config.base_url`. */
+  baseUrlOverride?: string;
+  /** Injected for tests and proxies. */
+  fetch?: typeof globalThis.fetch;
+}
+
+const DEFAULT_MODELS: Record<LlmProvider, Record<ModelRole, string>> = {
+  anthropic: {
+    scout: 'claude-haiku-4-5',
+    primary: 'claude-sonnet-4-5',
+    planning: 'claude-sonnet-4-5',
+    reasoning: 'claude-opus-4-5',
+    summarization: 'claude-haiku-4-5',
+  },
+  openai: {
+    scout: 'gpt-5-mini',
+    primary: 'gpt-5',
+    planning: 'gpt-5',
+    reasoning: 'gpt-5',
+    summarization: 'gpt-5-mini',
+  },
+  google: {
+    scout: 'gemini-2.5-flash',
+    primary: 'gemini-2.5-pro',
+    planning: 'gemini-2.5-pro',
+    reasoning: 'gemini-2.5-pro',
+    summarization: 'gemini-2.5-flash',
+  },
+  'openai-compatible': {
+    scout: 'qwen2.5-coder',
+    primary: 'qwen2.5-coder',
+    planning: 'qwen2.5-coder',
+    reasoning: 'qwen2.5-coder',
+    summarization: 'qwen2.5-coder',
+  },
+};
+
+const DEFAULT_MAX_TOKENS: Record<ModelRole, number> = {
+  scout: 2048,
+  primary: 8192,
+  planning: 4096,
+  reasoning: 8192,
+  summarization: 2048,
+};
+
+/**
+ * Picks the API key and base-URL override for the configured provider from an environment
+ * (`ANTHROPIC_API_KEY`/`ANTHROPIC_BASE_URL`, `OPENAI_API_KEY`/`OPENAI_BASE_URL`, `GEMINI_API_KEY`).
+ * The caller passes `process.env` from its composition root.
+ */
+export function llmSettingsFromEnvironment(
+  config: AgentLlmConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): Pick<ModelRegistrySettings, 'apiKey' | 'baseUrlOverride'> {
+  const nonEmpty = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
+  switch (canonicalLlmProvider(config.type)) {
+    case 'anthropic':
+      return {
+        apiKey: nonEmpty(env['ANTHROPIC_API_KEY']),
+        baseUrlOverride: nonEmpty(env['ANTHROPIC_BASE_URL']),
+      };
+    case 'openai':
+      return {
+        apiKey: nonEmpty(env['OPENAI_API_KEY']),
+        baseUrlOverride: nonEmpty(env['OPENAI_BASE_URL']),
+      };
+    case 'google':
+      return {
+        apiKey: nonEmpty(env['GEMINI_API_KEY']) ?? nonEmpty(env['GOOGLE_GENERATIVE_AI_API_KEY']),
+      };
+    case 'openai-compatible':
+      // Local servers (Ollama) need no key; base_url comes from the config.
+      return { apiKey: nonEmpty(env['OPENAI_API_KEY']) };
+  }
+}
+
+/** The environment variable holding the configured provider's API key (for error messages). */
+export function apiKeyVariable(config: AgentLlmConfig): string | undefined {
+  const provider = canonicalLlmProvider(config.type);
+  if (provider === 'anthropic') return 'ANTHROPIC_API_KEY';
+  if (provider === 'openai') return 'OPENAI_API_KEY';
+  if (provider === 'google') return 'GEMINI_API_KEY';
+  return undefined;
+}
+
+const OLLAMA_BASE_URL = 'http://localhost:11434/v1';
+
+/**
+ * Resolves the `agent:` block to one SDK model per role. A role without its own entry in
+ * `models` uses `model` (when set) for the loop roles and the provider's default otherwise.
+ * The SDK's own retries are left to the caller (the loop passes `maxRetries: 0`).
+ */
+export function createModelRegistry(settings: ModelRegistrySettings): ModelSet {
+  const provider = canonicalLlmProvider(settings.config.type);
+  const factory = providerFactory(provider, settings);
+  const entries = MODEL_ROLES.map((role): [ModelRole, RoleModel] => {
+    const configured = settings.config.models[role];
+    const modelId = configured?.model ?? defaultModelFor(role, provider, settings.config.model);
+    return [
+      role,
+      {
+        model: factory(modelId),
+        modelId,
+        provider,
+        maxTokens: configured?.max_tokens ?? DEFAULT_MAX_TOKENS[role],
+      },
+    ];
+  });
+  return Object.fromEntries(entries) as ModelSet;
+}
+
+function defaultModelFor(
+  role: ModelRole,
+  provider: LlmProvider,
+  model: string | undefined,
+): string {
+  // A single configured model is the user's choice for the work; cheap roles keep cheap defaults
+  // only where the provider has them (an unknown local server gets the configured model everywhere).
+  if (model === undefined) return DEFAULT_MODELS[provider][role];
+  if (provider === 'openai-compatible') return model;
+  return role === 'scout' || role === 'summarization' ? DEFAULT_MODELS[provider][role] : model;
+}
+
+function providerFactory(
+  provider: LlmProvider,
+  settings: ModelRegistrySettings,
+): (modelId: string) => LanguageModel {
+  const baseURL = settings.baseUrlOverride ?? settings.config.base_url;
+  const common = { apiKey: settings.apiKey, fetch: settings.fetch };
+  switch (provider) {
+    case 'anthropic': {
+      const anthropic = createAnthropic({ ...common, baseURL: withDefaultPath(baseURL, '/v1') });
+      return (modelId) => anthropic(modelId);
+    }
+    case 'openai': {
+      // Chat Completions: the protocol every OpenAI-compatible gateway also speaks.
+      const openai = createOpenAI({ ...common, baseURL });
+      return (modelId) => openai.chat(modelId);
+    }
+    case 'google': {
+      const google = createGoogleGenerativeAI({
+        ...common,
+        baseURL: withDefaultPath(baseURL, '/v1beta'),
+      });
+      return (modelId) => google(modelId);
+    }
+    case 'openai-compatible': {
+      const compatible = createOpenAICompatible({
+        name: 'openai-compatible',
+        baseURL: baseURL ?? OLLAMA_BASE_URL,
+        apiKey: settings.apiKey,
+        fetch: settings.fetch,
+        includeUsage: true,
+        supportsStructuredOutputs: true,
+      });
+      return (modelId) => compatible(modelId);
+    }
+  }
+}
+
+/**
+ * Users often give a vendor's host only (`https://api.anthropic.com`, a Gemini proxy's root); the
+ * SDKs want the API version path (`/v1`, `/v1beta`). A URL with any path is taken as it is.
+ */
+export function withDefaultPath(baseUrl: string | undefined, path: string): string | undefined {
+  if (baseUrl === undefined) return undefined;
+  const trimmed = baseUrl.replace(/\/+$/, '');
+  try {
+    const pathname = new URL(trimmed).pathname;
+    return pathname === '/' || pathname === '' ? `${trimmed}${path}` : trimmed;
+  } catch {
+    return trimmed;
+  }
+}

@@ -1,0 +1,138 @@
+import { lstat, mkdir, readFile, readdir, realpath, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { runProcess } from '../../process/run-process.js';
+
+/** A tool asked for something the workspace refuses; the message goes back to the model. */
+export class WorkspaceError extends Error {
+  override readonly name = 'WorkspaceError';
+}
+
+const WALK_SKIP = new Set(['.git', 'node_modules']);
+
+/**
+ * The repository the agent works in. Every path a tool receives is resolved here and must stay
+ * inside the root, symlinks included (checked on the real path). Written files are remembered.
+ */
+export class Workspace {
+  /** Files written or edited, relative to the root, in first-change order. */
+  readonly changedFiles = new Set<string>();
+
+  private constructor(
+    readonly root: string,
+    private readonly realRoot: string,
+  ) {}
+
+  static async open(root: string): Promise<Workspace> {
+    const absolute = resolve(root);
+    return new Workspace(absolute, await realpath(absolute));
+  }
+
+  /** Resolves `path` (relative to the root) to an absolute path inside the repository. */
+  async resolve(path: string, purpose: 'read' | 'write' = 'read'): Promise<string> {
+    if (path.includes('\0')) throw new WorkspaceError('Path contains a NUL byte');
+    const absolute = isAbsolute(path) ? resolve(path) : resolve(this.root, path);
+    const lexical = relative(this.root, absolute);
+    if (lexical === '..' || lexical.startsWith(`..${sep}`) || isAbsolute(lexical)) {
+      throw new WorkspaceError(`Path "${path}" is outside the repository`);
+    }
+    const real = await this.realPathOfExistingPart(absolute);
+    const realRelative = relative(this.realRoot, real);
+    if (realRelative === '..' || realRelative.startsWith(`..${sep}`) || isAbsolute(realRelative)) {
+      throw new WorkspaceError(
+        `Path "${path}" leads outside the repository through a symbolic link`,
+      );
+    }
+    if (purpose === 'write' && (lexical === '.git' || lexical.startsWith(`.git${sep}`))) {
+      throw new WorkspaceError('Writing inside .git is not allowed');
+    }
+    return absolute;
+  }
+
+  /** The path relative to the root, with forward slashes (as shown to the model). */
+  display(absolute: string): string {
+    return relative(this.root, absolute).split(sep).join('/') || '.';
+  }
+
+  async readText(path: string): Promise<{ absolute: string; text: string }> {
+    const absolute = await this.resolve(path);
+    const info = await lstat(absolute).catch(() => undefined);
+    if (!info) throw new WorkspaceError(`File "${path}" does not exist`);
+    if (info.isDirectory()) throw new WorkspaceError(`"${path}" is a directory; use list_files`);
+    return { absolute, text: await readFile(absolute, 'utf8') };
+  }
+
+  async writeText(path: string, text: string): Promise<string> {
+    const absolute = await this.resolve(path, 'write');
+    const info = await lstat(absolute).catch(() => undefined);
+    if (info?.isDirectory()) throw new WorkspaceError(`"${path}" is a directory`);
+    await mkdir(dirname(absolute), { recursive: true });
+    // Re-check after mkdir: a directory created by the model could have been a symlink race.
+    await this.resolve(path, 'write');
+    await writeFile(absolute, text, 'utf8');
+    this.changedFiles.add(this.display(absolute));
+    return absolute;
+  }
+
+  /**
+   * Files under `directory` (relative paths from the root), honouring .gitignore when the root
+   * is a git repository; otherwise a walk that skips `.git` and `node_modules`.
+   */
+  async listFiles(directory = '.', signal?: AbortSignal): Promise<string[]> {
+    const absolute = await this.resolve(directory);
+    const prefix = this.display(absolute);
+    const fromGit = await this.gitFiles(signal);
+    const files = fromGit ?? (await this.walk(this.root));
+    const inside = prefix === '.' ? files : files.filter((file) => file.startsWith(`${prefix}/`));
+    return inside.sort();
+  }
+
+  private async gitFiles(signal?: AbortSignal): Promise<string[] | undefined> {
+    const result = await runProcess(
+      'git',
+      ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate'],
+      { cwd: this.root, timeoutMs: 30_000, signal, maxOutputBytes: 64 * 1024 * 1024 },
+    ).catch(() => undefined);
+    if (!result || result.exitCode !== 0) return undefined;
+    const files = result.stdout.split('\0').filter(Boolean);
+    // ls-files lists deleted-but-tracked files too; keep what exists.
+    const existing = await Promise.all(
+      files.map(async (file) =>
+        (await lstat(join(this.root, file)).catch(() => undefined)) ? file : undefined,
+      ),
+    );
+    return existing.filter((file): file is string => file !== undefined);
+  }
+
+  private async walk(directory: string): Promise<string[]> {
+    const entries = await readdir(directory, { withFileTypes: true });
+    const files: string[] = [];
+    for (const entry of entries) {
+      if (WALK_SKIP.has(entry.name)) continue;
+      const path = join(directory, entry.name);
+      if (entry.isDirectory()) files.push(...(await this.walk(path)));
+      else files.push(this.display(path));
+    }
+    return files;
+  }
+
+  private async realPathOfExistingPart(absolute: string): Promise<string> {
+    let current = absolute;
+    const missing: string[] = [];
+    for (;;) {
+      try {
+        return join(await realpath(current), ...missing.reverse());
+      } catch {
+        const info = await lstat(current).catch(() => undefined);
+        if (info?.isSymbolicLink()) {
+          throw new WorkspaceError(
+            `"${this.display(absolute)}" goes through a dangling symbolic link`,
+          );
+        }
+        const parent = dirname(current);
+        if (parent === current) return absolute;
+        missing.push(current.slice(parent.length + (parent.endsWith(sep) ? 0 : 1)));
+        current = parent;
+      }
+    }
+  }
+}

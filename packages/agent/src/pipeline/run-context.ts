@@ -1,0 +1,56 @@
+import type { FixTicketIntent } from '@agentsmith/contracts';
+import type { Logger } from '@agentsmith/kit';
+import type { ProgressReporter } from '../progress/progress-reporter.js';
+import type {
+  CheckedOutSource,
+  CodeAnalysis,
+  CodingAgent,
+  GitHost,
+  Plan,
+  SourceWorkspace,
+  TestRunner,
+  Ticket,
+  Tracker,
+} from './run-ports.js';
+
+/** Project settings the steps read (a narrow slice of the configuration). */
+export interface RunSettings {
+  projectName: string;
+  approval: 'auto' | 'required';
+  /** Seconds a required approval waits for an answer before taking the default. */
+  approvalTimeoutSeconds: number;
+  codingPrinciplesPath: string;
+  testRepairRounds: number;
+  /** The branch the run works on, `fix/<ticket>`. */
+  branch: string;
+}
+
+/** What the steps learn as the run goes; each step reads what earlier steps wrote. */
+export interface RunState {
+  ticket?: Ticket;
+  source?: CheckedOutSource;
+  codingPrinciples?: string;
+  analysis?: CodeAnalysis;
+  plan?: Plan;
+  approved?: boolean;
+  codingSummary?: string;
+  changedFiles?: string[];
+  testOutput?: string;
+  prUrl?: string;
+  prCreated?: boolean;
+  commitSha?: string;
+}
+
+/** Everything a step may use: ports (never concrete providers), settings and the run's state. */
+export interface RunContext {
+  readonly intent: FixTicketIntent;
+  readonly settings: RunSettings;
+  readonly tracker: Tracker;
+  readonly gitHost: GitHost;
+  readonly source: SourceWorkspace;
+  readonly coder: CodingAgent;
+  readonly tests: TestRunner;
+  readonly reporter: ProgressReporter;
+  readonly logger: Logger;
+  readonly state: RunState;
+}

@@ -1,0 +1,78 @@
+import { EXIT_CODES, type ExitCode } from '@agentsmith/contracts';
+import type { RunFailure, RunSummary } from '../progress/progress-reporter.js';
+import { displayId } from './display-id.js';
+import type { RunContext } from './run-context.js';
+import { runPipeline } from './run-pipeline.js';
+import type { Step } from './step.js';
+import { TicketWriteback } from './ticket-writeback.js';
+
+/** How a whole run ended, with the exit code the CLI returns. */
+export type RunResult =
+  | { outcome: 'succeeded'; exitCode: ExitCode; summary: RunSummary }
+  | { outcome: 'failed' | 'cancelled'; exitCode: ExitCode; failure: RunFailure };
+
+/**
+ * Runs the pipeline for one ticket: progress per step, ticket writeback (start, failure,
+ * completion) and exactly one final report (`done` or `failed`) through the reporter.
+ */
+export async function runFixTicket(
+  steps: readonly Step<RunContext>[],
+  context: RunContext,
+  signal: AbortSignal,
+  now: () => number = Date.now,
+): Promise<RunResult> {
+  const started = now();
+  const writeback = new TicketWriteback(context.tracker, context.logger);
+  const result = await runPipeline(steps, context, {
+    reporter: context.reporter,
+    signal,
+    logger: context.logger,
+    now,
+  });
+  const { ticket } = context.state;
+  for (const line of context.coder.usageLines()) context.reporter.detail(`LLM usage: ${line}`);
+
+  if (result.outcome === 'succeeded') {
+    const changedFiles = context.state.changedFiles ?? [];
+    const summary: RunSummary = {
+      summary: successSummary(context),
+      prUrl: context.state.prUrl,
+      costUsd: context.coder.costUsd(),
+      durationMs: now() - started,
+      changedFiles,
+    };
+    if (ticket) {
+      await writeback.completed(ticket, summary, signal);
+    }
+    await context.reporter.done(summary);
+    return { outcome: 'succeeded', exitCode: EXIT_CODES.success, summary };
+  }
+
+  const failure: RunFailure = {
+    step: result.step,
+    total: result.total,
+    stepName: result.stepName,
+    code: result.outcome === 'cancelled' ? 'run_cancelled' : result.error.code,
+    reason: result.outcome === 'cancelled' ? 'The run was cancelled.' : result.error.message,
+    outcome: result.outcome,
+  };
+  if (ticket) {
+    // The run's own signal may be aborted (cancel); the comment still deserves a few seconds.
+    await writeback.failed(ticket, failure, AbortSignal.timeout(10_000));
+  }
+  await context.reporter.failed(failure);
+  return {
+    outcome: result.outcome,
+    exitCode: result.outcome === 'cancelled' ? EXIT_CODES.cancelled : EXIT_CODES.failed,
+    failure,
+  };
+}
+
+function successSummary(context: RunContext): string {
+  const { ticket, codingSummary, prUrl } = context.state;
+  const subject = ticket
+    ? `${displayId(ticket.id)} ${ticket.title}`
+    : displayId(context.intent.ticketId);
+  if (prUrl) return `Fixed ${subject}: ${codingSummary ?? 'see the pull request'}`;
+  return `Finished ${subject}${codingSummary ? `: ${codingSummary}` : ''}`;
+}

@@ -1,0 +1,2 @@
+export * from './run-process.js';
+export * from './scrub-environment.js';

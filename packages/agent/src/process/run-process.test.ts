@@ -1,0 +1,135 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runProcess, runShell } from './run-process.js';
+
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'run-process-'));
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A process counts as gone when it no longer exists or is a zombie waiting to be reaped. */
+async function isAlive(pid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntilDead(pid: number): Promise<boolean> {
+  for (let i = 0; i < 50; i += 1) {
+    if (!(await isAlive(pid))) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
+describe('process/run-process', () => {
+  it('captures stdout, stderr, interleaved output and the exit code', async () => {
+    const result = await runShell('echo out; echo err >&2; exit 3', {
+      cwd: dir,
+      timeoutMs: 10_000,
+    });
+
+    expect(result).toMatchObject({
+      exitCode: 3,
+      signal: null,
+      stdout: 'out\n',
+      stderr: 'err\n',
+      timedOut: false,
+      truncated: false,
+    });
+    expect(result.output).toContain('out\n');
+    expect(result.output).toContain('err\n');
+  });
+
+  it('runs in cwd with the given environment and stdin', async () => {
+    const result = await runProcess('bash', ['-c', 'pwd; echo "$FOO"; cat'], {
+      cwd: dir,
+      timeoutMs: 10_000,
+      env: { FOO: 'bar', PATH: '/usr/bin:/bin' },
+      input: 'from stdin',
+    });
+
+    expect(result.stdout).toEqual(`${dir}\nbar\nfrom stdin`);
+  });
+
+  it('kills a hanging command and the hanging child it started', async () => {
+    const pidFile = join(dir, 'child.pid');
+
+    const result = await runShell(`sleep 300 & echo $! > ${pidFile}; sleep 300`, {
+      cwd: dir,
+      timeoutMs: 500,
+      killGraceMs: 200,
+    });
+
+    expect(result.timedOut).toBe(true);
+    expect(result.exitCode).toBeNull();
+    const childPid = Number((await readFile(pidFile, 'utf8')).trim());
+    expect(await waitUntilDead(childPid)).toBe(true);
+  });
+
+  it('escalates to SIGKILL when the command ignores SIGTERM', async () => {
+    const result = await runShell(`trap '' TERM; while true; do sleep 0.05; done`, {
+      cwd: dir,
+      timeoutMs: 300,
+      killGraceMs: 300,
+    });
+
+    expect(result).toMatchObject({ timedOut: true, signal: 'SIGKILL' });
+  });
+
+  it('kills background children left behind when the command exits', async () => {
+    const pidFile = join(dir, 'bg.pid');
+
+    const result = await runShell(`sleep 300 & echo $! > ${pidFile}; echo done`, {
+      cwd: dir,
+      timeoutMs: 10_000,
+    });
+
+    expect(result.stdout).toEqual('done\n');
+    const childPid = Number((await readFile(pidFile, 'utf8')).trim());
+    expect(await waitUntilDead(childPid)).toBe(true);
+  });
+
+  it('rejects with a cancellation and kills the tree when aborted', async () => {
+    const controller = new AbortController();
+    const pidFile = join(dir, 'child.pid');
+    const running = runShell(`sleep 300 & echo $! > ${pidFile}; sleep 300`, {
+      cwd: dir,
+      timeoutMs: 60_000,
+      signal: controller.signal,
+      killGraceMs: 200,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    controller.abort();
+
+    await expect(running).rejects.toMatchObject({ code: 'run_cancelled' });
+    const childPid = Number((await readFile(pidFile, 'utf8')).trim());
+    expect(await waitUntilDead(childPid)).toBe(true);
+  });
+
+  it('keeps the head and tail of long output with a marker', async () => {
+    const result = await runShell('echo START; seq 1 100000; echo END', {
+      cwd: dir,
+      timeoutMs: 10_000,
+      maxOutputBytes: 1000,
+    });
+
+    expect(result.truncated).toBe(true);
+    expect(result.stdout.startsWith('START\n')).toBe(true);
+    expect(result.stdout.endsWith('END\n')).toBe(true);
+    expect(result.stdout).toMatch(/characters of output omitted/);
+    expect(result.stdout.length).toBeLessThan(1100);
+  });
+});

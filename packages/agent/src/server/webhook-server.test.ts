@@ -1,0 +1,136 @@
+import { createHmac } from 'node:crypto';
+import { silentLogger } from '@agentsmith/kit';
+import type { FixTicketIntent } from '@agentsmith/contracts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebhookServer } from './webhook-server.js';
+
+const SECRET = 'webhook-secret-1234';
+
+function labeled(number: number, label = 'agent-smith') {
+  return JSON.stringify({
+    action: 'labeled',
+    label: { name: label },
+    issue: { number },
+    repository: { name: 'demo', full_name: 'acme/demo' },
+  });
+}
+
+function sign(body: string, secret = SECRET): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+describe('server/webhook-server', () => {
+  let server: WebhookServer | undefined;
+  let release: () => void = () => undefined;
+  const started: FixTicketIntent[] = [];
+
+  afterEach(async () => {
+    release();
+    await server?.close();
+    started.length = 0;
+  });
+
+  async function start(): Promise<string> {
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    server = new WebhookServer({
+      secret: SECRET,
+      logger: silentLogger(),
+      resolve: (issue) =>
+        issue.repository === 'acme/demo' && issue.label === 'agent-smith'
+          ? { ticketId: String(issue.issueNumber), project: 'demo' }
+          : null,
+      startRun: async (intent) => {
+        started.push(intent);
+        await gate;
+        return 0;
+      },
+    });
+    const port = await server.listen(0, '127.0.0.1');
+    return `http://127.0.0.1:${port}`;
+  }
+
+  const post = (url: string, body: string, headers: Record<string, string>) =>
+    fetch(`${url}/webhook`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
+
+  it('accepts a signed issues.labeled delivery with 202 and starts one run', async () => {
+    const url = await start();
+    const body = labeled(58);
+
+    const response = await post(url, body, {
+      'x-github-event': 'issues',
+      'x-hub-signature-256': sign(body),
+    });
+
+    expect(response.status).toBe(202);
+    expect(await response.text()).toBe('Accepted: fix #58 in demo');
+    expect(started).toEqual([{ ticketId: '58', project: 'demo' }]);
+  });
+
+  it('runs one ticket at a time: a second delivery for a running ticket starts nothing', async () => {
+    const url = await start();
+    const body = labeled(58);
+    const headers = { 'x-github-event': 'issues', 'x-hub-signature-256': sign(body) };
+    await post(url, body, headers);
+
+    const second = await post(url, body, headers);
+    const other = await post(url, labeled(59), {
+      'x-github-event': 'issues',
+      'x-hub-signature-256': sign(labeled(59)),
+    });
+
+    expect(second.status).toBe(200);
+    expect(await second.text()).toBe('Already working on demo#58');
+    expect(other.status).toBe(202);
+    expect(started.map((intent) => intent.ticketId)).toEqual(['58', '59']);
+  });
+
+  it.each`
+    case                  | signature
+    ${'a wrong secret'}   | ${sign(labeled(58), 'other-secret')}
+    ${'no signature'}     | ${''}
+    ${'a sha1 signature'} | ${'sha1=abc'}
+  `('rejects a delivery with $case with 401', async ({ signature }) => {
+    const url = await start();
+
+    const response = await post(url, labeled(58), {
+      'x-github-event': 'issues',
+      'x-hub-signature-256': signature as string,
+    });
+
+    expect(response.status).toBe(401);
+    expect(started).toEqual([]);
+  });
+
+  it.each`
+    case                | event       | body
+    ${'another label'}  | ${'issues'} | ${labeled(58, 'bug')}
+    ${'another event'}  | ${'push'}   | ${labeled(58)}
+    ${'another action'} | ${'issues'} | ${labeled(58).replace('"labeled"', '"opened"')}
+  `('ignores $case with 200', async ({ event, body }) => {
+    const url = await start();
+
+    const response = await post(url, body as string, {
+      'x-github-event': event as string,
+      'x-hub-signature-256': sign(body as string),
+    });
+
+    expect(response.status).toBe(200);
+    expect(started).toEqual([]);
+  });
+
+  it('answers the health check and 404 elsewhere', async () => {
+    const url = await start();
+
+    const health = await fetch(`${url}/health`);
+    const other = await fetch(`${url}/nope`);
+
+    expect([health.status, await health.text()]).toEqual([200, 'ok']);
+    expect(other.status).toBe(404);
+  });
+});

@@ -1,0 +1,71 @@
+import { AppError } from '@agentsmith/kit';
+import type { RunContext } from '../pipeline/run-context.js';
+import type { Ticket } from '../pipeline/run-ports.js';
+import { completed, failed, type Step } from '../pipeline/step.js';
+import { displayId } from '../pipeline/display-id.js';
+import { requireState } from './require-state.js';
+
+/**
+ * Commits everything as `fix: <title> (#<id>)`, pushes `fix/<id>` and ensures one pull request
+ * for it (an existing open PR for the branch is updated, not duplicated).
+ */
+export const commitAndPrStep: Step<RunContext> = {
+  name: 'CommitAndPRCommand',
+  label: 'Creating pull request',
+  async run(context, signal) {
+    const ticket = requireState(context.state, 'ticket', 'FetchTicketCommand');
+    const source = requireState(context.state, 'source', 'CheckoutSourceCommand');
+    const title = `fix: ${ticket.title} (${displayId(ticket.id)})`;
+    const commit = await context.source.commitAndPush(title, { signal });
+    if (commit === null) {
+      return failed(
+        new AppError(
+          'source_no_changes',
+          'The agent changed no file, so there is nothing to commit.',
+        ),
+      );
+    }
+    context.state.commitSha = commit.sha;
+    context.state.changedFiles = commit.changedFiles;
+    const { pullRequest, created } = await context.gitHost.ensurePullRequest(
+      {
+        head: source.branch,
+        base: source.baseBranch,
+        title,
+        body: pullRequestBody(context, ticket, commit.changedFiles),
+      },
+      { signal },
+    );
+    context.state.prUrl = pullRequest.url;
+    context.state.prCreated = created;
+    if (context.gitHost.type === 'local') {
+      return completed(`Pushed branch ${source.branch} to ${pullRequest.url}`);
+    }
+    return completed(`${created ? 'Opened' : 'Updated'} pull request ${pullRequest.url}`);
+  },
+};
+
+/** The PR body: the ticket link (`Fixes #58` closes it on merge), the summary and the changes. */
+export function pullRequestBody(
+  context: RunContext,
+  ticket: Ticket,
+  changedFiles: string[],
+): string {
+  const linksTicket = /^\d+$/.test(ticket.id) && context.tracker.type === context.gitHost.type;
+  const reference = linksTicket
+    ? `Fixes #${ticket.id}`
+    : `Ticket: ${displayId(ticket.id)}${ticket.url ? ` (${ticket.url})` : ''}`;
+  const lines = [reference, '', `**${ticket.title}**`];
+  if (context.state.codingSummary) lines.push('', context.state.codingSummary);
+  const plan = context.state.plan;
+  if (plan && plan.steps.length > 0) {
+    lines.push(
+      '',
+      '### Plan',
+      ...plan.steps.map((step, index) => `${index + 1}. ${step.description}`),
+    );
+  }
+  lines.push('', '### Changes', ...changedFiles.map((file) => `- \`${file}\``));
+  lines.push('', '_Opened by Agent Smith._');
+  return lines.join('\n');
+}

@@ -1,0 +1,2 @@
+export * from './detect-test-command.js';
+export * from './test-runner.js';

@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FakeLlmApi, git } from '@agentsmith/testkit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fixingTurns, runAgent, sandbox, type Sandbox } from './agent-cli.js';
+
+describe('agent (local source, local tickets)', () => {
+  let box: Sandbox;
+  let llm: FakeLlmApi;
+
+  beforeEach(async () => {
+    box = await sandbox();
+    llm = await FakeLlmApi.start();
+  });
+  afterEach(async () => {
+    await llm.stop();
+    await box.cleanup();
+  });
+
+  async function configure(): Promise<string> {
+    const tickets = join(box.root, 'tickets');
+    const ticketFile = await box.writeFile(
+      'tickets/1-sum-is-wrong.md',
+      '# Sum is wrong\n\nsum(2, 2) returns 5 instead of 4.\n',
+    );
+    await box.writeFile('principles.md', '- Keep changes minimal.\n');
+    await box.writeConfig(
+      [
+        'projects:',
+        '  demo:',
+        `    source: { type: local, path: ${box.repo.work} }`,
+        `    tickets: { type: local, path: ${tickets} }`,
+        '    agent: { type: claude, model: claude-test, retry: { max_retries: 0 } }',
+        `    coding_principles_path: ${join(box.root, 'principles.md')}`,
+      ].join('\n'),
+    );
+    return ticketFile;
+  }
+
+  it('fixes a local ticket in a local repository with no SaaS at all (Anthropic wire)', async () => {
+    const ticketFile = await configure();
+    llm.script(...fixingTurns());
+
+    const result = await runAgent(
+      ['--config', box.configPath, 'fix #1 in demo'],
+      {
+        ANTHROPIC_API_KEY: 'sk-ant-test-key',
+        ANTHROPIC_BASE_URL: llm.baseUrl,
+        AGENTSMITH_WORKDIR: box.workdir,
+      },
+      box.root,
+    );
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(await box.repo.originBranches()).toEqual(['main']);
+    expect(await git(box.repo.work, 'branch', '--list', 'fix/1')).toContain('fix/1');
+    expect(await git(box.repo.work, 'show', 'fix/1:src/sum.js')).toBe(
+      'export function sum(a, b) {\n  return a + b;\n}',
+    );
+    expect(await git(box.repo.work, 'log', '-1', '--format=%s', 'fix/1')).toBe(
+      'fix: Sum is wrong (#1)',
+    );
+    const ticket = await readFile(ticketFile, 'utf8');
+    expect(ticket).toContain('is working on this ticket');
+    expect(ticket).toContain('## Agent Smith - Completed');
+    expect(ticket).toContain('- `src/sum.js`');
+    expect(result.stdout).toContain('[9/9] Creating pull request');
+    expect(result.stdout).toContain('Done: Fixed #1 Sum is wrong: Removed the stray + 1 in sum');
+    expect(llm.requests.map((request) => request.protocol)).toEqual([
+      'anthropic',
+      'anthropic',
+      'anthropic',
+      'anthropic',
+    ]);
+    expect(llm.requests[2]?.system).toContain('Keep changes minimal.');
+    expect(result.stdout + result.stderr).not.toContain('sk-ant-test-key');
+    llm.assertDone();
+  });
+
+  it('prints the plan of a dry run without credentials, listing them as warnings', async () => {
+    await configure();
+
+    const result = await runAgent(
+      ['--dry-run', '--config', box.configPath, 'fix #1 in demo'],
+      {},
+      box.root,
+    );
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('Project:  demo');
+    expect(result.stdout).toContain('Ticket:   #1');
+    expect(result.stdout).toContain('9. CommitAndPRCommand - Creating pull request');
+    expect(result.stdout).toContain('ANTHROPIC_API_KEY is not set');
+    expect(llm.requests).toEqual([]);
+  });
+
+  it('validates the configuration: every problem at once, exit 2', async () => {
+    await box.writeConfig(
+      [
+        'projects:',
+        '  demo:',
+        '    source: { type: svn }',
+        '    tickets: { type: local }',
+        '    pipeline: nope',
+      ].join('\n'),
+    );
+
+    const invalid = await runAgent(
+      ['config', 'validate', '--config', box.configPath],
+      {},
+      box.root,
+    );
+    await configure();
+    const valid = await runAgent(
+      ['config', 'validate'],
+      { AGENTSMITH_CONFIG: box.configPath },
+      box.root,
+    );
+
+    expect(invalid.exitCode).toBe(2);
+    expect(invalid.stderr).toContain('projects.demo.pipeline: unknown pipeline "nope"');
+    expect(invalid.stderr).toContain('projects.demo.source');
+    expect(invalid.stderr).toContain('projects.demo.tickets.path');
+    expect(valid.exitCode).toBe(0);
+    expect(valid.stdout).toContain('is valid: 1 project(s) (demo)');
+  });
+});

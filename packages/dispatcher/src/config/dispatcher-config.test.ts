@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@agentsmith/kit';
+import { loadDispatcherConfig, normaliseRedisUrl } from './dispatcher-config.js';
+
+const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' };
+
+function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadDispatcherConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('config/dispatcher-config', () => {
+  it('applies the documented defaults', () => {
+    const config = loadDispatcherConfig(base, 'host-1');
+
+    expect(config).toMatchObject({
+      redisUrl: 'redis://localhost:6379',
+      agentRedisUrl: 'localhost:6379',
+      spawnerType: 'kubernetes',
+      agentImage: 'agentsmith:latest',
+      configPath: 'config/agentsmith.yml',
+      port: 8080,
+      slack: { kind: 'http', botToken: 'xoxb-1', signingSecret: 'secret' },
+      slackApiUrl: undefined,
+      jobMaxDurationMs: 3_600_000,
+      instanceId: 'host-1',
+    });
+  });
+
+  it.each([
+    ['redis:6379', 'redis://redis:6379'],
+    ['redis://user:pw@cache:6380/2', 'redis://user:pw@cache:6380/2'],
+    ['rediss://cache:6380', 'rediss://cache:6380'],
+  ])('accepts REDIS_URL %s', (raw, url) => {
+    expect(normaliseRedisUrl(raw)).toBe(url);
+    expect(loadDispatcherConfig({ ...base, REDIS_URL: raw }).agentRedisUrl).toBe(raw);
+  });
+
+  it('names the valid spawner types for an unknown one', () => {
+    expect(problemsOf({ ...base, SPAWNER_TYPE: 'podman' })).toEqual([
+      'SPAWNER_TYPE "podman" is not valid: use one of docker, kubernetes',
+    ]);
+  });
+
+  it('refuses HTTP mode without a signing secret, saying what to set', () => {
+    expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1' })[0]).toMatch(
+      /set SLACK_SIGNING_SECRET .* or set SLACK_APP_TOKEN/,
+    );
+  });
+
+  it('uses Socket Mode when SLACK_APP_TOKEN is set', () => {
+    expect(
+      loadDispatcherConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack,
+    ).toEqual({ kind: 'socket', botToken: 'xoxb-1', appToken: 'xapp-1' });
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf({
+      SPAWNER_TYPE: 'x',
+      PORT: 'abc',
+      JOB_MAX_DURATION: 'soon',
+      REDIS_URL: 'bad url',
+    });
+
+    expect(problems).toHaveLength(6);
+  });
+
+  it('reads SLACK_API_URL and JOB_MAX_DURATION', () => {
+    const config = loadDispatcherConfig({
+      ...base,
+      SLACK_API_URL: 'http://127.0.0.1:9/api',
+      JOB_MAX_DURATION: '90s',
+      SPAWNER_TYPE: 'Docker',
+    });
+
+    expect([config.slackApiUrl, config.jobMaxDurationMs, config.spawnerType]).toEqual([
+      'http://127.0.0.1:9/api/',
+      90_000,
+      'docker',
+    ]);
+  });
+});

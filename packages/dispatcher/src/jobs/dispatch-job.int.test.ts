@@ -1,0 +1,285 @@
+import { jobInStreamKey } from '@agentsmith/contracts';
+import { AppError } from '@agentsmith/kit';
+import type { Ticket, Tracker } from '@agentsmith/providers';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  DispatcherHarness,
+  eventually,
+  fakeCatalog,
+  nextTs,
+  uniqueChannel,
+} from '../../test/support/dispatcher-harness.js';
+
+function memoryTracker(count: number): Tracker & { created: Ticket[] } {
+  const tickets: Ticket[] = Array.from({ length: count }, (_, index) => ({
+    id: String(index + 1),
+    title: `Ticket ${index + 1}`,
+    body: '',
+    labels: [],
+    state: 'open',
+  }));
+  const created: Ticket[] = [];
+  return {
+    type: 'memory',
+    created,
+    getTicket: (id) => Promise.resolve(tickets.find((ticket) => ticket.id === id) ?? null),
+    listOpenTickets: (limit) =>
+      Promise.resolve({ tickets: tickets.slice(0, limit), total: tickets.length }),
+    createTicket: (ticket) => {
+      const made: Ticket = {
+        id: String(tickets.length + created.length + 1),
+        title: ticket.title,
+        body: ticket.description ?? '',
+        labels: [],
+        state: 'open',
+      };
+      created.push(made);
+      return Promise.resolve(made);
+    },
+    addComment: () => Promise.resolve(),
+  };
+}
+
+describe('jobs/dispatch-job', () => {
+  let harness: DispatcherHarness;
+  const tracker = memoryTracker(23);
+
+  beforeEach(async () => {
+    harness = await DispatcherHarness.start({ dependencies: { projects: fakeCatalog(tracker) } });
+  });
+
+  afterEach(async () => {
+    await harness.stop();
+  });
+
+  const textsIn = (channel: string) =>
+    harness.slack
+      .callsTo('chat.postMessage')
+      .filter((call) => call.args['channel'] === channel)
+      .map((call) => String(call.args['text']));
+
+  it('starts exactly one job for fifty simultaneous fix messages in one channel', async () => {
+    const channel = uniqueChannel();
+
+    const statuses = await Promise.all(
+      Array.from({ length: 50 }, () => harness.message(channel, 'fix #58 in agent-smith-test')),
+    );
+    await harness.slack.waitFor(() => textsIn(channel).length === 50);
+
+    const jobs = harness.spawner.spawned.filter((spec) => spec.channelId === channel);
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    expect(jobs).toHaveLength(1);
+    const jobId = jobs[0]!.jobId;
+    expect(
+      textsIn(channel).filter(
+        (text) => text === `Starting job ${jobId} for #58 in agent-smith-test`,
+      ),
+    ).toHaveLength(1);
+    expect(
+      textsIn(channel).filter((text) =>
+        text.startsWith(`A job is already running in this channel: job ${jobId} for #58`),
+      ),
+    ).toHaveLength(49);
+  });
+
+  it('builds a job spec without secrets and with REDIS_URL as given', async () => {
+    const channel = uniqueChannel();
+
+    await harness.message(channel, '<@UBOT> fix ticket PROJ-7 in API-V2');
+    await eventually(
+      () => harness.spawner.spawned.some((spec) => spec.channelId === channel),
+      'the spawn',
+    );
+
+    const spec = harness.spawner.spawned.find((candidate) => candidate.channelId === channel)!;
+    expect(spec).toEqual({
+      specificationVersion: 1,
+      jobId: expect.stringMatching(/^[0-9a-f]{12}$/),
+      intent: { ticketId: 'PROJ-7', project: 'api-v2' },
+      platform: 'slack',
+      channelId: channel,
+      threadId: expect.any(String),
+      requestedBy: 'UHUMAN',
+      redisUrl: harness.redis.url,
+      maxDurationSeconds: 600,
+      createdAt: expect.any(Number),
+    });
+  });
+
+  it('answers an unknown project with the known ones and the closest match, spawning nothing', async () => {
+    const channel = uniqueChannel();
+
+    await harness.message(channel, 'fix #1 in agent-smith-tset');
+    await harness.slack.waitFor(() => textsIn(channel).length === 1);
+
+    expect(textsIn(channel)).toEqual([
+      "I don't know the project *agent-smith-tset*. Did you mean *agent-smith-test*? Known projects: `agent-smith-test`, `api-v2`",
+    ]);
+    expect(harness.spawner.spawned.filter((spec) => spec.channelId === channel)).toEqual([]);
+  });
+
+  it('reports a failed spawn in plain language and frees the channel', async () => {
+    const channel = uniqueChannel();
+    harness.spawner.failNextSpawn(
+      new AppError('agent_image_missing', 'the image agentsmith:latest does not exist'),
+    );
+
+    await harness.message(channel, 'fix #58 in agent-smith-test');
+    await harness.slack.waitFor((calls) =>
+      calls.some((call) => call.method === 'chat.update' && call.args['channel'] === channel),
+    );
+
+    const update = harness.slack
+      .callsTo('chat.update')
+      .find((call) => call.args['channel'] === channel)!;
+    expect(String(update.args['text'])).toMatch(
+      /^Job [0-9a-f]{12} could not be started: the image agentsmith:latest does not exist\. The channel is free again/,
+    );
+    expect(await harness.dispatcher.context.conversations.get('slack', channel)).toBeNull();
+    expect(harness.dispatcher.metrics.jobsFailed).toBe(1);
+  });
+
+  it('says why fix is refused when no spawner is usable, while status, help and list keep working', async () => {
+    const channel = uniqueChannel();
+    harness.spawner.setUnreachable('no Docker socket at /var/run/docker.sock');
+
+    for (const [index, text] of [
+      'fix #58 in agent-smith-test',
+      'status',
+      'help',
+      'list tickets in agent-smith-test',
+    ].entries()) {
+      await harness.message(channel, text);
+      await harness.slack.waitFor(() => textsIn(channel).length === index + 1);
+    }
+
+    expect(textsIn(channel)[0]).toBe(
+      "I can't start jobs right now: no Docker socket at /var/run/docker.sock. `list`, `create`, `status` and `help` still work.",
+    );
+    expect(textsIn(channel)[1]).toBe('No job is running in this channel.');
+    expect(textsIn(channel)[2]).toMatch(/^I didn't understand that\. Try:/);
+    expect(textsIn(channel)[3]).toMatch(
+      /^:ticket: \*Open tickets in agent-smith-test\* \(23\):\n• \*#1\* — Ticket 1\n/,
+    );
+    expect(textsIn(channel)[3]).toMatch(/…and 3 more$/);
+    const ready = await fetch(`${harness.url}/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({
+      checks: [
+        { name: 'redis', ready: true },
+        { name: 'spawner', ready: false, reason: 'no Docker socket at /var/run/docker.sock' },
+      ],
+    });
+  });
+
+  it('creates a ticket through the tracker', async () => {
+    const channel = uniqueChannel();
+
+    await harness.message(
+      channel,
+      'create ticket \u201CAdd logging\u201D in agent-smith-test \u201CEvery request\u201D',
+    );
+    await harness.slack.waitFor(() => textsIn(channel).length === 1);
+
+    expect(tracker.created.at(-1)).toMatchObject({ title: 'Add logging', body: 'Every request' });
+    expect(textsIn(channel)[0]).toMatch(
+      /^Ticket \*#\d+\* created in \*agent-smith-test\*: _Add logging_/,
+    );
+  });
+
+  it('shows the status and cancels the channel\u2019s job', async () => {
+    const channel = uniqueChannel();
+    await harness.message(channel, 'fix #58 in agent-smith-test');
+    await eventually(
+      () => harness.spawner.spawned.some((spec) => spec.channelId === channel),
+      'the spawn',
+    );
+    const { jobId } = harness.spawner.spawned.find((spec) => spec.channelId === channel)!;
+    harness.trackJob(jobId, channel);
+    await harness.agentWrites({
+      type: 'progress',
+      jobId,
+      at: Date.now(),
+      step: 4,
+      total: 9,
+      label: 'Planning',
+    });
+    await harness.slack.waitFor((calls) =>
+      calls.some((call) => String(call.args['text']).endsWith('[4/9] Planning')),
+    );
+
+    await harness.message(channel, 'status');
+    await harness.slack.waitFor(() => textsIn(channel).length === 2);
+    await harness.message(channel, 'cancel');
+    await harness.slack.waitFor(() => textsIn(channel).length === 3);
+    await eventually(
+      () => harness.spawner.stopped.some((stop) => stop.jobId === jobId),
+      'the stop',
+    );
+    await harness.agentWrites({
+      type: 'error',
+      jobId,
+      at: Date.now(),
+      step: 4,
+      total: 9,
+      stepName: 'Planning',
+      code: 'run_cancelled',
+      reason: 'Cancelled',
+      outcome: 'cancelled',
+    });
+    await harness.slack.waitFor(() => textsIn(channel).length === 4);
+
+    expect(textsIn(channel).slice(1)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Job ${jobId} for #58 in agent-smith-test — step 4/9: Planning — running for \\d+s`,
+        ),
+      ),
+      `Job ${jobId} cancelled by <@UHUMAN>.`,
+      `Job ${jobId} was cancelled`,
+    ]);
+    const inbound = await harness.redis.redis.xrange(jobInStreamKey(jobId), '-', '+');
+    expect(inbound.map(([, fields]) => fields[fields.indexOf('type') + 1])).toEqual(['cancel']);
+    expect(await harness.dispatcher.context.conversations.get('slack', channel)).toBeNull();
+  });
+
+  it('ignores bot messages, its own messages, edits and joins; one mention delivered twice starts one job', async () => {
+    const channel = uniqueChannel();
+    const ts = nextTs();
+    const eventId = 'EvSAME1';
+
+    await harness.message(channel, 'fix #1 in agent-smith-test', { bot_id: 'B2' });
+    await harness.message(channel, 'fix #1 in agent-smith-test', { user: 'UBOT' });
+    await harness.message(channel, 'fix #1 in agent-smith-test', { subtype: 'message_changed' });
+    await harness.message(channel, '<@UBOT> has joined the channel', { subtype: 'channel_join' });
+    await harness.message(channel, 'just chatting among humans');
+    await harness.event(
+      { type: 'message', channel, user: 'UHUMAN', text: '<@UBOT> fix #2 in agent-smith-test', ts },
+      { eventId },
+    );
+    await harness.event({
+      type: 'app_mention',
+      channel,
+      user: 'UHUMAN',
+      text: '<@UBOT> fix #2 in agent-smith-test',
+      ts,
+    });
+    await harness.event(
+      { type: 'message', channel, user: 'UHUMAN', text: '<@UBOT> fix #2 in agent-smith-test', ts },
+      { eventId, retryNum: 1 },
+    );
+    await harness.slack.waitFor(() => textsIn(channel).length === 1);
+    await harness.message(channel, 'status');
+    await harness.slack.waitFor(() => textsIn(channel).length === 2);
+
+    expect(
+      harness.spawner.spawned
+        .filter((spec) => spec.channelId === channel)
+        .map((spec) => spec.intent.ticketId),
+    ).toEqual(['2']);
+    expect(textsIn(channel)).toEqual([
+      expect.stringMatching(/^Starting job .* for #2/),
+      expect.stringMatching(/^Job .* for #2 in agent-smith-test — waiting/),
+    ]);
+  });
+});

@@ -1,0 +1,121 @@
+import type { FixTicketIntent } from '@agentsmith/contracts';
+import { JobSpec, PROTOCOL_VERSION } from '@agentsmith/contracts';
+import { toAppError } from '@agentsmith/kit';
+import { alreadyRunningMessage, plainMessage, startingMessage } from '../slack/message-blocks.js';
+import type { ChatOrigin, JobContext } from './job-context.js';
+import { lockTtlMs } from './job-context.js';
+import type { TrackedJob } from './job-store.js';
+import { findProject } from './project-catalog.js';
+
+/** How a `fix` request ended, for callers and tests. */
+export type DispatchResult =
+  | { kind: 'started'; jobId: string }
+  | { kind: 'busy'; jobId: string }
+  | { kind: 'refused'; reason: string };
+
+const SPAWN_TIMEOUT_MS = 60_000;
+
+/**
+ * The fix flow: check the project and the spawner, take the channel's lock atomically, reply
+ * "Starting job …" in the thread, track the job for the relay, and spawn the agent. A failed
+ * spawn is reported in plain language and frees the channel.
+ */
+export async function dispatchFix(
+  context: JobContext,
+  origin: ChatOrigin,
+  request: FixTicketIntent,
+): Promise<DispatchResult> {
+  const reply = (text: string, icon?: string) =>
+    context.notifier.post(origin.channelId, plainMessage(text, icon), origin.threadTs);
+  const project = await findProject(context, origin, request.project);
+  if (!project) return { kind: 'refused', reason: 'unknown project' };
+  const readiness = await context.spawner.checkReadiness();
+  if (!readiness.ready) {
+    const reason = readiness.reason ?? 'the job engine is not reachable';
+    await reply(
+      `I can't start jobs right now: ${reason}. \`list\`, \`create\`, \`status\` and \`help\` still work.`,
+      ':warning:',
+    );
+    return { kind: 'refused', reason };
+  }
+
+  const jobId = context.newJobId();
+  const startedAt = context.now();
+  const deadlineAt = startedAt + context.jobMaxDurationMs;
+  const lock = await context.conversations.acquire(
+    {
+      schemaVersion: 1,
+      jobId,
+      platform: origin.platform,
+      channelId: origin.channelId,
+      project: project,
+      ticketId: request.ticketId,
+      threadId: origin.threadTs,
+      requestedBy: origin.userId,
+      startedAt,
+      deadlineAt,
+    },
+    lockTtlMs(context.jobMaxDurationMs),
+  );
+  if (!lock.acquired) {
+    await context.notifier.post(
+      origin.channelId,
+      alreadyRunningMessage(lock.holder),
+      origin.threadTs,
+    );
+    return { kind: 'busy', jobId: lock.holder.jobId };
+  }
+
+  const job: TrackedJob = {
+    jobId,
+    platform: origin.platform,
+    channelId: origin.channelId,
+    threadTs: origin.threadTs,
+    project: project,
+    ticketId: request.ticketId,
+    requestedBy: origin.userId,
+    startedAt,
+    deadlineAt,
+  };
+  const logger = context.logger.child({ jobId, channelId: origin.channelId });
+  try {
+    job.statusTs = await context.notifier.post(
+      origin.channelId,
+      startingMessage(job),
+      origin.threadTs,
+    );
+    await context.jobs.track(job);
+    const spec = JobSpec.parse({
+      specificationVersion: PROTOCOL_VERSION,
+      jobId,
+      intent: { ticketId: request.ticketId, project: project },
+      platform: origin.platform,
+      channelId: origin.channelId,
+      threadId: origin.threadTs,
+      requestedBy: origin.userId,
+      redisUrl: context.agentRedisUrl,
+      maxDurationSeconds: Math.ceil(context.jobMaxDurationMs / 1000),
+      createdAt: startedAt,
+    });
+    await context.spawner.spawn(spec, AbortSignal.timeout(SPAWN_TIMEOUT_MS));
+    context.onSpawned?.(spec);
+  } catch (error) {
+    const failure = toAppError(error, 'spawner_failed');
+    logger.error({ err: failure, code: failure.code }, 'Job could not be started');
+    context.metrics.jobsFailed += 1;
+    await context.jobs.untrack(jobId).catch(() => undefined);
+    await context.conversations.release(jobId).catch(() => undefined);
+    const text = `Job ${jobId} could not be started: ${failure.message}. The channel is free again; try again or ask an operator.`;
+    if (job.statusTs) {
+      await context.notifier
+        .update(origin.channelId, job.statusTs, plainMessage(text, ':x:'))
+        .catch(() => undefined);
+    } else {
+      await reply(text, ':x:').catch(() => undefined);
+    }
+    return { kind: 'refused', reason: failure.message };
+  }
+  context.metrics.jobsStarted += 1;
+  logger.info({ project: project, ticketId: request.ticketId }, 'Job started');
+  return { kind: 'started', jobId };
+}

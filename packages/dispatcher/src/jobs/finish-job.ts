@@ -1,0 +1,52 @@
+import type { Done, ErrorEntry, KnownErrorCode } from '@agentsmith/contracts';
+import type { JobContext } from './job-context.js';
+
+/**
+ * Reports a job that ended without telling us (container death, OOM, deadline, vanished Pod).
+ * It writes an `Error` entry to `job:<id>:out` on the agent's behalf, so the relay posts the error
+ * card in order after everything the agent did write, and frees the channel. Returns false when
+ * the job is no longer tracked (it already ended). Safe to call from any replica, and twice.
+ *
+ * This is the hook for the spawners' watchdog: `reportJobLost(context, jobId, 'out of memory, exit 137', 'agent_out_of_memory')`.
+ */
+export async function reportJobLost(
+  context: Pick<JobContext, 'jobs' | 'now' | 'logger'>,
+  jobId: string,
+  reason: string,
+  code: KnownErrorCode = 'agent_lost',
+): Promise<boolean> {
+  const job = await context.jobs.get(jobId);
+  if (!job) return false;
+  context.logger.warn({ jobId, code, reason }, 'Job ended without a final entry');
+  await context.jobs.writeAsAgent({
+    type: 'error',
+    jobId,
+    at: context.now(),
+    step: job.step ?? 0,
+    total: job.total ?? 0,
+    stepName: job.label ?? 'agent',
+    code,
+    reason: `The agent stopped without finishing: ${reason}.`,
+    outcome: 'failed',
+  });
+  return true;
+}
+
+/**
+ * Called by the relay once a job's final entry reached the chat: frees the channel (only if this
+ * job still holds it), stops tracking the job and counts the outcome.
+ */
+export async function finishJob(
+  context: Pick<JobContext, 'jobs' | 'conversations' | 'metrics' | 'logger'>,
+  jobId: string,
+  final: Done | ErrorEntry,
+): Promise<void> {
+  if (final.type === 'done') context.metrics.jobsFinished += 1;
+  else context.metrics.jobsFailed += 1;
+  await context.conversations.release(jobId);
+  await context.jobs.untrack(jobId);
+  context.logger.info(
+    { jobId, outcome: final.type === 'done' ? 'succeeded' : (final.outcome ?? 'failed') },
+    'Job ended',
+  );
+}

@@ -1,0 +1,41 @@
+import type { JobSpec } from '@agentsmith/contracts';
+import type { Logger } from '@agentsmith/kit';
+import type { ConversationStateManager } from '../conversations/conversation-state-manager.js';
+import type { Metrics } from '../server/metrics.js';
+import type { JobSpawner } from '../spawners/job-spawner.js';
+import type { JobStore } from './job-store.js';
+import type { Notifier } from './notifier.js';
+import type { ProjectCatalog } from './project-catalog.js';
+
+/** Everything the job application services need; built once in `main.ts`. */
+export interface JobContext {
+  conversations: ConversationStateManager;
+  jobs: JobStore;
+  notifier: Notifier;
+  spawner: JobSpawner;
+  projects: ProjectCatalog;
+  metrics: Metrics;
+  logger: Logger;
+  /** Redis address handed to the agent (as given in REDIS_URL, e.g. `redis:6379`). */
+  agentRedisUrl: string;
+  jobMaxDurationMs: number;
+  cancelGraceSeconds: number;
+  now: () => number;
+  newJobId: () => string;
+  /** Called once the spawner accepted a job (the watchdog starts following it). */
+  onSpawned?: (spec: JobSpec) => void;
+}
+
+/** Where a chat request came from and where replies go. */
+export interface ChatOrigin {
+  platform: 'slack';
+  channelId: string;
+  userId: string;
+  /** Thread to reply in (the asking message's ts, or its thread). */
+  threadTs: string;
+}
+
+/** The lock outlives the job's deadline a little: it is only the last safety net. */
+export function lockTtlMs(jobMaxDurationMs: number): number {
+  return jobMaxDurationMs + Math.max(60_000, Math.round(jobMaxDurationMs * 0.1));
+}

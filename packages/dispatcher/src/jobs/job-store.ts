@@ -1,0 +1,64 @@
+import type { InboundEntry, OutboundEntry } from '@agentsmith/contracts';
+
+/** What the dispatcher remembers about a running job, beyond the channel lock. */
+export interface TrackedJob {
+  jobId: string;
+  platform: string;
+  channelId: string;
+  /** Thread the job reports into (the ts of the message that asked). */
+  threadTs?: string;
+  /** The one status message edited in place. */
+  statusTs?: string;
+  project: string;
+  ticketId: string;
+  requestedBy?: string;
+  startedAt: number;
+  deadlineAt: number;
+  /** Last progress the relay showed. */
+  step?: number;
+  total?: number;
+  label?: string;
+  /** Set when someone cancelled the job. */
+  cancelledBy?: string;
+}
+
+/** A question the relay posted, with where its buttons live. */
+export interface QuestionRecord {
+  jobId: string;
+  questionId: string;
+  text: string;
+  channelId: string;
+  ts: string;
+  status: 'pending' | 'answered';
+  answer?: string;
+  answeredBy?: string;
+}
+
+/**
+ * Durable bookkeeping of running jobs and the two job streams, shared by every replica.
+ * Implemented on Redis in relay/redis-job-store.ts.
+ */
+export interface JobStore {
+  /** Starts tracking a job: the relay of every replica picks it up. */
+  track(job: TrackedJob): Promise<void>;
+  /** Stops tracking a job (its final entry was relayed or it never started). Idempotent. */
+  untrack(jobId: string): Promise<void>;
+  get(jobId: string): Promise<TrackedJob | null>;
+  /** Updates some fields of a tracked job; ignored when the job is no longer tracked. */
+  patch(jobId: string, fields: Partial<TrackedJob>): Promise<void>;
+  /** Writes an answer or a cancel to `job:<id>:in`. */
+  writeToAgent(entry: InboundEntry): Promise<void>;
+  /** Writes to `job:<id>:out` on the agent's behalf (e.g. a death the agent could not report). */
+  writeAsAgent(entry: OutboundEntry): Promise<void>;
+  saveQuestion(question: QuestionRecord): Promise<void>;
+  /**
+   * Marks a pending question answered, atomically; returns the question, or null when it is
+   * unknown or was already answered.
+   */
+  claimQuestion(
+    jobId: string,
+    questionId: string,
+    answer: string,
+    answeredBy: string,
+  ): Promise<QuestionRecord | null>;
+}

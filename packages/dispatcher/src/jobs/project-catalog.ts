@@ -1,0 +1,47 @@
+import type { Tracker } from '@agentsmith/providers';
+import { matchProject } from '../intents/match-project.js';
+import { plainMessage, unknownProjectMessage } from '../slack/message-blocks.js';
+import type { ChatOrigin, JobContext } from './job-context.js';
+
+/** The configured projects, or why there are none. */
+export interface ProjectList {
+  names: string[];
+  /** Set when the configuration could not be read; says what is wrong and where. */
+  problem?: string;
+}
+
+/** The projects the dispatcher knows (from `AGENTSMITH_CONFIG`) and their ticket trackers. */
+export interface ProjectCatalog {
+  /** Configured project names, read fresh so edits apply without a restart. */
+  projects(): Promise<ProjectList>;
+  /** The ticket tracker of a configured project; throws with a plain reason when unusable. */
+  tracker(project: string): Promise<Tracker>;
+}
+
+/**
+ * Finds a configured project for a chat request. Replies and returns null when it is unknown
+ * (with the known ones and the closest match) or when the configuration is unusable.
+ */
+export async function findProject(
+  context: JobContext,
+  origin: ChatOrigin,
+  requested: string,
+): Promise<string | null> {
+  const list = await context.projects.projects();
+  if (list.problem) {
+    await context.notifier.post(
+      origin.channelId,
+      plainMessage(`I can't read my project configuration: ${list.problem}`, ':warning:'),
+      origin.threadTs,
+    );
+    return null;
+  }
+  const match = matchProject(requested, list.names);
+  if (match.found) return match.project;
+  await context.notifier.post(
+    origin.channelId,
+    unknownProjectMessage(requested, match.known, match.closest),
+    origin.threadTs,
+  );
+  return null;
+}

@@ -1,0 +1,241 @@
+import {
+  BusDecodeError,
+  decodeBusEntry,
+  isFinalEntry,
+  type BusEntry,
+  type Done,
+  type ErrorEntry,
+} from '@agentsmith/contracts';
+import { AppError, sleep, type Logger } from '@agentsmith/kit';
+import type { TrackedJob } from '../jobs/job-store.js';
+import type { Notifier } from '../jobs/notifier.js';
+import type { Metrics } from '../server/metrics.js';
+import {
+  detailMessage,
+  doneCard,
+  errorCard,
+  finishedStatusMessage,
+  questionMessage,
+  statusMessage,
+} from '../slack/message-blocks.js';
+import type { RedisJobStore } from './redis-job-store.js';
+
+/** A raw stream entry: id and the alternating field list. */
+export type RawEntry = [id: string, fields: string[]];
+
+export type BatchResult = 'ok' | 'retry' | 'ended';
+
+export interface EntryDeliveryOptions {
+  store: RedisJobStore;
+  notifier: Notifier;
+  logger: Logger;
+  metrics: Metrics;
+  /** Called once a job's final entry reached the chat (frees the channel, untracks). */
+  onFinal: (job: TrackedJob, entry: Done | ErrorEntry) => Promise<void>;
+  /** Minimum time between two edits of the status message, and between two detail posts. */
+  minIntervalMs?: number;
+  now?: () => number;
+}
+
+/** Compares stream ids `ms-seq`. */
+export function compareStreamIds(a: string, b: string): number {
+  const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
+  const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
+  return aMs === bMs ? aSeq - bSeq : aMs - bMs;
+}
+
+const MAX_DETAIL_LINES = 20;
+
+/**
+ * Turns one job's stream entries into chat calls, in order: progress edits the status message
+ * (consecutive progress entries coalesce into one edit, at most one edit per interval), details are
+ * batched into thread posts, questions get buttons, Done/Error get their cards. An entry is
+ * acknowledged only after the chat accepted it; a delivery cursor makes a replay skip what was sent.
+ */
+export class EntryDelivery {
+  readonly #lastEdit = new Map<string, number>();
+  readonly #lastDetail = new Map<string, number>();
+  readonly #interval: number;
+  readonly #now: () => number;
+
+  constructor(private readonly options: EntryDeliveryOptions) {
+    this.#interval = options.minIntervalMs ?? 1000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async deliverBatch(jobId: string, raw: RawEntry[]): Promise<BatchResult> {
+    const { store, metrics, logger } = this.options;
+    const job = await store.get(jobId);
+    if (!job) {
+      await store.markDelivered(
+        jobId,
+        raw.map(([id]) => id),
+      );
+      return 'ended';
+    }
+    const delivered = await store.delivered(jobId);
+    const entries: Array<{ id: string; entry: BusEntry | undefined }> = raw.map(([id, fields]) => {
+      try {
+        return { id, entry: decodeBusEntry(fields) };
+      } catch (error) {
+        metrics.relayErrors += 1;
+        logger.warn(
+          {
+            err: error,
+            jobId,
+            entryId: id,
+            code: error instanceof BusDecodeError ? error.code : undefined,
+          },
+          'Skipping unreadable stream entry',
+        );
+        return { id, entry: undefined };
+      }
+    });
+    let index = 0;
+    while (index < entries.length) {
+      const { id, entry } = entries[index] as { id: string; entry: BusEntry | undefined };
+      if (!entry || compareStreamIds(id, delivered) <= 0) {
+        if (entry && isFinalEntry(entry)) {
+          await this.options.onFinal(job, entry);
+          await store.markDelivered(
+            jobId,
+            entries.slice(index).map((item) => item.id),
+          );
+          return 'ended';
+        }
+        await store.markDelivered(jobId, [id]);
+        index += 1;
+        continue;
+      }
+      let end = index + 1;
+      if (entry.type === 'progress' || entry.type === 'detail') {
+        while (
+          end < entries.length &&
+          entries[end]?.entry?.type === entry.type &&
+          (entry.type === 'progress' || end - index < MAX_DETAIL_LINES)
+        )
+          end += 1;
+      }
+      const group = entries.slice(index, end);
+      const last = group[group.length - 1]?.entry as BusEntry;
+      try {
+        await this.#deliver(
+          job,
+          entry.type === 'detail' ? group.map((item) => item.entry as BusEntry) : [last],
+        );
+      } catch (error) {
+        if (error instanceof AppError && error.retryable) {
+          logger.warn(
+            { err: error, jobId },
+            'Chat call failed; the entry stays pending and is retried',
+          );
+          return 'retry';
+        }
+        logger.error({ err: error, jobId, entryId: id }, 'Chat refused an entry; skipping it');
+      }
+      const ids = group.map((item) => item.id);
+      metrics.relayEntries += ids.length;
+      metrics.relayLagMs = Math.max(0, this.#now() - last.at);
+      if (isFinalEntry(last)) {
+        await store.markDeliveredCursorOnly(jobId, ids[ids.length - 1] as string);
+        await this.options.onFinal(job, last);
+        await store.markDelivered(
+          jobId,
+          entries.slice(index).map((item) => item.id),
+        );
+        return 'ended';
+      }
+      await store.markDelivered(jobId, ids);
+      index = end;
+    }
+    return 'ok';
+  }
+
+  async #throttle(map: Map<string, number>, jobId: string): Promise<void> {
+    const wait = (map.get(jobId) ?? 0) + this.#interval - this.#now();
+    if (wait > 0) await sleep(wait);
+    map.set(jobId, this.#now());
+  }
+
+  async #deliver(job: TrackedJob, group: BusEntry[]): Promise<void> {
+    const { notifier, store } = this.options;
+    const entry = group[group.length - 1] as BusEntry;
+    switch (entry.type) {
+      case 'progress': {
+        const progress = { step: entry.step, total: entry.total, label: entry.label };
+        let edited = false;
+        if (job.statusTs) {
+          await this.#throttle(this.#lastEdit, job.jobId);
+          edited = await notifier
+            .update(job.channelId, job.statusTs, statusMessage(job, progress))
+            .then(
+              () => true,
+              (error: unknown) => {
+                // A deleted status message must not silence the job: post a new one instead.
+                if (error instanceof AppError && error.retryable) throw error;
+                return false;
+              },
+            );
+        }
+        if (!edited) {
+          job.statusTs = await notifier.post(
+            job.channelId,
+            statusMessage(job, progress),
+            job.threadTs,
+          );
+          await store.patch(job.jobId, { statusTs: job.statusTs });
+        }
+        Object.assign(job, progress);
+        await store.patch(job.jobId, progress);
+        return;
+      }
+      case 'detail': {
+        await this.#throttle(this.#lastDetail, job.jobId);
+        const lines = group.flatMap((item) => (item.type === 'detail' ? [item.text] : []));
+        await notifier.post(job.channelId, detailMessage(lines), job.threadTs);
+        return;
+      }
+      case 'question': {
+        const ts = await notifier.post(
+          job.channelId,
+          questionMessage(job.jobId, entry),
+          job.threadTs,
+        );
+        await store.saveQuestion({
+          jobId: job.jobId,
+          questionId: entry.questionId,
+          text: entry.text,
+          channelId: job.channelId,
+          ts,
+          status: 'pending',
+        });
+        return;
+      }
+      case 'done':
+      case 'error': {
+        const outcome =
+          entry.type === 'done'
+            ? 'succeeded'
+            : job.cancelledBy
+              ? 'cancelled'
+              : (entry.outcome ?? 'failed');
+        if (job.statusTs) {
+          await this.#throttle(this.#lastEdit, job.jobId);
+          await notifier.update(job.channelId, job.statusTs, finishedStatusMessage(job, outcome));
+        }
+        await notifier.post(
+          job.channelId,
+          entry.type === 'done' ? doneCard(job, entry) : errorCard(job, entry),
+          job.threadTs,
+        );
+        this.#lastEdit.delete(job.jobId);
+        this.#lastDetail.delete(job.jobId);
+        return;
+      }
+      case 'heartbeat':
+      case 'answer':
+      case 'cancel':
+        return;
+    }
+  }
+}

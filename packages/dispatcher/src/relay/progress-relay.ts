@@ -1,0 +1,296 @@
+import { jobOutStreamKey } from '@agentsmith/contracts';
+import type { Logger } from '@agentsmith/kit';
+import type { Redis } from 'ioredis';
+import type { TrackedJob } from '../jobs/job-store.js';
+import type { Metrics } from '../server/metrics.js';
+import type { BatchResult, EntryDelivery, RawEntry } from './entry-delivery.js';
+import type { RedisJobStore } from './redis-job-store.js';
+import { RELAY_GROUP } from './relay-keys.js';
+
+export interface ProgressRelayOptions {
+  /** Connection for ordinary commands. */
+  redis: Redis;
+  /** Dedicated connection for the blocking `XREADGROUP` (never shared). */
+  blocking: Redis;
+  /** Dedicated connection subscribed to "jobs changed" notifications. */
+  subscriber: Redis;
+  store: RedisJobStore;
+  delivery: EntryDelivery;
+  /** Consumer name of this replica; a restarted replica with the same name resumes at once. */
+  instanceId: string;
+  logger: Logger;
+  metrics: Metrics;
+  /** Called once for a relayed job that passed its deadline. */
+  onDeadline: (job: Pick<TrackedJob, 'jobId' | 'deadlineAt'>) => Promise<void>;
+  /** How long a replica's claim on a job lasts without renewal. */
+  leaseMs?: number;
+  /** Longest blocking read; also how often leases are renewed. */
+  blockMs?: number;
+  batchSize?: number;
+  now?: () => number;
+}
+
+interface OwnedJob {
+  deadlineAt: number;
+  /** Entries delivered to this consumer but not yet acknowledged must be re-read first. */
+  replay: boolean;
+  retryAt: number;
+  failures: number;
+  deadlineReported: boolean;
+}
+
+type StreamReply = Array<[key: string, entries: RawEntry[]]> | null;
+
+/**
+ * Relays every active job's `job:<id>:out` to the chat through a consumer group. Each job is
+ * relayed by one replica at a time (a renewed lease), so entries keep their order; a replica that
+ * takes a job over (or restarts) claims the pending entries and replays them first, and the
+ * delivery cursor skips what already reached the chat. Reads block in `XREADGROUP`; nothing polls.
+ */
+export class ProgressRelay {
+  readonly #owned = new Map<string, OwnedJob>();
+  readonly #leaseMs: number;
+  readonly #blockMs: number;
+  readonly #batch: number;
+  readonly #now: () => number;
+  #closing = false;
+  #loop: Promise<void> | undefined;
+  #closed: Promise<void> | undefined;
+  #blockingId: number | undefined;
+  #blocked = false;
+  #wakeWaiter: (() => void) | undefined;
+  #renewTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: ProgressRelayOptions) {
+    this.#leaseMs = options.leaseMs ?? 30_000;
+    this.#blockMs = options.blockMs ?? Math.min(5_000, Math.floor(this.#leaseMs / 3));
+    this.#batch = options.batchSize ?? 100;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Starts the loop. Does not wait for Redis: an outage at start-up only delays relaying. */
+  start(): void {
+    const { blocking, subscriber, store, logger } = this.options;
+    const fetchId = () => {
+      blocking.client('ID').then(
+        (id) => (this.#blockingId = Number(id)),
+        () => undefined,
+      );
+    };
+    blocking.on('ready', fetchId);
+    if (blocking.status === 'ready') fetchId();
+    subscriber.on('message', () => this.wake());
+    subscriber.subscribe(store.keys.jobsChanged).catch((error: unknown) => {
+      logger.warn(
+        { err: error },
+        'Could not subscribe to job notifications; relying on the block timeout',
+      );
+    });
+    // Renewed on a timer too, so a long Slack rate-limit wait inside a delivery cannot let the
+    // lease lapse and hand the job to a second replica.
+    this.#renewTimer = setInterval(() => void this.#renewLeases(), this.#blockMs);
+    this.#renewTimer.unref();
+    this.#loop = this.#run();
+  }
+
+  /** Interrupts the blocking read so a new or finished job is seen at once. */
+  wake(): void {
+    this.#wakeWaiter?.();
+    if (this.#blocked && this.#blockingId !== undefined) {
+      this.options.redis.client('UNBLOCK', this.#blockingId).catch(() => undefined);
+    }
+  }
+
+  /** Stops after the current delivery; idempotent. Connections belong to the caller. */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      this.#closing = true;
+      clearInterval(this.#renewTimer);
+      this.wake();
+      await this.#loop;
+    })();
+    return this.#closed;
+  }
+
+  async #run(): Promise<void> {
+    let failures = 0;
+    while (!this.#closing) {
+      try {
+        await this.#refreshOwnership();
+        await this.#checkDeadlines();
+        await this.#replayPending();
+        await this.#readNew();
+        failures = 0;
+      } catch (error) {
+        if (this.#closing) break;
+        failures += 1;
+        this.options.metrics.relayErrors += 1;
+        this.options.logger.warn({ err: error, failures }, 'Relay loop failed; retrying');
+        await this.#pause(Math.min(2_000, 100 * 2 ** Math.min(failures, 5)));
+      }
+    }
+  }
+
+  async #refreshOwnership(): Promise<void> {
+    const { store, instanceId } = this.options;
+    const active = new Set(await store.activeJobIds());
+    for (const jobId of this.#owned.keys()) if (!active.has(jobId)) this.#owned.delete(jobId);
+    for (const jobId of active) {
+      const owned = await store.acquireLease(jobId, instanceId, this.#leaseMs);
+      if (!owned) {
+        this.#owned.delete(jobId);
+        continue;
+      }
+      if (this.#owned.has(jobId)) continue;
+      const job = await store.get(jobId);
+      if (!job) {
+        await store.untrack(jobId);
+        continue;
+      }
+      await store.ensureGroup(jobId);
+      await store.claimPending(jobId, this.options.instanceId);
+      this.#owned.set(jobId, {
+        deadlineAt: job.deadlineAt,
+        replay: true,
+        retryAt: 0,
+        failures: 0,
+        deadlineReported: false,
+      });
+      this.options.logger.info({ jobId }, 'Relaying job');
+    }
+    this.options.metrics.jobsActive = this.#owned.size;
+  }
+
+  async #renewLeases(): Promise<void> {
+    const { store, instanceId, logger } = this.options;
+    for (const jobId of this.#owned.keys()) {
+      try {
+        if (!(await store.acquireLease(jobId, instanceId, this.#leaseMs)))
+          this.#owned.delete(jobId);
+      } catch (error) {
+        logger.debug({ err: error, jobId }, 'Lease renewal failed');
+      }
+    }
+  }
+
+  async #checkDeadlines(): Promise<void> {
+    const now = this.#now();
+    for (const [jobId, owned] of this.#owned) {
+      if (owned.deadlineReported || now < owned.deadlineAt) continue;
+      owned.deadlineReported = true;
+      await this.options.onDeadline({ jobId, deadlineAt: owned.deadlineAt });
+    }
+  }
+
+  async #replayPending(): Promise<void> {
+    const now = this.#now();
+    const due = [...this.#owned].filter(([, owned]) => owned.replay && owned.retryAt <= now);
+    await Promise.all(
+      due.map(async ([jobId, owned]) => {
+        const entries = await this.options.store.readPending(
+          jobId,
+          this.options.instanceId,
+          this.#batch,
+        );
+        if (entries.length === 0) {
+          owned.replay = false;
+          return;
+        }
+        await this.#deliver(jobId, owned, entries, entries.length === this.#batch);
+      }),
+    );
+  }
+
+  async #readNew(): Promise<void> {
+    const now = this.#now();
+    const ready = [...this.#owned]
+      .filter(([, owned]) => !owned.replay && owned.retryAt <= now)
+      .map(([jobId]) => jobId);
+    if (ready.length === 0) {
+      const soonest = Math.min(
+        ...[...this.#owned.values()].map((owned) => owned.retryAt),
+        now + this.#blockMs,
+      );
+      await this.#pause(Math.max(10, soonest - now));
+      return;
+    }
+    this.#blocked = true;
+    let reply: StreamReply;
+    try {
+      reply = (await this.options.blocking.call(
+        'XREADGROUP',
+        'GROUP',
+        RELAY_GROUP,
+        this.options.instanceId,
+        'COUNT',
+        String(this.#batch),
+        'BLOCK',
+        String(this.#blockMs),
+        'STREAMS',
+        ...ready.map((jobId) => jobOutStreamKey(jobId)),
+        ...ready.map(() => '>'),
+      )) as StreamReply;
+    } finally {
+      this.#blocked = false;
+    }
+    await Promise.all(
+      (reply ?? []).map(async ([key, entries]) => {
+        const jobId = key.split(':')[1] ?? '';
+        const owned = this.#owned.get(jobId);
+        if (!owned || entries.length === 0) return;
+        await this.#deliver(jobId, owned, entries, false);
+      }),
+    );
+  }
+
+  /** Delivers a batch; any failure (Redis or chat) leaves the entries pending for a replay. */
+  async #deliver(
+    jobId: string,
+    owned: OwnedJob,
+    entries: RawEntry[],
+    more: boolean,
+  ): Promise<void> {
+    let result: BatchResult;
+    try {
+      result = await this.options.delivery.deliverBatch(jobId, entries);
+    } catch (error) {
+      this.options.metrics.relayErrors += 1;
+      this.options.logger.warn(
+        { err: error, jobId },
+        'Delivering entries failed; they stay pending',
+      );
+      result = 'retry';
+    }
+    this.#settle(jobId, owned, result, more);
+  }
+
+  #settle(jobId: string, owned: OwnedJob, result: BatchResult, more: boolean): void {
+    if (result === 'ended') {
+      this.#owned.delete(jobId);
+      return;
+    }
+    if (result === 'retry') {
+      owned.failures += 1;
+      owned.replay = true;
+      owned.retryAt = this.#now() + Math.min(30_000, 500 * 2 ** Math.min(owned.failures, 6));
+      return;
+    }
+    owned.failures = 0;
+    owned.replay = more;
+  }
+
+  /** Waits `ms`, or less when woken. */
+  #pause(ms: number): Promise<void> {
+    if (this.#closing) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wakeWaiter = done;
+    }).then(() => {
+      this.#wakeWaiter = undefined;
+    });
+  }
+}

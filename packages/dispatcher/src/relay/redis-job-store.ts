@@ -1,0 +1,230 @@
+import {
+  encodeBusEntryArgs,
+  jobInStreamKey,
+  jobOutStreamKey,
+  type InboundEntry,
+  type OutboundEntry,
+} from '@agentsmith/contracts';
+import type { Redis } from 'ioredis';
+import type { JobStore, QuestionRecord, TrackedJob } from '../jobs/job-store.js';
+import { RELAY_GROUP, type RelayKeys } from './relay-keys.js';
+
+const STREAM_MAXLEN = '10000';
+/** Finished jobs' streams stay this long for operators to read (`redis-cli XRANGE`). */
+const FINISHED_STREAM_TTL_SECONDS = 3600;
+const DAY_MS = 86_400_000;
+
+const PATCH = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+`;
+
+const CLAIM_QUESTION = `
+if redis.call('HGET', KEYS[1], 'status') ~= 'pending' then return nil end
+redis.call('HSET', KEYS[1], 'status', 'answered', 'answer', ARGV[1], 'answeredBy', ARGV[2])
+return redis.call('HGETALL', KEYS[1])
+`;
+
+const LEASE = `
+local holder = redis.call('GET', KEYS[1])
+if holder == false or holder == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
+`;
+
+function encodeFields(fields: Partial<TrackedJob>): string[] {
+  return Object.entries(fields).flatMap(([name, value]) =>
+    value === undefined ? [] : [name, JSON.stringify(value)],
+  );
+}
+
+function pairs(flat: string[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (let index = 0; index + 1 < flat.length; index += 2)
+    record[flat[index] as string] = flat[index + 1] as string;
+  return record;
+}
+
+/** {@link JobStore} on Redis, plus the bookkeeping the relay needs (active set, leases, cursors). */
+export class RedisJobStore implements JobStore {
+  constructor(
+    private readonly redis: Redis,
+    readonly keys: RelayKeys,
+  ) {}
+
+  async track(job: TrackedJob): Promise<void> {
+    await this.ensureGroup(job.jobId);
+    const key = this.keys.job(job.jobId);
+    await this.redis
+      .multi()
+      .hset(key, ...encodeFields(job))
+      .pexpireat(key, job.deadlineAt + DAY_MS)
+      .sadd(this.keys.activeJobs, job.jobId)
+      .publish(this.keys.jobsChanged, job.jobId)
+      .exec();
+  }
+
+  async untrack(jobId: string): Promise<void> {
+    await this.redis
+      .multi()
+      .srem(this.keys.activeJobs, jobId)
+      .del(this.keys.job(jobId), this.keys.owner(jobId))
+      .expire(jobOutStreamKey(jobId), FINISHED_STREAM_TTL_SECONDS)
+      .expire(jobInStreamKey(jobId), FINISHED_STREAM_TTL_SECONDS)
+      .publish(this.keys.jobsChanged, jobId)
+      .exec();
+  }
+
+  async get(jobId: string): Promise<TrackedJob | null> {
+    const raw = await this.redis.hgetall(this.keys.job(jobId));
+    if (!raw['jobId']) return null;
+    const job: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(raw)) {
+      if (name === 'delivered') continue;
+      try {
+        job[name] = JSON.parse(value);
+      } catch {
+        job[name] = value;
+      }
+    }
+    return job as unknown as TrackedJob;
+  }
+
+  async patch(jobId: string, fields: Partial<TrackedJob>): Promise<void> {
+    const values = encodeFields(fields);
+    if (values.length > 0) await this.redis.eval(PATCH, 1, this.keys.job(jobId), ...values);
+  }
+
+  async writeToAgent(entry: InboundEntry): Promise<void> {
+    await this.redis.xadd(
+      jobInStreamKey(entry.jobId),
+      'MAXLEN',
+      '~',
+      STREAM_MAXLEN,
+      '*',
+      ...encodeBusEntryArgs(entry),
+    );
+  }
+
+  async writeAsAgent(entry: OutboundEntry): Promise<void> {
+    await this.redis.xadd(
+      jobOutStreamKey(entry.jobId),
+      'MAXLEN',
+      '~',
+      STREAM_MAXLEN,
+      '*',
+      ...encodeBusEntryArgs(entry),
+    );
+  }
+
+  async saveQuestion(question: QuestionRecord): Promise<void> {
+    const key = this.keys.question(question.jobId, question.questionId);
+    const fields = Object.entries(question).flatMap(([name, value]) =>
+      value === undefined ? [] : [name, String(value)],
+    );
+    await this.redis
+      .multi()
+      .hset(key, ...fields)
+      .expire(key, 2 * 86_400)
+      .exec();
+  }
+
+  async claimQuestion(
+    jobId: string,
+    questionId: string,
+    answer: string,
+    answeredBy: string,
+  ): Promise<QuestionRecord | null> {
+    const flat = (await this.redis.eval(
+      CLAIM_QUESTION,
+      1,
+      this.keys.question(jobId, questionId),
+      answer,
+      answeredBy,
+    )) as string[] | null;
+    return flat ? (pairs(flat) as unknown as QuestionRecord) : null;
+  }
+
+  /** Ids of every tracked job (all replicas). */
+  activeJobIds(): Promise<string[]> {
+    return this.redis.smembers(this.keys.activeJobs);
+  }
+
+  /** Takes or renews this replica's lease on relaying a job; false when another replica holds it. */
+  async acquireLease(jobId: string, instanceId: string, leaseMs: number): Promise<boolean> {
+    return (
+      (await this.redis.eval(LEASE, 1, this.keys.owner(jobId), instanceId, String(leaseMs))) === 1
+    );
+  }
+
+  /** Creates the consumer group (and the stream) if missing. */
+  async ensureGroup(jobId: string): Promise<void> {
+    try {
+      await this.redis.xgroup('CREATE', jobOutStreamKey(jobId), RELAY_GROUP, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!String(error).includes('BUSYGROUP')) throw error;
+    }
+  }
+
+  /** Moves entries another (dead or previous) consumer read but never acknowledged to `consumer`. */
+  async claimPending(jobId: string, consumer: string): Promise<void> {
+    let cursor = '0-0';
+    do {
+      const reply = (await this.redis.call(
+        'XAUTOCLAIM',
+        jobOutStreamKey(jobId),
+        RELAY_GROUP,
+        consumer,
+        '0',
+        cursor,
+        'COUNT',
+        '500',
+      )) as [string, unknown[]];
+      cursor = reply[0];
+    } while (cursor !== '0-0');
+  }
+
+  /** Entries delivered to `consumer` and not yet acknowledged, oldest first. */
+  async readPending(
+    jobId: string,
+    consumer: string,
+    count: number,
+  ): Promise<Array<[string, string[]]>> {
+    const reply = (await this.redis.call(
+      'XREADGROUP',
+      'GROUP',
+      RELAY_GROUP,
+      consumer,
+      'COUNT',
+      String(count),
+      'STREAMS',
+      jobOutStreamKey(jobId),
+      '0',
+    )) as Array<[string, Array<[string, string[]]>]> | null;
+    return reply?.[0]?.[1] ?? [];
+  }
+
+  /** The id of the last entry that reached the chat ("0-0" when none). */
+  async delivered(jobId: string): Promise<string> {
+    return (await this.redis.hget(this.keys.job(jobId), 'delivered')) ?? '0-0';
+  }
+
+  /** Records that entries up to `id` reached the chat, without acknowledging them yet. */
+  async markDeliveredCursorOnly(jobId: string, id: string): Promise<void> {
+    await this.redis.eval(PATCH, 1, this.keys.job(jobId), 'delivered', id);
+  }
+
+  /** Records delivery and acknowledges, in one transaction. */
+  async markDelivered(jobId: string, ids: string[]): Promise<void> {
+    const last = ids[ids.length - 1];
+    if (!last) return;
+    await this.redis
+      .multi()
+      .eval(PATCH, 1, this.keys.job(jobId), 'delivered', last)
+      .xack(jobOutStreamKey(jobId), RELAY_GROUP, ...ids)
+      .exec();
+  }
+}

@@ -1,0 +1,201 @@
+import { FixTicketIntent } from '@agentsmith/contracts';
+import type { Logger } from '@agentsmith/kit';
+import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
+import type { RequestListener } from 'node:http';
+import type { SlackMode } from '../config/dispatcher-config.js';
+import { ANSWER_ACTION_PREFIX, QUESTION_BLOCK_PREFIX, RETRY_ACTION_ID } from './message-blocks.js';
+import type { DedupStore, SlackHandlers } from './slack-handlers.js';
+import { boltLogger } from './bolt-logger.js';
+import { verifiedSlackListener } from './verify-slack-request.js';
+
+/** Slack retries for about five minutes; remember ids well beyond that. */
+const DEDUP_TTL_SECONDS = 3600;
+
+export interface SlackAppOptions {
+  mode: SlackMode;
+  /** Web API base URL (`SLACK_API_URL`), ending in `/`. */
+  slackApiUrl?: string | undefined;
+  handlers: SlackHandlers;
+  dedup: DedupStore;
+  logger: Logger;
+  /** How long a request may stay unacknowledged before it is answered 200 anyway (< 3 s). */
+  unhandledRequestTimeoutMs?: number;
+}
+
+export interface SlackApp {
+  app: App;
+  client: webApi.WebClient;
+  /** HTTP mode: serves `/slack/events` and `/slack/interact`; undefined in Socket Mode. */
+  requestListener: RequestListener | undefined;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface MessageEvent {
+  type?: string;
+  subtype?: string;
+  bot_id?: string;
+  user?: string;
+  text?: string;
+  channel?: string;
+  channel_type?: string;
+  ts?: string;
+  thread_ts?: string;
+}
+
+interface ActionBody {
+  user?: { id?: string };
+  channel?: { id?: string };
+  message?: { ts?: string; thread_ts?: string };
+  container?: { message_ts?: string; thread_ts?: string };
+  actions?: Array<{ action_id?: string; block_id?: string; value?: string; action_ts?: string }>;
+}
+
+/**
+ * The bolt app: Events API and interactivity over HTTP (signature-checked, 5-minute window) or
+ * Socket Mode. Events are acknowledged before any work; retries, double deliveries (`message` +
+ * `app_mention`) and bot or edited messages are filtered out here.
+ */
+export function createSlackApp(options: SlackAppOptions): SlackApp {
+  const { mode, handlers, dedup, logger } = options;
+  const clientOptions = {
+    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+    retryConfig: { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 5_000 },
+    timeout: 15_000,
+  };
+  const slackLogger = boltLogger(logger);
+  let receiver: HTTPReceiver | undefined;
+  let app: App;
+  if (mode.kind === 'http') {
+    receiver = new HTTPReceiver({
+      signingSecret: mode.signingSecret,
+      endpoints: ['/slack/events', '/slack/interact'],
+      logger: slackLogger,
+      unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMs ?? 2_500,
+      unhandledRequestHandler: ({ response }) => {
+        if (!response.headersSent) response.writeHead(200).end();
+      },
+      processEventErrorHandler: ({ error, response }) => {
+        logger.warn({ err: error }, 'Slack request failed before it was acknowledged');
+        if (!response.headersSent) response.writeHead(200).end();
+        return Promise.resolve(true);
+      },
+    });
+    app = new App({ token: mode.botToken, receiver, logger: slackLogger, clientOptions });
+  } else {
+    // Our own receiver, so `apps.connections.open` also goes to SLACK_API_URL.
+    const socketReceiver = new SocketModeReceiver({
+      appToken: mode.appToken,
+      logger: slackLogger,
+      installerOptions: { clientOptions },
+    });
+    app = new App({
+      token: mode.botToken,
+      receiver: socketReceiver,
+      logger: slackLogger,
+      clientOptions,
+    });
+  }
+
+  // When the store is unreachable, handle the request anyway: a rare duplicate beats silence.
+  const firstSeen = async (key: string): Promise<boolean> => {
+    try {
+      return await dedup.firstSeen(key, DEDUP_TTL_SECONDS);
+    } catch (error) {
+      logger.warn({ err: error }, 'De-duplication store unreachable; handling the request anyway');
+      return true;
+    }
+  };
+
+  const onMessage = async (
+    event: MessageEvent,
+    eventId: string | undefined,
+    botUserId: string | undefined,
+    addressed: boolean,
+  ) => {
+    if (event.subtype || event.bot_id || !event.user || event.user === botUserId) return;
+    if (!event.text || !event.channel || !event.ts) return;
+    // One mention arrives as `message` and `app_mention` with different event ids but one ts.
+    if (eventId && !(await firstSeen(`event:${eventId}`))) return;
+    if (!(await firstSeen(`message:${event.channel}:${event.ts}`))) return;
+    const mentioned = botUserId !== undefined && event.text.includes(`<@${botUserId}`);
+    await handlers.message(
+      {
+        platform: 'slack',
+        channelId: event.channel,
+        userId: event.user,
+        threadTs: event.thread_ts ?? event.ts,
+      },
+      event.text,
+      addressed || mentioned || event.channel_type === 'im',
+    );
+  };
+
+  app.event('message', async ({ event, body, context }) => {
+    await onMessage(event, (body as { event_id?: string }).event_id, context.botUserId, false);
+  });
+  app.event('app_mention', async ({ event, body, context }) => {
+    await onMessage(event, (body as { event_id?: string }).event_id, context.botUserId, true);
+  });
+
+  app.action(new RegExp(`^${ANSWER_ACTION_PREFIX}\\d+$`), async ({ ack, body }) => {
+    await ack();
+    const action = body as ActionBody;
+    const clicked = action.actions?.[0];
+    const [, jobId, ...rest] = (clicked?.block_id ?? '').split(':');
+    const userId = action.user?.id;
+    if (
+      !clicked?.block_id?.startsWith(QUESTION_BLOCK_PREFIX) ||
+      !jobId ||
+      rest.length === 0 ||
+      !userId ||
+      clicked.value === undefined
+    ) {
+      logger.info({ blockId: clicked?.block_id }, 'Ignoring a malformed answer click');
+      return;
+    }
+    await handlers.answer({ jobId, questionId: rest.join(':'), answer: clicked.value, userId });
+  });
+
+  app.action(RETRY_ACTION_ID, async ({ ack, body }) => {
+    await ack();
+    const action = body as ActionBody;
+    const clicked = action.actions?.[0];
+    const channelId = action.channel?.id;
+    const userId = action.user?.id;
+    const messageTs = action.message?.ts ?? action.container?.message_ts;
+    if (!clicked || !channelId || !userId || !messageTs) return;
+    if (!(await firstSeen(`retry:${channelId}:${messageTs}:${clicked.action_ts ?? ''}`))) return;
+    let request: FixTicketIntent;
+    try {
+      request = FixTicketIntent.parse(JSON.parse(clicked.value ?? ''));
+    } catch {
+      logger.info('Ignoring a retry click with an unreadable value');
+      return;
+    }
+    const threadTs = action.message?.thread_ts ?? action.container?.thread_ts ?? messageTs;
+    await handlers.retry({ platform: 'slack', channelId, userId, threadTs }, request);
+  });
+
+  app.error(async (error) => {
+    logger.error({ err: error }, 'Slack listener failed');
+    return Promise.resolve();
+  });
+
+  return {
+    app,
+    client: app.client,
+    requestListener:
+      receiver && mode.kind === 'http'
+        ? verifiedSlackListener(mode.signingSecret, receiver.requestListener, (reason) =>
+            logger.warn({ reason }, 'Refused a Slack request'),
+          )
+        : undefined,
+    start: async () => {
+      if (mode.kind === 'socket') await app.start();
+    },
+    stop: async () => {
+      if (mode.kind === 'socket') await app.stop();
+    },
+  };
+}

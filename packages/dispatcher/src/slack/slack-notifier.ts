@@ -1,0 +1,83 @@
+import type { webApi } from '@slack/bolt';
+import { ExternalServiceError } from '@agentsmith/kit';
+import type { ChatMessage, Notifier } from '../jobs/notifier.js';
+import type { Metrics } from '../server/metrics.js';
+
+/** Platform errors worth another try later; every other `ok:false` is final. */
+const RETRYABLE_PLATFORM_ERRORS = new Set([
+  'ratelimited',
+  'rate_limited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
+
+function toServiceError(method: string, error: unknown): ExternalServiceError {
+  const slack = error as {
+    code?: string;
+    data?: { error?: string };
+    statusCode?: number;
+    retryAfter?: number;
+    message?: string;
+  };
+  const platform = slack.data?.error;
+  const retryable =
+    slack.code === 'slack_webapi_request_error' ||
+    slack.code === 'slack_webapi_http_error' ||
+    slack.code === 'slack_webapi_rate_limited_error' ||
+    (platform !== undefined && RETRYABLE_PLATFORM_ERRORS.has(platform));
+  const reason = platform
+    ? `Slack refused ${method}: ${platform}`
+    : `Slack ${method} failed: ${slack.message ?? String(error)}`;
+  return new ExternalServiceError('slack_api_failed', reason, {
+    service: 'slack',
+    retryable,
+    cause: error,
+    ...(slack.statusCode !== undefined ? { status: slack.statusCode } : {}),
+    ...(slack.retryAfter !== undefined ? { retryAfterMs: slack.retryAfter * 1000 } : {}),
+  });
+}
+
+/**
+ * {@link Notifier} over the Slack Web API client. The client waits out 429s as `Retry-After`
+ * says and retries network errors a few times; what still fails becomes an ExternalServiceError
+ * marked retryable or not, and is counted.
+ */
+export class SlackNotifier implements Notifier {
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly metrics: Metrics,
+  ) {}
+
+  async post(channelId: string, message: ChatMessage, threadTs?: string): Promise<string> {
+    try {
+      const result = await this.client.chat.postMessage({
+        channel: channelId,
+        text: message.text,
+        ...(message.blocks ? { blocks: message.blocks as webApi.Block[] } : {}),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        unfurl_links: false,
+      });
+      if (!result.ts) throw new Error('chat.postMessage returned no ts');
+      return result.ts;
+    } catch (error) {
+      this.metrics.slackApiErrors += 1;
+      throw toServiceError('chat.postMessage', error);
+    }
+  }
+
+  async update(channelId: string, ts: string, message: ChatMessage): Promise<void> {
+    try {
+      await this.client.chat.update({
+        channel: channelId,
+        ts,
+        text: message.text,
+        ...(message.blocks ? { blocks: message.blocks as webApi.Block[] } : {}),
+      });
+    } catch (error) {
+      this.metrics.slackApiErrors += 1;
+      throw toServiceError('chat.update', error);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, RequestListener } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+
+/** Slack's replay window: a request older (or newer) than this is refused. */
+export const SLACK_REPLAY_WINDOW_SECONDS = 300;
+const BODY_LIMIT_BYTES = 1_048_576;
+
+export type VerifyResult = { ok: true } | { ok: false; status: 400 | 401 | 413; reason: string };
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+/**
+ * Checks a Slack request the way Slack documents it: `v0=` HMAC-SHA256 of `v0:<ts>:<body>` with
+ * the signing secret, compared in constant time, and a timestamp within five minutes either way.
+ * Then checks the body is a JSON object (or a form whose `payload` is one).
+ */
+export function verifySlackRequest(
+  signingSecret: string,
+  request: IncomingMessage,
+  rawBody: Buffer,
+  nowSeconds: number,
+): VerifyResult {
+  const signature = header(request, 'x-slack-signature');
+  const timestamp = header(request, 'x-slack-request-timestamp');
+  if (!signature || !timestamp)
+    return { ok: false, status: 401, reason: 'missing Slack signature headers' };
+  const seconds = Number(timestamp);
+  if (!Number.isInteger(seconds) || Math.abs(nowSeconds - seconds) > SLACK_REPLAY_WINDOW_SECONDS) {
+    return {
+      ok: false,
+      status: 401,
+      reason: 'Slack request timestamp outside the five-minute window',
+    };
+  }
+  const expected = Buffer.from(
+    `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:`).update(rawBody).digest('hex')}`,
+  );
+  const given = Buffer.from(signature);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return {
+      ok: false,
+      status: 401,
+      reason: 'Slack signature does not match (check SLACK_SIGNING_SECRET)',
+    };
+  }
+  let body: unknown;
+  try {
+    const text = rawBody.toString('utf8');
+    if (request.headers['content-type'] === 'application/x-www-form-urlencoded') {
+      const form = parseQuery(text);
+      body = typeof form['payload'] === 'string' ? JSON.parse(form['payload']) : form;
+    } else {
+      body = JSON.parse(text);
+    }
+  } catch {
+    return { ok: false, status: 400, reason: 'request body is not valid JSON' };
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return { ok: false, status: 400, reason: 'request body is not a JSON object' };
+  }
+  return { ok: true };
+}
+
+/**
+ * Buffers the body, verifies it and only then hands the request to bolt (which accepts a request
+ * whose `rawBody` is already read). Refusals never reach bolt, so no payload can make it throw.
+ */
+export function verifiedSlackListener(
+  signingSecret: string,
+  next: RequestListener,
+  onRefused: (reason: string) => void,
+  now: () => number = Date.now,
+): RequestListener {
+  return (request, response) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > BODY_LIMIT_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    request.on('error', () => {
+      if (!response.headersSent) response.writeHead(400).end();
+    });
+    request.on('end', () => {
+      if (tooLarge) {
+        response.writeHead(413).end();
+        return;
+      }
+      const rawBody = Buffer.concat(chunks);
+      const result = verifySlackRequest(signingSecret, request, rawBody, Math.floor(now() / 1000));
+      if (!result.ok) {
+        onRefused(result.reason);
+        response.writeHead(result.status).end();
+        return;
+      }
+      (request as IncomingMessage & { rawBody: Buffer }).rawBody = rawBody;
+      next(request, response);
+    });
+  };
+}

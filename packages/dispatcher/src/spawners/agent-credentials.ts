@@ -1,0 +1,64 @@
+/**
+ * Environment variables a spawner forwards from the dispatcher to the agent: the Docker spawner
+ * copies them from its own environment, the Kubernetes spawner references them as optional keys
+ * of `K8S_SECRET_NAME`. One list for both, so neither can silently miss a credential. Slack
+ * credentials are deliberately absent: the agent never talks to Slack.
+ */
+export const AGENT_CREDENTIAL_KEYS = [
+  'ANTHROPIC_API_KEY',
+  'OPENAI_API_KEY',
+  'GEMINI_API_KEY',
+  'GOOGLE_GENERATIVE_AI_API_KEY',
+  'GITHUB_TOKEN',
+  'GITLAB_TOKEN',
+  'AZURE_DEVOPS_TOKEN',
+  'JIRA_EMAIL',
+  'JIRA_TOKEN',
+] as const;
+
+/** Base-URL overrides (GitHub Enterprise, self-managed GitLab, LLM gateways); not secret. */
+export const AGENT_BASE_URL_KEYS = [
+  'GITHUB_API_URL',
+  'GITLAB_URL',
+  'JIRA_URL',
+  'ANTHROPIC_BASE_URL',
+  'OPENAI_BASE_URL',
+] as const;
+
+/** Agent options an operator may set once for every job (commit author, a clone mirror). */
+export const AGENT_OPTION_KEYS = [
+  'AGENTSMITH_GIT_AUTHOR_NAME',
+  'AGENTSMITH_GIT_AUTHOR_EMAIL',
+  'AGENTSMITH_CLONE_URL',
+] as const;
+
+/** Every variable the agent may receive from the dispatcher's environment. */
+export const AGENT_FORWARDED_KEYS: readonly string[] = [
+  ...AGENT_CREDENTIAL_KEYS,
+  ...AGENT_BASE_URL_KEYS,
+  ...AGENT_OPTION_KEYS,
+];
+
+/**
+ * Environment variable naming the configuration file inside the agent. Both spawners deliver
+ * `agentsmith.yml` as a file at {@link AGENT_CONFIG_DIRECTORY} — never baked into the image, never a
+ * host path: Docker copies it into a volume before the start, Kubernetes mounts a ConfigMap.
+ */
+export const AGENT_CONFIG_PATH_ENV = 'AGENTSMITH_CONFIG';
+export const AGENT_CONFIG_DIRECTORY = '/etc/agentsmith';
+export const AGENT_CONFIG_FILENAME = 'agentsmith.yml';
+
+/** The writable workspace inside every agent (`AGENTSMITH_WORKDIR`). */
+export const AGENT_WORKSPACE = '/workspace';
+
+/** The allow-listed variables that are set (and non-empty) in `env`, as `KEY=value` pairs. */
+export function forwardedAgentEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const forwarded: Record<string, string> = {};
+  for (const key of AGENT_FORWARDED_KEYS) {
+    const value = env[key];
+    if (value !== undefined && value !== '') forwarded[key] = value;
+  }
+  return forwarded;
+}

@@ -1,0 +1,73 @@
+import { silentLogger, type Logger } from '@agentsmith/kit';
+import type { ActiveJobLookup } from './job-redis-lookups.js';
+import type { JobSpawner } from './job-spawner.js';
+import type { JobWatchdog } from './job-watchdog.js';
+import { reapOrphans, type ReapResult } from './reap-orphans.js';
+
+export interface JobSupervisorOptions {
+  spawner: JobSpawner;
+  watchdog: JobWatchdog;
+  activeJobs: ActiveJobLookup;
+  /** `JOB_MAX_DURATION` in seconds, for jobs adopted after a restart. */
+  maxDurationSeconds: number;
+  /** Between two reaps (default one minute). */
+  intervalMs?: number;
+  minAgeMs?: number;
+  logger?: Logger;
+}
+
+/**
+ * Runs the reaper on start-up and every minute, and re-attaches the watchdog to running jobs that
+ * still hold their channel (e.g. after the dispatcher restarted).
+ */
+export class JobSupervisor {
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<ReapResult | undefined> | undefined;
+  readonly #logger: Logger;
+
+  constructor(private readonly options: JobSupervisorOptions) {
+    this.#logger = (options.logger ?? silentLogger()).child({ component: 'job-supervisor' });
+  }
+
+  /** Reaps once now, then on the interval. */
+  async start(): Promise<ReapResult | undefined> {
+    const first = await this.runOnce();
+    this.#timer = setInterval(() => void this.runOnce(), this.options.intervalMs ?? 60_000);
+    this.#timer.unref();
+    return first;
+  }
+
+  /** One reap (never two at once); failures are logged, not thrown. */
+  runOnce(): Promise<ReapResult | undefined> {
+    this.#running ??= this.#reap().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#running;
+  }
+
+  async #reap(): Promise<ReapResult | undefined> {
+    try {
+      const result = await reapOrphans({
+        spawner: this.options.spawner,
+        activeJobs: this.options.activeJobs,
+        logger: this.#logger,
+        ...(this.options.minAgeMs === undefined ? {} : { minAgeMs: this.options.minAgeMs }),
+      });
+      for (const job of result.active) {
+        void this.options.watchdog.watch(job.jobId, {
+          startedAt: job.createdAt,
+          maxDurationSeconds: this.options.maxDurationSeconds,
+        });
+      }
+      return result;
+    } catch (error) {
+      this.#logger.warn({ err: error }, 'reaping orphaned agents failed');
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,244 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  requireDocker,
+  signSlackRequest,
+  testDocker,
+  testRunId,
+  waitFor,
+  type ComposeFakeWorldState,
+} from '@agentsmith/testkit';
+
+/**
+ * The seed's success criteria against the real Compose file, the real images and a real Docker
+ * engine. The SaaS world (Slack, GitHub, git, LLM) runs as the `fakes` container of
+ * deploy/compose.test.yml on the same Compose network. Slow: it builds three images.
+ */
+const exec = promisify(execFile);
+const root = join(import.meta.dirname, '../../../..');
+const project = `agentsmith-e2e-${testRunId}`;
+const signingSecret = 'compose-e2e-signing-secret';
+const docker = testDocker();
+
+function textOf(call: { args: Record<string, unknown> }): string {
+  const text = call.args['text'];
+  return typeof text === 'string' ? text : '';
+}
+let environment: NodeJS.ProcessEnv;
+
+async function compose(files: string[], ...args: string[]): Promise<string> {
+  const fileArgs = files.flatMap((file) => ['-f', file.startsWith('/') ? file : join(root, file)]);
+  try {
+    const { stdout } = await exec('docker', ['compose', '-p', project, ...fileArgs, ...args], {
+      cwd: root,
+      env: environment,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return stdout;
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(
+      `docker compose ${args.join(' ')} failed:\n${stdout.slice(-3000)}\n${stderr.slice(-3000)}`,
+      { cause: error },
+    );
+  }
+}
+
+// AGENTSMITH_E2E_COMPOSE_OVERRIDE adds one more compose file (an absolute path), for debugging.
+const extraFile = process.env['AGENTSMITH_E2E_COMPOSE_OVERRIDE'];
+const testFiles = [
+  'docker-compose.yml',
+  'deploy/compose.test.yml',
+  ...(extraFile ? [extraFile] : []),
+];
+
+async function publishedUrl(service: string, port: number): Promise<string> {
+  const address = (await compose(testFiles, 'port', service, String(port))).trim();
+  return `http://${address}`;
+}
+
+async function fakeState(): Promise<ComposeFakeWorldState> {
+  const response = await fetch(`${await publishedUrl('fakes', 9000)}/state`);
+  return (await response.json()) as ComposeFakeWorldState;
+}
+
+beforeAll(async () => {
+  await requireDocker(docker);
+  const socketGid = String((await stat('/var/run/docker.sock')).gid);
+  environment = { ...process.env, DOCKER_GID: socketGid };
+  await compose(['docker-compose.yml'], 'build', 'agentsmith');
+  await compose(testFiles, 'build', 'dispatcher', 'fakes');
+}, 1_800_000);
+
+afterAll(async () => {
+  await compose(testFiles, 'down', '--volumes', '--remove-orphans', '--timeout', '5').catch(
+    () => undefined,
+  );
+});
+
+describe('docker compose (seed success criteria)', () => {
+  it('`up` starts exactly redis and dispatcher, both healthy, with the unmodified compose file', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'agentsmith-compose-'));
+    await mkdir(join(directory, 'config'));
+    await writeFile(join(directory, 'config/agentsmith.yml'), 'projects: {}\n');
+    await writeFile(
+      join(directory, '.env'),
+      'SLACK_BOT_TOKEN=xoxb-e2e\nSLACK_SIGNING_SECRET=e2e\nSLACK_API_URL=http://127.0.0.1:9/api/\n',
+    );
+    const base = async (...args: string[]) =>
+      (
+        await exec(
+          'docker',
+          [
+            'compose',
+            '-p',
+            `${project}-base`,
+            '-f',
+            join(root, 'docker-compose.yml'),
+            '--project-directory',
+            directory,
+            ...args,
+          ],
+          { env: environment },
+        )
+      ).stdout;
+    try {
+      await base('up', '-d', '--wait', '--no-build');
+
+      const running = (await base('ps', '--format', '{{.Service}} {{.Health}}'))
+        .trim()
+        .split('\n')
+        .sort();
+
+      expect(running).toEqual(['dispatcher healthy', 'redis healthy']);
+    } finally {
+      await base('down', '--volumes', '--timeout', '5').catch(() => undefined);
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('"fix #58 in agent-smith-test" runs the real agent image as agentsmith-<id> on the Compose network and ends in a PR card', async () => {
+    await compose(testFiles, 'up', '-d', '--wait');
+    const dispatcherUrl = await publishedUrl('dispatcher', 8080);
+    const ready = await fetch(`${dispatcherUrl}/ready`);
+    expect([ready.status, await ready.text()]).toEqual([200, expect.stringContaining('spawner')]);
+    const channel = `C${randomBytes(4).toString('hex').toUpperCase()}`;
+    const body = JSON.stringify({
+      type: 'event_callback',
+      team_id: 'T1',
+      event_id: `Ev${randomBytes(4).toString('hex')}`,
+      event: {
+        type: 'message',
+        channel,
+        user: 'UHUMAN',
+        text: 'fix #58 in agent-smith-test',
+        ts: '1.000001',
+      },
+    });
+    const signed = signSlackRequest(signingSecret, body);
+
+    const accepted = await fetch(`${dispatcherUrl}/slack/events`, {
+      method: 'POST',
+      headers: signed.headers,
+      body: signed.body,
+    });
+    let seen:
+      | { name: string; image: string; labels: Record<string, string>; networks: string[] }
+      | undefined;
+    await waitFor(
+      'the agent container',
+      async () => {
+        const [info] = await docker.listContainers({
+          all: true,
+          filters: { label: ['managed-by=agentsmith-dispatcher', 'project=agent-smith-test'] },
+        });
+        const ours = ['app', 'job-id', 'platform', 'project', 'managed-by'];
+        const labels = Object.fromEntries(
+          Object.entries(info?.Labels ?? {}).filter(([key]) => ours.includes(key)),
+        );
+        if (info)
+          seen = {
+            name: info.Names[0] ?? '',
+            image: info.Image,
+            labels,
+            networks: Object.keys(info.NetworkSettings.Networks),
+          };
+        return seen !== undefined;
+      },
+      60_000,
+    );
+    const jobId = seen?.labels['job-id'] ?? '';
+    const composeServices = (await compose(testFiles, 'ps', '--all', '--format', '{{.Service}}'))
+      .trim()
+      .split('\n')
+      .sort();
+    await waitFor(
+      'the final card',
+      async () =>
+        (await fakeState()).slack.some((call) => JSON.stringify(call.args).includes('/pull/')),
+      240_000,
+      1000,
+    );
+    const state = await fakeState();
+    process.stdout.write(
+      `fake Slack transcript:\n  ${state.slack.map((call) => `${call.method} ${textOf(call)}`).join('\n  ')}\n`,
+    );
+
+    expect(accepted.status).toEqual(200);
+    expect(seen).toEqual({
+      name: `/agentsmith-${jobId}`,
+      image: 'agentsmith:latest',
+      labels: {
+        app: 'agentsmith',
+        'job-id': jobId,
+        platform: 'slack',
+        project: 'agent-smith-test',
+        'managed-by': 'agentsmith-dispatcher',
+      },
+      networks: [`${project}_default`],
+    });
+    expect(composeServices).toEqual(['dispatcher', 'fakes', 'redis']);
+    const logs = await compose(testFiles, 'logs', '--no-color', 'dispatcher');
+    expect([logs.includes('"spawner":"docker"'), /kubernetes/i.test(logs)]).toEqual([true, false]);
+    expect(state.pulls.map((pull) => [pull.head, pull.title])).toEqual([
+      ['fix/58', 'fix: Sum is wrong (#58)'],
+    ]);
+    expect(state.llm.remainingTurns).toEqual(0);
+    expect(state.unexpected).toEqual([]);
+    const updates = state.slack.filter((call) => call.method === 'chat.update').map(textOf);
+    const steps = updates.flatMap((text) => /\[(\d+)\/\d+\]/.exec(text)?.[1] ?? []).map(Number);
+    expect(steps.length).toBeGreaterThan(2);
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    expect(updates.at(-1)).toContain('succeeded');
+    const pullUrl = `https://github.com/acme/agent-smith-test/pull/${state.pulls[0]?.number}`;
+    expect(
+      state.slack.filter(
+        (call) => call.method === 'chat.postMessage' && textOf(call).includes(pullUrl),
+      ),
+    ).toHaveLength(1);
+    await waitFor(
+      'AutoRemove',
+      async () =>
+        (await docker.listContainers({ all: true, filters: { name: [`agentsmith-${jobId}`] } }))
+          .length === 0,
+      30_000,
+    );
+    const conversation = (
+      await compose(
+        testFiles,
+        'exec',
+        '-T',
+        'redis',
+        'redis-cli',
+        'GET',
+        `conversation:slack:${channel}`,
+      )
+    ).trim();
+    expect(conversation).toEqual('');
+  });
+});

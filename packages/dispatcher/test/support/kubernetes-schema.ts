@@ -1,0 +1,39 @@
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { ResourceQuota } from 'kubernetes-models/v1/ResourceQuota';
+import { Secret } from 'kubernetes-models/v1/Secret';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+
+type Validatable = { validate(): void };
+const models: Record<string, new (data: never) => Validatable> = {
+  'apps/v1/Deployment': Deployment,
+  'apps/v1/StatefulSet': StatefulSet,
+  'batch/v1/Job': Job,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'rbac.authorization.k8s.io/v1/Role': Role,
+  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
+  'v1/ConfigMap': ConfigMap,
+  'v1/Namespace': Namespace,
+  'v1/ResourceQuota': ResourceQuota,
+  'v1/Secret': Secret,
+  'v1/Service': Service,
+  'v1/ServiceAccount': ServiceAccount,
+};
+
+/** Kinds this validator knows (a manifest of another kind fails validation). */
+export const VALIDATED_KINDS = Object.keys(models);
+
+/** Validates one manifest against the Kubernetes OpenAPI schema (kubernetes-models); throws when invalid. */
+export function validateKubernetesManifest(manifest: Record<string, unknown>): void {
+  const key = `${String(manifest['apiVersion'])}/${String(manifest['kind'])}`;
+  const Model = models[key];
+  if (!Model) throw new Error(`no schema for ${key}: add it to test/support/kubernetes-schema.ts`);
+  new Model(manifest as never).validate();
+}

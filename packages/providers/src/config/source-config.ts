@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+/** `https://<host>/<owner>/<repository>[.git]`, as GitHub and GitHub Enterprise spell them. */
+const GithubRepositoryUrl = HttpUrl.refine(
+  // Only judged for valid URLs; an invalid one already has its own problem.
+  (url) => !URL.canParse(url) || new URL(url).pathname.split('/').filter(Boolean).length >= 2,
+  'must name the repository: https://<host>/<owner>/<repository>',
+);
+
+/** Overrides the host's API base URL (GitHub Enterprise, self-managed GitLab, tests). */
+const ApiUrl = HttpUrl.optional().describe(
+  'API base URL; default derived from `url` (GITHUB_API_URL / GITLAB_URL override it)',
+);
+
+/** Ignored; kept so that reference configuration files still load. */
+const Auth = z.string().optional().describe('Ignored (credentials come from the environment).');
+
+export const GithubSource = z.object({
+  type: z.literal('github'),
+  url: GithubRepositoryUrl.describe('Repository URL, e.g. https://github.com/org/repo.git'),
+  api_url: ApiUrl,
+  auth: Auth,
+});
+
+export const GitlabSource = z.object({
+  type: z.literal('gitlab'),
+  url: HttpUrl.describe('Repository URL, e.g. https://gitlab.com/group/project.git'),
+  api_url: ApiUrl,
+  auth: Auth,
+});
+
+export const AzureReposSource = z.object({
+  type: z.literal('azurerepos'),
+  url: HttpUrl.describe('https://dev.azure.com/{org}/{project}/_git/{repo}'),
+  auth: Auth,
+});
+
+export const LocalSource = z.object({
+  type: z.literal('local'),
+  path: z
+    .string()
+    .min(1)
+    .describe(
+      'An existing git working copy; the agent works in a clone and pushes the branch back',
+    ),
+  auth: Auth,
+});
+
+/** Where the project's code lives (`projects.<name>.source`). */
+export const SourceConfig = z.discriminatedUnion('type', [
+  GithubSource,
+  GitlabSource,
+  AzureReposSource,
+  LocalSource,
+]);
+export type SourceConfig = z.infer<typeof SourceConfig>;
+
+export const SOURCE_TYPES = ['github', 'gitlab', 'azurerepos', 'local'] as const;
+
+export const GithubTickets = z.object({
+  type: z.literal('github'),
+  url: GithubRepositoryUrl.describe('Repository URL whose issues are the tickets'),
+  api_url: ApiUrl,
+  auth: Auth,
+});
+
+export const GitlabTickets = z.object({
+  type: z.literal('gitlab'),
+  url: HttpUrl.optional().describe('GitLab base URL (else GITLAB_URL, else https://gitlab.com)'),
+  api_url: ApiUrl,
+  project: z.string().min(1).optional().describe('Project path, e.g. group/project'),
+  auth: Auth,
+});
+
+export const JiraTickets = z.object({
+  type: z.literal('jira'),
+  url: HttpUrl.optional().describe('Jira base URL (else JIRA_URL)'),
+  project: z.string().min(1).optional().describe('Project key, e.g. PROJ'),
+  auth: Auth,
+});
+
+export const AzureDevopsTickets = z.object({
+  type: z.literal('azuredevops'),
+  url: HttpUrl.optional().describe('Organisation URL (else https://dev.azure.com/{organization})'),
+  organization: z.string().min(1).optional(),
+  project: z.string().min(1).optional(),
+  auth: Auth,
+});
+
+export const LocalTickets = z.object({
+  type: z.literal('local'),
+  path: z
+    .string()
+    .min(1)
+    .describe('Folder of markdown tickets: `<id>-<slug>.md` or `<id>.md`, first line `# Title`'),
+});
+
+/** Where the project's tickets live (`projects.<name>.tickets`). */
+export const TicketsConfig = z.discriminatedUnion('type', [
+  GithubTickets,
+  GitlabTickets,
+  JiraTickets,
+  AzureDevopsTickets,
+  LocalTickets,
+]);
+export type TicketsConfig = z.infer<typeof TicketsConfig>;
+
+export const TICKET_TYPES = ['github', 'gitlab', 'jira', 'azuredevops', 'local'] as const;

@@ -1,0 +1,136 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { connect, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import { FakeGithubApi } from './fake-github-api.js';
+import { FakeLlmApi } from './fake-llm-api.js';
+import { FakeSlackApi, type SlackCall } from './fake-slack-api.js';
+import { startGitHttpServer } from './git-http-server.js';
+import { gitTestRepo } from './git-test-repo.js';
+
+/** Ports of the fake world inside its container (reach them as `fakes:<port>` on the network). */
+export const COMPOSE_FAKE_PORTS = {
+  control: 9000,
+  slack: 9001,
+  github: 9002,
+  llm: 9003,
+  git: 9004,
+} as const;
+
+/** The buggy project the agent fixes: `sum` adds one too many, `node test.js` catches it. */
+export const COMPOSE_BUGGY_FILES: Record<string, string> = {
+  'package.json': JSON.stringify(
+    { name: 'demo', version: '1.0.0', scripts: { test: 'node test.js' } },
+    null,
+    2,
+  ),
+  'src/sum.js': 'export function sum(a, b) {\n  return a + b + 1;\n}\n',
+  'test.js':
+    "import { sum } from './src/sum.js';\nif (sum(2, 2) !== 4) {\n  console.error(`FAIL sum(2, 2) = ${sum(2, 2)}, expected 4`);\n  process.exit(1);\n}\nconsole.log('ok');\n",
+};
+
+/** What `GET /state` on the control port answers. */
+export interface ComposeFakeWorldState {
+  slack: SlackCall[];
+  pulls: Array<{ number: number; head: string; title: string; html_url?: string }>;
+  comments: string[];
+  llm: { requests: number; remainingTurns: number };
+  git: string[];
+  unexpected: string[];
+}
+
+export interface ComposeFakeWorldOptions {
+  token: string;
+  /** `owner/name` of the repository with ticket #58. */
+  repository: string;
+  /** Interface the exposed ports listen on (default 0.0.0.0: reachable from other containers). */
+  host?: string;
+}
+
+/** Exposes a fake that listens on 127.0.0.1 on `host:port`, so containers reach it by service name. */
+function expose(port: number, target: string, host: string): TcpServer {
+  const { hostname, port: targetPort } = new URL(target);
+  return createTcpServer((socket) => {
+    const upstream = connect(Number(targetPort), hostname);
+    socket.pipe(upstream).pipe(socket);
+    socket.on('error', () => upstream.destroy());
+    upstream.on('error', () => socket.destroy());
+  }).listen(port, host);
+}
+
+/**
+ * The SaaS world of the Compose acceptance test in one process (run as the `fakes` container by
+ * `compose-fake-world-main.ts`): fake Slack Web API, fake GitHub REST API with ticket #58, a
+ * scripted LLM that fixes the bug, a git smart-HTTP server holding the buggy project, and a
+ * control endpoint (`GET /state`) the test reads.
+ */
+export async function startComposeFakeWorld(
+  options: ComposeFakeWorldOptions,
+): Promise<{ close(): Promise<void> }> {
+  const host = options.host ?? '0.0.0.0';
+  const slack = await new FakeSlackApi().start();
+  const github = await new FakeGithubApi({ token: options.token }).start();
+  github.addRepository(options.repository, { defaultBranch: 'main' });
+  github.seedIssue(options.repository, {
+    number: 58,
+    title: 'Sum is wrong',
+    body: 'sum(2, 2) returns 5.',
+  });
+  const llm = await FakeLlmApi.start();
+  llm.script(
+    { text: 'A node project; src/sum.js computes the sum and test.js checks it.' },
+    {
+      object: {
+        summary: 'sum adds a stray 1',
+        steps: ['Remove the + 1 in src/sum.js'],
+        filesToTouch: ['src/sum.js'],
+      },
+    },
+    {
+      toolCalls: [
+        {
+          name: 'edit_file',
+          input: { path: 'src/sum.js', old_text: 'a + b + 1', new_text: 'a + b' },
+        },
+      ],
+    },
+    { toolCalls: [{ name: 'finish', input: { summary: 'Removed the stray + 1 in sum' } }] },
+  );
+  const repository = await gitTestRepo(COMPOSE_BUGGY_FILES);
+  const gitServer = await startGitHttpServer({
+    repositories: { [`${options.repository}.git`]: repository.origin },
+    password: options.token,
+  });
+  const proxies = [
+    expose(COMPOSE_FAKE_PORTS.slack, slack.server.url, host),
+    expose(COMPOSE_FAKE_PORTS.github, github.url, host),
+    expose(COMPOSE_FAKE_PORTS.llm, llm.server.url, host),
+    expose(COMPOSE_FAKE_PORTS.git, gitServer.url, host),
+  ];
+  const control: Server = createHttpServer((request, response) => {
+    if (request.url !== '/state') {
+      response.writeHead(404).end();
+      return;
+    }
+    const state: ComposeFakeWorldState = {
+      slack: slack.calls,
+      pulls: github.pulls(options.repository),
+      comments: github.comments(options.repository, 58),
+      llm: { requests: llm.requests.length, remainingTurns: llm.remainingTurns },
+      git: gitServer.requests.map(
+        (entry) => `${entry.method} ${entry.url} ${entry.authorized ? 'authorized' : 'refused'}`,
+      ),
+      unexpected: [
+        ...slack.server.unexpected,
+        ...github.server.unexpected,
+        ...llm.server.unexpected,
+      ],
+    };
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(state));
+  }).listen(COMPOSE_FAKE_PORTS.control, host);
+  return {
+    async close() {
+      for (const server of [...proxies, control]) server.close();
+      await Promise.all([slack.stop(), github.stop(), llm.stop(), gitServer.stop()]);
+      await repository.cleanup();
+    },
+  };
+}

@@ -1,0 +1,186 @@
+import { FakeServer, type RecordedRequest } from './fake-server.js';
+
+/** One Web API call the fake accepted, in arrival order. */
+export interface SlackCall {
+  method: string;
+  /** The call's arguments (JSON body or form fields; `blocks` parsed when sent as a string). */
+  args: Record<string, unknown>;
+  /** The `ts` the fake answered with (postMessage) or that was updated (update). */
+  ts?: string;
+}
+
+export interface FakeSlackApiOptions {
+  botUserId?: string;
+  botId?: string;
+  teamId?: string;
+}
+
+/** A string argument, or '' when absent or not a string. */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function argsOf(request: RecordedRequest): Record<string, unknown> {
+  const args = { ...((request.json as Record<string, unknown> | undefined) ?? {}) };
+  for (const name of ['blocks', 'attachments']) {
+    const value = args[name];
+    if (typeof value === 'string') {
+      try {
+        args[name] = JSON.parse(value) as unknown;
+      } catch {
+        // keep the raw string
+      }
+    }
+  }
+  return args;
+}
+
+/**
+ * A fake Slack Web API (`chat.postMessage`, `chat.update`, `auth.test`, `conversations.info`,
+ * `apps.connections.open`) on a
+ * {@link FakeServer}. Point the real client at it with `SLACK_API_URL=<url>/api/`. It answers
+ * `ok: true` with increasing `ts` values, records a transcript, and can answer the next calls with
+ * a 429 + `Retry-After` or an `ok: false` error.
+ */
+export class FakeSlackApi {
+  readonly server = new FakeServer('slack');
+  readonly calls: SlackCall[] = [];
+  readonly botUserId: string;
+  readonly botId: string;
+  /** WebSocket URL `apps.connections.open` hands out (Socket Mode); set it to a FakeSocketModeServer's url. */
+  socketModeUrl = '';
+  #ts = 1_700_000_000;
+  #seq = 0;
+  readonly #failures: Array<{
+    method: string | undefined;
+    status: number;
+    retryAfterSeconds?: number;
+    error?: string;
+  }> = [];
+
+  constructor(options: FakeSlackApiOptions = {}) {
+    this.botUserId = options.botUserId ?? 'UBOT';
+    this.botId = options.botId ?? 'BBOT';
+    const teamId = options.teamId ?? 'T1';
+    this.server.on('POST', '/api/auth.test', () => ({
+      body: {
+        ok: true,
+        url: 'https://fake.slack.com/',
+        team: 'fake',
+        user: 'agentsmith',
+        team_id: teamId,
+        user_id: this.botUserId,
+        bot_id: this.botId,
+      },
+    }));
+    this.server.on('POST', '/api/conversations.info', (request) => ({
+      body: {
+        ok: true,
+        channel: { id: argsOf(request)['channel'], name: 'fake-channel', is_member: true },
+      },
+    }));
+    this.server.on('POST', '/api/apps.connections.open', () =>
+      this.socketModeUrl
+        ? { body: { ok: true, url: this.socketModeUrl } }
+        : { body: { ok: false, error: 'socket_mode_not_configured' } },
+    );
+    this.server.on('POST', '/api/chat.postMessage', (request) =>
+      this.#answer('chat.postMessage', request),
+    );
+    this.server.on('POST', '/api/chat.update', (request) => this.#answer('chat.update', request));
+  }
+
+  /** Web API base URL for `SLACK_API_URL` (ends in `/api/`). */
+  get apiUrl(): string {
+    return `${this.server.url}/api/`;
+  }
+
+  async start(): Promise<this> {
+    await this.server.start();
+    return this;
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  /** The next `times` calls (of `method`, or any chat call) get HTTP 429 with `Retry-After`. */
+  rateLimitNext(retryAfterSeconds = 1, times = 1, method?: string): void {
+    for (let index = 0; index < times; index += 1)
+      this.#failures.push({ method, status: 429, retryAfterSeconds });
+  }
+
+  /** The next `times` calls (of `method`, or any chat call) answer `ok: false` with `error`. */
+  failNext(error = 'channel_not_found', times = 1, method?: string): void {
+    for (let index = 0; index < times; index += 1)
+      this.#failures.push({ method, status: 200, error });
+  }
+
+  /** The next `times` calls answer HTTP `status` (e.g. 503). */
+  failNextWithStatus(status: number, times = 1, method?: string): void {
+    for (let index = 0; index < times; index += 1) this.#failures.push({ method, status });
+  }
+
+  /** Drops every failure queued with rateLimitNext/failNext/failNextWithStatus. */
+  clearFailures(): void {
+    this.#failures.length = 0;
+  }
+
+  /** Accepted calls of `method`, in order. */
+  callsTo(method: string): SlackCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  /** Every accepted chat call as `method text` lines (a readable transcript). */
+  transcript(): string[] {
+    return this.calls.map((call) => `${call.method} ${text(call.args['text'])}`);
+  }
+
+  /** Resolves once `predicate` holds for the calls (checked after each call). */
+  async waitFor(
+    predicate: (calls: SlackCall[]) => boolean,
+    timeoutMs = 20_000,
+  ): Promise<SlackCall[]> {
+    const started = Date.now();
+    while (!predicate(this.calls)) {
+      if (Date.now() - started > timeoutMs) {
+        throw new Error(
+          `fake Slack: condition not met within ${timeoutMs} ms; transcript:\n  ${this.transcript().join('\n  ')}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return this.calls;
+  }
+
+  #answer(method: string, request: RecordedRequest) {
+    const failureIndex = this.#failures.findIndex(
+      (failure) => failure.method === undefined || failure.method === method,
+    );
+    if (failureIndex >= 0) {
+      const [failure] = this.#failures.splice(failureIndex, 1);
+      if (failure?.status === 429) {
+        return {
+          status: 429,
+          headers: { 'retry-after': String(failure.retryAfterSeconds ?? 1) },
+          body: { ok: false, error: 'ratelimited' },
+        };
+      }
+      if (failure && failure.status !== 200)
+        return { status: failure.status, body: { ok: false, error: 'service_unavailable' } };
+      return { body: { ok: false, error: failure?.error ?? 'unknown_error' } };
+    }
+    const args = argsOf(request);
+    if (method === 'chat.update') {
+      const ts = text(args['ts']);
+      this.calls.push({ method, args, ts });
+      return { body: { ok: true, channel: args['channel'], ts, text: args['text'] } };
+    }
+    this.#seq += 1;
+    const ts = `${this.#ts + this.#seq}.${String(this.#seq).padStart(6, '0')}`;
+    this.calls.push({ method, args, ts });
+    return {
+      body: { ok: true, channel: args['channel'], ts, message: { ts, text: args['text'] } },
+    };
+  }
+}
