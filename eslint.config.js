@@ -76,6 +76,53 @@ const confinedModulesRule = {
   },
 };
 
+const dispatcherBoundary = {
+  files: ['packages/dispatcher/src/**/*.ts'],
+  forbidden: ['agent', 'testkit'],
+  message:
+    'The dispatcher meets the agent only through @agentsmith/contracts; testkit is for tests.',
+};
+
+/** Which workspace packages each package's production code must not import. */
+const workspaceBoundaries = [
+  {
+    files: ['packages/contracts/src/**/*.ts'],
+    forbidden: ['kit', 'providers', 'agent', 'dispatcher', 'testkit'],
+    message: 'contracts is a leaf: it depends on zod only.',
+  },
+  {
+    files: ['packages/kit/src/**/*.ts'],
+    forbidden: ['contracts', 'providers', 'agent', 'dispatcher', 'testkit'],
+    message: 'kit is a leaf: infrastructure only, no workspace package.',
+  },
+  {
+    files: ['packages/providers/src/**/*.ts'],
+    forbidden: ['agent', 'dispatcher', 'testkit'],
+    message: 'providers is shared by agent and dispatcher: it imports only contracts and kit.',
+  },
+  {
+    files: ['packages/agent/src/**/*.ts'],
+    forbidden: ['dispatcher', 'testkit'],
+    message:
+      'The agent meets the dispatcher only through @agentsmith/contracts; testkit is for tests.',
+  },
+  dispatcherBoundary,
+];
+
+function restrictWorkspaceImports({ files, forbidden, message, paths = [] }) {
+  const group = forbidden.map((name) => `@agentsmith/${name}`);
+  return {
+    files,
+    ignores: testFiles,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [...packageBoundaries, { group, message }], paths },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'test-results/**'] },
   js.configs.recommended,
@@ -121,82 +168,8 @@ export default tseslint.config(
       'import-x/no-default-export': 'off',
     },
   },
-  // agent ✗ dispatcher, dispatcher ✗ agent, production code ✗ testkit.
-  {
-    files: ['packages/agent/src/**/*.ts'],
-    ignores: testFiles,
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ...packageBoundaries,
-            {
-              group: ['@agentsmith/dispatcher', '@agentsmith/testkit'],
-              message:
-                'The agent meets the dispatcher only through @agentsmith/contracts; testkit is for tests.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['packages/dispatcher/src/**/*.ts'],
-    ignores: testFiles,
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ...packageBoundaries,
-            {
-              group: ['@agentsmith/agent', '@agentsmith/testkit'],
-              message:
-                'The dispatcher meets the agent only through @agentsmith/contracts; testkit is for tests.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['packages/contracts/src/**/*.ts', 'packages/kit/src/**/*.ts'],
-    ignores: testFiles,
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ...packageBoundaries,
-            {
-              group: ['@agentsmith/agent', '@agentsmith/dispatcher', '@agentsmith/testkit'],
-              message: 'contracts and kit are leaves: they import no other workspace package.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['packages/providers/src/**/*.ts'],
-    ignores: testFiles,
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ...packageBoundaries,
-            {
-              group: ['@agentsmith/agent', '@agentsmith/dispatcher', '@agentsmith/testkit'],
-              message:
-                'providers is shared by agent and dispatcher: it imports only contracts and kit.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  // agent ✗ dispatcher, dispatcher ✗ agent, contracts and kit are leaves, production code ✗ testkit.
+  ...workspaceBoundaries.map(restrictWorkspaceImports),
   // Heavy SDKs stay inside their adapters.
   {
     files: productionSources,
@@ -204,35 +177,21 @@ export default tseslint.config(
     plugins: { boundaries: { rules: { 'confined-modules': confinedModulesRule } } },
     rules: { 'boundaries/confined-modules': 'error' },
   },
-  // The intent parser is pure: no I/O.
-  {
+  // The intent parser is pure: no I/O (on top of the dispatcher's own boundaries).
+  restrictWorkspaceImports({
+    ...dispatcherBoundary,
     files: ['packages/dispatcher/src/intents/**/*.ts'],
-    ignores: testFiles,
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ...packageBoundaries,
-            {
-              group: ['@agentsmith/agent', '@agentsmith/testkit'],
-              message: 'The dispatcher meets the agent only through @agentsmith/contracts.',
-            },
-          ],
-          paths: [
-            'ioredis',
-            'dockerode',
-            '@slack/bolt',
-            'node:fs',
-            'node:fs/promises',
-            'node:child_process',
-            'node:net',
-            'node:http',
-          ].map((name) => ({ name, message: 'intents/ is pure: no I/O.' })),
-        },
-      ],
-    },
-  },
+    paths: [
+      'ioredis',
+      'dockerode',
+      '@slack/bolt',
+      'node:fs',
+      'node:fs/promises',
+      'node:child_process',
+      'node:net',
+      'node:http',
+    ].map((name) => ({ name, message: 'intents/ is pure: no I/O.' })),
+  }),
   {
     files: testFiles,
     rules: {

@@ -24,6 +24,8 @@ export const Progress = z.object({
   label: z.string(),
   /** Pipeline command name, e.g. `CheckoutSourceCommand`. */
   stepName: z.string().optional(),
+  /** LLM cost of the job so far in US dollars; absent while unknown (an unpriced model). */
+  costUsd: z.number().nonnegative().optional(),
 });
 export type Progress = z.infer<typeof Progress>;
 

@@ -28,6 +28,7 @@ export async function runFixTicket(
     signal,
     logger: context.logger,
     now,
+    costSoFar: () => context.coder.costUsd(),
   });
   const { ticket } = context.state;
   for (const line of context.coder.usageLines()) context.reporter.detail(`LLM usage: ${line}`);

@@ -41,6 +41,24 @@ describe('pipeline/run-pipeline', () => {
     });
   });
 
+  it('reports the LLM cost so far with each step, once it is known', async () => {
+    const reporter = new RecordingReporter();
+    const costs = [undefined, 0.25];
+
+    await runPipeline([record('A'), record('B')], [], {
+      reporter,
+      signal: new AbortController().signal,
+      logger: silentLogger(),
+      costSoFar: () => costs.shift(),
+    });
+
+    expect(reporter.of('started').map((event) => event.progress?.costUsd)).toEqual([
+      undefined,
+      0.25,
+    ]);
+    expect(reporter.of('started')[0]?.progress).not.toHaveProperty('costUsd');
+  });
+
   it('stops at the first failed step and names it', async () => {
     const reporter = new RecordingReporter();
     const log: string[] = [];

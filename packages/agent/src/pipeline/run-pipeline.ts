@@ -25,6 +25,8 @@ export interface RunPipelineOptions {
   signal: AbortSignal;
   logger: Logger;
   now?: () => number;
+  /** LLM cost so far (USD), reported with each step; undefined while unknown. */
+  costSoFar?: () => number | undefined;
 }
 
 /**
@@ -40,11 +42,12 @@ export async function runPipeline<Context>(
   const total = steps.length;
   for (const [index, step] of steps.entries()) {
     const progress = { step: index + 1, total, label: step.label, stepName: step.name };
+    const costUsd = options.costSoFar?.();
     const logger = options.logger.child({ step: step.name });
     if (options.signal.aborted) {
       return { outcome: 'cancelled', ...progress, error: cancelled(options.signal) };
     }
-    await options.reporter.stepStarted(progress);
+    await options.reporter.stepStarted(costUsd === undefined ? progress : { ...progress, costUsd });
     const started = now();
     logger.info(`${step.name} started`);
     const outcome = await runStep(step, context, options.signal);

@@ -8,6 +8,8 @@ export interface StepProgress {
   label: string;
   /** Pipeline command name, e.g. `CheckoutSourceCommand`. */
   stepName: string;
+  /** LLM cost of the run so far (USD); undefined while unknown. */
+  costUsd?: number | undefined;
 }
 
 /** How a step ended, for displays that show it. */

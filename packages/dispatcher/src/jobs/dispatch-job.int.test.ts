@@ -203,6 +203,7 @@ describe('jobs/dispatch-job', () => {
       step: 4,
       total: 9,
       label: 'Planning',
+      costUsd: 0.0123,
     });
     await harness.slack.waitFor((calls) =>
       calls.some((call) => String(call.args['text']).endsWith('[4/9] Planning')),
@@ -232,7 +233,7 @@ describe('jobs/dispatch-job', () => {
     expect(textsIn(channel).slice(1)).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^Job ${jobId} for #58 in agent-smith-test — step 4/9: Planning — running for \\d+s`,
+          `^Job ${jobId} for #58 in agent-smith-test — step 4/9: Planning — running for \\d+s, cost so far: \\$0\\.0123\\.$`,
         ),
       ),
       `Job ${jobId} cancelled by <@UHUMAN>.`,

@@ -19,7 +19,11 @@ export async function replyStatus(context: JobContext, origin: ChatOrigin): Prom
       ? `step ${job.step}/${job.total}: ${job.label ?? ''}`
       : 'waiting for the agent to report its first step';
   const elapsed = formatDuration(context.now() - state.startedAt);
-  const text = `Job ${state.jobId} for ${ticket} in ${state.project} — ${step} — running for ${elapsed}, cost so far: reported when the job ends.`;
+  const cost =
+    job?.costUsd === undefined
+      ? 'not known yet'
+      : `$${job.costUsd.toFixed(job.costUsd < 1 ? 4 : 2)}`;
+  const text = `Job ${state.jobId} for ${ticket} in ${state.project} — ${step} — running for ${elapsed}, cost so far: ${cost}.`;
   await context.notifier.post(
     origin.channelId,
     plainMessage(text, ':hourglass_flowing_sand:'),

@@ -18,6 +18,8 @@ export interface TrackedJob {
   step?: number;
   total?: number;
   label?: string;
+  /** LLM cost so far (USD) from the last progress entry; absent while unknown. */
+  costUsd?: number;
   /** Set when someone cancelled the job. */
   cancelledBy?: string;
 }

@@ -162,7 +162,12 @@ export class EntryDelivery {
     const entry = group[group.length - 1] as BusEntry;
     switch (entry.type) {
       case 'progress': {
-        const progress = { step: entry.step, total: entry.total, label: entry.label };
+        const progress = {
+          step: entry.step,
+          total: entry.total,
+          label: entry.label,
+          ...(entry.costUsd === undefined ? {} : { costUsd: entry.costUsd }),
+        };
         let edited = false;
         if (job.statusTs) {
           await this.#throttle(this.#lastEdit, job.jobId);
