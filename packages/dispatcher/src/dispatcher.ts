@@ -3,8 +3,7 @@ import type { DispatcherConfig } from './config/dispatcher-config.js';
 import { RedisConversationStateManager } from './conversations/redis-conversation-state-manager.js';
 import { parseIntent } from './intents/parse-intent.js';
 import { answerQuestion } from './jobs/answer-question.js';
-import { handleChatMessage } from './jobs/chat-commands.js';
-import { dispatchFix } from './jobs/dispatch-job.js';
+import { handleChatMessage, retryFix } from './jobs/chat-commands.js';
 import { finishJob, reportJobLost } from './jobs/finish-job.js';
 import type { JobContext } from './jobs/job-context.js';
 import { createJobSupervision } from './jobs/job-supervision.js';
@@ -79,7 +78,7 @@ export async function startDispatcher(
       await track(answerQuestion(ctx(), click));
     },
     retry: async (origin, request) => {
-      await track(dispatchFix(ctx(), origin, request));
+      await track(retryFix(ctx(), origin, request));
     },
   };
   const slack = createSlackApp({

@@ -8,13 +8,16 @@ import { registerBuiltInSpawners } from './spawners/register-spawners.js';
 
 const SHUTDOWN_FORCE_MS = 25_000;
 
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const env = process.env;
+// Secrets are redacted from the first line on, including start-up failures.
+const logger = createLogger({
+  name: 'dispatcher',
+  level: LEVELS.find((level) => level === env['LOG_LEVEL']?.trim().toLowerCase()) ?? 'info',
+  sanitizer: new SecretSanitizer(secretValuesFromEnv(env)),
+});
+
 async function main(): Promise<void> {
-  const env = process.env;
-  const logger = createLogger({
-    name: 'dispatcher',
-    level: (env['LOG_LEVEL'] as 'info' | undefined) ?? 'info',
-    sanitizer: new SecretSanitizer(secretValuesFromEnv(env)),
-  });
   let config;
   try {
     config = loadDispatcherConfig(env, hostname());
@@ -62,7 +65,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const logger = createLogger({ name: 'dispatcher' });
   if (error instanceof ConfigError) {
     logger.error({ problems: error.problems }, error.message);
     process.exit(2);

@@ -7,6 +7,8 @@ export interface SlackCall {
   args: Record<string, unknown>;
   /** The `ts` the fake answered with (postMessage) or that was updated (update). */
   ts?: string;
+  /** When the fake accepted the call (epoch ms). */
+  at: number;
 }
 
 export interface FakeSlackApiOptions {
@@ -57,37 +59,49 @@ export class FakeSlackApi {
     retryAfterSeconds?: number;
     error?: string;
   }> = [];
+  readonly #delays: Array<{ method: string | undefined; ms: number }> = [];
+  /** Calls the fake answered with a queued failure (429, 5xx, `ok: false`), in order. */
+  readonly refusals: Array<{ method: string; status: number; at: number }> = [];
 
   constructor(options: FakeSlackApiOptions = {}) {
     this.botUserId = options.botUserId ?? 'UBOT';
     this.botId = options.botId ?? 'BBOT';
     const teamId = options.teamId ?? 'T1';
-    this.server.on('POST', '/api/auth.test', () => ({
-      body: {
-        ok: true,
-        url: 'https://fake.slack.com/',
-        team: 'fake',
-        user: 'agentsmith',
-        team_id: teamId,
-        user_id: this.botUserId,
-        bot_id: this.botId,
-      },
-    }));
+    this.server.on(
+      'POST',
+      '/api/auth.test',
+      () =>
+        this.#refusal('auth.test', true) ?? {
+          body: {
+            ok: true,
+            url: 'https://fake.slack.com/',
+            team: 'fake',
+            user: 'agentsmith',
+            team_id: teamId,
+            user_id: this.botUserId,
+            bot_id: this.botId,
+          },
+        },
+    );
     this.server.on('POST', '/api/conversations.info', (request) => ({
       body: {
         ok: true,
         channel: { id: argsOf(request)['channel'], name: 'fake-channel', is_member: true },
       },
     }));
-    this.server.on('POST', '/api/apps.connections.open', () =>
-      this.socketModeUrl
-        ? { body: { ok: true, url: this.socketModeUrl } }
-        : { body: { ok: false, error: 'socket_mode_not_configured' } },
+    this.server.on(
+      'POST',
+      '/api/apps.connections.open',
+      () =>
+        this.#refusal('apps.connections.open', true) ??
+        (this.socketModeUrl
+          ? { body: { ok: true, url: this.socketModeUrl } }
+          : { body: { ok: false, error: 'socket_mode_not_configured' } }),
     );
     this.server.on('POST', '/api/chat.postMessage', (request) =>
-      this.#answer('chat.postMessage', request),
+      this.#held('chat.postMessage', request),
     );
-    this.server.on('POST', '/api/chat.update', (request) => this.#answer('chat.update', request));
+    this.server.on('POST', '/api/chat.update', (request) => this.#held('chat.update', request));
   }
 
   /** Web API base URL for `SLACK_API_URL` (ends in `/api/`). */
@@ -121,9 +135,18 @@ export class FakeSlackApi {
     for (let index = 0; index < times; index += 1) this.#failures.push({ method, status });
   }
 
+  /**
+   * The next `times` calls (of `method`, or any chat call) are held for `ms` before they are
+   * answered and recorded, as a slow Slack would (the request is in `server.requests` at once).
+   */
+  delayNext(ms: number, times = 1, method?: string): void {
+    for (let index = 0; index < times; index += 1) this.#delays.push({ method, ms });
+  }
+
   /** Drops every failure queued with rateLimitNext/failNext/failNextWithStatus. */
   clearFailures(): void {
     this.#failures.length = 0;
+    this.#delays.length = 0;
   }
 
   /** Accepted calls of `method`, in order. */
@@ -153,12 +176,45 @@ export class FakeSlackApi {
     return this.calls;
   }
 
+  async #held(method: string, request: RecordedRequest) {
+    const index = this.#delays.findIndex(
+      (delay) => delay.method === undefined || delay.method === method,
+    );
+    if (index >= 0) {
+      const [delay] = this.#delays.splice(index, 1);
+      await new Promise((resolve) => setTimeout(resolve, delay?.ms ?? 0));
+    }
+    return this.#answer(method, request);
+  }
+
   #answer(method: string, request: RecordedRequest) {
+    const refusal = this.#refusal(method, false);
+    if (refusal) return refusal;
+    const args = argsOf(request);
+    if (method === 'chat.update') {
+      const ts = text(args['ts']);
+      this.calls.push({ method, args, ts, at: Date.now() });
+      return { body: { ok: true, channel: args['channel'], ts, text: args['text'] } };
+    }
+    this.#seq += 1;
+    const ts = `${this.#ts + this.#seq}.${String(this.#seq).padStart(6, '0')}`;
+    this.calls.push({ method, args, ts, at: Date.now() });
+    return {
+      body: { ok: true, channel: args['channel'], ts, message: { ts, text: args['text'] } },
+    };
+  }
+
+  /**
+   * Answers with the first queued failure for `method`, or undefined. Failures queued without a
+   * method apply to chat calls only, never to auth.test or apps.connections.open (`exactOnly`).
+   */
+  #refusal(method: string, exactOnly: boolean) {
     const failureIndex = this.#failures.findIndex(
-      (failure) => failure.method === undefined || failure.method === method,
+      (failure) => failure.method === method || (!exactOnly && failure.method === undefined),
     );
     if (failureIndex >= 0) {
       const [failure] = this.#failures.splice(failureIndex, 1);
+      this.refusals.push({ method, status: failure?.status ?? 200, at: Date.now() });
       if (failure?.status === 429) {
         return {
           status: 429,
@@ -170,17 +226,6 @@ export class FakeSlackApi {
         return { status: failure.status, body: { ok: false, error: 'service_unavailable' } };
       return { body: { ok: false, error: failure?.error ?? 'unknown_error' } };
     }
-    const args = argsOf(request);
-    if (method === 'chat.update') {
-      const ts = text(args['ts']);
-      this.calls.push({ method, args, ts });
-      return { body: { ok: true, channel: args['channel'], ts, text: args['text'] } };
-    }
-    this.#seq += 1;
-    const ts = `${this.#ts + this.#seq}.${String(this.#seq).padStart(6, '0')}`;
-    this.calls.push({ method, args, ts });
-    return {
-      body: { ok: true, channel: args['channel'], ts, message: { ts, text: args['text'] } },
-    };
+    return undefined;
   }
 }

@@ -2,6 +2,7 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AppError } from '@agentsmith/kit';
 import type { GitCli } from './git-cli.js';
+import { writeFreshGitConfig } from './git-config-guard.js';
 
 /** Where and what to check out. */
 export interface CheckoutInput {
@@ -35,7 +36,7 @@ export async function checkoutRepository(
   const { directory, signal } = input;
   const reused = await isClone(git, directory, signal);
   if (reused) {
-    await git.run(['remote', 'set-url', 'origin', input.url], { cwd: directory, signal });
+    await writeFreshGitConfig(git, directory, input.url, signal);
     await git.run(['fetch', '--prune', '--quiet', 'origin'], {
       cwd: directory,
       signal,

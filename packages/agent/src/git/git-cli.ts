@@ -4,6 +4,9 @@ import { scrubEnvironment } from '../process/scrub-environment.js';
 import { credentialEnvironment, type GitCredentials } from './git-credentials.js';
 import { classifyGitFailure } from './git-errors.js';
 
+/** The git subcommands that reach the remote, and only they, get the credentials. */
+const NETWORK_COMMANDS = new Set(['clone', 'fetch', 'ls-remote', 'push', 'pull']);
+
 /** How {@link GitCli} runs git. */
 export interface GitCliSettings {
   /** The remote URL without credentials (for messages). */
@@ -42,15 +45,16 @@ export interface GitResult {
  */
 export class GitCli {
   readonly #settings: GitCliSettings;
-  readonly #env: NodeJS.ProcessEnv;
+  /** For commands that talk to the remote: with the credential helper and the token. */
+  readonly #networkEnv: NodeJS.ProcessEnv;
+  /** For local commands (add, commit, status, ...): no token, in case one runs planted code. */
+  readonly #localEnv: NodeJS.ProcessEnv;
 
   constructor(settings: GitCliSettings) {
     this.#settings = settings;
-    this.#env = {
-      ...scrubEnvironment(settings.env),
-      LC_ALL: 'C',
-      ...credentialEnvironment(settings.credentials),
-    };
+    const base = { ...scrubEnvironment(settings.env), LC_ALL: 'C' };
+    this.#networkEnv = { ...base, ...credentialEnvironment(settings.credentials, settings.remote) };
+    this.#localEnv = { ...base, ...credentialEnvironment(undefined) };
   }
 
   /** Runs `git <args>` and returns trimmed stdout; a failure throws a coded {@link AppError}. */
@@ -64,7 +68,10 @@ export class GitCli {
     const result = await runProcess('git', args, {
       cwd: options.cwd,
       timeoutMs: this.#settings.timeoutMs ?? 600_000,
-      env: { ...this.#env, ...options.env },
+      env: {
+        ...(NETWORK_COMMANDS.has(args[0] ?? '') ? this.#networkEnv : this.#localEnv),
+        ...options.env,
+      },
       maxOutputBytes: 1024 * 1024,
       ...(options.signal ? { signal: options.signal } : {}),
     });

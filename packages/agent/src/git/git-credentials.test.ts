@@ -2,27 +2,35 @@ import { describe, expect, it } from 'vitest';
 import { credentialEnvironment, splitUrlCredentials } from './git-credentials.js';
 
 describe('git/git-credentials', () => {
-  it('configures the helper through GIT_CONFIG_* variables, clearing other helpers first', () => {
+  it('configures the helper through GIT_CONFIG_* variables, after clearing other helpers and turning hooks off', () => {
     const env = credentialEnvironment({ username: 'x-access-token', password: 'tok' });
 
     expect(env).toMatchObject({
       GIT_TERMINAL_PROMPT: '0',
-      GIT_CONFIG_COUNT: '2',
+      GIT_CONFIG_COUNT: '4',
       GIT_CONFIG_KEY_0: 'credential.helper',
       GIT_CONFIG_VALUE_0: '',
-      GIT_CONFIG_KEY_1: 'credential.helper',
+      GIT_CONFIG_KEY_1: 'core.hooksPath',
+      GIT_CONFIG_VALUE_1: '/dev/null',
+      GIT_CONFIG_KEY_2: 'core.fsmonitor',
+      GIT_CONFIG_VALUE_2: 'false',
+      GIT_CONFIG_KEY_3: 'credential.helper',
       AGENTSMITH_GIT_USERNAME: 'x-access-token',
       AGENTSMITH_GIT_PASSWORD: 'tok',
     });
-    expect(env['GIT_CONFIG_VALUE_1']).not.toContain('tok');
+    expect(env['GIT_CONFIG_VALUE_3']).not.toContain('tok');
   });
 
-  it('only clears helpers when there are no credentials', () => {
-    expect(credentialEnvironment(undefined)).toMatchObject({
-      GIT_CONFIG_COUNT: '1',
+  it('only clears helpers and turns hooks off when there are no credentials', () => {
+    const env = credentialEnvironment(undefined);
+
+    expect(env).toMatchObject({
+      GIT_CONFIG_COUNT: '3',
+      GIT_CONFIG_KEY_0: 'credential.helper',
       GIT_CONFIG_VALUE_0: '',
+      GIT_CONFIG_KEY_1: 'core.hooksPath',
     });
-    expect(credentialEnvironment(undefined)['AGENTSMITH_GIT_PASSWORD']).toBeUndefined();
+    expect(env['AGENTSMITH_GIT_PASSWORD']).toBeUndefined();
   });
 
   it('moves credentials out of a URL', () => {

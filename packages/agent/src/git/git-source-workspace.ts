@@ -3,6 +3,7 @@ import type { GitHost } from '@agentsmith/providers';
 import type { CheckedOutSource, PushedCommit, SourceWorkspace } from '../pipeline/run-ports.js';
 import { checkoutRepository } from './git-checkout.js';
 import { GitCli } from './git-cli.js';
+import { GitConfigGuard } from './git-config-guard.js';
 import {
   commitAll,
   DEFAULT_GIT_AUTHOR,
@@ -44,6 +45,7 @@ export function createGitSourceWorkspace(settings: GitSourceWorkspaceSettings): 
   });
   const directory = settings.directory;
   let checkedOut: CheckedOutSource | undefined;
+  let configGuard: GitConfigGuard | undefined;
 
   return {
     async checkout(branch: string, options: { signal: AbortSignal }): Promise<CheckedOutSource> {
@@ -59,11 +61,13 @@ export function createGitSourceWorkspace(settings: GitSourceWorkspaceSettings): 
         { branch, base: result.defaultBranch, reused: result.reused },
         'repository checked out',
       );
+      configGuard = await GitConfigGuard.capture(directory);
       checkedOut = { path: directory, branch, baseBranch: result.defaultBranch };
       return checkedOut;
     },
 
-    changedFiles(options: { signal: AbortSignal }): Promise<string[]> {
+    async changedFiles(options: { signal: AbortSignal }): Promise<string[]> {
+      await configGuard?.restore();
       return listChangedFiles(git, directory, options.signal);
     },
 
@@ -71,6 +75,7 @@ export function createGitSourceWorkspace(settings: GitSourceWorkspaceSettings): 
       message: string,
       options: { signal: AbortSignal },
     ): Promise<PushedCommit | null> {
+      await configGuard?.restore();
       const branch =
         checkedOut?.branch ??
         (await git.output(['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: directory }));

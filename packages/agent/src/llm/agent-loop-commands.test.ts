@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentLlmConfig } from '@agentsmith/providers';
@@ -35,9 +35,10 @@ describe('llm/agent-loop run_command', () => {
     ...overrides,
   });
 
-  it('kills a hanging command at its timeout and tells the model', async () => {
+  it('kills a hanging command and the child it started at its timeout, and tells the model', async () => {
+    const command = 'sleep 300 & echo $! > child.pid; sleep 300';
     llm.script(
-      { toolCalls: [{ name: 'run_command', input: { command: 'sleep 300 & sleep 300' } }] },
+      { toolCalls: [{ name: 'run_command', input: { command } }] },
       { toolCalls: [{ name: 'finish', input: { summary: 'gave up on the command' } }] },
     );
 
@@ -45,6 +46,8 @@ describe('llm/agent-loop run_command', () => {
 
     expect(result.finished).toBe(true);
     expect(llm.toolResults(1)[0]?.content).toMatch(/timed out after 0\.3 s and was killed/);
+    const childPid = Number((await readFile(join(repo, 'child.pid'), 'utf8')).trim());
+    expect(await waitUntilGone(childPid)).toBe(true);
     llm.assertDone();
   });
 
@@ -81,3 +84,14 @@ describe('llm/agent-loop run_command', () => {
     llm.assertDone();
   });
 });
+
+/** True once `pid` no longer runs (gone, or a zombie waiting to be reaped); polls up to 2.5 s. */
+async function waitUntilGone(pid: number): Promise<boolean> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+    const state = stat?.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    if (state === undefined || state === 'Z' || state === 'X') return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}

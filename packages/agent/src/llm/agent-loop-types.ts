@@ -73,6 +73,8 @@ export interface AgentLoopOptions {
   commandEnvironment?: NodeJS.ProcessEnv;
   /** Time limit of one `run_command`; default 5 minutes. */
   commandTimeoutMs?: number;
+  /** Time limit of one model request, retried when it passes; default 10 minutes. */
+  requestTimeoutMs?: number;
 }
 
 /** How a loop call ended. */

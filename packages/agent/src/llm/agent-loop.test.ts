@@ -196,6 +196,19 @@ describe.each(flavours)('llm/agent-loop ($type, stream: $stream)', ({ type, stre
     llm.assertDone();
   });
 
+  it('retries a request that does not answer within its time limit', async () => {
+    llm.script(
+      { text: 'too late', delayMs: 30_000 },
+      { toolCalls: [{ name: 'finish', input: { summary: 'ok' } }] },
+    );
+
+    const result = await runAgentLoop(options({ requestTimeoutMs: 300 }));
+
+    expect(result.finished).toBe(true);
+    expect(events.find((event) => event.type === 'retry')).toMatchObject({ attempt: 1 });
+    llm.assertDone();
+  });
+
   it('fails with llm_unavailable when the API keeps answering 500', async () => {
     llm.script({ status: 500 }, { status: 500 }, { status: 500 });
 

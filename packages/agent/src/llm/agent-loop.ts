@@ -44,7 +44,8 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
   const retry: LlmRetryOptions = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const compaction = { ...DEFAULT_COMPACTION, ...options.compaction };
   const caching = (options.cache?.enabled ?? true) && model.provider === 'anthropic';
-  const workspace = await Workspace.open(options.workspaceRoot);
+  const commandEnvironment = scrubEnvironment(options.commandEnvironment ?? { PATH: DEFAULT_PATH });
+  const workspace = await Workspace.open(options.workspaceRoot, commandEnvironment);
   for (const file of options.continueFrom?.changedFiles ?? []) workspace.changedFiles.add(file);
 
   const deadlineSignal =
@@ -57,7 +58,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
     workspace,
     signal,
     readCache: new ReadCache(),
-    commandEnvironment: scrubEnvironment(options.commandEnvironment ?? { PATH: DEFAULT_PATH }),
+    commandEnvironment,
     commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
   };
   const tools = toSdkTools(AGENT_TOOLS, caching ? ANTHROPIC_CACHE : undefined);
@@ -154,6 +155,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
             maxOutputTokens: model.maxTokens,
             stream,
             signal,
+            ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
           }),
         { policy: retry, signal, onRetry: (notice) => emit({ type: 'retry', ...notice }) },
       );

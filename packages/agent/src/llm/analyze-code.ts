@@ -45,6 +45,7 @@ export async function analyzeCode(
         maxOutputTokens: scout.maxTokens,
         stream: false,
         signal,
+        ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
       }),
     { policy: options.retry, signal, onRetry: options.onRetry },
   );

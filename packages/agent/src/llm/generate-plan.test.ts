@@ -53,6 +53,19 @@ describe.each([
     llm.assertDone();
   });
 
+  it('retries a request that does not answer within its time limit', async () => {
+    llm.script({ object: plan, delayMs: 30_000 }, { object: plan });
+
+    const result = await generatePlan(
+      { ticketTitle: 't', ticketBody: 'b' },
+      { ...options, requestTimeoutMs: 300 },
+    );
+
+    expect(result).toEqual(plan);
+    expect(llm.requests).toHaveLength(2);
+    llm.assertDone();
+  });
+
   it('rejects an answer that does not match the plan schema', async () => {
     llm.script({ object: { summary: 'no steps' } });
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { withLlmRetry, type LlmRetryOptions, type LlmRetryNotice } from './llm-retry.js';
 import { tokenUsage } from './model-call.js';
 import type { ModelSet } from './model-registry.js';
+import { DEFAULT_LLM_REQUEST_TIMEOUT_MS, withRequestTimeout } from './request-timeout.js';
 import type { UsageTracker } from './usage-tracker.js';
 
 /** The structured plan the planning model returns before any code changes. */
@@ -26,6 +27,8 @@ export interface LlmCallOptions {
   step?: string;
   retry: LlmRetryOptions;
   onRetry?: (notice: LlmRetryNotice) => void;
+  /** Limit for each request; default {@link DEFAULT_LLM_REQUEST_TIMEOUT_MS}. */
+  requestTimeoutMs?: number;
 }
 
 /** What the planner is told. */
@@ -58,15 +61,20 @@ export async function generatePlan(input: PlanInput, options: LlmCallOptions): P
   try {
     const result = await withLlmRetry(
       () =>
-        generateText({
-          model: planning.model,
-          instructions: PLAN_INSTRUCTIONS,
-          prompt,
-          output: Output.object({ schema: Plan, name: 'plan' }),
-          maxOutputTokens: planning.maxTokens,
-          abortSignal: signal,
-          maxRetries: 0,
-        }),
+        withRequestTimeout(
+          signal,
+          options.requestTimeoutMs ?? DEFAULT_LLM_REQUEST_TIMEOUT_MS,
+          (abortSignal) =>
+            generateText({
+              model: planning.model,
+              instructions: PLAN_INSTRUCTIONS,
+              prompt,
+              output: Output.object({ schema: Plan, name: 'plan' }),
+              maxOutputTokens: planning.maxTokens,
+              abortSignal,
+              maxRetries: 0,
+            }),
+        ),
       { policy: options.retry, signal, onRetry: options.onRetry },
     );
     options.usage?.record(planning.modelId, options.step ?? 'plan', tokenUsage(result.usage));

@@ -7,6 +7,7 @@ import {
   type SystemModelMessage,
   type ToolSet,
 } from 'ai';
+import { DEFAULT_LLM_REQUEST_TIMEOUT_MS, withRequestTimeout } from './request-timeout.js';
 import type { TokenUsage } from './usage-tracker.js';
 
 /** One request to a model, with tools the caller executes itself. */
@@ -19,6 +20,8 @@ export interface ModelCallRequest {
   /** Streaming (SSE) or a single JSON response. */
   stream: boolean;
   signal: AbortSignal;
+  /** Limit for this one request; past it, a retryable `llm_unavailable` error. Default 10 min. */
+  timeoutMs?: number;
 }
 
 /** A tool call as the model made it; `invalidReason` is set when its arguments did not parse. */
@@ -44,7 +47,15 @@ export interface ModelCallResult {
  * Sends one request. The SDK's retries are off (`maxRetries: 0`): retrying is the caller's one
  * layer. Stream errors are rethrown so that layer sees them like non-streaming ones.
  */
-export async function callModel(request: ModelCallRequest): Promise<ModelCallResult> {
+export function callModel(request: ModelCallRequest): Promise<ModelCallResult> {
+  return withRequestTimeout(
+    request.signal,
+    request.timeoutMs ?? DEFAULT_LLM_REQUEST_TIMEOUT_MS,
+    (signal) => send({ ...request, signal }),
+  );
+}
+
+async function send(request: ModelCallRequest): Promise<ModelCallResult> {
   const common = {
     model: request.model,
     instructions: request.instructions,

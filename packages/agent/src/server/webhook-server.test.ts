@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { connect } from 'node:net';
 import { silentLogger } from '@agentsmith/kit';
 import type { FixTicketIntent } from '@agentsmith/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -121,6 +122,26 @@ describe('server/webhook-server', () => {
     });
 
     expect(response.status).toBe(200);
+    expect(started).toEqual([]);
+  });
+
+  it('survives a sender that hangs up in the middle of the body', async () => {
+    const url = await start();
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+
+    const socket = connect(Number(new URL(url).port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write('POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"act');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const health = await fetch(`${url}/health`);
+    process.off('unhandledRejection', onRejection);
+
+    expect(rejections).toEqual([]);
+    expect(health.status).toBe(200);
     expect(started).toEqual([]);
   });
 

@@ -39,7 +39,12 @@ export class WebhookServer {
 
   async listen(port: number, host = '0.0.0.0'): Promise<number> {
     const server = createServer((request, response) => {
-      void this.#handle(request, response);
+      // A sender hanging up mid-body rejects; it must not take the server down.
+      this.#handle(request, response).catch((error: unknown) => {
+        this.#options.logger.warn({ error }, 'webhook delivery failed');
+        if (!response.headersSent) send(response, 400, 'Bad request');
+        else response.destroy();
+      });
     });
     this.#server = server;
     await new Promise<void>((resolve, reject) => {

@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeLlmApi, git } from '@agentsmith/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fixingTurns, runAgent, sandbox, type Sandbox } from './agent-cli.js';
+import { BUGGY_FILES, fixingTurns, runAgent, sandbox, type Sandbox } from './agent-cli.js';
 
 describe('agent (local source, local tickets)', () => {
   let box: Sandbox;
@@ -74,6 +75,58 @@ describe('agent (local source, local tickets)', () => {
     ]);
     expect(llm.requests[2]?.system).toContain('Keep changes minimal.');
     expect(result.stdout + result.stderr).not.toContain('sk-ant-test-key');
+    llm.assertDone();
+  });
+
+  it('shows no credential to the commands the model runs nor to the test step', async () => {
+    const dumps = await mkdtemp(join(tmpdir(), 'agentsmith-env-'));
+    await box.cleanup();
+    box = await sandbox({
+      ...BUGGY_FILES,
+      'package.json': JSON.stringify({
+        name: 'demo',
+        scripts: { test: 'env > "$DUMP_DIR/test-env.txt" && node test.js' },
+      }),
+    });
+    await configure();
+    const [analysis, plan, edit, finish] = fixingTurns();
+    llm.script(
+      analysis!,
+      plan!,
+      edit!,
+      { toolCalls: [{ name: 'run_command', input: { command: 'env' } }] },
+      finish!,
+    );
+    const secrets = {
+      ANTHROPIC_API_KEY: 'sk-ant-e2e-secret-1',
+      GITHUB_TOKEN: 'ghp_e2e_secret_2',
+      GITHUB_WEBHOOK_SECRET: 'e2e-secret-3',
+      DEPLOY_PASSWORD: 'e2e-secret-4',
+    };
+
+    const result = await runAgent(
+      ['--config', box.configPath, 'fix #1 in demo'],
+      {
+        ...secrets,
+        ANTHROPIC_BASE_URL: llm.baseUrl,
+        AGENTSMITH_WORKDIR: box.workdir,
+        DUMP_DIR: dumps,
+      },
+      box.root,
+    );
+
+    const commandEnv = llm.toolResults(4)[1]?.content ?? '';
+    const testEnv = await readFile(join(dumps, 'test-env.txt'), 'utf8');
+    await rm(dumps, { recursive: true, force: true });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(commandEnv).toContain(`DUMP_DIR=${dumps}`);
+    expect(testEnv).toContain(`DUMP_DIR=${dumps}`);
+    for (const [name, value] of Object.entries(secrets)) {
+      expect(commandEnv).not.toContain(name);
+      expect(commandEnv).not.toContain(value);
+      expect(testEnv).not.toContain(name);
+      expect(testEnv).not.toContain(value);
+    }
     llm.assertDone();
   });
 

@@ -41,6 +41,12 @@ describe('config/dispatcher-config', () => {
     expect(loadDispatcherConfig({ ...base, REDIS_URL: raw }).agentRedisUrl).toBe(raw);
   });
 
+  it('never repeats a password from a malformed REDIS_URL', () => {
+    expect(problemsOf({ ...base, REDIS_URL: 'agent:s3cret-pw@cache:6379' })).toEqual([
+      'REDIS_URL "***@cache:6379" is neither host:port nor redis://host:port',
+    ]);
+  });
+
   it('names the valid spawner types for an unknown one', () => {
     expect(problemsOf({ ...base, SPAWNER_TYPE: 'podman' })).toEqual([
       'SPAWNER_TYPE "podman" is not valid: use one of docker, kubernetes',

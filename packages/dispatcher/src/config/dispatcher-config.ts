@@ -37,7 +37,9 @@ export function normaliseRedisUrl(raw: string): string {
   const trimmed = raw.trim();
   if (/^rediss?:\/\//.test(trimmed)) return trimmed;
   if (!/^[\w.-]+(:\d+)?$/.test(trimmed)) {
-    throw new Error(`REDIS_URL "${trimmed}" is neither host:port nor redis://host:port`);
+    // The value may carry a password (`user:pass@host`): never echo what precedes an '@'.
+    const shown = trimmed.replace(/^[^@]*@/, '***@');
+    throw new Error(`REDIS_URL "${shown}" is neither host:port nor redis://host:port`);
   }
   return `redis://${trimmed}`;
 }

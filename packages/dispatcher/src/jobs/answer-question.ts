@@ -4,8 +4,8 @@ import type { JobContext } from './job-context.js';
 export type AnswerResult = 'answered' | 'not-pending';
 
 /**
- * A click on a question button: only while the question is pending (claimed atomically, so two
- * clicks give one answer), write `Answer` to `job:<id>:in` and show who answered what.
+ * A click on a question button: only while the question is pending, claim it and write `Answer` to
+ * `job:<id>:in` in one atomic step (two clicks give one answer), then show who answered what.
  */
 export async function answerQuestion(
   context: JobContext,
@@ -18,20 +18,7 @@ export async function answerQuestion(
     );
     return 'not-pending';
   }
-  const question = await context.jobs.claimQuestion(
-    click.jobId,
-    click.questionId,
-    click.answer,
-    click.userId,
-  );
-  if (!question) {
-    context.logger.info(
-      { jobId: click.jobId, questionId: click.questionId },
-      'Click on a question that is not pending; ignored',
-    );
-    return 'not-pending';
-  }
-  await context.jobs.writeToAgent({
+  const question = await context.jobs.claimQuestion({
     type: 'answer',
     jobId: click.jobId,
     at: context.now(),
@@ -39,6 +26,13 @@ export async function answerQuestion(
     content: click.answer,
     answeredBy: click.userId,
   });
+  if (!question) {
+    context.logger.info(
+      { jobId: click.jobId, questionId: click.questionId },
+      'Click on a question that is not pending; ignored',
+    );
+    return 'not-pending';
+  }
   await context.notifier.update(
     question.channelId,
     question.ts,

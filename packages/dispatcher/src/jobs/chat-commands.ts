@@ -1,3 +1,4 @@
+import type { FixTicketIntent } from '@agentsmith/contracts';
 import { toAppError } from '@agentsmith/kit';
 import type { ChatIntent } from '../intents/chat-intent.js';
 import { parseIntent } from '../intents/parse-intent.js';
@@ -36,26 +37,46 @@ export async function handleChatMessage(
         await cancelJob(context, origin);
         break;
       case 'greeting':
-        await context.notifier.post(origin.channelId, helpMessage(true), origin.threadTs);
-        break;
       case 'help':
       case 'unknown':
-        await context.notifier.post(origin.channelId, helpMessage(false), origin.threadTs);
+        await context.notifier.post(origin.channelId, helpMessage(intent.kind), origin.threadTs);
         break;
     }
   } catch (error) {
-    const failure = toAppError(error);
-    context.logger.error(
-      { err: failure, intent: intent.kind, channelId: origin.channelId },
-      'Chat command failed',
-    );
-    await context.notifier
-      .post(
-        origin.channelId,
-        plainMessage(`Something went wrong: ${failure.message}`, ':x:'),
-        origin.threadTs,
-      )
-      .catch(() => undefined);
+    await replyFailure(context, origin, intent.kind, error);
   }
   return intent;
+}
+
+/** The Retry button of an error card: the fix flow again, with the same failure handling. */
+export async function retryFix(
+  context: JobContext,
+  origin: ChatOrigin,
+  request: FixTicketIntent,
+): Promise<void> {
+  try {
+    await dispatchFix(context, origin, request);
+  } catch (error) {
+    await replyFailure(context, origin, 'retry', error);
+  }
+}
+
+async function replyFailure(
+  context: JobContext,
+  origin: ChatOrigin,
+  command: string,
+  error: unknown,
+): Promise<void> {
+  const failure = toAppError(error);
+  context.logger.error(
+    { err: failure, intent: command, channelId: origin.channelId },
+    'Chat command failed',
+  );
+  await context.notifier
+    .post(
+      origin.channelId,
+      plainMessage(`Something went wrong: ${failure.message}`, ':x:'),
+      origin.threadTs,
+    )
+    .catch(() => undefined);
 }

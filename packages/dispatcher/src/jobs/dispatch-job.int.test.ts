@@ -157,11 +157,16 @@ describe('jobs/dispatch-job', () => {
       "I can't start jobs right now: no Docker socket at /var/run/docker.sock. `list`, `create`, `status` and `help` still work.",
     );
     expect(textsIn(channel)[1]).toBe('No job is running in this channel.');
-    expect(textsIn(channel)[2]).toMatch(/^I didn't understand that\. Try:/);
+    expect(textsIn(channel)[2]).toMatch(/^I fix tickets and open pull requests\. Try:\n• `fix #58/);
     expect(textsIn(channel)[3]).toMatch(
       /^:ticket: \*Open tickets in agent-smith-test\* \(23\):\n• \*#1\* — Ticket 1\n/,
     );
     expect(textsIn(channel)[3]).toMatch(/…and 3 more$/);
+    expect(
+      textsIn(channel)[3]!
+        .split('\n')
+        .filter((line) => line.startsWith('•')),
+    ).toHaveLength(20);
     const ready = await fetch(`${harness.url}/ready`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({
@@ -282,5 +287,12 @@ describe('jobs/dispatch-job', () => {
       expect.stringMatching(/^Starting job .* for #2/),
       expect.stringMatching(/^Job .* for #2 in agent-smith-test — waiting/),
     ]);
+    // Slack's last retry comes about five minutes after the first delivery.
+    const ttls = await Promise.all(
+      [`event:${eventId}`, `message:${channel}:${ts}`].map((key) =>
+        harness.redis.redis.ttl(`${harness.redis.prefix}dedup:${key}`),
+      ),
+    );
+    expect(ttls.every((ttl) => ttl > 600)).toBe(true);
   });
 });

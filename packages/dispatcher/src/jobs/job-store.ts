@@ -1,4 +1,4 @@
-import type { InboundEntry, OutboundEntry } from '@agentsmith/contracts';
+import type { Answer, InboundEntry, OutboundEntry } from '@agentsmith/contracts';
 
 /** What the dispatcher remembers about a running job, beyond the channel lock. */
 export interface TrackedJob {
@@ -54,13 +54,9 @@ export interface JobStore {
   writeAsAgent(entry: OutboundEntry): Promise<void>;
   saveQuestion(question: QuestionRecord): Promise<void>;
   /**
-   * Marks a pending question answered, atomically; returns the question, or null when it is
-   * unknown or was already answered.
+   * Marks a pending question answered and writes the `Answer` to `job:<id>:in`, in one atomic
+   * step (so a failure can never leave a question answered that the agent never hears of).
+   * Returns the question, or null when it is unknown or was already answered.
    */
-  claimQuestion(
-    jobId: string,
-    questionId: string,
-    answer: string,
-    answeredBy: string,
-  ): Promise<QuestionRecord | null>;
+  claimQuestion(answer: Answer): Promise<QuestionRecord | null>;
 }

@@ -1,4 +1,4 @@
-import type { InboundEntry, OutboundEntry } from '@agentsmith/contracts';
+import type { Answer, InboundEntry, OutboundEntry } from '@agentsmith/contracts';
 import type { JobStore, QuestionRecord, TrackedJob } from './job-store.js';
 
 /** An in-memory {@link JobStore} for unit tests: records what was written to the streams. */
@@ -44,15 +44,15 @@ export class MemoryJobStore implements JobStore {
     return Promise.resolve();
   }
 
-  claimQuestion(
-    jobId: string,
-    questionId: string,
-    answer: string,
-    answeredBy: string,
-  ): Promise<QuestionRecord | null> {
-    const question = this.questions.get(`${jobId}:${questionId}`);
+  claimQuestion(answer: Answer): Promise<QuestionRecord | null> {
+    const question = this.questions.get(`${answer.jobId}:${answer.questionId}`);
     if (!question || question.status !== 'pending') return Promise.resolve(null);
-    Object.assign(question, { status: 'answered', answer, answeredBy });
+    Object.assign(question, {
+      status: 'answered',
+      answer: answer.content,
+      answeredBy: answer.answeredBy,
+    });
+    this.toAgent.push(answer);
     return Promise.resolve({ ...question });
   }
 }

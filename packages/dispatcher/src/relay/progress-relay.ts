@@ -177,8 +177,14 @@ export class ProgressRelay {
     const now = this.#now();
     for (const [jobId, owned] of this.#owned) {
       if (owned.deadlineReported || now < owned.deadlineAt) continue;
-      owned.deadlineReported = true;
-      await this.options.onDeadline({ jobId, deadlineAt: owned.deadlineAt });
+      // Marked only once reported, so a failed report is tried again on the next round.
+      try {
+        await this.options.onDeadline({ jobId, deadlineAt: owned.deadlineAt });
+        owned.deadlineReported = true;
+      } catch (error) {
+        this.options.metrics.relayErrors += 1;
+        this.options.logger.warn({ err: error, jobId }, 'Could not end an expired job; retrying');
+      }
     }
   }
 
@@ -255,10 +261,7 @@ export class ProgressRelay {
       result = await this.options.delivery.deliverBatch(jobId, entries);
     } catch (error) {
       this.options.metrics.relayErrors += 1;
-      this.options.logger.warn(
-        { err: error, jobId },
-        'Delivering entries failed; they stay pending',
-      );
+      this.options.logger.warn({ err: error, jobId }, 'Delivery failed; entries stay pending');
       result = 'retry';
     }
     this.#settle(jobId, owned, result, more);

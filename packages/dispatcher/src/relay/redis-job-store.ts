@@ -2,6 +2,7 @@ import {
   encodeBusEntryArgs,
   jobInStreamKey,
   jobOutStreamKey,
+  type Answer,
   type InboundEntry,
   type OutboundEntry,
 } from '@agentsmith/contracts';
@@ -20,8 +21,13 @@ redis.call('HSET', KEYS[1], unpack(ARGV))
 return 1
 `;
 
+/**
+ * Claims a pending question and writes the Answer entry (ARGV[4..]) to `job:<id>:in` at once.
+ * XADD comes first: Redis does not roll a script back, and a failed XADD must leave it pending.
+ */
 const CLAIM_QUESTION = `
 if redis.call('HGET', KEYS[1], 'status') ~= 'pending' then return nil end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 4))
 redis.call('HSET', KEYS[1], 'status', 'answered', 'answer', ARGV[1], 'answeredBy', ARGV[2])
 return redis.call('HGETALL', KEYS[1])
 `;
@@ -132,18 +138,16 @@ export class RedisJobStore implements JobStore {
       .exec();
   }
 
-  async claimQuestion(
-    jobId: string,
-    questionId: string,
-    answer: string,
-    answeredBy: string,
-  ): Promise<QuestionRecord | null> {
+  async claimQuestion(answer: Answer): Promise<QuestionRecord | null> {
     const flat = (await this.redis.eval(
       CLAIM_QUESTION,
-      1,
-      this.keys.question(jobId, questionId),
-      answer,
-      answeredBy,
+      2,
+      this.keys.question(answer.jobId, answer.questionId),
+      jobInStreamKey(answer.jobId),
+      answer.content,
+      answer.answeredBy ?? '',
+      STREAM_MAXLEN,
+      ...encodeBusEntryArgs(answer),
     )) as string[] | null;
     return flat ? (pairs(flat) as unknown as QuestionRecord) : null;
   }

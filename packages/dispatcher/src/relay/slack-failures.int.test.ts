@@ -45,7 +45,14 @@ describe('relay/entry-delivery (Slack failures)', () => {
       .requestsTo('POST', '/api/chat.postMessage')
       .filter((request) => JSON.stringify(request.json).includes('after the rate limit'));
 
+    const delivered = harness.slack.calls.find(
+      (call) => call.args['text'] === 'after the rate limit',
+    )!;
+    const refused = harness.slack.refusals.filter((refusal) => refusal.status === 429);
     expect(rateLimited).toHaveLength(2);
+    expect(refused).toHaveLength(1);
+    // Retry-After: 1 — waited out (less the jitter of two local HTTP calls).
+    expect(delivered.at - refused[0]!.at).toBeGreaterThanOrEqual(900);
     expect(
       harness.slack.calls.filter((call) => call.args['text'] === 'after the rate limit'),
     ).toHaveLength(1);

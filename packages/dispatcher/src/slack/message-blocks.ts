@@ -169,10 +169,15 @@ export function plainMessage(text: string, icon = ':information_source:'): ChatM
   return { text, blocks: [section(`${icon} ${text}`)] };
 }
 
-export function helpMessage(greeting = false): ChatMessage {
-  const intro = greeting
-    ? 'Hi! I fix tickets and open pull requests. Try:'
-    : "I didn't understand that. Try:";
+const HELP_INTROS = {
+  greeting: 'Hi! I fix tickets and open pull requests. Try:',
+  help: 'I fix tickets and open pull requests. Try:',
+  unknown: "I didn't understand that. Try:",
+};
+
+/** The help text with examples: for a greeting, for `help`, or for a message not understood. */
+export function helpMessage(reason: keyof typeof HELP_INTROS = 'unknown'): ChatMessage {
+  const intro = HELP_INTROS[reason];
   const examples = [
     '`fix #58 in agent-smith-test` (also `fix ticket 58 in …`, `fix PROJ-58 in …`)',
     '`list tickets in agent-smith-test`',

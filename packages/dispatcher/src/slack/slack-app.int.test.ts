@@ -119,6 +119,43 @@ describe('slack/slack-app', () => {
     expect(harness.slack.calls.length).toBe(before);
   });
 
+  it('answers mentions and direct messages it does not understand with the help text, but not overheard chat', async () => {
+    const [mention, direct, overheard] = [uniqueChannel(), uniqueChannel(), uniqueChannel()];
+    const textsIn = (channel: string) =>
+      harness.slack
+        .callsTo('chat.postMessage')
+        .filter((call) => call.args['channel'] === channel)
+        .map((call) => String(call.args['text']));
+
+    await harness.message(overheard, 'lunch at noon?');
+    await harness.message(overheard, 'hello');
+    await harness.message(mention, '<@UBOT> please do my homework');
+    await harness.message(direct, 'what can you do', { channel_type: 'im' });
+    await harness.message(overheard, 'help');
+    await harness.slack.waitFor(() =>
+      [mention, direct, overheard].every((channel) => textsIn(channel).length === 1),
+    );
+
+    expect([mention, direct, overheard].map((channel) => textsIn(channel))).toEqual([
+      [expect.stringMatching(/^I didn't understand that\. Try:\n• `fix #58 in agent-smith-test`/)],
+      [expect.stringMatching(/^I didn't understand that\. Try:\n/)],
+      [expect.stringMatching(/^I fix tickets and open pull requests\. Try:\n/)],
+    ]);
+  });
+
+  it('acknowledges an event before its work is done; the work continues after the answer', async () => {
+    const channel = uniqueChannel();
+    harness.slack.delayNext(3_000, 1, 'chat.postMessage');
+
+    const status = await harness.message(channel, '<@UBOT> help');
+    const answeredBeforeTheReply = harness.slack.calls.every(
+      (call) => call.args['channel'] !== channel,
+    );
+    await harness.slack.waitFor((calls) => calls.some((call) => call.args['channel'] === channel));
+
+    expect([status, answeredBeforeTheReply]).toEqual([200, true]);
+  });
+
   it('answers 404 for other paths, and serves health and metrics', async () => {
     const [missing, health, metrics] = await Promise.all([
       fetch(`${harness.url}/nope`),

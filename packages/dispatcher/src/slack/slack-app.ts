@@ -1,11 +1,12 @@
 import { FixTicketIntent } from '@agentsmith/contracts';
-import type { Logger } from '@agentsmith/kit';
-import { App, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
+import { retry, type Logger } from '@agentsmith/kit';
+import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { RequestListener } from 'node:http';
 import type { SlackMode } from '../config/dispatcher-config.js';
 import { ANSWER_ACTION_PREFIX, QUESTION_BLOCK_PREFIX, RETRY_ACTION_ID } from './message-blocks.js';
 import type { DedupStore, SlackHandlers } from './slack-handlers.js';
 import { boltLogger } from './bolt-logger.js';
+import { cachedBotAuthorization } from './bot-authorization.js';
 import { verifiedSlackListener } from './verify-slack-request.js';
 
 /** Slack retries for about five minutes; remember ids well beyond that. */
@@ -64,6 +65,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     timeout: 15_000,
   };
   const slackLogger = boltLogger(logger);
+  const client = new webApi.WebClient(mode.botToken, { ...clientOptions, logger: slackLogger });
+  const authorize = cachedBotAuthorization(client, mode.botToken, logger);
   let receiver: HTTPReceiver | undefined;
   let app: App;
   if (mode.kind === 'http') {
@@ -81,7 +84,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         return Promise.resolve(true);
       },
     });
-    app = new App({ token: mode.botToken, receiver, logger: slackLogger, clientOptions });
+    app = new App({ authorize, receiver, logger: slackLogger, clientOptions });
   } else {
     // Our own receiver, so `apps.connections.open` also goes to SLACK_API_URL.
     const socketReceiver = new SocketModeReceiver({
@@ -90,7 +93,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       installerOptions: { clientOptions },
     });
     app = new App({
-      token: mode.botToken,
+      authorize,
       receiver: socketReceiver,
       logger: slackLogger,
       clientOptions,
@@ -182,9 +185,11 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     return Promise.resolve();
   });
 
+  const stopping = new AbortController();
+  let reconnecting: Promise<void> | undefined;
   return {
     app,
-    client: app.client,
+    client,
     requestListener:
       receiver && mode.kind === 'http'
         ? verifiedSlackListener(mode.signingSecret, receiver.requestListener, (reason) =>
@@ -192,10 +197,36 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
           )
         : undefined,
     start: async () => {
-      if (mode.kind === 'socket') await app.start();
+      if (mode.kind !== 'socket') return;
+      try {
+        await app.start();
+      } catch (error) {
+        // Slack unreachable at start-up must not stop the dispatcher: keep trying meanwhile.
+        logger.warn({ err: error }, 'Socket Mode could not connect; retrying in the background');
+        reconnecting = connectWithRetry(app, stopping.signal, logger);
+      }
     },
     stop: async () => {
-      if (mode.kind === 'socket') await app.stop();
+      stopping.abort();
+      await reconnecting;
+      if (mode.kind === 'socket') await app.stop().catch(() => undefined);
     },
   };
+}
+
+async function connectWithRetry(app: App, signal: AbortSignal, logger: Logger): Promise<void> {
+  await retry(() => app.start(), {
+    signal,
+    maxRetries: Number.POSITIVE_INFINITY,
+    initialDelayMs: 1_000,
+    maxDelayMs: 30_000,
+    isRetryable: () => true,
+    onRetry: ({ delayMs, error }) =>
+      logger.warn({ err: error, delayMs }, 'Socket Mode could not connect; retrying'),
+  }).then(
+    () => logger.info('Socket Mode connected'),
+    (error: unknown) => {
+      if (!signal.aborted) logger.error({ err: error }, 'Socket Mode gave up connecting');
+    },
+  );
 }

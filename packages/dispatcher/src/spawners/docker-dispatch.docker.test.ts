@@ -12,12 +12,14 @@ import {
   type RedisTestContext,
 } from '@agentsmith/testkit';
 import {
+  fakeAgentJobSpec,
   startDockerAgentFixture,
   type DockerAgentFixture,
 } from '../../test/support/docker-agent-fixture.js';
 import { loadDispatcherConfig } from '../config/dispatcher-config.js';
 import { startDispatcher, type RunningDispatcher } from '../dispatcher.js';
 import { createSpawner } from './create-spawner.js';
+import { dockerContainerSpec } from './docker-container-spec.js';
 import { jobName } from './job-spawner.js';
 import { registerBuiltInSpawners } from './register-spawners.js';
 
@@ -217,6 +219,32 @@ describe('spawners through the dispatcher (real Docker)', () => {
       'agent image agentsmith-missing:never-built not found — run `docker compose build agentsmith`',
     );
     expect(await redis.redis.get(conversationKey('slack', channel))).toEqual(null);
+  });
+
+  it('removes at start-up an agent container that a killed dispatcher created but never started', async () => {
+    slack = await new FakeSlackApi().start();
+    redis = await redisTestContext();
+    const orphan = fakeAgentJobSpec('sleep');
+    const resources = { memoryBytes: 256 * 1024 ** 2, cpus: 1, pidsLimit: 64 };
+    await fixture.docker.createContainer(
+      dockerContainerSpec({
+        spec: orphan,
+        image: fixture.image,
+        network: fixture.network,
+        resources,
+        env: {},
+        withConfig: false,
+      }),
+    );
+    const leftBehind = await containerExists(fixture.docker, jobName(orphan.jobId));
+
+    await start({});
+    await waitFor(
+      'the reaper to remove the orphan',
+      async () => !(await containerExists(fixture.docker, jobName(orphan.jobId))),
+    );
+
+    expect(leftBehind).toEqual(true);
   });
 
   it('without a Docker socket: /ready explains, fix is refused with the reason, help still works', async () => {

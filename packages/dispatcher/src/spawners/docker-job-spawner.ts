@@ -66,7 +66,13 @@ export class DockerJobSpawner implements JobSpawner {
   network(): Promise<string> {
     const configured = this.options.settings.network;
     if (configured) return Promise.resolve(configured);
-    this.#network ??= detectDockerNetwork(this.#docker, this.options.identity);
+    // Only a successful detection is kept: an engine that was unreachable is asked again.
+    this.#network ??= detectDockerNetwork(this.#docker, this.options.identity).catch(
+      (error: unknown) => {
+        this.#network = undefined;
+        throw error;
+      },
+    );
     return this.#network;
   }
 
@@ -87,7 +93,7 @@ export class DockerJobSpawner implements JobSpawner {
     );
     await this.#engineCall(() => this.#monitor.start());
     throwIfAborted(signal);
-    const network = await this.network();
+    const network = await this.#engineCall(() => this.network());
     const configText = await this.options.readAgentConfig?.();
     const createOptions = dockerContainerSpec({
       spec,
@@ -141,22 +147,26 @@ export class DockerJobSpawner implements JobSpawner {
       this.#exits.set(jobId, exit);
     }
     if (!signal) return exit;
-    return Promise.race([
-      exit,
-      new Promise<never>((_resolve, reject) => {
-        const abort = (): void =>
-          reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-        if (signal.aborted) abort();
-        signal.addEventListener('abort', abort, { once: true });
-      }),
-    ]);
+    let abort = (): void => undefined;
+    const aborted = new Promise<never>((_resolve, reject) => {
+      abort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      if (signal.aborted) abort();
+      signal.addEventListener('abort', abort, { once: true });
+    });
+    // A long-lived signal (e.g. the watchdog's) must not collect one listener per finished job.
+    return Promise.race([exit, aborted]).finally(() => signal.removeEventListener('abort', abort));
   }
 
+  /**
+   * Agents on this dispatcher's network only: another installation (a second Compose project, a
+   * test run) on the same engine has its own network, and its agents are not ours to reap.
+   */
   async listJobs(): Promise<SpawnedJob[]> {
+    const network = await this.#engineCall(() => this.network());
     const containers = await this.#engineCall(() =>
       this.#docker.listContainers({
         all: true,
-        filters: { label: [MANAGED_BY, 'app=agentsmith'] },
+        filters: { label: [MANAGED_BY, 'app=agentsmith'], network: [network] },
       }),
     );
     return containers.flatMap((info) => {

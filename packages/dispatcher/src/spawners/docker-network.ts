@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { isStatus } from './docker-errors.js';
 
 /** Where the dispatcher can learn its own container id. */
 export interface SelfIdentity {
@@ -46,8 +47,10 @@ export async function detectDockerNetwork(
       const chosen =
         networks.find((name) => !['bridge', 'host', 'none'].includes(name)) ?? networks[0];
       if (chosen) return chosen;
-    } catch {
-      // Not a container id this engine knows; try the next candidate.
+    } catch (error) {
+      // Not a container this engine knows: try the next candidate. Anything else (no socket, no
+      // permission) is no answer at all, and guessing `bridge` would strand agents without Redis.
+      if (!isStatus(error, 404)) throw error;
     }
   }
   return 'bridge';

@@ -1,4 +1,3 @@
-import type { KnownErrorCode } from '@agentsmith/contracts';
 import type { JobExit } from './job-spawner.js';
 
 /** Facts about a finished container or Pod, before they become a {@link JobExit}. */
@@ -59,24 +58,4 @@ export function describeExit(jobId: string, facts: ExitFacts): JobExit {
       message: `stopped by the dispatcher, exit ${code}`,
     };
   return { jobId, reason: 'exited', ...exitCode, message: exitCodeMeaning(code) };
-}
-
-/** The wire error code for a job that ended without its own final entry (for `reportJobLost`). */
-export function errorCodeForExit(exit: JobExit): KnownErrorCode {
-  switch (exit.reason) {
-    case 'out_of_memory':
-      return 'agent_out_of_memory';
-    case 'deadline_exceeded':
-      return 'run_deadline_exceeded';
-    case 'image_missing':
-      return 'agent_image_missing';
-    case 'rejected':
-      return 'spawner_quota_exceeded';
-    case 'stopped':
-      return 'run_cancelled';
-    case 'exited':
-      return 'agent_crashed';
-    case 'vanished':
-      return 'agent_lost';
-  }
 }

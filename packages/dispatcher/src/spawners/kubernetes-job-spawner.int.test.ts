@@ -1,81 +1,27 @@
-import { join } from 'node:path';
 import {
-  KubeConfig,
   type V1ConfigMap,
   type V1Container,
   type V1Job,
   type V1PodSpec,
 } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION, agentArguments, type JobSpec } from '@agentsmith/contracts';
-import { newJobId, type AppError } from '@agentsmith/kit';
-import { FakeKubernetesApi } from '@agentsmith/testkit';
-import { validateKubernetesManifest } from '../../test/support/kubernetes-schema.js';
-import { renderKustomization } from '../../test/support/render-kustomization.js';
+import { agentArguments } from '@agentsmith/contracts';
+import type { AppError } from '@agentsmith/kit';
+import type { FakeKubernetesApi } from '@agentsmith/testkit';
+import {
+  fakeAgentPod as pod,
+  kubernetesJobSpec as jobSpec,
+  kubernetesTestSettings as settings,
+  startFakeKubernetes,
+} from '../../test/support/kubernetes-spawner-fixture.js';
 import { AGENT_FORWARDED_KEYS } from './agent-credentials.js';
-import { KubernetesJobSpawner, loadKubeConfig } from './kubernetes-job-spawner.js';
-import type { KubernetesSpawnerSettings } from './spawner-settings.js';
-
-const settings: KubernetesSpawnerSettings = {
-  image: 'registry.example/agentsmith:1.2.3',
-  namespace: 'agentsmith',
-  secretName: 'agentsmith-secrets',
-  imagePullPolicy: 'IfNotPresent',
-  ttlSecondsAfterFinished: 300,
-  resources: { memoryBytes: 4 * 1024 ** 3, cpus: 2, pidsLimit: 512 },
-  memoryRequestBytes: 512 * 1024 ** 2,
-  cpuRequest: 0.25,
-};
-
-function jobSpec(): JobSpec {
-  return {
-    specificationVersion: PROTOCOL_VERSION,
-    jobId: newJobId(),
-    intent: { ticketId: '58', project: 'agent-smith-test' },
-    platform: 'slack',
-    channelId: 'C0TEST',
-    redisUrl: 'redis:6379',
-    maxDurationSeconds: 3600,
-    createdAt: Date.now(),
-  };
-}
+import type { KubernetesJobSpawner } from './kubernetes-job-spawner.js';
 
 let api: FakeKubernetesApi;
 let spawner: KubernetesJobSpawner;
 
-function kubeConfig(): KubeConfig {
-  const config = new KubeConfig();
-  config.loadFromString(api.kubeconfig());
-  return config;
-}
-
-function pod(name: string, containerState: unknown, phase = 'Running'): unknown {
-  return {
-    metadata: { name: `${name}-x1`, labels: {} },
-    status: {
-      phase,
-      containerStatuses: [
-        {
-          name: 'agent',
-          ready: false,
-          restartCount: 0,
-          image: settings.image,
-          imageID: '',
-          state: containerState,
-        },
-      ],
-    },
-  };
-}
-
 beforeEach(async () => {
-  api = await new FakeKubernetesApi('agentsmith', validateKubernetesManifest).start();
-  spawner = new KubernetesJobSpawner({
-    settings,
-    kubeConfig: kubeConfig(),
-    readAgentConfig: () => Promise.resolve('projects: {}\n'),
-    pollIntervalMs: 20,
-  });
+  ({ api, spawner } = await startFakeKubernetes());
 });
 
 afterEach(async () => {
@@ -301,119 +247,5 @@ describe('spawners/kubernetes-job-spawner', () => {
       message:
         'the namespace quota is exhausted: Error creating: pods "x" is forbidden: exceeded quota: compute, requested: limits.memory=4Gi',
     });
-  });
-
-  it('stops a job by deleting its Pods with the grace period and the Job in the background', async () => {
-    const spec = jobSpec();
-    await spawner.spawn(spec);
-
-    await spawner.stop(spec.jobId, { graceSeconds: 5 });
-    const exit = await spawner.waitForExit(spec.jobId);
-
-    const podDelete = api.requests('DELETE', /\/pods$/)[0];
-    expect([
-      podDelete?.query.get('gracePeriodSeconds'),
-      podDelete?.query.get('labelSelector'),
-    ]).toEqual(['5', `app=agentsmith,managed-by=agentsmith-dispatcher,job-id=${spec.jobId}`]);
-    expect(api.requests('DELETE', /\/jobs\//)[0]?.query.get('propagationPolicy')).toEqual(
-      'Background',
-    );
-    expect(exit).toEqual({
-      jobId: spec.jobId,
-      reason: 'stopped',
-      message: 'stopped by the dispatcher',
-    });
-    expect(api.configMaps.size).toEqual(0);
-  });
-
-  it('lists the Jobs it owns, running or finished', async () => {
-    const running = jobSpec();
-    const finished = jobSpec();
-    await spawner.spawn(running);
-    await spawner.spawn(finished);
-    api.setJobStatus(`agentsmith-${finished.jobId}`, {
-      conditions: [{ type: 'Complete', status: 'True' }],
-    });
-
-    const jobs = await spawner.listJobs();
-
-    expect(jobs.map((job) => [job.jobId, job.name, job.running]).sort()).toEqual(
-      [
-        [running.jobId, `agentsmith-${running.jobId}`, true],
-        [finished.jobId, `agentsmith-${finished.jobId}`, false],
-      ].sort(),
-    );
-  });
-
-  it('is ready when it may list Pods in its namespace, and explains when the API is unreachable', async () => {
-    const ready = await spawner.checkReadiness();
-    await api.stop();
-
-    const unreachable = await spawner.checkReadiness();
-
-    expect(ready).toEqual({ ready: true });
-    expect(unreachable.ready).toEqual(false);
-    expect(unreachable.reason).toMatch(/^cannot reach the Kubernetes API: /);
-  });
-
-  it('loads the kubeconfig named by KUBECONFIG outside a cluster', async () => {
-    const fromEnv = new KubernetesJobSpawner({
-      settings,
-      kubeConfig: loadKubeConfig({ KUBECONFIG: await api.writeKubeconfig() }),
-    });
-
-    const readiness = await fromEnv.checkReadiness();
-
-    expect(readiness).toEqual({ ready: true });
-  });
-
-  it('needs no permission beyond the Role in deploy/k8s', async () => {
-    const spec = jobSpec();
-    await spawner.spawn(spec);
-    api.setJobStatus(`agentsmith-${spec.jobId}`, {
-      conditions: [{ type: 'Complete', status: 'True' }],
-    });
-    await spawner.waitForExit(spec.jobId);
-    await spawner.listJobs();
-    await spawner.checkReadiness();
-    await spawner.stop(spec.jobId, { graceSeconds: 1 });
-    const objects = await renderKustomization(
-      join(import.meta.dirname, '../../../../deploy/k8s/base'),
-    );
-    const role = objects.find((object) => object.kind === 'Role') as unknown as {
-      rules: Array<{ resources: string[]; verbs: string[] }>;
-    };
-
-    const used = new Set(
-      api.server.requests.map((request) => {
-        const [, resource = '', name] =
-          /\/namespaces\/[^/]+\/([^/]+)(?:\/([^/]+))?$/.exec(request.path) ?? [];
-        const verb =
-          {
-            POST: 'create',
-            DELETE: name ? 'delete' : 'deletecollection',
-            GET: name ? 'get' : 'list',
-          }[request.method] ?? request.method;
-        return `${verb} ${resource}`;
-      }),
-    );
-    const denied = [...used].filter((entry) => {
-      const [verb = '', resource = ''] = entry.split(' ');
-      return !role.rules.some(
-        (rule) => rule.resources.includes(resource) && rule.verbs.includes(verb),
-      );
-    });
-
-    expect([...used].sort()).toEqual([
-      'create configmaps',
-      'create jobs',
-      'delete jobs',
-      'deletecollection pods',
-      'get jobs',
-      'list events',
-      'list jobs',
-      'list pods',
-    ]);
-    expect(denied).toEqual([]);
   });
 });

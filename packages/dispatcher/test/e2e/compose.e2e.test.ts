@@ -24,6 +24,8 @@ const root = join(import.meta.dirname, '../../../..');
 const project = `agentsmith-e2e-${testRunId}`;
 const signingSecret = 'compose-e2e-signing-secret';
 const docker = testDocker();
+const READY_PROBE =
+  "fetch('http://127.0.0.1:8080/ready').then((r) => r.text()).then((t) => process.stdout.write(t))";
 
 function textOf(call: { args: Record<string, unknown> }): string {
   const text = call.args['text'];
@@ -88,7 +90,8 @@ describe('docker compose (seed success criteria)', () => {
     await writeFile(join(directory, 'config/agentsmith.yml'), 'projects: {}\n');
     await writeFile(
       join(directory, '.env'),
-      'SLACK_BOT_TOKEN=xoxb-e2e\nSLACK_SIGNING_SECRET=e2e\nSLACK_API_URL=http://127.0.0.1:9/api/\n',
+      // DISPATCHER_PORT=0: a free host port, so parallel runs and a local stack do not collide.
+      'SLACK_BOT_TOKEN=xoxb-e2e\nSLACK_SIGNING_SECRET=e2e\nSLACK_API_URL=http://127.0.0.1:9/api/\nDISPATCHER_PORT=0\n',
     );
     const base = async (...args: string[]) =>
       (
@@ -114,8 +117,14 @@ describe('docker compose (seed success criteria)', () => {
         .trim()
         .split('\n')
         .sort();
+      // Non-root, yet the spawner reaches the socket (through the DOCKER_GID group).
+      const uid = (await base('exec', '-T', 'dispatcher', 'id', '-u')).trim();
+      const readiness = JSON.parse(
+        await base('exec', '-T', 'dispatcher', 'node', '-e', READY_PROBE),
+      ) as { status?: string };
 
       expect(running).toEqual(['dispatcher healthy', 'redis healthy']);
+      expect([uid, readiness.status]).toEqual(['1000', 'ready']);
     } finally {
       await base('down', '--volumes', '--timeout', '5').catch(() => undefined);
       await rm(directory, { recursive: true, force: true });
@@ -148,7 +157,13 @@ describe('docker compose (seed success criteria)', () => {
       body: signed.body,
     });
     let seen:
-      | { name: string; image: string; labels: Record<string, string>; networks: string[] }
+      | {
+          name: string;
+          image: string;
+          labels: Record<string, string>;
+          networks: string[];
+          credentials: string[];
+        }
       | undefined;
     await waitFor(
       'the agent container',
@@ -161,12 +176,18 @@ describe('docker compose (seed success criteria)', () => {
         const labels = Object.fromEntries(
           Object.entries(info?.Labels ?? {}).filter(([key]) => ours.includes(key)),
         );
-        if (info)
+        // "While it runs": a container still being created or already exiting has no network yet/any more.
+        if (info?.State === 'running')
           seen = {
             name: info.Names[0] ?? '',
             image: info.Image,
             labels,
             networks: Object.keys(info.NetworkSettings.Networks),
+            credentials: (await docker.getContainer(info.Id).inspect()).Config.Env.map(
+              (entry) => entry.split('=')[0] ?? '',
+            )
+              .filter((name) => /^(SLACK|GITHUB|ANTHROPIC)_/.test(name))
+              .sort(),
           };
         return seen !== undefined;
       },
@@ -201,6 +222,8 @@ describe('docker compose (seed success criteria)', () => {
         'managed-by': 'agentsmith-dispatcher',
       },
       networks: [`${project}_default`],
+      // The dispatcher's allow-list: the GitHub and LLM settings, never its Slack credentials.
+      credentials: ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'GITHUB_TOKEN'],
     });
     expect(composeServices).toEqual(['dispatcher', 'fakes', 'redis']);
     const logs = await compose(testFiles, 'logs', '--no-color', 'dispatcher');

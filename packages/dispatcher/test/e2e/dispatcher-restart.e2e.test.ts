@@ -29,7 +29,13 @@ describe('dispatcher (built, as a child process)', () => {
     dir = mkdtempSync(join(tmpdir(), 'dispatcher-e2e-'));
     writeFileSync(
       join(dir, 'agentsmith.yml'),
-      'projects:\n  agent-smith-test:\n    tickets: { type: github, url: https://github.com/o/r }\n',
+      [
+        'projects:',
+        '  agent-smith-test:',
+        '    source: { type: github, url: https://github.com/o/r }',
+        '    tickets: { type: github, url: https://github.com/o/r }',
+        '',
+      ].join('\n'),
     );
     port = await freePort();
   });

@@ -1,6 +1,7 @@
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { git } from '@agentsmith/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { executeTool, type ToolContext } from './define-tool.js';
 import { readFileTool } from './read-file.js';
@@ -105,5 +106,18 @@ describe('llm/tools/workspace', () => {
     expect(second.output).toMatch(/unchanged since you last read it/);
     expect(second.output).not.toContain('hello');
     expect(third.output).toContain('changed');
+  });
+
+  it('lists files without starting an fsmonitor planted in .git/config', async () => {
+    await git(context.root, 'init', '--quiet');
+    const spy = join(outside, 'spy.sh');
+    await writeFile(spy, `#!/bin/sh\nenv >> '${join(outside, 'spy.log')}'\n`);
+    await chmod(spy, 0o755);
+    await git(context.root, 'config', 'core.fsmonitor', spy);
+
+    const files = await context.workspace.listFiles();
+
+    expect(files).toEqual(['inside.txt']);
+    await expect(access(join(outside, 'spy.log'))).rejects.toThrow();
   });
 });

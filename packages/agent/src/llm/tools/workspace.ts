@@ -8,6 +8,8 @@ export class WorkspaceError extends Error {
 }
 
 const WALK_SKIP = new Set(['.git', 'node_modules']);
+/** The model's commands can write .git/config: git starts none of the programs it may name. */
+const SAFE_GIT_OPTIONS = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null'];
 
 /**
  * The repository the agent works in. Every path a tool receives is resolved here and must stay
@@ -20,11 +22,13 @@ export class Workspace {
   private constructor(
     readonly root: string,
     private readonly realRoot: string,
+    private readonly env: NodeJS.ProcessEnv | undefined,
   ) {}
 
-  static async open(root: string): Promise<Workspace> {
+  /** `env` is the environment of the git commands listing files: pass one without credentials. */
+  static async open(root: string, env?: NodeJS.ProcessEnv): Promise<Workspace> {
     const absolute = resolve(root);
-    return new Workspace(absolute, await realpath(absolute));
+    return new Workspace(absolute, await realpath(absolute), env);
   }
 
   /** Resolves `path` (relative to the root) to an absolute path inside the repository. */
@@ -89,8 +93,22 @@ export class Workspace {
   private async gitFiles(signal?: AbortSignal): Promise<string[] | undefined> {
     const result = await runProcess(
       'git',
-      ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate'],
-      { cwd: this.root, timeoutMs: 30_000, signal, maxOutputBytes: 64 * 1024 * 1024 },
+      [
+        ...SAFE_GIT_OPTIONS,
+        'ls-files',
+        '-z',
+        '--cached',
+        '--others',
+        '--exclude-standard',
+        '--deduplicate',
+      ],
+      {
+        cwd: this.root,
+        timeoutMs: 30_000,
+        signal,
+        maxOutputBytes: 64 * 1024 * 1024,
+        ...(this.env ? { env: this.env } : {}),
+      },
     ).catch(() => undefined);
     if (!result || result.exitCode !== 0) return undefined;
     const files = result.stdout.split('\0').filter(Boolean);

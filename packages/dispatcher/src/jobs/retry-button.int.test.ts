@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  DispatcherHarness,
+  eventually,
+  uniqueChannel,
+} from '../../test/support/dispatcher-harness.js';
+
+describe('jobs/chat-commands (Retry button)', () => {
+  let harness: DispatcherHarness;
+
+  beforeEach(async () => {
+    harness = await DispatcherHarness.start();
+  });
+
+  afterEach(async () => {
+    await harness.stop();
+  });
+
+  const spawnedIn = (channel: string) =>
+    harness.spawner.spawned.filter((spec) => spec.channelId === channel);
+
+  async function startJob(channel: string, ticket: string): Promise<string> {
+    const before = spawnedIn(channel).length;
+    expect(await harness.message(channel, `fix #${ticket} in agent-smith-test`)).toBe(200);
+    await eventually(() => spawnedIn(channel).length === before + 1, 'the spawn');
+    const { jobId } = spawnedIn(channel).at(-1)!;
+    harness.trackJob(jobId, channel);
+    return jobId;
+  }
+
+  async function failJob(channel: string, jobId: string) {
+    await harness.agentWrites({
+      type: 'error',
+      jobId,
+      at: Date.now(),
+      step: 7,
+      total: 9,
+      stepName: 'TestCommand',
+      code: 'source_no_changes',
+      reason: 'The tests failed.',
+    });
+    await eventually(
+      async () => (await harness.dispatcher.context.conversations.get('slack', channel)) === null,
+      'the channel to be free',
+    );
+    const card = harness.slack.calls.find((call) =>
+      String(call.args['text']).startsWith(`Job ${jobId} failed at TestCommand`),
+    )!;
+    const button = (
+      card.args['blocks'] as Array<{ type: string; elements?: Array<{ value: string }> }>
+    ).find((block) => block.type === 'actions')!.elements![0]!;
+    return { card, value: button.value };
+  }
+
+  it('does not start a second job when the channel is busy again; it says which job runs', async () => {
+    const channel = uniqueChannel();
+    const failed = await startJob(channel, '58');
+    const { card, value } = await failJob(channel, failed);
+    const running = await startJob(channel, '59');
+
+    const status = await harness.click(channel, {
+      actionId: 'retry',
+      value,
+      messageTs: card.ts!,
+      threadTs: String(card.args['thread_ts']),
+    });
+    await harness.slack.waitFor((calls) =>
+      calls.some((call) => String(call.args['text']).startsWith('A job is already running')),
+    );
+
+    expect(status).toBe(200);
+    expect(spawnedIn(channel).map((spec) => spec.intent.ticketId)).toEqual(['58', '59']);
+    expect(
+      harness.slack
+        .callsTo('chat.postMessage')
+        .filter((call) => String(call.args['text']).startsWith('A job is already running'))
+        .map((call) => [call.args['text'], call.args['thread_ts']]),
+    ).toEqual([
+      [
+        expect.stringMatching(
+          new RegExp(`^A job is already running in this channel: job ${running} for #59`),
+        ),
+        card.args['thread_ts'],
+      ],
+    ]);
+  });
+
+  it('starts the job once for a Retry click Slack delivers twice', async () => {
+    const channel = uniqueChannel();
+    const failed = await startJob(channel, '58');
+    const { card, value } = await failJob(channel, failed);
+    const click = {
+      actionId: 'retry',
+      value,
+      messageTs: card.ts!,
+      threadTs: String(card.args['thread_ts']),
+    };
+
+    await Promise.all([harness.click(channel, click), harness.click(channel, click)]);
+    await harness.slack.waitFor((calls) =>
+      calls.some((call) => String(call.args['text']).startsWith('A job is already running')),
+    );
+
+    expect(spawnedIn(channel).map((spec) => spec.intent.ticketId)).toEqual(['58', '58']);
+  });
+});

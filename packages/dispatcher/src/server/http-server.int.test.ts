@@ -1,0 +1,128 @@
+import { jobOutStreamKey } from '@agentsmith/contracts';
+import { AppError } from '@agentsmith/kit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  DispatcherHarness,
+  eventually,
+  uniqueChannel,
+} from '../../test/support/dispatcher-harness.js';
+import { RELAY_GROUP } from '../relay/relay-keys.js';
+
+/** The metrics page as `name → value`. */
+async function scrape(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .filter((line) => line.startsWith('agentsmith_'))
+      .map((line) => {
+        const [name = '', value = ''] = line.split(' ');
+        return [name, Number(value)];
+      }),
+  );
+}
+
+describe('server/http-server', () => {
+  let harness: DispatcherHarness;
+
+  beforeEach(async () => {
+    harness = await DispatcherHarness.start();
+  });
+
+  afterEach(async () => {
+    await harness.stop();
+  });
+
+  async function startJob(channel: string): Promise<string> {
+    const before = harness.spawner.attempted.length;
+    await harness.message(channel, 'fix #58 in agent-smith-test');
+    await eventually(() => harness.spawner.attempted.length === before + 1, 'the spawn attempt');
+    const { jobId } = harness.spawner.attempted.at(-1)!;
+    harness.trackJob(jobId, channel);
+    return jobId;
+  }
+
+  it('counts jobs started, finished and failed, relayed entries, relay lag and Slack API errors in /metrics', async () => {
+    const before = await scrape(harness.url);
+    const writtenAt = Date.now() - 60_000;
+    const finished = uniqueChannel();
+    const jobId = await startJob(finished);
+    harness.slack.failNext('invalid_blocks', 1, 'chat.postMessage');
+    await harness.agentWrites({ type: 'detail', jobId, at: writtenAt, text: 'refused by Slack' });
+    await eventually(
+      () =>
+        harness.slack.server
+          .requestsTo('POST', '/api/chat.postMessage')
+          .some((request) => JSON.stringify(request.json).includes('refused by Slack')),
+      'the refused post',
+    );
+    await harness.agentWrites({ type: 'detail', jobId, at: writtenAt, text: 'a detail' });
+    await harness.slack.waitFor((calls) => calls.some((call) => call.args['text'] === 'a detail'));
+    await harness.agentWrites({
+      type: 'done',
+      jobId,
+      at: writtenAt,
+      summary: 'Fixed',
+      durationMs: 1000,
+      changedFiles: [],
+    });
+    await eventually(
+      async () => (await harness.dispatcher.context.conversations.get('slack', finished)) === null,
+      'the channel to be free',
+    );
+    harness.spawner.failNextSpawn(new AppError('agent_image_missing', 'no image'));
+    await startJob(uniqueChannel());
+    await eventually(() => harness.dispatcher.metrics.jobsFailed === 1, 'the failed spawn');
+
+    const after = await scrape(harness.url);
+    const delta = (name: string) => (after[name] ?? NaN) - (before[name] ?? NaN);
+
+    expect({
+      started: delta('agentsmith_jobs_started_total'),
+      finished: delta('agentsmith_jobs_finished_total'),
+      failed: delta('agentsmith_jobs_failed_total'),
+      slackErrors: delta('agentsmith_slack_api_errors_total'),
+      entries: delta('agentsmith_relay_entries_total'),
+      lagAtLeastAMinute: (after['agentsmith_relay_lag_milliseconds'] ?? 0) >= 60_000,
+    }).toEqual({
+      started: 1,
+      finished: 1,
+      failed: 1,
+      slackErrors: 1,
+      entries: 3,
+      lagAtLeastAMinute: true,
+    });
+  });
+
+  it('acknowledges an entry only once Slack accepted it, and on shutdown finishes the call in hand before closing Redis', async () => {
+    const channel = uniqueChannel();
+    const jobId = await startJob(channel);
+    harness.slack.delayNext(1_500, 1, 'chat.postMessage');
+    await harness.agentWrites({ type: 'detail', jobId, at: Date.now(), text: 'in flight' });
+    await eventually(
+      () =>
+        harness.slack.server
+          .requestsTo('POST', '/api/chat.postMessage')
+          .some((request) => JSON.stringify(request.json).includes('in flight')),
+      'the post to reach Slack',
+    );
+
+    const pendingWhileSlackIsBusy = await harness.redis.redis.xpending(
+      jobOutStreamKey(jobId),
+      RELAY_GROUP,
+    );
+
+    await harness.dispatcher.close(5_000);
+    const pending = await harness.redis.redis.xpending(jobOutStreamKey(jobId), RELAY_GROUP);
+    const ready = await fetch(`${harness.url}/ready`).then(
+      (response) => response.status,
+      () => 'refused',
+    );
+
+    expect(harness.slack.transcript().filter((line) => line.includes('in flight'))).toEqual([
+      'chat.postMessage in flight',
+    ]);
+    expect([pendingWhileSlackIsBusy[0], pending[0]]).toEqual([1, 0]);
+    expect(ready).toBe('refused');
+  });
+});
