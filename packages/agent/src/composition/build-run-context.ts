@@ -16,6 +16,7 @@ import { createTestRunner } from '../test-runner/index.js';
 import type { RunContext } from '../pipeline/run-context.js';
 import type { ProgressReporter } from '../progress/progress-reporter.js';
 import { createLlmCodingAgent } from './llm-coding-agent.js';
+import { resolvePrinciplesPath } from './resolve-principles-path.js';
 
 export interface BuildRunContextInput {
   intent: FixTicketIntent;
@@ -63,7 +64,7 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
       projectName: resolved.name,
       approval: project.approval,
       approvalTimeoutSeconds: APPROVAL_TIMEOUT_SECONDS,
-      codingPrinciplesPath: project.coding_principles_path,
+      codingPrinciplesPath: resolvePrinciplesPath(project.coding_principles_path),
       testRepairRounds: project.test.repair_rounds,
       branch: `fix/${intent.ticketId}`,
     },
