@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { Logger } from '@agentsmith/kit';
 import {
   analyzeCode,
-  formatCost,
   generatePlan,
   runAgentLoop,
   type UsageTracker,
@@ -13,6 +12,7 @@ import {
   type ModelSet,
 } from '../llm/index.js';
 import type { CodeAnalysis, CodingAgent, CodingTask, Plan } from '../pipeline/run-ports.js';
+import { formatCost } from '../progress/format-cost.js';
 import { analyzeRepository } from '../steps/analyze-repository.js';
 
 export interface LlmCodingAgentSettings {

@@ -1,4 +1,5 @@
 import type { LlmModelPricing } from '@agentsmith/providers';
+import { formatCost } from '../progress/format-cost.js';
 import { BUILT_IN_PRICING, findPricing } from './model-pricing.js';
 
 /** Tokens of one or more model calls. */
@@ -89,9 +90,6 @@ export class UsageTracker {
 }
 
 /** Formats a cost for people: `$0.0123`, or `cost unknown`. */
-export function formatCost(costUsd: number | undefined): string {
-  return costUsd === undefined ? 'cost unknown' : `$${costUsd.toFixed(4)}`;
-}
 
 function add(total: UsageTotals, record: UsageRecord): UsageTotals {
   return {
