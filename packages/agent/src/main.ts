@@ -79,9 +79,11 @@ async function runWithSignals(
   const onCrash = (error: unknown) => {
     logger.error({ error }, 'agent crashed');
     const report = reporter
-      ? reportFailure(reporter, error, { logger, signal: controller.signal }).then(() =>
-          reporter?.close(),
-        )
+      ? reportFailure(reporter, error, {
+          logger,
+          signal: controller.signal,
+          currentStep: reporter.currentStep,
+        }).then(() => reporter?.close())
       : Promise.resolve();
     void report.finally(() => process.exit(EXIT_CODES.failed));
   };

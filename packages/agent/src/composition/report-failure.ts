@@ -6,13 +6,16 @@ import {
   toAppError,
   type Logger,
 } from '@agentsmith/kit';
-import type { ProgressReporter } from '../progress/progress-reporter.js';
+import type { ProgressReporter, StepProgress } from '../progress/progress-reporter.js';
 
-/** Reports a failure outside the pipeline (input, configuration, wiring) and picks the exit code. */
+/**
+ * Reports a failure outside the pipeline's own handling (input, configuration, wiring, a crash)
+ * and picks the exit code. `currentStep` names the step that was running when it happened.
+ */
 export async function reportFailure(
   reporter: ProgressReporter,
   error: unknown,
-  environment: { logger: Logger; signal: AbortSignal },
+  environment: { logger: Logger; signal: AbortSignal; currentStep?: StepProgress | undefined },
 ): Promise<ExitCode> {
   const cancelled = environment.signal.aborted || isAbortError(error);
   const appError = cancelled
@@ -24,10 +27,11 @@ export async function reportFailure(
     appError.code.startsWith('config_');
   if (!usage && !cancelled)
     environment.logger.error({ error: appError }, 'run failed before or outside the pipeline');
+  const at = environment.currentStep;
   await reporter.failed({
-    step: 0,
-    total: 0,
-    stepName: 'Setup',
+    step: at?.step ?? 0,
+    total: at?.total ?? 0,
+    stepName: at?.stepName ?? 'Setup',
     code: appError.code,
     reason: appError.message,
     outcome: cancelled ? 'cancelled' : 'failed',
