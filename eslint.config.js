@@ -170,6 +170,21 @@ export default tseslint.config(
   },
   // agent ✗ dispatcher, dispatcher ✗ agent, contracts and kit are leaves, production code ✗ testkit.
   ...workspaceBoundaries.map(restrictWorkspaceImports),
+  // The environment is read in one place per deployable and passed down as values.
+  {
+    files: productionSources,
+    ignores: [...testFiles, 'packages/*/src/**/config/**', 'packages/*/src/main.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read the environment in config/ or main.ts and pass the values down.',
+        },
+      ],
+    },
+  },
   // Heavy SDKs stay inside their adapters.
   {
     files: productionSources,
