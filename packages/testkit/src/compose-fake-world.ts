@@ -1,5 +1,6 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { connect, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import { BUGGY_SUM_FILES, fixingSumTurns } from './buggy-sum-project.js';
 import { FakeGithubApi } from './fake-github-api.js';
 import { FakeLlmApi } from './fake-llm-api.js';
 import { FakeSlackApi, type SlackCall } from './fake-slack-api.js';
@@ -14,18 +15,6 @@ export const COMPOSE_FAKE_PORTS = {
   llm: 9003,
   git: 9004,
 } as const;
-
-/** The buggy project the agent fixes: `sum` adds one too many, `node test.js` catches it. */
-export const COMPOSE_BUGGY_FILES: Record<string, string> = {
-  'package.json': JSON.stringify(
-    { name: 'demo', version: '1.0.0', scripts: { test: 'node test.js' } },
-    null,
-    2,
-  ),
-  'src/sum.js': 'export function sum(a, b) {\n  return a + b + 1;\n}\n',
-  'test.js':
-    "import { sum } from './src/sum.js';\nif (sum(2, 2) !== 4) {\n  console.error(`FAIL sum(2, 2) = ${sum(2, 2)}, expected 4`);\n  process.exit(1);\n}\nconsole.log('ok');\n",
-};
 
 /** What `GET /state` on the control port answers. */
 export interface ComposeFakeWorldState {
@@ -75,26 +64,8 @@ export async function startComposeFakeWorld(
     body: 'sum(2, 2) returns 5.',
   });
   const llm = await FakeLlmApi.start();
-  llm.script(
-    { text: 'A node project; src/sum.js computes the sum and test.js checks it.' },
-    {
-      object: {
-        summary: 'sum adds a stray 1',
-        steps: ['Remove the + 1 in src/sum.js'],
-        filesToTouch: ['src/sum.js'],
-      },
-    },
-    {
-      toolCalls: [
-        {
-          name: 'edit_file',
-          input: { path: 'src/sum.js', old_text: 'a + b + 1', new_text: 'a + b' },
-        },
-      ],
-    },
-    { toolCalls: [{ name: 'finish', input: { summary: 'Removed the stray + 1 in sum' } }] },
-  );
-  const repository = await gitTestRepo(COMPOSE_BUGGY_FILES);
+  llm.script(...fixingSumTurns());
+  const repository = await gitTestRepo(BUGGY_SUM_FILES);
   const gitServer = await startGitHttpServer({
     repositories: { [`${options.repository}.git`]: repository.origin },
     password: options.token,

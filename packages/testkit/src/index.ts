@@ -11,3 +11,4 @@ export * from './git-http-server.js';
 export * from './fake-slack-api.js';
 export * from './compose-fake-world.js';
 export * from './fake-socket-mode-server.js';
+export * from './buggy-sum-project.js';

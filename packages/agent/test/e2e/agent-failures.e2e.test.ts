@@ -1,6 +1,7 @@
 import type { FakeGithubApi, FakeLlmApi, RedisTestContext } from '@agentsmith/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fixingTurns, runAgent, startAgent, type Sandbox } from './agent-cli.js';
+import { runAgent, startAgent, type Sandbox } from './agent-cli.js';
+import { fixingSumTurns } from '@agentsmith/testkit';
 import { githubFixture, REPO, type GithubFixture } from './github-fixture.js';
 import { milestones, outEntries, sendToJob, waitForEntry } from './job-stream.js';
 
@@ -87,7 +88,7 @@ describe('agent (failures and cancellation, job mode)', () => {
 
   it('fails the test step with the output tail after the repair rounds', async () => {
     await configure(['test: { repair_rounds: 1 }']);
-    const [analysis, plan] = fixingTurns();
+    const [analysis, plan] = fixingSumTurns();
     const wrongEdit = (from: string, to: string) => ({
       toolCalls: [
         { name: 'edit_file', input: { path: 'src/sum.js', old_text: from, new_text: to } },
@@ -125,7 +126,7 @@ describe('agent (failures and cancellation, job mode)', () => {
 
   it('fails clearly when the agent changes nothing', async () => {
     await configure();
-    const [analysis, plan] = fixingTurns();
+    const [analysis, plan] = fixingSumTurns();
     llm.script(analysis!, plan!, {
       toolCalls: [{ name: 'finish', input: { summary: 'nothing needed' } }],
     });
@@ -185,7 +186,7 @@ describe('agent (failures and cancellation, job mode)', () => {
     ${'SIGTERM'}
   `('stops mid-run on $how: exit 130 and an Error with outcome cancelled', async ({ how }) => {
     await configure();
-    const [analysis] = fixingTurns();
+    const [analysis] = fixingSumTurns();
     llm.script(analysis!, { text: 'never used', delayMs: 60_000 });
 
     const run = startAgent(jobArgs(), env(), box.root);

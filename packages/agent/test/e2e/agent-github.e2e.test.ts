@@ -6,7 +6,8 @@ import {
   type RedisTestContext,
 } from '@agentsmith/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fixingTurns, runAgent, startAgent, type Sandbox } from './agent-cli.js';
+import { runAgent, startAgent, type Sandbox } from './agent-cli.js';
+import { fixingSumTurns } from '@agentsmith/testkit';
 import { ALL_STEPS, githubFixture, TOKEN, REPO, type GithubFixture } from './github-fixture.js';
 import { milestones, outEntries, sendToJob, waitForEntry } from './job-stream.js';
 
@@ -35,7 +36,7 @@ describe('agent (GitHub tickets and source)', () => {
       ['approval: required'],
       '{ type: claude, model: claude-test, retry: { max_retries: 0 }, pricing: { models: { claude-test: { input_per_million: 3, output_per_million: 15 } } } }',
     );
-    llm.script(...fixingTurns());
+    llm.script(...fixingSumTurns());
 
     const run = startAgent(jobArgs(), env(), box.root);
     const question = await waitForEntry(redis, jobId, (entry) => entry.type === 'question');
@@ -104,7 +105,7 @@ describe('agent (GitHub tickets and source)', () => {
       title: 'old title',
       body: 'old body',
     });
-    llm.script({ status: 429, headers: { 'retry-after': '0' } }, ...fixingTurns());
+    llm.script({ status: 429, headers: { 'retry-after': '0' } }, ...fixingSumTurns());
 
     const result = await runAgent(['--config', box.configPath, 'fix #58 in demo'], env(), box.root);
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeLlmApi, git } from '@agentsmith/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUGGY_FILES, fixingTurns, runAgent, sandbox, type Sandbox } from './agent-cli.js';
+import { runAgent, sandbox, type Sandbox } from './agent-cli.js';
+import { BUGGY_SUM_FILES, fixingSumTurns } from '@agentsmith/testkit';
 
 describe('agent (local source, local tickets)', () => {
   let box: Sandbox;
@@ -40,7 +41,7 @@ describe('agent (local source, local tickets)', () => {
 
   it('fixes a local ticket in a local repository with no SaaS at all (Anthropic wire)', async () => {
     const ticketFile = await configure();
-    llm.script(...fixingTurns());
+    llm.script(...fixingSumTurns());
 
     const result = await runAgent(
       ['--config', box.configPath, 'fix #1 in demo'],
@@ -82,14 +83,14 @@ describe('agent (local source, local tickets)', () => {
     const dumps = await mkdtemp(join(tmpdir(), 'agentsmith-env-'));
     await box.cleanup();
     box = await sandbox({
-      ...BUGGY_FILES,
+      ...BUGGY_SUM_FILES,
       'package.json': JSON.stringify({
         name: 'demo',
         scripts: { test: 'env > "$DUMP_DIR/test-env.txt" && node test.js' },
       }),
     });
     await configure();
-    const [analysis, plan, edit, finish] = fixingTurns();
+    const [analysis, plan, edit, finish] = fixingSumTurns();
     llm.script(
       analysis!,
       plan!,

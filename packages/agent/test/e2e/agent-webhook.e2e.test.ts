@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fixingTurns, startAgent, type AgentRun } from './agent-cli.js';
+import { startAgent, type AgentRun } from './agent-cli.js';
+import { fixingSumTurns } from '@agentsmith/testkit';
 import { githubFixture, REPO, type GithubFixture } from './github-fixture.js';
 
 const SECRET = 'webhook-e2e-secret-0123';
@@ -52,7 +53,7 @@ describe('agent --server (GitHub webhooks)', () => {
 
   it('turns a signed issues.labeled delivery into a run that opens the pull request', async () => {
     const url = await startServer();
-    world.llm.script(...fixingTurns());
+    world.llm.script(...fixingSumTurns());
 
     const ignored = await fetch(`${url}/webhook`, { method: 'POST', ...delivery('bug') });
     const forged = await fetch(`${url}/webhook`, {
