@@ -67,6 +67,7 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
       codingPrinciplesPath: resolvePrinciplesPath(project.coding_principles_path),
       testRepairRounds: project.test.repair_rounds,
       branch: `fix/${intent.ticketId}`,
+      completedState: project.tickets.completed_state,
     },
     tracker,
     gitHost,
@@ -94,7 +95,6 @@ function withCloneUrl(gitHost: GitHost, cloneUrl: string | undefined): GitHost {
     type: gitHost.type,
     cloneSource: () => ({ ...gitHost.cloneSource(), url: cloneUrl }),
     findDefaultBranch: (options) => gitHost.findDefaultBranch(options),
-    findOpenPullRequest: (branch, options) => gitHost.findOpenPullRequest(branch, options),
     ensurePullRequest: (input, options) => gitHost.ensurePullRequest(input, options),
   };
 }

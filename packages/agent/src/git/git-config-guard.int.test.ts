@@ -45,7 +45,6 @@ describe('git/git-config-guard (what the model planted in .git)', () => {
           credentials: { username: 'x-access-token', password: TOKEN },
         }),
         findDefaultBranch: () => Promise.resolve(null),
-        findOpenPullRequest: () => Promise.resolve(null),
         ensurePullRequest: () => Promise.reject(new Error('not used')),
       } satisfies GitHost,
       directory,

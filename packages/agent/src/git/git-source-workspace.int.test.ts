@@ -22,7 +22,6 @@ function hostFor(source: CloneSource): GitHost {
     type: 'test',
     cloneSource: () => source,
     findDefaultBranch: () => Promise.resolve(null),
-    findOpenPullRequest: () => Promise.resolve(null),
     ensurePullRequest: () => Promise.reject(new Error('not used')),
   };
 }

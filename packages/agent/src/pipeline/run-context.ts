@@ -23,6 +23,8 @@ export interface RunSettings {
   testRepairRounds: number;
   /** The branch the run works on, `fix/<ticket>`. */
   branch: string;
+  /** Workflow state the ticket moves to after the pull request (`tickets.completed_state`). */
+  completedState?: string | undefined;
 }
 
 /** What the steps learn as the run goes; each step reads what earlier steps wrote. */

@@ -11,18 +11,22 @@ export interface CompletionFacts {
 }
 
 /**
- * Comments on the ticket at the start, on failure and on completion. Writeback is best effort:
- * a tracker that refuses a comment is logged and never fails the run.
+ * Comments on the ticket at the start, on failure and on completion, and moves it to the
+ * configured state once its pull request is open. Every comment has a key (ticket, kind and what
+ * it reports), so a retried or repeated run finds it instead of posting it twice. Writeback is
+ * best effort: a tracker that refuses is logged and never fails the run.
  */
 export class TicketWriteback {
   constructor(
     private readonly tracker: Tracker,
     private readonly logger: Logger,
+    private readonly completedState?: string | undefined,
   ) {}
 
   started(ticket: Ticket, signal: AbortSignal): Promise<void> {
     return this.#comment(
       ticket.id,
+      `agentsmith:${ticket.id}:started`,
       `🤖 **Agent Smith** is working on this ticket. A pull request will follow.`,
       signal,
     );
@@ -39,10 +43,11 @@ export class TicketWriteback {
       `**Step:** ${failure.stepName} (${failure.step}/${failure.total})`,
       `**Reason:** ${failure.reason}`,
     ].join('\n');
-    return this.#comment(ticket.id, body, signal);
+    const key = `agentsmith:${ticket.id}:failed:${failure.stepName}:${failure.reason}`;
+    return this.#comment(ticket.id, key, body, signal);
   }
 
-  completed(ticket: Ticket, facts: CompletionFacts, signal: AbortSignal): Promise<void> {
+  async completed(ticket: Ticket, facts: CompletionFacts, signal: AbortSignal): Promise<void> {
     const lines = ['## Agent Smith - Completed', ''];
     if (facts.prUrl) lines.push(`**Pull request:** ${facts.prUrl}`);
     lines.push(
@@ -53,14 +58,24 @@ export class TicketWriteback {
       '### Changed files',
     );
     lines.push(...facts.changedFiles.map((file) => `- \`${file}\``));
-    return this.#comment(ticket.id, lines.join('\n'), signal);
+    const key = `agentsmith:${ticket.id}:completed:${facts.prUrl ?? facts.changedFiles.join(',')}`;
+    await this.#comment(ticket.id, key, lines.join('\n'), signal);
+    if (this.completedState) await this.#transition(ticket.id, this.completedState, signal);
   }
 
-  async #comment(ticketId: string, body: string, signal: AbortSignal): Promise<void> {
+  async #comment(ticketId: string, key: string, body: string, signal: AbortSignal): Promise<void> {
     try {
-      await this.tracker.addComment(ticketId, body, { signal });
+      await this.tracker.ensureComment(ticketId, { key, body }, { signal });
     } catch (error) {
       this.logger.warn({ error, ticketId }, 'ticket comment failed');
+    }
+  }
+
+  async #transition(ticketId: string, state: string, signal: AbortSignal): Promise<void> {
+    try {
+      await this.tracker.transitionTicket(ticketId, state, { signal });
+    } catch (error) {
+      this.logger.warn({ error, ticketId, state }, 'moving the ticket failed');
     }
   }
 }

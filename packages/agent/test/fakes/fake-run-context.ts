@@ -1,6 +1,7 @@
 import { silentLogger } from '@agentsmith/kit';
 import type {
   GitHost,
+  KeyedComment,
   PullRequest,
   PullRequestInput,
   Ticket,
@@ -74,7 +75,8 @@ export class RecordingReporter implements ProgressReporter {
 
 export class MemoryTracker implements Tracker {
   readonly type = 'github';
-  readonly comments: { ticketId: string; body: string }[] = [];
+  readonly comments: { ticketId: string; key: string; body: string }[] = [];
+  readonly transitions: { ticketId: string; state: string }[] = [];
   constructor(readonly tickets: Ticket[]) {}
   getTicket(ticketId: string): Promise<Ticket | null> {
     return Promise.resolve(this.tickets.find((ticket) => ticket.id === ticketId) ?? null);
@@ -82,11 +84,18 @@ export class MemoryTracker implements Tracker {
   listOpenTickets(limit: number) {
     return Promise.resolve({ tickets: this.tickets.slice(0, limit), total: this.tickets.length });
   }
-  createTicket(): Promise<Ticket> {
+  ensureTicket(): Promise<{ ticket: Ticket; created: boolean }> {
     return Promise.reject(new Error('not used'));
   }
-  addComment(ticketId: string, body: string): Promise<void> {
-    this.comments.push({ ticketId, body });
+  ensureComment(ticketId: string, comment: KeyedComment): Promise<{ created: boolean }> {
+    if (this.comments.some((earlier) => earlier.key === comment.key)) {
+      return Promise.resolve({ created: false });
+    }
+    this.comments.push({ ticketId, ...comment });
+    return Promise.resolve({ created: true });
+  }
+  transitionTicket(ticketId: string, state: string): Promise<void> {
+    this.transitions.push({ ticketId, state });
     return Promise.resolve();
   }
 }
@@ -99,9 +108,6 @@ export class MemoryGitHost implements GitHost {
   }
   findDefaultBranch(): Promise<string | null> {
     return Promise.resolve('main');
-  }
-  findOpenPullRequest(branch: string): Promise<PullRequest | null> {
-    return Promise.resolve(this.pullRequests.find((pr) => pr.head === branch) ?? null);
   }
   ensurePullRequest(input: PullRequestInput) {
     const existing = this.pullRequests.find((pr) => pr.head === input.head);

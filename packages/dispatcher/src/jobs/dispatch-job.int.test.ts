@@ -25,7 +25,7 @@ function memoryTracker(count: number): Tracker & { created: Ticket[] } {
     getTicket: (id) => Promise.resolve(tickets.find((ticket) => ticket.id === id) ?? null),
     listOpenTickets: (limit) =>
       Promise.resolve({ tickets: tickets.slice(0, limit), total: tickets.length }),
-    createTicket: (ticket) => {
+    ensureTicket: (ticket) => {
       const made: Ticket = {
         id: String(tickets.length + created.length + 1),
         title: ticket.title,
@@ -34,9 +34,10 @@ function memoryTracker(count: number): Tracker & { created: Ticket[] } {
         state: 'open',
       };
       created.push(made);
-      return Promise.resolve(made);
+      return Promise.resolve({ ticket: made, created: true });
     },
-    addComment: () => Promise.resolve(),
+    ensureComment: () => Promise.resolve({ created: true }),
+    transitionTicket: () => Promise.resolve(),
   };
 }
 

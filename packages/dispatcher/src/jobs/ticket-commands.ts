@@ -49,7 +49,7 @@ export async function createTicket(
   if (!project) return;
   try {
     const tracker = await context.projects.tracker(project);
-    const ticket = await tracker.createTicket(
+    const { ticket, created } = await tracker.ensureTicket(
       {
         title: request.title,
         ...(request.description ? { description: request.description } : {}),
@@ -60,7 +60,7 @@ export async function createTicket(
     await context.notifier.post(
       origin.channelId,
       plainMessage(
-        `Ticket *${reference}* created in *${project}*: _${ticket.title}_\nTo work on it: \`fix ${reference} in ${project}\``,
+        `Ticket *${reference}* ${created ? 'created' : 'already open'} in *${project}*: _${ticket.title}_\nTo work on it: \`fix ${reference} in ${project}\``,
         ':white_check_mark:',
       ),
       origin.threadTs,

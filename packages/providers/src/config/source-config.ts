@@ -14,6 +14,15 @@ const ApiUrl = HttpUrl.optional().describe(
   'API base URL; default derived from `url` (GITHUB_API_URL / GITLAB_URL override it)',
 );
 
+/** Where the ticket goes once its pull request is open (every tracker). */
+const CompletedState = z
+  .string()
+  .min(1)
+  .optional()
+  .describe(
+    'Workflow state or transition the ticket moves to once its pull request is open, e.g. "In Review"; "done" closes it. GitHub, GitLab and local tickets get any other name as a label.',
+  );
+
 /** Ignored; kept so that reference configuration files still load. */
 const Auth = z.string().optional().describe('Ignored (credentials come from the environment).');
 
@@ -63,6 +72,7 @@ export const GithubTickets = z.object({
   type: z.literal('github'),
   url: GithubRepositoryUrl.describe('Repository URL whose issues are the tickets'),
   api_url: ApiUrl,
+  completed_state: CompletedState,
   auth: Auth,
 });
 
@@ -70,14 +80,24 @@ export const GitlabTickets = z.object({
   type: z.literal('gitlab'),
   url: HttpUrl.optional().describe('GitLab base URL (else GITLAB_URL, else https://gitlab.com)'),
   api_url: ApiUrl,
-  project: z.string().min(1).optional().describe('Project path, e.g. group/project'),
+  project: z.string().min(1).describe('Project path, e.g. group/project'),
+  completed_state: CompletedState,
   auth: Auth,
 });
 
 export const JiraTickets = z.object({
   type: z.literal('jira'),
   url: HttpUrl.optional().describe('Jira base URL (else JIRA_URL)'),
-  project: z.string().min(1).optional().describe('Project key, e.g. PROJ'),
+  project: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]*$/, 'must be an upper-case Jira project key, e.g. PROJ')
+    .describe('Project key, e.g. PROJ'),
+  api_version: z
+    .enum(['2', '3'])
+    .optional()
+    .describe('REST API version: 3 (Jira Cloud, the default on *.atlassian.net) or 2 (Server / Data Center, the default elsewhere)'),
+  issue_type: z.string().min(1).default('Task').describe('Issue type of tickets created from chat'),
+  completed_state: CompletedState,
   auth: Auth,
 });
 
@@ -85,7 +105,13 @@ export const AzureDevopsTickets = z.object({
   type: z.literal('azuredevops'),
   url: HttpUrl.optional().describe('Organisation URL (else https://dev.azure.com/{organization})'),
   organization: z.string().min(1).optional(),
-  project: z.string().min(1).optional(),
+  project: z.string().min(1).describe('Project name'),
+  work_item_type: z
+    .string()
+    .min(1)
+    .default('Task')
+    .describe('Work item type of tickets created from chat (Task exists in every process)'),
+  completed_state: CompletedState,
   auth: Auth,
 });
 
@@ -95,6 +121,7 @@ export const LocalTickets = z.object({
     .string()
     .min(1)
     .describe('Folder of markdown tickets: `<id>-<slug>.md` or `<id>.md`, first line `# Title`'),
+  completed_state: CompletedState,
 });
 
 /** Where the project's tickets live (`projects.<name>.tickets`). */

@@ -1,6 +1,7 @@
 import type { CallOptions } from '../call-options.js';
 
 export interface PullRequest {
+  /** The host's number: GitHub PR number, GitLab MR iid, Azure Repos pull request id. */
   number: number;
   url: string;
   head: string;
@@ -30,15 +31,14 @@ export interface CloneSource {
 
 /**
  * A git host (GitHub, GitLab, Azure Repos, or a local repository). Side effects are idempotent:
- * `ensurePullRequest` finds the open PR for the branch before creating one.
+ * `ensurePullRequest` finds the open pull/merge request of the branch before creating one, and
+ * converges on it when the host answers that one already exists.
  */
 export interface GitHost {
   readonly type: string;
   cloneSource(): CloneSource;
   /** The default branch as the host reports it; null when the host cannot tell (use git's HEAD). */
   findDefaultBranch(options?: CallOptions): Promise<string | null>;
-  /** The open pull request whose head is `branch`, or null. */
-  findOpenPullRequest(branch: string, options?: CallOptions): Promise<PullRequest | null>;
   /** Returns the open PR for `input.head`, updating it, or creates one. `created` tells which. */
   ensurePullRequest(
     input: PullRequestInput,

@@ -1,25 +1,32 @@
 import { resolve } from 'node:path';
-import { ConfigError } from '@agentsmith/kit';
+import { parseAzureReposUrl } from '../azure-devops-api/azure-repos-location.js';
 import type { SourceConfig } from '../config/source-config.js';
 import { githubApiBaseUrl, parseGithubRepositoryUrl } from '../github-api/github-repository.js';
+import {
+  gitlabApiUrl,
+  gitlabInstanceUrl,
+  gitlabProjectPath,
+} from '../gitlab-api/gitlab-location.js';
 import type { ProviderFactoryOptions } from '../trackers/registry.js';
+import { createAzureReposGitHost } from './azure-repos/azure-repos-git-host.js';
 import type { GitHost } from './git-host.js';
 import { createGithubGitHost } from './github/github-git-host.js';
+import { createGitlabGitHost } from './gitlab/gitlab-git-host.js';
 import { createLocalGitHost } from './local/local-git-host.js';
 
-/** Source types with an adapter in this build. */
-export const IMPLEMENTED_SOURCE_TYPES = ['github', 'local'] as const;
+/** Source types with an adapter in this build: every type the configuration accepts. */
+export const IMPLEMENTED_SOURCE_TYPES = ['github', 'gitlab', 'azurerepos', 'local'] as const;
 
 /**
- * Builds the git host of a project's `source:` block. The token (`GITHUB_TOKEN`) and the API
- * base-URL override (`GITHUB_API_URL`) come from `env`. Types without an adapter yet are a
- * ConfigError.
+ * Builds the git host of a project's `source:` block. Tokens and base-URL overrides come from
+ * `env` (docs/providers.md names them).
  */
 export function createGitHost(
   source: SourceConfig,
   env: NodeJS.ProcessEnv,
   options: ProviderFactoryOptions = {},
 ): GitHost {
+  const http = { fetch: options.fetch, logger: options.logger, maxRetries: options.maxRetries };
   switch (source.type) {
     case 'github':
       return createGithubGitHost({
@@ -27,19 +34,26 @@ export function createGitHost(
         cloneUrl: source.url,
         baseUrl: githubApiBaseUrl(source.url, source.api_url, env),
         token: env['GITHUB_TOKEN'] || undefined,
-        fetch: options.fetch,
-        logger: options.logger,
-        maxRetries: options.maxRetries,
+        ...http,
+      });
+    case 'gitlab': {
+      const instance = gitlabInstanceUrl(env, source.api_url, new URL(source.url).origin);
+      return createGitlabGitHost({
+        apiUrl: gitlabApiUrl(instance),
+        projectPath: gitlabProjectPath(source.url, instance),
+        cloneUrl: source.url,
+        token: env['GITLAB_TOKEN'] || undefined,
+        ...http,
+      });
+    }
+    case 'azurerepos':
+      return createAzureReposGitHost({
+        location: parseAzureReposUrl(source.url),
+        cloneUrl: source.url,
+        token: env['AZURE_DEVOPS_TOKEN'] || undefined,
+        ...http,
       });
     case 'local':
       return createLocalGitHost({ path: resolve(options.baseDir ?? '.', source.path) });
-    case 'gitlab':
-    case 'azurerepos': {
-      const supported = IMPLEMENTED_SOURCE_TYPES.join(', ');
-      throw new ConfigError(
-        `Source type "${source.type}" is not implemented yet (supported: ${supported}).`,
-        [`source.type: "${source.type}" has no adapter yet (supported: ${supported})`],
-      );
-    }
   }
 }

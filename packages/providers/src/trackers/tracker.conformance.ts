@@ -4,10 +4,16 @@ import type { Tracker } from './tracker.js';
 /** A tracker under test plus direct access to the store behind it. */
 export interface TrackerFixture {
   tracker: Tracker;
-  /** Adds an open ticket straight to the backing store; returns its id. */
+  /** Adds an open ticket straight to the backing store; returns its id as the tracker names it. */
   seedTicket(ticket: { title: string; body: string }): Promise<string>;
-  /** Every comment of the ticket as the backing store holds it, joined. */
-  commentText(ticketId: string): Promise<string>;
+  /** Every comment of the ticket as the backing store holds it, in order. */
+  comments(ticketId: string): Promise<string[]>;
+  /** A reference no ticket has, in the tracker's own form (`9999`, `PROJ-9999`). */
+  missingId: string;
+  /** A named state the tracker can move a ticket to (a label on trackers without workflows). */
+  namedState: string;
+  /** Whether the ticket shows `namedState` (its status or a label). */
+  isInState(ticketId: string, state: string): Promise<boolean>;
   cleanup(): Promise<void>;
 }
 
@@ -32,9 +38,10 @@ export function describeTrackerConformance(
 
     it('gets a ticket by id, with or without #', async () => {
       const id = await fixture.seedTicket({ title: 'Crash on save', body: 'Steps:\n1. save' });
+      const number = id.replace(/^[A-Z][A-Z0-9_]*-/, '');
 
       const ticket = await fixture.tracker.getTicket(id);
-      const hashed = await fixture.tracker.getTicket(`#${id}`);
+      const hashed = await fixture.tracker.getTicket(`#${number}`);
 
       expect(ticket).toMatchObject({
         id,
@@ -48,7 +55,7 @@ export function describeTrackerConformance(
     it('returns null for a ticket that does not exist', async () => {
       await fixture.seedTicket({ title: 'one', body: '' });
 
-      expect(await fixture.tracker.getTicket('9999')).toBeNull();
+      expect(await fixture.tracker.getTicket(fixture.missingId)).toBeNull();
       expect(await fixture.tracker.getTicket('not-a-number')).toBeNull();
     });
 
@@ -63,46 +70,77 @@ export function describeTrackerConformance(
       expect(page.tickets.map((ticket) => ticket.title)).toEqual(['third', 'second']);
     });
 
-    it('creates a ticket that can then be read and listed', async () => {
-      const created = await fixture.tracker.createTicket({
-        title: 'New bug',
-        description: 'It breaks',
-      });
+    it('creates a ticket once: ensuring it again returns the same ticket', async () => {
+      const first = await fixture.tracker.ensureTicket({ title: 'New bug', description: 'It breaks' });
+      const again = await fixture.tracker.ensureTicket({ title: 'New bug', description: 'It breaks' });
 
-      const read = await fixture.tracker.getTicket(created.id);
+      const read = await fixture.tracker.getTicket(first.ticket.id);
       const page = await fixture.tracker.listOpenTickets(10);
 
+      expect(first.created).toBe(true);
+      expect(again).toMatchObject({ created: false, ticket: { id: first.ticket.id } });
       expect(read).toMatchObject({
-        id: created.id,
+        id: first.ticket.id,
         title: 'New bug',
         body: 'It breaks',
         state: 'open',
       });
-      expect(page.tickets.map((ticket) => ticket.id)).toContain(created.id);
+      expect(page.tickets.filter((ticket) => ticket.title === 'New bug')).toHaveLength(1);
     });
 
-    it('adds comments', async () => {
+    it('adds a keyed comment once, however often it is ensured', async () => {
       const id = await fixture.seedTicket({ title: 'commented', body: 'text' });
 
-      await fixture.tracker.addComment(id, 'Agent Smith is working on this issue...');
-      await fixture.tracker.addComment(id, '## Agent Smith - Completed');
+      const first = await fixture.tracker.ensureComment(id, {
+        key: `agentsmith:${id}:started`,
+        body: 'Agent Smith is working on this issue...',
+      });
+      const repeated = await fixture.tracker.ensureComment(id, {
+        key: `agentsmith:${id}:started`,
+        body: 'Agent Smith is working on this issue...',
+      });
+      await fixture.tracker.ensureComment(id, {
+        key: `agentsmith:${id}:completed`,
+        body: '## Agent Smith - Completed\n\n**Cost:** $0.01\n\n- `src/a.ts`',
+      });
 
-      const text = await fixture.commentText(id);
-      expect(text).toContain('Agent Smith is working on this issue...');
-      expect(text).toContain('## Agent Smith - Completed');
+      const comments = await fixture.comments(id);
+      expect(first.created).toBe(true);
+      expect(repeated.created).toBe(false);
+      expect(comments).toHaveLength(2);
+      expect(comments[0]).toContain('Agent Smith is working on this issue...');
+      expect(comments[1]).toContain('Agent Smith - Completed');
+      expect(comments[1]).toContain('src/a.ts');
       expect((await fixture.tracker.getTicket(id))?.body).toEqual('text');
     });
 
-    it('closes a ticket, which leaves the open list', async () => {
+    it('moves a ticket to done, which leaves the open list, and again changes nothing', async () => {
       const id = await fixture.seedTicket({ title: 'to close', body: '' });
       await fixture.seedTicket({ title: 'stays', body: '' });
 
-      await fixture.tracker.closeTicket?.(id);
+      await fixture.tracker.transitionTicket(id, 'done');
+      await fixture.tracker.transitionTicket(id, 'done');
 
       expect((await fixture.tracker.getTicket(id))?.state).toEqual('closed');
       expect(
         (await fixture.tracker.listOpenTickets(10)).tickets.map((ticket) => ticket.title),
       ).toEqual(['stays']);
+    });
+
+    it('moves a ticket to a named state, keeping it open', async () => {
+      const id = await fixture.seedTicket({ title: 'in review', body: '' });
+
+      await fixture.tracker.transitionTicket(id, fixture.namedState);
+      await fixture.tracker.transitionTicket(id, fixture.namedState);
+
+      expect(await fixture.isInState(id, fixture.namedState)).toBe(true);
+      expect((await fixture.tracker.getTicket(id))?.state).toEqual('open');
+    });
+
+    it('refuses to comment on a ticket that does not exist', async () => {
+      await expect(
+        fixture.tracker.ensureComment(fixture.missingId, { key: 'k', body: 'hello' }),
+      ).rejects.toMatchObject({ code: 'tracker_ticket_not_found' });
     });
   });
 }

@@ -2,7 +2,7 @@ import type { CallOptions } from '../call-options.js';
 
 /** A ticket as every tracker presents it. */
 export interface Ticket {
-  /** The tracker's reference: "58" (GitHub, GitLab, Azure DevOps, local) or "PROJ-58" (Jira). */
+  /** The tracker's canonical reference: "58" (GitHub, GitLab, Azure DevOps, local) or "PROJ-58" (Jira). */
   id: string;
   title: string;
   /** Description in markdown (or the tracker's text). */
@@ -25,18 +25,48 @@ export interface NewTicket {
 }
 
 /**
+ * A comment that exists at most once per ticket: `key` (e.g. `agentsmith:58:completed`) is stored
+ * with it where readers do not see it, so a retry or a re-run finds it instead of adding another.
+ */
+export interface KeyedComment {
+  key: string;
+  /** Markdown; trackers that speak another format (Jira's ADF) convert it. */
+  body: string;
+}
+
+/** The target of {@link Tracker.transitionTicket} that means "the tracker's closing state". */
+export const DONE_STATE = 'done';
+
+/**
  * A ticket tracker (GitHub issues, GitLab issues, Jira, Azure DevOps work items, local markdown
- * files). Used by the agent (fetch, comment, close) and by the dispatcher (list, create).
+ * files). Used by the agent (get, comment, transition) and by the dispatcher (list, create).
+ * Every write is an *ensure*: repeating it after a retry or a re-run changes nothing more.
  */
 export interface Tracker {
   readonly type: string;
-  /** Fetches a ticket by its reference; null when it does not exist. */
+  /**
+   * Fetches a ticket by its reference (`58`, `#58`, `PROJ-58`; Jira also resolves `58` in its
+   * project); null when it does not exist.
+   */
   getTicket(ticketId: string, options?: CallOptions): Promise<Ticket | null>;
   /** Open tickets, newest first, at most `limit`, with the total count. */
   listOpenTickets(limit: number, options?: CallOptions): Promise<TicketPage>;
-  createTicket(ticket: NewTicket, options?: CallOptions): Promise<Ticket>;
-  /** Adds a comment to the ticket. */
-  addComment(ticketId: string, body: string, options?: CallOptions): Promise<void>;
-  /** Closes the ticket, when the tracker supports it (optional capability). */
-  closeTicket?(ticketId: string, options?: CallOptions): Promise<void>;
+  /** Returns the newest open ticket with the same title, or creates one. `created` tells which. */
+  ensureTicket(
+    ticket: NewTicket,
+    options?: CallOptions,
+  ): Promise<{ ticket: Ticket; created: boolean }>;
+  /** Adds the comment unless the ticket already has one with the same key. */
+  ensureComment(
+    ticketId: string,
+    comment: KeyedComment,
+    options?: CallOptions,
+  ): Promise<{ created: boolean }>;
+  /**
+   * Moves the ticket to a workflow state: a state or transition name (`In Review`), or
+   * {@link DONE_STATE} for the tracker's closing state. Trackers without workflows (GitHub,
+   * GitLab, local) close on `done` and add a label for any other name. Already there: no change.
+   * An unknown name is an AppError listing the names that exist.
+   */
+  transitionTicket(ticketId: string, state: string, options?: CallOptions): Promise<void>;
 }

@@ -80,10 +80,6 @@ export function createGithubGitHost(settings: GithubGitHostSettings): GitHost {
       }
     },
 
-    findOpenPullRequest(branch: string, options: CallOptions = {}): Promise<PullRequest | null> {
-      return findOpen(branch, options);
-    },
-
     async ensurePullRequest(
       input: PullRequestInput,
       options: CallOptions = {},

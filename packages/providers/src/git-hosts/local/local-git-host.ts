@@ -27,10 +27,6 @@ export function createLocalGitHost(settings: LocalGitHostSettings): GitHost {
       return Promise.resolve(null);
     },
 
-    findOpenPullRequest(_branch: string, _options: CallOptions = {}): Promise<PullRequest | null> {
-      return Promise.resolve(null);
-    },
-
     ensurePullRequest(
       input: PullRequestInput,
       _options: CallOptions = {},

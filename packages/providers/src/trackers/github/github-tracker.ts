@@ -2,8 +2,22 @@ import { AppError, type Logger } from '@agentsmith/kit';
 import type { CallOptions } from '../../call-options.js';
 import { createGithubClient, githubError, githubStatus } from '../../github-api/github-client.js';
 import type { GithubRepositoryName } from '../../github-api/github-repository.js';
-import { GithubIssue, GithubIssueList, Ignored } from '../../github-api/schema.js';
-import type { NewTicket, Ticket, TicketPage, Tracker } from '../tracker.js';
+import {
+  GithubCommentList,
+  GithubIssue,
+  GithubIssueList,
+  Ignored,
+} from '../../github-api/schema.js';
+import { hasCommentKey, withCommentKey } from '../comment-key.js';
+import { ensureTicketByTitle } from '../ensure-ticket.js';
+import {
+  DONE_STATE,
+  type KeyedComment,
+  type NewTicket,
+  type Ticket,
+  type TicketPage,
+  type Tracker,
+} from '../tracker.js';
 
 /** Settings of {@link createGithubTracker}. */
 export interface GithubTrackerSettings {
@@ -42,6 +56,28 @@ export function createGithubTracker(settings: GithubTrackerSettings): Tracker {
     return number;
   };
 
+  const listOpen = async (limit: number, options: CallOptions): Promise<TicketPage> => {
+      const tickets: Ticket[] = [];
+      let total = 0;
+      try {
+        for (let page = 1; page <= MAX_PAGES; page += 1) {
+          const issues = await client.get(`${repoPath}/issues`, GithubIssueList, {
+            ...options,
+            query: { state: 'open', sort: 'created', direction: 'desc', per_page: PAGE_SIZE, page },
+          });
+          for (const issue of issues) {
+            if (issue.pull_request !== undefined) continue;
+            total += 1;
+            if (tickets.length < limit) tickets.push(toTicket(issue));
+          }
+          if (issues.length < PAGE_SIZE) break;
+        }
+      } catch (error) {
+        throw fail(error, `list the open issues of ${owner}/${name}`);
+      }
+      return { tickets, total };
+    };
+
   return {
     type: 'github',
 
@@ -79,62 +115,82 @@ export function createGithubTracker(settings: GithubTrackerSettings): Tracker {
       return null;
     },
 
-    async listOpenTickets(limit: number, options: CallOptions = {}): Promise<TicketPage> {
-      const tickets: Ticket[] = [];
-      let total = 0;
+    listOpenTickets: (limit, options = {}) => listOpen(limit, options),
+
+    ensureTicket(ticket: NewTicket, options: CallOptions = {}) {
+      return ensureTicketByTitle(ticket, options, {
+        listOpenTickets: (limit, listOptions) => listOpen(limit, listOptions),
+        create: async (fresh, createOptions) => {
+          try {
+            const issue = await client.post(
+              `${repoPath}/issues`,
+              { title: fresh.title, body: fresh.description ?? '' },
+              GithubIssue,
+              createOptions,
+            );
+            return toTicket(issue);
+          } catch (error) {
+            throw fail(error, `create an issue in ${owner}/${name}`);
+          }
+        },
+      });
+    },
+
+    async ensureComment(
+      ticketId: string,
+      comment: KeyedComment,
+      options: CallOptions = {},
+    ): Promise<{ created: boolean }> {
+      const number = requireNumber(ticketId);
+      const comments = `${repoPath}/issues/${number}/comments`;
       try {
         for (let page = 1; page <= MAX_PAGES; page += 1) {
-          const issues = await client.get(`${repoPath}/issues`, GithubIssueList, {
+          const batch = await client.get(comments, GithubCommentList, {
             ...options,
-            query: { state: 'open', sort: 'created', direction: 'desc', per_page: PAGE_SIZE, page },
+            query: { per_page: PAGE_SIZE, page },
           });
-          for (const issue of issues) {
-            if (issue.pull_request !== undefined) continue;
-            total += 1;
-            if (tickets.length < limit) tickets.push(toTicket(issue));
+          if (batch.some((earlier) => hasCommentKey(earlier.body ?? '', comment.key))) {
+            return { created: false };
           }
-          if (issues.length < PAGE_SIZE) break;
+          if (batch.length < PAGE_SIZE) break;
         }
-      } catch (error) {
-        throw fail(error, `list the open issues of ${owner}/${name}`);
-      }
-      return { tickets, total };
-    },
-
-    async createTicket(ticket: NewTicket, options: CallOptions = {}): Promise<Ticket> {
-      try {
-        const issue = await client.post(
-          `${repoPath}/issues`,
-          { title: ticket.title, body: ticket.description ?? '' },
-          GithubIssue,
-          options,
-        );
-        return toTicket(issue);
-      } catch (error) {
-        throw fail(error, `create an issue in ${owner}/${name}`);
-      }
-    },
-
-    async addComment(ticketId: string, body: string, options: CallOptions = {}): Promise<void> {
-      const number = requireNumber(ticketId);
-      try {
-        await client.post(`${repoPath}/issues/${number}/comments`, { body }, Ignored, options);
+        await client.post(comments, { body: withCommentKey(comment.body, comment.key) }, Ignored, options);
+        return { created: true };
       } catch (error) {
         throw fail(error, `comment on issue #${number} of ${owner}/${name}`);
       }
     },
 
-    async closeTicket(ticketId: string, options: CallOptions = {}): Promise<void> {
+    async transitionTicket(ticketId: string, state: string, options: CallOptions = {}) {
       const number = requireNumber(ticketId);
+      let issue: Ticket;
       try {
-        await client.patch(
-          `${repoPath}/issues/${number}`,
-          { state: 'closed', state_reason: 'completed' },
-          Ignored,
-          options,
-        );
+        issue = toTicket(await client.get(`${repoPath}/issues/${number}`, GithubIssue, options));
       } catch (error) {
-        throw fail(error, `close issue #${number} of ${owner}/${name}`);
+        if (githubStatus(error) === 404) {
+          throw new AppError(
+            'tracker_ticket_not_found',
+            `Issue #${number} was not found in ${owner}/${name}.`,
+            { cause: error },
+          );
+        }
+        throw fail(error, `read issue #${number} of ${owner}/${name}`);
+      }
+      const closing = state.trim().toLowerCase() === DONE_STATE;
+      if (closing ? issue.state === 'closed' : issue.labels.includes(state)) return;
+      try {
+        if (closing) {
+          await client.patch(
+            `${repoPath}/issues/${number}`,
+            { state: 'closed', state_reason: 'completed' },
+            Ignored,
+            options,
+          );
+        } else {
+          await client.post(`${repoPath}/issues/${number}/labels`, { labels: [state] }, Ignored, options);
+        }
+      } catch (error) {
+        throw fail(error, `move issue #${number} of ${owner}/${name} to "${state}"`);
       }
     },
   };

@@ -3,7 +3,16 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppError, throwIfAborted } from '@agentsmith/kit';
 import type { CallOptions } from '../../call-options.js';
-import type { NewTicket, Ticket, TicketPage, Tracker } from '../tracker.js';
+import { hasCommentKey, withCommentKey } from '../comment-key.js';
+import { ensureTicketByTitle } from '../ensure-ticket.js';
+import {
+  DONE_STATE,
+  type KeyedComment,
+  type NewTicket,
+  type Ticket,
+  type TicketPage,
+  type Tracker,
+} from '../tracker.js';
 import {
   formatLocalComment,
   formatLocalTicket,
@@ -82,6 +91,41 @@ export function createLocalTracker(settings: LocalTrackerSettings): Tracker {
     await writeFile(path, change(await readFile(path, 'utf8')));
   };
 
+  const listOpen = async (limit: number, options: CallOptions): Promise<TicketPage> => {
+    throwIfAborted(options.signal);
+    const all = [...(await files()).entries()].sort(([a], [b]) => b - a);
+    const open: Ticket[] = [];
+    for (const [id, name] of all) {
+      const ticket = await read(join(folder, name), id);
+      if (ticket.state === 'open') open.push(ticket);
+    }
+    return { tickets: open.slice(0, Math.max(0, limit)), total: open.length };
+  };
+
+  const create = async (ticket: NewTicket, options: CallOptions): Promise<Ticket> => {
+    throwIfAborted(options.signal);
+    await mkdir(folder, { recursive: true });
+    const text = formatLocalTicket({
+      title: ticket.title.trim(),
+      state: 'open',
+      labels: [],
+      body: ticket.description?.trim() ?? '',
+      comments: '',
+    });
+    // `wx` fails when another writer took the same id first; then try the next one.
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const id = Math.max(0, ...(await files()).keys()) + 1;
+      const path = join(folder, `${id}-${slugify(ticket.title)}.md`);
+      try {
+        await writeFile(path, text, { flag: 'wx' });
+        return await read(path, id);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+    throw new AppError('tracker_request_failed', `Could not allocate a ticket id in ${folder}.`);
+  };
+
   return {
     type: 'local',
 
@@ -91,58 +135,41 @@ export function createLocalTracker(settings: LocalTrackerSettings): Tracker {
       return path === null ? null : read(path, Number(ticketId.replace('#', '')));
     },
 
-    async listOpenTickets(limit: number, options: CallOptions = {}): Promise<TicketPage> {
-      throwIfAborted(options.signal);
-      const all = [...(await files()).entries()].sort(([a], [b]) => b - a);
-      const open: Ticket[] = [];
-      for (const [id, name] of all) {
-        const ticket = await read(join(folder, name), id);
-        if (ticket.state === 'open') open.push(ticket);
-      }
-      return { tickets: open.slice(0, Math.max(0, limit)), total: open.length };
+    listOpenTickets: (limit, options = {}) => listOpen(limit, options),
+
+    ensureTicket(ticket: NewTicket, options: CallOptions = {}) {
+      return ensureTicketByTitle(ticket, options, { listOpenTickets: listOpen, create });
     },
 
-    async createTicket(ticket: NewTicket, options: CallOptions = {}): Promise<Ticket> {
+    async ensureComment(
+      ticketId: string,
+      comment: KeyedComment,
+      options: CallOptions = {},
+    ): Promise<{ created: boolean }> {
       throwIfAborted(options.signal);
-      await mkdir(folder, { recursive: true });
-      const text = formatLocalTicket({
-        title: ticket.title.trim(),
-        state: 'open',
-        labels: [],
-        body: ticket.description?.trim() ?? '',
-        comments: '',
-      });
-      // `wx` fails when another writer took the same id first; then try the next one.
-      for (let attempt = 0; attempt < 20; attempt += 1) {
-        const id = Math.max(0, ...(await files()).keys()) + 1;
-        const path = join(folder, `${id}-${slugify(ticket.title)}.md`);
-        try {
-          await writeFile(path, text, { flag: 'wx' });
-          return await read(path, id);
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        }
-      }
-      throw new AppError('tracker_request_failed', `Could not allocate a ticket id in ${folder}.`);
-    },
-
-    async addComment(ticketId: string, body: string, options: CallOptions = {}): Promise<void> {
-      throwIfAborted(options.signal);
+      let created = false;
       await update(ticketId, (text) => {
         const parsed = parseLocalTicket(text);
-        const comment = formatLocalComment(body, now());
+        if (hasCommentKey(parsed.comments, comment.key)) return text;
+        created = true;
+        const block = formatLocalComment(withCommentKey(comment.body, comment.key), now());
         return formatLocalTicket({
           ...parsed,
-          comments: parsed.comments === '' ? comment : `${parsed.comments}\n\n${comment}`,
+          comments: parsed.comments === '' ? block : `${parsed.comments}\n\n${block}`,
         });
       });
+      return { created };
     },
 
-    async closeTicket(ticketId: string, options: CallOptions = {}): Promise<void> {
+    async transitionTicket(ticketId: string, state: string, options: CallOptions = {}) {
       throwIfAborted(options.signal);
-      await update(ticketId, (text) =>
-        formatLocalTicket({ ...parseLocalTicket(text), state: 'closed' }),
-      );
+      const closing = state.trim().toLowerCase() === DONE_STATE;
+      await update(ticketId, (text) => {
+        const parsed = parseLocalTicket(text);
+        if (closing) return formatLocalTicket({ ...parsed, state: 'closed' });
+        if (parsed.labels.includes(state)) return text;
+        return formatLocalTicket({ ...parsed, labels: [...parsed.labels, state] });
+      });
     },
   };
 }
