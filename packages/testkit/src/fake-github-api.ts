@@ -224,6 +224,19 @@ export class FakeGithubApi {
         }),
       ),
     );
+    s.on('POST', '/repos/:owner/:repo/issues/:number/labels', (request) =>
+      this.#withRepo(request, true, (repo) =>
+        this.#issueOr404(repo, request, (n) => {
+          const labels = object(request.json)['labels'];
+          if (!Array.isArray(labels)) return unprocessable('labels is missing');
+          const issue = repo.issues.get(n);
+          for (const label of labels.map(String)) {
+            if (issue && !issue.labels.includes(label)) issue.labels.push(label);
+          }
+          return ok((issue?.labels ?? []).map((name) => ({ name })));
+        }),
+      ),
+    );
     s.on('GET', '/repos/:owner/:repo/pulls', (request) =>
       this.#withRepo(request, false, (repo) => ok(listPullsJson(repo, request, this.#links()))),
     );

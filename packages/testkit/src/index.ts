@@ -12,3 +12,7 @@ export * from './fake-slack-api.js';
 export * from './compose-fake-world.js';
 export * from './fake-socket-mode-server.js';
 export * from './buggy-sum-project.js';
+export * from './fake-saas-failures.js';
+export * from './fake-gitlab-api.js';
+export * from './fake-jira-api.js';
+export * from './fake-azure-devops-api.js';
