@@ -22,7 +22,11 @@ describeTrackerConformance('github', async () => {
   return {
     tracker: trackerFor(api),
     seedTicket: ({ title, body }) => Promise.resolve(String(api.seedIssue(REPO, { title, body }))),
-    commentText: (id) => Promise.resolve(api.comments(REPO, Number(id)).join('\n')),
+    comments: (id) => Promise.resolve(api.comments(REPO, Number(id))),
+    missingId: '9999',
+    namedState: 'in review',
+    isInState: (id, state) =>
+      Promise.resolve(api.issue(REPO, Number(id))?.labels.includes(state) ?? false),
     cleanup: async () => {
       api.server.assertDone();
       await api.stop();
@@ -87,11 +91,27 @@ describe('trackers/github/github-tracker', () => {
     ).toEqual(['1', '2']);
   });
 
+  it('finds its earlier comment by the hidden key after a lost response, and posts nothing', async () => {
+    api.addRepository(REPO);
+    const number = api.seedIssue(REPO, { title: 'Retry me' });
+    const tracker = trackerFor(api);
+
+    await tracker.ensureComment(String(number), { key: 'agentsmith:1:started', body: 'Working.' });
+    const again = await tracker.ensureComment(String(number), {
+      key: 'agentsmith:1:started',
+      body: 'Working.',
+    });
+
+    expect(again.created).toBe(false);
+    expect(api.comments(REPO, number)).toEqual(['Working.\n\n<!-- agentsmith:key=agentsmith:1:started -->']);
+    expect(api.server.requestsTo('POST', `/repos/org/app/issues/${number}/comments`)).toHaveLength(1);
+  });
+
   it('closes with state_reason completed', async () => {
     api.addRepository(REPO);
     const number = api.seedIssue(REPO, { title: 'Done soon' });
 
-    await trackerFor(api).closeTicket?.(String(number));
+    await trackerFor(api).transitionTicket(String(number), 'done');
 
     expect(api.issue(REPO, number)).toMatchObject({ state: 'closed', stateReason: 'completed' });
   });
@@ -110,7 +130,7 @@ describe('trackers/github/github-tracker', () => {
     api.addRepository(REPO);
     api.seedIssue(REPO, { title: 'x' });
 
-    await expect(trackerFor(api, 'wrong').addComment('1', 'hi')).rejects.toMatchObject({
+    await expect(trackerFor(api, 'wrong').ensureComment('1', { key: 'k', body: 'hi' })).rejects.toMatchObject({
       code: 'tracker_access_denied',
       message: expect.stringContaining('GITHUB_TOKEN was rejected'),
     });
@@ -133,7 +153,7 @@ describe('trackers/github/github-tracker', () => {
     api.addRepository(REPO);
     api.failNext('POST', '/repos/org/app/issues', { status: 503, body: { message: 'down' } });
 
-    await expect(trackerFor(api).createTicket({ title: 'x' })).rejects.toMatchObject({
+    await expect(trackerFor(api).ensureTicket({ title: 'x' })).rejects.toMatchObject({
       code: 'tracker_request_failed',
       retryable: true,
     });

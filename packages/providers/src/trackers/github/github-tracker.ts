@@ -157,6 +157,13 @@ export function createGithubTracker(settings: GithubTrackerSettings): Tracker {
         await client.post(comments, { body: withCommentKey(comment.body, comment.key) }, Ignored, options);
         return { created: true };
       } catch (error) {
+        if (githubStatus(error) === 404) {
+          throw new AppError(
+            'tracker_ticket_not_found',
+            `Issue #${number} was not found in ${owner}/${name}.`,
+            { cause: error },
+          );
+        }
         throw fail(error, `comment on issue #${number} of ${owner}/${name}`);
       }
     },

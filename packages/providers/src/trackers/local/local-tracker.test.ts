@@ -9,6 +9,13 @@ async function tempFolder(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'local-tickets-'));
 }
 
+async function fileOf(folder: string, id: string): Promise<string> {
+  const name = (await readdir(folder)).find(
+    (file) => file.startsWith(`${id}-`) || file === `${id}.md`,
+  );
+  return name ?? '';
+}
+
 describeTrackerConformance('local', async () => {
   const folder = await tempFolder();
   let next = 1;
@@ -19,12 +26,14 @@ describeTrackerConformance('local', async () => {
       await writeFile(join(folder, `${id}.md`), `# ${title}\n\n${body}\n`);
       return id;
     },
-    commentText: async (id) => {
-      const name = (await readdir(folder)).find(
-        (file) => file.startsWith(`${id}-`) || file === `${id}.md`,
-      );
-      return readFile(join(folder, name ?? ''), 'utf8');
+    comments: async (id) => {
+      const text = await readFile(join(folder, await fileOf(folder, id)), 'utf8');
+      return text.split(/^### \d{4}-\S+$/m).slice(1);
     },
+    missingId: '9999',
+    namedState: 'in review',
+    isInState: async (id, state) =>
+      (await readFile(join(folder, await fileOf(folder, id)), 'utf8')).includes(`Labels: ${state}`),
     cleanup: () => rm(folder, { recursive: true, force: true }),
   };
 });
@@ -67,15 +76,15 @@ describe('trackers/local/local-tracker', () => {
         now: () => new Date('2026-01-02T03:04:05Z'),
       });
 
-      const created = await tracker.createTicket({
+      const { ticket: created } = await tracker.ensureTicket({
         title: 'Add dark mode!',
         description: 'Please.',
       });
-      await tracker.addComment(created.id, 'Started.');
+      await tracker.ensureComment(created.id, { key: 'k1', body: 'Started.' });
 
       expect(created.id).toEqual('42');
       expect(await readFile(join(folder, '42-add-dark-mode.md'), 'utf8')).toEqual(
-        '# Add dark mode!\n\nPlease.\n\n## Comments\n\n### 2026-01-02T03:04:05.000Z\n\nStarted.\n',
+        '# Add dark mode!\n\nPlease.\n\n## Comments\n\n### 2026-01-02T03:04:05.000Z\n\nStarted.\n\n<!-- agentsmith:key=k1 -->\n',
       );
     } finally {
       await rm(folder, { recursive: true, force: true });
@@ -86,7 +95,7 @@ describe('trackers/local/local-tracker', () => {
     const tracker = createLocalTracker({ path: join(tmpdir(), 'does-not-exist-agentsmith') });
 
     expect(await tracker.listOpenTickets(5)).toEqual({ tickets: [], total: 0 });
-    await expect(tracker.addComment('3', 'x')).rejects.toMatchObject({
+    await expect(tracker.ensureComment('3', { key: 'k', body: 'x' })).rejects.toMatchObject({
       code: 'tracker_ticket_not_found',
     });
   });
