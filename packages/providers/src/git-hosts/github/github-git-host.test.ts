@@ -1,10 +1,41 @@
 import { FakeGithubApi } from '@agentsmith/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGitHost } from '../registry.js';
+import { describeGitHostConformance } from '../git-host.conformance.js';
 import type { GitHost } from '../git-host.js';
 
 const REPO = 'org/app';
 const TOKEN = 'ghp_host_token';
+
+describeGitHostConformance('github', async () => {
+  const api = await new FakeGithubApi({ token: TOKEN })
+    .addRepository(REPO, { defaultBranch: 'develop' })
+    .start();
+  return {
+    host: createGitHost(
+      { type: 'github', url: 'https://github.com/org/app.git' },
+      { GITHUB_API_URL: api.url, GITHUB_TOKEN: TOKEN },
+      { maxRetries: 0 },
+    ),
+    defaultBranch: 'develop',
+    seedPullRequest: (pull) => {
+      api.seedPullRequest(REPO, pull);
+      return Promise.resolve();
+    },
+    openPullRequests: () =>
+      Promise.resolve(
+        api
+          .pulls(REPO)
+          .filter((pull) => pull.state === 'open')
+          .map(({ head, title, body }) => ({ head, title, body })),
+      ),
+    hideNextLookup: () => api.failNext('GET', '/repos/org/app/pulls', { status: 200, body: [] }),
+    cleanup: async () => {
+      api.server.assertDone();
+      await api.stop();
+    },
+  };
+});
 
 describe('git-hosts/github/github-git-host', () => {
   let api: FakeGithubApi;
