@@ -1,0 +1,32 @@
+import type { RestAllowList, RestRule } from '../rest-policy.js';
+
+/** Any context path of a Jira Server site, then REST v2 or v3 (no segment may be `rest`). */
+const API = String.raw`^(?:/(?!rest/)[^/]+)*/rest/api/[23]`;
+
+/**
+ * What one job may call on Jira: its issue (read, comments, transitions), its project (to tell a
+ * hidden project from a missing issue) and the comment list that returns comment properties.
+ * `ticket` is the issue key (`PROJ-58`; resolve `58` with the project key first).
+ */
+export const jiraRestAllowList: RestAllowList = ({ ticket }) => {
+  const key = escape(ticket);
+  const project = escape(ticket.replace(/-\d+$/, ''));
+  const rule = (method: RestRule['method'], path: string, purpose: string): RestRule => ({
+    method,
+    path: new RegExp(`${API}${path}$`),
+    purpose,
+  });
+  return [
+    rule('GET', `/issue/${key}`, 'read the ticket'),
+    rule('GET', `/project/${project}`, 'tell a hidden project from a missing issue'),
+    rule('GET', `/issue/${key}/comment`, 'list the comment ids of the ticket'),
+    rule('POST', '/comment/list', "read comments' properties (the hidden key); reads only"),
+    rule('POST', `/issue/${key}/comment`, 'comment on the ticket'),
+    rule('GET', `/issue/${key}/transitions`, 'find the transition to the completed state'),
+    rule('POST', `/issue/${key}/transitions`, 'move the ticket to the completed state'),
+  ];
+};
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
