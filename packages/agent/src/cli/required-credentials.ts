@@ -21,8 +21,12 @@ export function credentialNeeds(project: ProjectConfig): CredentialNeed[] {
     needs.push({ name: 'AZURE_DEVOPS_TOKEN', purpose: 'Azure DevOps', required: true });
   }
   if (project.tickets.type === 'jira') {
-    needs.push({ name: 'JIRA_EMAIL', purpose: 'Jira', required: true });
-    needs.push({ name: 'JIRA_TOKEN', purpose: 'Jira', required: true });
+    needs.push({
+      name: 'JIRA_EMAIL',
+      purpose: 'Jira Cloud (Basic auth with JIRA_TOKEN); unset on Server / Data Center',
+      required: false,
+    });
+    needs.push({ name: 'JIRA_TOKEN', purpose: 'Jira (Cloud API token or Server PAT)', required: true });
   }
   switch (canonicalLlmProvider(project.agent.type)) {
     case 'anthropic':
