@@ -22,7 +22,11 @@ export function httpStatus(error: unknown): number | undefined {
  * Wraps a failed call once, at the edge: 401 names the credential variable, 403 the missing
  * permission, 429 the wait the provider asked for; anything else keeps `retryable` and the cause.
  */
-export function providerError(error: unknown, what: string, context: ProviderErrorContext): AppError {
+export function providerError(
+  error: unknown,
+  what: string,
+  context: ProviderErrorContext,
+): AppError {
   if (error instanceof AppError && !(error instanceof ExternalServiceError)) return error;
   const status = httpStatus(error);
   const { service, credential } = context;
@@ -44,19 +48,28 @@ export function providerError(error: unknown, what: string, context: ProviderErr
   }
   if (status === 429) {
     const waitMs = error instanceof ExternalServiceError ? error.retryAfterMs : undefined;
-    const wait = waitMs === undefined ? '' : `; it asked to retry after ${Math.ceil(waitMs / 1000)} s`;
+    const wait =
+      waitMs === undefined ? '' : `; it asked to retry after ${Math.ceil(waitMs / 1000)} s`;
     return new AppError(
       context.failureCode,
       `${service} is rate limiting us while trying to ${what}${wait}.`,
-      { cause: error, retryable: true, details: { status, ...(waitMs === undefined ? {} : { retryAfterMs: waitMs }) } },
+      {
+        cause: error,
+        retryable: true,
+        details: { status, ...(waitMs === undefined ? {} : { retryAfterMs: waitMs }) },
+      },
     );
   }
   const reason = error instanceof Error ? error.message : String(error);
-  return new AppError(context.failureCode, `${service} request failed while trying to ${what}: ${reason}`, {
-    cause: error,
-    retryable: error instanceof AppError ? error.retryable : false,
-    ...(status === undefined ? {} : { details: { status } }),
-  });
+  return new AppError(
+    context.failureCode,
+    `${service} request failed while trying to ${what}: ${reason}`,
+    {
+      cause: error,
+      retryable: error instanceof AppError ? error.retryable : false,
+      ...(status === undefined ? {} : { details: { status } }),
+    },
+  );
 }
 
 /** A ticket reference the tracker cannot have; the message says which form it expects. */
@@ -73,8 +86,12 @@ export function projectNotFound(
   const hint = context.hasCredential
     ? `or ${context.credential} cannot see it`
     : `; if it is private, set ${context.credential}`;
-  return new AppError(context.accessCode, `${context.service} project ${name} was not found ${hint}.`, {
-    cause,
-    details: { status: 404 },
-  });
+  return new AppError(
+    context.accessCode,
+    `${context.service} project ${name} was not found ${hint}.`,
+    {
+      cause,
+      details: { status: 404 },
+    },
+  );
 }

@@ -1,4 +1,4 @@
-import { bodyObject, presentedCredential, QueuedAnswers } from './fake-saas-failures.js';
+import { bodyObject, fieldText, presentedCredential, QueuedAnswers } from './fake-saas-failures.js';
 import { FakeServer, type FakeResponse, type RecordedRequest } from './fake-server.js';
 
 /** A state of a work item type and its category. */
@@ -32,7 +32,10 @@ export interface FakeAzurePullRequest {
 interface FakeAzureProject {
   name: string;
   types: Map<string, FakeAzureState[]>;
-  repositories: Map<string, { id: string; name: string; defaultBranch: string; pulls: Map<number, FakeAzurePullRequest> }>;
+  repositories: Map<
+    string,
+    { id: string; name: string; defaultBranch: string; pulls: Map<number, FakeAzurePullRequest> }
+  >;
 }
 
 export interface FakeAzureDevOpsApiOptions {
@@ -224,7 +227,11 @@ export class FakeAzureDevOpsApi {
         }
         return handler(project, request);
       });
-    const item = (project: FakeAzureProject, request: RecordedRequest, then: (item: FakeAzureWorkItem) => FakeResponse) => {
+    const item = (
+      project: FakeAzureProject,
+      request: RecordedRequest,
+      then: (item: FakeAzureWorkItem) => FakeResponse,
+    ) => {
       const id = Number(request.params['id']);
       const found = this.#workItems.get(id);
       return found && found.project === project.name
@@ -251,45 +258,81 @@ export class FakeAzureDevOpsApi {
     on('GET', '/wit/workitemtypes/:type/states', false, (project, request) => {
       const states = project.types.get(request.params['type'] ?? '');
       return states
-        ? ok({ count: states.length, value: states.map((state) => ({ ...state, color: '007acc' })) })
-        : { status: 404, body: azureError(`TF201063: Work item type ${request.params['type']} does not exist.`, 'WorkItemTypeNotFoundException') };
+        ? ok({
+            count: states.length,
+            value: states.map((state) => ({ ...state, color: '007acc' })),
+          })
+        : {
+            status: 404,
+            body: azureError(
+              `TF201063: Work item type ${request.params['type']} does not exist.`,
+              'WorkItemTypeNotFoundException',
+            ),
+          };
     });
     on('GET', '/wit/workitems/:id', false, (project, request) =>
       item(project, request, (found) => ok(this.#itemJson(project, found))),
     );
     on('GET', '/wit/workitems', false, (project, request) => {
       const ids = (request.query.get('ids') ?? '').split(',').filter(Boolean).map(Number);
-      if (ids.length > 200) return { status: 400, body: azureError('VS402337: The number of work items requested exceeds the limit of 200.', 'WorkItemTrackingException') };
+      if (ids.length > 200)
+        return {
+          status: 400,
+          body: azureError(
+            'VS402337: The number of work items requested exceeds the limit of 200.',
+            'WorkItemTrackingException',
+          ),
+        };
       const value = ids
         .map((id) => this.#workItems.get(id))
-        .filter((found): found is FakeAzureWorkItem & { project: string } => found?.project === project.name)
+        .filter(
+          (found): found is FakeAzureWorkItem & { project: string } =>
+            found?.project === project.name,
+        )
         .map((found) => this.#itemJson(project, found));
       return ok({ count: value.length, value });
     });
     on('POST', '/wit/workitems/:type', true, (project, request) => {
       const type = (request.params['type'] ?? '').replace(/^\$/, '');
-      if (!request.headers['content-type']?.includes('application/json-patch+json')) return unsupportedMediaType(request);
+      if (!request.headers['content-type']?.includes('application/json-patch+json'))
+        return unsupportedMediaType(request);
       if (!project.types.has(type)) {
-        return { status: 404, body: azureError(`TF201063: Work item type ${type} does not exist.`, 'WorkItemTypeNotFoundException') };
+        return {
+          status: 404,
+          body: azureError(
+            `TF201063: Work item type ${type} does not exist.`,
+            'WorkItemTypeNotFoundException',
+          ),
+        };
       }
       const fields = patchFields(request.json);
       if (typeof fields['System.Title'] !== 'string') {
-        return { status: 400, body: azureError('TF401320: Rule Error for field Title. Error code: Required, InvalidEmpty.', 'RuleValidationException') };
+        return {
+          status: 400,
+          body: azureError(
+            'TF401320: Rule Error for field Title. Error code: Required, InvalidEmpty.',
+            'RuleValidationException',
+          ),
+        };
       }
       const id = this.seedWorkItem(project.name, {
         title: fields['System.Title'],
-        description: typeof fields['System.Description'] === 'string' ? fields['System.Description'] : '',
+        description:
+          typeof fields['System.Description'] === 'string' ? fields['System.Description'] : '',
         type,
       });
       return ok(this.#itemJson(project, this.#workItems.get(id)!));
     });
     on('PATCH', '/wit/workitems/:id', true, (project, request) =>
       item(project, request, (found) => {
-        if (!request.headers['content-type']?.includes('application/json-patch+json')) return unsupportedMediaType(request);
+        if (!request.headers['content-type']?.includes('application/json-patch+json'))
+          return unsupportedMediaType(request);
         const fields = patchFields(request.json);
         const state = fields['System.State'];
         if (typeof state === 'string') {
-          if (!(project.types.get(found.type) ?? []).some((candidate) => candidate.name === state)) {
+          if (
+            !(project.types.get(found.type) ?? []).some((candidate) => candidate.name === state)
+          ) {
             return {
               status: 400,
               body: azureError(
@@ -305,16 +348,19 @@ export class FakeAzureDevOpsApi {
       }),
     );
     on('POST', '/wit/wiql', false, (project, request) => {
-      const query = String(bodyObject(request.json)['query'] ?? '');
+      const query = fieldText(bodyObject(request.json)['query'], '');
       const excluded = new Set(
-        [...(/NOT IN \(([^)]*)\)/i.exec(query)?.[1] ?? '').matchAll(/'((?:[^']|'')*)'/g)].map((match) =>
-          (match[1] ?? '').replace(/''/g, "'"),
+        [...(/NOT IN \(([^)]*)\)/i.exec(query)?.[1] ?? '').matchAll(/'((?:[^']|'')*)'/g)].map(
+          (match) => (match[1] ?? '').replace(/''/g, "'"),
         ),
       );
       const workItems = [...this.#workItems.values()]
         .filter((found) => found.project === project.name && !excluded.has(found.state))
         .sort((a, b) => b.id - a.id)
-        .map((found) => ({ id: found.id, url: `${this.organizationUrl}/_apis/wit/workItems/${found.id}` }));
+        .map((found) => ({
+          id: found.id,
+          url: `${this.organizationUrl}/_apis/wit/workItems/${found.id}`,
+        }));
       return ok({ queryType: 'flat', asOf: new Date(0).toISOString(), columns: [], workItems });
     });
     on('GET', '/wit/workItems/:id/comments', false, (project, request) =>
@@ -335,16 +381,28 @@ export class FakeAzureDevOpsApi {
       item(project, request, (found) => {
         const text = bodyObject(request.json)['text'];
         if (typeof text !== 'string' || text === '') {
-          return { status: 400, body: azureError('VS403691: Comment text cannot be empty.', 'WorkItemCommentException') };
+          return {
+            status: 400,
+            body: azureError('VS403691: Comment text cannot be empty.', 'WorkItemCommentException'),
+          };
         }
-        const comment = { id: this.#nextComment++, text, format: request.query.get('format') ?? 'html' };
+        const comment = {
+          id: this.#nextComment++,
+          text,
+          format: request.query.get('format') ?? 'html',
+        };
         found.comments.push(comment);
         return ok({ workItemId: found.id, ...comment });
       }),
     );
     on('GET', '/git/repositories/:repo', false, (project, request) =>
       this.#withRepository(project, request, (repo) =>
-        ok({ id: repo.id, name: repo.name, defaultBranch: `refs/heads/${repo.defaultBranch}`, webUrl: `${this.organizationUrl}/${project.name}/_git/${repo.name}` }),
+        ok({
+          id: repo.id,
+          name: repo.name,
+          defaultBranch: `refs/heads/${repo.defaultBranch}`,
+          webUrl: `${this.organizationUrl}/${project.name}/_git/${repo.name}`,
+        }),
       ),
     );
     on('GET', '/git/repositories/:repo/pullrequests', false, (project, request) =>
@@ -363,16 +421,35 @@ export class FakeAzureDevOpsApi {
     on('POST', '/git/repositories/:repo/pullrequests', true, (project, request) =>
       this.#withRepository(project, request, (repo) => {
         const body = bodyObject(request.json);
-        const source = String(body['sourceRefName'] ?? '');
-        const target = String(body['targetRefName'] ?? '');
-        if (!source.startsWith('refs/heads/') || !target.startsWith('refs/heads/') || typeof body['title'] !== 'string') {
-          return { status: 400, body: azureError('TF401398: The pull request cannot be created: sourceRefName, targetRefName and title are required.', 'InvalidArgumentValueException') };
+        const source = fieldText(body['sourceRefName'], '');
+        const target = fieldText(body['targetRefName'], '');
+        if (
+          !source.startsWith('refs/heads/') ||
+          !target.startsWith('refs/heads/') ||
+          typeof body['title'] !== 'string'
+        ) {
+          return {
+            status: 400,
+            body: azureError(
+              'TF401398: The pull request cannot be created: sourceRefName, targetRefName and title are required.',
+              'InvalidArgumentValueException',
+            ),
+          };
         }
         if (typeof body['description'] === 'string' && body['description'].length > 4000) {
-          return { status: 400, body: azureError('TF401395: The description is too long (over 4000 characters).', 'InvalidArgumentValueException') };
+          return {
+            status: 400,
+            body: azureError(
+              'TF401395: The description is too long (over 4000 characters).',
+              'InvalidArgumentValueException',
+            ),
+          };
         }
         const existing = [...repo.pulls.values()].some(
-          (pull) => pull.status === 'active' && pull.sourceRefName === source && pull.targetRefName === target,
+          (pull) =>
+            pull.status === 'active' &&
+            pull.sourceRefName === source &&
+            pull.targetRefName === target,
         );
         if (existing) {
           return {
@@ -395,7 +472,14 @@ export class FakeAzureDevOpsApi {
     on('PATCH', '/git/repositories/:repo/pullrequests/:id', true, (project, request) =>
       this.#withRepository(project, request, (repo) => {
         const pull = repo.pulls.get(Number(request.params['id']));
-        if (!pull) return { status: 404, body: azureError(`TF401180: The requested pull request was not found.`, 'GitPullRequestNotFoundException') };
+        if (!pull)
+          return {
+            status: 404,
+            body: azureError(
+              `TF401180: The requested pull request was not found.`,
+              'GitPullRequestNotFoundException',
+            ),
+          };
         const body = bodyObject(request.json);
         if (typeof body['title'] === 'string') pull.title = body['title'];
         if (typeof body['description'] === 'string') pull.description = body['description'];
@@ -407,7 +491,9 @@ export class FakeAzureDevOpsApi {
   #withRepository(
     project: FakeAzureProject,
     request: RecordedRequest,
-    then: (repo: FakeAzureProject['repositories'] extends Map<string, infer R> ? R : never) => FakeResponse,
+    then: (
+      repo: FakeAzureProject['repositories'] extends Map<string, infer R> ? R : never,
+    ) => FakeResponse,
   ): FakeResponse {
     const repo = project.repositories.get(request.params['repo'] ?? '');
     return repo
@@ -434,7 +520,9 @@ export class FakeAzureDevOpsApi {
         ...(item.tags.length > 0 ? { 'System.Tags': item.tags.join('; ') } : {}),
       },
       url: `${this.organizationUrl}/_apis/wit/workItems/${item.id}`,
-      _links: { html: { href: `${this.organizationUrl}/${project.name}/_workitems/edit/${item.id}` } },
+      _links: {
+        html: { href: `${this.organizationUrl}/${project.name}/_workitems/edit/${item.id}` },
+      },
     };
   }
 
@@ -448,7 +536,9 @@ export class FakeAzureDevOpsApi {
 
   #authorize(request: RecordedRequest, write: boolean): FakeResponse | undefined {
     const header = request.headers.authorization ?? '';
-    const password = /^basic /i.test(header) ? (presentedCredential(request) ?? '').replace(/^[^:]*:/, '') : undefined;
+    const password = /^basic /i.test(header)
+      ? (presentedCredential(request) ?? '').replace(/^[^:]*:/, '')
+      : undefined;
     if (password === this.#options.token) return undefined;
     if (password !== undefined && password === this.#options.readOnlyToken) {
       return write
@@ -461,12 +551,17 @@ export class FakeAzureDevOpsApi {
           }
         : undefined;
     }
-    return { status: 401, headers: { 'www-authenticate': 'Basic realm="https://dev.azure.com/"' }, raw: '' };
+    return {
+      status: 401,
+      headers: { 'www-authenticate': 'Basic realm="https://dev.azure.com/"' },
+      raw: '',
+    };
   }
 
   #project(name: string): FakeAzureProject {
     const project = this.#projects.get(name);
-    if (!project) throw new Error(`fake azure devops: unknown project ${name}; call addProject first`);
+    if (!project)
+      throw new Error(`fake azure devops: unknown project ${name}; call addProject first`);
     return project;
   }
 
@@ -483,7 +578,7 @@ function patchFields(json: unknown): Record<string, unknown> {
   if (!Array.isArray(json)) return fields;
   for (const operation of json) {
     const entry = bodyObject(operation);
-    const path = String(entry['path'] ?? '');
+    const path = fieldText(entry['path'], '');
     if ((entry['op'] === 'add' || entry['op'] === 'replace') && path.startsWith('/fields/')) {
       fields[path.slice('/fields/'.length)] = entry['value'];
     }

@@ -1,4 +1,4 @@
-import { bodyObject, presentedCredential, QueuedAnswers } from './fake-saas-failures.js';
+import { bodyObject, fieldText, presentedCredential, QueuedAnswers } from './fake-saas-failures.js';
 import { FakeServer, type FakeResponse, type RecordedRequest } from './fake-server.js';
 
 /** An issue held by {@link FakeGitlabApi}. */
@@ -97,7 +97,13 @@ export class FakeGitlabApi {
 
   seedIssue(
     path: string,
-    issue: { title: string; description?: string; iid?: number; state?: 'opened' | 'closed'; labels?: string[] },
+    issue: {
+      title: string;
+      description?: string;
+      iid?: number;
+      state?: 'opened' | 'closed';
+      labels?: string[];
+    },
   ): number {
     const project = this.#project(path);
     const iid = issue.iid ?? project.nextIssue;
@@ -153,11 +159,20 @@ export class FakeGitlabApi {
   }
 
   /** GitLab's throttle answer (Rack::Attack): 429, `Retry-After`, plain text. */
-  rateLimitNext(method: string, apiPath: string | RegExp, retryAfterSeconds: number, times = 1): this {
+  rateLimitNext(
+    method: string,
+    apiPath: string | RegExp,
+    retryAfterSeconds: number,
+    times = 1,
+  ): this {
     return this.failNext(
       method,
       apiPath,
-      { status: 429, headers: { 'retry-after': String(retryAfterSeconds), 'content-type': 'text/plain' }, raw: 'Retry later\n' },
+      {
+        status: 429,
+        headers: { 'retry-after': String(retryAfterSeconds), 'content-type': 'text/plain' },
+        raw: 'Retry later\n',
+      },
       times,
     );
   }
@@ -194,7 +209,9 @@ export class FakeGitlabApi {
     on('GET', '/projects/:id/issues_statistics', false, (project) => {
       const issues = [...project.issues.values()];
       const opened = issues.filter((issue) => issue.state === 'opened').length;
-      return ok({ statistics: { counts: { all: issues.length, closed: issues.length - opened, opened } } });
+      return ok({
+        statistics: { counts: { all: issues.length, closed: issues.length - opened, opened } },
+      });
     });
     on('POST', '/projects/:id/issues', true, (project, request) => {
       const body = bodyObject(request.json);
@@ -227,7 +244,11 @@ export class FakeGitlabApi {
     );
     on('GET', '/projects/:id/issues/:iid/notes', false, (project, request) =>
       withIssue(project, request, (issue) => {
-        const notes = issue.notes.map((body, index) => ({ id: issue.iid * 1000 + index + 1, body, system: false }));
+        const notes = issue.notes.map((body, index) => ({
+          id: issue.iid * 1000 + index + 1,
+          body,
+          system: false,
+        }));
         if (request.query.get('sort') === 'desc') notes.reverse();
         return paginate(request, notes, (note) => note);
       }),
@@ -235,9 +256,13 @@ export class FakeGitlabApi {
     on('POST', '/projects/:id/issues/:iid/notes', true, (project, request) =>
       withIssue(project, request, (issue) => {
         const body = bodyObject(request.json)['body'];
-        if (typeof body !== 'string' || body === '') return { status: 400, body: { error: 'body is missing' } };
+        if (typeof body !== 'string' || body === '')
+          return { status: 400, body: { error: 'body is missing' } };
         issue.notes.push(body);
-        return { status: 201, body: { id: issue.iid * 1000 + issue.notes.length, body, system: false } };
+        return {
+          status: 201,
+          body: { id: issue.iid * 1000 + issue.notes.length, body, system: false },
+        };
       }),
     );
     on('GET', '/projects/:id/merge_requests', false, (project, request) => {
@@ -253,8 +278,8 @@ export class FakeGitlabApi {
     });
     on('POST', '/projects/:id/merge_requests', true, (project, request) => {
       const body = bodyObject(request.json);
-      const source = String(body['source_branch'] ?? '');
-      const target = String(body['target_branch'] ?? '');
+      const source = fieldText(body['source_branch'], '');
+      const target = fieldText(body['target_branch'], '');
       if (!source || !target || typeof body['title'] !== 'string') {
         return { status: 400, body: { error: 'source_branch, target_branch, title are missing' } };
       }
@@ -264,7 +289,11 @@ export class FakeGitlabApi {
       if (open) {
         return {
           status: 409,
-          body: { message: [`Another open merge request already exists for this source branch: !${open.iid}`] },
+          body: {
+            message: [
+              `Another open merge request already exists for this source branch: !${open.iid}`,
+            ],
+          },
         };
       }
       const iid = this.seedMergeRequest(project.path, {
@@ -273,7 +302,10 @@ export class FakeGitlabApi {
         title: body['title'],
         description: typeof body['description'] === 'string' ? body['description'] : '',
       });
-      return { status: 201, body: this.#mergeRequestJson(project, project.mergeRequests.get(iid)!) };
+      return {
+        status: 201,
+        body: this.#mergeRequestJson(project, project.mergeRequests.get(iid)!),
+      };
     });
     on('PUT', '/projects/:id/merge_requests/:iid', true, (project, request) => {
       const mr = project.mergeRequests.get(Number(request.params['iid']));
@@ -285,7 +317,11 @@ export class FakeGitlabApi {
     });
   }
 
-  #authorize(request: RecordedRequest, write: boolean, isPrivate: boolean): FakeResponse | undefined {
+  #authorize(
+    request: RecordedRequest,
+    write: boolean,
+    isPrivate: boolean,
+  ): FakeResponse | undefined {
     const credential = presentedCredential(request);
     if (credential === undefined) {
       return write || isPrivate ? message(401, '401 Unauthorized') : undefined;
@@ -355,7 +391,11 @@ function withIssue(
 }
 
 /** GitLab's offset pagination: `page`/`per_page` in, `X-Total`, `X-Next-Page`, … out. */
-function paginate<T>(request: RecordedRequest, items: T[], json: (item: T) => unknown): FakeResponse {
+function paginate<T>(
+  request: RecordedRequest,
+  items: T[],
+  json: (item: T) => unknown,
+): FakeResponse {
   const perPage = Math.min(Number(request.query.get('per_page') ?? 20), 100);
   const page = Math.max(Number(request.query.get('page') ?? 1), 1);
   const totalPages = Math.max(Math.ceil(items.length / perPage), 1);

@@ -1,4 +1,4 @@
-import { bodyObject, presentedCredential, QueuedAnswers } from './fake-saas-failures.js';
+import { bodyObject, fieldText, presentedCredential, QueuedAnswers } from './fake-saas-failures.js';
 import { FakeServer, type FakeResponse, type RecordedRequest } from './fake-server.js';
 
 /** A status of the fake workflow and its category (`new`, `indeterminate`, `done`). */
@@ -66,7 +66,10 @@ const DEFAULT_TRANSITIONS: FakeJiraTransition[] = [
  */
 export class FakeJiraApi {
   readonly server = new FakeServer('jira');
-  readonly #projects = new Map<string, { key: string; next: number; issues: Map<number, FakeJiraIssue> }>();
+  readonly #projects = new Map<
+    string,
+    { key: string; next: number; issues: Map<number, FakeJiraIssue> }
+  >();
   readonly #answers = new QueuedAnswers();
   readonly #options: FakeJiraApiOptions;
   readonly #statuses: FakeJiraStatus[];
@@ -105,7 +108,13 @@ export class FakeJiraApi {
   /** Adds an issue (description as plain text) and returns its key. */
   seedIssue(
     projectKey: string,
-    issue: { summary: string; description?: string; number?: number; status?: string; labels?: string[] },
+    issue: {
+      summary: string;
+      description?: string;
+      number?: number;
+      status?: string;
+      labels?: string[];
+    },
   ): string {
     const project = this.#project(projectKey);
     const number = issue.number ?? project.next;
@@ -146,7 +155,10 @@ export class FakeJiraApi {
       path,
       {
         status: 429,
-        headers: { 'retry-after': String(retryAfterSeconds), 'x-ratelimit-reason': 'jira-quota-global-based' },
+        headers: {
+          'retry-after': String(retryAfterSeconds),
+          'x-ratelimit-reason': 'jira-quota-global-based',
+        },
         body: { errorMessages: ['Rate limit exceeded.'], errors: {} },
       },
       times,
@@ -179,21 +191,43 @@ export class FakeJiraApi {
     );
     on('POST', '/issue', true, (request, version) => {
       const fields = bodyObject(bodyObject(request.json)['fields']);
-      const projectKey = String(bodyObject(fields['project'])['key'] ?? '');
+      const projectKey = fieldText(bodyObject(fields['project'])['key'], '');
       if (!this.#projects.has(projectKey)) {
-        return { status: 400, body: { errorMessages: [], errors: { project: 'valid project is required' } } };
+        return {
+          status: 400,
+          body: { errorMessages: [], errors: { project: 'valid project is required' } },
+        };
       }
       if (typeof fields['summary'] !== 'string' || fields['summary'] === '') {
-        return { status: 400, body: { errorMessages: [], errors: { summary: 'You must specify a summary of the issue.' } } };
+        return {
+          status: 400,
+          body: {
+            errorMessages: [],
+            errors: { summary: 'You must specify a summary of the issue.' },
+          },
+        };
       }
       if (version === '3' && typeof fields['description'] === 'string') {
-        return { status: 400, body: { errorMessages: [], errors: { description: 'Operation value must be an Atlassian Document.' } } };
+        return {
+          status: 400,
+          body: {
+            errorMessages: [],
+            errors: { description: 'Operation value must be an Atlassian Document.' },
+          },
+        };
       }
       const key = this.seedIssue(projectKey, { summary: fields['summary'] });
       const issue = this.issue(key)!;
       issue.description = fields['description'] ?? null;
-      issue.issueType = String(bodyObject(fields['issuetype'])['name'] ?? 'Task');
-      return { status: 201, body: { id: String(10_000 + issue.number), key, self: `${this.url}/rest/api/${version}/issue/${key}` } };
+      issue.issueType = fieldText(bodyObject(fields['issuetype'])['name'], 'Task');
+      return {
+        status: 201,
+        body: {
+          id: String(10_000 + issue.number),
+          key,
+          self: `${this.url}/rest/api/${version}/issue/${key}`,
+        },
+      };
     });
     on('GET', '/search/jql', false, (request, version) => {
       if (version !== '3') return errors(404, 'Not found');
@@ -210,7 +244,7 @@ export class FakeJiraApi {
     });
     on('POST', '/search/approximate-count', false, (request, version) => {
       if (version !== '3') return errors(404, 'Not found');
-      return ok({ count: this.#search(String(bodyObject(request.json)['jql'] ?? '')).length });
+      return ok({ count: this.#search(fieldText(bodyObject(request.json)['jql'], '')).length });
     });
     on('GET', '/search', false, (request, version) => {
       const found = this.#search(request.query.get('jql') ?? '');
@@ -220,7 +254,9 @@ export class FakeJiraApi {
         startAt,
         maxResults,
         total: found.length,
-        issues: found.slice(startAt, startAt + maxResults).map((issue) => this.#issueJson(issue, version)),
+        issues: found
+          .slice(startAt, startAt + maxResults)
+          .map((issue) => this.#issueJson(issue, version)),
       });
     });
     on('GET', '/issue/:key/comment', false, (request) =>
@@ -240,9 +276,23 @@ export class FakeJiraApi {
     on('POST', '/issue/:key/comment', true, (request, version) =>
       this.#withIssue(request, (issue) => {
         const body = bodyObject(request.json);
-        const valid = version === '3' ? bodyObject(body['body'])['type'] === 'doc' : typeof body['body'] === 'string';
+        const valid =
+          version === '3'
+            ? bodyObject(body['body'])['type'] === 'doc'
+            : typeof body['body'] === 'string';
         if (!valid) {
-          return { status: 400, body: { errorMessages: [], errors: { comment: version === '3' ? 'Comment body is not a valid Atlassian Document.' : 'Comment body can not be empty!' } } };
+          return {
+            status: 400,
+            body: {
+              errorMessages: [],
+              errors: {
+                comment:
+                  version === '3'
+                    ? 'Comment body is not a valid Atlassian Document.'
+                    : 'Comment body can not be empty!',
+              },
+            },
+          };
         }
         const properties = Array.isArray(body['properties'])
           ? body['properties'].map((property) => {
@@ -256,7 +306,9 @@ export class FakeJiraApi {
       }),
     );
     on('POST', '/comment/list', false, (request) => {
-      const ids = new Set((bodyObject(request.json)['ids'] as unknown[] | undefined)?.map(String) ?? []);
+      const ids = new Set(
+        (bodyObject(request.json)['ids'] as unknown[] | undefined)?.map(String) ?? [],
+      );
       const expand = (request.query.get('expand') ?? '').split(',');
       const all = [...this.#projects.values()].flatMap((project) =>
         [...project.issues.values()].flatMap((issue) => issue.comments),
@@ -285,12 +337,18 @@ export class FakeJiraApi {
     );
     on('POST', '/issue/:key/transitions', true, (request) =>
       this.#withIssue(request, (issue) => {
-        const id = String(bodyObject(bodyObject(request.json)['transition'])['id'] ?? '');
+        const id = fieldText(bodyObject(bodyObject(request.json)['transition'])['id'], '');
         const transition = this.#transitions.find(
           (candidate) => candidate.id === id && candidate.to !== issue.status,
         );
         if (!transition) {
-          return { status: 400, body: { errorMessages: [`Transition id '${id}' is not valid for this issue.`], errors: {} } };
+          return {
+            status: 400,
+            body: {
+              errorMessages: [`Transition id '${id}' is not valid for this issue.`],
+              errors: {},
+            },
+          };
         }
         issue.status = transition.to;
         return { status: 204 };
@@ -309,7 +367,9 @@ export class FakeJiraApi {
 
   #withIssue(request: RecordedRequest, then: (issue: FakeJiraIssue) => FakeResponse): FakeResponse {
     const issue = this.issue(request.params['key'] ?? '');
-    return issue ? then(issue) : errors(404, 'Issue does not exist or you do not have permission to see it.');
+    return issue
+      ? then(issue)
+      : errors(404, 'Issue does not exist or you do not have permission to see it.');
   }
 
   #issueJson(issue: FakeJiraIssue, version: '2' | '3'): unknown {
@@ -329,7 +389,13 @@ export class FakeJiraApi {
 
   #statusJson(name: string): unknown {
     const category = this.#category(name);
-    return { name, statusCategory: { key: category, name: category === 'done' ? 'Done' : category === 'new' ? 'To Do' : 'In Progress' } };
+    return {
+      name,
+      statusCategory: {
+        key: category,
+        name: category === 'done' ? 'Done' : category === 'new' ? 'To Do' : 'In Progress',
+      },
+    };
   }
 
   #category(status: string): FakeJiraStatus['category'] {
@@ -340,15 +406,27 @@ export class FakeJiraApi {
     const header = request.headers.authorization ?? '';
     const credential = presentedCredential(request);
     const scheme = this.#options.email ? /^basic /i : /^bearer /i;
-    const expected = (token: string) => (this.#options.email ? `${this.#options.email}:${token}` : token);
+    const expected = (token: string) =>
+      this.#options.email ? `${this.#options.email}:${token}` : token;
     if (credential === undefined || !scheme.test(header)) {
-      return errors(401, 'You are not authenticated. Authentication required to perform this operation.');
+      return errors(
+        401,
+        'You are not authenticated. Authentication required to perform this operation.',
+      );
     }
     if (credential === expected(this.#options.token)) return undefined;
-    if (this.#options.readOnlyToken !== undefined && credential === expected(this.#options.readOnlyToken)) {
-      return write ? errors(403, 'You do not have permission to perform this operation.') : undefined;
+    if (
+      this.#options.readOnlyToken !== undefined &&
+      credential === expected(this.#options.readOnlyToken)
+    ) {
+      return write
+        ? errors(403, 'You do not have permission to perform this operation.')
+        : undefined;
     }
-    return errors(401, 'You are not authenticated. Authentication required to perform this operation.');
+    return errors(
+      401,
+      'You are not authenticated. Authentication required to perform this operation.',
+    );
   }
 
   #project(key: string) {

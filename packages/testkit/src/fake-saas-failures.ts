@@ -54,3 +54,8 @@ export function presentedCredential(request: RecordedRequest): string | undefine
   if (scheme.toLowerCase() === 'basic') return Buffer.from(value, 'base64').toString('utf8');
   return value;
 }
+
+/** A request field as text: strings and numbers as they are, anything else as `fallback`. */
+export function fieldText(value: unknown, fallback = ''): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : fallback;
+}

@@ -26,7 +26,11 @@ export function credentialNeeds(project: ProjectConfig): CredentialNeed[] {
       purpose: 'Jira Cloud (Basic auth with JIRA_TOKEN); unset on Server / Data Center',
       required: false,
     });
-    needs.push({ name: 'JIRA_TOKEN', purpose: 'Jira (Cloud API token or Server PAT)', required: true });
+    needs.push({
+      name: 'JIRA_TOKEN',
+      purpose: 'Jira (Cloud API token or Server PAT)',
+      required: true,
+    });
   }
   switch (canonicalLlmProvider(project.agent.type)) {
     case 'anthropic':

@@ -22,7 +22,11 @@ export async function runFixTicket(
   now: () => number = Date.now,
 ): Promise<RunResult> {
   const started = now();
-  const writeback = new TicketWriteback(context.tracker, context.logger, context.settings.completedState);
+  const writeback = new TicketWriteback(
+    context.tracker,
+    context.logger,
+    context.settings.completedState,
+  );
   const result = await runPipeline(steps, context, {
     reporter: context.reporter,
     signal,

@@ -21,13 +21,22 @@ describe('azure-devops-api/azure-devops-rest-allow-list', () => {
         api.seedWorkItem('Shop', { id: 58, title: 'Sum is wrong', type: 'Bug' });
         const env = { AZURE_DEVOPS_TOKEN: TOKEN };
         const tracker = createTracker(
-          { type: 'azuredevops', url: api.organizationUrl, project: 'Shop', work_item_type: 'Task' },
+          {
+            type: 'azuredevops',
+            url: api.organizationUrl,
+            project: 'Shop',
+            work_item_type: 'Task',
+          },
           env,
           { maxRetries: 0 },
         );
-        const host = createGitHost({ type: 'azurerepos', url: `${api.organizationUrl}/Shop/_git/web` }, env, {
-          maxRetries: 0,
-        });
+        const host = createGitHost(
+          { type: 'azurerepos', url: `${api.organizationUrl}/Shop/_git/web` },
+          env,
+          {
+            maxRetries: 0,
+          },
+        );
         await tracker.getTicket('#58');
         await tracker.ensureComment('58', { key: 'started', body: 'Working' });
         await host.findDefaultBranch();

@@ -95,7 +95,9 @@ export const JiraTickets = z.object({
   api_version: z
     .enum(['2', '3'])
     .optional()
-    .describe('REST API version: 3 (Jira Cloud, the default on *.atlassian.net) or 2 (Server / Data Center, the default elsewhere)'),
+    .describe(
+      'REST API version: 3 (Jira Cloud, the default on *.atlassian.net) or 2 (Server / Data Center, the default elsewhere)',
+    ),
   issue_type: z.string().min(1).default('Task').describe('Issue type of tickets created from chat'),
   completed_state: CompletedState,
   auth: Auth,

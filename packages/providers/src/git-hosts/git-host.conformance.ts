@@ -36,14 +36,23 @@ export function describeGitHostConformance(
     });
 
     it('opens a pull request once; ensuring it again updates the same one', async () => {
-      const input = { head: 'fix/58', base: fixture.defaultBranch, title: 'fix: a (#58)', body: 'one' };
+      const input = {
+        head: 'fix/58',
+        base: fixture.defaultBranch,
+        title: 'fix: a (#58)',
+        body: 'one',
+      };
 
       const first = await fixture.host.ensurePullRequest(input);
       const again = await fixture.host.ensurePullRequest(input);
       const updated = await fixture.host.ensurePullRequest({ ...input, body: 'two' });
 
       expect(first.created).toBe(true);
-      expect(first.pullRequest).toMatchObject({ head: 'fix/58', base: fixture.defaultBranch, state: 'open' });
+      expect(first.pullRequest).toMatchObject({
+        head: 'fix/58',
+        base: fixture.defaultBranch,
+        state: 'open',
+      });
       expect(first.pullRequest.url).toMatch(/^https?:\/\//);
       expect(again).toEqual({ created: false, pullRequest: first.pullRequest });
       expect(updated).toMatchObject({
@@ -56,7 +65,12 @@ export function describeGitHostConformance(
     });
 
     it('updates an existing open pull request of the branch instead of opening another', async () => {
-      await fixture.seedPullRequest({ head: 'fix/7', base: fixture.defaultBranch, title: 'old', body: 'old' });
+      await fixture.seedPullRequest({
+        head: 'fix/7',
+        base: fixture.defaultBranch,
+        title: 'old',
+        body: 'old',
+      });
 
       const result = await fixture.host.ensurePullRequest({
         head: 'fix/7',
@@ -65,12 +79,22 @@ export function describeGitHostConformance(
         body: 'new body',
       });
 
-      expect(result).toMatchObject({ created: false, pullRequest: { title: 'new', body: 'new body' } });
-      expect(await fixture.openPullRequests()).toEqual([{ head: 'fix/7', title: 'new', body: 'new body' }]);
+      expect(result).toMatchObject({
+        created: false,
+        pullRequest: { title: 'new', body: 'new body' },
+      });
+      expect(await fixture.openPullRequests()).toEqual([
+        { head: 'fix/7', title: 'new', body: 'new body' },
+      ]);
     });
 
     it('converges when the host says the pull request already exists', async () => {
-      await fixture.seedPullRequest({ head: 'fix/9', base: fixture.defaultBranch, title: 'theirs', body: 'theirs' });
+      await fixture.seedPullRequest({
+        head: 'fix/9',
+        base: fixture.defaultBranch,
+        title: 'theirs',
+        body: 'theirs',
+      });
       fixture.hideNextLookup();
 
       const result = await fixture.host.ensurePullRequest({
@@ -80,7 +104,10 @@ export function describeGitHostConformance(
         body: 'ours',
       });
 
-      expect(result).toMatchObject({ created: false, pullRequest: { head: 'fix/9', title: 'ours' } });
+      expect(result).toMatchObject({
+        created: false,
+        pullRequest: { head: 'fix/9', title: 'ours' },
+      });
       expect(await fixture.openPullRequests()).toHaveLength(1);
     });
   });

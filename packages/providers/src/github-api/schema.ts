@@ -41,7 +41,9 @@ export type GithubPullRequest = z.infer<typeof GithubPullRequest>;
 export const GithubPullRequestList = z.array(GithubPullRequest);
 
 /** An issue comment; only the text is read (for the comment key). */
-export const GithubCommentList = z.array(z.object({ id: z.number().int(), body: z.string().nullish() }));
+export const GithubCommentList = z.array(
+  z.object({ id: z.number().int(), body: z.string().nullish() }),
+);
 
 /** Responses whose content we do not read. */
 export const Ignored = z.unknown();

@@ -14,14 +14,20 @@ describe('gitlab-api/gitlab-rest-allow-list', () => {
     gitlabRestAllowList,
     { repository: PROJECT, ticket: '58', branch: 'fix/58' },
     async () => {
-      const api = await new FakeGitlabApi({ token: TOKEN, prefix: '/gitlab' }).addProject(PROJECT).start();
+      const api = await new FakeGitlabApi({ token: TOKEN, prefix: '/gitlab' })
+        .addProject(PROJECT)
+        .start();
       try {
         api.seedIssue(PROJECT, { iid: 58, title: 'Sum is wrong' });
         const env = { GITLAB_URL: api.url, GITLAB_TOKEN: TOKEN };
         const tracker = createTracker({ type: 'gitlab', project: PROJECT }, env, { maxRetries: 0 });
-        const host = createGitHost({ type: 'gitlab', url: `https://git.acme.test/gitlab/${PROJECT}.git` }, env, {
-          maxRetries: 0,
-        });
+        const host = createGitHost(
+          { type: 'gitlab', url: `https://git.acme.test/gitlab/${PROJECT}.git` },
+          env,
+          {
+            maxRetries: 0,
+          },
+        );
         await tracker.getTicket('#58');
         await tracker.ensureComment('58', { key: 'started', body: 'Working' });
         await host.findDefaultBranch();
@@ -45,7 +51,10 @@ describe('gitlab-api/gitlab-rest-allow-list', () => {
       { method: 'DELETE', path: `${API}/issues/58` },
       { method: 'POST', path: `${API}/issues` },
       { method: 'GET', path: `${API}/repository/files/secrets.env` },
-      { method: 'POST', path: '/api/v4/projects/acme%2Fother/x/api/v4/projects/acme%2Fplatform%2Fapp/issues/58/notes' },
+      {
+        method: 'POST',
+        path: '/api/v4/projects/acme%2Fother/x/api/v4/projects/acme%2Fplatform%2Fapp/issues/58/notes',
+      },
     ],
   );
 });

@@ -16,7 +16,11 @@ export const gitlabRestAllowList: RestAllowList = ({ repository, ticket }) => {
     purpose,
   });
   return [
-    rule('GET', project, 'read the project (default branch; tells a hidden project from a missing issue)'),
+    rule(
+      'GET',
+      project,
+      'read the project (default branch; tells a hidden project from a missing issue)',
+    ),
     rule('GET', issue, 'read the ticket'),
     rule('PUT', issue, 'close or label the ticket on completion'),
     rule('GET', `${issue}/notes`, 'find an earlier comment by its key'),

@@ -7,8 +7,28 @@ describe('jira-api/adf', () => {
       type: 'doc',
       version: 1,
       content: [
-        { type: 'paragraph', content: [{ type: 'text', text: 'Steps' }, { type: 'hardBreak' }, { type: 'text', text: 'by ' }, { type: 'mention', attrs: { text: '@ana' } }] },
-        { type: 'orderedList', content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'save' }] }] }, { type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'crash' }] }] }] },
+        {
+          type: 'paragraph',
+          content: [
+            { type: 'text', text: 'Steps' },
+            { type: 'hardBreak' },
+            { type: 'text', text: 'by ' },
+            { type: 'mention', attrs: { text: '@ana' } },
+          ],
+        },
+        {
+          type: 'orderedList',
+          content: [
+            {
+              type: 'listItem',
+              content: [{ type: 'paragraph', content: [{ type: 'text', text: 'save' }] }],
+            },
+            {
+              type: 'listItem',
+              content: [{ type: 'paragraph', content: [{ type: 'text', text: 'crash' }] }],
+            },
+          ],
+        },
         { type: 'codeBlock', content: [{ type: 'text', text: 'sum(2, 2)' }] },
       ],
     };
@@ -18,11 +38,17 @@ describe('jira-api/adf', () => {
   });
 
   it('turns our markdown into ADF that reads back as the same text', () => {
-    const markdown = '## Agent Smith - Failed\n\n**Step:** TestCommand (8/9)\nsee [log](https://x/log)\n\n```js\nsum()\n```\n\n1. one\n2. two';
+    const markdown =
+      '## Agent Smith - Failed\n\n**Step:** TestCommand (8/9)\nsee [log](https://x/log)\n\n```js\nsum()\n```\n\n1. one\n2. two';
 
     const adf = markdownToAdf(markdown);
 
-    expect(adf.content.map((node) => node.type)).toEqual(['heading', 'paragraph', 'codeBlock', 'orderedList']);
+    expect(adf.content.map((node) => node.type)).toEqual([
+      'heading',
+      'paragraph',
+      'codeBlock',
+      'orderedList',
+    ]);
     expect(adf.content[1]?.content).toEqual([
       { type: 'text', text: 'Step:', marks: [{ type: 'strong' }] },
       { type: 'text', text: ' TestCommand (8/9)' },
@@ -30,7 +56,9 @@ describe('jira-api/adf', () => {
       { type: 'text', text: 'see ' },
       { type: 'text', text: 'log', marks: [{ type: 'link', attrs: { href: 'https://x/log' } }] },
     ]);
-    expect(adfToText(adf)).toEqual('Agent Smith - Failed\nStep: TestCommand (8/9)\nsee log\nsum()\n1. one\n2. two');
+    expect(adfToText(adf)).toEqual(
+      'Agent Smith - Failed\nStep: TestCommand (8/9)\nsee log\nsum()\n1. one\n2. two',
+    );
   });
 
   it('writes wiki markup for Jira Server', () => {

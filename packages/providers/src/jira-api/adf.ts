@@ -45,9 +45,9 @@ function blockText(node: AdfNode): string {
       return '\n';
     case 'mention':
     case 'emoji':
-      return String(node.attrs?.['text'] ?? '');
+      return attribute(node, 'text');
     case 'inlineCard':
-      return String(node.attrs?.['url'] ?? '');
+      return attribute(node, 'url');
     case 'rule':
       return '---';
     case 'bulletList':
@@ -63,6 +63,11 @@ function blockText(node: AdfNode): string {
       return children.map(blockText).join(inline ? '' : '\n');
     }
   }
+}
+
+function attribute(node: AdfNode, name: string): string {
+  const value = node.attrs?.[name];
+  return typeof value === 'string' ? value : '';
 }
 
 /**
@@ -85,7 +90,11 @@ export function markdownToAdf(markdown: string): AdfDocument {
     if (line.startsWith('```')) {
       flush();
       const code: string[] = [];
-      for (index += 1; index < lines.length && !(lines[index] ?? '').startsWith('```'); index += 1) {
+      for (
+        index += 1;
+        index < lines.length && !(lines[index] ?? '').startsWith('```');
+        index += 1
+      ) {
         code.push(lines[index] ?? '');
       }
       const language = line.slice(3).trim();
@@ -116,7 +125,9 @@ export function markdownToAdf(markdown: string): AdfDocument {
       if (list !== last) content.push(list);
       list.content?.push({
         type: 'listItem',
-        content: [{ type: 'paragraph', content: inline((bullet ? bullet[1] : numbered?.[2]) ?? '') }],
+        content: [
+          { type: 'paragraph', content: inline((bullet ? bullet[1] : numbered?.[2]) ?? '') },
+        ],
       });
     } else if (line.trim() === '') {
       flush();

@@ -11,7 +11,9 @@ describe('jira-api/jira-rest-allow-list', () => {
     jiraRestAllowList,
     { repository: 'acme/demo', ticket: 'PROJ-58', branch: 'fix/PROJ-58' },
     async () => {
-      const api = await new FakeJiraApi({ email: 'bot@acme.test', token: TOKEN }).addProject('PROJ').start();
+      const api = await new FakeJiraApi({ email: 'bot@acme.test', token: TOKEN })
+        .addProject('PROJ')
+        .start();
       try {
         api.seedIssue('PROJ', { number: 58, summary: 'Sum is wrong' });
         const tracker = createTracker(

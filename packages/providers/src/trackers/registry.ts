@@ -21,7 +21,13 @@ export interface ProviderFactoryOptions {
 }
 
 /** Ticket types with an adapter in this build: every type the configuration accepts. */
-export const IMPLEMENTED_TICKET_TYPES = ['github', 'gitlab', 'jira', 'azuredevops', 'local'] as const;
+export const IMPLEMENTED_TICKET_TYPES = [
+  'github',
+  'gitlab',
+  'jira',
+  'azuredevops',
+  'local',
+] as const;
 
 /**
  * Builds the tracker of a project's `tickets:` block. Credentials and base-URL overrides come
@@ -43,7 +49,9 @@ export function createTracker(
       });
     case 'gitlab':
       return createGitlabTracker({
-        apiUrl: gitlabApiUrl(gitlabInstanceUrl(env, tickets.api_url, tickets.url ?? 'https://gitlab.com')),
+        apiUrl: gitlabApiUrl(
+          gitlabInstanceUrl(env, tickets.api_url, tickets.url ?? 'https://gitlab.com'),
+        ),
         projectPath: tickets.project.replace(/^\/+|\/+$/g, ''),
         token: env['GITLAB_TOKEN'] || undefined,
         ...http,
@@ -69,11 +77,14 @@ export function createTracker(
     case 'azuredevops': {
       const organizationUrl =
         tickets.url ??
-        (tickets.organization ? `https://dev.azure.com/${encodeURIComponent(tickets.organization)}` : undefined);
+        (tickets.organization
+          ? `https://dev.azure.com/${encodeURIComponent(tickets.organization)}`
+          : undefined);
       if (!organizationUrl) {
-        throw new ConfigError('Azure DevOps tickets need the organisation: set tickets.url or tickets.organization.', [
-          'tickets.organization: missing (or tickets.url, e.g. https://dev.azure.com/acme)',
-        ]);
+        throw new ConfigError(
+          'Azure DevOps tickets need the organisation: set tickets.url or tickets.organization.',
+          ['tickets.organization: missing (or tickets.url, e.g. https://dev.azure.com/acme)'],
+        );
       }
       return createAzureBoardsTracker({
         organizationUrl: organizationUrl.replace(/\/+$/, ''),

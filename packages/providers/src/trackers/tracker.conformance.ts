@@ -71,8 +71,14 @@ export function describeTrackerConformance(
     });
 
     it('creates a ticket once: ensuring it again returns the same ticket', async () => {
-      const first = await fixture.tracker.ensureTicket({ title: 'New bug', description: 'It breaks' });
-      const again = await fixture.tracker.ensureTicket({ title: 'New bug', description: 'It breaks' });
+      const first = await fixture.tracker.ensureTicket({
+        title: 'New bug',
+        description: 'It breaks',
+      });
+      const again = await fixture.tracker.ensureTicket({
+        title: 'New bug',
+        description: 'It breaks',
+      });
 
       const read = await fixture.tracker.getTicket(first.ticket.id);
       const page = await fixture.tracker.listOpenTickets(10);

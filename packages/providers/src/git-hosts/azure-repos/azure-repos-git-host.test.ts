@@ -38,7 +38,8 @@ describeGitHostConformance('azure repos', async () => {
             body: pull.description,
           })),
       ),
-    hideNextLookup: () => api.failNext('GET', PULLS, { status: 200, body: { count: 0, value: [] } }),
+    hideNextLookup: () =>
+      api.failNext('GET', PULLS, { status: 200, body: { count: 0, value: [] } }),
     cleanup: async () => {
       api.server.assertDone();
       await api.stop();
@@ -50,7 +51,11 @@ describe('git-hosts/azure-repos/azure-repos-git-host', () => {
   let api: FakeAzureDevOpsApi;
 
   beforeEach(async () => {
-    api = await new FakeAzureDevOpsApi({ organization: 'acme', token: TOKEN, readOnlyToken: 'read' })
+    api = await new FakeAzureDevOpsApi({
+      organization: 'acme',
+      token: TOKEN,
+      readOnlyToken: 'read',
+    })
       .addProject('Shop')
       .addRepository('Shop', 'web')
       .start();
@@ -62,9 +67,19 @@ describe('git-hosts/azure-repos/azure-repos-git-host', () => {
 
   it.each([
     ['https://dev.azure.com/acme/Shop/_git/web', 'https://dev.azure.com/acme', 'Shop', 'web'],
-    ['https://acme@dev.azure.com/acme/My%20Shop/_git/web.git', 'https://dev.azure.com/acme', 'My Shop', 'web'],
+    [
+      'https://acme@dev.azure.com/acme/My%20Shop/_git/web.git',
+      'https://dev.azure.com/acme',
+      'My Shop',
+      'web',
+    ],
     ['https://acme.visualstudio.com/Shop/_git/web', 'https://acme.visualstudio.com', 'Shop', 'web'],
-    ['https://tfs.acme.test/tfs/Default/Shop/_git/web', 'https://tfs.acme.test/tfs/Default', 'Shop', 'web'],
+    [
+      'https://tfs.acme.test/tfs/Default/Shop/_git/web',
+      'https://tfs.acme.test/tfs/Default',
+      'Shop',
+      'web',
+    ],
   ])('reads %s', (url, organizationUrl, project, repository) => {
     expect(parseAzureReposUrl(url)).toEqual({ organizationUrl, project, repository });
   });
@@ -87,7 +102,9 @@ describe('git-hosts/azure-repos/azure-repos-git-host', () => {
     expect(sent['sourceRefName']).toEqual('refs/heads/fix/58');
     expect(sent['targetRefName']).toEqual('refs/heads/main');
     expect(sent['description']).toHaveLength(4000);
-    expect(pullRequest.url).toEqual(`${api.organizationUrl}/Shop/_git/web/pullrequest/${pullRequest.number}`);
+    expect(pullRequest.url).toEqual(
+      `${api.organizationUrl}/Shop/_git/web/pullrequest/${pullRequest.number}`,
+    );
   });
 
   it('names AZURE_DEVOPS_TOKEN when it is missing, and the Code scope when it is read-only', async () => {
@@ -96,7 +113,12 @@ describe('git-hosts/azure-repos/azure-repos-git-host', () => {
       message: expect.stringContaining('AZURE_DEVOPS_TOKEN is not set'),
     });
     await expect(
-      hostFor(api, 'read').ensurePullRequest({ head: 'fix/1', base: 'main', title: 't', body: 'b' }),
+      hostFor(api, 'read').ensurePullRequest({
+        head: 'fix/1',
+        base: 'main',
+        title: 't',
+        body: 'b',
+      }),
     ).rejects.toMatchObject({
       code: 'source_access_denied',
       message: expect.stringContaining('lacks the Code (Read & write) scope'),
@@ -112,7 +134,9 @@ describe('git-hosts/azure-repos/azure-repos-git-host', () => {
       ).findDefaultBranch(),
     ).rejects.toMatchObject({
       code: 'source_access_denied',
-      message: expect.stringContaining('Shop/gone was not found or AZURE_DEVOPS_TOKEN cannot see it'),
+      message: expect.stringContaining(
+        'Shop/gone was not found or AZURE_DEVOPS_TOKEN cannot see it',
+      ),
     });
   });
 });

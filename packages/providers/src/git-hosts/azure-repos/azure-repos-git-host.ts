@@ -97,7 +97,9 @@ export function createAzureReposGitHost(settings: AzureReposGitHostSettings): Gi
     cloneSource(): CloneSource {
       return {
         url: settings.cloneUrl,
-        ...(settings.token ? { credentials: { username: 'agentsmith', password: settings.token } } : {}),
+        ...(settings.token
+          ? { credentials: { username: 'agentsmith', password: settings.token } }
+          : {}),
       };
     },
 

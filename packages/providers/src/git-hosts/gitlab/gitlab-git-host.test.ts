@@ -23,7 +23,12 @@ describeGitHostConformance('gitlab (self-managed under /gitlab)', async () => {
     ),
     defaultBranch: 'develop',
     seedPullRequest: ({ head, base, title, body }) => {
-      api.seedMergeRequest(PROJECT, { sourceBranch: head, targetBranch: base, title, description: body });
+      api.seedMergeRequest(PROJECT, {
+        sourceBranch: head,
+        targetBranch: base,
+        title,
+        description: body,
+      });
       return Promise.resolve();
     },
     openPullRequests: () =>
@@ -86,7 +91,9 @@ describe('git-hosts/gitlab/gitlab-git-host', () => {
       title: 'fix: a (#58)',
       description: 'Fixes #58',
     });
-    expect(pullRequest.url).toEqual('https://gitlab.example.com/gitlab/acme/platform/app/-/merge_requests/1');
+    expect(pullRequest.url).toEqual(
+      'https://gitlab.example.com/gitlab/acme/platform/app/-/merge_requests/1',
+    );
   });
 
   it('names GITLAB_TOKEN when it is missing for a private project', async () => {
@@ -98,10 +105,17 @@ describe('git-hosts/gitlab/gitlab-git-host', () => {
 
   it('says the token lacks permission when a read-only token opens a merge request', async () => {
     await expect(
-      hostWith({ GITLAB_TOKEN: 'glpat-read' }).ensurePullRequest({ head: 'fix/1', base: 'main', title: 't', body: 'b' }),
+      hostWith({ GITLAB_TOKEN: 'glpat-read' }).ensurePullRequest({
+        head: 'fix/1',
+        base: 'main',
+        title: 't',
+        body: 'b',
+      }),
     ).rejects.toMatchObject({
       code: 'source_access_denied',
-      message: expect.stringContaining('denied permission to open a merge request from fix/1 into main'),
+      message: expect.stringContaining(
+        'denied permission to open a merge request from fix/1 into main',
+      ),
     });
   });
 

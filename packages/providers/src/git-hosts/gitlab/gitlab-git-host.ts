@@ -80,7 +80,9 @@ export function createGitlabGitHost(settings: GitlabGitHostSettings): GitHost {
     cloneSource(): CloneSource {
       return {
         url: settings.cloneUrl,
-        ...(settings.token ? { credentials: { username: 'oauth2', password: settings.token } } : {}),
+        ...(settings.token
+          ? { credentials: { username: 'oauth2', password: settings.token } }
+          : {}),
       };
     },
 

@@ -7,7 +7,11 @@ import type { Tracker } from '../tracker.js';
 
 const TOKEN = 'azure-pat-123';
 
-function trackerFor(api: FakeAzureDevOpsApi, token: string | null = TOKEN, project = 'Shop'): Tracker {
+function trackerFor(
+  api: FakeAzureDevOpsApi,
+  token: string | null = TOKEN,
+  project = 'Shop',
+): Tracker {
   return createTracker(
     { type: 'azuredevops', url: api.organizationUrl, project, work_item_type: 'Task' },
     token === null ? {} : { AZURE_DEVOPS_TOKEN: token },
@@ -39,7 +43,11 @@ describe('trackers/azure-boards/azure-boards-tracker', () => {
   let api: FakeAzureDevOpsApi;
 
   beforeEach(async () => {
-    api = await new FakeAzureDevOpsApi({ organization: 'acme', token: TOKEN, readOnlyToken: 'read-only' })
+    api = await new FakeAzureDevOpsApi({
+      organization: 'acme',
+      token: TOKEN,
+      readOnlyToken: 'read-only',
+    })
       .addProject('Shop')
       .start();
   });
@@ -57,10 +65,17 @@ describe('trackers/azure-boards/azure-boards-tracker', () => {
 
     const ticket = await trackerFor(api).getTicket(String(id));
 
-    expect(ticket).toMatchObject({ id: String(id), title: 'Checkout fails', body: 'Steps:\n1. pay & wait', state: 'open' });
+    expect(ticket).toMatchObject({
+      id: String(id),
+      title: 'Checkout fails',
+      body: 'Steps:\n1. pay & wait',
+      state: 'open',
+    });
     expect(ticket?.url).toEqual(`${api.organizationUrl}/Shop/_workitems/edit/${id}`);
     const [request] = api.requests;
-    expect(request?.headers.authorization).toEqual(`Basic ${Buffer.from(`:${TOKEN}`).toString('base64')}`);
+    expect(request?.headers.authorization).toEqual(
+      `Basic ${Buffer.from(`:${TOKEN}`).toString('base64')}`,
+    );
     expect(request?.query.get('api-version')).toEqual('7.1');
   });
 
@@ -82,8 +97,13 @@ describe('trackers/azure-boards/azure-boards-tracker', () => {
     await tracker.transitionTicket(String(id), 'done');
 
     expect(api.workItem(id)?.state).toEqual('Done');
-    expect(await tracker.listOpenTickets(20)).toMatchObject({ total: 1, tickets: [{ id: String(open) }] });
-    const wiql = api.server.requestsTo('POST', '/acme/Basic/_apis/wit/wiql')[0]?.json as { query: string };
+    expect(await tracker.listOpenTickets(20)).toMatchObject({
+      total: 1,
+      tickets: [{ id: String(open) }],
+    });
+    const wiql = api.server.requestsTo('POST', '/acme/Basic/_apis/wit/wiql')[0]?.json as {
+      query: string;
+    };
     expect(wiql.query).toContain("NOT IN ('Done')");
   });
 
@@ -100,13 +120,22 @@ describe('trackers/azure-boards/azure-boards-tracker', () => {
   it('says so when a work item type has no Completed state to close into', async () => {
     await api.stop();
     api = await new FakeAzureDevOpsApi({ organization: 'acme', token: TOKEN })
-      .addProject('Odd', { Ticket: [{ name: 'Open', category: 'Proposed' }, { name: 'Gone', category: 'Removed' }] })
+      .addProject('Odd', {
+        Ticket: [
+          { name: 'Open', category: 'Proposed' },
+          { name: 'Gone', category: 'Removed' },
+        ],
+      })
       .start();
     const id = api.seedWorkItem('Odd', { title: 'x', type: 'Ticket' });
 
-    await expect(trackerFor(api, TOKEN, 'Odd').transitionTicket(String(id), 'done')).rejects.toMatchObject({
+    await expect(
+      trackerFor(api, TOKEN, 'Odd').transitionTicket(String(id), 'done'),
+    ).rejects.toMatchObject({
       code: 'tracker_state_not_found',
-      message: expect.stringContaining('Work item type "Ticket" of Odd has no state in the Completed category'),
+      message: expect.stringContaining(
+        'Work item type "Ticket" of Odd has no state in the Completed category',
+      ),
     });
   });
 
@@ -130,7 +159,9 @@ describe('trackers/azure-boards/azure-boards-tracker', () => {
       code: 'tracker_access_denied',
       message: expect.stringContaining('AZURE_DEVOPS_TOKEN was rejected'),
     });
-    await expect(trackerFor(api, 'read-only').ensureComment(id, { key: 'k', body: 'x' })).rejects.toMatchObject({
+    await expect(
+      trackerFor(api, 'read-only').ensureComment(id, { key: 'k', body: 'x' }),
+    ).rejects.toMatchObject({
       code: 'tracker_access_denied',
       message: expect.stringContaining('lacks the Work Items (Read & write) scope'),
     });

@@ -19,7 +19,12 @@ import {
   Ignored,
   type AzureWorkItemState,
 } from '../../azure-devops-api/schema.js';
-import { httpStatus, projectNotFound, providerError, ticketNotFound } from '../../provider-error.js';
+import {
+  httpStatus,
+  projectNotFound,
+  providerError,
+  ticketNotFound,
+} from '../../provider-error.js';
 import { hasCommentKey, withCommentKey } from '../comment-key.js';
 import { ensureTicketByTitle } from '../ensure-ticket.js';
 import {
@@ -125,10 +130,15 @@ export function createAzureBoardsTracker(settings: AzureBoardsTrackerSettings): 
     ].join('');
     try {
       // WIQL is a POST that only reads: safe to repeat.
-      const { workItems } = await client.post(`${project}/_apis/wit/wiql`, { query }, AzureWiqlResult, {
-        ...options,
-        query: version,
-      });
+      const { workItems } = await client.post(
+        `${project}/_apis/wit/wiql`,
+        { query },
+        AzureWiqlResult,
+        {
+          ...options,
+          query: version,
+        },
+      );
       const ids = workItems.slice(0, Math.max(0, Math.min(limit, BATCH))).map((item) => item.id);
       if (ids.length === 0) return { tickets: [], total: workItems.length };
       const { value } = await client.get(`${project}/_apis/wit/workitems`, AzureWorkItemList, {
@@ -167,7 +177,13 @@ export function createAzureBoardsTracker(settings: AzureBoardsTrackerSettings): 
           const patch = [
             { op: 'add', path: '/fields/System.Title', value: fresh.title },
             ...(fresh.description
-              ? [{ op: 'add', path: '/fields/System.Description', value: textToHtml(fresh.description) }]
+              ? [
+                  {
+                    op: 'add',
+                    path: '/fields/System.Description',
+                    value: textToHtml(fresh.description),
+                  },
+                ]
               : []),
           ];
           try {
@@ -233,7 +249,9 @@ export function createAzureBoardsTracker(settings: AzureBoardsTrackerSettings): 
           ? states.find((candidate) => candidate.category === 'Completed')
           : undefined);
       if (target === undefined) {
-        const names = states.map((candidate) => `${candidate.name} (${candidate.category})`).join(', ');
+        const names = states
+          .map((candidate) => `${candidate.name} (${candidate.category})`)
+          .join(', ');
         throw new AppError(
           'tracker_state_not_found',
           wanted === DONE_STATE

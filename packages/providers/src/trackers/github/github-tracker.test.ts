@@ -103,8 +103,12 @@ describe('trackers/github/github-tracker', () => {
     });
 
     expect(again.created).toBe(false);
-    expect(api.comments(REPO, number)).toEqual(['Working.\n\n<!-- agentsmith:key=agentsmith:1:started -->']);
-    expect(api.server.requestsTo('POST', `/repos/org/app/issues/${number}/comments`)).toHaveLength(1);
+    expect(api.comments(REPO, number)).toEqual([
+      'Working.\n\n<!-- agentsmith:key=agentsmith:1:started -->',
+    ]);
+    expect(api.server.requestsTo('POST', `/repos/org/app/issues/${number}/comments`)).toHaveLength(
+      1,
+    );
   });
 
   it('closes with state_reason completed', async () => {
@@ -130,7 +134,9 @@ describe('trackers/github/github-tracker', () => {
     api.addRepository(REPO);
     api.seedIssue(REPO, { title: 'x' });
 
-    await expect(trackerFor(api, 'wrong').ensureComment('1', { key: 'k', body: 'hi' })).rejects.toMatchObject({
+    await expect(
+      trackerFor(api, 'wrong').ensureComment('1', { key: 'k', body: 'hi' }),
+    ).rejects.toMatchObject({
       code: 'tracker_access_denied',
       message: expect.stringContaining('GITHUB_TOKEN was rejected'),
     });

@@ -57,26 +57,26 @@ export function createGithubTracker(settings: GithubTrackerSettings): Tracker {
   };
 
   const listOpen = async (limit: number, options: CallOptions): Promise<TicketPage> => {
-      const tickets: Ticket[] = [];
-      let total = 0;
-      try {
-        for (let page = 1; page <= MAX_PAGES; page += 1) {
-          const issues = await client.get(`${repoPath}/issues`, GithubIssueList, {
-            ...options,
-            query: { state: 'open', sort: 'created', direction: 'desc', per_page: PAGE_SIZE, page },
-          });
-          for (const issue of issues) {
-            if (issue.pull_request !== undefined) continue;
-            total += 1;
-            if (tickets.length < limit) tickets.push(toTicket(issue));
-          }
-          if (issues.length < PAGE_SIZE) break;
+    const tickets: Ticket[] = [];
+    let total = 0;
+    try {
+      for (let page = 1; page <= MAX_PAGES; page += 1) {
+        const issues = await client.get(`${repoPath}/issues`, GithubIssueList, {
+          ...options,
+          query: { state: 'open', sort: 'created', direction: 'desc', per_page: PAGE_SIZE, page },
+        });
+        for (const issue of issues) {
+          if (issue.pull_request !== undefined) continue;
+          total += 1;
+          if (tickets.length < limit) tickets.push(toTicket(issue));
         }
-      } catch (error) {
-        throw fail(error, `list the open issues of ${owner}/${name}`);
+        if (issues.length < PAGE_SIZE) break;
       }
-      return { tickets, total };
-    };
+    } catch (error) {
+      throw fail(error, `list the open issues of ${owner}/${name}`);
+    }
+    return { tickets, total };
+  };
 
   return {
     type: 'github',
@@ -154,7 +154,12 @@ export function createGithubTracker(settings: GithubTrackerSettings): Tracker {
           }
           if (batch.length < PAGE_SIZE) break;
         }
-        await client.post(comments, { body: withCommentKey(comment.body, comment.key) }, Ignored, options);
+        await client.post(
+          comments,
+          { body: withCommentKey(comment.body, comment.key) },
+          Ignored,
+          options,
+        );
         return { created: true };
       } catch (error) {
         if (githubStatus(error) === 404) {
@@ -194,7 +199,12 @@ export function createGithubTracker(settings: GithubTrackerSettings): Tracker {
             options,
           );
         } else {
-          await client.post(`${repoPath}/issues/${number}/labels`, { labels: [state] }, Ignored, options);
+          await client.post(
+            `${repoPath}/issues/${number}/labels`,
+            { labels: [state] },
+            Ignored,
+            options,
+          );
         }
       } catch (error) {
         throw fail(error, `move issue #${number} of ${owner}/${name} to "${state}"`);

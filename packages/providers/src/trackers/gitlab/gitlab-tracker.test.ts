@@ -71,7 +71,11 @@ describe('trackers/gitlab/gitlab-tracker', () => {
   });
 
   it('sends PRIVATE-TOKEN to the project by URL-encoded path and maps an issue', async () => {
-    const iid = api.seedIssue(PROJECT, { title: 'Broken', description: 'details', labels: ['bug'] });
+    const iid = api.seedIssue(PROJECT, {
+      title: 'Broken',
+      description: 'details',
+      labels: ['bug'],
+    });
 
     const ticket = await trackerFor(api).getTicket(`#${iid}`);
 
@@ -89,7 +93,8 @@ describe('trackers/gitlab/gitlab-tracker', () => {
   });
 
   it('shows 20 open issues and counts all of them', async () => {
-    for (let index = 1; index <= 45; index += 1) api.seedIssue(PROJECT, { title: `issue ${index}` });
+    for (let index = 1; index <= 45; index += 1)
+      api.seedIssue(PROJECT, { title: `issue ${index}` });
     api.seedIssue(PROJECT, { title: 'closed', state: 'closed' });
 
     const page = await trackerFor(api).listOpenTickets(20);
@@ -129,7 +134,9 @@ describe('trackers/gitlab/gitlab-tracker', () => {
       ).getTicket('1'),
     ).rejects.toMatchObject({
       code: 'tracker_access_denied',
-      message: expect.stringContaining('GitLab project acme/gone was not found or GITLAB_TOKEN cannot see it'),
+      message: expect.stringContaining(
+        'GitLab project acme/gone was not found or GITLAB_TOKEN cannot see it',
+      ),
     });
   });
 
@@ -140,7 +147,9 @@ describe('trackers/gitlab/gitlab-tracker', () => {
     await expect(trackerFor(api).getTicket('1')).rejects.toMatchObject({
       code: 'tracker_request_failed',
       retryable: true,
-      message: expect.stringContaining('rate limiting us while trying to read issue #1 of acme/platform/app; it asked to retry after 30 s'),
+      message: expect.stringContaining(
+        'rate limiting us while trying to read issue #1 of acme/platform/app; it asked to retry after 30 s',
+      ),
     });
   });
 

@@ -13,7 +13,12 @@ import {
   GitlabProject,
   Ignored,
 } from '../../gitlab-api/schema.js';
-import { httpStatus, projectNotFound, providerError, ticketNotFound } from '../../provider-error.js';
+import {
+  httpStatus,
+  projectNotFound,
+  providerError,
+  ticketNotFound,
+} from '../../provider-error.js';
 import { hasCommentKey, withCommentKey } from '../comment-key.js';
 import { ensureTicketByTitle } from '../ensure-ticket.js';
 import {
@@ -59,7 +64,8 @@ export function createGitlabTracker(settings: GitlabTrackerSettings): Tracker {
   };
   const requireIid = (ticketId: string): number => {
     const iid = iidOf(ticketId);
-    if (iid === null) throw ticketNotFound(ticketId, `${where} (GitLab issues are numbers: 58 or #58)`);
+    if (iid === null)
+      throw ticketNotFound(ticketId, `${where} (GitLab issues are numbers: 58 or #58)`);
     return iid;
   };
 
@@ -67,7 +73,8 @@ export function createGitlabTracker(settings: GitlabTrackerSettings): Tracker {
     try {
       return await client.get(`${project}/issues/${iid}`, GitlabIssue, options);
     } catch (error) {
-      if (httpStatus(error) !== 404) throw fail(error, `read issue #${iid} of ${settings.projectPath}`);
+      if (httpStatus(error) !== 404)
+        throw fail(error, `read issue #${iid} of ${settings.projectPath}`);
     }
     // GitLab answers 404 for projects the token cannot see too: tell that apart.
     try {
@@ -148,10 +155,16 @@ export function createGitlabTracker(settings: GitlabTrackerSettings): Tracker {
             ...options,
             query: { sort: 'asc', order_by: 'created_at', per_page: PAGE_SIZE, page },
           });
-          if (batch.some((note) => hasCommentKey(note.body, comment.key))) return { created: false };
+          if (batch.some((note) => hasCommentKey(note.body, comment.key)))
+            return { created: false };
           if (batch.length < PAGE_SIZE) break;
         }
-        await client.post(notes, { body: withCommentKey(comment.body, comment.key) }, Ignored, options);
+        await client.post(
+          notes,
+          { body: withCommentKey(comment.body, comment.key) },
+          Ignored,
+          options,
+        );
         return { created: true };
       } catch (error) {
         if (httpStatus(error) === 404) throw ticketNotFound(ticketId, where);

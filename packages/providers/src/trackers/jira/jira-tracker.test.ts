@@ -104,8 +104,24 @@ describe('trackers/jira/jira-tracker', () => {
       version: 1,
       content: [
         { type: 'heading', attrs: { level: 2 } },
-        { type: 'paragraph', content: [{ text: 'Pull request:', marks: [{ type: 'strong' }] }, { text: ' https://x/pr/1' }] },
-        { type: 'bulletList', content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [{ text: 'src/sum.js', marks: [{ type: 'code' }] }] }] }] },
+        {
+          type: 'paragraph',
+          content: [
+            { text: 'Pull request:', marks: [{ type: 'strong' }] },
+            { text: ' https://x/pr/1' },
+          ],
+        },
+        {
+          type: 'bulletList',
+          content: [
+            {
+              type: 'listItem',
+              content: [
+                { type: 'paragraph', content: [{ text: 'src/sum.js', marks: [{ type: 'code' }] }] },
+              ],
+            },
+          ],
+        },
       ],
     });
     expect(JSON.stringify(comment?.body)).not.toContain('agentsmith:');
@@ -137,7 +153,9 @@ describe('trackers/jira/jira-tracker', () => {
   it('names JIRA_EMAIL/JIRA_TOKEN when the credentials are wrong', async () => {
     api.seedIssue('PROJ', { summary: 'x' });
 
-    await expect(cloudTracker(api, { JIRA_TOKEN: 'wrong' }).getTicket('PROJ-1')).rejects.toMatchObject({
+    await expect(
+      cloudTracker(api, { JIRA_TOKEN: 'wrong' }).getTicket('PROJ-1'),
+    ).rejects.toMatchObject({
       code: 'tracker_access_denied',
       message: expect.stringContaining('JIRA_EMAIL/JIRA_TOKEN was rejected'),
     });
@@ -148,7 +166,9 @@ describe('trackers/jira/jira-tracker', () => {
       cloudTracker(api, { JIRA_TOKEN: 'read-only' }).ensureTicket({ title: 'New' }),
     ).rejects.toMatchObject({
       code: 'tracker_access_denied',
-      message: expect.stringContaining('lacks the Browse, Create, Add Comments and Transition Issues'),
+      message: expect.stringContaining(
+        'lacks the Browse, Create, Add Comments and Transition Issues',
+      ),
     });
   });
 
@@ -160,7 +180,10 @@ describe('trackers/jira/jira-tracker', () => {
         { JIRA_EMAIL: EMAIL, JIRA_TOKEN: TOKEN },
         { maxRetries: 0 },
       ).getTicket('GONE-1'),
-    ).rejects.toMatchObject({ code: 'tracker_access_denied', message: expect.stringContaining('project GONE was not found') });
+    ).rejects.toMatchObject({
+      code: 'tracker_access_denied',
+      message: expect.stringContaining('project GONE was not found'),
+    });
   });
 
   it('reports rate limiting with Retry-After as retryable', async () => {
@@ -174,8 +197,8 @@ describe('trackers/jira/jira-tracker', () => {
   });
 
   it('needs the site URL from tickets.url or JIRA_URL', () => {
-    expect(() =>
-      createTracker({ type: 'jira', project: 'PROJ', issue_type: 'Task' }, {}),
-    ).toThrow('Jira tickets need the site URL: set tickets.url or JIRA_URL.');
+    expect(() => createTracker({ type: 'jira', project: 'PROJ', issue_type: 'Task' }, {})).toThrow(
+      'Jira tickets need the site URL: set tickets.url or JIRA_URL.',
+    );
   });
 });

@@ -1,7 +1,11 @@
 import { AppError } from '@agentsmith/kit';
 import type { CallOptions } from '../../call-options.js';
 import { adfToText, markdownToAdf, markdownToWikiMarkup } from '../../jira-api/adf.js';
-import { createJiraClient, jiraErrorContext, type JiraApiSettings } from '../../jira-api/jira-client.js';
+import {
+  createJiraClient,
+  jiraErrorContext,
+  type JiraApiSettings,
+} from '../../jira-api/jira-client.js';
 import {
   Ignored,
   JiraCommentPage,
@@ -13,7 +17,12 @@ import {
   JiraSearchResult,
   JiraTransitions,
 } from '../../jira-api/schema.js';
-import { httpStatus, projectNotFound, providerError, ticketNotFound } from '../../provider-error.js';
+import {
+  httpStatus,
+  projectNotFound,
+  providerError,
+  ticketNotFound,
+} from '../../provider-error.js';
 import { ensureTicketByTitle } from '../ensure-ticket.js';
 import {
   DONE_STATE,
@@ -65,7 +74,8 @@ export function createJiraTracker(settings: JiraTrackerSettings): Tracker {
   };
   const requireKey = (ticketId: string): string => {
     const key = keyOf(ticketId);
-    if (key === null) throw ticketNotFound(ticketId, `${where} (Jira keys look like ${project}-58)`);
+    if (key === null)
+      throw ticketNotFound(ticketId, `${where} (Jira keys look like ${project}-58)`);
     return key;
   };
 
@@ -106,7 +116,12 @@ export function createJiraTracker(settings: JiraTrackerSettings): Tracker {
           query: { jql: openJql, maxResults, fields: FIELDS },
         });
         // A POST that only reads: safe to repeat.
-        const { count } = await client.post('/search/approximate-count', { jql: openJql }, JiraCount, options);
+        const { count } = await client.post(
+          '/search/approximate-count',
+          { jql: openJql },
+          JiraCount,
+          options,
+        );
         return { tickets: page.issues.slice(0, limit).map(toTicket), total: count };
       }
       const result = await client.get('/search', JiraSearchResult, {
@@ -127,7 +142,8 @@ export function createJiraTracker(settings: JiraTrackerSettings): Tracker {
         query: { startAt: page * COMMENT_PAGE, maxResults: COMMENT_PAGE },
       });
       ids.push(...batch.comments.map((comment) => comment.id));
-      if (batch.comments.length === 0 || batch.startAt + batch.comments.length >= batch.total) break;
+      if (batch.comments.length === 0 || batch.startAt + batch.comments.length >= batch.total)
+        break;
     }
     return ids;
   };
@@ -227,7 +243,11 @@ export function createJiraTracker(settings: JiraTrackerSettings): Tracker {
       let transitions: JiraTransitions['transitions'];
       try {
         transitions = (
-          await client.get(`/issue/${encodeURIComponent(key)}/transitions`, JiraTransitions, options)
+          await client.get(
+            `/issue/${encodeURIComponent(key)}/transitions`,
+            JiraTransitions,
+            options,
+          )
         ).transitions;
       } catch (error) {
         throw fail(error, `read the transitions of ${key}`);
@@ -235,14 +255,18 @@ export function createJiraTracker(settings: JiraTrackerSettings): Tracker {
       const chosen =
         transitions.find(
           (transition) =>
-            transition.name.toLowerCase() === wanted || transition.to?.name.toLowerCase() === wanted,
+            transition.name.toLowerCase() === wanted ||
+            transition.to?.name.toLowerCase() === wanted,
         ) ??
         (closing
           ? transitions.find((transition) => transition.to?.statusCategory?.key === 'done')
           : undefined);
       if (chosen === undefined) {
         const available = transitions
-          .map((transition) => `"${transition.name}"${transition.to ? ` (to ${transition.to.name})` : ''}`)
+          .map(
+            (transition) =>
+              `"${transition.name}"${transition.to ? ` (to ${transition.to.name})` : ''}`,
+          )
           .join(', ');
         throw new AppError(
           'tracker_transition_not_found',
