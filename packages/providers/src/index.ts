@@ -18,3 +18,4 @@ export * from './git-hosts/azure-repos/azure-repos-git-host.js';
 export * from './gitlab-api/gitlab-rest-allow-list.js';
 export * from './jira-api/jira-rest-allow-list.js';
 export * from './azure-devops-api/azure-devops-rest-allow-list.js';
+export * from './trackers/ticket-reference.js';

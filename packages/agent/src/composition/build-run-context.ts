@@ -4,6 +4,7 @@ import type { FixTicketIntent } from '@agentsmith/contracts';
 import { ConfigError, parseDuration, type Logger } from '@agentsmith/kit';
 import {
   canonicalLlmProvider,
+  canonicalTicketReference,
   createGitHost,
   createTracker,
   type AgentLlmConfig,
@@ -45,7 +46,11 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
   const workRoot = env['AGENTSMITH_WORKDIR'] || join(tmpdir(), 'agentsmith');
   const source = createGitSourceWorkspace({
     gitHost,
-    directory: join(workRoot, resolved.name, intent.ticketId),
+    directory: join(
+      workRoot,
+      resolved.name,
+      canonicalTicketReference(project.tickets, intent.ticketId),
+    ),
     env,
     author: resolveGitAuthor(project.commit_author, env),
     logger,
@@ -66,7 +71,7 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
       approvalTimeoutSeconds: APPROVAL_TIMEOUT_SECONDS,
       codingPrinciplesPath: resolvePrinciplesPath(project.coding_principles_path),
       testRepairRounds: project.test.repair_rounds,
-      branch: `fix/${intent.ticketId}`,
+      branch: `fix/${canonicalTicketReference(project.tickets, intent.ticketId)}`,
       completedState: project.tickets.completed_state,
     },
     tracker,

@@ -104,7 +104,7 @@ describe('agent (GitLab, Jira with GitHub, Azure DevOps)', () => {
     gitlab.server.assertDone();
   });
 
-  it('Jira Cloud tickets with GitHub code: PROJ-58 to a pull request, ADF comments, moved to In Review', async () => {
+  it('Jira Cloud tickets with GitHub code: #58 resolves to PROJ-58, to a pull request, ADF comments, moved to In Review', async () => {
     const githubToken = 'ghp_e2e_token_0123456789';
     const jiraToken = 'jira-e2e-token-0123456789';
     const github = await new FakeGithubApi({ token: githubToken })
@@ -128,7 +128,7 @@ describe('agent (GitLab, Jira with GitHub, Azure DevOps)', () => {
     );
 
     const result = await runAgent(
-      ['--config', box.configPath, 'fix PROJ-58 in demo'],
+      ['--config', box.configPath, 'fix #58 in demo'],
       {
         ...baseEnv(),
         GITHUB_TOKEN: githubToken,
