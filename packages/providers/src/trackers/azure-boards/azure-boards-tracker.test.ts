@@ -184,4 +184,22 @@ describe('trackers/azure-boards/azure-boards-tracker', () => {
       message: expect.stringContaining('asked to retry after 5 s'),
     });
   });
+
+  it('follows the comments continuation token to find a keyed comment', async () => {
+    const id = api.seedWorkItem('Shop', { title: 'busy' });
+    const comments = api.workItem(id)!.comments;
+    for (let index = 0; index < 250; index += 1)
+      comments.push({ id: index + 1, text: `c${index}`, format: 'html' });
+    comments.push({ id: 999, text: 'Done\n\n<!-- agentsmith:key=k -->', format: 'markdown' });
+
+    const result = await trackerFor(api).ensureComment(String(id), { key: 'k', body: 'Done' });
+
+    expect(result.created).toBe(false);
+    expect(api.workItem(id)?.comments).toHaveLength(251);
+    expect(
+      api.server
+        .requestsTo('GET', `/acme/Shop/_apis/wit/workItems/${id}/comments`)
+        .map((request) => request.query.get('continuationToken')),
+    ).toEqual([null, '200']);
+  });
 });

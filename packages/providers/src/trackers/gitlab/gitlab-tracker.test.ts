@@ -160,4 +160,22 @@ describe('trackers/gitlab/gitlab-tracker', () => {
       message: expect.stringContaining('GitLab issues are numbers'),
     });
   });
+
+  it('finds a keyed note on a later page (X-Next-Page pagination) and posts nothing', async () => {
+    const iid = api.seedIssue(PROJECT, { title: 'busy' });
+    const notes = api.issue(PROJECT, iid)!.notes;
+    for (let index = 0; index < 150; index += 1) notes.push(`note ${index}`);
+    notes.push('Done\n\n<!-- agentsmith:key=agentsmith:1:completed -->');
+
+    const result = await trackerFor(api).ensureComment(String(iid), {
+      key: 'agentsmith:1:completed',
+      body: 'Done',
+    });
+
+    expect(result.created).toBe(false);
+    expect(api.notes(PROJECT, iid)).toHaveLength(151);
+    expect(
+      api.server.requestsTo('GET', /\/notes$/).map((request) => request.query.get('page')),
+    ).toEqual(['1', '2']);
+  });
 });

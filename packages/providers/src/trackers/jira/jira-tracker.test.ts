@@ -201,4 +201,34 @@ describe('trackers/jira/jira-tracker', () => {
       'Jira tickets need the site URL: set tickets.url or JIRA_URL.',
     );
   });
+
+  it('finds a keyed comment among more than one page of comments', async () => {
+    const key = api.seedIssue('PROJ', { summary: 'busy' });
+    const comments = api.issue(key)!.comments;
+    for (let index = 0; index < 120; index += 1) {
+      comments.push({
+        id: String(index + 1),
+        body: { type: 'doc', version: 1, content: [] },
+        properties: [],
+      });
+    }
+    comments.push({
+      id: '500',
+      body: { type: 'doc', version: 1, content: [] },
+      properties: [{ key: 'agentsmith', value: { key: 'agentsmith:PROJ-1:started' } }],
+    });
+
+    const result = await cloudTracker(api).ensureComment(key, {
+      key: 'agentsmith:PROJ-1:started',
+      body: 'Working',
+    });
+
+    expect(result.created).toBe(false);
+    expect(api.comments(key)).toHaveLength(121);
+    expect(
+      api.server
+        .requestsTo('GET', `/rest/api/3/issue/${key}/comment`)
+        .map((request) => request.query.get('startAt')),
+    ).toEqual(['0', '100']);
+  });
 });
