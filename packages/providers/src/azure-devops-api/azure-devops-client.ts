@@ -25,6 +25,8 @@ export function createAzureDevOpsClient(settings: AzureDevOpsApiSettings): HttpC
     baseUrl: settings.organizationUrl,
     headers: {
       'user-agent': 'agentsmith',
+      // Without it a rejected PAT gets 203 and a sign-in page instead of a 401.
+      'x-tfs-fedauthredirect': 'Suppress',
       ...(basic ? { authorization: `Basic ${basic}` } : {}),
     },
     timeoutMs: settings.timeoutMs ?? 30_000,

@@ -77,6 +77,7 @@ describe('trackers/azure-boards/azure-boards-tracker', () => {
       `Basic ${Buffer.from(`:${TOKEN}`).toString('base64')}`,
     );
     expect(request?.query.get('api-version')).toEqual('7.1');
+    expect(request?.headers['x-tfs-fedauthredirect']).toEqual('Suppress');
   });
 
   it('closes through the Completed state of each type, discovered from the type (Basic process: Done)', async () => {
