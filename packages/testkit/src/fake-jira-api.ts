@@ -322,6 +322,19 @@ export class FakeJiraApi {
         }));
       return ok({ startAt: 0, maxResults: 1000, total: values.length, isLast: true, values });
     });
+    on('GET', '/comment/:id/properties/:property', false, (request) => {
+      const comment = [...this.#projects.values()]
+        .flatMap((project) => [...project.issues.values()].flatMap((issue) => issue.comments))
+        .find((candidate) => candidate.id === request.params['id']);
+      if (!comment)
+        return errors(404, `Can not find a comment for the id: ${request.params['id']}.`);
+      const property = comment.properties.find(
+        (candidate) => candidate.key === request.params['property'],
+      );
+      return property
+        ? ok(property)
+        : errors(404, `The property with key '${request.params['property']}' does not exist.`);
+    });
     on('GET', '/issue/:key/transitions', false, (request) =>
       this.#withIssue(request, (issue) =>
         ok({

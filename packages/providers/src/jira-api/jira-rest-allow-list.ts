@@ -21,6 +21,11 @@ export const jiraRestAllowList: RestAllowList = ({ ticket }) => {
     rule('GET', `/project/${project}`, 'tell a hidden project from a missing issue'),
     rule('GET', `/issue/${key}/comment`, 'list the comment ids of the ticket'),
     rule('POST', '/comment/list', "read comments' properties (the hidden key); reads only"),
+    rule(
+      'GET',
+      '/comment/\\d+/properties/agentsmith',
+      "read a comment's hidden key on Server / Data Center (no /comment/list there)",
+    ),
     rule('POST', `/issue/${key}/comment`, 'comment on the ticket'),
     rule('GET', `/issue/${key}/transitions`, 'find the transition to the completed state'),
     rule('POST', `/issue/${key}/transitions`, 'move the ticket to the completed state'),

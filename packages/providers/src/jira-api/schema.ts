@@ -54,6 +54,9 @@ export const JiraCommentsWithProperties = z.object({
   ),
 });
 
+/** `GET /comment/{id}/properties/{key}` (Server / Data Center). */
+export const JiraEntityProperty = z.object({ key: z.string(), value: z.unknown() });
+
 export const JiraTransitions = z.object({
   transitions: z.array(
     z.object({

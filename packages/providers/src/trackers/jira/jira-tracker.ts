@@ -12,6 +12,7 @@ import {
   JiraCommentsWithProperties,
   JiraCount,
   JiraCreatedIssue,
+  JiraEntityProperty,
   JiraIssue,
   JiraSearchPage,
   JiraSearchResult,
@@ -148,22 +149,43 @@ export function createJiraTracker(settings: JiraTrackerSettings): Tracker {
     return ids;
   };
 
+  const carriesKey = (value: unknown, commentKey: string): boolean =>
+    (value as { key?: unknown } | null)?.key === commentKey;
+
+  /**
+   * Cloud returns every comment's properties in one read-only POST; Server / Data Center has no
+   * such list, so each comment's `agentsmith` property is read (404: the comment has none).
+   */
   const hasKeyedComment = async (key: string, commentKey: string, options: CallOptions) => {
     const ids = await commentIds(key, options);
     if (ids.length === 0) return false;
-    const { values } = await client.post(
-      '/comment/list',
-      { ids: ids.map(Number) },
-      JiraCommentsWithProperties,
-      { ...options, query: { expand: 'properties' } },
-    );
-    return values.some((comment) =>
-      comment.properties.some(
-        (property) =>
-          property.key === JIRA_COMMENT_KEY_PROPERTY &&
-          (property.value as { key?: unknown } | null)?.key === commentKey,
-      ),
-    );
+    if (cloud) {
+      const { values } = await client.post(
+        '/comment/list',
+        { ids: ids.map(Number) },
+        JiraCommentsWithProperties,
+        { ...options, query: { expand: 'properties' } },
+      );
+      return values.some((comment) =>
+        comment.properties.some(
+          (property) =>
+            property.key === JIRA_COMMENT_KEY_PROPERTY && carriesKey(property.value, commentKey),
+        ),
+      );
+    }
+    for (const id of ids) {
+      try {
+        const property = await client.get(
+          `/comment/${id}/properties/${JIRA_COMMENT_KEY_PROPERTY}`,
+          JiraEntityProperty,
+          options,
+        );
+        if (carriesKey(property.value, commentKey)) return true;
+      } catch (error) {
+        if (httpStatus(error) !== 404) throw error;
+      }
+    }
+    return false;
   };
 
   return {
