@@ -1,7 +1,7 @@
 /**
- * Error codes that cross the process boundary (agent → dispatcher → user). Codes are snake_case
- * with an area prefix. The wire accepts any string so that an older dispatcher can still relay a
- * code a newer agent invented; use {@link isKnownErrorCode} to branch.
+ * Every error code of the system: `AppError.code` (in `@agentsmith/kit`) is typed with
+ * {@link ErrorCode}, so a new code is added here first. Codes are snake_case with an area prefix.
+ * The codes that reach people are listed in docs/errors.md.
  */
 export const ERROR_CODES = [
   'config_invalid',
@@ -33,15 +33,18 @@ export const ERROR_CODES = [
   'spawner_quota_exceeded',
   'protocol_version_unsupported',
   'protocol_entry_malformed',
+  'external_unreachable',
+  'external_http_error',
+  'external_invalid_response',
+  'timeout',
   'unknown_error',
 ] as const;
 
 /** One of the codes this build knows. */
-export type KnownErrorCode = (typeof ERROR_CODES)[number];
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** Any error code on the wire: a known one, or one from a newer peer. */
-export type ErrorCode = KnownErrorCode | (string & {});
-
-export function isKnownErrorCode(code: string): code is KnownErrorCode {
-  return (ERROR_CODES as readonly string[]).includes(code);
-}
+/**
+ * An error code as an `Error` entry carries it: one of ours, or one a newer agent invented (an
+ * older dispatcher still relays it as it is).
+ */
+export type WireErrorCode = ErrorCode | (string & {});

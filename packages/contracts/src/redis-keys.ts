@@ -25,7 +25,3 @@ export function jobIndexKey(jobId: string): string {
 
 /** A job id: 12 lower-case hex characters (also the suffix of the container / Job name). */
 export const JOB_ID_PATTERN = /^[0-9a-f]{12}$/;
-
-export function isJobId(value: string): boolean {
-  return JOB_ID_PATTERN.test(value);
-}
