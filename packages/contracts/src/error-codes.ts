@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   'spawner_unavailable',
   'spawner_failed',
   'spawner_quota_exceeded',
+  'slack_api_failed',
   'protocol_version_unsupported',
   'protocol_entry_malformed',
   'external_unreachable',
