@@ -12,7 +12,7 @@ import {
   type ModelSet,
 } from '../llm/index.js';
 import type { CodeAnalysis, CodingAgent, CodingTask, Plan } from '../pipeline/run-ports.js';
-import { formatCost } from '../progress/format-cost.js';
+import { formatCost } from '@agentsmith/contracts';
 import { analyzeRepository } from '../steps/analyze-repository.js';
 
 export interface LlmCodingAgentSettings {

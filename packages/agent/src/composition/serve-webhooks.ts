@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import {
   EXIT_CODES,
   fixCommandLine,
+  resolveConfigPath,
+  WEBHOOK_SECRET_VARIABLE,
   type ExitCode,
   type FixTicketIntent,
 } from '@agentsmith/contracts';
@@ -9,7 +11,6 @@ import { ConfigError, type Logger } from '@agentsmith/kit';
 import {
   loadConfig,
   parseGithubRepositoryUrl,
-  resolveConfigPath,
   type AgentsmithConfig,
 } from '@agentsmith/providers';
 import { printError, printLine } from '../cli/terminal.js';
@@ -34,7 +35,7 @@ export async function serveWebhooks(
   environment: ServeWebhooksEnvironment,
 ): Promise<ExitCode> {
   const { env, logger } = environment;
-  const secret = env['GITHUB_WEBHOOK_SECRET'];
+  const secret = env[WEBHOOK_SECRET_VARIABLE];
   if (!secret) {
     printError('GITHUB_WEBHOOK_SECRET is not set: webhook mode verifies every delivery with it.');
     return EXIT_CODES.usage;
