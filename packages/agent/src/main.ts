@@ -2,7 +2,7 @@
 import {
   EXIT_CODES,
   findJobAddress,
-  LOG_LEVEL_VARIABLE,
+  AGENT_LOG_LEVEL_ENV,
   type ExitCode,
 } from '@agentsmith/contracts';
 import {
@@ -34,7 +34,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<ExitCode> {
     name: 'agentsmith',
     level: verbose
       ? 'debug'
-      : ((env[LOG_LEVEL_VARIABLE] as 'info' | undefined) ?? (jobMode ? 'info' : 'warn')),
+      : ((env[AGENT_LOG_LEVEL_ENV] as 'info' | undefined) ?? (jobMode ? 'info' : 'warn')),
     sanitizer,
     destination: process.stderr,
   });

@@ -6,7 +6,7 @@
  */
 
 /** Credentials of the trackers, git hosts and LLM providers. Secret: never logged. */
-export const AGENT_CREDENTIAL_VARIABLES = [
+export const AGENT_CREDENTIAL_KEYS = [
   'ANTHROPIC_API_KEY',
   'OPENAI_API_KEY',
   'GEMINI_API_KEY',
@@ -19,7 +19,7 @@ export const AGENT_CREDENTIAL_VARIABLES = [
 ] as const;
 
 /** Base-URL overrides (GitHub Enterprise, self-managed GitLab, LLM gateways); not secret. */
-export const AGENT_BASE_URL_VARIABLES = [
+export const AGENT_BASE_URL_KEYS = [
   'GITHUB_API_URL',
   'GITLAB_URL',
   'JIRA_URL',
@@ -28,28 +28,26 @@ export const AGENT_BASE_URL_VARIABLES = [
 ] as const;
 
 /** Options an operator may set once for every job: the commit author, a clone mirror. */
-export const AGENT_OPTION_VARIABLES = [
+export const AGENT_OPTION_KEYS = [
   'AGENTSMITH_GIT_AUTHOR_NAME',
   'AGENTSMITH_GIT_AUTHOR_EMAIL',
   'AGENTSMITH_CLONE_URL',
 ] as const;
 
 /** The configuration file: `--config` wins, then this, then {@link DEFAULT_CONFIG_PATH}. */
-export const CONFIG_PATH_VARIABLE = 'AGENTSMITH_CONFIG';
+export const AGENT_CONFIG_PATH_ENV = 'AGENTSMITH_CONFIG';
 /** Where the agent clones into; a spawner points it at the container's writable workspace. */
-export const WORKDIR_VARIABLE = 'AGENTSMITH_WORKDIR';
+export const AGENT_WORKDIR_ENV = 'AGENTSMITH_WORKDIR';
 /** pino level of the JSON logs on stderr (`--verbose` means `debug`). */
-export const LOG_LEVEL_VARIABLE = 'LOG_LEVEL';
+export const AGENT_LOG_LEVEL_ENV = 'LOG_LEVEL';
 /** Webhook mode (`agentsmith --server`) verifies every GitHub delivery with this secret. */
-export const WEBHOOK_SECRET_VARIABLE = 'GITHUB_WEBHOOK_SECRET';
-/** Set by the agent for its own git child processes (askpass); never set it from outside. */
-export const GIT_PASSWORD_VARIABLE = 'AGENTSMITH_GIT_PASSWORD';
+export const AGENT_WEBHOOK_SECRET_ENV = 'GITHUB_WEBHOOK_SECRET';
 
 /**
  * The half of the job spec that does not travel in argv (the seed fixes the argument list), set
  * by the spawners from the spec (see job-arguments.ts).
  */
-export const JOB_SPEC_VARIABLES = {
+export const JOB_SPEC_ENV = {
   specificationVersion: 'AGENTSMITH_JOB_SPEC_VERSION',
   createdAt: 'AGENTSMITH_JOB_CREATED_AT',
   maxDurationSeconds: 'AGENTSMITH_JOB_MAX_DURATION_SECONDS',
@@ -58,29 +56,28 @@ export const JOB_SPEC_VARIABLES = {
 } as const;
 
 /** The variables a dispatcher forwards from its own environment to every agent, when set. */
-export const AGENT_FORWARDED_VARIABLES: readonly string[] = [
-  ...AGENT_CREDENTIAL_VARIABLES,
-  ...AGENT_BASE_URL_VARIABLES,
-  ...AGENT_OPTION_VARIABLES,
+export const AGENT_FORWARDED_KEYS: readonly string[] = [
+  ...AGENT_CREDENTIAL_KEYS,
+  ...AGENT_BASE_URL_KEYS,
+  ...AGENT_OPTION_KEYS,
 ];
 
 /** Every variable the agent reads (besides the process basics PATH and HOME). */
-export const AGENT_VARIABLES: readonly string[] = [
-  ...AGENT_FORWARDED_VARIABLES,
-  CONFIG_PATH_VARIABLE,
-  WORKDIR_VARIABLE,
-  LOG_LEVEL_VARIABLE,
-  WEBHOOK_SECRET_VARIABLE,
-  GIT_PASSWORD_VARIABLE,
-  ...Object.values(JOB_SPEC_VARIABLES),
+export const AGENT_ENV_NAMES: readonly string[] = [
+  ...AGENT_FORWARDED_KEYS,
+  AGENT_CONFIG_PATH_ENV,
+  AGENT_WORKDIR_ENV,
+  AGENT_LOG_LEVEL_ENV,
+  AGENT_WEBHOOK_SECRET_ENV,
+  ...Object.values(JOB_SPEC_ENV),
 ];
 
 /** The allow-listed variables that are set (and non-empty) in `env`. */
-export function forwardedAgentEnvironment(
+export function forwardedAgentEnv(
   env: Readonly<Record<string, string | undefined>>,
 ): Record<string, string> {
   const forwarded: Record<string, string> = {};
-  for (const name of AGENT_FORWARDED_VARIABLES) {
+  for (const name of AGENT_FORWARDED_KEYS) {
     const value = env[name];
     if (value !== undefined && value !== '') forwarded[name] = value;
   }

@@ -1,4 +1,4 @@
-import { CONFIG_PATH_VARIABLE } from './agent-environment.js';
+import { AGENT_CONFIG_PATH_ENV } from './agent-environment.js';
 
 /** Where `agentsmith.yml` is looked for when neither `--config` nor the environment says. */
 export const DEFAULT_CONFIG_PATH = 'config/agentsmith.yml';
@@ -23,7 +23,7 @@ export function resolveConfigPath(
   env: Readonly<Record<string, string | undefined>>,
 ): string {
   if (flag !== undefined && flag.trim() !== '') return flag;
-  const fromEnv = env[CONFIG_PATH_VARIABLE];
+  const fromEnv = env[AGENT_CONFIG_PATH_ENV];
   if (fromEnv !== undefined && fromEnv.trim() !== '') return fromEnv.trim();
   return DEFAULT_CONFIG_PATH;
 }

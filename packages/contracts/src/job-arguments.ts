@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { JOB_SPEC_VARIABLES } from './agent-environment.js';
+import { JOB_SPEC_ENV } from './agent-environment.js';
 import { ContractError } from './contract-error.js';
 import { FixTicketIntent, JobSpec, Platform } from './job-spec.js';
 import { PROTOCOL_VERSION } from './protocol-version.js';
@@ -14,7 +14,7 @@ import { ticketIdFromLabel, ticketLabel } from './ticket-label.js';
  * The arguments are the seed's, exactly:
  * `--headless --job-id <id> --redis-url <url> --platform <p> --channel-id <c> "fix #58 in <project>"`.
  * Everything else of the spec (its version, creation time, deadline, thread and requester)
- * travels in {@link JOB_SPEC_VARIABLES}, so the argument list never changes.
+ * travels in {@link JOB_SPEC_ENV}, so the argument list never changes.
  */
 
 /** The job-mode options, as `node:util` `parseArgs` reads them (the agent adds its own). */
@@ -77,13 +77,11 @@ export function agentArguments(spec: JobSpec): string[] {
 /** The environment half of the spec, set by both spawners next to the arguments. */
 export function agentJobEnvironment(spec: JobSpec): Record<string, string> {
   return {
-    [JOB_SPEC_VARIABLES.specificationVersion]: String(spec.specificationVersion),
-    [JOB_SPEC_VARIABLES.createdAt]: String(spec.createdAt),
-    [JOB_SPEC_VARIABLES.maxDurationSeconds]: String(spec.maxDurationSeconds),
-    ...(spec.threadId === undefined ? {} : { [JOB_SPEC_VARIABLES.threadId]: spec.threadId }),
-    ...(spec.requestedBy === undefined
-      ? {}
-      : { [JOB_SPEC_VARIABLES.requestedBy]: spec.requestedBy }),
+    [JOB_SPEC_ENV.specificationVersion]: String(spec.specificationVersion),
+    [JOB_SPEC_ENV.createdAt]: String(spec.createdAt),
+    [JOB_SPEC_ENV.maxDurationSeconds]: String(spec.maxDurationSeconds),
+    ...(spec.threadId === undefined ? {} : { [JOB_SPEC_ENV.threadId]: spec.threadId }),
+    ...(spec.requestedBy === undefined ? {} : { [JOB_SPEC_ENV.requestedBy]: spec.requestedBy }),
   };
 }
 
@@ -128,11 +126,11 @@ export function jobSpecFromArguments(
   env: Readonly<Record<string, string | undefined>>,
 ): JobSpec {
   const read = (name: string) => env[name]?.trim() || undefined;
-  const version = read(JOB_SPEC_VARIABLES.specificationVersion);
+  const version = read(JOB_SPEC_ENV.specificationVersion);
   if (version !== String(PROTOCOL_VERSION)) {
     const theirs =
       version === undefined
-        ? `no ${JOB_SPEC_VARIABLES.specificationVersion}, so a dispatcher older than job spec version 2`
+        ? `no ${JOB_SPEC_ENV.specificationVersion}, so a dispatcher older than job spec version 2`
         : `job spec version ${version}`;
     throw new ContractError(
       'protocol_version_unsupported',
@@ -142,13 +140,13 @@ export function jobSpecFromArguments(
   const candidate = {
     ...args,
     specificationVersion: PROTOCOL_VERSION,
-    createdAt: wholeNumber(read(JOB_SPEC_VARIABLES.createdAt), JOB_SPEC_VARIABLES.createdAt),
+    createdAt: wholeNumber(read(JOB_SPEC_ENV.createdAt), JOB_SPEC_ENV.createdAt),
     maxDurationSeconds: wholeNumber(
-      read(JOB_SPEC_VARIABLES.maxDurationSeconds),
-      JOB_SPEC_VARIABLES.maxDurationSeconds,
+      read(JOB_SPEC_ENV.maxDurationSeconds),
+      JOB_SPEC_ENV.maxDurationSeconds,
     ),
-    threadId: read(JOB_SPEC_VARIABLES.threadId),
-    requestedBy: read(JOB_SPEC_VARIABLES.requestedBy),
+    threadId: read(JOB_SPEC_ENV.threadId),
+    requestedBy: read(JOB_SPEC_ENV.requestedBy),
   };
   const parsed = JobSpec.safeParse(candidate);
   if (!parsed.success) {

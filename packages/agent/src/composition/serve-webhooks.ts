@@ -3,16 +3,12 @@ import {
   EXIT_CODES,
   fixCommandLine,
   resolveConfigPath,
-  WEBHOOK_SECRET_VARIABLE,
+  AGENT_WEBHOOK_SECRET_ENV,
   type ExitCode,
   type FixTicketIntent,
 } from '@agentsmith/contracts';
 import { ConfigError, type Logger } from '@agentsmith/kit';
-import {
-  loadConfig,
-  parseGithubRepositoryUrl,
-  type AgentsmithConfig,
-} from '@agentsmith/providers';
+import { loadConfig, parseGithubRepositoryUrl, type AgentsmithConfig } from '@agentsmith/providers';
 import { printError, printLine } from '../cli/terminal.js';
 import type { LabeledIssue } from '../server/webhook-server.js';
 import { WebhookServer } from '../server/webhook-server.js';
@@ -35,7 +31,7 @@ export async function serveWebhooks(
   environment: ServeWebhooksEnvironment,
 ): Promise<ExitCode> {
   const { env, logger } = environment;
-  const secret = env[WEBHOOK_SECRET_VARIABLE];
+  const secret = env[AGENT_WEBHOOK_SECRET_ENV];
   if (!secret) {
     printError('GITHUB_WEBHOOK_SECRET is not set: webhook mode verifies every delivery with it.');
     return EXIT_CODES.usage;

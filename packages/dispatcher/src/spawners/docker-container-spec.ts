@@ -1,11 +1,14 @@
 import type Docker from 'dockerode';
-import { agentArguments, type JobSpec } from '@agentsmith/contracts';
 import {
   AGENT_CONFIG_DIRECTORY,
-  AGENT_CONFIG_FILENAME,
+  AGENT_CONFIG_FILE,
   AGENT_CONFIG_PATH_ENV,
+  AGENT_WORKDIR_ENV,
   AGENT_WORKSPACE,
-} from './agent-credentials.js';
+  agentArguments,
+  agentJobEnvironment,
+  type JobSpec,
+} from '@agentsmith/contracts';
 import { jobLabels, jobName } from './job-spawner.js';
 import type { AgentResources } from './spawner-settings.js';
 
@@ -36,10 +39,9 @@ export function dockerContainerSpec(
   const { spec, resources } = input;
   const env: Record<string, string> = {
     ...input.env,
-    AGENTSMITH_WORKDIR: AGENT_WORKSPACE,
-    ...(input.withConfig
-      ? { [AGENT_CONFIG_PATH_ENV]: `${AGENT_CONFIG_DIRECTORY}/${AGENT_CONFIG_FILENAME}` }
-      : {}),
+    ...agentJobEnvironment(spec),
+    [AGENT_WORKDIR_ENV]: AGENT_WORKSPACE,
+    ...(input.withConfig ? { [AGENT_CONFIG_PATH_ENV]: AGENT_CONFIG_FILE } : {}),
   };
   return {
     name: jobName(spec.jobId),

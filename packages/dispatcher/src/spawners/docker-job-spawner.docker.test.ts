@@ -13,7 +13,7 @@ import {
   startDockerAgentFixture,
   type DockerAgentFixture,
 } from '../../test/support/docker-agent-fixture.js';
-import { forwardedAgentEnv } from './agent-credentials.js';
+import { forwardedAgentEnv } from '@agentsmith/contracts';
 import { DockerJobSpawner } from './docker-job-spawner.js';
 import { detectDockerNetwork } from './docker-network.js';
 import { jobName } from './job-spawner.js';

@@ -1,12 +1,16 @@
 import type { V1ConfigMap, V1EnvVar, V1Job } from '@kubernetes/client-node';
-import { agentArguments, type JobSpec } from '@agentsmith/contracts';
 import {
   AGENT_CONFIG_DIRECTORY,
+  AGENT_CONFIG_FILE,
   AGENT_CONFIG_FILENAME,
   AGENT_CONFIG_PATH_ENV,
   AGENT_FORWARDED_KEYS,
+  AGENT_WORKDIR_ENV,
   AGENT_WORKSPACE,
-} from './agent-credentials.js';
+  agentArguments,
+  agentJobEnvironment,
+  type JobSpec,
+} from '@agentsmith/contracts';
 import { jobLabels, jobName } from './job-spawner.js';
 import type { KubernetesSpawnerSettings } from './spawner-settings.js';
 
@@ -73,15 +77,12 @@ export function kubernetesJobManifest(
               args: agentArguments(spec),
               workingDir: AGENT_WORKSPACE,
               env: [
-                { name: 'AGENTSMITH_WORKDIR', value: AGENT_WORKSPACE },
-                ...(withConfig
-                  ? [
-                      {
-                        name: AGENT_CONFIG_PATH_ENV,
-                        value: `${AGENT_CONFIG_DIRECTORY}/${AGENT_CONFIG_FILENAME}`,
-                      },
-                    ]
-                  : []),
+                ...Object.entries(agentJobEnvironment(spec)).map(([name, value]) => ({
+                  name,
+                  value,
+                })),
+                { name: AGENT_WORKDIR_ENV, value: AGENT_WORKSPACE },
+                ...(withConfig ? [{ name: AGENT_CONFIG_PATH_ENV, value: AGENT_CONFIG_FILE }] : []),
                 ...secretEnv(settings.secretName),
               ],
               resources: {

@@ -14,7 +14,7 @@ import {
   kubernetesTestSettings as settings,
   startFakeKubernetes,
 } from '../../test/support/kubernetes-spawner-fixture.js';
-import { AGENT_FORWARDED_KEYS } from './agent-credentials.js';
+import { AGENT_FORWARDED_KEYS } from '@agentsmith/contracts';
 import type { KubernetesJobSpawner } from './kubernetes-job-spawner.js';
 
 let api: FakeKubernetesApi;

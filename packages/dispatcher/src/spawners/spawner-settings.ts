@@ -1,3 +1,4 @@
+import { resolveConfigPath } from '@agentsmith/contracts';
 import { ConfigError, parseDuration } from '@agentsmith/kit';
 
 /** Limits applied to every agent container or Pod. */
@@ -141,7 +142,7 @@ export function spawnerSettingsFromEnv(
       (text) => Math.ceil(parseDuration(text) / 1000),
       3600,
     ),
-    configPath: env['AGENTSMITH_CONFIG']?.trim() || 'config/agentsmith.yml',
+    configPath: resolveConfigPath(undefined, env),
     docker: { image, ...engine, ...(network ? { network } : {}), resources },
     kubernetes: {
       image,
