@@ -184,11 +184,7 @@ describe('agent (failures and cancellation, job mode)', () => {
   it('refuses a job spec of another version with an Error entry naming both versions', async () => {
     await configure();
 
-    const result = await runAgent(
-      jobArgs(),
-      env({ AGENTSMITH_JOB_SPEC_VERSION: '1' }),
-      box.root,
-    );
+    const result = await runAgent(jobArgs(), env({ AGENTSMITH_JOB_SPEC_VERSION: '1' }), box.root);
 
     expect(result.exitCode).toBe(2);
     expect(await outEntries(redis, jobId)).toEqual([

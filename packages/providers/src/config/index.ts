@@ -5,3 +5,4 @@ export * from './config-json-schema.js';
 export * from './load-config.js';
 export * from './resolve-project.js';
 export * from './source-config.js';
+export * from './supported-types.js';

@@ -90,14 +90,14 @@ pipelines:
     expect(problems).toEqual([
       'projects.env.source.path: environment variable DEMO_REPO is not set',
       'projects.broken.pipeline: unknown pipeline "nothing". Valid pipelines: fix-bug, custom',
-      'projects.broken.source.url: must be an http(s) URL',
+      'projects.broken.source.url: must be an http(s) URL (found "not-a-url")',
       expect.stringMatching(/^projects\.broken\.tickets\.type: .*github.*local/),
       expect.stringMatching(/^projects\.broken\.agent\.type: .*claude/),
       expect.stringMatching(/^projects\.broken\.approval: .*auto.*required/),
-      'projects.broken.test.timeout: Use a duration such as 90s, 10m or 1h',
+      'projects.broken.test.timeout: Use a duration such as 90s, 10m or 1h (found "soon")',
       expect.stringMatching(/^projects\.broken\.test\.repair_rounds: /),
-      'projects.half.source.url: must name the repository: https://<host>/<owner>/<repository>',
-      'projects.env.source.path: Too small: expected string to have >=1 characters',
+      'projects.half.source.url: must name the repository: https://<host>/<owner>/<repository> (found "https://github.com/org")',
+      'projects.env.source.path: Too small: expected string to have >=1 characters (found "")',
       `pipelines.custom.commands.1: Unknown command "DeployToProductionCommand". Valid commands: ${COMMAND_NAMES.join(', ')}`,
     ]);
   });
@@ -145,5 +145,28 @@ pipelines:
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it.each`
+    block        | line                                                                     | type
+    ${'tickets'} | ${'tickets: { type: jira, url: https://x.atlassian.net, project: P }'}   | ${'jira'}
+    ${'tickets'} | ${'tickets: { type: gitlab, project: group/demo }'}                      | ${'gitlab'}
+    ${'source'}  | ${'source: { type: gitlab, url: https://gitlab.com/g/demo.git }'}        | ${'gitlab'}
+    ${'source'}  | ${'source: { type: azurerepos, url: https://dev.azure.com/o/p/_git/r }'} | ${'azurerepos'}
+  `('refuses $block type $type as not supported yet', ({ block, line, type }) => {
+    const lines = [
+      'projects:',
+      '  demo:',
+      '    source: { type: local, path: ./repo }',
+      '    tickets: { type: local, path: ./tickets }',
+    ].map((text) =>
+      text.trim().startsWith(`${block as string}:`) ? `    ${line as string}` : text,
+    );
+
+    const problems = problemsOf(() => parseConfig(lines.join('\n'), {}));
+
+    expect(problems).toEqual([
+      `projects.demo.${block as string}.type: "${type as string}" is not supported yet (this build runs: github, local)`,
+    ]);
   });
 });

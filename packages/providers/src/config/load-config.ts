@@ -3,6 +3,7 @@ import { ConfigError, expandEnv, formatZodIssues } from '@agentsmith/kit';
 import { parseDocument } from 'yaml';
 import { AgentsmithConfig } from './agentsmith-config.js';
 import { DEFAULT_PIPELINE_NAME } from './command-names.js';
+import { unsupportedTypeProblems } from './supported-types.js';
 import { findUnknownKeys } from './unknown-keys.js';
 
 /** Options of {@link loadConfig} and {@link parseConfig}. */
@@ -60,7 +61,8 @@ export function parseConfig(
   const expanded = expandStrings(normalizeTypes(raw), env, [], problems, options.warn);
   problems.push(...pipelineReferenceProblems(expanded));
   const parsed = AgentsmithConfig.safeParse(expanded);
-  if (!parsed.success) problems.push(...formatZodIssues(parsed.error));
+  if (!parsed.success) problems.push(...formatZodIssues(parsed.error, expanded));
+  problems.push(...unsupportedTypeProblems(expanded));
   if (problems.length > 0 || !parsed.success) throw invalid(source, problems);
   for (const key of findUnknownKeys(AgentsmithConfig, expanded)) {
     options.warn?.(`${key}: unknown key, ignored`);
