@@ -6,7 +6,7 @@
  */
 
 /** Credentials of the trackers, git hosts and LLM providers. Secret: never logged. */
-export const AGENT_CREDENTIAL_KEYS = [
+const AGENT_CREDENTIAL_KEYS = [
   'ANTHROPIC_API_KEY',
   'OPENAI_API_KEY',
   'GEMINI_API_KEY',
@@ -19,7 +19,7 @@ export const AGENT_CREDENTIAL_KEYS = [
 ] as const;
 
 /** Base-URL overrides (GitHub Enterprise, self-managed GitLab, LLM gateways); not secret. */
-export const AGENT_BASE_URL_KEYS = [
+const AGENT_BASE_URL_KEYS = [
   'GITHUB_API_URL',
   'GITLAB_URL',
   'JIRA_URL',
@@ -28,7 +28,7 @@ export const AGENT_BASE_URL_KEYS = [
 ] as const;
 
 /** Options an operator may set once for every job: the commit author, a clone mirror. */
-export const AGENT_OPTION_KEYS = [
+const AGENT_OPTION_KEYS = [
   'AGENTSMITH_GIT_AUTHOR_NAME',
   'AGENTSMITH_GIT_AUTHOR_EMAIL',
   'AGENTSMITH_CLONE_URL',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BusEntry, type BusEntryType } from './bus-entry.js';
+import { BusEntry } from './bus-entry.js';
 import { ContractError } from './contract-error.js';
 import { PROTOCOL_VERSION } from './protocol-version.js';
 
@@ -113,5 +113,3 @@ export function decodeBusEntry(input: StreamFields | readonly string[]): BusEntr
   }
   return parsed.data;
 }
-
-export type { BusEntryType };

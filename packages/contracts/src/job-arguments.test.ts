@@ -25,7 +25,7 @@ const spec: JobSpec = {
   createdAt: 1_700_000_000_000,
 };
 
-const word = fc.stringMatching(/^[A-Za-z0-9._:@\/-]{1,20}$/);
+const word = fc.stringMatching(/^[A-Za-z0-9._:@/-]{1,20}$/);
 const specs: fc.Arbitrary<JobSpec> = fc.record(
   {
     specificationVersion: fc.constant(PROTOCOL_VERSION),

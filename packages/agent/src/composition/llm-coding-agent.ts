@@ -165,7 +165,7 @@ function taskText(task: CodingTask): string {
 }
 
 /** One detail line per interesting loop event (tool calls, tool errors, retries). */
-export function describeEvent(event: AgentEvent): string | undefined {
+function describeEvent(event: AgentEvent): string | undefined {
   switch (event.type) {
     case 'tool-call':
       return `${event.toolName} ${summarizeInput(event.input)}`.trimEnd();

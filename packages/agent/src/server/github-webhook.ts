@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 /** The fields of a GitHub `issues` event the agent reads. */
-export const GithubIssuesEvent = z.object({
+const GithubIssuesEvent = z.object({
   action: z.string(),
   label: z.object({ name: z.string() }).optional(),
   issue: z.object({ number: z.number().int().positive() }),

@@ -28,7 +28,7 @@ export const ALL_STEPS = [
   'TestCommand',
   'CommitAndPRCommand',
 ];
-export const CLAUDE = '{ type: claude, model: claude-test, retry: { max_retries: 0 } }';
+const CLAUDE = '{ type: claude, model: claude-test, retry: { max_retries: 0 } }';
 
 /**
  * One e2e world: a bare git origin with the buggy project, a fake GitHub with ticket #58 of

@@ -99,11 +99,14 @@ describe('kit/async/retry', () => {
 
   it('aborts a pending wait with CancelledError', async () => {
     const controller = new AbortController();
-    const attempt = retry(() => Promise.reject(new AppError('unknown_error', 'y', { retryable: true })), {
-      signal: controller.signal,
-      initialDelayMs: 60_000,
-      onRetry: () => controller.abort(),
-    });
+    const attempt = retry(
+      () => Promise.reject(new AppError('unknown_error', 'y', { retryable: true })),
+      {
+        signal: controller.signal,
+        initialDelayMs: 60_000,
+        onRetry: () => controller.abort(),
+      },
+    );
 
     await expect(attempt).rejects.toBeInstanceOf(CancelledError);
   });

@@ -69,13 +69,6 @@ export class CancelledError extends AppError {
   }
 }
 
-/** The operation ran out of time. */
-export class TimeoutError extends AppError {
-  constructor(message: string, options: AppErrorOptions = {}) {
-    super('timeout', message, { retryable: true, ...options });
-  }
-}
-
 /** Something looked up does not exist. */
 export class NotFoundError extends AppError {
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {

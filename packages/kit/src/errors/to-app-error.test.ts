@@ -1,5 +1,6 @@
 import { ContractError } from '@agentsmith/contracts';
 import { describe, expect, it } from 'vitest';
+import { AppError } from './app-error.js';
 import { isNetworkFailure, toAppError } from './to-app-error.js';
 
 describe('kit/errors/to-app-error', () => {
@@ -7,6 +8,13 @@ describe('kit/errors/to-app-error', () => {
     const error = toAppError(new ContractError('protocol_version_unsupported', 'v1 met v2'));
 
     expect(error).toMatchObject({ code: 'protocol_version_unsupported', retryable: false });
+  });
+
+  it('takes only the codes of the contracts union', () => {
+    // @ts-expect-error a code missing from contracts/src/error-codes.ts does not compile
+    const made = new AppError('made_up_code', 'x');
+
+    expect(made.code).toBe('made_up_code');
   });
 
   it.each`

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ExternalServiceError } from '../errors/app-error.js';
-import { isAbortError, isNetworkFailure } from '../errors/to-app-error.js';
+import { isNetworkFailure } from '../errors/to-app-error.js';
 import { parseRetryAfter, retry, type RetryOptions } from '../async/retry.js';
 import { timeoutSignal } from '../async/with-timeout.js';
 import type { Logger } from '../logging/create-logger.js';

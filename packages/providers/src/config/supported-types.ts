@@ -6,7 +6,7 @@ import { SOURCE_TYPES, TICKET_TYPES } from './source-config.js';
  * JSON schema documents them); `config validate` refuses the ones missing here as "not supported
  * yet". A new adapter is switched on by adding its type here.
  */
-export const SUPPORTED_TYPES = {
+const SUPPORTED_TYPES = {
   /** `projects.<name>.source.type` */
   source: ['github', 'local'],
   /** `projects.<name>.tickets.type` */

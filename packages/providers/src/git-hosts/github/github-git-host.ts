@@ -36,8 +36,7 @@ export function createGithubGitHost(settings: GithubGitHostSettings): GitHost {
     error: unknown,
     what: string,
     failureCode: 'host_pull_request_failed' | 'source_checkout_failed' = 'host_pull_request_failed',
-  ) =>
-    githubError(error, what, { accessCode: 'source_access_denied', failureCode }, hasToken);
+  ) => githubError(error, what, { accessCode: 'source_access_denied', failureCode }, hasToken);
 
   const findOpen = async (branch: string, options: CallOptions): Promise<PullRequest | null> => {
     try {
