@@ -125,7 +125,9 @@ describe('contracts/job-arguments', () => {
   it('refuses a spec without a version as one from an older dispatcher', () => {
     const attempt = () => parseAgentArguments(agentArguments(spec), {});
 
-    expect(attempt).toThrow(/no AGENTSMITH_JOB_SPEC_VERSION, so a dispatcher older than/);
+    expect(attempt).toThrow(
+      /^No AGENTSMITH_JOB_SPEC_VERSION was set, so the dispatcher predates job spec version 2, but this agent reads job spec version \d+/,
+    );
     expect(attempt).toThrow(expect.objectContaining({ code: 'protocol_version_unsupported' }));
   });
 

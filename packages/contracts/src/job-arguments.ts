@@ -128,13 +128,13 @@ export function jobSpecFromArguments(
   const read = (name: string) => env[name]?.trim() || undefined;
   const version = read(JOB_SPEC_ENV.specificationVersion);
   if (version !== String(PROTOCOL_VERSION)) {
-    const theirs =
+    const met =
       version === undefined
-        ? `no ${JOB_SPEC_ENV.specificationVersion}, so a dispatcher older than job spec version 2`
-        : `job spec version ${version}`;
+        ? `No ${JOB_SPEC_ENV.specificationVersion} was set, so the dispatcher predates job spec version 2`
+        : `The dispatcher sent job spec version ${version}`;
     throw new ContractError(
       'protocol_version_unsupported',
-      `The dispatcher sent ${theirs}, but this agent reads job spec version ${PROTOCOL_VERSION}: run a dispatcher and an agent image of the same release.`,
+      `${met}, but this agent reads job spec version ${PROTOCOL_VERSION}: run a dispatcher and an agent image of the same release.`,
     );
   }
   const candidate = {
