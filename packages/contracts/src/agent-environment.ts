@@ -44,7 +44,7 @@ export const AGENT_LOG_LEVEL_ENV = 'LOG_LEVEL';
 export const AGENT_WEBHOOK_SECRET_ENV = 'GITHUB_WEBHOOK_SECRET';
 
 /**
- * The half of the job spec that does not travel in argv (the seed fixes the argument list), set
+ * The half of the job spec that does not travel in argv (its argument list is fixed, docs/architecture.md), set
  * by the spawners from the spec (see job-arguments.ts).
  */
 export const JOB_SPEC_ENV = {

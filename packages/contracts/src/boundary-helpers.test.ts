@@ -8,7 +8,7 @@ import { JOB_STREAM_CAP } from './stream-retention.js';
 import { ticketIdFromLabel, ticketLabel } from './ticket-label.js';
 
 describe('contracts/redis-keys', () => {
-  it('names keys as the reference system did', () => {
+  it('names the keys as docs/architecture.md lists them', () => {
     expect(jobOutStreamKey('abc')).toBe('job:abc:out');
     expect(jobInStreamKey('abc')).toBe('job:abc:in');
     expect(conversationKey('slack', 'C1')).toBe('conversation:slack:C1');

@@ -64,7 +64,7 @@ const specs: fc.Arbitrary<JobSpec> = fc.record(
 );
 
 describe('contracts/job-arguments', () => {
-  it("builds the seed's container arguments", () => {
+  it('builds the container arguments docs/architecture.md fixes', () => {
     expect(agentArguments(spec)).toEqual([
       '--headless',
       '--job-id',

@@ -11,7 +11,7 @@ import { ticketIdFromLabel, ticketLabel } from './ticket-label.js';
  * The one grammar of the process boundary: a {@link JobSpec} becomes the agent container's
  * arguments plus a few environment variables, and the agent reads them back into the same spec.
  *
- * The arguments are the seed's, exactly:
+ * The arguments are fixed by the requirements (docs/architecture.md), exactly:
  * `--headless --job-id <id> --redis-url <url> --platform <p> --channel-id <c> "fix #58 in <project>"`.
  * Everything else of the spec (its version, creation time, deadline, thread and requester)
  * travels in {@link JOB_SPEC_ENV}, so the argument list never changes.
@@ -40,7 +40,7 @@ export type JobArguments = Pick<
   'jobId' | 'redisUrl' | 'platform' | 'channelId' | 'intent'
 >;
 
-/** The agent's input line for an intent, as the seed writes it: `fix #58 in agent-smith-test`. */
+/** The agent's input line for an intent, as the requirements write it: `fix #58 in agent-smith-test`. */
 export function fixCommandLine(intent: FixTicketIntent): string {
   return `fix ${ticketLabel(intent.ticketId)} in ${intent.project}`;
 }

@@ -12,7 +12,7 @@ export const PROJECT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** A value that travels as an option's argument: one word that cannot be taken for an option. */
 const ARGUMENT_VALUE = /^[^\s-]\S*$/;
 
-/** The seed's `FixTicketIntent`: fix ticket `ticketId` in `project`. */
+/** A `FixTicketIntent`: fix ticket `ticketId` in `project`. */
 export const FixTicketIntent = z.object({
   /** Ticket reference as the tracker knows it: "58" or "PROJ-58" (no "#", no spaces). */
   ticketId: z.string().regex(/^[^\s#]\S*$/, 'a ticket id is one word without "#": 58 or PROJ-58'),

@@ -1,6 +1,6 @@
 /**
- * Redis key builders. The names match the reference system so operators' habits and tools keep
- * working: `job:<id>:out`, `job:<id>:in`, `conversation:<platform>:<channel>`, `job-index:<id>`.
+ * Redis key builders (docs/architecture.md lists the keys): `job:<id>:out`, `job:<id>:in`,
+ * `conversation:<platform>:<channel>`, `job-index:<id>`. Operators' tools rely on these names.
  */
 
 /** Stream the agent writes (progress, questions, the final entry) and the dispatcher reads. */

@@ -2,7 +2,7 @@ import { ContractError } from './contract-error.js';
 
 /**
  * The one rule for Redis addresses, used by the agent (`--redis-url`) and the dispatcher
- * (`REDIS_URL`): `host[:port]` (the seed's form, e.g. `redis:6379`) becomes `redis://host[:port]`;
+ * (`REDIS_URL`): `host[:port]` (the form the agent's arguments use, e.g. `redis:6379`) becomes `redis://host[:port]`;
  * `redis://` and `rediss://` URLs stay as they are; anything else is refused with a message that
  * never shows a password.
  */

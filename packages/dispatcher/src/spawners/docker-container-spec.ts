@@ -28,7 +28,7 @@ export interface DockerContainerSpecInput {
 
 /**
  * The create options of one agent container: the same arguments as the Kubernetes Job, the labels
- * of interfaces.md, `AutoRemove`, the dispatcher's network and a hardened, read-only sandbox whose
+ * of docs/deployment.md, `AutoRemove`, the dispatcher's network and a hardened, read-only sandbox whose
  * only writable places are the workspace and /tmp (anonymous volumes, removed with the container)
  * and a small home directory. The configuration volume is filled (root-owned, read-only to the
  * agent) between create and start.

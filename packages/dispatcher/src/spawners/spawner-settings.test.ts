@@ -6,7 +6,7 @@ import { describeExit } from './job-exit-description.js';
 import { parseMemory, spawnerSettingsFromEnv } from './spawner-settings.js';
 
 describe('spawners/spawner-settings', () => {
-  it('uses the defaults of interfaces.md', () => {
+  it('uses the defaults of docs/deployment.md', () => {
     const settings = spawnerSettingsFromEnv({});
 
     expect(settings).toEqual({

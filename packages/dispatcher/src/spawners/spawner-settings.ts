@@ -72,7 +72,7 @@ export function parseMemory(text: string): number {
 }
 
 /**
- * Reads the spawner variables of interfaces.md from `env` (passed in, never read globally) and
+ * Reads the spawner variables of docs/deployment.md from `env` (passed in, never read globally) and
  * reports every problem at once.
  */
 export function spawnerSettingsFromEnv(

@@ -81,7 +81,7 @@ const ProjectName = z
   .string()
   .regex(PROJECT_NAME_PATTERN, 'Project names use letters, digits, ".", "_" and "-"');
 
-/** The whole `agentsmith.yml` (snake_case keys, compatible with the reference system's file). */
+/** The whole `agentsmith.yml` (snake_case keys; docs/configuration.md). */
 export const AgentsmithConfig = z.object({
   projects: z.record(ProjectName, ProjectConfig),
   pipelines: z
@@ -91,7 +91,7 @@ export const AgentsmithConfig = z.object({
       [DEFAULT_PIPELINE_NAME]: DEFAULT_PIPELINE,
       ...pipelines,
     })),
-  /** Kept for compatibility with reference files; credentials come from the environment. */
+  /** Read and ignored, so older files still load; credentials come from the environment. */
   secrets: z.record(z.string(), z.string()).optional(),
 });
 export type AgentsmithConfig = z.infer<typeof AgentsmithConfig>;

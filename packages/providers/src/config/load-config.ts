@@ -91,7 +91,7 @@ function expandStrings(
     const result = expandEnv(value, env, missing);
     for (const name of missing) {
       const message = `${path.join('.')}: environment variable ${name} is not set`;
-      // The reference's `secrets` block is never read, so an unset variable there is harmless.
+      // The `secrets` block is never read (docs/configuration.md), so an unset variable there is harmless.
       if (path[0] === 'secrets') warn?.(message);
       else problems.push(message);
     }
