@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   agentArguments,
+  agentContainerEnvironment,
   agentJobEnvironment,
   findJobAddress,
   fixCommandLine,
@@ -88,6 +89,17 @@ describe('contracts/job-arguments', () => {
       AGENTSMITH_JOB_REQUESTED_BY: 'U42',
     });
     expect(jobDeadline(spec)).toBe(1_700_000_000_000 + 3_600_000);
+  });
+
+  it('adds the workspace and, when delivered, the configuration file for a container', () => {
+    expect(agentContainerEnvironment(spec, { withConfig: true })).toEqual({
+      ...agentJobEnvironment(spec),
+      AGENTSMITH_WORKDIR: '/workspace',
+      AGENTSMITH_CONFIG: '/etc/agentsmith/agentsmith.yml',
+    });
+    expect(agentContainerEnvironment(spec, { withConfig: false })).not.toHaveProperty(
+      'AGENTSMITH_CONFIG',
+    );
   });
 
   it('reads back every spec it writes (argv and environment)', () => {

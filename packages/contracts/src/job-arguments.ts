@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { JOB_SPEC_ENV } from './agent-environment.js';
+import { AGENT_CONFIG_PATH_ENV, AGENT_WORKDIR_ENV, JOB_SPEC_ENV } from './agent-environment.js';
+import { AGENT_CONFIG_FILE, AGENT_WORKSPACE } from './config-location.js';
 import { ContractError } from './contract-error.js';
 import { FixTicketIntent, JobSpec, Platform } from './job-spec.js';
 import { PROTOCOL_VERSION } from './protocol-version.js';
@@ -82,6 +83,22 @@ export function agentJobEnvironment(spec: JobSpec): Record<string, string> {
     [JOB_SPEC_ENV.maxDurationSeconds]: String(spec.maxDurationSeconds),
     ...(spec.threadId === undefined ? {} : { [JOB_SPEC_ENV.threadId]: spec.threadId }),
     ...(spec.requestedBy === undefined ? {} : { [JOB_SPEC_ENV.requestedBy]: spec.requestedBy }),
+  };
+}
+
+/**
+ * Everything a spawner sets in the agent container's environment besides the forwarded
+ * credentials: the spec's environment half, the workspace, and the configuration file when one
+ * is delivered. Docker and Kubernetes set exactly this.
+ */
+export function agentContainerEnvironment(
+  spec: JobSpec,
+  options: { withConfig: boolean },
+): Record<string, string> {
+  return {
+    ...agentJobEnvironment(spec),
+    [AGENT_WORKDIR_ENV]: AGENT_WORKSPACE,
+    ...(options.withConfig ? { [AGENT_CONFIG_PATH_ENV]: AGENT_CONFIG_FILE } : {}),
   };
 }
 

@@ -1,12 +1,9 @@
 import type Docker from 'dockerode';
 import {
   AGENT_CONFIG_DIRECTORY,
-  AGENT_CONFIG_FILE,
-  AGENT_CONFIG_PATH_ENV,
-  AGENT_WORKDIR_ENV,
   AGENT_WORKSPACE,
   agentArguments,
-  agentJobEnvironment,
+  agentContainerEnvironment,
   type JobSpec,
 } from '@agentsmith/contracts';
 import { jobLabels, jobName } from './job-spawner.js';
@@ -39,9 +36,7 @@ export function dockerContainerSpec(
   const { spec, resources } = input;
   const env: Record<string, string> = {
     ...input.env,
-    ...agentJobEnvironment(spec),
-    [AGENT_WORKDIR_ENV]: AGENT_WORKSPACE,
-    ...(input.withConfig ? { [AGENT_CONFIG_PATH_ENV]: AGENT_CONFIG_FILE } : {}),
+    ...agentContainerEnvironment(spec, { withConfig: input.withConfig }),
   };
   return {
     name: jobName(spec.jobId),

@@ -1,14 +1,11 @@
 import type { V1ConfigMap, V1EnvVar, V1Job } from '@kubernetes/client-node';
 import {
   AGENT_CONFIG_DIRECTORY,
-  AGENT_CONFIG_FILE,
   AGENT_CONFIG_FILENAME,
-  AGENT_CONFIG_PATH_ENV,
   AGENT_FORWARDED_KEYS,
-  AGENT_WORKDIR_ENV,
   AGENT_WORKSPACE,
   agentArguments,
-  agentJobEnvironment,
+  agentContainerEnvironment,
   type JobSpec,
 } from '@agentsmith/contracts';
 import { jobLabels, jobName } from './job-spawner.js';
@@ -77,12 +74,9 @@ export function kubernetesJobManifest(
               args: agentArguments(spec),
               workingDir: AGENT_WORKSPACE,
               env: [
-                ...Object.entries(agentJobEnvironment(spec)).map(([name, value]) => ({
-                  name,
-                  value,
-                })),
-                { name: AGENT_WORKDIR_ENV, value: AGENT_WORKSPACE },
-                ...(withConfig ? [{ name: AGENT_CONFIG_PATH_ENV, value: AGENT_CONFIG_FILE }] : []),
+                ...Object.entries(agentContainerEnvironment(spec, { withConfig })).map(
+                  ([name, value]) => ({ name, value }),
+                ),
                 ...secretEnv(settings.secretName),
               ],
               resources: {

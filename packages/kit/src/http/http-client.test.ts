@@ -132,7 +132,7 @@ describe('kit/http/http-client', () => {
     await expect(client.post('search', {}, Issue, { idempotent: true })).resolves.toMatchObject({
       number: 3,
     });
-    await expect(client.put('labels', {}, Issue)).resolves.toMatchObject({ number: 4 });
+    await expect(client.request('PUT', 'labels', Issue, {})).resolves.toMatchObject({ number: 4 });
     expect(seen.map((line) => line.split(' ')[0])).toEqual(['POST', 'POST', 'PUT', 'PUT']);
   });
 

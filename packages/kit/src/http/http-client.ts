@@ -80,15 +80,6 @@ export class HttpClient {
     return this.request('PATCH', path, schema, body, options);
   }
 
-  put<T extends z.ZodType>(
-    path: string,
-    body: unknown,
-    schema: T,
-    options: RequestOptions = {},
-  ): Promise<z.infer<T>> {
-    return this.request('PUT', path, schema, body, options);
-  }
-
   /** Sends one request (with retries) and parses the JSON body with `schema`. */
   async request<T extends z.ZodType>(
     method: string,

@@ -1,5 +1,5 @@
-import { parseDuration } from '@agentsmith/kit';
 import { z } from 'zod';
+import { Duration } from './duration-schema.js';
 
 /** Provider names accepted in `agent.type`; aliases map to one SDK provider each. */
 export const LLM_PROVIDER_TYPES = [
@@ -103,17 +103,6 @@ const LlmPricingConfig = z.object({
   models: z.record(z.string(), LlmModelPricing).default({}),
 });
 type LlmPricingConfig = z.infer<typeof LlmPricingConfig>;
-
-const Duration = z.string().refine(
-  (text) => {
-    try {
-      return parseDuration(text) > 0;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'Use a duration such as 90s, 20m or 1h' },
-);
 
 /**
  * The `agent:` block of a project in agentsmith.yml: which LLM provider and models the agent uses,

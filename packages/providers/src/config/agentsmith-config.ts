@@ -1,23 +1,9 @@
 import { PROJECT_NAME_PATTERN } from '@agentsmith/contracts';
-import { parseDuration } from '@agentsmith/kit';
 import { z } from 'zod';
 import { AgentLlmConfig } from './agent-llm-config.js';
 import { COMMAND_NAMES, DEFAULT_PIPELINE_NAME } from './command-names.js';
+import { Duration } from './duration-schema.js';
 import { SourceConfig, TicketsConfig } from './source-config.js';
-
-const Duration = z
-  .string()
-  .refine(
-    (text) => {
-      try {
-        return parseDuration(text) > 0;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'Use a duration such as 90s, 10m or 1h' },
-  )
-  .describe('A duration such as 90s, 10m or 1h');
 
 /** `projects.<name>.test`: how the test step runs. */
 const TestConfig = z.object({

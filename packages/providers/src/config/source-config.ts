@@ -17,12 +17,17 @@ const ApiUrl = HttpUrl.optional().describe(
 /** Ignored; kept so that reference configuration files still load. */
 const Auth = z.string().optional().describe('Ignored (credentials come from the environment).');
 
-const GithubSource = z.object({
-  type: z.literal('github'),
-  url: GithubRepositoryUrl.describe('Repository URL, e.g. https://github.com/org/repo.git'),
-  api_url: ApiUrl,
-  auth: Auth,
-});
+/** A GitHub repository: the code (`source`) or its issues (`tickets`). */
+function githubRepository(url: string) {
+  return z.object({
+    type: z.literal('github'),
+    url: GithubRepositoryUrl.describe(url),
+    api_url: ApiUrl,
+    auth: Auth,
+  });
+}
+
+const GithubSource = githubRepository('Repository URL, e.g. https://github.com/org/repo.git');
 
 const GitlabSource = z.object({
   type: z.literal('gitlab'),
@@ -59,12 +64,7 @@ export type SourceConfig = z.infer<typeof SourceConfig>;
 
 export const SOURCE_TYPES = ['github', 'gitlab', 'azurerepos', 'local'] as const;
 
-const GithubTickets = z.object({
-  type: z.literal('github'),
-  url: GithubRepositoryUrl.describe('Repository URL whose issues are the tickets'),
-  api_url: ApiUrl,
-  auth: Auth,
-});
+const GithubTickets = githubRepository('Repository URL whose issues are the tickets');
 
 const GitlabTickets = z.object({
   type: z.literal('gitlab'),
