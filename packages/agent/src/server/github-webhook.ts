@@ -8,7 +8,7 @@ const GithubIssuesEvent = z.object({
   issue: z.object({ number: z.number().int().positive() }),
   repository: z.object({ name: z.string(), full_name: z.string() }),
 });
-export type GithubIssuesEvent = z.infer<typeof GithubIssuesEvent>;
+type GithubIssuesEvent = z.infer<typeof GithubIssuesEvent>;
 
 /**
  * Checks `X-Hub-Signature-256` (`sha256=<hex HMAC of the raw body>`) in constant time.
