@@ -104,22 +104,16 @@ export class RedisJobStore implements JobStore {
     if (values.length > 0) await this.redis.eval(PATCH, 1, this.keys.job(jobId), ...values);
   }
 
-  async writeToAgent(entry: InboundEntry): Promise<void> {
-    await this.redis.xadd(
-      jobInStreamKey(entry.jobId),
-      ...JOB_STREAM_CAP,
-      '*',
-      ...encodeBusEntryArgs(entry),
-    );
+  writeToAgent(entry: InboundEntry): Promise<void> {
+    return this.#append(jobInStreamKey(entry.jobId), entry);
   }
 
-  async writeAsAgent(entry: OutboundEntry): Promise<void> {
-    await this.redis.xadd(
-      jobOutStreamKey(entry.jobId),
-      ...JOB_STREAM_CAP,
-      '*',
-      ...encodeBusEntryArgs(entry),
-    );
+  writeAsAgent(entry: OutboundEntry): Promise<void> {
+    return this.#append(jobOutStreamKey(entry.jobId), entry);
+  }
+
+  async #append(key: string, entry: InboundEntry | OutboundEntry): Promise<void> {
+    await this.redis.xadd(key, ...JOB_STREAM_CAP, '*', ...encodeBusEntryArgs(entry));
   }
 
   async saveQuestion(question: QuestionRecord): Promise<void> {

@@ -62,22 +62,18 @@ export class HttpClient {
     return this.request('GET', path, schema, undefined, options);
   }
 
-  post<T extends z.ZodType>(
-    path: string,
-    body: unknown,
-    schema: T,
-    options: RequestOptions = {},
-  ): Promise<z.infer<T>> {
-    return this.request('POST', path, schema, body, options);
-  }
+  /** Sent once unless `options.idempotent`: a retry could create the thing twice. */
+  readonly post = this.#write('POST');
+  /** Sent once unless `options.idempotent`. */
+  readonly patch = this.#write('PATCH');
 
-  patch<T extends z.ZodType>(
-    path: string,
-    body: unknown,
-    schema: T,
-    options: RequestOptions = {},
-  ): Promise<z.infer<T>> {
-    return this.request('PATCH', path, schema, body, options);
+  #write(method: 'POST' | 'PATCH') {
+    return <T extends z.ZodType>(
+      path: string,
+      body: unknown,
+      schema: T,
+      options: RequestOptions = {},
+    ): Promise<z.infer<T>> => this.request(method, path, schema, body, options);
   }
 
   /** Sends one request (with retries) and parses the JSON body with `schema`. */
