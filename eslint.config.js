@@ -88,7 +88,7 @@ const workspaceBoundaries = [
   {
     files: ['packages/contracts/src/**/*.ts'],
     forbidden: ['kit', 'providers', 'agent', 'dispatcher', 'testkit'],
-    message: 'contracts is a leaf: it depends on zod only.',
+    message: 'contracts is a leaf: it imports no workspace package.',
   },
   {
     files: ['packages/kit/src/**/*.ts'],
