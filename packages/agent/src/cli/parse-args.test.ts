@@ -55,14 +55,16 @@ describe('cli/parse-args', () => {
   });
 
   it.each`
-    argv                                  | problem
-    ${[]}                                 | ${/exactly one input/}
-    ${['a', 'b']}                         | ${/exactly one input/}
-    ${['--bogus', 'fix #1 in x']}         | ${/Unknown option/}
-    ${['--job-id', 'abc', 'fix #1 in x']} | ${/job mode needs --redis-url, --platform, --channel-id/}
-    ${['--server', '--port', 'x']}        | ${/--port must be a number/}
-    ${['--port', '1', 'fix #1 in x']}     | ${/only valid with --server/}
-    ${['config', 'check']}                | ${/config validate/}
+    argv                                                                                                        | problem
+    ${[]}                                                                                                       | ${/exactly one input/}
+    ${['a', 'b']}                                                                                               | ${/exactly one input/}
+    ${['--bogus', 'fix #1 in x']}                                                                               | ${/Unknown option/}
+    ${['--job-id', 'abc', 'fix #1 in x']}                                                                       | ${/job mode needs --redis-url, --platform, --channel-id/}
+    ${['--platform', 'slack', 'fix #1 in x']}                                                                   | ${/job mode needs --job-id, --redis-url, --channel-id/}
+    ${['--job-id', 'a1b2c3d4e5f6', '--redis-url', 'r:1', '--platform', 'slack', '--channel-id', 'C', 'fix it']} | ${/Could not understand "fix it"/}
+    ${['--server', '--port', 'x']}                                                                              | ${/--port must be a number/}
+    ${['--port', '1', 'fix #1 in x']}                                                                           | ${/only valid with --server/}
+    ${['config', 'check']}                                                                                      | ${/config validate/}
   `('rejects $argv', ({ argv, problem }) => {
     const attempt = () => parseCliArgs(argv as string[]);
 
