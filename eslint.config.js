@@ -88,12 +88,12 @@ const workspaceBoundaries = [
   {
     files: ['packages/contracts/src/**/*.ts'],
     forbidden: ['kit', 'providers', 'agent', 'dispatcher', 'testkit'],
-    message: 'contracts is a leaf: it depends on zod only.',
+    message: 'contracts is a leaf: it imports no workspace package.',
   },
   {
     files: ['packages/kit/src/**/*.ts'],
-    forbidden: ['contracts', 'providers', 'agent', 'dispatcher', 'testkit'],
-    message: 'kit is a leaf: infrastructure only, no workspace package.',
+    forbidden: ['providers', 'agent', 'dispatcher', 'testkit'],
+    message: 'kit is infrastructure: it imports only contracts (for the error codes).',
   },
   {
     files: ['packages/providers/src/**/*.ts'],
@@ -168,7 +168,8 @@ export default tseslint.config(
       'import-x/no-default-export': 'off',
     },
   },
-  // agent ✗ dispatcher, dispatcher ✗ agent, contracts and kit are leaves, production code ✗ testkit.
+  // agent ✗ dispatcher, dispatcher ✗ agent, contracts is a leaf, kit imports only contracts,
+  // production code ✗ testkit.
   ...workspaceBoundaries.map(restrictWorkspaceImports),
   // The environment is read in one place per deployable and passed down as values.
   {

@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-import { EXIT_CODES, type ExitCode } from '@agentsmith/contracts';
+import {
+  EXIT_CODES,
+  findJobAddress,
+  AGENT_LOG_LEVEL_ENV,
+  type ExitCode,
+} from '@agentsmith/contracts';
 import {
   CancelledError,
   createLogger,
@@ -8,7 +13,7 @@ import {
   toAppError,
   type Logger,
 } from '@agentsmith/kit';
-import { findJobOptions, parseCliArgs, USAGE, type CliCommand } from './cli/parse-args.js';
+import { parseCliArgs, USAGE, type CliCommand } from './cli/parse-args.js';
 import { printError, printLine, terminalSink } from './cli/terminal.js';
 import { validateConfigCommand } from './composition/validate-config-command.js';
 import { reportFailure } from './composition/report-failure.js';
@@ -24,12 +29,12 @@ import { RedisProgressReporter } from './progress/redis-progress-reporter.js';
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<ExitCode> {
   const sanitizer = new SecretSanitizer(secretValuesFromEnv(env));
   const verbose = argv.includes('--verbose');
-  const jobMode = findJobOptions(argv).jobId !== undefined;
+  const jobMode = findJobAddress(argv).jobId !== undefined;
   const logger = createLogger({
     name: 'agentsmith',
     level: verbose
       ? 'debug'
-      : ((env['LOG_LEVEL'] as 'info' | undefined) ?? (jobMode ? 'info' : 'warn')),
+      : ((env[AGENT_LOG_LEVEL_ENV] as 'info' | undefined) ?? (jobMode ? 'info' : 'warn')),
     sanitizer,
     destination: process.stderr,
   });
@@ -110,7 +115,7 @@ async function reportUsageErrorInJobMode(
   error: unknown,
   logger: Logger,
 ): Promise<void> {
-  const { jobId, redisUrl } = findJobOptions(argv);
+  const { jobId, redisUrl } = findJobAddress(argv);
   if (jobId === undefined || redisUrl === undefined) return;
   try {
     const reporter = await RedisProgressReporter.connect({

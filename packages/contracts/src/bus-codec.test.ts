@@ -104,7 +104,9 @@ describe('contracts/bus-codec', () => {
     const attempt = () => decodeBusEntry(fields);
 
     expect(attempt).toThrow(BusDecodeError);
-    expect(attempt).toThrow(/protocol version 2, but this build understands up to 1: upgrade/);
+    expect(attempt).toThrow(
+      `protocol version ${PROTOCOL_VERSION + 1}, but this build understands up to ${PROTOCOL_VERSION}: upgrade`,
+    );
     try {
       attempt();
     } catch (error) {

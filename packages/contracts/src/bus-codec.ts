@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { BusEntry, type BusEntryType } from './bus-entry.js';
+import { BusEntry } from './bus-entry.js';
+import { ContractError } from './contract-error.js';
 import { PROTOCOL_VERSION } from './protocol-version.js';
 
 /** A Redis stream entry's fields, flat: field name → string value. */
@@ -11,14 +12,10 @@ const VERSION_FIELD = 'v';
  * Why a stream entry could not be read. `retryable` is always false: the same bytes will never
  * decode differently.
  */
-export class BusDecodeError extends Error {
-  readonly retryable = false;
-  constructor(
-    readonly code: 'protocol_entry_malformed' | 'protocol_version_unsupported',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'BusDecodeError';
+export class BusDecodeError extends ContractError {
+  declare readonly code: 'protocol_entry_malformed' | 'protocol_version_unsupported';
+  constructor(code: 'protocol_entry_malformed' | 'protocol_version_unsupported', message: string) {
+    super(code, message);
   }
 }
 
@@ -116,5 +113,3 @@ export function decodeBusEntry(input: StreamFields | readonly string[]): BusEntr
   }
   return parsed.data;
 }
-
-export type { BusEntryType };

@@ -14,7 +14,7 @@ const Base = {
 };
 
 /** A pipeline step started: "step 3 of 9: Checking out the source". */
-export const Progress = z.object({
+const Progress = z.object({
   ...Base,
   type: z.literal('progress'),
   /** 1-based step number. */
@@ -27,15 +27,15 @@ export const Progress = z.object({
   /** LLM cost of the job so far in US dollars; absent while unknown (an unpriced model). */
   costUsd: z.number().nonnegative().optional(),
 });
-export type Progress = z.infer<typeof Progress>;
+type Progress = z.infer<typeof Progress>;
 
 /** One line for the job's thread: a tool call, a test result, a retry. */
-export const Detail = z.object({
+const Detail = z.object({
   ...Base,
   type: z.literal('detail'),
   text: z.string(),
 });
-export type Detail = z.infer<typeof Detail>;
+type Detail = z.infer<typeof Detail>;
 
 /** The agent needs a human decision; the dispatcher shows the choices as buttons. */
 export const Question = z.object({
@@ -62,11 +62,11 @@ export const Answer = z.object({
 export type Answer = z.infer<typeof Answer>;
 
 /** The agent is alive; written every few seconds while a job runs. */
-export const Heartbeat = z.object({
+const Heartbeat = z.object({
   ...Base,
   type: z.literal('heartbeat'),
 });
-export type Heartbeat = z.infer<typeof Heartbeat>;
+type Heartbeat = z.infer<typeof Heartbeat>;
 
 /** The job finished successfully. Always the last entry of a successful job. */
 export const Done = z.object({
@@ -98,12 +98,12 @@ export const ErrorEntry = z.object({
 export type ErrorEntry = z.infer<typeof ErrorEntry>;
 
 /** Stop the job (dispatcher → agent). */
-export const Cancel = z.object({
+const Cancel = z.object({
   ...Base,
   type: z.literal('cancel'),
   requestedBy: z.string().optional(),
 });
-export type Cancel = z.infer<typeof Cancel>;
+type Cancel = z.infer<typeof Cancel>;
 
 export const BusEntry = z.discriminatedUnion('type', [
   Progress,
@@ -116,7 +116,6 @@ export const BusEntry = z.discriminatedUnion('type', [
   Cancel,
 ]);
 export type BusEntry = z.infer<typeof BusEntry>;
-export type BusEntryType = BusEntry['type'];
 
 /** Entries the agent writes to `job:<id>:out`. */
 export type OutboundEntry = Progress | Detail | Question | Heartbeat | Done | ErrorEntry;

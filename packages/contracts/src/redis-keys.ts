@@ -1,6 +1,6 @@
 /**
- * Redis key builders. The names match the reference system so operators' habits and tools keep
- * working: `job:<id>:out`, `job:<id>:in`, `conversation:<platform>:<channel>`, `job-index:<id>`.
+ * Redis key builders (docs/architecture.md lists the keys): `job:<id>:out`, `job:<id>:in`,
+ * `conversation:<platform>:<channel>`, `job-index:<id>`. Operators' tools rely on these names.
  */
 
 /** Stream the agent writes (progress, questions, the final entry) and the dispatcher reads. */
@@ -25,7 +25,3 @@ export function jobIndexKey(jobId: string): string {
 
 /** A job id: 12 lower-case hex characters (also the suffix of the container / Job name). */
 export const JOB_ID_PATTERN = /^[0-9a-f]{12}$/;
-
-export function isJobId(value: string): boolean {
-  return JOB_ID_PATTERN.test(value);
-}

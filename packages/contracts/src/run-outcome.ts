@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const RunOutcome = z.enum(['succeeded', 'failed', 'cancelled']);
 export type RunOutcome = z.infer<typeof RunOutcome>;
 
-/** Agent process exit codes (the container's exit status); see docs/interfaces. */
+/** Agent process exit codes (the container's exit status); see docs/cli.md. */
 export const EXIT_CODES = {
   success: 0,
   failed: 1,
@@ -12,9 +12,3 @@ export const EXIT_CODES = {
   cancelled: 130,
 } as const;
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
-
-export function outcomeFromExitCode(exitCode: number): RunOutcome {
-  if (exitCode === EXIT_CODES.success) return 'succeeded';
-  if (exitCode === EXIT_CODES.cancelled || exitCode === 143) return 'cancelled';
-  return 'failed';
-}

@@ -2,7 +2,6 @@ export * from './config/dispatcher-config.js';
 export * from './dispatcher.js';
 export * from './intents/chat-intent.js';
 export * from './intents/parse-intent.js';
-export * from './intents/match-project.js';
 export * from './jobs/finish-job.js';
 export * from './jobs/job-store.js';
 export * from './jobs/notifier.js';

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@agentsmith/contracts';
 import { AppError, ExternalServiceError } from '@agentsmith/kit';
 
 /** How one provider's failures are worded: its name and the variable holding its credential. */
@@ -9,8 +10,8 @@ export interface ProviderErrorContext {
   hasCredential: boolean;
   /** What the credential needs, e.g. `the api scope`. */
   permissions: string;
-  accessCode: string;
-  failureCode: string;
+  accessCode: ErrorCode;
+  failureCode: ErrorCode;
 }
 
 /** The HTTP status of a failed provider call, if it got one. */

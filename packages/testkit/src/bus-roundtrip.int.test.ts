@@ -113,7 +113,7 @@ describe('contracts bus entries through a real Redis stream', () => {
       /bus entry "progress" is malformed: at: .*step: /s,
     );
     expect(() => decodeBusEntry(newer![1])).toThrow(
-      /protocol version 2, but this build understands up to 1/,
+      `protocol version ${PROTOCOL_VERSION + 1}, but this build understands up to ${PROTOCOL_VERSION}`,
     );
   });
 });

@@ -1,6 +1,5 @@
-import type { FixTicketIntent } from '@agentsmith/contracts';
+import { ticketLabel, type FixTicketIntent } from '@agentsmith/contracts';
 import type { ResolvedProject } from '@agentsmith/providers';
-import { displayId } from '../pipeline/display-id.js';
 import { STEPS } from '../steps/step-registry.js';
 import type { CredentialNeed } from './required-credentials.js';
 
@@ -21,7 +20,7 @@ export function formatDryRun(
   const lines = [
     'Dry run - nothing will be changed. Would execute:',
     `  Project:  ${resolved.name}`,
-    `  Ticket:   ${displayId(intent.ticketId)}`,
+    `  Ticket:   ${ticketLabel(intent.ticketId)}`,
     `  Source:   ${project.source.type} ${source}`,
     `  Tickets:  ${project.tickets.type} ${tickets}`.trimEnd(),
     `  Agent:    ${project.agent.type}${project.agent.model ? ` ${project.agent.model}` : ''}`,

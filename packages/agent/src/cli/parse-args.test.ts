@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findJobOptions, parseCliArgs } from './parse-args.js';
+import { parseCliArgs } from './parse-args.js';
 
 describe('cli/parse-args', () => {
   it('reads a job-mode run as the spawners call it', () => {
@@ -25,10 +25,13 @@ describe('cli/parse-args', () => {
         configPath: undefined,
         dryRun: false,
         headless: true,
-        jobId: 'a1b2c3d4e5f6',
-        redisUrl: 'redis:6379',
-        platform: 'slack',
-        channelId: 'C1',
+        job: {
+          jobId: 'a1b2c3d4e5f6',
+          redisUrl: 'redis:6379',
+          platform: 'slack',
+          channelId: 'C1',
+          intent: { ticketId: '58', project: 'demo' },
+        },
         verbose: false,
       },
     });
@@ -52,24 +55,20 @@ describe('cli/parse-args', () => {
   });
 
   it.each`
-    argv                                  | problem
-    ${[]}                                 | ${/exactly one input/}
-    ${['a', 'b']}                         | ${/exactly one input/}
-    ${['--bogus', 'fix #1 in x']}         | ${/Unknown option/}
-    ${['--job-id', 'abc', 'fix #1 in x']} | ${/both --job-id and --redis-url/}
-    ${['--server', '--port', 'x']}        | ${/--port must be a number/}
-    ${['--port', '1', 'fix #1 in x']}     | ${/only valid with --server/}
-    ${['config', 'check']}                | ${/config validate/}
+    argv                                                                                                        | problem
+    ${[]}                                                                                                       | ${/exactly one input/}
+    ${['a', 'b']}                                                                                               | ${/exactly one input/}
+    ${['--bogus', 'fix #1 in x']}                                                                               | ${/Unknown option/}
+    ${['--job-id', 'abc', 'fix #1 in x']}                                                                       | ${/job mode needs --redis-url, --platform, --channel-id/}
+    ${['--platform', 'slack', 'fix #1 in x']}                                                                   | ${/job mode needs --job-id, --redis-url, --channel-id/}
+    ${['--job-id', 'a1b2c3d4e5f6', '--redis-url', 'r:1', '--platform', 'slack', '--channel-id', 'C', 'fix it']} | ${/Could not understand "fix it"/}
+    ${['--server', '--port', 'x']}                                                                              | ${/--port must be a number/}
+    ${['--port', '1', 'fix #1 in x']}                                                                           | ${/only valid with --server/}
+    ${['config', 'check']}                                                                                      | ${/config validate/}
   `('rejects $argv', ({ argv, problem }) => {
     const attempt = () => parseCliArgs(argv as string[]);
 
     expect(attempt).toThrow(problem as RegExp);
     expect(attempt).toThrow(expect.objectContaining({ code: 'usage_invalid_input' }));
-  });
-
-  it('finds the job options on a command line that does not parse', () => {
-    const options = findJobOptions(['--bogus', '--job-id', 'abc', '--redis-url=localhost:6379']);
-
-    expect(options).toEqual({ jobId: 'abc', redisUrl: 'localhost:6379' });
   });
 });

@@ -1,5 +1,12 @@
 import { parseArgs } from 'node:util';
-import { AppError } from '@agentsmith/kit';
+import {
+  DEFAULT_CONFIG_PATH,
+  JOB_ARGUMENT_OPTIONS,
+  jobArgumentsFromOptions,
+  type JobArguments,
+  type JobOptionValues,
+} from '@agentsmith/contracts';
+import { AppError, toAppError } from '@agentsmith/kit';
 
 /** Options of a one-shot run (`agentsmith [options] "<input>"`). */
 export interface RunOptions {
@@ -7,10 +14,8 @@ export interface RunOptions {
   configPath: string | undefined;
   dryRun: boolean;
   headless: boolean;
-  jobId: string | undefined;
-  redisUrl: string | undefined;
-  platform: string | undefined;
-  channelId: string | undefined;
+  /** Job mode (`--job-id` …): the argv half of the job spec, read by the contract's grammar. */
+  job: JobArguments | undefined;
   verbose: boolean;
 }
 
@@ -33,10 +38,11 @@ export const USAGE = `Usage:
   agentsmith --server [--port N]
 
 Options:
-  --config <path>     configuration file (default: $AGENTSMITH_CONFIG, else config/agentsmith.yml)
+  --config <path>     configuration file (default: $AGENTSMITH_CONFIG, else ${DEFAULT_CONFIG_PATH})
   --dry-run           print the project, ticket, pipeline and steps; change nothing
   --headless          no prompts; approvals take their configured default
   --job-id <id>       job mode: report to Redis stream job:<id>:out, read job:<id>:in
+                      (needs --redis-url, --platform, --channel-id and "fix #<n> in <project>")
   --redis-url <url>   host:port or redis://[user:pass@]host:port[/db]
   --platform <name>   slack | teams | cli (recorded on the job)
   --channel-id <id>   recorded on the job
@@ -46,40 +52,14 @@ Options:
   --help              this text`;
 
 const OPTIONS = {
+  ...JOB_ARGUMENT_OPTIONS,
   config: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
-  headless: { type: 'boolean', default: false },
-  'job-id': { type: 'string' },
-  'redis-url': { type: 'string' },
-  platform: { type: 'string' },
-  'channel-id': { type: 'string' },
   verbose: { type: 'boolean', default: false },
   server: { type: 'boolean', default: false },
   port: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
-
-/** Raw option values, before the command is decided (job mode needs them even on bad usage). */
-export interface RawJobOptions {
-  jobId: string | undefined;
-  redisUrl: string | undefined;
-}
-
-/**
- * Finds `--job-id` and `--redis-url` however broken the rest of the command line is, so that a
- * usage error in job mode can still be published as an `Error` entry.
- */
-export function findJobOptions(argv: readonly string[]): RawJobOptions {
-  const valueOf = (name: string): string | undefined => {
-    for (let index = 0; index < argv.length; index += 1) {
-      const word = argv[index] ?? '';
-      if (word === name) return argv[index + 1];
-      if (word.startsWith(`${name}=`)) return word.slice(name.length + 1);
-    }
-    return undefined;
-  };
-  return { jobId: valueOf('--job-id') || undefined, redisUrl: valueOf('--redis-url') || undefined };
-}
 
 /** Parses the agent's command line; throws `AppError('usage_invalid_input')` on bad usage. */
 export function parseCliArgs(argv: readonly string[]): CliCommand {
@@ -112,11 +92,6 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (positionals.length !== 1 || !positionals[0]?.trim()) {
     throw usage('give exactly one input, quoted: agentsmith "fix #58 in my-project"');
   }
-  const jobId = values['job-id'];
-  const redisUrl = values['redis-url'];
-  if ((jobId === undefined) !== (redisUrl === undefined)) {
-    throw usage('job mode needs both --job-id and --redis-url');
-  }
   return {
     kind: 'run',
     options: {
@@ -124,13 +99,21 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       configPath: values.config,
       dryRun: values['dry-run'],
       headless: values.headless,
-      jobId,
-      redisUrl,
-      platform: values.platform,
-      channelId: values['channel-id'],
+      job: jobMode(values, positionals[0]),
       verbose: values.verbose,
     },
   };
+}
+
+/** The job-mode options, when any was given; they are all-or-nothing. */
+function jobMode(values: JobOptionValues, input: string): JobArguments | undefined {
+  const given = [values['job-id'], values['redis-url'], values.platform, values['channel-id']];
+  if (given.every((value) => value === undefined)) return undefined;
+  try {
+    return jobArgumentsFromOptions(values, input);
+  } catch (error) {
+    throw toAppError(error);
+  }
 }
 
 function parsePort(raw: string | undefined): number {

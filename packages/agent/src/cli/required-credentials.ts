@@ -9,7 +9,7 @@ export interface CredentialNeed {
 }
 
 /** The credentials a project's providers read from the environment. */
-export function credentialNeeds(project: ProjectConfig): CredentialNeed[] {
+function credentialNeeds(project: ProjectConfig): CredentialNeed[] {
   const needs: CredentialNeed[] = [];
   if (project.source.type === 'github' || project.tickets.type === 'github') {
     needs.push({ name: 'GITHUB_TOKEN', purpose: 'GitHub API and git push', required: true });

@@ -105,7 +105,7 @@ function withCloneUrl(gitHost: GitHost, cloneUrl: string | undefined): GitHost {
 }
 
 /** The API key and base-URL override of the project's LLM provider, from the environment. */
-export function llmCredentials(
+function llmCredentials(
   agent: AgentLlmConfig,
   env: NodeJS.ProcessEnv,
 ): { apiKey?: string; baseUrlOverride?: string } {

@@ -12,7 +12,7 @@ import {
   type ModelSet,
 } from '../llm/index.js';
 import type { CodeAnalysis, CodingAgent, CodingTask, Plan } from '../pipeline/run-ports.js';
-import { formatCost } from '../progress/format-cost.js';
+import { formatCost } from '@agentsmith/contracts';
 import { analyzeRepository } from '../steps/analyze-repository.js';
 
 export interface LlmCodingAgentSettings {
@@ -165,7 +165,7 @@ function taskText(task: CodingTask): string {
 }
 
 /** One detail line per interesting loop event (tool calls, tool errors, retries). */
-export function describeEvent(event: AgentEvent): string | undefined {
+function describeEvent(event: AgentEvent): string | undefined {
   switch (event.type) {
     case 'tool-call':
       return `${event.toolName} ${summarizeInput(event.input)}`.trimEnd();

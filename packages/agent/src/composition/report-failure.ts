@@ -24,6 +24,7 @@ export async function reportFailure(
   const usage =
     appError instanceof ConfigError ||
     appError.code === 'usage_invalid_input' ||
+    appError.code === 'protocol_version_unsupported' ||
     appError.code.startsWith('config_');
   if (!usage && !cancelled)
     environment.logger.error({ error: appError }, 'run failed before or outside the pipeline');

@@ -1,6 +1,14 @@
-import { EXIT_CODES, type ExitCode } from '@agentsmith/contracts';
+import {
+  EXIT_CODES,
+  jobSpecFromArguments,
+  redactRedisAddress,
+  resolveConfigPath,
+  type ExitCode,
+  type FixTicketIntent,
+  type JobSpec,
+} from '@agentsmith/contracts';
 import { CancelledError, toAppError, type Logger } from '@agentsmith/kit';
-import { loadConfig, resolveConfigPath, resolveProject } from '@agentsmith/providers';
+import { loadConfig, resolveProject } from '@agentsmith/providers';
 import { formatDryRun } from '../cli/dry-run.js';
 import { parseFixInput } from '../cli/parse-fix-input.js';
 import type { RunOptions } from '../cli/parse-args.js';
@@ -42,11 +50,11 @@ export async function runTicketCommand(
   environment: TicketCommandEnvironment,
 ): Promise<ExitCode> {
   let inner: ProgressReporter;
-  if (options.jobId !== undefined && options.redisUrl !== undefined) {
+  if (options.job !== undefined) {
     try {
       inner = await RedisProgressReporter.connect({
-        redisUrl: options.redisUrl,
-        jobId: options.jobId,
+        redisUrl: options.job.redisUrl,
+        jobId: options.job.jobId,
         logger: environment.logger,
         onCancel: (requestedBy) =>
           environment.abort(
@@ -56,7 +64,7 @@ export async function runTicketCommand(
     } catch (error) {
       environment.logger.error({ error }, 'cannot reach Redis for job mode');
       environment.printError(
-        `Cannot reach Redis at ${options.redisUrl.replace(/\/\/[^@/]*@/, '//***@')}: ${toAppError(error).message}`,
+        `Cannot reach Redis at ${redactRedisAddress(options.job.redisUrl)}: ${toAppError(error).message}`,
       );
       return EXIT_CODES.failed;
     }
@@ -81,7 +89,9 @@ async function execute(
 ): Promise<ExitCode> {
   const { env, logger } = environment;
   const started = Date.now();
-  const intent = parseFixInput(options.input);
+  // In job mode the dispatcher's spec is checked first: another version ends here, with an Error.
+  const job = options.job === undefined ? undefined : jobSpecFromArguments(options.job, env);
+  const intent: FixTicketIntent = job?.intent ?? parseFixInput(options.input);
   const configPath = resolveConfigPath(options.configPath, env);
   const config = await loadConfig(configPath, env, {
     warn: (message) => logger.warn({ message }, 'configuration warning'),
@@ -91,7 +101,7 @@ async function execute(
   if (options.dryRun) {
     const dryRun = formatDryRun(intent, resolved, missingCredentials(resolved.project, env));
     environment.print(dryRun);
-    if (options.jobId !== undefined) {
+    if (job !== undefined) {
       await reporter.done({ summary: dryRun, durationMs: Date.now() - started, changedFiles: [] });
     }
     return EXIT_CODES.success;
@@ -101,13 +111,7 @@ async function execute(
     intent: { ticketId: intent.ticketId, project: resolved.name },
     resolved,
     env,
-    logger: logger.child({
-      project: resolved.name,
-      ticket: intent.ticketId,
-      jobId: options.jobId,
-      platform: options.platform,
-      channelId: options.channelId,
-    }),
+    logger: logger.child({ project: resolved.name, ticket: intent.ticketId, ...jobFacts(job) }),
     reporter,
   });
   const run = runFixTicket(stepsFor(resolved.commands), context, environment.signal);
@@ -129,6 +133,13 @@ async function execute(
     return EXIT_CODES.cancelled;
   }
   return result.exitCode;
+}
+
+/** What the logs say about the job a run belongs to. */
+function jobFacts(job: JobSpec | undefined): Record<string, unknown> {
+  if (job === undefined) return {};
+  const { jobId, platform, channelId, threadId, requestedBy, createdAt, maxDurationSeconds } = job;
+  return { jobId, platform, channelId, threadId, requestedBy, createdAt, maxDurationSeconds };
 }
 
 /** Resolves `'forced'` once the signal has been aborted for `graceMs`. */

@@ -2,16 +2,13 @@ import { spawn } from 'node:child_process';
 import {
   EXIT_CODES,
   fixCommandLine,
+  resolveConfigPath,
+  AGENT_WEBHOOK_SECRET_ENV,
   type ExitCode,
   type FixTicketIntent,
 } from '@agentsmith/contracts';
 import { ConfigError, type Logger } from '@agentsmith/kit';
-import {
-  loadConfig,
-  parseGithubRepositoryUrl,
-  resolveConfigPath,
-  type AgentsmithConfig,
-} from '@agentsmith/providers';
+import { loadConfig, parseGithubRepositoryUrl, type AgentsmithConfig } from '@agentsmith/providers';
 import { printError, printLine } from '../cli/terminal.js';
 import type { LabeledIssue } from '../server/webhook-server.js';
 import { WebhookServer } from '../server/webhook-server.js';
@@ -34,7 +31,7 @@ export async function serveWebhooks(
   environment: ServeWebhooksEnvironment,
 ): Promise<ExitCode> {
   const { env, logger } = environment;
-  const secret = env['GITHUB_WEBHOOK_SECRET'];
+  const secret = env[AGENT_WEBHOOK_SECRET_ENV];
   if (!secret) {
     printError('GITHUB_WEBHOOK_SECRET is not set: webhook mode verifies every delivery with it.');
     return EXIT_CODES.usage;

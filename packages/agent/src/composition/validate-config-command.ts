@@ -1,6 +1,6 @@
-import { EXIT_CODES, type ExitCode } from '@agentsmith/contracts';
+import { EXIT_CODES, resolveConfigPath, type ExitCode } from '@agentsmith/contracts';
 import { ConfigError, toAppError } from '@agentsmith/kit';
-import { loadConfig, resolveConfigPath } from '@agentsmith/providers';
+import { loadConfig } from '@agentsmith/providers';
 
 /** `agentsmith config validate`: every problem at once; exit 2 when the file is invalid. */
 export async function validateConfigCommand(

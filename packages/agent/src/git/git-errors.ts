@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@agentsmith/contracts';
 import { AppError } from '@agentsmith/kit';
 
 const AUTH_FAILURE =
@@ -24,7 +25,7 @@ export interface GitFailureContext {
 export function classifyGitFailure(
   stderr: string,
   context: GitFailureContext,
-  fallbackCode = 'source_checkout_failed',
+  fallbackCode: ErrorCode = 'source_checkout_failed',
 ): AppError {
   const detail = lastLines(stderr);
   if (AUTH_FAILURE.test(stderr)) {

@@ -2,6 +2,7 @@ import {
   AppError,
   ExternalServiceError,
   isAbortError,
+  isNetworkFailure,
   parseRetryAfter,
   retry,
 } from '@agentsmith/kit';
@@ -48,7 +49,7 @@ export function classifyLlmError(error: unknown): unknown {
       { service: 'llm', status, retryable, retryAfterMs, cause: error },
     );
   }
-  if (error instanceof TypeError || isNetworkError(error)) {
+  if (isNetworkFailure(error)) {
     return new ExternalServiceError(
       'llm_unavailable',
       `LLM API unreachable: ${(error as Error).message}`,
@@ -125,11 +126,4 @@ function retryAfterOf(headers: Record<string, string>): number | undefined {
   const ms = headers['retry-after-ms'];
   if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.round(Number(ms));
   return parseRetryAfter(headers['retry-after']);
-}
-
-function isNetworkError(error: unknown): boolean {
-  const code = (error as { code?: unknown; cause?: { code?: unknown } } | undefined)?.cause?.code;
-  return (
-    typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|UND_ERR_)/.test(code)
-  );
 }

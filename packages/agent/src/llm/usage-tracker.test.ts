@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { formatCost } from '../progress/format-cost.js';
 import { UsageTracker } from './usage-tracker.js';
 
 describe('llm/usage-tracker', () => {
@@ -76,8 +75,6 @@ describe('llm/usage-tracker', () => {
     });
 
     expect(tracker.totals().costUsd).toEqual(3);
-    expect(formatCost(0)).toEqual('$0.0000');
-    expect(formatCost(12.5)).toEqual('$12.50');
   });
 
   it('counts cache reads at the input price when the table has no cache price', () => {

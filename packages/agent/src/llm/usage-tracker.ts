@@ -1,5 +1,5 @@
 import type { LlmModelPricing } from '@agentsmith/providers';
-import { formatCost } from '../progress/format-cost.js';
+import { formatCost } from '@agentsmith/contracts';
 import { BUILT_IN_PRICING, findPricing } from './model-pricing.js';
 
 /** Tokens of one or more model calls. */

@@ -1,6 +1,5 @@
-import { EXIT_CODES, type ExitCode } from '@agentsmith/contracts';
+import { EXIT_CODES, ticketLabel, type ExitCode } from '@agentsmith/contracts';
 import type { RunFailure, RunSummary } from '../progress/progress-reporter.js';
-import { displayId } from './display-id.js';
 import type { RunContext } from './run-context.js';
 import { runPipeline } from './run-pipeline.js';
 import type { Step } from './step.js';
@@ -76,8 +75,8 @@ export async function runFixTicket(
 function successSummary(context: RunContext): string {
   const { ticket, codingSummary, prUrl } = context.state;
   const subject = ticket
-    ? `${displayId(ticket.id)} ${ticket.title}`
-    : displayId(context.intent.ticketId);
+    ? `${ticketLabel(ticket.id)} ${ticket.title}`
+    : ticketLabel(context.intent.ticketId);
   if (prUrl) return `Fixed ${subject}: ${codingSummary ?? 'see the pull request'}`;
   return `Finished ${subject}${codingSummary ? `: ${codingSummary}` : ''}`;
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '@agentsmith/kit';
-import { formatCost } from '../progress/format-cost.js';
+import { formatCost } from '@agentsmith/contracts';
 import type { Ticket, Tracker } from './run-ports.js';
 
 /** Facts the completion comment lists. */

@@ -1,4 +1,4 @@
-import { formatCost } from './format-cost.js';
+import { formatCost } from '@agentsmith/contracts';
 import type {
   ProgressReporter,
   QuestionRequest,

@@ -1,8 +1,11 @@
 import {
   decodeBusEntry,
   encodeBusEntryArgs,
+  FINISHED_JOB_STREAM_TTL_SECONDS,
+  JOB_STREAM_CAP,
   jobInStreamKey,
   jobOutStreamKey,
+  toRedisUrl,
   type OutboundEntry,
 } from '@agentsmith/contracts';
 import { sleep, type Logger } from '@agentsmith/kit';
@@ -17,12 +20,7 @@ import type {
   StepEnd,
   StepProgress,
 } from './progress-reporter.js';
-import { toRedisUrl } from './redis-url.js';
 
-/** Without emptying, `job:<id>:out` keeps about this many entries. */
-const STREAM_MAX_LENGTH = 1000;
-/** Finished streams expire after a day, so abandoned jobs leave nothing behind. */
-const FINISHED_STREAM_TTL_SECONDS = 86_400;
 const BLOCK_MS = 2000;
 
 export interface RedisProgressReporterOptions {
@@ -165,11 +163,12 @@ export class RedisProgressReporter implements ProgressReporter {
         if (final) {
           await this.#redis
             .multi()
-            .xadd(this.#outKey, 'MAXLEN', '~', STREAM_MAX_LENGTH, '*', ...args)
-            .expire(this.#outKey, FINISHED_STREAM_TTL_SECONDS)
+            .xadd(this.#outKey, ...JOB_STREAM_CAP, '*', ...args)
+            // Expiring here too means a job nobody relays (a dispatcher gone) leaves nothing behind.
+            .expire(this.#outKey, FINISHED_JOB_STREAM_TTL_SECONDS)
             .exec();
         } else {
-          await this.#redis.xadd(this.#outKey, 'MAXLEN', '~', STREAM_MAX_LENGTH, '*', ...args);
+          await this.#redis.xadd(this.#outKey, ...JOB_STREAM_CAP, '*', ...args);
         }
       } catch (error) {
         this.#options.logger.error({ error, type: full.type }, 'could not publish a job entry');

@@ -2,13 +2,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 /** The fields of a GitHub `issues` event the agent reads. */
-export const GithubIssuesEvent = z.object({
+const GithubIssuesEvent = z.object({
   action: z.string(),
   label: z.object({ name: z.string() }).optional(),
   issue: z.object({ number: z.number().int().positive() }),
   repository: z.object({ name: z.string(), full_name: z.string() }),
 });
-export type GithubIssuesEvent = z.infer<typeof GithubIssuesEvent>;
+type GithubIssuesEvent = z.infer<typeof GithubIssuesEvent>;
 
 /**
  * Checks `X-Hub-Signature-256` (`sha256=<hex HMAC of the raw body>`) in constant time.

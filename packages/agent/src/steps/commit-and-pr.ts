@@ -2,7 +2,7 @@ import { AppError } from '@agentsmith/kit';
 import type { RunContext } from '../pipeline/run-context.js';
 import type { Ticket } from '../pipeline/run-ports.js';
 import { completed, failed, type Step } from '../pipeline/step.js';
-import { displayId } from '../pipeline/display-id.js';
+import { ticketLabel } from '@agentsmith/contracts';
 import { requireState } from './require-state.js';
 
 /**
@@ -15,7 +15,7 @@ export const commitAndPrStep: Step<RunContext> = {
   async run(context, signal) {
     const ticket = requireState(context.state, 'ticket', 'FetchTicketCommand');
     const source = requireState(context.state, 'source', 'CheckoutSourceCommand');
-    const title = `fix: ${ticket.title} (${displayId(ticket.id)})`;
+    const title = `fix: ${ticket.title} (${ticketLabel(ticket.id)})`;
     const commit = await context.source.commitAndPush(title, { signal });
     if (commit === null) {
       return failed(
@@ -54,7 +54,7 @@ export function pullRequestBody(
   const linksTicket = /^\d+$/.test(ticket.id) && context.tracker.type === context.gitHost.type;
   const reference = linksTicket
     ? `Fixes #${ticket.id}`
-    : `Ticket: ${displayId(ticket.id)}${ticket.url ? ` (${ticket.url})` : ''}`;
+    : `Ticket: ${ticketLabel(ticket.id)}${ticket.url ? ` (${ticket.url})` : ''}`;
   const lines = [reference, '', `**${ticket.title}**`];
   if (context.state.codingSummary) lines.push('', context.state.codingSummary);
   const plan = context.state.plan;

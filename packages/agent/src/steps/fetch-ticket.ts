@@ -2,7 +2,7 @@ import { NotFoundError } from '@agentsmith/kit';
 import type { RunContext } from '../pipeline/run-context.js';
 import { completed, failed, type Step } from '../pipeline/step.js';
 import { TicketWriteback } from '../pipeline/ticket-writeback.js';
-import { displayId } from '../pipeline/display-id.js';
+import { ticketLabel } from '@agentsmith/contracts';
 
 /** Fetches the ticket and tells it that work has started. */
 export const fetchTicketStep: Step<RunContext> = {
@@ -15,12 +15,12 @@ export const fetchTicketStep: Step<RunContext> = {
       return failed(
         new NotFoundError(
           'tracker_ticket_not_found',
-          `Ticket ${displayId(ticketId)} does not exist in the ${context.tracker.type} tickets of ${project}.`,
+          `Ticket ${ticketLabel(ticketId)} does not exist in the ${context.tracker.type} tickets of ${project}.`,
         ),
       );
     }
     context.state.ticket = ticket;
     await new TicketWriteback(context.tracker, context.logger).started(ticket, signal);
-    return completed(`${displayId(ticket.id)}: ${ticket.title}`);
+    return completed(`${ticketLabel(ticket.id)}: ${ticket.title}`);
   },
 };

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { BUGGY_SUM_FILES, TEST_GIT_ENV, gitTestRepo, type GitTestRepo } from '@agentsmith/testkit';
 
 /** The built CLI (run `npx tsc -b` first). */
-export const AGENT_MAIN = resolve(import.meta.dirname, '../../dist/main.js');
+const AGENT_MAIN = resolve(import.meta.dirname, '../../dist/main.js');
 
 export interface AgentRun {
   child: ChildProcess;

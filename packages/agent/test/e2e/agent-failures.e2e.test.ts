@@ -2,6 +2,7 @@ import type { FakeGithubApi, FakeLlmApi, RedisTestContext } from '@agentsmith/te
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAgent, startAgent, type Sandbox } from './agent-cli.js';
 import { fixingSumTurns } from '@agentsmith/testkit';
+import { PROTOCOL_VERSION } from '@agentsmith/contracts';
 import { githubFixture, REPO, type GithubFixture } from './github-fixture.js';
 import { milestones, outEntries, sendToJob, waitForEntry } from './job-stream.js';
 
@@ -178,6 +179,26 @@ describe('agent (failures and cancellation, job mode)', () => {
         outcome: 'failed',
       }),
     ]);
+  });
+
+  it('refuses a job spec of another version with an Error entry naming both versions', async () => {
+    await configure();
+
+    const result = await runAgent(jobArgs(), env({ AGENTSMITH_JOB_SPEC_VERSION: '1' }), box.root);
+
+    expect(result.exitCode).toBe(2);
+    expect(await outEntries(redis, jobId)).toEqual([
+      expect.objectContaining({
+        type: 'error',
+        step: 0,
+        code: 'protocol_version_unsupported',
+        reason: expect.stringContaining(
+          `The dispatcher sent job spec version 1, but this agent reads job spec version ${PROTOCOL_VERSION}`,
+        ) as unknown,
+        outcome: 'failed',
+      }),
+    ]);
+    expect(github.requests).toEqual([]);
   });
 
   it.each`

@@ -178,4 +178,29 @@ describe('agent (local source, local tickets)', () => {
     expect(valid.exitCode).toBe(0);
     expect(valid.stdout).toContain('is valid: 1 project(s) (demo)');
   });
+
+  it('names an unknown agent type and an unknown command, each with its value, and exits 2', async () => {
+    await box.writeConfig(
+      [
+        'projects:',
+        '  demo:',
+        '    source: { type: local, path: ./repo }',
+        '    tickets: { type: jira, url: https://acme.atlassian.net, project: PROJ }',
+        '    agent: { type: clippy, model: m }',
+        '    pipeline: quick',
+        'pipelines:',
+        '  quick:',
+        '    commands: [FetchTicketCommand, FooCommand]',
+      ].join('\n'),
+    );
+
+    const result = await runAgent(['config', 'validate', '--config', box.configPath], {}, box.root);
+
+    expect(result.exitCode).toBe(2);
+    const problems = result.stderr.split('\n').filter((line) => line.startsWith('  - '));
+    expect(problems).toEqual([
+      expect.stringMatching(/^ {2}- projects\.demo\.agent\.type: .*\(found "clippy"\)$/),
+      expect.stringMatching(/^ {2}- pipelines\.quick\.commands\.1: Unknown command "FooCommand"\./),
+    ]);
+  });
 });

@@ -1,4 +1,11 @@
-import { jobInStreamKey, jobOutStreamKey } from '@agentsmith/contracts';
+import {
+  agentArguments,
+  agentJobEnvironment,
+  jobInStreamKey,
+  jobOutStreamKey,
+  PROTOCOL_VERSION,
+  type JobSpec,
+} from '@agentsmith/contracts';
 import { newJobId } from '@agentsmith/kit';
 import {
   FakeGithubApi,
@@ -21,7 +28,7 @@ export const ALL_STEPS = [
   'TestCommand',
   'CommitAndPRCommand',
 ];
-export const CLAUDE = '{ type: claude, model: claude-test, retry: { max_retries: 0 } }';
+const CLAUDE = '{ type: claude, model: claude-test, retry: { max_retries: 0 } }';
 
 /**
  * One e2e world: a bare git origin with the buggy project, a fake GitHub with ticket #58 of
@@ -35,8 +42,9 @@ export interface GithubFixture {
   jobId: string;
   /** Writes agentsmith.yml for project `demo` with `extra` project lines. */
   configure(extra?: string[], agent?: string): Promise<void>;
+  /** Credentials, the clone mirror, and the environment half of the job spec the spawners set. */
   env(overrides?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
-  /** The arguments the spawners pass, plus `--config`. */
+  /** The arguments the spawners pass (another input line if given), plus `--config`. */
   jobArgs(input?: string): string[];
   stop(): Promise<void>;
 }
@@ -50,6 +58,17 @@ export async function githubFixture(): Promise<GithubFixture> {
   const redis = await redisTestContext();
   const jobId = newJobId();
   redis.track(jobOutStreamKey(jobId), jobInStreamKey(jobId));
+  const spec: JobSpec = {
+    specificationVersion: PROTOCOL_VERSION,
+    jobId,
+    intent: { ticketId: '58', project: 'demo' },
+    platform: 'slack',
+    channelId: 'C1',
+    threadId: '1700000000.000100',
+    redisUrl: redis.url.replace('redis://', ''),
+    maxDurationSeconds: 3600,
+    createdAt: Date.now(),
+  };
   return {
     box,
     github,
@@ -75,22 +94,14 @@ export async function githubFixture(): Promise<GithubFixture> {
       OPENAI_BASE_URL: llm.baseUrl,
       AGENTSMITH_CLONE_URL: `file://${box.repo.origin}`,
       AGENTSMITH_WORKDIR: box.workdir,
+      ...agentJobEnvironment(spec),
       ...overrides,
     }),
-    jobArgs: (input = 'fix #58 in demo') => [
-      '--headless',
-      '--job-id',
-      jobId,
-      '--redis-url',
-      redis.url.replace('redis://', ''),
-      '--platform',
-      'slack',
-      '--channel-id',
-      'C1',
-      '--config',
-      box.configPath,
-      input,
-    ],
+    jobArgs: (input) => {
+      const args = agentArguments(spec);
+      if (input !== undefined) args[args.length - 1] = input;
+      return [...args, '--config', box.configPath];
+    },
     async stop() {
       await Promise.all([llm.stop(), github.stop()]);
       await redis.cleanup();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@agentsmith/kit';
-import { loadDispatcherConfig, normaliseRedisUrl } from './dispatcher-config.js';
+import { loadDispatcherConfig } from './dispatcher-config.js';
 
 const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' };
 
@@ -37,13 +37,15 @@ describe('config/dispatcher-config', () => {
     ['redis://user:pw@cache:6380/2', 'redis://user:pw@cache:6380/2'],
     ['rediss://cache:6380', 'rediss://cache:6380'],
   ])('accepts REDIS_URL %s', (raw, url) => {
-    expect(normaliseRedisUrl(raw)).toBe(url);
-    expect(loadDispatcherConfig({ ...base, REDIS_URL: raw }).agentRedisUrl).toBe(raw);
+    const config = loadDispatcherConfig({ ...base, REDIS_URL: raw });
+
+    expect(config.redisUrl).toBe(url);
+    expect(config.agentRedisUrl).toBe(raw);
   });
 
   it('never repeats a password from a malformed REDIS_URL', () => {
     expect(problemsOf({ ...base, REDIS_URL: 'agent:s3cret-pw@cache:6379' })).toEqual([
-      'REDIS_URL "***@cache:6379" is neither host:port nor redis://host:port',
+      'REDIS_URL: Redis address "***@cache:6379" is neither host:port nor redis://[user:password@]host:port[/db] (rediss:// for TLS)',
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { resolveConfigPath, toRedisUrl } from '@agentsmith/contracts';
 import { ConfigError, parseDuration } from '@agentsmith/kit';
 
 /** The spawner implementations `SPAWNER_TYPE` may name. */
@@ -32,18 +33,6 @@ export interface DispatcherConfig {
   keyPrefix: string;
 }
 
-/** Normalises `host:port` or `redis://…` into a URL ioredis accepts. */
-export function normaliseRedisUrl(raw: string): string {
-  const trimmed = raw.trim();
-  if (/^rediss?:\/\//.test(trimmed)) return trimmed;
-  if (!/^[\w.-]+(:\d+)?$/.test(trimmed)) {
-    // The value may carry a password (`user:pass@host`): never echo what precedes an '@'.
-    const shown = trimmed.replace(/^[^@]*@/, '***@');
-    throw new Error(`REDIS_URL "${shown}" is neither host:port nor redis://host:port`);
-  }
-  return `redis://${trimmed}`;
-}
-
 function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed ? trimmed : undefined;
@@ -61,9 +50,9 @@ export function loadDispatcherConfig(
   const rawRedis = nonEmpty(env['REDIS_URL']) ?? 'localhost:6379';
   let redisUrl = 'redis://localhost:6379';
   try {
-    redisUrl = normaliseRedisUrl(rawRedis);
+    redisUrl = toRedisUrl(rawRedis);
   } catch (error) {
-    problems.push((error as Error).message);
+    problems.push(`REDIS_URL: ${(error as Error).message}`);
   }
 
   const rawSpawner = (nonEmpty(env['SPAWNER_TYPE']) ?? 'kubernetes').toLowerCase();
@@ -124,7 +113,7 @@ export function loadDispatcherConfig(
     agentRedisUrl: rawRedis,
     spawnerType,
     agentImage: nonEmpty(env['AGENTSMITH_IMAGE']) ?? 'agentsmith:latest',
-    configPath: nonEmpty(env['AGENTSMITH_CONFIG']) ?? 'config/agentsmith.yml',
+    configPath: resolveConfigPath(undefined, env),
     port,
     slack,
     slackApiUrl,

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { matchProject } from './match-project.js';
 import { parseIntent } from './parse-intent.js';
 
 describe('intents/parse-intent', () => {
@@ -37,25 +36,5 @@ describe('intents/parse-intent', () => {
     ['', { kind: 'unknown', text: '' }],
   ])('parses %j', (text, expected) => {
     expect(parseIntent(text)).toEqual(expected);
-  });
-});
-
-describe('intents/match-project', () => {
-  const known = ['agent-smith-test', 'api-v2', 'todo-list'];
-
-  it('finds a project regardless of case', () => {
-    expect(matchProject('API-V2', known)).toEqual({ found: true, project: 'api-v2' });
-  });
-
-  it('names the closest project for a typo', () => {
-    expect(matchProject('agent-smith-tset', known)).toEqual({
-      found: false,
-      known,
-      closest: 'agent-smith-test',
-    });
-  });
-
-  it('names no closest project when nothing is near', () => {
-    expect(matchProject('zzzzzzzz', known)).toEqual({ found: false, known, closest: undefined });
   });
 });

@@ -72,7 +72,7 @@ export function stripLeadingMention(text: string): string {
 
 /**
  * Parses a chat message into an intent. Pure: no I/O, no configuration. The project named is
- * checked against the configuration by the caller ({@link matchProject}).
+ * checked against the configuration by the caller (`matchName` of `@agentsmith/contracts`).
  */
 export function parseIntent(text: string): ChatIntent {
   const normalised = normaliseText(stripLeadingMention(normaliseText(text))).replace(/[.!]+$/, '');

@@ -1,4 +1,4 @@
-import { jobInStreamKey } from '@agentsmith/contracts';
+import { jobInStreamKey, PROTOCOL_VERSION } from '@agentsmith/contracts';
 import { AppError } from '@agentsmith/kit';
 import type { Ticket, Tracker } from '@agentsmith/providers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -94,7 +94,7 @@ describe('jobs/dispatch-job', () => {
 
     const spec = harness.spawner.spawned.find((candidate) => candidate.channelId === channel)!;
     expect(spec).toEqual({
-      specificationVersion: 1,
+      specificationVersion: PROTOCOL_VERSION,
       jobId: expect.stringMatching(/^[0-9a-f]{12}$/),
       intent: { ticketId: 'PROJ-7', project: 'api-v2' },
       platform: 'slack',

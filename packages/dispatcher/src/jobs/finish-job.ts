@@ -1,4 +1,4 @@
-import type { Done, ErrorEntry, KnownErrorCode } from '@agentsmith/contracts';
+import type { Done, ErrorEntry, ErrorCode } from '@agentsmith/contracts';
 import type { JobContext } from './job-context.js';
 
 /**
@@ -13,7 +13,7 @@ export async function reportJobLost(
   context: Pick<JobContext, 'jobs' | 'now' | 'logger'>,
   jobId: string,
   reason: string,
-  code: KnownErrorCode = 'agent_lost',
+  code: ErrorCode = 'agent_lost',
 ): Promise<boolean> {
   const job = await context.jobs.get(jobId);
   if (!job) return false;

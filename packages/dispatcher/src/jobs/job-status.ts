@@ -1,3 +1,4 @@
+import { formatCost, ticketLabel } from '@agentsmith/contracts';
 import { formatDuration, plainMessage } from '../slack/message-blocks.js';
 import type { ChatOrigin, JobContext } from './job-context.js';
 
@@ -13,16 +14,13 @@ export async function replyStatus(context: JobContext, origin: ChatOrigin): Prom
     return;
   }
   const job = await context.jobs.get(state.jobId);
-  const ticket = /^\d+$/.test(state.ticketId) ? `#${state.ticketId}` : state.ticketId;
+  const ticket = ticketLabel(state.ticketId);
   const step =
     job?.step !== undefined && job.total !== undefined
       ? `step ${job.step}/${job.total}: ${job.label ?? ''}`
       : 'waiting for the agent to report its first step';
   const elapsed = formatDuration(context.now() - state.startedAt);
-  const cost =
-    job?.costUsd === undefined
-      ? 'not known yet'
-      : `$${job.costUsd.toFixed(job.costUsd < 1 ? 4 : 2)}`;
+  const cost = job?.costUsd === undefined ? 'not known yet' : formatCost(job.costUsd);
   const text = `Job ${state.jobId} for ${ticket} in ${state.project} — ${step} — running for ${elapsed}, cost so far: ${cost}.`;
   await context.notifier.post(
     origin.channelId,

@@ -1,4 +1,4 @@
-import type { KnownErrorCode } from '@agentsmith/contracts';
+import type { ErrorCode } from '@agentsmith/contracts';
 import type { Logger } from '@agentsmith/kit';
 import { redisJobLookups, type JobRedisReads } from '../spawners/job-redis-lookups.js';
 import type { JobExit } from '../spawners/job-spawner.js';
@@ -7,7 +7,7 @@ import { JobWatchdog } from '../spawners/job-watchdog.js';
 import { reportJobLost } from './finish-job.js';
 import type { JobContext } from './job-context.js';
 
-const CODES: Record<JobExit['reason'], KnownErrorCode> = {
+const CODES: Record<JobExit['reason'], ErrorCode> = {
   exited: 'agent_crashed',
   out_of_memory: 'agent_out_of_memory',
   deadline_exceeded: 'run_deadline_exceeded',

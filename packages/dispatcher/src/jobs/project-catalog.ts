@@ -1,5 +1,5 @@
+import { matchName } from '@agentsmith/contracts';
 import type { Tracker } from '@agentsmith/providers';
-import { matchProject } from '../intents/match-project.js';
 import { plainMessage, unknownProjectMessage } from '../slack/message-blocks.js';
 import type { ChatOrigin, JobContext } from './job-context.js';
 
@@ -36,8 +36,8 @@ export async function findProject(
     );
     return null;
   }
-  const match = matchProject(requested, list.names);
-  if (match.found) return match.project;
+  const match = matchName(requested, list.names);
+  if (match.found) return match.name;
   await context.notifier.post(
     origin.channelId,
     unknownProjectMessage(requested, match.known, match.closest),

@@ -1,3 +1,4 @@
+import { ticketLabel } from '@agentsmith/contracts';
 import { toAppError } from '@agentsmith/kit';
 import { plainMessage } from '../slack/message-blocks.js';
 import type { ChatOrigin, JobContext } from './job-context.js';
@@ -56,7 +57,7 @@ export async function createTicket(
       },
       { signal: AbortSignal.timeout(30_000) },
     );
-    const reference = /^\d+$/.test(ticket.id) ? `#${ticket.id}` : ticket.id;
+    const reference = ticketLabel(ticket.id);
     await context.notifier.post(
       origin.channelId,
       plainMessage(

@@ -1,5 +1,8 @@
 import {
   encodeBusEntryArgs,
+  FINISHED_JOB_STREAM_TTL_SECONDS,
+  JOB_STREAM_CAP,
+  JOB_STREAM_MAX_ENTRIES,
   jobInStreamKey,
   jobOutStreamKey,
   type Answer,
@@ -10,9 +13,6 @@ import type { Redis } from 'ioredis';
 import type { JobStore, QuestionRecord, TrackedJob } from '../jobs/job-store.js';
 import { RELAY_GROUP, type RelayKeys } from './relay-keys.js';
 
-const STREAM_MAXLEN = '10000';
-/** Finished jobs' streams stay this long for operators to read (`redis-cli XRANGE`). */
-const FINISHED_STREAM_TTL_SECONDS = 3600;
 const DAY_MS = 86_400_000;
 
 const PATCH = `
@@ -78,8 +78,8 @@ export class RedisJobStore implements JobStore {
       .multi()
       .srem(this.keys.activeJobs, jobId)
       .del(this.keys.job(jobId), this.keys.owner(jobId))
-      .expire(jobOutStreamKey(jobId), FINISHED_STREAM_TTL_SECONDS)
-      .expire(jobInStreamKey(jobId), FINISHED_STREAM_TTL_SECONDS)
+      .expire(jobOutStreamKey(jobId), FINISHED_JOB_STREAM_TTL_SECONDS)
+      .expire(jobInStreamKey(jobId), FINISHED_JOB_STREAM_TTL_SECONDS)
       .publish(this.keys.jobsChanged, jobId)
       .exec();
   }
@@ -104,26 +104,16 @@ export class RedisJobStore implements JobStore {
     if (values.length > 0) await this.redis.eval(PATCH, 1, this.keys.job(jobId), ...values);
   }
 
-  async writeToAgent(entry: InboundEntry): Promise<void> {
-    await this.redis.xadd(
-      jobInStreamKey(entry.jobId),
-      'MAXLEN',
-      '~',
-      STREAM_MAXLEN,
-      '*',
-      ...encodeBusEntryArgs(entry),
-    );
+  writeToAgent(entry: InboundEntry): Promise<void> {
+    return this.#append(jobInStreamKey(entry.jobId), entry);
   }
 
-  async writeAsAgent(entry: OutboundEntry): Promise<void> {
-    await this.redis.xadd(
-      jobOutStreamKey(entry.jobId),
-      'MAXLEN',
-      '~',
-      STREAM_MAXLEN,
-      '*',
-      ...encodeBusEntryArgs(entry),
-    );
+  writeAsAgent(entry: OutboundEntry): Promise<void> {
+    return this.#append(jobOutStreamKey(entry.jobId), entry);
+  }
+
+  async #append(key: string, entry: InboundEntry | OutboundEntry): Promise<void> {
+    await this.redis.xadd(key, ...JOB_STREAM_CAP, '*', ...encodeBusEntryArgs(entry));
   }
 
   async saveQuestion(question: QuestionRecord): Promise<void> {
@@ -146,7 +136,7 @@ export class RedisJobStore implements JobStore {
       jobInStreamKey(answer.jobId),
       answer.content,
       answer.answeredBy ?? '',
-      STREAM_MAXLEN,
+      String(JOB_STREAM_MAX_ENTRIES),
       ...encodeBusEntryArgs(answer),
     )) as string[] | null;
     return flat ? (pairs(flat) as unknown as QuestionRecord) : null;

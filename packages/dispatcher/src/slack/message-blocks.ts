@@ -1,4 +1,11 @@
-import type { ConversationState, Done, ErrorEntry, Question } from '@agentsmith/contracts';
+import {
+  formatCost,
+  ticketLabel,
+  type ConversationState,
+  type Done,
+  type ErrorEntry,
+  type Question,
+} from '@agentsmith/contracts';
 import type { ChatMessage } from '../jobs/notifier.js';
 import type { TrackedJob } from '../jobs/job-store.js';
 
@@ -29,8 +36,6 @@ export function progressBar(step: number, total: number): string {
   const filled = total > 0 ? Math.min(10, Math.round((step / total) * 10)) : 0;
   return `\`[${'█'.repeat(filled)}${'░'.repeat(10 - filled)}]\` ${step}/${total}`;
 }
-
-const ticketLabel = (ticketId: string) => (/^\d+$/.test(ticketId) ? `#${ticketId}` : ticketId);
 
 export function startingMessage(
   job: Pick<TrackedJob, 'jobId' | 'ticketId' | 'project'>,
@@ -103,7 +108,7 @@ export function questionAnsweredMessage(text: string, answer: string, userId: st
 
 /** Final card of a successful job: PR link, cost, duration, changed files. */
 export function doneCard(job: TrackedJob, done: Done): ChatMessage {
-  const cost = done.costUsd === undefined ? 'cost unknown' : `$${done.costUsd.toFixed(2)}`;
+  const cost = formatCost(done.costUsd);
   const files =
     done.changedFiles.length === 0
       ? '_none_'

@@ -1,11 +1,11 @@
 import type Docker from 'dockerode';
-import { agentArguments, type JobSpec } from '@agentsmith/contracts';
 import {
   AGENT_CONFIG_DIRECTORY,
-  AGENT_CONFIG_FILENAME,
-  AGENT_CONFIG_PATH_ENV,
   AGENT_WORKSPACE,
-} from './agent-credentials.js';
+  agentArguments,
+  agentContainerEnvironment,
+  type JobSpec,
+} from '@agentsmith/contracts';
 import { jobLabels, jobName } from './job-spawner.js';
 import type { AgentResources } from './spawner-settings.js';
 
@@ -25,7 +25,7 @@ export interface DockerContainerSpecInput {
 
 /**
  * The create options of one agent container: the same arguments as the Kubernetes Job, the labels
- * of interfaces.md, `AutoRemove`, the dispatcher's network and a hardened, read-only sandbox whose
+ * of docs/deployment.md, `AutoRemove`, the dispatcher's network and a hardened, read-only sandbox whose
  * only writable places are the workspace and /tmp (anonymous volumes, removed with the container)
  * and a small home directory. The configuration volume is filled (root-owned, read-only to the
  * agent) between create and start.
@@ -36,10 +36,7 @@ export function dockerContainerSpec(
   const { spec, resources } = input;
   const env: Record<string, string> = {
     ...input.env,
-    AGENTSMITH_WORKDIR: AGENT_WORKSPACE,
-    ...(input.withConfig
-      ? { [AGENT_CONFIG_PATH_ENV]: `${AGENT_CONFIG_DIRECTORY}/${AGENT_CONFIG_FILENAME}` }
-      : {}),
+    ...agentContainerEnvironment(spec, { withConfig: input.withConfig }),
   };
   return {
     name: jobName(spec.jobId),

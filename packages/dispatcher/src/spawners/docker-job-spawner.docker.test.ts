@@ -13,7 +13,7 @@ import {
   startDockerAgentFixture,
   type DockerAgentFixture,
 } from '../../test/support/docker-agent-fixture.js';
-import { forwardedAgentEnv } from './agent-credentials.js';
+import { forwardedAgentEnv } from '@agentsmith/contracts';
 import { DockerJobSpawner } from './docker-job-spawner.js';
 import { detectDockerNetwork } from './docker-network.js';
 import { jobName } from './job-spawner.js';
@@ -85,7 +85,15 @@ describe('spawners/docker-job-spawner', () => {
       uid: 1000,
       rootReadOnly: true,
       workspaceWritable: true,
-      env: ['AGENTSMITH_CONFIG', 'AGENTSMITH_WORKDIR', 'GITHUB_TOKEN', 'OPENAI_BASE_URL'],
+      env: [
+        'AGENTSMITH_CONFIG',
+        'AGENTSMITH_JOB_CREATED_AT',
+        'AGENTSMITH_JOB_MAX_DURATION_SECONDS',
+        'AGENTSMITH_JOB_SPEC_VERSION',
+        'AGENTSMITH_WORKDIR',
+        'GITHUB_TOKEN',
+        'OPENAI_BASE_URL',
+      ],
       args: [
         '--headless',
         '--job-id',

@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import type { JobSpec } from '@agentsmith/contracts';
 import { AppError, silentLogger, throwIfAborted, type Logger } from '@agentsmith/kit';
-import { AGENT_CONFIG_DIRECTORY, AGENT_CONFIG_FILENAME } from './agent-credentials.js';
+import { AGENT_CONFIG_DIRECTORY, AGENT_CONFIG_FILENAME } from '@agentsmith/contracts';
 import { singleFileTar } from './docker-config-archive.js';
 import { dockerContainerSpec } from './docker-container-spec.js';
 import { dockerEngineProblem, isStatus } from './docker-errors.js';

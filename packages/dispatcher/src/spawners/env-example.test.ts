@@ -2,7 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { AGENT_FORWARDED_KEYS } from './agent-credentials.js';
+import { AGENT_FORWARDED_KEYS } from '@agentsmith/contracts';
 
 const repositoryRoot = join(import.meta.dirname, '../../../..');
 const dispatcherSources = join(repositoryRoot, 'packages/dispatcher/src');

@@ -10,7 +10,7 @@ export interface ExitFacts {
   memoryBytes?: number;
 }
 
-/** Meaning of the agent's exit codes (interfaces.md) and of common signal deaths. */
+/** Meaning of the agent's exit codes (docs/agent.md) and of common signal deaths. */
 export function exitCodeMeaning(exitCode: number): string {
   switch (exitCode) {
     case 0:

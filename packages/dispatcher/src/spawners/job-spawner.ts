@@ -53,7 +53,7 @@ export interface JobSpawner {
   checkReadiness(): Promise<SpawnerReadiness>;
 }
 
-/** Labels on every container and Job (interfaces.md). */
+/** Labels on every container and Job (docs/deployment.md). */
 export function jobLabels(spec: JobSpec): Record<string, string> {
   return {
     app: 'agentsmith',

@@ -8,7 +8,7 @@ import {
   renderKustomization,
   type Manifest,
 } from '../../test/support/render-kustomization.js';
-import { AGENT_FORWARDED_KEYS } from './agent-credentials.js';
+import { AGENT_FORWARDED_KEYS } from '@agentsmith/contracts';
 
 const repositoryRoot = join(import.meta.dirname, '../../../..');
 const k8sRoot = join(repositoryRoot, 'deploy/k8s');

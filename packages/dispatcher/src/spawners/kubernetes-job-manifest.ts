@@ -1,12 +1,13 @@
 import type { V1ConfigMap, V1EnvVar, V1Job } from '@kubernetes/client-node';
-import { agentArguments, type JobSpec } from '@agentsmith/contracts';
 import {
   AGENT_CONFIG_DIRECTORY,
   AGENT_CONFIG_FILENAME,
-  AGENT_CONFIG_PATH_ENV,
   AGENT_FORWARDED_KEYS,
   AGENT_WORKSPACE,
-} from './agent-credentials.js';
+  agentArguments,
+  agentContainerEnvironment,
+  type JobSpec,
+} from '@agentsmith/contracts';
 import { jobLabels, jobName } from './job-spawner.js';
 import type { KubernetesSpawnerSettings } from './spawner-settings.js';
 
@@ -73,15 +74,9 @@ export function kubernetesJobManifest(
               args: agentArguments(spec),
               workingDir: AGENT_WORKSPACE,
               env: [
-                { name: 'AGENTSMITH_WORKDIR', value: AGENT_WORKSPACE },
-                ...(withConfig
-                  ? [
-                      {
-                        name: AGENT_CONFIG_PATH_ENV,
-                        value: `${AGENT_CONFIG_DIRECTORY}/${AGENT_CONFIG_FILENAME}`,
-                      },
-                    ]
-                  : []),
+                ...Object.entries(agentContainerEnvironment(spec, { withConfig })).map(
+                  ([name, value]) => ({ name, value }),
+                ),
                 ...secretEnv(settings.secretName),
               ],
               resources: {

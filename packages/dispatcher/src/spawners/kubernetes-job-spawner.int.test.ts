@@ -5,7 +5,7 @@ import {
   type V1PodSpec,
 } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { agentArguments } from '@agentsmith/contracts';
+import { agentArguments, agentJobEnvironment, parseAgentArguments } from '@agentsmith/contracts';
 import type { AppError } from '@agentsmith/kit';
 import type { FakeKubernetesApi } from '@agentsmith/testkit';
 import {
@@ -14,7 +14,7 @@ import {
   kubernetesTestSettings as settings,
   startFakeKubernetes,
 } from '../../test/support/kubernetes-spawner-fixture.js';
-import { AGENT_FORWARDED_KEYS } from './agent-credentials.js';
+import { AGENT_FORWARDED_KEYS } from '@agentsmith/contracts';
 import type { KubernetesJobSpawner } from './kubernetes-job-spawner.js';
 
 let api: FakeKubernetesApi;
@@ -97,6 +97,11 @@ describe('spawners/kubernetes-job-spawner', () => {
       AGENT_FORWARDED_KEYS.map((key) => [key, { name: 'agentsmith-secrets', key, optional: true }]),
     );
     expect(env.some((entry) => entry.name.startsWith('SLACK_'))).toEqual(false);
+    const plain = Object.fromEntries(
+      env.filter((entry) => entry.value !== undefined).map((entry) => [entry.name, entry.value]),
+    );
+    expect(plain).toMatchObject(agentJobEnvironment(spec));
+    expect(parseAgentArguments(container.args ?? [], plain)).toEqual(spec);
   });
 
   it('delivers the configuration as a ConfigMap owned by the Job and mounted as a file', async () => {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { forwardedAgentEnv } from './agent-credentials.js';
+import { forwardedAgentEnv } from '@agentsmith/contracts';
 import { registerSpawnerFactory, type SpawnerDependencies } from './create-spawner.js';
 import { DockerJobSpawner } from './docker-job-spawner.js';
 import { KubernetesJobSpawner, loadKubeConfig } from './kubernetes-job-spawner.js';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigError } from '@agentsmith/kit';
-import { forwardedAgentEnv } from './agent-credentials.js';
+import { forwardedAgentEnv } from '@agentsmith/contracts';
 import { containerIdsInProcFiles } from './docker-network.js';
 import { describeExit } from './job-exit-description.js';
 import { parseMemory, spawnerSettingsFromEnv } from './spawner-settings.js';
 
 describe('spawners/spawner-settings', () => {
-  it('uses the defaults of interfaces.md', () => {
+  it('uses the defaults of docs/deployment.md', () => {
     const settings = spawnerSettingsFromEnv({});
 
     expect(settings).toEqual({

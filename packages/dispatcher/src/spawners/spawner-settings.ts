@@ -1,3 +1,4 @@
+import { resolveConfigPath } from '@agentsmith/contracts';
 import { ConfigError, parseDuration } from '@agentsmith/kit';
 
 /** Limits applied to every agent container or Pod. */
@@ -71,7 +72,7 @@ export function parseMemory(text: string): number {
 }
 
 /**
- * Reads the spawner variables of interfaces.md from `env` (passed in, never read globally) and
+ * Reads the spawner variables of docs/deployment.md from `env` (passed in, never read globally) and
  * reports every problem at once.
  */
 export function spawnerSettingsFromEnv(
@@ -141,7 +142,7 @@ export function spawnerSettingsFromEnv(
       (text) => Math.ceil(parseDuration(text) / 1000),
       3600,
     ),
-    configPath: env['AGENTSMITH_CONFIG']?.trim() || 'config/agentsmith.yml',
+    configPath: resolveConfigPath(undefined, env),
     docker: { image, ...engine, ...(network ? { network } : {}), resources },
     kubernetes: {
       image,

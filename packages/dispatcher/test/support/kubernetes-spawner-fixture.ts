@@ -6,7 +6,7 @@ import { KubernetesJobSpawner } from '../../src/spawners/kubernetes-job-spawner.
 import type { KubernetesSpawnerSettings } from '../../src/spawners/spawner-settings.js';
 import { validateKubernetesManifest } from './kubernetes-schema.js';
 
-/** Spawner settings of the Kubernetes tests (a registry image, the defaults of interfaces.md). */
+/** Spawner settings of the Kubernetes tests (a registry image, the defaults of docs/deployment.md). */
 export const kubernetesTestSettings: KubernetesSpawnerSettings = {
   image: 'registry.example/agentsmith:1.2.3',
   namespace: 'agentsmith',

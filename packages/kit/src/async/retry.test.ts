@@ -71,7 +71,7 @@ describe('kit/async/retry', () => {
     const attempt = retry(
       () => {
         calls += 1;
-        return Promise.reject(new AppError('x', `fail ${calls}`, { retryable: true }));
+        return Promise.reject(new AppError('unknown_error', `fail ${calls}`, { retryable: true }));
       },
       { maxRetries: 2, sleep },
     );
@@ -88,7 +88,7 @@ describe('kit/async/retry', () => {
       () => {
         calls += 1;
         controller.abort();
-        return Promise.reject(new AppError('x', 'y', { retryable: true }));
+        return Promise.reject(new AppError('unknown_error', 'y', { retryable: true }));
       },
       { signal: controller.signal, initialDelayMs: 1 },
     );
@@ -99,11 +99,14 @@ describe('kit/async/retry', () => {
 
   it('aborts a pending wait with CancelledError', async () => {
     const controller = new AbortController();
-    const attempt = retry(() => Promise.reject(new AppError('x', 'y', { retryable: true })), {
-      signal: controller.signal,
-      initialDelayMs: 60_000,
-      onRetry: () => controller.abort(),
-    });
+    const attempt = retry(
+      () => Promise.reject(new AppError('unknown_error', 'y', { retryable: true })),
+      {
+        signal: controller.signal,
+        initialDelayMs: 60_000,
+        onRetry: () => controller.abort(),
+      },
+    );
 
     await expect(attempt).rejects.toBeInstanceOf(CancelledError);
   });

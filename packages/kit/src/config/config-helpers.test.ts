@@ -34,6 +34,23 @@ describe('kit/config', () => {
     expect(problems.join('\n')).toMatch(/projects\.demo\.agent\.type: /);
   });
 
+  it('quotes the value found at each problem, or says it is missing', () => {
+    const schema = z.object({
+      agent: z.object({ type: z.enum(['claude', 'openai']), model: z.string().min(1) }),
+      command: z.string().min(1),
+    });
+    const input = { agent: { type: 'clippy', model: '' } };
+    const parsed = schema.safeParse(input);
+
+    const problems = formatZodIssues(parsed.error!, input);
+
+    expect(problems).toEqual([
+      'agent.type: Invalid option: expected one of "claude"|"openai" (found "clippy")',
+      'agent.model: Too small: expected string to have >=1 characters (found "")',
+      'command: Invalid input: expected string, received undefined',
+    ]);
+  });
+
   it.each([
     ['60m', 3_600_000],
     ['90s', 90_000],

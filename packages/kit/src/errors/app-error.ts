@@ -1,3 +1,5 @@
+import type { ErrorCode } from '@agentsmith/contracts';
+
 /** Options every {@link AppError} accepts. */
 export interface AppErrorOptions {
   /** Whether trying the same operation again may succeed. */
@@ -9,15 +11,15 @@ export interface AppErrorOptions {
 }
 
 /**
- * The one error base class. Callers branch on `code`, never on the message.
- * Codes are snake_case with an area prefix (`tracker_ticket_not_found`).
+ * The one error base class. Callers branch on `code`, never on the message. Codes come from the
+ * one list in `@agentsmith/contracts` (error-codes.ts).
  */
 export class AppError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly retryable: boolean;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: string, message: string, options: AppErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -31,7 +33,11 @@ export class ConfigError extends AppError {
   /** Every problem found, each with its path, e.g. `projects.demo.agent.type: Invalid option`. */
   readonly problems: readonly string[];
 
-  constructor(message: string, problems: readonly string[] = [], code = 'config_invalid') {
+  constructor(
+    message: string,
+    problems: readonly string[] = [],
+    code: ErrorCode = 'config_invalid',
+  ) {
     super(code, message, { retryable: false, details: { problems } });
     this.problems = problems;
   }
@@ -45,7 +51,7 @@ export class ExternalServiceError extends AppError {
   readonly retryAfterMs: number | undefined;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     options: AppErrorOptions & { service: string; status?: number; retryAfterMs?: number },
   ) {
@@ -63,16 +69,9 @@ export class CancelledError extends AppError {
   }
 }
 
-/** The operation ran out of time. */
-export class TimeoutError extends AppError {
-  constructor(message: string, options: AppErrorOptions = {}) {
-    super('timeout', message, { retryable: true, ...options });
-  }
-}
-
 /** Something looked up does not exist. */
 export class NotFoundError extends AppError {
-  constructor(code: string, message: string, options: AppErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(code, message, { ...options, retryable: false });
   }
 }

@@ -68,7 +68,7 @@ describe('kit/http/http-client', () => {
 
     expect(error).toBeInstanceOf(ExternalServiceError);
     expect(error).toMatchObject({
-      code: 'github_http_404',
+      code: 'external_http_error',
       status: 404,
       retryable: false,
       service: 'github',
@@ -91,8 +91,106 @@ describe('kit/http/http-client', () => {
     });
 
     await expect(client.get('x', Issue)).rejects.toMatchObject({
-      code: 'jira_unreachable',
+      code: 'external_unreachable',
       retryable: true,
     });
+  });
+
+  it.each(['POST', 'PATCH'])(
+    'sends a %s that creates something once, even after a 503',
+    async (method) => {
+      const { url, seen } = await serve([
+        { status: 503, body: '{}' },
+        { status: 201, body: JSON.stringify({ number: 2, title: 't' }) },
+      ]);
+      const client = new HttpClient({
+        service: 'github',
+        baseUrl: url,
+        retry: { initialDelayMs: 1 },
+      });
+
+      const attempt = client.request(method, 'issues', Issue, { title: 't' });
+
+      await expect(attempt).rejects.toMatchObject({ code: 'external_http_error', status: 503 });
+      expect(seen).toHaveLength(1);
+    },
+  );
+
+  it('retries a POST marked idempotent, and a PUT, after a 503', async () => {
+    const { url, seen } = await serve([
+      { status: 503, body: '{}' },
+      { status: 200, body: JSON.stringify({ number: 3, title: 't' }) },
+      { status: 502, body: '{}' },
+      { status: 200, body: JSON.stringify({ number: 4, title: 't' }) },
+    ]);
+    const client = new HttpClient({
+      service: 'github',
+      baseUrl: url,
+      retry: { initialDelayMs: 1 },
+    });
+
+    await expect(client.post('search', {}, Issue, { idempotent: true })).resolves.toMatchObject({
+      number: 3,
+    });
+    await expect(client.request('PUT', 'labels', Issue, {})).resolves.toMatchObject({ number: 4 });
+    expect(seen.map((line) => line.split(' ')[0])).toEqual(['POST', 'POST', 'PUT', 'PUT']);
+  });
+
+  it('does not retry a POST whose connection was refused', async () => {
+    let calls = 0;
+    const client = new HttpClient({
+      service: 'github',
+      baseUrl: 'http://127.0.0.1:9/',
+      retry: { initialDelayMs: 1 },
+      fetch: (input, init) => {
+        calls += 1;
+        return fetch(input, init);
+      },
+    });
+
+    await expect(client.post('issues', {}, Issue)).rejects.toMatchObject({
+      code: 'external_unreachable',
+    });
+    expect(calls).toBe(1);
+  });
+
+  it('lets a programming error surface at once instead of retrying it as an outage', async () => {
+    let calls = 0;
+    const client = new HttpClient({
+      service: 'github',
+      baseUrl: 'http://127.0.0.1:9/',
+      retry: { initialDelayMs: 1 },
+      fetch: () => {
+        calls += 1;
+        return Promise.reject(new TypeError("Cannot read properties of undefined (reading 'x')"));
+      },
+    });
+
+    const error = await client.get('issues/1', Issue).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error).not.toBeInstanceOf(ExternalServiceError);
+    expect(calls).toBe(1);
+  });
+
+  it('retries a GET that timed out, as unreachable', async () => {
+    server = createServer((request, response) => {
+      if (request.url?.endsWith('slow')) return; // never answers
+      response.end(JSON.stringify({ number: 5, title: 't' }));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const client = new HttpClient({
+      service: 'github',
+      baseUrl: base,
+      timeoutMs: 50,
+      retry: { maxRetries: 1, initialDelayMs: 1 },
+    });
+
+    await expect(client.get('slow', Issue)).rejects.toMatchObject({
+      code: 'external_unreachable',
+      retryable: true,
+    });
+    server.closeAllConnections();
   });
 });

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ExternalServiceError } from '../errors/app-error.js';
-import { isAbortError } from '../errors/to-app-error.js';
+import { isNetworkFailure } from '../errors/to-app-error.js';
 import { parseRetryAfter, retry, type RetryOptions } from '../async/retry.js';
 import { timeoutSignal } from '../async/with-timeout.js';
 import type { Logger } from '../logging/create-logger.js';
@@ -12,7 +12,10 @@ export interface HttpClientSettings {
   headers?: Record<string, string>;
   /** Per-request timeout (ms). */
   timeoutMs?: number;
-  /** Retries for 408, 429, 5xx and network errors; `{ maxRetries: 0 }` turns them off. */
+  /**
+   * Retries of idempotent requests after a network failure, 429 or 5xx; `{ maxRetries: 0 }`
+   * turns them off. A POST or PATCH is sent once unless marked `idempotent`.
+   */
   retry?: Omit<RetryOptions, 'signal'>;
   logger?: Logger;
   fetch?: typeof fetch;
@@ -20,14 +23,23 @@ export interface HttpClientSettings {
 
 export interface RequestOptions {
   signal?: AbortSignal;
+  /**
+   * Marks a POST or PATCH as safe to send twice (e.g. a search, or a write that carries its own
+   * idempotency key), so failures are retried as for GET. Never set it for a write that creates
+   * something: a retry after a lost answer would create it twice.
+   */
+  idempotent?: boolean;
   headers?: Record<string, string>;
   query?: Record<string, string | number | undefined>;
 }
 
-/** The response status codes worth retrying. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
+/** The response status codes worth retrying (of an idempotent request). */
+function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
 }
+
+/** Methods that may be sent again without changing the outcome (RFC 9110, 9.2.2). */
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 
 /**
  * A small JSON-over-HTTP client: base URL, default headers, timeout, retry with `Retry-After`,
@@ -50,31 +62,18 @@ export class HttpClient {
     return this.request('GET', path, schema, undefined, options);
   }
 
-  post<T extends z.ZodType>(
-    path: string,
-    body: unknown,
-    schema: T,
-    options: RequestOptions = {},
-  ): Promise<z.infer<T>> {
-    return this.request('POST', path, schema, body, options);
-  }
+  /** Sent once unless `options.idempotent`: a retry could create the thing twice. */
+  readonly post = this.#write('POST');
+  /** Sent once unless `options.idempotent`. */
+  readonly patch = this.#write('PATCH');
 
-  patch<T extends z.ZodType>(
-    path: string,
-    body: unknown,
-    schema: T,
-    options: RequestOptions = {},
-  ): Promise<z.infer<T>> {
-    return this.request('PATCH', path, schema, body, options);
-  }
-
-  put<T extends z.ZodType>(
-    path: string,
-    body: unknown,
-    schema: T,
-    options: RequestOptions = {},
-  ): Promise<z.infer<T>> {
-    return this.request('PUT', path, schema, body, options);
+  #write(method: 'POST' | 'PATCH') {
+    return <T extends z.ZodType>(
+      path: string,
+      body: unknown,
+      schema: T,
+      options: RequestOptions = {},
+    ): Promise<z.infer<T>> => this.request(method, path, schema, body, options);
   }
 
   /** Sends one request (with retries) and parses the JSON body with `schema`. */
@@ -86,10 +85,12 @@ export class HttpClient {
     options: RequestOptions = {},
   ): Promise<z.infer<T>> {
     const url = this.#url(path, options.query);
+    const idempotent = options.idempotent === true || IDEMPOTENT_METHODS.has(method.toUpperCase());
     return retry(() => this.#once(method, url, schema, body, options), {
       maxRetries: 3,
       initialDelayMs: 500,
       ...this.#settings.retry,
+      ...(idempotent ? {} : { maxRetries: 0 }),
       ...(options.signal ? { signal: options.signal } : {}),
     });
   }
@@ -118,9 +119,12 @@ export class HttpClient {
         signal: timeoutSignal(this.#settings.timeoutMs ?? 30_000, options.signal),
       });
     } catch (error) {
-      if (options.signal?.aborted || (isAbortError(error) && options.signal?.aborted)) throw error;
+      if (options.signal?.aborted) throw error;
+      // Anything but a network failure or our own timeout is a bug here: let it surface.
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      if (!isNetworkFailure(error) && !timedOut) throw error;
       throw new ExternalServiceError(
-        `${service}_unreachable`,
+        'external_unreachable',
         `${service} could not be reached (${where}): ${describe(error)}`,
         {
           service,
@@ -144,7 +148,7 @@ export class HttpClient {
     if (!response.ok) {
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
       throw new ExternalServiceError(
-        `${service}_http_${response.status}`,
+        'external_http_error',
         `${service} answered ${response.status} to ${where}: ${text.slice(0, 300)}`,
         {
           service,
@@ -160,7 +164,7 @@ export class HttpClient {
         json = JSON.parse(text);
       } catch (error) {
         throw new ExternalServiceError(
-          `${service}_invalid_response`,
+          'external_invalid_response',
           `${service} sent a response that is not JSON (${where})`,
           { service, cause: error },
         );
@@ -169,7 +173,7 @@ export class HttpClient {
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       throw new ExternalServiceError(
-        `${service}_invalid_response`,
+        'external_invalid_response',
         `${service} sent an unexpected response to ${where}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
         { service, status: response.status, cause: parsed.error },
       );

@@ -1,8 +1,8 @@
 const MIN_SECRET_LENGTH = 6;
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 /** Keys whose values are never logged, whatever they hold. */
-export const SECRET_KEY_PATTERN =
+const SECRET_KEY_PATTERN =
   /(authorization|token|api[-_]?key|password|passwd|secret|private[-_]?key|cookie|credential)/i;
 
 /**

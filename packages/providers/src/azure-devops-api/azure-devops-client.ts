@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@agentsmith/contracts';
 import { HttpClient, type Logger } from '@agentsmith/kit';
 import type { ProviderErrorContext } from '../provider-error.js';
 
@@ -39,7 +40,7 @@ export function createAzureDevOpsClient(settings: AzureDevOpsApiSettings): HttpC
 /** How Azure DevOps failures are worded. */
 export function azureDevOpsErrorContext(
   hasToken: boolean,
-  codes: { accessCode: string; failureCode: string },
+  codes: { accessCode: ErrorCode; failureCode: ErrorCode },
   permissions: string,
 ): ProviderErrorContext {
   return {

@@ -27,7 +27,7 @@ describe('config/agent-llm-config', () => {
     });
   });
 
-  it('parses the full block of interfaces.md', () => {
+  it('parses a full agent block (docs/configuration.md)', () => {
     const config = AgentLlmConfig.parse({
       type: 'openai-compatible',
       model: 'qwen2.5-coder',

@@ -1,5 +1,5 @@
-import { parseDuration } from '@agentsmith/kit';
 import { z } from 'zod';
+import { Duration } from './duration-schema.js';
 
 /** Provider names accepted in `agent.type`; aliases map to one SDK provider each. */
 export const LLM_PROVIDER_TYPES = [
@@ -38,7 +38,7 @@ export function canonicalLlmProvider(type: LlmProviderType): LlmProvider {
 const positiveInt = z.number().int().positive();
 
 /** `agent.retry`: the one retry layer around every LLM call. */
-export const LlmRetryConfig = z.object({
+const LlmRetryConfig = z.object({
   /** Retries after the first attempt. */
   max_retries: z.number().int().min(0).default(5),
   initial_delay_ms: z.number().int().min(0).default(2000),
@@ -46,17 +46,17 @@ export const LlmRetryConfig = z.object({
   /** Also caps a server's `Retry-After`. */
   max_delay_ms: z.number().int().min(0).default(60_000),
 });
-export type LlmRetryConfig = z.infer<typeof LlmRetryConfig>;
+type LlmRetryConfig = z.infer<typeof LlmRetryConfig>;
 
 /** `agent.cache`: provider prompt caching (Anthropic `cache_control`). */
-export const LlmCacheConfig = z.object({
+const LlmCacheConfig = z.object({
   enabled: z.boolean().default(true),
   strategy: z.enum(['automatic', 'none']).default('automatic'),
 });
-export type LlmCacheConfig = z.infer<typeof LlmCacheConfig>;
+type LlmCacheConfig = z.infer<typeof LlmCacheConfig>;
 
 /** `agent.compaction`: summarising old loop iterations with the summarization model. */
-export const LlmCompactionConfig = z.object({
+const LlmCompactionConfig = z.object({
   enabled: z.boolean().default(true),
   /** Compact once the conversation holds more iterations than this. */
   threshold_iterations: positiveInt.default(8),
@@ -65,17 +65,17 @@ export const LlmCompactionConfig = z.object({
   /** Iterations kept verbatim after compaction. */
   keep_recent_iterations: z.number().int().min(0).default(3),
 });
-export type LlmCompactionConfig = z.infer<typeof LlmCompactionConfig>;
+type LlmCompactionConfig = z.infer<typeof LlmCompactionConfig>;
 
 /** One role's model in `agent.models`. */
-export const LlmModelRoleConfig = z.object({
+const LlmModelRoleConfig = z.object({
   model: z.string().min(1),
   max_tokens: positiveInt.optional(),
 });
-export type LlmModelRoleConfig = z.infer<typeof LlmModelRoleConfig>;
+type LlmModelRoleConfig = z.infer<typeof LlmModelRoleConfig>;
 
 /** `agent.models`: per-role overrides; missing roles take the provider's defaults. */
-export const LlmModelsConfig = z.object({
+const LlmModelsConfig = z.object({
   /** Cheap, fast: repository and ticket analysis. */
   scout: LlmModelRoleConfig.optional(),
   /** The coding loop. */
@@ -87,7 +87,7 @@ export const LlmModelsConfig = z.object({
   /** Context compaction. */
   summarization: LlmModelRoleConfig.optional(),
 });
-export type LlmModelsConfig = z.infer<typeof LlmModelsConfig>;
+type LlmModelsConfig = z.infer<typeof LlmModelsConfig>;
 
 /** Prices of one model in US dollars per million tokens. */
 export const LlmModelPricing = z.object({
@@ -99,21 +99,10 @@ export const LlmModelPricing = z.object({
 export type LlmModelPricing = z.infer<typeof LlmModelPricing>;
 
 /** `agent.pricing`: overrides and additions to the built-in price table, keyed by model id. */
-export const LlmPricingConfig = z.object({
+const LlmPricingConfig = z.object({
   models: z.record(z.string(), LlmModelPricing).default({}),
 });
-export type LlmPricingConfig = z.infer<typeof LlmPricingConfig>;
-
-const Duration = z.string().refine(
-  (text) => {
-    try {
-      return parseDuration(text) > 0;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'Use a duration such as 90s, 20m or 1h' },
-);
+type LlmPricingConfig = z.infer<typeof LlmPricingConfig>;
 
 /**
  * The `agent:` block of a project in agentsmith.yml: which LLM provider and models the agent uses,

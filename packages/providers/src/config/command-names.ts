@@ -16,7 +16,3 @@ export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** Name of the pipeline every config has even when it does not declare it. */
 export const DEFAULT_PIPELINE_NAME = 'fix-bug';
-
-export function isCommandName(name: string): name is CommandName {
-  return (COMMAND_NAMES as readonly string[]).includes(name);
-}

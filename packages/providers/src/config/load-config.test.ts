@@ -90,14 +90,14 @@ pipelines:
     expect(problems).toEqual([
       'projects.env.source.path: environment variable DEMO_REPO is not set',
       'projects.broken.pipeline: unknown pipeline "nothing". Valid pipelines: fix-bug, custom',
-      'projects.broken.source.url: must be an http(s) URL',
+      'projects.broken.source.url: must be an http(s) URL (found "not-a-url")',
       expect.stringMatching(/^projects\.broken\.tickets\.type: .*github.*local/),
       expect.stringMatching(/^projects\.broken\.agent\.type: .*claude/),
       expect.stringMatching(/^projects\.broken\.approval: .*auto.*required/),
-      'projects.broken.test.timeout: Use a duration such as 90s, 10m or 1h',
+      'projects.broken.test.timeout: Use a duration such as 90s, 10m or 1h (found "soon")',
       expect.stringMatching(/^projects\.broken\.test\.repair_rounds: /),
-      'projects.half.source.url: must name the repository: https://<host>/<owner>/<repository>',
-      'projects.env.source.path: Too small: expected string to have >=1 characters',
+      'projects.half.source.url: must name the repository: https://<host>/<owner>/<repository> (found "https://github.com/org")',
+      'projects.env.source.path: Too small: expected string to have >=1 characters (found "")',
       `pipelines.custom.commands.1: Unknown command "DeployToProductionCommand". Valid commands: ${COMMAND_NAMES.join(', ')}`,
     ]);
   });

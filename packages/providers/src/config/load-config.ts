@@ -60,7 +60,7 @@ export function parseConfig(
   const expanded = expandStrings(normalizeTypes(raw), env, [], problems, options.warn);
   problems.push(...pipelineReferenceProblems(expanded));
   const parsed = AgentsmithConfig.safeParse(expanded);
-  if (!parsed.success) problems.push(...formatZodIssues(parsed.error));
+  if (!parsed.success) problems.push(...formatZodIssues(parsed.error, expanded));
   if (problems.length > 0 || !parsed.success) throw invalid(source, problems);
   for (const key of findUnknownKeys(AgentsmithConfig, expanded)) {
     options.warn?.(`${key}: unknown key, ignored`);
@@ -89,7 +89,7 @@ function expandStrings(
     const result = expandEnv(value, env, missing);
     for (const name of missing) {
       const message = `${path.join('.')}: environment variable ${name} is not set`;
-      // The reference's `secrets` block is never read, so an unset variable there is harmless.
+      // The `secrets` block is never read (docs/configuration.md), so an unset variable there is harmless.
       if (path[0] === 'secrets') warn?.(message);
       else problems.push(message);
     }

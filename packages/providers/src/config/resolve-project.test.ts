@@ -1,7 +1,7 @@
 import { ConfigError } from '@agentsmith/kit';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './load-config.js';
-import { closestMatch, editDistance, resolveProject } from './resolve-project.js';
+import { resolveProject } from './resolve-project.js';
 
 const config = parseConfig(
   `
@@ -54,19 +54,5 @@ describe('config/resolve-project', () => {
     expect(error.message).toEqual(
       'Unknown project "zzzzzzzzzzzz". Known projects: agent-smith-test, api-v2',
     );
-  });
-
-  it.each([
-    ['kitten', 'sitting', 3],
-    ['', 'abc', 3],
-    ['same', 'same', 0],
-    ['api-v1', 'api-v2', 1],
-  ])('editDistance(%s, %s) = %i', (a, b, distance) => {
-    expect(editDistance(a, b)).toEqual(distance);
-  });
-
-  it('picks the closest candidate', () => {
-    expect(closestMatch('demo', ['demo-app', 'dem', 'other'])).toEqual('dem');
-    expect(closestMatch('x', [])).toBeUndefined();
   });
 });

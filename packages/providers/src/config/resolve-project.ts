@@ -1,3 +1,4 @@
+import { matchName } from '@agentsmith/contracts';
 import { ConfigError } from '@agentsmith/kit';
 import type { AgentsmithConfig, PipelineConfig, ProjectConfig } from './agentsmith-config.js';
 import type { CommandName } from './command-names.js';
@@ -15,14 +16,12 @@ export interface ResolvedProject {
  * `ConfigError('config_unknown_project')` listing the known projects and the closest match.
  */
 export function resolveProject(config: AgentsmithConfig, name: string): ResolvedProject {
-  const known = Object.keys(config.projects);
-  const key = known.includes(name)
-    ? name
-    : known.find((candidate) => candidate.toLowerCase() === name.toLowerCase());
-  const project = key === undefined ? undefined : config.projects[key];
-  if (key === undefined || project === undefined) {
-    const suggestion = closestMatch(name, known);
-    const hint = suggestion === undefined ? '' : ` Did you mean "${suggestion}"?`;
+  const match = matchName(name, Object.keys(config.projects));
+  const project = match.found ? config.projects[match.name] : undefined;
+  if (!match.found || project === undefined) {
+    const closest = match.found ? undefined : match.closest;
+    const hint = closest === undefined ? '' : ` Did you mean "${closest}"?`;
+    const known = Object.keys(config.projects);
     const list = known.length > 0 ? known.join(', ') : '(none configured)';
     throw new ConfigError(
       `Unknown project "${name}".${hint} Known projects: ${list}`,
@@ -30,6 +29,7 @@ export function resolveProject(config: AgentsmithConfig, name: string): Resolved
       'config_unknown_project',
     );
   }
+  const key = match.name;
   const pipeline: PipelineConfig | undefined = config.pipelines[project.pipeline];
   if (pipeline === undefined) {
     const valid = Object.keys(config.pipelines).join(', ');
@@ -40,30 +40,4 @@ export function resolveProject(config: AgentsmithConfig, name: string): Resolved
     );
   }
   return { name: key, project, pipelineName: project.pipeline, commands: [...pipeline.commands] };
-}
-
-/** The candidate with the smallest edit distance, when it is close enough to be a typo. */
-export function closestMatch(name: string, candidates: readonly string[]): string | undefined {
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (best === undefined || distance < best.distance) best = { candidate, distance };
-  }
-  if (best === undefined) return undefined;
-  const limit = Math.max(2, Math.floor(Math.max(name.length, best.candidate.length) / 2));
-  return best.distance <= limit ? best.candidate : undefined;
-}
-
-/** Levenshtein distance (insert, delete, substitute). */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

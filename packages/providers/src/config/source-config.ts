@@ -26,27 +26,32 @@ const CompletedState = z
 /** Ignored; kept so that reference configuration files still load. */
 const Auth = z.string().optional().describe('Ignored (credentials come from the environment).');
 
-export const GithubSource = z.object({
-  type: z.literal('github'),
-  url: GithubRepositoryUrl.describe('Repository URL, e.g. https://github.com/org/repo.git'),
-  api_url: ApiUrl,
-  auth: Auth,
-});
+/** A GitHub repository: the code (`source`) or its issues (`tickets`). */
+function githubRepository(url: string) {
+  return z.object({
+    type: z.literal('github'),
+    url: GithubRepositoryUrl.describe(url),
+    api_url: ApiUrl,
+    auth: Auth,
+  });
+}
 
-export const GitlabSource = z.object({
+const GithubSource = githubRepository('Repository URL, e.g. https://github.com/org/repo.git');
+
+const GitlabSource = z.object({
   type: z.literal('gitlab'),
   url: HttpUrl.describe('Repository URL, e.g. https://gitlab.com/group/project.git'),
   api_url: ApiUrl,
   auth: Auth,
 });
 
-export const AzureReposSource = z.object({
+const AzureReposSource = z.object({
   type: z.literal('azurerepos'),
   url: HttpUrl.describe('https://dev.azure.com/{org}/{project}/_git/{repo}'),
   auth: Auth,
 });
 
-export const LocalSource = z.object({
+const LocalSource = z.object({
   type: z.literal('local'),
   path: z
     .string()
@@ -68,15 +73,11 @@ export type SourceConfig = z.infer<typeof SourceConfig>;
 
 export const SOURCE_TYPES = ['github', 'gitlab', 'azurerepos', 'local'] as const;
 
-export const GithubTickets = z.object({
-  type: z.literal('github'),
-  url: GithubRepositoryUrl.describe('Repository URL whose issues are the tickets'),
-  api_url: ApiUrl,
+const GithubTickets = githubRepository('Repository URL whose issues are the tickets').extend({
   completed_state: CompletedState,
-  auth: Auth,
 });
 
-export const GitlabTickets = z.object({
+const GitlabTickets = z.object({
   type: z.literal('gitlab'),
   url: HttpUrl.optional().describe('GitLab base URL (else GITLAB_URL, else https://gitlab.com)'),
   api_url: ApiUrl,
@@ -85,7 +86,7 @@ export const GitlabTickets = z.object({
   auth: Auth,
 });
 
-export const JiraTickets = z.object({
+const JiraTickets = z.object({
   type: z.literal('jira'),
   url: HttpUrl.optional().describe('Jira base URL (else JIRA_URL)'),
   project: z
@@ -103,7 +104,7 @@ export const JiraTickets = z.object({
   auth: Auth,
 });
 
-export const AzureDevopsTickets = z.object({
+const AzureDevopsTickets = z.object({
   type: z.literal('azuredevops'),
   url: HttpUrl.optional().describe('Organisation URL (else https://dev.azure.com/{organization})'),
   organization: z.string().min(1).optional(),
@@ -117,7 +118,7 @@ export const AzureDevopsTickets = z.object({
   auth: Auth,
 });
 
-export const LocalTickets = z.object({
+const LocalTickets = z.object({
   type: z.literal('local'),
   path: z
     .string()

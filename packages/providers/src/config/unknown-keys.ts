@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Paths of keys in `value` that `schema` does not declare (zod strips them silently). Reported
- * as warnings, like the reference system which ignored them: a typo such as `aproval:` then
+ * as warnings, as older files may carry keys this build does not know: a typo such as `aproval:` then
  * gets noticed instead of quietly taking the default.
  */
 export function findUnknownKeys(schema: z.ZodType, value: unknown, path: string[] = []): string[] {

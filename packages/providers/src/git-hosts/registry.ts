@@ -14,9 +14,6 @@ import { createGithubGitHost } from './github/github-git-host.js';
 import { createGitlabGitHost } from './gitlab/gitlab-git-host.js';
 import { createLocalGitHost } from './local/local-git-host.js';
 
-/** Source types with an adapter in this build: every type the configuration accepts. */
-export const IMPLEMENTED_SOURCE_TYPES = ['github', 'gitlab', 'azurerepos', 'local'] as const;
-
 /**
  * Builds the git host of a project's `source:` block. Tokens and base-URL overrides come from
  * `env` (docs/providers.md names them).

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@agentsmith/contracts';
 import { AppError, ExternalServiceError, HttpClient, type Logger } from '@agentsmith/kit';
 
 /** What every GitHub adapter needs to reach the API. */
@@ -44,7 +45,7 @@ export function githubStatus(error: unknown): number | undefined {
 export function githubError(
   error: unknown,
   what: string,
-  codes: { accessCode: string; failureCode: string },
+  codes: { accessCode: ErrorCode; failureCode: ErrorCode },
   hasToken: boolean,
 ): AppError {
   if (error instanceof AppError && !(error instanceof ExternalServiceError)) return error;

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@agentsmith/contracts';
 import { HttpClient, type Logger } from '@agentsmith/kit';
 import type { ProviderErrorContext } from '../provider-error.js';
 
@@ -32,7 +33,7 @@ export function createGitlabClient(settings: GitlabApiSettings): HttpClient {
 /** How GitLab failures are worded. */
 export function gitlabErrorContext(
   hasToken: boolean,
-  codes: { accessCode: string; failureCode: string },
+  codes: { accessCode: ErrorCode; failureCode: ErrorCode },
 ): ProviderErrorContext {
   return {
     service: 'GitLab',

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@agentsmith/contracts';
 import { HttpClient, type Logger } from '@agentsmith/kit';
 import type { ProviderErrorContext } from '../provider-error.js';
 
@@ -42,7 +43,7 @@ function authorization(settings: JiraApiSettings): Record<string, string> {
 /** How Jira failures are worded; the credential named is the pair in use. */
 export function jiraErrorContext(
   settings: Pick<JiraApiSettings, 'email' | 'token'>,
-  codes: { accessCode: string; failureCode: string },
+  codes: { accessCode: ErrorCode; failureCode: ErrorCode },
 ): ProviderErrorContext {
   return {
     service: 'Jira',

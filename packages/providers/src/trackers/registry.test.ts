@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import {
+import type {
   SOURCE_TYPES,
+  TICKET_TYPES} from '../config/source-config.js';
+import {
   SourceConfig,
-  TICKET_TYPES,
   TicketsConfig,
 } from '../config/source-config.js';
-import { createGitHost, IMPLEMENTED_SOURCE_TYPES } from '../git-hosts/registry.js';
-import { createTracker, IMPLEMENTED_TICKET_TYPES } from './registry.js';
+import { createGitHost } from '../git-hosts/registry.js';
+import { createTracker } from './registry.js';
 
-/** One valid block per type, as a user would write it. */
+/** One valid block per type the configuration accepts (the Record type demands all of them). */
 const TICKETS: Record<(typeof TICKET_TYPES)[number], unknown> = {
   github: { type: 'github', url: 'https://github.com/acme/app' },
   gitlab: { type: 'gitlab', url: 'https://gitlab.example.com', project: 'acme/app' },
@@ -29,11 +30,6 @@ const SOURCES: Record<(typeof SOURCE_TYPES)[number], unknown> = {
 };
 
 describe('trackers/registry and git-hosts/registry', () => {
-  it('run exactly the types the configuration accepts', () => {
-    expect([...IMPLEMENTED_TICKET_TYPES].sort()).toEqual([...TICKET_TYPES].sort());
-    expect([...IMPLEMENTED_SOURCE_TYPES].sort()).toEqual([...SOURCE_TYPES].sort());
-  });
-
   it.each(Object.entries(TICKETS))(
     'builds a %s tracker from a valid tickets block',
     (type, block) => {

@@ -20,15 +20,6 @@ export interface ProviderFactoryOptions {
   maxRetries?: number | undefined;
 }
 
-/** Ticket types with an adapter in this build: every type the configuration accepts. */
-export const IMPLEMENTED_TICKET_TYPES = [
-  'github',
-  'gitlab',
-  'jira',
-  'azuredevops',
-  'local',
-] as const;
-
 /**
  * Builds the tracker of a project's `tickets:` block. Credentials and base-URL overrides come
  * from `env` (docs/providers.md names them).

@@ -32,8 +32,11 @@ export function createGithubGitHost(settings: GithubGitHostSettings): GitHost {
   const { owner, name } = settings.repository;
   const repoPath = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
   const hasToken = Boolean(settings.token);
-  const fail = (error: unknown, what: string, failureCode = 'host_pull_request_failed') =>
-    githubError(error, what, { accessCode: 'source_access_denied', failureCode }, hasToken);
+  const fail = (
+    error: unknown,
+    what: string,
+    failureCode: 'host_pull_request_failed' | 'source_checkout_failed' = 'host_pull_request_failed',
+  ) => githubError(error, what, { accessCode: 'source_access_denied', failureCode }, hasToken);
 
   const findOpen = async (branch: string, options: CallOptions): Promise<PullRequest | null> => {
     try {

@@ -62,10 +62,11 @@ export function createGitlabGitHost(settings: GitlabGitHostSettings): GitHost {
   ): Promise<PullRequest> => {
     if (existing.title === input.title && existing.body === input.body) return existing;
     try {
-      const updated = await client.put(
+      const updated = await client.request(
+        'PUT',
         `${project}/merge_requests/${existing.number}`,
-        { title: input.title, description: input.body },
         GitlabMergeRequest,
+        { title: input.title, description: input.body },
         options,
       );
       return toPullRequest(updated);

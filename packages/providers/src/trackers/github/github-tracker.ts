@@ -34,7 +34,10 @@ export interface GithubTrackerSettings {
 const PAGE_SIZE = 100;
 /** Listing stops counting after this many pages (10 000 issues and pull requests). */
 const MAX_PAGES = 100;
-const CODES = { accessCode: 'tracker_access_denied', failureCode: 'tracker_request_failed' };
+const CODES = {
+  accessCode: 'tracker_access_denied',
+  failureCode: 'tracker_request_failed',
+} as const;
 
 /** GitHub issues as tickets. Pull requests, which the issues API also returns, are not tickets. */
 export function createGithubTracker(settings: GithubTrackerSettings): Tracker {

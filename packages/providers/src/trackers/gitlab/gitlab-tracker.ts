@@ -179,10 +179,11 @@ export function createGitlabTracker(settings: GitlabTrackerSettings): Tracker {
       const closing = state.trim().toLowerCase() === DONE_STATE;
       if (closing ? issue.state === 'closed' : issue.labels.includes(state)) return;
       try {
-        await client.put(
+        await client.request(
+          'PUT',
           `${project}/issues/${iid}`,
-          closing ? { state_event: 'close' } : { add_labels: state },
           Ignored,
+          closing ? { state_event: 'close' } : { add_labels: state },
           options,
         );
       } catch (error) {
