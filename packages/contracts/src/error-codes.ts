@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'llm_invalid_response',
   'llm_iteration_limit',
   'tests_failed',
+  'setup_failed',
   'approval_rejected',
   'run_cancelled',
   'run_deadline_exceeded',

@@ -33,6 +33,8 @@ export const JobSpec = z.object({
   /** Hard deadline of the job in seconds. */
   maxDurationSeconds: z.number().int().positive(),
   createdAt: z.number().int().nonnegative(),
+  /** The agent image of this job's project (`environment.image`); the spawner's default when absent. */
+  image: z.string().min(1).optional(),
 });
 export type JobSpec = z.infer<typeof JobSpec>;
 

@@ -3,6 +3,7 @@ export * from './agentsmith-config.js';
 export * from './command-names.js';
 export * from './config-json-schema.js';
 export * from './config-path.js';
+export * from './environment-config.js';
 export * from './load-config.js';
 export * from './resolve-project.js';
 export * from './source-config.js';
