@@ -51,7 +51,8 @@ export async function detectTestCommand(directory: string): Promise<DetectedTest
     return { command: 'cargo test', tool: 'cargo', install: ['cargo fetch'], reason: 'Cargo.toml' };
   }
   const dotnet = [...names].find((name) => /\.(sln|csproj|fsproj)$/.test(name));
-  if (dotnet) return { command: 'dotnet test', tool: 'dotnet', install: ['dotnet restore'], reason: dotnet };
+  if (dotnet)
+    return { command: 'dotnet test', tool: 'dotnet', install: ['dotnet restore'], reason: dotnet };
   if (names.has('pom.xml')) {
     const maven = names.has('mvnw') ? './mvnw' : 'mvn';
     return {
@@ -72,7 +73,12 @@ export async function detectTestCommand(directory: string): Promise<DetectedTest
     };
   }
   if (names.has('Makefile') && /^test\s*:/m.test(await read('Makefile'))) {
-    return { command: 'make test', tool: 'make', install: [], reason: 'a "test" target in Makefile' };
+    return {
+      command: 'make test',
+      tool: 'make',
+      install: [],
+      reason: 'a "test" target in Makefile',
+    };
   }
   return null;
 }
@@ -97,8 +103,7 @@ function detectNode(names: Set<string>, packageJsonText: string): DetectedTestCo
     Object.keys(packageJson.dependencies ?? {}).length +
       Object.keys(packageJson.devDependencies ?? {}).length >
     0;
-  const declared =
-    typeof packageJson.packageManager === 'string' ? packageJson.packageManager : '';
+  const declared = typeof packageJson.packageManager === 'string' ? packageJson.packageManager : '';
   const manager = nodePackageManager(names, declared);
   return {
     command: `${manager.name} test`,
@@ -197,9 +202,10 @@ async function isInstallableProject(names: Set<string>, read: Read): Promise<boo
 /** `.` or `.[test]` when the project declares a test (or tests, dev) extra. */
 async function editableTarget(read: Read): Promise<string> {
   const declarations = `${await read('pyproject.toml')}\n${await read('setup.cfg')}`;
-  const extras = /\[(?:project\.optional-dependencies|options\.extras_require)\]([\s\S]*?)(?:\n\[|$)/.exec(
-    declarations,
-  )?.[1];
+  const extras =
+    /\[(?:project\.optional-dependencies|options\.extras_require)\]([\s\S]*?)(?:\n\[|$)/.exec(
+      declarations,
+    )?.[1];
   const extra = ['test', 'tests', 'testing', 'dev'].find((name) =>
     new RegExp(`^${name}\\s*=`, 'm').test(extras ?? ''),
   );

@@ -22,9 +22,7 @@ export function parseCargoTest(output: string): FailingTest[] {
       current?.push(line);
     }
   }
-  const names = [
-    ...new Set(lines.flatMap((line) => RESULT_LINE.exec(line.trim())?.[1] ?? [])),
-  ];
+  const names = [...new Set(lines.flatMap((line) => RESULT_LINE.exec(line.trim())?.[1] ?? []))];
   return names.map((name) => {
     const body = blocks.get(name) ?? [];
     return failingTest(name, panicMessage(body), body.join('\n'));

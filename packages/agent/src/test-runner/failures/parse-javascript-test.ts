@@ -14,10 +14,17 @@ export function parseVitest(output: string): FailingTest[] {
     const match = VITEST_FAIL.exec(lines[index] ?? '');
     if (!match) continue;
     const name = `${match[1] ?? ''} > ${(match[2] ?? '').trim()}`;
-    const body = until(lines, index + 1, (line) => VITEST_FAIL.test(line) || /^\s*⎯{3,}/.test(line));
+    const body = until(
+      lines,
+      index + 1,
+      (line) => VITEST_FAIL.test(line) || /^\s*⎯{3,}/.test(line),
+    );
     const message = body.find((line) => /^\s*\w*(Error|Exception)\b.*:/.test(line));
     if (!failures.has(name) || body.some((line) => line.trim() !== '')) {
-      failures.set(name, failingTest(name, message ?? body.find((l) => l.trim()) ?? 'failed', body.join('\n')));
+      failures.set(
+        name,
+        failingTest(name, message ?? body.find((l) => l.trim()) ?? 'failed', body.join('\n')),
+      );
     }
   }
   return [...failures.values()];
@@ -33,7 +40,11 @@ export function parseJest(output: string): FailingTest[] {
   for (let index = 0; index < lines.length; index += 1) {
     const match = JEST_BULLET.exec(lines[index] ?? '');
     if (!match || (match[1] ?? '').startsWith('Console')) continue;
-    const body = until(lines, index + 1, (line) => JEST_BULLET.test(line) || /^(Test Suites|Tests):/.test(line));
+    const body = until(
+      lines,
+      index + 1,
+      (line) => JEST_BULLET.test(line) || /^(Test Suites|Tests):/.test(line),
+    );
     const message = body.find((line) => line.trim() !== '') ?? 'failed';
     failures.push(failingTest((match[1] ?? '').trim(), message, body.join('\n')));
   }
