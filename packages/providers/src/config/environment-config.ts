@@ -16,22 +16,30 @@ export function looksLikeCredentialName(name: string): boolean {
   return CREDENTIAL_WORDS.test(upper) || /(_KEY|_PAT|_PASS)$/.test(upper);
 }
 
-const VariableName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Variable names use letters, digits and "_"')
-  .refine((name) => !looksLikeCredentialName(name), {
-    error: (issue) =>
-      `${String(issue.input)} looks like a credential: environment.env is for non-secret settings (it is copied into every job); pass credentials through the dispatcher's secret store instead`,
-  })
-  .refine((name) => !name.toUpperCase().startsWith('AGENTSMITH_'), {
-    error: (issue) =>
-      `${String(issue.input)}: AGENTSMITH_* variables configure the agent itself and cannot be set per project`,
-  });
+/** Why a variable name cannot be set per project, or undefined when it can. */
+function variableNameProblem(name: string): string | undefined {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    return `${name}: Variable names use letters, digits and "_"`;
+  if (looksLikeCredentialName(name)) {
+    return `${name} looks like a credential: environment.env is for non-secret settings (it is copied into every job); pass credentials through the dispatcher's secret store instead`;
+  }
+  if (name.toUpperCase().startsWith('AGENTSMITH_')) {
+    return `${name}: AGENTSMITH_* variables configure the agent itself and cannot be set per project`;
+  }
+  return undefined;
+}
+
+const Variables = z.record(z.string(), z.string()).superRefine((variables, context) => {
+  for (const name of Object.keys(variables)) {
+    const problem = variableNameProblem(name);
+    if (problem) context.addIssue({ code: 'custom', message: problem, path: [name] });
+  }
+});
 
 const ImageReference = z
   .string()
   .regex(
-    /^[a-z0-9][a-z0-9._/:@-]*$/i,
+    /^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/,
     'An image reference such as agentsmith:polyglot or registry.example.com/team/agent:1.2',
   );
 
@@ -59,11 +67,8 @@ export const EnvironmentConfig = z.object({
     .optional()
     .describe('Test command; detected from the repository when absent'),
   /** Non-secret variables for the setup and test commands. */
-  env: z
-    .record(VariableName, z.string())
-    .optional()
-    .describe(
-      'Non-secret variables for the setup and test commands (credential-like names are refused)',
-    ),
+  env: Variables.optional().describe(
+    'Non-secret variables for the setup and test commands (credential-like names are refused)',
+  ),
 });
 export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
