@@ -15,6 +15,14 @@ const root = new URL('..', import.meta.url).pathname;
 /** Tag of the lean image the polyglot build starts from, so a concurrent rebuild of :latest cannot interleave. */
 export const LEAN_BUILD_TAG = 'agentsmith:ecosystems-build';
 
+/**
+ * The tag this checkout's build of an official image has: other checkouts on the same engine may
+ * rebuild agentsmith:latest at any time, so the lean image is used under its own tag.
+ */
+export function builtImage(image) {
+  return image === 'agentsmith:latest' ? LEAN_BUILD_TAG : image;
+}
+
 /** `docker build` of both official images from this checkout; unchanged layers come from the cache. */
 export function buildImages() {
   const build = (args) => {
@@ -85,7 +93,8 @@ export function inImage(image, directory, script) {
       '/workspace/sample',
       image,
       '-c',
-      script,
+      // The agent runs a project's commands without its own NODE_ENV=production (docs/agent.md).
+      `unset NODE_ENV\n${script}`,
     ],
     { encoding: 'utf8', maxBuffer: 1 << 28 },
   );
@@ -103,7 +112,7 @@ export function inImage(image, directory, script) {
 export async function runSample(sample) {
   const directory = writeSample(sample);
   if (sample.lock) {
-    const lock = inImage(sample.image, directory, sample.lock);
+    const lock = inImage(builtImage(sample.image), directory, sample.lock);
     if (lock.exitCode !== 0)
       throw new Error(`${sample.name}: ${sample.lock} failed:\n${lock.output.slice(-3000)}`);
   }
@@ -120,7 +129,7 @@ export async function runSample(sample) {
     `${plan.test}; code=$?`,
     `echo "${marker} test_ms=$((($(date +%s%N)-start)/1000000)) exit=$code"`,
   ].join('\n');
-  const run = inImage(sample.image, directory, script);
+  const run = inImage(builtImage(sample.image), directory, script);
   const [setupOutput, testOutput = ''] = run.output.split(new RegExp(`${marker} setup_ms=\\d+\\n`));
   const setupMs = Number(/setup_ms=(\d+)/.exec(run.output)?.[1] ?? NaN);
   const testMs = Number(/test_ms=(\d+)/.exec(run.output)?.[1] ?? NaN);

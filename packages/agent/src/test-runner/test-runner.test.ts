@@ -27,20 +27,29 @@ describe('test-runner/test-runner', () => {
     );
   });
 
-  it('reports passing and failing runs with their output, without our secrets in the environment', async () => {
+  it('reports passing and failing runs with their output, without our secrets or NODE_ENV in the environment', async () => {
     const runner = createTestRunner({
       timeoutMs: 10_000,
-      env: { PATH: process.env['PATH'], GITHUB_TOKEN: 'secret-token', HOME: dir },
+      env: {
+        PATH: process.env['PATH'],
+        GITHUB_TOKEN: 'secret-token',
+        HOME: dir,
+        NODE_ENV: 'production',
+      },
     });
 
-    const passing = await runner.run(dir, 'echo "token=${GITHUB_TOKEN:-none} ci=$CI"', { signal });
+    const passing = await runner.run(
+      dir,
+      'echo "token=${GITHUB_TOKEN:-none} ci=$CI node_env=${NODE_ENV:-unset}"',
+      { signal },
+    );
     const failing = await runner.run(dir, 'echo one; echo two >&2; exit 3', { signal });
 
     expect(passing).toEqual({
       passed: true,
       exitCode: 0,
       timedOut: false,
-      output: 'token=none ci=true\n',
+      output: 'token=none ci=true node_env=unset\n',
       failures: [],
     });
     expect(failing).toMatchObject({ passed: false, exitCode: 3, timedOut: false });

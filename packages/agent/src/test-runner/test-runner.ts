@@ -22,13 +22,16 @@ export interface TestRunnerSettings {
 
 /**
  * The environment of a project's own commands (setup, tests): ours without any credential (the
- * repository's code is untrusted), the project's `environment.env`, and `CI=true`.
+ * repository's code is untrusted) and without the agent's own `NODE_ENV=production` (with it npm
+ * and yarn skip devDependencies, where test runners live), the project's `environment.env`, and
+ * `CI=true`.
  */
 export function commandEnvironment(
   env: NodeJS.ProcessEnv,
   variables: Record<string, string> | undefined,
 ): NodeJS.ProcessEnv {
-  return { ...scrubEnvironment(env), ...scrubEnvironment(variables ?? {}), CI: 'true' };
+  const { NODE_ENV: _agentsOwn, ...inherited } = scrubEnvironment(env);
+  return { ...inherited, ...scrubEnvironment(variables ?? {}), CI: 'true' };
 }
 
 /**

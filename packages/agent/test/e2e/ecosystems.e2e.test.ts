@@ -87,6 +87,11 @@ afterAll(async () => {
   await removeTestContainers();
 });
 
+/** This checkout's build of an official image (others may rebuild agentsmith:latest meanwhile). */
+function builtImage(image: EcosystemSample['image']): string {
+  return image === 'agentsmith:latest' ? LEAN_BUILD_TAG : image;
+}
+
 /** The sample's files plus the lock file its toolchain writes (run in the image, as uid 1000). */
 async function sampleWithLockFile(sample: EcosystemSample): Promise<Record<string, string>> {
   if (!sample.lock) return sample.files;
@@ -110,9 +115,10 @@ async function sampleWithLockFile(sample: EcosystemSample): Promise<Record<strin
       `${directory}:/workspace/sample`,
       '-w',
       '/workspace/sample',
-      sample.image,
+      builtImage(sample.image),
       '-c',
-      sample.lock,
+      // As the agent runs a project's commands: without its own NODE_ENV=production.
+      `unset NODE_ENV; ${sample.lock}`,
     ]);
     return await readTree(directory);
   } finally {
@@ -208,7 +214,7 @@ describe('the agent image sets up, tests and repairs every ecosystem', () => {
           `AGENTSMITH_CLONE_URL=${gitServer.url}/${REPO}.git`,
           '-e',
           'AGENTSMITH_WORKDIR=/workspace',
-          sample.image,
+          builtImage(sample.image),
           '--headless',
           '--job-id',
           jobId,

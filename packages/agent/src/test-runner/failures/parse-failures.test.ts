@@ -1,7 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { failureReport, failureSummary, shortTestName } from './describe-failures.js';
-import { parseMavenSummary } from './extract-failures.js';
+import { extractFailures, parseMavenSummary } from './extract-failures.js';
 import { parseCargoTest } from './parse-cargo-test.js';
 import { parseGoTest } from './parse-go-test.js';
 import { parseJest, parseVitest } from './parse-javascript-test.js';
@@ -97,8 +99,9 @@ describe('test-runner/failures on real runner output', () => {
     expect(failures[0]?.section).toMatch(/Expected: 5\s+Received: -1/);
   });
 
-  it('finds nothing in output that is not a test failure', async () => {
-    const compileError = 'calc.go:5:2: syntax error: unexpected }\nFAIL\texample.com/calc [build failed]\n';
+  it('finds nothing in output that is not a test failure', () => {
+    const compileError =
+      'calc.go:5:2: syntax error: unexpected }\nFAIL\texample.com/calc [build failed]\n';
 
     expect(parsePytest(compileError)).toEqual([]);
     expect(parseGoTest(compileError)).toEqual([]);
@@ -106,6 +109,43 @@ describe('test-runner/failures on real runner output', () => {
     expect(parseVitest(compileError)).toEqual([]);
     expect(parseJest(compileError)).toEqual([]);
     expect(parseJunitXml('<testsuite><testcase name="ok"/></testsuite>')).toEqual([]);
+  });
+});
+
+describe('test-runner/failures/extract-failures', () => {
+  it('prefers the reports written during the run, and ignores older ones', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'extract-failures-'));
+    try {
+      const reports = join(directory, 'target/surefire-reports');
+      await mkdir(reports, { recursive: true });
+      const report = (await readdir(fixtures)).find((name) => name.startsWith('maven-')) ?? '';
+      await writeFile(join(reports, 'TEST-calc.xml'), await fixture(report));
+      const console = await fixture('maven.txt');
+
+      const current = await extractFailures(directory, console, Date.now() - 5000);
+      const stale = await extractFailures(directory, console, Date.now() + 60_000);
+
+      expect(current[0]?.section).toContain('org.opentest4j.AssertionFailedError');
+      expect(stale.map((failure) => failure.name)).toEqual([
+        'CalculatorTest.adds',
+        'CalculatorTest.addsNegatives',
+      ]);
+      expect(stale[0]?.section).toMatch(/^\[ERROR\]\s+CalculatorTest.adds:10/);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('recognises each runner from its console output alone', async () => {
+    for (const [file, first] of [
+      ['python.txt', 'tests/test_calc.py::test_add'],
+      ['go.txt', 'TestAdd'],
+      ['pnpm.txt', 'src/add.test.js > add > adds'],
+      ['yarn.txt', 'add › adds'],
+    ]) {
+      const failures = await extractFailures('/nonexistent', await fixture(file ?? ''), 0);
+      expect(failures[0]?.name, file).toEqual(first);
+    }
   });
 });
 
