@@ -4,6 +4,7 @@
 // Builds the images first (cached layers). Figures only; nothing here passes or fails on time.
 import {
   buildImages,
+  builtImage,
   ECOSYSTEM_SAMPLES,
   imageSize,
   runSample,
