@@ -1,8 +1,5 @@
 import { z } from 'zod';
 
-/** The image every project runs in unless its `environment.image` names another. */
-export const DEFAULT_AGENT_IMAGE = 'agentsmith:latest';
-
 const CREDENTIAL_WORDS =
   /(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|PRIVATE_KEY|API_?KEY|ACCESS_KEY|CREDENTIAL|AUTH|COOKIE|SESSION)/;
 
@@ -51,7 +48,7 @@ const ImageReference = z
 export const EnvironmentConfig = z.object({
   /** The container image the spawner runs this project's jobs in. */
   image: ImageReference.optional().describe(
-    `Container image of this project's jobs (default ${DEFAULT_AGENT_IMAGE}; agentsmith:polyglot has Python, Go, Rust and Java)`,
+    "Container image of this project's jobs (default: the dispatcher's AGENTSMITH_IMAGE, agentsmith:latest; agentsmith:polyglot has Python, Go, Rust and Java)",
   ),
   /** Shell commands run in the working copy after checkout, before the coding loop. */
   setup: z
