@@ -75,7 +75,7 @@ describe('test-runner/detect-test-command', () => {
       { 'package.json': deps({ packageManager: 'pnpm@10.0.0' }) },
       'pnpm test',
       'pnpm',
-      ['pnpm install'],
+      ['pnpm install --no-lockfile'],
       'packageManager pnpm@10.0.0 and a "test" script in package.json',
     ],
     // Python: pytest when configured or required, else unittest; requirements and the project installed.

@@ -119,21 +119,28 @@ function nodePackageManager(
 ): { name: string; install: string; because: string } {
   if (names.has('pnpm-lock.yaml') || declared.startsWith('pnpm@')) {
     const because = names.has('pnpm-lock.yaml') ? 'pnpm-lock.yaml' : `packageManager ${declared}`;
-    const frozen = names.has('pnpm-lock.yaml') ? ' --frozen-lockfile' : '';
-    return { name: 'pnpm', install: `pnpm install${frozen}`, because };
+    // Without a lock file none is written either: it would land in the fix's commit.
+    const lock = names.has('pnpm-lock.yaml') ? ' --frozen-lockfile' : ' --no-lockfile';
+    return { name: 'pnpm', install: `pnpm install${lock}`, because };
   }
   if (names.has('yarn.lock') || declared.startsWith('yarn@')) {
     const because = names.has('yarn.lock') ? 'yarn.lock' : `packageManager ${declared}`;
     // Yarn 2+ (a .yarnrc.yml or a declared version) spells "do not touch the lock file" differently.
     const berry = names.has('.yarnrc.yml') || /^yarn@[2-9]/.test(declared);
-    const frozen = !names.has('yarn.lock') ? '' : berry ? ' --immutable' : ' --frozen-lockfile';
+    const frozen = names.has('yarn.lock')
+      ? berry
+        ? ' --immutable'
+        : ' --frozen-lockfile'
+      : berry
+        ? ''
+        : ' --no-lockfile';
     return { name: 'yarn', install: `yarn install${frozen}`, because };
   }
   if (names.has('bun.lock') || names.has('bun.lockb') || declared.startsWith('bun@')) {
     const lock = names.has('bun.lock') ? 'bun.lock' : names.has('bun.lockb') ? 'bun.lockb' : '';
     return {
       name: 'bun',
-      install: lock ? 'bun install --frozen-lockfile' : 'bun install',
+      install: lock ? 'bun install --frozen-lockfile' : 'bun install --no-save',
       because: lock || `packageManager ${declared}`,
     };
   }
