@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'llm_invalid_response'
   | 'llm_iteration_limit'
   | 'tests_failed'
+  | 'setup_failed'
   | 'approval_rejected'
   | 'run_cancelled'
   | 'run_deadline_exceeded'

@@ -44,6 +44,8 @@ export const JobSpec = z.object({
   maxDurationSeconds: z.number().int().positive(),
   /** When the dispatcher accepted the job (ms since the epoch). */
   createdAt: z.number().int().nonnegative(),
+  /** The agent image of this job's project (`environment.image`); the spawner's default when absent. */
+  image: z.string().min(1).optional(),
 });
 export type JobSpec = z.infer<typeof JobSpec>;
 

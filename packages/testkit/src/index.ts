@@ -16,3 +16,4 @@ export * from './fake-saas-failures.js';
 export * from './fake-gitlab-api.js';
 export * from './fake-jira-api.js';
 export * from './fake-azure-devops-api.js';
+export * from './ecosystem-samples.js';

@@ -13,7 +13,7 @@ import {
 } from '@agentsmith/providers';
 import { createGitSourceWorkspace, resolveGitAuthor } from '../git/index.js';
 import { createModelRegistry, loopSettingsFromConfig, UsageTracker } from '../llm/index.js';
-import { createTestRunner } from '../test-runner/index.js';
+import { createProjectEnvironment, createTestRunner } from '../test-runner/index.js';
 import type { RunContext } from '../pipeline/run-context.js';
 import type { ProgressReporter } from '../progress/progress-reporter.js';
 import { createLlmCodingAgent } from './llm-coding-agent.js';
@@ -55,6 +55,9 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
     author: resolveGitAuthor(project.commit_author, env),
     logger,
   });
+  const { environment } = project;
+  const testCommand = environment.test ?? project.test.command;
+  const timeoutMs = parseDuration(project.test.timeout);
   const usage = new UsageTracker(project.agent.pricing.models);
   const coder = createLlmCodingAgent({
     models: createModelRegistry({ config: project.agent, ...llmCredentials(project.agent, env) }),
@@ -79,8 +82,17 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
     source,
     coder,
     tests: createTestRunner({
-      command: project.test.command,
-      timeoutMs: parseDuration(project.test.timeout),
+      command: testCommand,
+      timeoutMs,
+      env,
+      variables: environment.env,
+      logger,
+    }),
+    environment: createProjectEnvironment({
+      setup: environment.setup,
+      test: testCommand,
+      variables: environment.env,
+      timeoutMs,
       env,
       logger,
     }),

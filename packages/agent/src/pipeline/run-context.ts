@@ -7,6 +7,7 @@ import type {
   CodingAgent,
   GitHost,
   Plan,
+  ProjectEnvironment,
   SourceWorkspace,
   TestRunner,
   Ticket,
@@ -52,6 +53,8 @@ export interface RunContext {
   readonly source: SourceWorkspace;
   readonly coder: CodingAgent;
   readonly tests: TestRunner;
+  /** Setup commands after checkout; absent in contexts that never set anything up (tests). */
+  readonly environment?: ProjectEnvironment;
   readonly reporter: ProgressReporter;
   readonly logger: Logger;
   readonly state: RunState;

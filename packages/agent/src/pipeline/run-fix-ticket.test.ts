@@ -88,6 +88,16 @@ describe('pipeline/run-fix-ticket', () => {
       'The tests fail after your change. Command: npm test',
       'The tests fail after your change. Command: npm test',
     ]);
+    // The repair rounds get the failing tests by name, not the raw tail; the thread names them.
+    expect(coder.tasks[1]?.instructions).toContain(
+      '1 failing: a.test:\n\n### a.test\nexpected 2, got 3',
+    );
+    expect(result.outcome !== 'succeeded' && result.failure.reason).toContain('1 failing: a.test');
+    expect(
+      context.reporter
+        .of('detail')
+        .filter((event) => event.text === 'Tests failed: 1 failing: a.test'),
+    ).toHaveLength(3);
     expect(context.tracker.comments[1]?.body).toContain('**Step:** TestCommand (8/9)');
     expect(source.commits).toEqual([]);
   });

@@ -83,12 +83,23 @@ export interface CodingAgent {
   usageLines(): string[];
 }
 
+/** One failing test, as the test runner's output or report names it. */
+export interface FailingTest {
+  /** e.g. `tests/test_calc.py::test_add`, `TestAdd`, `calc::tests::adds`. */
+  name: string;
+  /** The assertion or error message, one line. */
+  message: string;
+  /** The part of the output about this test (traceback, diff), capped. */
+  section: string;
+}
+
 /** The result of one test run. */
 export interface TestRun {
   passed: boolean;
   exitCode: number | null;
   timedOut: boolean;
   output: string;
+  failures: FailingTest[];
 }
 
 /** Finds and runs a repository's tests. */
@@ -96,6 +107,36 @@ export interface TestRunner {
   /** The command to run (configured or detected); null when the repository has no tests. */
   detect(repositoryPath: string): Promise<string | null>;
   run(repositoryPath: string, command: string, options: { signal: AbortSignal }): Promise<TestRun>;
+}
+
+/** How a working copy is set up and tested, and why (from agentsmith.yml or detected). */
+export interface EnvironmentPlan {
+  /** Commands run in the working copy after checkout, before the coding loop. */
+  setup: string[];
+  /** The test command; null when none is configured or detected. */
+  test: string | null;
+  /** For the progress line, e.g. `detected pytest: pytest configured in pyproject.toml`. */
+  reason: string;
+}
+
+/** How the setup of a working copy ended. */
+export type EnvironmentSetup =
+  | { kind: 'ready'; plan: EnvironmentPlan }
+  | {
+      kind: 'failed';
+      plan: EnvironmentPlan;
+      command: string;
+      exitCode: number | null;
+      timedOut: boolean;
+      output: string;
+    };
+
+/** Prepares a working copy for the coding loop: the project's setup commands, then it is ready. */
+export interface ProjectEnvironment {
+  prepare(
+    repositoryPath: string,
+    options: { signal: AbortSignal; onDetail: (text: string) => void },
+  ): Promise<EnvironmentSetup>;
 }
 
 export type { GitHost, Ticket, Tracker };

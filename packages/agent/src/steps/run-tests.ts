@@ -2,6 +2,7 @@ import { AppError } from '@agentsmith/kit';
 import type { RunContext } from '../pipeline/run-context.js';
 import type { TestRun } from '../pipeline/run-ports.js';
 import { completed, failed, skipped, type Step } from '../pipeline/step.js';
+import { failureReport, failureSummary } from '../test-runner/index.js';
 import { requireState } from './require-state.js';
 
 const TAIL_LINES = 40;
@@ -41,10 +42,11 @@ export const testStep: Step<RunContext> = {
     if (result.passed) return completed(`Tests pass (${command})`);
     const repaired = rounds === 1 ? '1 repair round' : `${rounds} repair rounds`;
     const why = result.timedOut ? 'timed out' : `exit code ${result.exitCode ?? 'none'}`;
+    const failing = result.failures.length > 0 ? `, ${failureSummary(result.failures)}` : '';
     return failed(
       new AppError(
         'tests_failed',
-        `Tests still fail after ${repaired} (${command}, ${why}):\n${outputTail(result.output)}`,
+        `Tests still fail after ${repaired} (${command}, ${why}${failing}):\n${outputTail(result.output)}`,
         { details: { command, exitCode: result.exitCode } },
       ),
     );
@@ -60,15 +62,31 @@ async function runOnce(
   context.reporter.detail(`Running ${command}`);
   const result = await context.tests.run(path, command, { signal });
   context.reporter.detail(
-    result.passed ? 'Tests passed' : `Tests failed (exit code ${result.exitCode ?? 'none'})`,
+    result.passed
+      ? 'Tests passed'
+      : result.failures.length > 0
+        ? `Tests failed: ${failureSummary(result.failures)}`
+        : `Tests failed (exit code ${result.exitCode ?? 'none'})`,
   );
   return result;
 }
 
+/** The failing tests by name with their messages when the runner's output names them, else the tail. */
 function repairInstructions(command: string, result: TestRun): string {
-  return [
+  const header = [
     `The tests fail after your change. Command: ${command}`,
     result.timedOut ? 'The test run timed out.' : `Exit code: ${result.exitCode ?? 'none'}`,
+  ];
+  if (result.failures.length > 0) {
+    return [
+      ...header,
+      `Fix the code so that the tests pass. ${failureSummary(result.failures, 10)}:`,
+      '',
+      failureReport(result.failures),
+    ].join('\n');
+  }
+  return [
+    ...header,
     'Fix the code so that the tests pass. Failing output (tail):',
     '```',
     outputTail(result.output),

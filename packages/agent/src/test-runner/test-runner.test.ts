@@ -27,24 +27,66 @@ describe('test-runner/test-runner', () => {
     );
   });
 
-  it('reports passing and failing runs with their output, without our secrets in the environment', async () => {
+  it('reports passing and failing runs with their output, without our secrets or NODE_ENV in the environment', async () => {
     const runner = createTestRunner({
       timeoutMs: 10_000,
-      env: { PATH: process.env['PATH'], GITHUB_TOKEN: 'secret-token', HOME: dir },
+      env: {
+        PATH: process.env['PATH'],
+        GITHUB_TOKEN: 'secret-token',
+        HOME: dir,
+        NODE_ENV: 'production',
+      },
     });
 
-    const passing = await runner.run(dir, 'echo "token=${GITHUB_TOKEN:-none} ci=$CI"', { signal });
+    const passing = await runner.run(
+      dir,
+      'echo "token=${GITHUB_TOKEN:-none} ci=$CI node_env=${NODE_ENV:-unset}"',
+      { signal },
+    );
     const failing = await runner.run(dir, 'echo one; echo two >&2; exit 3', { signal });
 
     expect(passing).toEqual({
       passed: true,
       exitCode: 0,
       timedOut: false,
-      output: 'token=none ci=true\n',
+      output: 'token=none ci=true node_env=unset\n',
+      failures: [],
     });
     expect(failing).toMatchObject({ passed: false, exitCode: 3, timedOut: false });
     expect(failing.output).toContain('one');
     expect(failing.output).toContain('two');
+  });
+
+  it("adds the project's environment.env, never letting it bring back a credential", async () => {
+    const runner = createTestRunner({
+      timeoutMs: 10_000,
+      env: { PATH: process.env['PATH'], HOME: dir },
+      variables: { DATABASE_HOST: 'db.local', NPM_TOKEN: 'leaked' },
+    });
+
+    const result = await runner.run(dir, 'echo "host=$DATABASE_HOST npm=${NPM_TOKEN:-none}"', {
+      signal,
+    });
+
+    expect(result.output).toEqual('host=db.local npm=none\n');
+  });
+
+  it('names the failing tests of a failing run (go test output)', async () => {
+    const runner = createTestRunner({ timeoutMs: 10_000, env: { PATH: process.env['PATH'] } });
+
+    const result = await runner.run(
+      dir,
+      "printf -- '--- FAIL: TestAdd (0.00s)\\n    calc_test.go:8: Add(2, 3) = -1, want 5\\nFAIL\\n'; exit 1",
+      { signal },
+    );
+
+    expect(result.failures).toEqual([
+      {
+        name: 'TestAdd',
+        message: 'Add(2, 3) = -1, want 5',
+        section: 'calc_test.go:8: Add(2, 3) = -1, want 5',
+      },
+    ]);
   });
 
   it('kills a hanging test run at the timeout and says so', async () => {

@@ -182,6 +182,7 @@ export class ScriptedTests implements TestRunner {
       exitCode: passed ? 0 : 1,
       timedOut: false,
       output: passed ? 'ok' : 'FAIL a.test\nexpected 2, got 3',
+      failures: passed ? [] : [{ name: 'a.test', message: 'expected 2, got 3', section: '' }],
     });
   }
 }

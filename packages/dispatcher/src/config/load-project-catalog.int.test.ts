@@ -38,6 +38,17 @@ describe('config/load-project-catalog', () => {
     ]);
   });
 
+  it("gives a project's environment.image, and nothing for a project without one", async () => {
+    const project = (name: string, extra: string) =>
+      `  ${name}:\n    source: { type: local, path: ${dir} }\n    tickets: { type: local, path: ${join(dir, 'tickets')} }\n${extra}`;
+    const catalog = write(
+      `projects:\n${project('py', '    environment: { image: agentsmith:polyglot }\n')}${project('js', '')}`,
+    );
+
+    expect(await catalog.image?.('py')).toEqual('agentsmith:polyglot');
+    expect(await catalog.image?.('js')).toBeUndefined();
+  });
+
   it('reports an unusable configuration instead of failing, naming the file', async () => {
     const catalog = write('projects: [not, a, map]\n');
 

@@ -39,5 +39,6 @@ export function createProjectCatalog(
         throw new Error(list.problem ?? `project ${project} has no tickets configuration`);
       return createTracker(tickets, env, { logger });
     },
+    image: async (project) => (await load()).config?.projects[project]?.environment.image,
   };
 }

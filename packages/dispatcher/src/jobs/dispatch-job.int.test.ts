@@ -46,7 +46,13 @@ describe('jobs/dispatch-job', () => {
   const tracker = memoryTracker(23);
 
   beforeEach(async () => {
-    harness = await DispatcherHarness.start({ dependencies: { projects: fakeCatalog(tracker) } });
+    // api-v2 runs in its own image (environment.image); agent-smith-test in the spawner's default.
+    const projects = {
+      ...fakeCatalog(tracker),
+      image: (project: string) =>
+        Promise.resolve(project === 'api-v2' ? 'agentsmith:polyglot' : undefined),
+    };
+    harness = await DispatcherHarness.start({ dependencies: { projects } });
   });
 
   afterEach(async () => {
@@ -70,6 +76,7 @@ describe('jobs/dispatch-job', () => {
     const jobs = harness.spawner.spawned.filter((spec) => spec.channelId === channel);
     expect(statuses.every((status) => status === 200)).toBe(true);
     expect(jobs).toHaveLength(1);
+    expect(jobs[0]?.image).toBeUndefined();
     const jobId = jobs[0]!.jobId;
     expect(
       textsIn(channel).filter(
@@ -83,7 +90,7 @@ describe('jobs/dispatch-job', () => {
     ).toHaveLength(49);
   });
 
-  it('builds a job spec without secrets and with REDIS_URL as given', async () => {
+  it("builds a job spec without secrets, with REDIS_URL as given and the project's image", async () => {
     const channel = uniqueChannel();
 
     await harness.message(channel, '<@UBOT> fix ticket PROJ-7 in API-V2');
@@ -104,6 +111,7 @@ describe('jobs/dispatch-job', () => {
       redisUrl: harness.redis.url,
       maxDurationSeconds: 600,
       createdAt: expect.any(Number),
+      image: 'agentsmith:polyglot',
     });
   });
 

@@ -85,6 +85,7 @@ export async function dispatchFix(
       origin.threadTs,
     );
     await context.jobs.track(job);
+    const image = await context.projects.image?.(project);
     const spec = JobSpec.parse({
       specificationVersion: PROTOCOL_VERSION,
       jobId,
@@ -96,6 +97,7 @@ export async function dispatchFix(
       redisUrl: context.agentRedisUrl,
       maxDurationSeconds: Math.ceil(context.jobMaxDurationMs / 1000),
       createdAt: startedAt,
+      ...(image ? { image } : {}),
     });
     await context.spawner.spawn(spec, AbortSignal.timeout(SPAWN_TIMEOUT_MS));
     context.onSpawned?.(spec);

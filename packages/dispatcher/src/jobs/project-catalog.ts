@@ -16,6 +16,8 @@ export interface ProjectCatalog {
   projects(): Promise<ProjectList>;
   /** The ticket tracker of a configured project; throws with a plain reason when unusable. */
   tracker(project: string): Promise<Tracker>;
+  /** The project's `environment.image`; undefined runs the spawner's default image. */
+  image?(project: string): Promise<string | undefined>;
 }
 
 /**

@@ -111,6 +111,20 @@ describe('spawners/docker-job-spawner', () => {
     await waitFor('AutoRemove', async () => !(await containerExists(docker, jobName(jobId))));
   });
 
+  it("runs the project's own image (JobSpec.image) instead of the default one", async () => {
+    const spawner = newSpawner({ image: 'agentsmith-missing:default-never-built' });
+    const spec = { ...jobSpec('sleep'), image };
+
+    await spawner.spawn(spec);
+    const info = await docker.getContainer(jobName(spec.jobId)).inspect();
+    await spawner.stop(spec.jobId, { graceSeconds: 5 });
+    const exit = await spawner.waitForExit(spec.jobId);
+    await spawner.close();
+
+    expect(info.Config.Image).toEqual(image);
+    expect(exit.jobId).toEqual(spec.jobId);
+  });
+
   it('shows the running container with its name, labels, network and hardening', async () => {
     const spawner = newSpawner();
     const spec = jobSpec('sleep');

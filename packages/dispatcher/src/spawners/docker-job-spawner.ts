@@ -77,14 +77,14 @@ export class DockerJobSpawner implements JobSpawner {
   }
 
   async spawn(spec: JobSpec, signal?: AbortSignal): Promise<string> {
-    const image = this.options.settings.image;
+    const image = spec.image ?? this.options.settings.image;
     await this.#engineCall(
       () => this.#docker.getImage(image).inspect(),
       (error) =>
         isStatus(error, 404)
           ? new AppError(
               'agent_image_missing',
-              `agent image ${image} not found — run \`docker compose build agentsmith\``,
+              `agent image ${image} not found — ${buildHint(image)}`,
               {
                 details: { image },
               },
@@ -278,4 +278,11 @@ export class DockerJobSpawner implements JobSpawner {
           });
     }
   }
+}
+
+/** What builds a missing agent image (a project's own image is built FROM one of these). */
+function buildHint(image: string): string {
+  return image === 'agentsmith:polyglot'
+    ? 'run `docker compose build agentsmith agentsmith-polyglot`'
+    : 'run `docker compose build agentsmith`';
 }

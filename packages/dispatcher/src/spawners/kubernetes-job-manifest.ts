@@ -69,7 +69,7 @@ export function kubernetesJobManifest(
           containers: [
             {
               name: 'agent',
-              image: settings.image,
+              image: spec.image ?? settings.image,
               imagePullPolicy: settings.imagePullPolicy,
               args: agentArguments(spec),
               workingDir: AGENT_WORKSPACE,

@@ -111,12 +111,14 @@ export class KubernetesJobSpawner implements JobSpawner {
     const interval = this.options.pollIntervalMs ?? 2000;
     for (;;) {
       throwIfAborted(signal);
+      const job = await this.#readJob(jobId);
       const exit = kubernetesJobExit({
         jobId,
-        job: await this.#readJob(jobId),
+        job,
         pods: await this.#pods(jobId),
         events: await this.#events(jobId),
-        image: this.options.settings.image,
+        // The project's own image when it named one (JobSpec.image), as the Job records it.
+        image: job?.spec?.template.spec?.containers[0]?.image ?? this.options.settings.image,
         memoryBytes: this.options.settings.resources.memoryBytes,
         stopped: this.#stopped.has(jobId),
       });

@@ -3,12 +3,17 @@ import { z } from 'zod';
 import { AgentLlmConfig } from './agent-llm-config.js';
 import { COMMAND_NAMES, DEFAULT_PIPELINE_NAME } from './command-names.js';
 import { Duration } from './duration-schema.js';
+import { EnvironmentConfig } from './environment-config.js';
 import { SourceConfig, TicketsConfig } from './source-config.js';
 
 /** `projects.<name>.test`: how the test step runs. */
 const TestConfig = z.object({
-  /** Shell command; detected from the repository (npm, pytest, go, cargo, …) when absent. */
-  command: z.string().min(1).optional().describe('Test command; detected when absent'),
+  /** The older spelling of `environment.test`; detected from the repository when both are absent. */
+  command: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Test command (same as environment.test); detected when absent'),
   /** Kills the test run after this long. */
   timeout: Duration.default('10m'),
   /** Times the agent may try to repair failing tests before the step fails. */
@@ -31,21 +36,35 @@ const CommitAuthorConfig = z.object({
 type CommitAuthorConfig = z.infer<typeof CommitAuthorConfig>;
 
 /** One project: its code, its tickets, its LLM and its pipeline (`projects.<name>`). */
-export const ProjectConfig = z.object({
-  source: SourceConfig,
-  tickets: TicketsConfig,
-  agent: AgentLlmConfig.prefault({}),
-  /** Name of an entry of `pipelines` (`fix-bug` always exists). */
-  pipeline: z.string().min(1).default(DEFAULT_PIPELINE_NAME),
-  /** Markdown file given to the LLM as rules; relative to the working directory. */
-  coding_principles_path: z.string().min(1).default('config/coding-principles.md'),
-  /** `required` asks a human (a Question in job mode, a prompt on a terminal) before coding. */
-  approval: z.enum(['auto', 'required']).default('auto'),
-  test: TestConfig.prefault({}),
-  webhook: WebhookConfig.prefault({}),
-  /** Identity of the fix commits; else AGENTSMITH_GIT_AUTHOR_NAME/_EMAIL, else "Agent Smith". */
-  commit_author: CommitAuthorConfig.optional(),
-});
+export const ProjectConfig = z
+  .object({
+    source: SourceConfig,
+    tickets: TicketsConfig,
+    agent: AgentLlmConfig.prefault({}),
+    /** Name of an entry of `pipelines` (`fix-bug` always exists). */
+    pipeline: z.string().min(1).default(DEFAULT_PIPELINE_NAME),
+    /** Markdown file given to the LLM as rules; relative to the working directory. */
+    coding_principles_path: z.string().min(1).default('config/coding-principles.md'),
+    /** `required` asks a human (a Question in job mode, a prompt on a terminal) before coding. */
+    approval: z.enum(['auto', 'required']).default('auto'),
+    test: TestConfig.prefault({}),
+    webhook: WebhookConfig.prefault({}),
+    /** Identity of the fix commits; else AGENTSMITH_GIT_AUTHOR_NAME/_EMAIL, else "Agent Smith". */
+    commit_author: CommitAuthorConfig.optional(),
+    /** Image, setup commands, test command and variables of the project's jobs. */
+    environment: EnvironmentConfig.prefault({}),
+  })
+  .refine(
+    (project) =>
+      project.environment.test === undefined ||
+      project.test.command === undefined ||
+      project.environment.test === project.test.command,
+    {
+      message:
+        'environment.test and test.command name different test commands: keep one (environment.test)',
+      path: ['environment', 'test'],
+    },
+  );
 export type ProjectConfig = z.infer<typeof ProjectConfig>;
 
 /** One pipeline step name; an unknown name lists the valid ones. */
