@@ -106,6 +106,7 @@ export function createLlmCodingAgent(settings: LlmCodingAgentSettings): CodingAg
         task: repair ? (task.instructions ?? '') : taskText(task),
         ...(repair && previous ? { continueFrom: previous } : {}),
         maxIterations: settings.loop.maxIterations,
+        maxCostUsd: settings.loop.maxCostUsd,
         deadline: Date.now() + settings.loop.maxDurationMs,
         signal: options.signal,
         onEvent: (event) => {
@@ -176,7 +177,9 @@ export function describeEvent(event: AgentEvent): string | undefined {
     case 'retry':
       return `LLM call failed (${event.status ?? 'network'}); retry ${event.attempt} in ${Math.round(event.delayMs / 1000)}s`;
     case 'compaction':
-      return `Compacted ${event.compactedIterations} earlier iterations`;
+      return event.stage === 'pruned'
+        ? `Context: dropped ${event.count} old tool outputs (~${event.tokensBefore} → ${event.tokensAfter} tokens)`
+        : `Context: summarised ${event.count} earlier turns (~${event.tokensBefore} → ${event.tokensAfter} tokens)`;
     case 'loop-end':
       return `Coding loop ended (${event.reason}) after ${event.iterations} iterations`;
     case 'model-request':
