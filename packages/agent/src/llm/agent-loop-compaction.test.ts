@@ -156,4 +156,28 @@ describe.each(providers)('llm/agent-loop context management ($type)', ({ type, p
     });
     llm.assertDone();
   });
+
+  it('stops when the cost budget is spent', async () => {
+    const turn = {
+      toolCalls: [{ name: 'list_files', input: {} }],
+      usage: { inputTokens: 100_000, outputTokens: 0 },
+    };
+    llm.script(turn, turn);
+    const config = AgentLlmConfig.parse({
+      type,
+      ...(type === 'gemini' ? { base_url: llm.geminiBaseUrl } : {}),
+      model: 'gemini-2.5-pro',
+    });
+    const models = createModelRegistry({
+      config,
+      apiKey: 'k',
+      ...(type === 'gemini' ? {} : { baseUrlOverride: llm.baseUrl }),
+    });
+
+    // gemini-2.5-pro costs $1.25 per million input tokens: $0.125 a turn.
+    const result = await runAgentLoop({ ...options(), models, maxCostUsd: 0.2 });
+
+    expect(result).toMatchObject({ stopReason: 'budget', iterations: 2, finished: false });
+    llm.assertDone();
+  });
 });
