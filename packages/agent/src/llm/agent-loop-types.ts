@@ -1,11 +1,19 @@
 import type { ModelMessage } from 'ai';
 import type { CompactionSettings } from './compaction.js';
+import type { FinishTestCheck } from './finish-gate.js';
 import type { LlmRetryOptions } from './llm-retry.js';
 import type { ModelRole, ModelSet } from './model-registry.js';
+import type { PlanDecision } from './tools/define-tool.js';
 import type { TokenUsage, UsageTracker } from './usage-tracker.js';
 
 /** Why the loop stopped (without an error). */
-export type AgentStopReason = 'finished' | 'max-iterations' | 'deadline' | 'budget' | 'no-tool-call';
+export type AgentStopReason =
+  | 'finished'
+  | 'max-iterations'
+  | 'deadline'
+  | 'budget'
+  | 'no-tool-call'
+  | 'plan-rejected';
 
 /** What the loop reports while it runs; map these to progress details, never to control flow. */
 export type AgentEvent =
@@ -87,6 +95,17 @@ export interface AgentLoopOptions {
    * while the cost is unknown (unpriced model): the turn cap and the deadline still bound the run.
    */
   maxCostUsd?: number;
+  /**
+   * `approval: required`: offers `submit_plan`, refuses edits until a plan is approved, and ends
+   * the loop with `plan-rejected` when it is not.
+   */
+  approvePlan?: (plan: string) => Promise<PlanDecision>;
+  /**
+   * Runs the tests and compares them with the baseline when the model calls `finish` (the finish
+   * gate also checks git status for leftover files and changed tests whenever the root is a git
+   * repository).
+   */
+  checkTests?: () => Promise<FinishTestCheck>;
   /** Stream responses (SSE); default true. */
   stream?: boolean;
   /** Environment for `run_command`; credentials are scrubbed from it. Default: PATH only. */
@@ -111,6 +130,8 @@ export interface AgentLoopResult {
   /** The conversation, for `continueFrom`. */
   messages: ModelMessage[];
   stats: AgentLoopStats;
+  /** The plan a human approved in this call or the one it continues. */
+  approvedPlan?: string | undefined;
 }
 
 /** Counters of one loop call, for logs and the evaluation harness. */

@@ -19,7 +19,8 @@ import type { ModelRole, RoleModel } from './model-registry.js';
 import { RequestSizeEstimator } from './request-size.js';
 import { runToolCalls } from './run-tool-calls.js';
 import { scrubEnvironment } from '../process/scrub-environment.js';
-import { AGENT_TOOLS, toSdkTools } from './tools/agent-tools.js';
+import { FinishGate } from './finish-gate.js';
+import { AGENT_TOOLS, AGENT_TOOLS_WITH_PLAN, toSdkTools } from './tools/agent-tools.js';
 import type { ToolContext } from './tools/define-tool.js';
 import { ReadCache } from './tools/read-cache.js';
 import { Workspace } from './tools/workspace.js';
@@ -76,8 +77,20 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
     readCache: new ReadCache(),
     commandEnvironment,
     commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+    finishGate: new FinishGate(workspace, options.checkTests),
   };
-  const tools = toSdkTools(AGENT_TOOLS, caching ? ANTHROPIC_CACHE : undefined);
+  const approvePlan = options.approvePlan;
+  const previouslyApproved = options.continueFrom?.approvedPlan;
+  if (approvePlan) {
+    context.plan = {
+      required: true,
+      approved: previouslyApproved !== undefined,
+      ...(previouslyApproved !== undefined ? { text: previouslyApproved } : {}),
+      submit: approvePlan,
+    };
+  }
+  const agentTools = approvePlan ? AGENT_TOOLS_WITH_PLAN : AGENT_TOOLS;
+  const tools = toSdkTools(agentTools, caching ? ANTHROPIC_CACHE : undefined);
   const instructions: string | SystemModelMessage = caching
     ? { role: 'system', content: options.systemPrompt, providerOptions: ANTHROPIC_CACHE }
     : options.systemPrompt;
@@ -124,6 +137,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
       changedFiles: [...workspace.changedFiles],
       messages: conversation(),
       stats: { ...stats, turns: iterations },
+      approvedPlan: context.plan?.text ?? previouslyApproved,
     };
   };
   const recordUsage = (usedRole: ModelRole, used: RoleModel, tokens: TokenUsage) => {
@@ -273,10 +287,11 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
           forgottenReads.delete(path);
         }
       }
-      const results = await runToolCalls(response.toolCalls, AGENT_TOOLS, context, iteration, emit);
+      const results = await runToolCalls(response.toolCalls, agentTools, context, iteration, emit);
       countCalls(stats, results.message);
       turn.push(results.message);
       held.push(turn);
+      if (results.stop === 'plan-rejected') return finish('plan-rejected', iteration, lastText);
       if (results.finishSummary !== undefined)
         return finish('finished', iteration, results.finishSummary);
     }

@@ -41,6 +41,7 @@ describe('test-runner/test-runner', () => {
       exitCode: 0,
       timedOut: false,
       output: 'token=none ci=true\n',
+      failures: [],
     });
     expect(failing).toMatchObject({ passed: false, exitCode: 3, timedOut: false });
     expect(failing.output).toContain('one');
