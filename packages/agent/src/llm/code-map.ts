@@ -113,7 +113,8 @@ export async function buildCodeMap(
     } else {
       listedWithoutSymbols += 1;
     }
-    if (used + line.length + 1 > budget) {
+    // Room is kept for the closing note, so the map never exceeds its budget.
+    if (used + line.length + 1 > budget - 80) {
       lines.push(
         `[... ${ranked.length - index} more source files; use list_files and search_files]`,
       );
