@@ -15,16 +15,17 @@ export interface TestComparison {
   stillFailing: string[];
   /** Failing before, passing now. */
   fixed: string[];
-  /** True when neither run named its failures and the verdict comes from exit statuses. */
+  /** True when neither run named its failures and the verdict comes from exit status and output. */
   byExitStatus: boolean;
 }
 
 /**
  * Compares the run after the change with the baseline. With failures named on both sides, only
  * tests failing now and not before count. When neither run names its failures (no parser for the
- * tool), the exit statuses decide: a run that fails after a baseline that failed too is accepted
- * (nothing shows the change made it worse), one that fails after a passing baseline is not.
- * Without a baseline, any failure counts.
+ * tool), the exit statuses decide, checked against the output: a run failing with the baseline's
+ * exit code and the same output (timings aside) is the old failure and is accepted; a failure
+ * after a passing baseline, or one that reads differently, is not. Without a baseline, any
+ * failure counts.
  */
 export function compareWithBaseline(baseline: TestRun | undefined, after: TestRun): TestComparison {
   if (after.passed) {
@@ -46,7 +47,13 @@ export function compareWithBaseline(baseline: TestRun | undefined, after: TestRu
       byExitStatus: false,
     };
   }
-  const acceptable = baselineFailedUnnamed && !after.timedOut;
+  // Without names, an unchanged failure (same exit code, same output apart from timings) is the
+  // old one; a failure that reads differently may be new, so it is not accepted.
+  const acceptable =
+    baselineFailedUnnamed &&
+    !after.timedOut &&
+    baseline.exitCode === after.exitCode &&
+    failureFingerprint(baseline.output) === failureFingerprint(after.output);
   return {
     acceptable,
     newFailures: acceptable ? [] : after.failures.filter((failure) => !before.has(failure.name)),
@@ -54,6 +61,16 @@ export function compareWithBaseline(baseline: TestRun | undefined, after: TestRu
     fixed: [],
     byExitStatus: true,
   };
+}
+
+/** The output's tail without what changes from run to run (durations, clock times, temp paths). */
+export function failureFingerprint(output: string): string {
+  return outputTail(output)
+    .replace(/\b\d+(\.\d+)?\s?(ms|s|sec|secs|seconds|m|min)\b/g, '#')
+    .replace(/\b\d{1,2}:\d{2}:\d{2}(\.\d+)?\b/g, '#')
+    .replace(/0x[0-9a-f]+/gi, '#')
+    .replace(/\/tmp\/\S+/g, '#')
+    .replace(/[ \t]+/g, ' ');
 }
 
 /** One sentence on the baseline, for the loop's prompt and the progress details. */
@@ -84,7 +101,7 @@ export function renderComparison(command: string, after: TestRun, comparison: Te
   const status = after.timedOut ? 'timed out' : `exit code ${after.exitCode ?? 'none'}`;
   if (comparison.acceptable) {
     lines.push(
-      `Tests fail (${status}), but only as they did before the change${comparison.byExitStatus ? ' (judged by exit status: the runner names no tests)' : ''}.`,
+      `Tests fail (${status}), but only as they did before the change${comparison.byExitStatus ? ' (same exit status and output: the runner names no tests)' : ''}.`,
     );
   } else {
     lines.push(`Tests fail (${status}) where they did not before the change.`);
