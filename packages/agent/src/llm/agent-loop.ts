@@ -238,6 +238,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
               maxOutputTokens: model.maxTokens,
               stream,
               signal,
+              providerOptions: model.providerOptions,
               ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
             }),
           { policy: retry, signal, onRetry: (notice) => emit({ type: 'retry', ...notice }) },

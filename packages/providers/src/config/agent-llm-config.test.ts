@@ -16,6 +16,7 @@ describe('config/agent-llm-config', () => {
       cache: { enabled: true, strategy: 'automatic' },
       compaction: { enabled: true, trigger_ratio: 0.6, keep_recent_iterations: 5 },
       models: {},
+      thinking: { enabled: true, budget_tokens: 8000, reasoning_effort: 'medium' },
       pricing: { models: {} },
       max_iterations: 200,
       max_cost_usd: 3,

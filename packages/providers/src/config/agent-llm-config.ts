@@ -74,6 +74,19 @@ export const LlmCompactionConfig = z.object({
 });
 export type LlmCompactionConfig = z.infer<typeof LlmCompactionConfig>;
 
+/**
+ * `agent.thinking`: extended thinking of the coding loop (primary and reasoning roles) where the
+ * model has it: Anthropic's thinking budget, Gemini's thinking budget, OpenAI's reasoning effort.
+ */
+export const LlmThinkingConfig = z.object({
+  enabled: z.boolean().default(true),
+  /** Tokens the model may think per turn (Anthropic, Gemini); added to the role's max_tokens. */
+  budget_tokens: z.number().int().min(1024).default(8000),
+  /** OpenAI reasoning models (gpt-5, o-series). */
+  reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high']).default('medium'),
+});
+export type LlmThinkingConfig = z.infer<typeof LlmThinkingConfig>;
+
 /** One role's model in `agent.models`. */
 export const LlmModelRoleConfig = z.object({
   model: z.string().min(1),
@@ -83,15 +96,15 @@ export type LlmModelRoleConfig = z.infer<typeof LlmModelRoleConfig>;
 
 /** `agent.models`: per-role overrides; missing roles take the provider's defaults. */
 export const LlmModelsConfig = z.object({
-  /** Cheap, fast: repository and ticket analysis. */
+  /** Accepted for older files; unused since the loop explores the code itself. */
   scout: LlmModelRoleConfig.optional(),
-  /** The coding loop. */
+  /** The coding loop (and its context summaries). */
   primary: LlmModelRoleConfig.optional(),
-  /** The structured plan. */
+  /** Accepted for older files; unused since the loop plans itself. */
   planning: LlmModelRoleConfig.optional(),
-  /** Hard reasoning (repair rounds). */
+  /** Repair rounds after the tests fail. */
   reasoning: LlmModelRoleConfig.optional(),
-  /** Context compaction. */
+  /** Accepted for older files; summaries are written by the loop's own model. */
   summarization: LlmModelRoleConfig.optional(),
 });
 export type LlmModelsConfig = z.infer<typeof LlmModelsConfig>;
@@ -137,6 +150,7 @@ export const AgentLlmConfig = z.object({
   cache: LlmCacheConfig.prefault({}),
   compaction: LlmCompactionConfig.prefault({}),
   models: LlmModelsConfig.prefault({}),
+  thinking: LlmThinkingConfig.prefault({}),
   pricing: LlmPricingConfig.prefault({}),
   /** Cap on model turns in one agentic run (a safety net; cost and time are the real bounds). */
   max_iterations: positiveInt.default(200),
