@@ -121,7 +121,7 @@ describe('agent (GitHub tickets and source)', () => {
     expect(pulls[0]?.body).toContain('Fixes #58');
     expect(result.stdout).toContain('Updated pull request');
     expect(result.stdout).toMatch(/Pull request: https:\/\/github\.com\/acme\/demo\/pull\/\d+/);
-    expect(result.stdout).toContain('LLM busy (429); retry 1');
+    expect(result.stdout).toContain('LLM call failed (429); retry 1');
     llm.assertDone();
   });
 });
