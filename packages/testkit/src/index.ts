@@ -13,3 +13,4 @@ export * from './compose-fake-world.js';
 export * from './fake-socket-mode-server.js';
 export * from './buggy-sum-project.js';
 export * from './fake-llm-errors.js';
+export * from './eval/index.js';
