@@ -1,0 +1,99 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import {
+  evalTasks,
+  formatReport,
+  git,
+  gradeBranch,
+  runEvalTask,
+  type EvalTask,
+} from '@agentsmith/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const AGENT_MAIN = resolve(import.meta.dirname, '../../dist/main.js');
+
+function task(id: string): EvalTask {
+  const found = evalTasks().find((candidate) => candidate.id === id);
+  if (!found) throw new Error(`no task ${id}`);
+  return found;
+}
+
+/**
+ * The evaluation harness grades correctly: on a few tasks the oracle resolves them through the
+ * real agent, a deliberately wrong oracle fix is graded unresolved, and every task's hidden
+ * fail-to-pass tests fail before the fix (otherwise the task would measure nothing).
+ */
+describe('eval harness (npm run eval)', () => {
+  let scratch: string;
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'agentsmith-eval-check-'));
+  });
+  afterAll(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('generates at least 30 tasks over Node, Python and Go, each with hidden tests', () => {
+    const tasks = evalTasks();
+    expect(tasks.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(tasks.map((t) => t.ecosystem))).toEqual(new Set(['node', 'python', 'go']));
+    for (const t of tasks) {
+      expect(Object.keys(t.hiddenTests)).toHaveLength(2);
+      for (const path of Object.keys(t.hiddenTests)) expect(t.files[path]).toBeUndefined();
+    }
+  });
+
+  it.each(['node-countVowels', 'python-sum_to', 'go-Sign'])(
+    'task %s is valid: its fail-to-pass tests fail and its pass-to-pass tests pass before the fix',
+    async (id) => {
+      const t = task(id);
+      const repo = join(scratch, id, 'repo');
+      for (const [path, content] of Object.entries(t.files)) {
+        await mkdir(dirname(join(repo, path)), { recursive: true });
+        await writeFile(join(repo, path), content);
+      }
+      await git(repo, 'init', '--quiet', '--initial-branch=main');
+      await git(repo, 'add', '--all');
+      await git(repo, 'commit', '--quiet', '-m', 'initial');
+
+      const grade = await gradeBranch(t, repo, join(scratch, id, 'graded'), process.env, 'main');
+
+      expect(grade).toEqual({ failToPass: false, passToPass: true, error: undefined });
+    },
+  );
+
+  it('resolves tasks with the oracle and grades a wrong fix unresolved', async () => {
+    const right = [
+      await runEvalTask(task('node-countVowels'), { agentMain: AGENT_MAIN, solver: { kind: 'oracle' } }),
+      await runEvalTask(task('python-sum_to'), { agentMain: AGENT_MAIN, solver: { kind: 'oracle' } }),
+    ];
+    const wrong = await runEvalTask(task('node-percent'), {
+      agentMain: AGENT_MAIN,
+      solver: { kind: 'oracle', wrong: true },
+    });
+
+    for (const result of right) {
+      expect(result, formatReport('oracle', right)).toMatchObject({
+        resolved: true,
+        branchCreated: true,
+        environmentFailure: undefined,
+        turns: 5,
+        edits: 1,
+        failedEdits: 0,
+      });
+      expect(result.inputTokens).toBeGreaterThan(0);
+    }
+    // The wrong fix reaches a branch (the visible tests still pass) but not the hidden tests.
+    expect(wrong).toMatchObject({
+      resolved: false,
+      branchCreated: true,
+      failToPassPassed: false,
+      passToPassPassed: true,
+      environmentFailure: undefined,
+    });
+    expect(formatReport('check', [...right, wrong])).toContain(
+      'node-percent: fail-to-pass FAIL, pass-to-pass pass',
+    );
+  });
+});
