@@ -6,13 +6,7 @@
  * (`response.created`, `response.output_item.added`/`.done`, text and argument deltas,
  * `response.completed`).
  */
-import {
-  nextId,
-  render,
-  sse,
-  type FakeLlmAnswer,
-  type FakeToolResult,
-} from './fake-llm-wire.js';
+import { nextId, render, sse, type FakeLlmAnswer, type FakeToolResult } from './fake-llm-wire.js';
 
 type Json = Record<string, unknown>;
 const asArray = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
@@ -120,7 +114,13 @@ export function responsesAnswer(
       raw.push(
         event('response.output_item.added', {
           output_index: index,
-          item: { type: 'message', id: item['id'], role: 'assistant', status: 'in_progress', content: [] },
+          item: {
+            type: 'message',
+            id: item['id'],
+            role: 'assistant',
+            status: 'in_progress',
+            content: [],
+          },
         }),
         event('response.output_text.delta', {
           item_id: item['id'],

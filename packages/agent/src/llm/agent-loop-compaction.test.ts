@@ -8,9 +8,10 @@ import { runAgentLoop } from './agent-loop.js';
 import type { AgentEvent, AgentLoopOptions } from './agent-loop-types.js';
 import { createModelRegistry } from './model-registry.js';
 
-const LONG_FILE = Array.from({ length: 400 }, (_, index) => `line ${index + 1} of a long file`).join(
-  '\n',
-);
+const LONG_FILE = Array.from(
+  { length: 400 },
+  (_, index) => `line ${index + 1} of a long file`,
+).join('\n');
 
 const providers = [
   { type: 'claude', protocol: 'anthropic' },

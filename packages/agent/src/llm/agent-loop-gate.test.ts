@@ -60,7 +60,11 @@ describe('llm/agent-loop finish gate and plan approval', () => {
       }),
     );
 
-    expect(result).toMatchObject({ finished: true, summary: 'Removed the stray + 1', iterations: 3 });
+    expect(result).toMatchObject({
+      finished: true,
+      summary: 'Removed the stray + 1',
+      iterations: 3,
+    });
     expect(checks).toEqual([false, true]);
     expect(llm.requests[1]?.toolResults[0]).toMatchObject({
       isError: true,
@@ -98,11 +102,15 @@ describe('llm/agent-loop finish gate and plan approval', () => {
     );
 
     expect(llm.toolNames()).toContain('submit_plan');
-    expect(llm.requests[1]?.toolResults[0]?.content).toMatch(/submit your plan with submit_plan first/);
+    expect(llm.requests[1]?.toolResults[0]?.content).toMatch(
+      /submit your plan with submit_plan first/,
+    );
     expect(llm.requests[2]?.toolResults.at(-1)?.content).toMatch(/^The plan is approved/);
     expect(plans).toEqual(['1. Drop the + 1 in sum.js:1']);
     expect(result).toMatchObject({ finished: true, approvedPlan: '1. Drop the + 1 in sum.js:1' });
-    expect(await readFile(join(repo, 'sum.js'), 'utf8')).toEqual('export const sum = (a, b) => a + b;\n');
+    expect(await readFile(join(repo, 'sum.js'), 'utf8')).toEqual(
+      'export const sum = (a, b) => a + b;\n',
+    );
     llm.assertDone();
   });
 
@@ -113,7 +121,11 @@ describe('llm/agent-loop finish gate and plan approval', () => {
       options({ approvePlan: () => Promise.resolve({ approved: false, reason: 'No.' }) }),
     );
 
-    expect(result).toMatchObject({ finished: false, stopReason: 'plan-rejected', changedFiles: [] });
+    expect(result).toMatchObject({
+      finished: false,
+      stopReason: 'plan-rejected',
+      changedFiles: [],
+    });
     llm.assertDone();
   });
 

@@ -50,7 +50,10 @@ describe('llm/agent-loop extended thinking and the Responses API', () => {
     async (stream) => {
       const requests = await runOnce({ type: 'openai', model: 'gpt-5' }, stream);
 
-      expect(requests.map((request) => request.http.path)).toEqual(['/v1/responses', '/v1/responses']);
+      expect(requests.map((request) => request.http.path)).toEqual([
+        '/v1/responses',
+        '/v1/responses',
+      ]);
       expect(requests[0]?.body).toMatchObject({
         model: 'gpt-5',
         reasoning: { effort: 'medium' },
@@ -85,7 +88,11 @@ describe('llm/agent-loop extended thinking and the Responses API', () => {
   });
 
   it('sends no thinking settings when thinking is off or the model has none', async () => {
-    const off = await runOnce({ type: 'claude', model: 'claude-sonnet-4-5', thinking: { enabled: false } });
+    const off = await runOnce({
+      type: 'claude',
+      model: 'claude-sonnet-4-5',
+      thinking: { enabled: false },
+    });
     expect(off[0]?.body['thinking']).toBeUndefined();
     expect(off[0]?.body['max_tokens']).toBe(8192);
   });

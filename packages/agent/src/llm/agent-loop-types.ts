@@ -8,12 +8,7 @@ import type { TokenUsage, UsageTracker } from './usage-tracker.js';
 
 /** Why the loop stopped (without an error). */
 export type AgentStopReason =
-  | 'finished'
-  | 'max-iterations'
-  | 'deadline'
-  | 'budget'
-  | 'no-tool-call'
-  | 'plan-rejected';
+  'finished' | 'max-iterations' | 'deadline' | 'budget' | 'no-tool-call' | 'plan-rejected';
 
 /** What the loop reports while it runs; map these to progress details, never to control flow. */
 export type AgentEvent =

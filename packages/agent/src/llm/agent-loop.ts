@@ -162,7 +162,9 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
     let before = estimator.estimate(conversation());
     if (!forced && (!compaction.enabled || before <= trigger)) return false;
     // A refused request must shrink even when the estimate says it fits: keep only the last turn.
-    const keep = forced ? Math.min(1, compaction.keepRecentIterations) : compaction.keepRecentIterations;
+    const keep = forced
+      ? Math.min(1, compaction.keepRecentIterations)
+      : compaction.keepRecentIterations;
     let changed = false;
     const older = held.slice(0, Math.max(0, held.length - keep));
     const pruned = pruneToolOutputs(older);
@@ -320,9 +322,10 @@ function readPathsIn(iterations: ModelMessage[][]): string[] {
   for (const message of iterations.flat()) {
     if (message.role !== 'assistant' || typeof message.content === 'string') continue;
     for (const part of message.content) {
-      const path = (part.type === 'tool-call' && part.toolName === 'read_file'
-        ? (part.input as { path?: unknown } | null)?.path
-        : undefined);
+      const path =
+        part.type === 'tool-call' && part.toolName === 'read_file'
+          ? (part.input as { path?: unknown } | null)?.path
+          : undefined;
       if (typeof path === 'string') paths.push(path);
     }
   }

@@ -32,7 +32,10 @@ const SYMBOL_PATTERNS: [extensions: string[], patterns: RegExp[]][] = [
   [['.go'], [/^func\s+(?:\([^)]*\)\s*)?(\w+)/, /^type\s+(\w+)/]],
   [
     ['.rs'],
-    [/^pub(?:\([^)]*\))?\s+(?:async\s+)?(?:fn|struct|enum|trait|type|const|mod)\s+(\w+)/, /^fn\s+(\w+)/],
+    [
+      /^pub(?:\([^)]*\))?\s+(?:async\s+)?(?:fn|struct|enum|trait|type|const|mod)\s+(\w+)/,
+      /^fn\s+(\w+)/,
+    ],
   ],
   [
     ['.java', '.kt', '.cs', '.scala'],
@@ -99,7 +102,9 @@ export async function buildCodeMap(
   const ranked = kept
     .filter((file) => patternsFor(file) !== undefined)
     .map((file) => ({ file, score: relevance(file, terms) }))
-    .sort((a, b) => b.score - a.score || depth(a.file) - depth(b.file) || a.file.localeCompare(b.file));
+    .sort(
+      (a, b) => b.score - a.score || depth(a.file) - depth(b.file) || a.file.localeCompare(b.file),
+    );
 
   let reads = 0;
   let listedWithoutSymbols = 0;
@@ -123,7 +128,8 @@ export async function buildCodeMap(
     lines.push(line);
     used += line.length + 1;
   }
-  if (listedWithoutSymbols > 0) lines.push(`(${listedWithoutSymbols} files listed without symbols)`);
+  if (listedWithoutSymbols > 0)
+    lines.push(`(${listedWithoutSymbols} files listed without symbols)`);
   return lines.join('\n');
 }
 

@@ -59,7 +59,9 @@ describe('llm/compaction', () => {
   });
 
   it('renders turns, calls and results (clipped) for the summary', () => {
-    const text = renderForSummary('before', [iteration('1', 'read_file', { path: 'a' }, big + big)]);
+    const text = renderForSummary('before', [
+      iteration('1', 'read_file', { path: 'a' }, big + big),
+    ]);
     expect(text).toContain('Earlier summary:\nbefore');
     expect(text).toContain('call read_file({"path":"a"})');
     expect(text).toContain(`result read_file: ${'x'.repeat(1500)} [...]`);

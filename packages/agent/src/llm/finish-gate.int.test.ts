@@ -13,7 +13,8 @@ describe('llm/finish-gate (real git)', () => {
   beforeEach(async () => {
     repo = await gitTestRepo({
       'src/calc.py': 'def add(a, b):\n    return a - b\n',
-      'tests/test_calc.py': 'from src.calc import add\n\ndef test_add():\n    assert add(1, 2) == 3\n',
+      'tests/test_calc.py':
+        'from src.calc import add\n\ndef test_add():\n    assert add(1, 2) == 3\n',
     });
     workspace = await Workspace.open(repo.work);
   });
@@ -58,7 +59,9 @@ describe('llm/finish-gate (real git)', () => {
     expect(first.report).toContain('new file: repro.py');
     expect(second.accepted).toBe(false);
     expect(third.accepted).toBe(true);
-    expect(third.report.split('\n')[0]).toMatch(/^Finished\. Still open after 2 refusals: tests fail/);
+    expect(third.report.split('\n')[0]).toMatch(
+      /^Finished\. Still open after 2 refusals: tests fail/,
+    );
   });
 
   it('accepts new files listed in keep_files and test changes with a justification', async () => {

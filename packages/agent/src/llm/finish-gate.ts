@@ -88,13 +88,22 @@ export class FinishGate {
         ].join('\n\n'),
       };
     }
-    const still = problems.length > 0 ? ` Still open after ${this.refusals} refusals: ${problems.join('; ')}.` : '';
+    const still =
+      problems.length > 0
+        ? ` Still open after ${this.refusals} refusals: ${problems.join('; ')}.`
+        : '';
     return { accepted: true, report: [`Finished.${still}`, ...sections].join('\n\n') };
   }
 
   private async diff(entries: StatusEntry[], signal: AbortSignal): Promise<string> {
-    const tracked = (await this.workspace.git(['diff', 'HEAD', '--no-color', '--no-ext-diff', '--no-textconv'], signal)) ?? '';
-    const untracked = entries.filter((entry) => entry.code === '??').map((entry) => `new file: ${entry.path}`);
+    const tracked =
+      (await this.workspace.git(
+        ['diff', 'HEAD', '--no-color', '--no-ext-diff', '--no-textconv'],
+        signal,
+      )) ?? '';
+    const untracked = entries
+      .filter((entry) => entry.code === '??')
+      .map((entry) => `new file: ${entry.path}`);
     const text = [tracked.trimEnd(), ...untracked].filter((part) => part !== '').join('\n');
     if (text === '') return '(no changes)';
     return text.length > MAX_DIFF_CHARACTERS

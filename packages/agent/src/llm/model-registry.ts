@@ -7,7 +7,9 @@ import { canonicalLlmProvider } from '@agentsmith/providers';
 import type { generateText, LanguageModel } from 'ai';
 
 /** Per-call provider settings (thinking, reasoning effort, storage) as the SDK takes them. */
-export type CallProviderOptions = NonNullable<Parameters<typeof generateText>[0]['providerOptions']>;
+export type CallProviderOptions = NonNullable<
+  Parameters<typeof generateText>[0]['providerOptions']
+>;
 
 /** The jobs the agent gives to models; each can use a different model. */
 export type ModelRole = 'scout' | 'primary' | 'planning' | 'reasoning' | 'summarization';
@@ -175,7 +177,9 @@ export function thinkingOptions(
   const id = modelId.toLowerCase();
   if (provider === 'anthropic' && /claude-(3-7|(sonnet|opus|haiku)-4|[a-z]+-[4-9])/.test(id)) {
     return {
-      options: { anthropic: { thinking: { type: 'enabled', budgetTokens: thinking.budget_tokens } } },
+      options: {
+        anthropic: { thinking: { type: 'enabled', budgetTokens: thinking.budget_tokens } },
+      },
       // The Anthropic provider adds the budget to max_tokens itself.
       extraOutputTokens: 0,
     };

@@ -52,7 +52,9 @@ function environment(input: SystemPromptInput): string[] {
   if (input.testCommand) {
     facts.push(`- The project's test command is \`${input.testCommand}\`.`);
   } else {
-    facts.push('- No test command was found for this project; find out how it is tested, if at all.');
+    facts.push(
+      '- No test command was found for this project; find out how it is tested, if at all.',
+    );
   }
   if (input.baseline) facts.push(`- ${input.baseline}`);
   return facts;
@@ -87,9 +89,21 @@ function repositoryFiles(files: readonly RepositoryInstruction[]): string[] {
  * map of the code.
  */
 export function buildSystemPrompt(input: SystemPromptInput): string {
-  const lines = [ROLE, '', '# How to work', ...workflow(input), '', '# Environment', ...environment(input)];
+  const lines = [
+    ROLE,
+    '',
+    '# How to work',
+    ...workflow(input),
+    '',
+    '# Environment',
+    ...environment(input),
+  ];
   if (input.codingPrinciples?.trim()) {
-    lines.push('', '# Coding principles of this project (from your operator)', input.codingPrinciples.trim());
+    lines.push(
+      '',
+      '# Coding principles of this project (from your operator)',
+      input.codingPrinciples.trim(),
+    );
   }
   lines.push(...repositoryFiles(input.repositoryInstructions ?? []));
   if (input.codeMap) lines.push('', '# Map of the code', input.codeMap);
@@ -120,7 +134,8 @@ export function buildTaskPrompt(input: {
   const comments = input.comments ?? [];
   if (comments.length > 0) {
     lines.push('', 'Comments on the ticket, oldest first:');
-    for (const comment of comments) lines.push(`<comment author="${comment.author}">`, comment.body.trim(), '</comment>');
+    for (const comment of comments)
+      lines.push(`<comment author="${comment.author}">`, comment.body.trim(), '</comment>');
   }
   if (input.instructions) lines.push('', input.instructions);
   return lines.join('\n');

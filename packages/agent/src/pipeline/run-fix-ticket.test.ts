@@ -54,7 +54,9 @@ describe('pipeline/run-fix-ticket', () => {
       },
     ]);
     expect(
-      context.reporter.of('started').map((event) => `${event.progress.step}/${event.progress.total}`),
+      context.reporter
+        .of('started')
+        .map((event) => `${event.progress.step}/${event.progress.total}`),
     ).toEqual(['1/7', '2/7', '3/7', '4/7', '5/7', '6/7', '7/7']);
   });
 
@@ -108,7 +110,15 @@ describe('pipeline/run-fix-ticket', () => {
 
   it('gives repair rounds the new failures with their sections, then fails naming them', async () => {
     const after = { failures: ['test_old', 'test_new'] };
-    const tests = new ScriptedTests('pytest', [{ failures: ['test_old'] }, after, after, after, after, after, after]);
+    const tests = new ScriptedTests('pytest', [
+      { failures: ['test_old'] },
+      after,
+      after,
+      after,
+      after,
+      after,
+      after,
+    ]);
     const source = new MemorySource();
     const coder = changingCoder(source);
     const context = { ...fakeRunContext({ tests, coder }), source };
@@ -212,7 +222,11 @@ describe('pipeline/run-fix-ticket', () => {
   );
 
   it('maps the step names of earlier pipelines so that [n/N] counts real steps', () => {
-    expect(stepsFor(COMMAND_NAMES.filter((name) => name !== 'BaselineTestCommand')).map((step) => step.name)).toEqual([
+    expect(
+      stepsFor(COMMAND_NAMES.filter((name) => name !== 'BaselineTestCommand')).map(
+        (step) => step.name,
+      ),
+    ).toEqual([
       'FetchTicketCommand',
       'CheckoutSourceCommand',
       'LoadCodingPrinciplesCommand',

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { TestRun } from '../pipeline/run-ports.js';
 import { compareWithBaseline, describeBaseline, failureFingerprint } from './test-baseline.js';
 
-const run = (passed: boolean, failures: string[] = [], output = 'out', exitCode = passed ? 0 : 1): TestRun => ({
+const run = (
+  passed: boolean,
+  failures: string[] = [],
+  output = 'out',
+  exitCode = passed ? 0 : 1,
+): TestRun => ({
   passed,
   exitCode,
   timedOut: false,
@@ -13,7 +18,12 @@ const run = (passed: boolean, failures: string[] = [], output = 'out', exitCode 
 describe('steps/test-baseline', () => {
   it('counts only failures that are new by name', () => {
     const result = compareWithBaseline(run(false, ['a', 'b']), run(false, ['b', 'c']));
-    expect(result).toMatchObject({ acceptable: false, stillFailing: ['b'], fixed: ['a'], byExitStatus: false });
+    expect(result).toMatchObject({
+      acceptable: false,
+      stillFailing: ['b'],
+      fixed: ['a'],
+      byExitStatus: false,
+    });
     expect(result.newFailures.map((failure) => failure.name)).toEqual(['c']);
     expect(compareWithBaseline(run(false, ['a', 'b']), run(false, ['a'])).acceptable).toBe(true);
   });
@@ -26,12 +36,18 @@ describe('steps/test-baseline', () => {
 
   it('falls back to exit status and output when neither run names its failures', () => {
     const before = run(false, [], 'FAIL sum(2, 2) = 5 (12 ms)\n', 1);
-    expect(compareWithBaseline(before, run(false, [], 'FAIL sum(2, 2) = 5 (31 ms)\n', 1))).toMatchObject({
+    expect(
+      compareWithBaseline(before, run(false, [], 'FAIL sum(2, 2) = 5 (31 ms)\n', 1)),
+    ).toMatchObject({
       acceptable: true,
       byExitStatus: true,
     });
-    expect(compareWithBaseline(before, run(false, [], 'FAIL sum(2, 2) = 6 (31 ms)\n', 1)).acceptable).toBe(false);
-    expect(compareWithBaseline(before, run(false, [], 'FAIL sum(2, 2) = 5 (12 ms)\n', 2)).acceptable).toBe(false);
+    expect(
+      compareWithBaseline(before, run(false, [], 'FAIL sum(2, 2) = 6 (31 ms)\n', 1)).acceptable,
+    ).toBe(false);
+    expect(
+      compareWithBaseline(before, run(false, [], 'FAIL sum(2, 2) = 5 (12 ms)\n', 2)).acceptable,
+    ).toBe(false);
     expect(compareWithBaseline(run(true), run(false)).acceptable).toBe(false);
   });
 

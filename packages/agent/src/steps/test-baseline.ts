@@ -91,11 +91,16 @@ export function describeBaseline(command: string, baseline: TestRun): string {
  * sections, tests that already failed before. Falls back to the output's tail when the runner
  * named no failures.
  */
-export function renderComparison(command: string, after: TestRun, comparison: TestComparison): string {
+export function renderComparison(
+  command: string,
+  after: TestRun,
+  comparison: TestComparison,
+): string {
   const lines = [`$ ${command}`];
   if (after.passed) {
     lines.push('Tests pass.');
-    if (comparison.fixed.length > 0) lines.push(`Fixed by the change: ${comparison.fixed.join(', ')}`);
+    if (comparison.fixed.length > 0)
+      lines.push(`Fixed by the change: ${comparison.fixed.join(', ')}`);
     return lines.join('\n');
   }
   const status = after.timedOut ? 'timed out' : `exit code ${after.exitCode ?? 'none'}`;
@@ -112,7 +117,11 @@ export function renderComparison(command: string, after: TestRun, comparison: Te
   if (comparison.newFailures.length > 0) {
     lines.push(`New failures: ${comparison.newFailures.map((failure) => failure.name).join(', ')}`);
     for (const failure of comparison.newFailures.slice(0, MAX_SECTIONS)) {
-      lines.push('', `--- ${failure.name}: ${failure.message}`, clip(failure.section, SECTION_CHARACTERS));
+      lines.push(
+        '',
+        `--- ${failure.name}: ${failure.message}`,
+        clip(failure.section, SECTION_CHARACTERS),
+      );
     }
     if (comparison.newFailures.length > MAX_SECTIONS) {
       lines.push(`[... ${comparison.newFailures.length - MAX_SECTIONS} more failing tests]`);

@@ -87,11 +87,7 @@ describe('agent (local source, local tickets)', () => {
     });
     await configure();
     const [edit, finish] = fixingSumTurns();
-    llm.script(
-      edit!,
-      { toolCalls: [{ name: 'run_command', input: { command: 'env' } }] },
-      finish!,
-    );
+    llm.script(edit!, { toolCalls: [{ name: 'run_command', input: { command: 'env' } }] }, finish!);
     const secrets = {
       ANTHROPIC_API_KEY: 'sk-ant-e2e-secret-1',
       GITHUB_TOKEN: 'ghp_e2e_secret_2',

@@ -65,8 +65,14 @@ describe('eval harness (npm run eval)', () => {
 
   it('resolves tasks with the oracle and grades a wrong fix unresolved', async () => {
     const right = [
-      await runEvalTask(task('node-countVowels'), { agentMain: AGENT_MAIN, solver: { kind: 'oracle' } }),
-      await runEvalTask(task('python-sum_to'), { agentMain: AGENT_MAIN, solver: { kind: 'oracle' } }),
+      await runEvalTask(task('node-countVowels'), {
+        agentMain: AGENT_MAIN,
+        solver: { kind: 'oracle' },
+      }),
+      await runEvalTask(task('python-sum_to'), {
+        agentMain: AGENT_MAIN,
+        solver: { kind: 'oracle' },
+      }),
     ];
     const wrong = await runEvalTask(task('node-percent'), {
       agentMain: AGENT_MAIN,

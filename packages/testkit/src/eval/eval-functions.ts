@@ -189,11 +189,15 @@ export const LIBRARY: LibraryFunction[] = [
     goParamTypes: 's string',
     goResult: 'int',
     body: {
-      js: "{{LINE}}\n  let count = 0;\n  for (const c of s.toLowerCase()) {\n    if (vowels.includes(c)) count += 1;\n  }\n  return count;",
+      js: '{{LINE}}\n  let count = 0;\n  for (const c of s.toLowerCase()) {\n    if (vowels.includes(c)) count += 1;\n  }\n  return count;',
       py: '{{LINE}}\n    return sum(1 for c in s.lower() if c in vowels)',
       go: '{{LINE}}\n\tcount := 0\n\tfor _, c := range strings.ToLower(s) {\n\t\tif strings.ContainsRune(vowels, c) {\n\t\t\tcount++\n\t\t}\n\t}\n\treturn count',
     },
-    correct: { js: "  const vowels = 'aeiou';", py: "    vowels = 'aeiou'", go: '\tvowels := "aeiou"' },
+    correct: {
+      js: "  const vowels = 'aeiou';",
+      py: "    vowels = 'aeiou'",
+      go: '\tvowels := "aeiou"',
+    },
     buggy: { js: "  const vowels = 'aeio';", py: "    vowels = 'aeio'", go: '\tvowels := "aeio"' },
     cases: [
       { args: ['queue'], expected: 4 },

@@ -43,7 +43,9 @@ async function main(): Promise<number> {
   const ecosystems = (values.ecosystem?.split(',') ?? [...ECOSYSTEMS]) as Ecosystem[];
   const unknown = ecosystems.filter((ecosystem) => !ECOSYSTEMS.includes(ecosystem));
   if (unknown.length > 0) {
-    console.error(`Unknown ecosystem ${unknown.join(', ')}; use ${ECOSYSTEMS.join(', ')}.\n${USAGE}`);
+    console.error(
+      `Unknown ecosystem ${unknown.join(', ')}; use ${ECOSYSTEMS.join(', ')}.\n${USAGE}`,
+    );
     return 2;
   }
   let tasks = evalTasks(ecosystems);
@@ -51,7 +53,9 @@ async function main(): Promise<number> {
     const wanted = new Set(values.task);
     tasks = tasks.filter((task) => wanted.has(task.id));
     if (tasks.length === 0) {
-      console.error(`No task matches ${[...wanted].join(', ')}; ids look like node-add, python-sum_to, go-Clamp.`);
+      console.error(
+        `No task matches ${[...wanted].join(', ')}; ids look like node-add, python-sum_to, go-Clamp.`,
+      );
       return 2;
     }
   }
@@ -79,7 +83,11 @@ async function main(): Promise<number> {
     const results = await runAll(tasks, agentMain, solver, trials, values.model);
     all.push({ solver: values.model, results });
     console.log(
-      formatReport(`${values.model} (${values.provider}), ${tasks.length} tasks x ${trials} trials:`, results, ceiling),
+      formatReport(
+        `${values.model} (${values.provider}), ${tasks.length} tasks x ${trials} trials:`,
+        results,
+        ceiling,
+      ),
     );
   }
   if (values.json) await writeFile(values.json, `${JSON.stringify(all, null, 2)}\n`);
@@ -102,7 +110,9 @@ async function runAll(
       results.push(result);
       const verdict = result.resolved ? 'resolved' : 'unresolved';
       const suffix = trials > 1 ? ` (trial ${trial}/${trials})` : '';
-      console.error(`[${label}] ${task.id}${suffix}: ${verdict}, ${result.turns} turns, ${Math.round(result.durationMs / 100) / 10} s`);
+      console.error(
+        `[${label}] ${task.id}${suffix}: ${verdict}, ${result.turns} turns, ${Math.round(result.durationMs / 100) / 10} s`,
+      );
     }
   }
   return results;

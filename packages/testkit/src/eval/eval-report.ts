@@ -84,8 +84,12 @@ export function formatReport(
     ),
     row('all', results, ceiling),
   ];
-  const widths = header.map((_, column) => Math.max(...rows.map((cells) => (cells[column] ?? '').length)));
-  const lines = rows.map((cells) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  '));
+  const widths = header.map((_, column) =>
+    Math.max(...rows.map((cells) => (cells[column] ?? '').length)),
+  );
+  const lines = rows.map((cells) =>
+    cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  '),
+  );
   const unresolved = results.filter((result) => !result.resolved);
   const notes = unresolved.map(
     (result) =>

@@ -58,7 +58,10 @@ const ENVIRONMENT_STEPS = new Set([
  * SWE-bench way: the hidden tests are added to a clone of the agent's branch, and the task is
  * resolved when every fail-to-pass and pass-to-pass test passes.
  */
-export async function runEvalTask(task: EvalTask, options: RunEvalTaskOptions): Promise<EvalResult> {
+export async function runEvalTask(
+  task: EvalTask,
+  options: RunEvalTaskOptions,
+): Promise<EvalResult> {
   const root = await mkdtemp(join(tmpdir(), `agentsmith-eval-${task.id}-`));
   const llm = options.solver.kind === 'oracle' ? await FakeLlmApi.start() : undefined;
   const started = Date.now();
@@ -245,7 +248,12 @@ function runProcess(
     execFile(
       program,
       args,
-      { ...options, timeout: options.timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGKILL' },
+      {
+        ...options,
+        timeout: options.timeoutMs,
+        maxBuffer: 64 * 1024 * 1024,
+        killSignal: 'SIGKILL',
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
         resolve({ exitCode: code, stdout, stderr });

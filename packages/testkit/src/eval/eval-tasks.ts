@@ -108,9 +108,11 @@ function projectFiles(ecosystem: Ecosystem): Record<string, string> {
   if (ecosystem === 'python') {
     return {
       'mathlib/__init__.py': '',
-      'pyproject.toml': '[project]\nname = "mathlib"\nversion = "0.1.0"\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
+      'pyproject.toml':
+        '[project]\nname = "mathlib"\nversion = "0.1.0"\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
       '.gitignore': '__pycache__/\n.pytest_cache/\n',
-      'README.md': '# mathlib\n\nSmall arithmetic helpers. Run the tests with `python3 -m pytest -q`.\n',
+      'README.md':
+        '# mathlib\n\nSmall arithmetic helpers. Run the tests with `python3 -m pytest -q`.\n',
     };
   }
   return {
@@ -127,10 +129,18 @@ const TEST_COMMAND: Record<Ecosystem, string> = {
 
 function testPaths(ecosystem: Ecosystem): { smoke: string; f2p: string; p2p: string } {
   if (ecosystem === 'node') {
-    return { smoke: 'test/smoke.test.js', f2p: 'test/hidden_f2p.test.js', p2p: 'test/hidden_p2p.test.js' };
+    return {
+      smoke: 'test/smoke.test.js',
+      f2p: 'test/hidden_f2p.test.js',
+      p2p: 'test/hidden_p2p.test.js',
+    };
   }
   if (ecosystem === 'python') {
-    return { smoke: 'tests/test_smoke.py', f2p: 'tests/test_hidden_f2p.py', p2p: 'tests/test_hidden_p2p.py' };
+    return {
+      smoke: 'tests/test_smoke.py',
+      f2p: 'tests/test_hidden_f2p.py',
+      p2p: 'tests/test_hidden_p2p.py',
+    };
   }
   return { smoke: 'smoke_test.go', f2p: 'hidden_f2p_test.go', p2p: 'hidden_p2p_test.go' };
 }

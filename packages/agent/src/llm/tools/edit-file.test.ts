@@ -53,7 +53,10 @@ describe('llm/tools/edit-file', () => {
   });
 
   it('suggests the text that matches except for whitespace', async () => {
-    await writeFile(join(context.root, 'b.py'), 'def f(a):\n    if a:\n        return 1\n    return 0\n');
+    await writeFile(
+      join(context.root, 'b.py'),
+      'def f(a):\n    if a:\n        return 1\n    return 0\n',
+    );
 
     const result = await executeTool(
       editFileTool,
@@ -109,20 +112,23 @@ describe('llm/tools/edit-file', () => {
     ['bad.py', 'x = 1\n', 'x = 1', 'x = (1', /python ast\.parse/],
     ['bad.go', 'package a\n\nfunc A() {}\n', 'func A() {}', 'func A( {}', /gofmt -e/],
     ['bad.yml', 'a: 1\n', 'a: 1', 'a: [1', /YAML parse/],
-  ])('warns when %s no longer parses, and keeps the edit', async (file, content, oldText, newText, checker) => {
-    await writeFile(join(context.root, file), content);
+  ])(
+    'warns when %s no longer parses, and keeps the edit',
+    async (file, content, oldText, newText, checker) => {
+      await writeFile(join(context.root, file), content);
 
-    const result = await executeTool(
-      editFileTool,
-      { path: file, old_text: oldText, new_text: newText },
-      context,
-    );
+      const result = await executeTool(
+        editFileTool,
+        { path: file, old_text: oldText, new_text: newText },
+        context,
+      );
 
-    expect(result.isError).toBeUndefined();
-    expect(result.output).toMatch(/WARNING: after this change the file does not parse/);
-    expect(result.output).toMatch(checker);
-    expect(await contentOf(file)).toContain(newText);
-  });
+      expect(result.isError).toBeUndefined();
+      expect(result.output).toMatch(/WARNING: after this change the file does not parse/);
+      expect(result.output).toMatch(checker);
+      expect(await contentOf(file)).toContain(newText);
+    },
+  );
 
   it('stays quiet when the file parses, and when there is no checker for the language', async () => {
     const valid = await executeTool(
@@ -158,7 +164,10 @@ describe('llm/tools/edit-file', () => {
       context,
     );
 
-    expect(result).toMatchObject({ isError: true, output: expect.stringMatching(/submit_plan/) as unknown });
+    expect(result).toMatchObject({
+      isError: true,
+      output: expect.stringMatching(/submit_plan/) as unknown,
+    });
     expect(await contentOf()).toEqual('let x = 1;\nlet y = 1;\nlet x = 1;\n');
   });
 });
@@ -187,8 +196,14 @@ describe('llm/tools/read-file', () => {
   });
 
   it('reads a range', async () => {
-    const result = await executeTool(readFileTool, { path: 'long.txt', offset: 998, limit: 10 }, context);
-    expect(result.output).toEqual('long.txt (lines 998-1000 of 1000)\n 998\tline 998\n 999\tline 999\n1000\tline 1000');
+    const result = await executeTool(
+      readFileTool,
+      { path: 'long.txt', offset: 998, limit: 10 },
+      context,
+    );
+    expect(result.output).toEqual(
+      'long.txt (lines 998-1000 of 1000)\n 998\tline 998\n 999\tline 999\n1000\tline 1000',
+    );
   });
 
   it('says when the offset is past the end', async () => {

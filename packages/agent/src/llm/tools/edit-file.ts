@@ -69,7 +69,9 @@ function notFound(display: string, text: string, oldText: string): ToolOutput {
       `The closest text (${Math.round(closest.similarity * 100)} % alike) is at line ${closest.line}:`,
     );
   } else {
-    lines.push('Nothing in the file is close to it; read the file again (read_file) and copy the text exactly.');
+    lines.push(
+      'Nothing in the file is close to it; read the file again (read_file) and copy the text exactly.',
+    );
   }
   if (closest) {
     const count = closest.text.split('\n').length;
@@ -79,7 +81,11 @@ function notFound(display: string, text: string, oldText: string): ToolOutput {
 }
 
 /** A line for the answer when the file no longer parses; empty when it does or cannot be checked. */
-export async function syntaxNote(absolute: string, text: string, context: ToolContext): Promise<string> {
+export async function syntaxNote(
+  absolute: string,
+  text: string,
+  context: ToolContext,
+): Promise<string> {
   const check = await checkSyntax(absolute, text, context.commandEnvironment);
   if (!check || check.ok) return '';
   return `\nWARNING: after this change the file does not parse (${check.checker}):\n${check.message}\nFix it unless you are in the middle of a multi-step change.`;

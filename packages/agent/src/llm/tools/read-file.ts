@@ -53,7 +53,9 @@ export const readFileTool = defineTool({
     readCache.remember(key, body);
     const range = lines.length === 0 ? 'empty' : `lines ${start + 1}-${last} of ${lines.length}`;
     const more =
-      last < lines.length ? `\n[... ${lines.length - last} more lines; continue with offset ${last + 1}]` : '';
+      last < lines.length
+        ? `\n[... ${lines.length - last} more lines; continue with offset ${last + 1}]`
+        : '';
     return { output: `${display} (${range})\n${body}${more}` };
   },
 });

@@ -14,7 +14,11 @@ export const submitPlanTool = defineTool({
     if (plan.approved) return { output: 'Your plan is already approved; go ahead with it.' };
     const decision = await plan.submit(input.plan);
     if (!decision.approved) {
-      return { output: `The plan was rejected: ${decision.reason}`, isError: true, stop: 'plan-rejected' };
+      return {
+        output: `The plan was rejected: ${decision.reason}`,
+        isError: true,
+        stop: 'plan-rejected',
+      };
     }
     plan.approved = true;
     plan.text = input.plan;

@@ -25,7 +25,11 @@ const STRIP_TYPES_SCRIPT = [
 
 const PYTHON_PARSE = 'import ast, sys; ast.parse(open(sys.argv[1], "rb").read(), sys.argv[1])';
 
-type Checker = (path: string, text: string, env: NodeJS.ProcessEnv) => Promise<SyntaxCheck | undefined>;
+type Checker = (
+  path: string,
+  text: string,
+  env: NodeJS.ProcessEnv,
+) => Promise<SyntaxCheck | undefined>;
 
 const CHECKERS: Record<string, Checker> = {
   '.json': (_path, text) => Promise.resolve(inProcess('JSON.parse', () => JSON.parse(text))),
@@ -43,7 +47,9 @@ const CHECKERS: Record<string, Checker> = {
       ? command('python ast.parse', 'python3', ['-c', PYTHON_PARSE, path], env)
       : undefined,
   '.go': async (path, _text, env) =>
-    (await onPath('gofmt', env)) ? command('gofmt -e', 'gofmt', ['-e', '-l', path], env) : undefined,
+    (await onPath('gofmt', env))
+      ? command('gofmt -e', 'gofmt', ['-e', '-l', path], env)
+      : undefined,
   '.sh': (path, _text, env) => command('bash -n', 'bash', ['-n', path], env),
 };
 
