@@ -12,6 +12,10 @@ import { formatReport, summarize } from './eval-report.js';
 import { runEvalTask, type EvalResult, type EvalSolver } from './eval-run.js';
 import { ECOSYSTEMS, evalTasks, type Ecosystem, type EvalTask } from './eval-tasks.js';
 
+const out = (text: string) => process.stdout.write(`${text}\n`);
+const err = (text: unknown) =>
+  process.stderr.write(`${text instanceof Error ? (text.stack ?? text.message) : String(text)}\n`);
+
 const USAGE = `Usage: npm run eval -- [options]
   --ecosystem <list>   node,python,go (default: all)
   --task <id>          only this task (repeatable), e.g. node-add
@@ -37,15 +41,13 @@ async function main(): Promise<number> {
     },
   });
   if (values.help) {
-    console.log(USAGE);
+    out(USAGE);
     return 0;
   }
   const ecosystems = (values.ecosystem?.split(',') ?? [...ECOSYSTEMS]) as Ecosystem[];
   const unknown = ecosystems.filter((ecosystem) => !ECOSYSTEMS.includes(ecosystem));
   if (unknown.length > 0) {
-    console.error(
-      `Unknown ecosystem ${unknown.join(', ')}; use ${ECOSYSTEMS.join(', ')}.\n${USAGE}`,
-    );
+    err(`Unknown ecosystem ${unknown.join(', ')}; use ${ECOSYSTEMS.join(', ')}.\n${USAGE}`);
     return 2;
   }
   let tasks = evalTasks(ecosystems);
@@ -53,7 +55,7 @@ async function main(): Promise<number> {
     const wanted = new Set(values.task);
     tasks = tasks.filter((task) => wanted.has(task.id));
     if (tasks.length === 0) {
-      console.error(
+      err(
         `No task matches ${[...wanted].join(', ')}; ids look like node-add, python-sum_to, go-Clamp.`,
       );
       return 2;
@@ -61,7 +63,7 @@ async function main(): Promise<number> {
   }
   const trials = Number(values.trials);
   if (!Number.isInteger(trials) || trials < 1) {
-    console.error(`--trials must be a positive whole number, not "${values.trials}".`);
+    err(`--trials must be a positive whole number, not "${values.trials}".`);
     return 2;
   }
   const agentMain = resolve(values.agent);
@@ -71,7 +73,7 @@ async function main(): Promise<number> {
   if (!values.model || !values['skip-oracle']) {
     ceiling = await runAll(tasks, agentMain, { kind: 'oracle' }, 1, 'oracle');
     all.push({ solver: 'oracle', results: ceiling });
-    console.log(formatReport(`Oracle (the pipeline's ceiling), ${tasks.length} tasks:`, ceiling));
+    out(formatReport(`Oracle (the pipeline's ceiling), ${tasks.length} tasks:`, ceiling));
   }
   if (values.model) {
     const solver: EvalSolver = {
@@ -82,7 +84,7 @@ async function main(): Promise<number> {
     };
     const results = await runAll(tasks, agentMain, solver, trials, values.model);
     all.push({ solver: values.model, results });
-    console.log(
+    out(
       formatReport(
         `${values.model} (${values.provider}), ${tasks.length} tasks x ${trials} trials:`,
         results,
@@ -110,7 +112,7 @@ async function runAll(
       results.push(result);
       const verdict = result.resolved ? 'resolved' : 'unresolved';
       const suffix = trials > 1 ? ` (trial ${trial}/${trials})` : '';
-      console.error(
+      err(
         `[${label}] ${task.id}${suffix}: ${verdict}, ${result.turns} turns, ${Math.round(result.durationMs / 100) / 10} s`,
       );
     }
@@ -123,7 +125,7 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error);
+    err(error);
     process.exitCode = 1;
   },
 );

@@ -24,7 +24,7 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
 /** The tools of a run that must submit its plan for approval first. */
 export const AGENT_TOOLS_WITH_PLAN: readonly AgentTool[] = [
   ...AGENT_TOOLS.slice(0, -1),
-  submitPlanTool as AgentTool,
+  submitPlanTool,
   AGENT_TOOLS.at(-1) as AgentTool,
 ];
 
