@@ -79,6 +79,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
     commandTimeoutMs: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
     finishGate: new FinishGate(workspace, options.checkTests),
   };
+  await context.finishGate?.rememberStart(signal);
   const approvePlan = options.approvePlan;
   const previouslyApproved = options.continueFrom?.approvedPlan;
   if (approvePlan) {

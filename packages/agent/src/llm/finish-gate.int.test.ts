@@ -64,6 +64,19 @@ describe('llm/finish-gate (real git)', () => {
     );
   });
 
+  it('does not count files that were untracked before the loop started', async () => {
+    await writeFile(join(repo.work, 'coverage.xml'), '<coverage/>');
+    const gate = new FinishGate(workspace);
+    await gate.rememberStart(signal);
+    await writeFile(join(repo.work, 'scratch.py'), 'print(1)\n');
+
+    const review = await gate.review({ summary: 'done' }, signal);
+
+    expect(review.report.split('\n')[0]).toEqual(
+      'finish refused (1 of 3): new files not listed in keep_files: scratch.py (delete scratch files; list files that belong in the change).',
+    );
+  });
+
   it('accepts new files listed in keep_files and test changes with a justification', async () => {
     await writeFile(join(repo.work, 'tests/test_more.py'), 'def test_more():\n    pass\n');
     await writeFile(join(repo.work, 'tests/test_calc.py'), 'def test_add():\n    assert True\n');

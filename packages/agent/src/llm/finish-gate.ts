@@ -32,16 +32,32 @@ const TEST_FILE =
  * `checkTests`), lists git status and the diff, and refuses — sending the details back to the model
  * in the same conversation — when tests fail that passed before, when files the model created are
  * left over (not listed in `keep_files`), or when existing tests were changed without a
- * justification. After `maxRefusals` refusals it accepts, reporting what is still wrong.
+ * justification. Untracked files that existed before the loop started (build or test artifacts of
+ * the checkout and baseline run) are not counted as the model's. After `maxRefusals` refusals it
+ * accepts, reporting what is still wrong.
  */
 export class FinishGate {
   private refusals = 0;
+  /** Untracked files present before the loop started (checkout, setup, baseline test run). */
+  private untrackedAtStart = new Set<string>();
 
   constructor(
     private readonly workspace: Workspace,
     private readonly checkTests?: () => Promise<FinishTestCheck>,
     private readonly maxRefusals = DEFAULT_MAX_REFUSALS,
   ) {}
+
+  /** Notes the untracked files that exist before the model acts: they are not its leftovers. */
+  async rememberStart(signal: AbortSignal): Promise<void> {
+    const status = await this.workspace.git(
+      ['status', '--porcelain=v1', '--untracked-files=all'],
+      signal,
+    );
+    const entries = status === undefined ? [] : parseStatus(status);
+    this.untrackedAtStart = new Set(
+      entries.filter((entry) => entry.code === '??').map((entry) => entry.path),
+    );
+  }
 
   async review(request: FinishRequest, signal: AbortSignal): Promise<FinishReview> {
     const problems: string[] = [];
@@ -59,7 +75,10 @@ export class FinishGate {
       const entries = parseStatus(status);
       const keep = new Set((request.keep_files ?? []).map(normalize));
       const leftovers = entries
-        .filter((entry) => entry.code === '??' && !keep.has(entry.path))
+        .filter(
+          (entry) =>
+            entry.code === '??' && !keep.has(entry.path) && !this.untrackedAtStart.has(entry.path),
+        )
         .map((entry) => entry.path);
       const touchedTests = entries
         .filter((entry) => entry.code !== '??' && TEST_FILE.test(entry.path))
