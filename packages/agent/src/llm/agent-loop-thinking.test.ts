@@ -96,4 +96,56 @@ describe('llm/agent-loop extended thinking and the Responses API', () => {
     expect(off[0]?.body['thinking']).toBeUndefined();
     expect(off[0]?.body['max_tokens']).toBe(8192);
   });
+
+  it('leaves the thinking of another model out of the conversation a repair round continues', async () => {
+    llm.script({ toolCalls: [{ name: 'finish', input: { summary: 'repaired' } }] });
+    const config = AgentLlmConfig.parse({ type: 'claude', model: 'claude-sonnet-4-5' });
+
+    const result = await runAgentLoop({
+      models: createModelRegistry({ config, apiKey: 'k', baseUrlOverride: llm.baseUrl }),
+      workspaceRoot: repo,
+      systemPrompt: 'sys',
+      task: 'The tests fail; repair.',
+      continueFrom: {
+        summary: 'first',
+        finished: true,
+        stopReason: 'finished',
+        iterations: 1,
+        changedFiles: [],
+        stats: {
+          turns: 1,
+          toolCalls: 0,
+          edits: 0,
+          failedEdits: 0,
+          compactions: 0,
+          rereadsAfterCompaction: 0,
+          promptTooLongRetries: 0,
+        },
+        modelId: 'claude-opus-4-5',
+        messages: [
+          { role: 'user', content: 'Fix the bug' },
+          {
+            role: 'assistant',
+            content: [
+              {
+                type: 'reasoning',
+                text: 'secret thoughts of another model',
+                providerOptions: { anthropic: { signature: 'signed-by-opus' } },
+              },
+              { type: 'text', text: 'I fixed it.' },
+            ],
+          },
+        ],
+      },
+      maxIterations: 3,
+      retry: { maxRetries: 0 },
+    });
+
+    expect(result.finished).toBe(true);
+    const body = JSON.stringify(llm.requests[0]?.body);
+    expect(body).toContain('I fixed it.');
+    expect(body).not.toContain('secret thoughts');
+    expect(llm.requests[0]?.lastUserText).toBe('The tests fail; repair.');
+    llm.assertDone();
+  });
 });

@@ -125,6 +125,8 @@ export interface AgentLoopResult {
   /** The conversation, for `continueFrom`. */
   messages: ModelMessage[];
   stats: AgentLoopStats;
+  /** The model that drove this call (its thinking blocks are only valid for the same model). */
+  modelId: string;
   /** The plan a human approved in this call or the one it continues. */
   approvedPlan?: string | undefined;
 }

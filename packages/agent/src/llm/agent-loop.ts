@@ -100,7 +100,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
   // The first task message is never compacted away; a repair round's earlier conversation and
   // its new task are ordinary held iterations, so they can be pruned and summarised like others.
   const taskMessage: ModelMessage = { role: 'user', content: options.task };
-  const previous = options.continueFrom?.messages ?? [];
+  const previous = withoutForeignReasoning(options.continueFrom, model.modelId);
   const prefix: ModelMessage[] = previous.length > 0 ? previous.slice(0, 1) : [taskMessage];
   const held: ModelMessage[][] =
     previous.length > 0 ? [previous.slice(1), [taskMessage]].filter((c) => c.length > 0) : [];
@@ -139,6 +139,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
       messages: conversation(),
       stats: { ...stats, turns: iterations },
       approvedPlan: context.plan?.text ?? previouslyApproved,
+      modelId: model.modelId,
     };
   };
   const recordUsage = (usedRole: ModelRole, used: RoleModel, tokens: TokenUsage) => {
@@ -305,6 +306,23 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
     if (deadlineSignal?.aborted) return finish('deadline', iteration, lastText);
     throw error;
   }
+}
+
+/**
+ * The conversation a repair round continues. Thinking blocks are signed for the model that wrote
+ * them; when another model (the `reasoning` role) continues, they are left out.
+ */
+function withoutForeignReasoning(
+  previous: AgentLoopResult | undefined,
+  modelId: string,
+): ModelMessage[] {
+  if (!previous) return [];
+  if (previous.modelId === modelId) return previous.messages;
+  return previous.messages.map((message) =>
+    message.role === 'assistant' && typeof message.content !== 'string'
+      ? { ...message, content: message.content.filter((part) => part.type !== 'reasoning') }
+      : message,
+  );
 }
 
 function countCalls(stats: AgentLoopStats, message: ModelMessage): void {
