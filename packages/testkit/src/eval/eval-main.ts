@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatReport, summarize } from './eval-report.js';
-import { runEvalTask, type EvalResult, type EvalSolver } from './eval-run.js';
+import { runEvalTask, validateTask, type EvalResult, type EvalSolver } from './eval-run.js';
 import { ECOSYSTEMS, evalTasks, type Ecosystem, type EvalTask } from './eval-tasks.js';
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
@@ -23,6 +23,7 @@ const USAGE = `Usage: npm run eval -- [options]
   --provider <type>    agent.type for --model: claude, openai, gemini, openai-compatible (default claude)
   --trials <n>         runs per task with --model (default 3)
   --skip-oracle        with --model: do not run the oracle ceiling
+  --validate           only check that every task is valid (fail-to-pass fails, pass-to-pass passes)
   --json <file>        also write every result as JSON
   --agent <path>       the built agent CLI (default packages/agent/dist/main.js)`;
 
@@ -36,6 +37,7 @@ async function main(): Promise<number> {
       trials: { type: 'string', default: '3' },
       'skip-oracle': { type: 'boolean', default: false },
       json: { type: 'string' },
+      validate: { type: 'boolean', default: false },
       agent: { type: 'string', default: 'packages/agent/dist/main.js' },
       help: { type: 'boolean', default: false },
     },
@@ -65,6 +67,16 @@ async function main(): Promise<number> {
   if (!Number.isInteger(trials) || trials < 1) {
     err(`--trials must be a positive whole number, not "${values.trials}".`);
     return 2;
+  }
+  if (values.validate) {
+    let invalid = 0;
+    for (const task of tasks) {
+      const problem = await validateTask(task);
+      if (problem) invalid += 1;
+      out(`${task.id}: ${problem ?? 'valid'}`);
+    }
+    out(`${tasks.length - invalid} of ${tasks.length} tasks valid`);
+    return invalid === 0 ? 0 : 1;
   }
   const agentMain = resolve(values.agent);
   const all: { solver: string; results: EvalResult[] }[] = [];

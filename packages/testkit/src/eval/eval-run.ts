@@ -94,14 +94,9 @@ export async function runEvalTask(
       llm.script(...oracleTurns(task, options.solver.wrong));
     }
     const env: NodeJS.ProcessEnv = {
-      PATH: process.env['PATH'],
-      HOME: root,
+      ...toolchainEnvironment(root),
       LOG_LEVEL: 'info',
       AGENTSMITH_WORKDIR: join(root, 'work'),
-      GOCACHE: join(tmpdir(), 'agentsmith-eval-gocache'),
-      GOPATH: join(root, 'gopath'),
-      GOFLAGS: '-mod=mod',
-      GOTOOLCHAIN: 'local',
       ...(llm
         ? { ANTHROPIC_API_KEY: 'oracle', ANTHROPIC_BASE_URL: llm.baseUrl }
         : options.solver.kind === 'model'
@@ -144,6 +139,46 @@ export async function runEvalTask(
   } finally {
     await llm?.stop();
     if (!options.keep) await rm(root, { recursive: true, force: true });
+  }
+}
+
+/** PATH, HOME and the Go settings every task's commands run with (Go's build cache is shared). */
+export function toolchainEnvironment(root: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'],
+    HOME: root,
+    GOCACHE: join(tmpdir(), 'agentsmith-eval-gocache'),
+    GOPATH: join(root, 'gopath'),
+    GOFLAGS: '-mod=mod',
+    GOTOOLCHAIN: 'local',
+  };
+}
+
+/**
+ * Checks that a task measures something: on the unfixed repository its fail-to-pass tests fail
+ * and its pass-to-pass tests pass. Returns the problem, or undefined when the task is valid.
+ */
+export async function validateTask(task: EvalTask): Promise<string | undefined> {
+  const root = await mkdtemp(join(tmpdir(), `agentsmith-eval-check-${task.id}-`));
+  try {
+    const repo = join(root, 'repo');
+    await writeFiles(repo, task.files);
+    await git(repo, 'init', '--quiet', '--initial-branch=main');
+    await git(repo, 'add', '--all');
+    await git(repo, 'commit', '--quiet', '-m', 'initial');
+    const grade = await gradeBranch(
+      task,
+      repo,
+      join(root, 'graded'),
+      toolchainEnvironment(root),
+      'main',
+    );
+    if (grade.error) return grade.error;
+    if (grade.failToPass) return 'its fail-to-pass tests pass without a fix';
+    if (!grade.passToPass) return 'its pass-to-pass tests fail before any change';
+    return undefined;
+  } finally {
+    await rm(root, { recursive: true, force: true });
   }
 }
 
