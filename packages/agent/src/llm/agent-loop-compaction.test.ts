@@ -102,6 +102,7 @@ describe.each(providers)('llm/agent-loop context management ($type)', ({ type, p
     llm.script(
       { text: 'x'.repeat(6000), toolCalls: [{ name: 'read_file', input: { path: 'b.txt' } }] },
       { toolCalls: [{ name: 'list_files', input: {} }] },
+      { toolCalls: [{ name: 'list_files', input: { directory: '.' } }] },
       { text: 'SUMMARY: read b.txt (beta), listed files.' },
       { toolCalls: [{ name: 'finish', input: { summary: 'done' } }] },
     );
@@ -113,10 +114,12 @@ describe.each(providers)('llm/agent-loop context management ($type)', ({ type, p
     );
 
     expect(result.finished).toBe(true);
-    const summarization = llm.requests[2];
+    // Request 3 is over the trigger too, but one older turn is not worth a summary call.
+    const summarization = llm.requests[3];
     expect(summarization).toMatchObject({ model: 'primary-x', toolNames: [] });
     expect(summarization?.lastUserText).toContain('call read_file({"path":"b.txt"})');
-    const after = llm.requests[3];
+    expect(summarization?.lastUserText).toContain('call list_files({})');
+    const after = llm.requests[4];
     expect(JSON.stringify(after?.body)).toContain('SUMMARY: read b.txt');
     expect(JSON.stringify(after?.body)).not.toContain('x'.repeat(6000));
     expect(after?.toolResults).toHaveLength(1);

@@ -34,6 +34,8 @@ const NUDGE =
 const DEFAULT_COMMAND_TIMEOUT_MS = 5 * 60_000;
 /** Times one turn's request is compacted and sent again after a "prompt too long" answer. */
 const PROMPT_TOO_LONG_RETRIES = 3;
+/** Older turns needed before an unforced summary is worth a model call. */
+const MIN_TURNS_TO_SUMMARIZE = 2;
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /**
@@ -190,7 +192,9 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
       before = after;
       if (after <= trigger && !forced) return true;
     }
-    if (older.length === 0 || (forced && changed)) return changed;
+    // Summarising a single turn each time would cost a call per turn; below the window's hard limit
+    // the request still goes out, and a refusal forces the summary.
+    if (older.length < (forced ? 1 : MIN_TURNS_TO_SUMMARIZE) || (forced && changed)) return changed;
     const dropped = held.splice(0, older.length);
     for (const path of readPathsIn(dropped)) forgottenReads.add(path);
     const summary = await withLlmRetry(
