@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import {
   evalTasks,
+  FakeLlmApi,
   formatReport,
+  oracleTurns,
   runEvalTask,
   validateTask,
   type EvalTask,
@@ -90,5 +92,28 @@ describe('eval harness (npm run eval)', () => {
     expect(formatReport('check', [...right, wrong])).toContain(
       'node-percent: fail-to-pass FAIL, pass-to-pass pass',
     );
+  });
+
+  it('runs a configured model the same way (here the fake server stands in for it)', async () => {
+    const llm = await FakeLlmApi.start();
+    try {
+      const t = task('go-Fib');
+      llm.script(...oracleTurns(t));
+
+      const result = await runEvalTask(t, {
+        agentMain: AGENT_MAIN,
+        solver: {
+          kind: 'model',
+          type: 'claude',
+          model: 'claude-stand-in',
+          env: { ANTHROPIC_API_KEY: 'k', ANTHROPIC_BASE_URL: llm.baseUrl },
+        },
+      });
+
+      expect(result).toMatchObject({ resolved: true, environmentFailure: undefined });
+      expect(llm.requests[0]?.model).toBe('claude-stand-in');
+    } finally {
+      await llm.stop();
+    }
   });
 });
