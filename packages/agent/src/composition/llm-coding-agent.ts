@@ -35,6 +35,8 @@ const CODE_MAP_TOKENS = 4000;
 export function createLlmCodingAgent(settings: LlmCodingAgentSettings): CodingAgent {
   let previous: AgentLoopResult | undefined;
   let systemPrompt: string | undefined;
+  // One deadline for the run: repair rounds share what the first session left.
+  let deadline: number | undefined;
 
   return {
     async execute(task, options) {
@@ -49,7 +51,7 @@ export function createLlmCodingAgent(settings: LlmCodingAgentSettings): CodingAg
         ...(repair && previous ? { continueFrom: previous } : {}),
         maxIterations: settings.loop.maxIterations,
         maxCostUsd: settings.loop.maxCostUsd,
-        deadline: Date.now() + settings.loop.maxDurationMs,
+        deadline: (deadline ??= Date.now() + settings.loop.maxDurationMs),
         signal: options.signal,
         onEvent: (event) => {
           const line = describeEvent(event);
