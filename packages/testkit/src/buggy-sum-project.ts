@@ -12,17 +12,12 @@ export const BUGGY_SUM_FILES: Record<string, string> = {
     "import { sum } from './src/sum.js';\nif (sum(2, 2) !== 4) {\n  console.error(`FAIL sum(2, 2) = ${sum(2, 2)}, expected 4`);\n  process.exit(1);\n}\nconsole.log('ok');\n",
 };
 
-/** The scripted LLM session that fixes {@link BUGGY_SUM_FILES}: scout analysis, plan, edit, finish. */
+/**
+ * The scripted LLM session that fixes {@link BUGGY_SUM_FILES}: the coding loop edits the bug away
+ * and finishes (the finish gate runs the tests, which pass).
+ */
 export function fixingSumTurns(): FakeLlmTurn[] {
   return [
-    { text: 'A node project; src/sum.js computes the sum and test.js checks it.' },
-    {
-      object: {
-        summary: 'sum adds a stray 1',
-        steps: ['Remove the + 1 in src/sum.js'],
-        filesToTouch: ['src/sum.js'],
-      },
-    },
     {
       toolCalls: [
         {
@@ -32,5 +27,17 @@ export function fixingSumTurns(): FakeLlmTurn[] {
       ],
     },
     { toolCalls: [{ name: 'finish', input: { summary: 'Removed the stray + 1 in sum' } }] },
+  ];
+}
+
+/** The same session with `approval: required`: the loop submits its plan before editing. */
+export function fixingSumTurnsWithPlan(): FakeLlmTurn[] {
+  return [
+    {
+      toolCalls: [
+        { name: 'submit_plan', input: { plan: '1. Remove the stray + 1 in src/sum.js:2' } },
+      ],
+    },
+    ...fixingSumTurns(),
   ];
 }

@@ -1,6 +1,7 @@
 /**
  * A scripted LLM server speaking the real wire protocols the Vercel AI SDK uses:
- * the Anthropic Messages API (`POST /v1/messages`), the OpenAI Chat Completions API
+ * the Anthropic Messages API (`POST /v1/messages`), the OpenAI Responses API (`POST /v1/responses`,
+ * recorded with protocol `openai`), the OpenAI Chat Completions API
  * (`POST /v1/chat/completions`, also what `@ai-sdk/openai-compatible` and Ollama use) and the
  * Gemini API (`POST /v1beta/models/<model>:generateContent` / `:streamGenerateContent?alt=sse`),
  * each streaming (SSE) or not, as the request asks.
@@ -26,6 +27,7 @@
  */
 import { FakeServer, type RecordedRequest } from './fake-server.js';
 import { decodeGeminiRequest, geminiAnswer } from './fake-llm-gemini.js';
+import { decodeResponsesRequest, responsesAnswer } from './fake-llm-responses.js';
 import {
   anthropicAnswer,
   errorBody,
@@ -86,6 +88,7 @@ export class FakeLlmApi {
     const api = new FakeLlmApi();
     api.server.on('POST', '/v1/messages', (request) => api.#answer('anthropic', request));
     api.server.on('POST', '/v1/chat/completions', (request) => api.#answer('openai', request));
+    api.server.on('POST', '/v1/responses', (request) => api.#answer('openai', request));
     // Gemini's path is `models/<model>:<method>`; `v1` too, so that `baseUrl` serves every provider.
     for (const version of ['v1beta', 'v1']) {
       api.server.on('POST', `/${version}/models/:call`, (request) =>
@@ -164,8 +167,9 @@ export class FakeLlmApi {
       };
     }
     const options = { stream: request.stream, model: request.model };
-    const wire =
-      protocol === 'anthropic'
+    const wire = http.path.endsWith('/responses')
+      ? responsesAnswer(turn, options)
+      : protocol === 'anthropic'
         ? anthropicAnswer(turn, { ...options, jsonTool: forcesJsonTool(request.body) })
         : protocol === 'gemini'
           ? geminiAnswer(turn, { ...options, jsonTool: request.jsonTool })
@@ -201,6 +205,9 @@ function decodeRequest(protocol: Protocol, http: RecordedRequest): DecodedReques
   if (protocol === 'gemini') {
     const fields = decodeGeminiRequest(http.params['call'] ?? '', body);
     return fields && { protocol, ...fields, body, http };
+  }
+  if (http.path.endsWith('/responses')) {
+    return { protocol, ...decodeResponsesRequest(body), body, http };
   }
   const messages = asArray(body['messages']);
   const tools = asArray(body['tools']);

@@ -17,3 +17,5 @@ export * from './fake-gitlab-api.js';
 export * from './fake-jira-api.js';
 export * from './fake-azure-devops-api.js';
 export * from './ecosystem-samples.js';
+export * from './fake-llm-errors.js';
+export * from './eval/index.js';

@@ -1,6 +1,6 @@
 import { ticketLabel, type FixTicketIntent } from '@agentsmith/contracts';
 import type { ResolvedProject } from '@agentsmith/providers';
-import { STEPS } from '../steps/step-registry.js';
+import { stepsFor } from '../steps/step-registry.js';
 import type { CredentialNeed } from './required-credentials.js';
 
 /** The text `--dry-run` prints: project, ticket, pipeline, its steps and missing credentials. */
@@ -28,7 +28,9 @@ export function formatDryRun(
     `  Branch:   fix/${intent.ticketId}`,
     `  Pipeline: ${resolved.pipelineName}`,
     '  Steps:',
-    ...resolved.commands.map((name, index) => `    ${index + 1}. ${name} - ${STEPS[name].label}`),
+    ...stepsFor(resolved.commands).map(
+      (step, index) => `    ${index + 1}. ${step.name} - ${step.label}`,
+    ),
   ];
   if (missing.length > 0) {
     lines.push('Warnings:');

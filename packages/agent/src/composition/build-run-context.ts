@@ -59,9 +59,13 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
   const testCommand = environment.test ?? project.test.command;
   const timeoutMs = parseDuration(project.test.timeout);
   const usage = new UsageTracker(project.agent.pricing.models);
+  const models = createModelRegistry({
+    config: project.agent,
+    ...llmCredentials(project.agent, env),
+  });
   const coder = createLlmCodingAgent({
-    models: createModelRegistry({ config: project.agent, ...llmCredentials(project.agent, env) }),
-    loop: loopSettingsFromConfig(project.agent),
+    models,
+    loop: loopSettingsFromConfig(project.agent, models.primary),
     usage,
     commandEnvironment: env,
     logger,

@@ -1,19 +1,19 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Logger } from '@agentsmith/kit';
 import {
-  analyzeCode,
-  generatePlan,
+  buildCodeMap,
+  buildSystemPrompt,
+  buildTaskPrompt,
+  readRepositoryInstructions,
   runAgentLoop,
+  Workspace,
   type UsageTracker,
   type AgentEvent,
   type AgentLoopResult,
   type LoopSettings,
   type ModelSet,
 } from '../llm/index.js';
-import type { CodeAnalysis, CodingAgent, CodingTask, Plan } from '../pipeline/run-ports.js';
+import type { CodingAgent, CodingTask } from '../pipeline/run-ports.js';
 import { formatCost } from '@agentsmith/contracts';
-import { analyzeRepository } from '../steps/analyze-repository.js';
 
 export interface LlmCodingAgentSettings {
   models: ModelSet;
@@ -24,89 +24,34 @@ export interface LlmCodingAgentSettings {
   logger: Logger;
 }
 
-const KEY_FILES = [
-  'README.md',
-  'package.json',
-  'pyproject.toml',
-  'go.mod',
-  'Cargo.toml',
-  'Makefile',
-];
+/** Tokens the code map may take in the system prompt. */
+const CODE_MAP_TOKENS = 4000;
 
-const SYSTEM_PROMPT = [
-  'You are Agent Smith, a careful software engineer fixing one ticket in the repository you can see through your tools.',
-  'Read the relevant code before changing it. Make the smallest correct change; keep the style of the surrounding code.',
-  "Paths are relative to the repository root. Run the project's tests with run_command when you can.",
-  'Never commit, push or change git configuration: the pipeline does that after you finish.',
-  'When the work is complete, call finish with a short summary of what you changed and why.',
-].join('\n');
-
-/** The LLM layer behind the steps' `CodingAgent` port: scout analysis, plan, coding loop. */
+/**
+ * The LLM layer behind the steps' `CodingAgent` port: one coding loop per ticket (it explores,
+ * plans, edits and finishes through the test gate), continued by repair rounds on the `reasoning`
+ * role's model.
+ */
 export function createLlmCodingAgent(settings: LlmCodingAgentSettings): CodingAgent {
   let previous: AgentLoopResult | undefined;
-  const retryDetail =
-    (onDetail: (text: string) => void) =>
-    (notice: { attempt: number; delayMs: number; status?: number | undefined }) =>
-      onDetail(
-        `LLM busy (${notice.status ?? 'network'}); retry ${notice.attempt} in ${Math.round(notice.delayMs / 1000)}s`,
-      );
+  let systemPrompt: string | undefined;
+  // One deadline for the run: repair rounds share what the first session left.
+  let deadline: number | undefined;
 
   return {
-    async analyze({ repositoryPath, ticket }, options): Promise<CodeAnalysis> {
-      const base = await analyzeRepository(repositoryPath, options.signal);
-      const keyFiles = await readKeyFiles(repositoryPath, base.files);
-      const scout = await analyzeCode(
-        {
-          ticketTitle: ticket?.title ?? '',
-          ticketBody: ticket?.body ?? '',
-          files: base.files,
-          keyFiles,
-        },
-        {
-          models: settings.models,
-          signal: options.signal,
-          usage: settings.usage,
-          step: 'AnalyzeCodeCommand',
-          retry: settings.loop.retry,
-          onRetry: retryDetail(options.onDetail),
-        },
-      );
-      return { ...base, overview: `${base.overview}\n\nScout notes:\n${scout}` };
-    },
-
-    async plan(input, options): Promise<Plan> {
-      const plan = await generatePlan(
-        {
-          ticketTitle: input.ticket.title,
-          ticketBody: input.ticket.body,
-          ...(input.analysis ? { analysis: input.analysis.overview } : {}),
-          ...(input.codingPrinciples ? { codingPrinciples: input.codingPrinciples } : {}),
-        },
-        {
-          models: settings.models,
-          signal: options.signal,
-          usage: settings.usage,
-          step: 'GeneratePlanCommand',
-          retry: settings.loop.retry,
-          onRetry: retryDetail(options.onDetail),
-        },
-      );
-      return {
-        summary: plan.summary,
-        steps: plan.steps.map((description) => ({ description })),
-      };
-    },
-
     async execute(task, options) {
       const repair = task.instructions !== undefined && previous !== undefined;
+      systemPrompt ??= await buildPrompt(task, settings, options.signal);
       const result = await runAgentLoop({
         models: settings.models,
+        role: repair ? 'reasoning' : 'primary',
         workspaceRoot: task.repositoryPath,
-        systemPrompt: systemPrompt(task.codingPrinciples),
+        systemPrompt,
         task: repair ? (task.instructions ?? '') : taskText(task),
         ...(repair && previous ? { continueFrom: previous } : {}),
         maxIterations: settings.loop.maxIterations,
-        deadline: Date.now() + settings.loop.maxDurationMs,
+        maxCostUsd: settings.loop.maxCostUsd,
+        deadline: (deadline ??= Date.now() + settings.loop.maxDurationMs),
         signal: options.signal,
         onEvent: (event) => {
           const line = describeEvent(event);
@@ -118,17 +63,25 @@ export function createLlmCodingAgent(settings: LlmCodingAgentSettings): CodingAg
         cache: settings.loop.cache,
         compaction: settings.loop.compaction,
         commandEnvironment: settings.commandEnvironment,
+        ...(task.approvePlan ? { approvePlan: task.approvePlan } : {}),
+        ...(task.checkBeforeFinish ? { checkTests: task.checkBeforeFinish } : {}),
       });
       previous = result;
       settings.logger.info(
         {
           stopReason: result.stopReason,
           iterations: result.iterations,
+          stats: result.stats,
           cost: settings.usage.formatCost(),
         },
         'coding session ended',
       );
-      return { summary: result.summary, changedFiles: result.changedFiles };
+      return {
+        summary: result.summary,
+        changedFiles: result.changedFiles,
+        approvedPlan: result.approvedPlan,
+        stopReason: result.stopReason,
+      };
     },
 
     costUsd: () => settings.usage.totals().costUsd,
@@ -145,23 +98,39 @@ export function createLlmCodingAgent(settings: LlmCodingAgentSettings): CodingAg
   };
 }
 
-function systemPrompt(principles: string | undefined): string {
-  return principles
-    ? `${SYSTEM_PROMPT}\n\nCoding principles of this project:\n${principles}`
-    : SYSTEM_PROMPT;
+async function buildPrompt(
+  task: CodingTask,
+  settings: LlmCodingAgentSettings,
+  signal: AbortSignal,
+): Promise<string> {
+  const workspace = await Workspace.open(task.repositoryPath, settings.commandEnvironment);
+  const files = await workspace.listFiles('.', signal);
+  const [repositoryInstructions, codeMap] = await Promise.all([
+    readRepositoryInstructions(task.repositoryPath),
+    buildCodeMap(task.repositoryPath, files, {
+      ticketText: `${task.ticket.title}\n${task.ticket.body}`,
+      budgetTokens: CODE_MAP_TOKENS,
+      signal,
+    }),
+  ]);
+  return buildSystemPrompt({
+    testCommand: task.testCommand ?? null,
+    baseline: task.baseline,
+    codingPrinciples: task.codingPrinciples,
+    repositoryInstructions,
+    codeMap,
+    planApproval: task.approvePlan !== undefined,
+  });
 }
 
 function taskText(task: CodingTask): string {
-  const lines = [`Fix ticket ${task.ticket.id}: ${task.ticket.title}`, '', task.ticket.body];
-  if (task.plan) {
-    lines.push(
-      '',
-      `Plan: ${task.plan.summary}`,
-      ...task.plan.steps.map((step, index) => `${index + 1}. ${step.description}`),
-    );
-  }
-  if (task.instructions) lines.push('', task.instructions);
-  return lines.join('\n');
+  return buildTaskPrompt({
+    ticketId: task.ticket.id,
+    title: task.ticket.title,
+    body: task.ticket.body,
+    comments: task.comments,
+    instructions: task.instructions,
+  });
 }
 
 /** One detail line per interesting loop event (tool calls, tool errors, retries). */
@@ -176,7 +145,9 @@ function describeEvent(event: AgentEvent): string | undefined {
     case 'retry':
       return `LLM call failed (${event.status ?? 'network'}); retry ${event.attempt} in ${Math.round(event.delayMs / 1000)}s`;
     case 'compaction':
-      return `Compacted ${event.compactedIterations} earlier iterations`;
+      return event.stage === 'pruned'
+        ? `Context: dropped ${event.count} old tool outputs (~${event.tokensBefore} → ${event.tokensAfter} tokens)`
+        : `Context: summarised ${event.count} earlier turns (~${event.tokensBefore} → ${event.tokensAfter} tokens)`;
     case 'loop-end':
       return `Coding loop ended (${event.reason}) after ${event.iterations} iterations`;
     case 'model-request':
@@ -192,14 +163,4 @@ function summarizeInput(input: unknown): string {
   const value = record['path'] ?? record['command'] ?? record['pattern'] ?? record['summary'];
   const text = typeof value === 'string' ? value : '';
   return text.length > 100 ? `${text.slice(0, 97)}…` : text;
-}
-
-async function readKeyFiles(
-  root: string,
-  files: string[],
-): Promise<{ path: string; content: string }[]> {
-  const present = KEY_FILES.filter((file) => files.includes(file));
-  return Promise.all(
-    present.map(async (path) => ({ path, content: await readFile(join(root, path), 'utf8') })),
-  );
 }

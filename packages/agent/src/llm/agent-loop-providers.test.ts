@@ -8,7 +8,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { runAgentLoop } from './agent-loop.js';
 import type { AgentEvent, AgentLoopOptions } from './agent-loop-types.js';
-import { generatePlan } from './generate-plan.js';
 import { createModelRegistry } from './model-registry.js';
 
 // What only Gemini and OpenAI-compatible servers (Ollama) do on the wire; the shared loop
@@ -162,36 +161,6 @@ describe('llm/agent-loop (providers)', () => {
   });
 
   const plan = { summary: 'Fix it', steps: ['Edit README.md'], filesToTouch: ['README.md'] };
-
-  it.each([
-    { type: 'gemini', model: 'gemini-2.5-pro', apiKey: 'k' },
-    { type: 'ollama', model: 'qwen2.5-coder', apiKey: undefined },
-  ])('generates a structured plan with $type', async ({ type, model, apiKey }) => {
-    const baseUrl = type === 'gemini' ? llm.geminiBaseUrl : llm.baseUrl;
-    const config = AgentLlmConfig.parse({ type, base_url: baseUrl });
-    llm.script({ status: 503, headers: { 'retry-after': '0' } }, { object: plan });
-
-    const result = await generatePlan(
-      { ticketTitle: 'Typo', ticketBody: 'README says wrold' },
-      {
-        models: createModelRegistry({ config, apiKey }),
-        retry: { maxRetries: 1, initialDelayMs: 1, backoffMultiplier: 1, maxDelayMs: 1 },
-      },
-    );
-
-    expect(result).toEqual(plan);
-    expect(llm.requests[1]).toMatchObject({ model, structured: true });
-    expect(llm.requests[1]?.lastUserText).toContain('README says wrold');
-    if (type === 'gemini') {
-      expect(llm.requests[1]?.body['generationConfig']).toMatchObject({
-        responseMimeType: 'application/json',
-        responseJsonSchema: { type: 'object', required: ['summary', 'steps', 'filesToTouch'] },
-      });
-    } else {
-      expect(llm.requests[1]?.body['response_format']).toMatchObject({ type: 'json_schema' });
-    }
-    llm.assertDone();
-  });
 
   it('answers Gemini structured output next to tools through the forced json function', async () => {
     const config = AgentLlmConfig.parse({ type: 'gemini', base_url: llm.geminiBaseUrl });

@@ -1,11 +1,14 @@
 import type { ModelMessage } from 'ai';
 import type { CompactionSettings } from './compaction.js';
+import type { FinishTestCheck } from './finish-gate.js';
 import type { LlmRetryOptions } from './llm-retry.js';
 import type { ModelRole, ModelSet } from './model-registry.js';
+import type { PlanDecision } from './tools/define-tool.js';
 import type { TokenUsage, UsageTracker } from './usage-tracker.js';
 
 /** Why the loop stopped (without an error). */
-export type AgentStopReason = 'finished' | 'max-iterations' | 'deadline' | 'no-tool-call';
+export type AgentStopReason =
+  'finished' | 'max-iterations' | 'deadline' | 'budget' | 'no-tool-call' | 'plan-rejected';
 
 /** What the loop reports while it runs; map these to progress details, never to control flow. */
 export type AgentEvent =
@@ -34,8 +37,22 @@ export type AgentEvent =
       usage: TokenUsage;
       costUsd: number | undefined;
     }
-  /** Old iterations were replaced by a summary. */
-  | { type: 'compaction'; iteration: number; compactedIterations: number; summaryLength: number }
+  /**
+   * The conversation was made smaller before a request: `pruned` replaced old tool outputs with
+   * notes, `summarized` replaced old iterations with a summary by the loop's model.
+   */
+  | {
+      type: 'compaction';
+      iteration: number;
+      stage: 'pruned' | 'summarized';
+      /** Tool outputs dropped (`pruned`) or iterations summarised (`summarized`). */
+      count: number;
+      /** Estimated request tokens before and after this stage. */
+      tokensBefore: number;
+      tokensAfter: number;
+      /** The provider said the request was too long (the stage was forced). */
+      forced: boolean;
+    }
   | { type: 'loop-end'; reason: AgentStopReason; iterations: number };
 
 /** Everything {@link runAgentLoop} needs. */
@@ -66,7 +83,24 @@ export interface AgentLoopOptions {
   retry?: Partial<LlmRetryOptions>;
   /** Anthropic prompt caching of the system prompt, tools and conversation; default on. */
   cache?: { enabled: boolean };
+  /** Token-based context management; the caller sets the loop model's window. */
   compaction?: Partial<CompactionSettings>;
+  /**
+   * Stop once the run's LLM cost (all roles, this tracker) reaches this many US dollars. Ignored
+   * while the cost is unknown (unpriced model): the turn cap and the deadline still bound the run.
+   */
+  maxCostUsd?: number;
+  /**
+   * `approval: required`: offers `submit_plan`, refuses edits until a plan is approved, and ends
+   * the loop with `plan-rejected` when it is not.
+   */
+  approvePlan?: (plan: string) => Promise<PlanDecision>;
+  /**
+   * Runs the tests and compares them with the baseline when the model calls `finish` (the finish
+   * gate also checks git status for leftover files and changed tests whenever the root is a git
+   * repository).
+   */
+  checkTests?: () => Promise<FinishTestCheck>;
   /** Stream responses (SSE); default true. */
   stream?: boolean;
   /** Environment for `run_command`; credentials are scrubbed from it. Default: PATH only. */
@@ -90,4 +124,25 @@ export interface AgentLoopResult {
   changedFiles: string[];
   /** The conversation, for `continueFrom`. */
   messages: ModelMessage[];
+  stats: AgentLoopStats;
+  /** The model that drove this call (its thinking blocks are only valid for the same model). */
+  modelId: string;
+  /** The plan a human approved in this call or the one it continues. */
+  approvedPlan?: string | undefined;
+}
+
+/** Counters of one loop call, for logs and the evaluation harness. */
+export interface AgentLoopStats {
+  /** Model turns (same as `iterations`). */
+  turns: number;
+  toolCalls: number;
+  /** `edit_file` and `write_file` calls, and how many of them failed. */
+  edits: number;
+  failedEdits: number;
+  /** Compaction stages run (pruning and summarising each count). */
+  compactions: number;
+  /** `read_file` calls of a path whose earlier output compaction had dropped. */
+  rereadsAfterCompaction: number;
+  /** Requests the provider refused as too long and the loop sent again after compacting. */
+  promptTooLongRetries: number;
 }

@@ -1,10 +1,13 @@
 export * from './agent-loop.js';
-export * from './analyze-code.js';
 export * from './compaction.js';
-export * from './generate-plan.js';
 export * from './llm-retry.js';
 export * from './loop-settings.js';
 export * from './model-pricing.js';
 export * from './model-registry.js';
 export * from './usage-tracker.js';
 export { Workspace, WorkspaceError } from './tools/workspace.js';
+export * from './code-map.js';
+export * from './context-window.js';
+export * from './finish-gate.js';
+export * from './repository-instructions.js';
+export * from './system-prompt.js';

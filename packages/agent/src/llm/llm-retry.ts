@@ -26,6 +26,28 @@ export interface LlmRetryNotice {
 
 const RETRYABLE_STATUS = new Set([408, 409, 429, 500, 502, 503, 504, 529]);
 
+/**
+ * How each provider says the request exceeds the model's context window: Anthropic
+ * (`prompt is too long: 210000 tokens > 200000 maximum`), OpenAI Chat Completions and Responses
+ * (`context_length_exceeded`, `maximum context length is`), Gemini (`input token count ... exceeds
+ * the maximum number of tokens`), and gateways answering 413.
+ */
+const PROMPT_TOO_LONG =
+  /prompt is too long|context_length_exceeded|maximum context length|context window|exceeds the maximum number of tokens|too many (input )?tokens|request too large/i;
+
+/** The request did not fit the model's context window; the loop compacts and sends it again. */
+export class PromptTooLongError extends AppError {
+  constructor(message: string, cause: unknown) {
+    super('llm_invalid_response', message, { retryable: false, cause });
+  }
+}
+
+function isPromptTooLong(error: APICallError): boolean {
+  const status = error.statusCode;
+  if (status !== 400 && status !== 413) return false;
+  return PROMPT_TOO_LONG.test(`${error.message}\n${error.responseBody ?? ''}`);
+}
+
 /** Maps whatever a provider call threw to an {@link ExternalServiceError} the retry layer can judge. */
 export function classifyLlmError(error: unknown): unknown {
   if (isAbortError(error) || error instanceof AppError) return error;
@@ -35,6 +57,12 @@ export function classifyLlmError(error: unknown): unknown {
     });
   }
   const apiError = findApiCallError(error);
+  if (apiError && isPromptTooLong(apiError)) {
+    return new PromptTooLongError(
+      `The request exceeds the model's context window (${apiError.statusCode}): ${apiError.message}`,
+      error,
+    );
+  }
   if (apiError) {
     const status = apiError.statusCode;
     const retryable =

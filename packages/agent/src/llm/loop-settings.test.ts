@@ -1,5 +1,6 @@
 import { AgentLlmConfig } from '@agentsmith/providers';
 import { describe, expect, it } from 'vitest';
+import { contextWindowOf } from './context-window.js';
 import { loopSettingsFromConfig } from './loop-settings.js';
 
 describe('llm/loop-settings', () => {
@@ -7,22 +8,45 @@ describe('llm/loop-settings', () => {
     const config = AgentLlmConfig.parse({
       max_iterations: 12,
       max_duration: '1h30m',
+      max_cost_usd: 1.5,
       retry: { max_retries: 1 },
       cache: { strategy: 'none' },
-      compaction: { keep_recent_iterations: 5 },
+      compaction: { keep_recent_iterations: 4, threshold_iterations: 8 },
     });
 
-    expect(loopSettingsFromConfig(config)).toEqual({
+    expect(
+      loopSettingsFromConfig(config, { modelId: 'claude-sonnet-4-5', provider: 'anthropic' }),
+    ).toEqual({
       maxIterations: 12,
+      maxCostUsd: 1.5,
       maxDurationMs: 90 * 60_000,
       retry: { maxRetries: 1, initialDelayMs: 2000, backoffMultiplier: 2, maxDelayMs: 60_000 },
       cache: { enabled: false },
       compaction: {
         enabled: true,
-        thresholdIterations: 8,
-        maxContextTokens: 80_000,
-        keepRecentIterations: 5,
+        contextWindowTokens: 200_000,
+        triggerRatio: 0.6,
+        triggerTokens: undefined,
+        keepRecentIterations: 4,
       },
     });
+  });
+
+  it('takes a configured window and trigger over the model defaults', () => {
+    const config = AgentLlmConfig.parse({
+      compaction: { context_window: 16_000, max_context_tokens: 9000 },
+    });
+    const settings = loopSettingsFromConfig(config, { modelId: 'gpt-4o', provider: 'openai' });
+    expect(settings.compaction).toMatchObject({ contextWindowTokens: 16_000, triggerTokens: 9000 });
+  });
+
+  it.each([
+    ['claude-sonnet-4-5-20250929', 'anthropic', 200_000],
+    ['gpt-5', 'openai', 272_000],
+    ['gemini-2.5-pro', 'google', 1_048_576],
+    ['qwen2.5-coder', 'openai-compatible', 32_000],
+    ['some-new-model', 'anthropic', 200_000],
+  ] as const)('knows the window of %s', (modelId, provider, window) => {
+    expect(contextWindowOf(modelId, provider)).toEqual(window);
   });
 });

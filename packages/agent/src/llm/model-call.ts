@@ -7,6 +7,7 @@ import {
   type SystemModelMessage,
   type ToolSet,
 } from 'ai';
+import type { CallProviderOptions } from './model-registry.js';
 import { DEFAULT_LLM_REQUEST_TIMEOUT_MS, withRequestTimeout } from './request-timeout.js';
 import type { TokenUsage } from './usage-tracker.js';
 
@@ -22,6 +23,8 @@ export interface ModelCallRequest {
   signal: AbortSignal;
   /** Limit for this one request; past it, a retryable `llm_unavailable` error. Default 10 min. */
   timeoutMs?: number;
+  /** Provider settings of the call, e.g. extended thinking. */
+  providerOptions?: CallProviderOptions | undefined;
 }
 
 /** A tool call as the model made it; `invalidReason` is set when its arguments did not parse. */
@@ -64,6 +67,7 @@ async function send(request: ModelCallRequest): Promise<ModelCallResult> {
     maxOutputTokens: request.maxOutputTokens,
     abortSignal: request.signal,
     maxRetries: 0,
+    ...(request.providerOptions ? { providerOptions: request.providerOptions } : {}),
   };
   if (!request.stream) {
     const result = await generateText(common);

@@ -4,7 +4,12 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { AgentLlmConfig, LlmProvider } from '@agentsmith/providers';
 import { canonicalLlmProvider } from '@agentsmith/providers';
-import type { LanguageModel } from 'ai';
+import type { generateText, LanguageModel } from 'ai';
+
+/** Per-call provider settings (thinking, reasoning effort, storage) as the SDK takes them. */
+export type CallProviderOptions = NonNullable<
+  Parameters<typeof generateText>[0]['providerOptions']
+>;
 
 /** The jobs the agent gives to models; each can use a different model. */
 export type ModelRole = 'scout' | 'primary' | 'planning' | 'reasoning' | 'summarization';
@@ -24,8 +29,10 @@ export interface RoleModel {
   /** Model id, the key of the pricing table. */
   modelId: string;
   provider: LlmProvider;
-  /** Output token cap for calls in this role. */
+  /** Output token cap for calls in this role (a thinking budget included). */
   maxTokens: number;
+  /** Sent with every call of the loop in this role: extended thinking where the model has it. */
+  providerOptions?: CallProviderOptions | undefined;
 }
 
 /** One resolved model per role. */
@@ -135,17 +142,67 @@ export function createModelRegistry(settings: ModelRegistrySettings): ModelSet {
   const entries = MODEL_ROLES.map((role): [ModelRole, RoleModel] => {
     const configured = settings.config.models[role];
     const modelId = configured?.model ?? defaultModelFor(role, provider, settings.config.model);
+    const maxTokens = configured?.max_tokens ?? DEFAULT_MAX_TOKENS[role];
+    const thinking = LOOP_ROLES.has(role)
+      ? thinkingOptions(provider, modelId, settings.config.thinking)
+      : undefined;
     return [
       role,
       {
         model: factory(modelId),
         modelId,
         provider,
-        maxTokens: configured?.max_tokens ?? DEFAULT_MAX_TOKENS[role],
+        maxTokens: maxTokens + (thinking?.extraOutputTokens ?? 0),
+        ...(thinking ? { providerOptions: thinking.options } : {}),
       },
     ];
   });
   return Object.fromEntries(entries) as ModelSet;
+}
+
+/** The roles that drive the coding loop (extended thinking applies to them). */
+const LOOP_ROLES = new Set<ModelRole>(['primary', 'reasoning']);
+
+/**
+ * Extended thinking for a loop model that has it: Anthropic's thinking budget (Claude 3.7 and 4.x),
+ * Gemini's thinking budget (2.5 and later), OpenAI's reasoning effort (gpt-5, o-series; answers are
+ * not stored and reasoning is carried as encrypted content). Other models get nothing.
+ */
+export function thinkingOptions(
+  provider: LlmProvider,
+  modelId: string,
+  thinking: AgentLlmConfig['thinking'],
+): { options: CallProviderOptions; extraOutputTokens: number } | undefined {
+  if (!thinking.enabled) return undefined;
+  const id = modelId.toLowerCase();
+  if (provider === 'anthropic' && /claude-(3-7|(sonnet|opus|haiku)-4|[a-z]+-[4-9])/.test(id)) {
+    return {
+      options: {
+        anthropic: { thinking: { type: 'enabled', budgetTokens: thinking.budget_tokens } },
+      },
+      // The Anthropic provider adds the budget to max_tokens itself.
+      extraOutputTokens: 0,
+    };
+  }
+  if (provider === 'google' && /gemini-(2\.5|[3-9])/.test(id)) {
+    return {
+      options: { google: { thinkingConfig: { thinkingBudget: thinking.budget_tokens } } },
+      extraOutputTokens: thinking.budget_tokens,
+    };
+  }
+  if (provider === 'openai' && /^(gpt-5|o\d)/.test(id)) {
+    return {
+      options: {
+        openai: {
+          reasoningEffort: thinking.reasoning_effort,
+          store: false,
+          include: ['reasoning.encrypted_content'],
+        },
+      },
+      extraOutputTokens: 0,
+    };
+  }
+  return undefined;
 }
 
 function defaultModelFor(
@@ -172,9 +229,10 @@ function providerFactory(
       return (modelId) => anthropic(modelId);
     }
     case 'openai': {
-      // Chat Completions: the protocol every OpenAI-compatible gateway also speaks.
+      // The Responses API (OpenAI reports better agentic results through it than through Chat
+      // Completions); gateways that only speak Chat Completions use type openai-compatible.
       const openai = createOpenAI({ ...common, baseURL });
-      return (modelId) => openai.chat(modelId);
+      return (modelId) => openai.responses(modelId);
     }
     case 'google': {
       const google = createGoogleGenerativeAI({

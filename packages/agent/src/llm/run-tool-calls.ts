@@ -14,6 +14,8 @@ const EVENT_OUTPUT_LIMIT = 2000;
 export interface ToolTurn {
   message: ModelMessage;
   finishSummary: string | undefined;
+  /** A tool ended the loop without a finish. */
+  stop?: 'plan-rejected' | undefined;
 }
 
 /**
@@ -29,6 +31,7 @@ export async function runToolCalls(
 ): Promise<ToolTurn> {
   const parts: ToolResultPart[] = [];
   let finishSummary: string | undefined;
+  let stop: ToolTurn['stop'];
   for (const call of calls) {
     emit({
       type: 'tool-call',
@@ -39,6 +42,7 @@ export async function runToolCalls(
     });
     const result = await runOne(call, tools, context);
     if (result.finishSummary !== undefined) finishSummary = result.finishSummary;
+    if (result.stop !== undefined) stop = result.stop;
     emit({
       type: 'tool-result',
       iteration,
@@ -54,7 +58,7 @@ export async function runToolCalls(
       output: { type: result.isError === true ? 'error-text' : 'text', value: result.output },
     });
   }
-  return { message: { role: 'tool', content: parts }, finishSummary };
+  return { message: { role: 'tool', content: parts }, finishSummary, stop };
 }
 
 async function runOne(

@@ -3,12 +3,11 @@ import type { Logger } from '@agentsmith/kit';
 import type { ProgressReporter } from '../progress/progress-reporter.js';
 import type {
   CheckedOutSource,
-  CodeAnalysis,
   CodingAgent,
   GitHost,
-  Plan,
   ProjectEnvironment,
   SourceWorkspace,
+  TestRun,
   TestRunner,
   Ticket,
   Tracker,
@@ -33,9 +32,15 @@ export interface RunState {
   ticket?: Ticket;
   source?: CheckedOutSource;
   codingPrinciples?: string;
-  analysis?: CodeAnalysis;
-  plan?: Plan;
   approved?: boolean;
+  /** The test command (configured or detected); null when the repository has none. */
+  testCommand?: string | null;
+  /** The test run before any change. */
+  baseline?: { command: string; run: TestRun };
+  /** The plan the loop submitted and a human approved (`approval: required`). */
+  approvedPlan?: string;
+  /** The final test report (after the change, compared with the baseline). */
+  testReport?: string;
   codingSummary?: string;
   changedFiles?: string[];
   testOutput?: string;

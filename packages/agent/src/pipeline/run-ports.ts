@@ -26,29 +26,40 @@ export interface SourceWorkspace {
   commitAndPush(message: string, options: { signal: AbortSignal }): Promise<PushedCommit | null>;
 }
 
-/** A plan of the change, validated by the LLM layer's schema. */
-export interface Plan {
-  summary: string;
-  steps: { description: string; files?: string[] | undefined }[];
+/** A comment on a ticket, oldest first in lists. */
+export interface TicketComment {
+  author: string;
+  body: string;
 }
 
-/** Deterministic facts about the repository given to the planner. */
-export interface CodeAnalysis {
-  files: string[];
-  /** e.g. `node`, `python`; null when unknown. */
-  projectType: string | null;
-  /** Short markdown overview for prompts. */
-  overview: string;
+/** A human's answer to the plan the coding loop submitted. */
+export type PlanDecision = { approved: true } | { approved: false; reason: string };
+
+/** What the finish gate learned from running the tests before accepting `finish`. */
+export interface FinishTestCheck {
+  /** No test fails that passed before the change (or no tests to run). */
+  acceptable: boolean;
+  /** For the model: the command, new and already-failing tests, the failing sections. */
+  report: string;
 }
 
 /** Input of one coding session. */
 export interface CodingTask {
   ticket: Ticket;
+  /** The ticket's comments, when the tracker provides them. */
+  comments?: readonly TicketComment[] | undefined;
   repositoryPath: string;
-  plan: Plan | undefined;
   codingPrinciples: string | undefined;
-  /** Extra instructions, e.g. the failing test output of a repair round. */
+  /** Extra instructions, e.g. the failing test sections of a repair round. */
   instructions?: string | undefined;
+  /** The project's test command; null when the repository has none. */
+  testCommand?: string | null | undefined;
+  /** How the tests did before any change, in a sentence or two (for the prompt). */
+  baseline?: string | undefined;
+  /** Set when `approval: required`: the loop submits its plan through it before editing. */
+  approvePlan?: ((plan: string) => Promise<PlanDecision>) | undefined;
+  /** Runs the tests and compares with the baseline when the model calls `finish`. */
+  checkBeforeFinish?: (() => Promise<FinishTestCheck>) | undefined;
 }
 
 /** What the model did in one coding session. */
@@ -56,23 +67,17 @@ export interface CodingResult {
   summary: string;
   /** Files the agent's tools wrote (the working copy is the truth; see SourceWorkspace). */
   changedFiles: string[];
+  /** The plan the loop submitted and a human approved, when approval was required. */
+  approvedPlan?: string | undefined;
+  /** Why the loop stopped: `finished`, `max-iterations`, `budget`, `deadline`, `no-tool-call`. */
+  stopReason?: string | undefined;
 }
 
-/** The LLM side of a run, behind one port so steps never see a provider. */
+/**
+ * The LLM side of a run, behind one port so steps never see a provider. The loop explores the
+ * code and plans itself (there are no separate analysis or plan calls).
+ */
 export interface CodingAgent {
-  /** Optional LLM-assisted analysis; the step falls back to a deterministic one. */
-  analyze?(
-    input: { repositoryPath: string; ticket: Ticket | undefined },
-    options: { signal: AbortSignal; onDetail: (text: string) => void },
-  ): Promise<CodeAnalysis>;
-  plan(
-    input: {
-      ticket: Ticket;
-      analysis: CodeAnalysis | undefined;
-      codingPrinciples: string | undefined;
-    },
-    options: { signal: AbortSignal; onDetail: (text: string) => void },
-  ): Promise<Plan>;
   execute(
     task: CodingTask,
     options: { signal: AbortSignal; onDetail: (text: string) => void },

@@ -1,24 +1,29 @@
 import { AppError } from '@agentsmith/kit';
 import type { RunContext } from '../pipeline/run-context.js';
 import { completed, failed, type Step } from '../pipeline/step.js';
+import { codingTask } from './coding-task.js';
 import { requireState } from './require-state.js';
 
-/** Runs the coding loop on the working copy; a session that changes nothing fails clearly. */
+/**
+ * Runs the coding loop on the working copy: it explores, (with `approval: required`) submits its
+ * plan, changes the code and finishes through the test gate. A session that changes nothing, or
+ * whose plan was rejected, fails clearly.
+ */
 export const agenticExecuteStep: Step<RunContext> = {
   name: 'AgenticExecuteCommand',
-  label: 'Executing plan',
+  label: 'Fixing the ticket',
   async run(context, signal) {
     const ticket = requireState(context.state, 'ticket', 'FetchTicketCommand');
     const source = requireState(context.state, 'source', 'CheckoutSourceCommand');
-    const result = await context.coder.execute(
-      {
-        ticket,
-        repositoryPath: source.path,
-        plan: context.state.plan,
-        codingPrinciples: context.state.codingPrinciples,
-      },
-      { signal, onDetail: (text) => context.reporter.detail(text) },
-    );
+    const result = await context.coder.execute(codingTask(context, ticket, source.path, signal), {
+      signal,
+      onDetail: (text) => context.reporter.detail(text),
+    });
+    if (result.stopReason === 'plan-rejected') {
+      return failed(
+        new AppError('approval_rejected', 'The plan was not approved, so no code was changed.'),
+      );
+    }
     context.state.codingSummary = result.summary;
     const changedFiles = await context.source.changedFiles({ signal });
     context.state.changedFiles = changedFiles;

@@ -4,6 +4,7 @@ import type { Ticket } from '../pipeline/run-ports.js';
 import { completed, failed, type Step } from '../pipeline/step.js';
 import { ticketLabel } from '@agentsmith/contracts';
 import { requireState } from './require-state.js';
+import { describeBaseline } from './test-baseline.js';
 
 /**
  * Commits everything as `fix: <title> (#<id>)`, pushes `fix/<id>` and ensures one pull request
@@ -57,15 +58,20 @@ export function pullRequestBody(
     : `Ticket: ${ticketLabel(ticket.id)}${ticket.url ? ` (${ticket.url})` : ''}`;
   const lines = [reference, '', `**${ticket.title}**`];
   if (context.state.codingSummary) lines.push('', context.state.codingSummary);
-  const plan = context.state.plan;
-  if (plan && plan.steps.length > 0) {
-    lines.push(
-      '',
-      '### Plan',
-      ...plan.steps.map((step, index) => `${index + 1}. ${step.description}`),
-    );
+  if (context.state.approvedPlan) {
+    lines.push('', '### Plan (approved before the change)', context.state.approvedPlan);
+  }
+  const baseline = context.state.baseline;
+  if (baseline || context.state.testReport) {
+    lines.push('', '### Tests');
+    if (baseline) lines.push(describeBaseline(baseline.command, baseline.run));
+    if (context.state.testReport) lines.push('', '```', clip(context.state.testReport), '```');
   }
   lines.push('', '### Changes', ...changedFiles.map((file) => `- \`${file}\``));
   lines.push('', '_Opened by Agent Smith._');
   return lines.join('\n');
+}
+
+function clip(text: string): string {
+  return text.length > 3000 ? `${text.slice(0, 3000)}\n[... cut]` : text;
 }

@@ -2,15 +2,17 @@ import { AppError } from '@agentsmith/kit';
 import type { RunContext } from '../pipeline/run-context.js';
 import type { TestRun } from '../pipeline/run-ports.js';
 import { completed, failed, skipped, type Step } from '../pipeline/step.js';
-import { failureReport, failureSummary } from '../test-runner/index.js';
+import { failureSummary } from '../test-runner/index.js';
+import { codingTask } from './coding-task.js';
 import { requireState } from './require-state.js';
+import { compareWithBaseline, renderComparison, type TestComparison } from './test-baseline.js';
 
-const TAIL_LINES = 40;
-const TAIL_CHARACTERS = 4000;
+export { outputTail } from './test-baseline.js';
 
 /**
- * Runs the repository's tests. When they fail, the coding loop gets the failing output and
- * repairs, up to `testRepairRounds` times; then the step fails with the output's tail.
+ * Runs the repository's tests after the change and compares them with the baseline: only tests
+ * that fail now and did not before count. Then the coding loop gets the failing tests' sections
+ * and repairs, up to `testRepairRounds` times; then the step fails naming the new failures.
  */
 export const testStep: Step<RunContext> = {
   name: 'TestCommand',
@@ -18,40 +20,57 @@ export const testStep: Step<RunContext> = {
   async run(context, signal) {
     const ticket = requireState(context.state, 'ticket', 'FetchTicketCommand');
     const source = requireState(context.state, 'source', 'CheckoutSourceCommand');
-    const command = await context.tests.detect(source.path);
+    const command =
+      context.state.testCommand === undefined
+        ? await context.tests.detect(source.path)
+        : context.state.testCommand;
     if (command === null) return skipped('No test framework detected');
+    const baseline = context.state.baseline?.run;
 
     const rounds = context.settings.testRepairRounds;
     let result = await runOnce(context, source.path, command, signal);
-    for (let round = 1; !result.passed && round <= rounds; round += 1) {
-      context.reporter.detail(`Tests failed; repair round ${round} of ${rounds}`);
+    let comparison = compareWithBaseline(baseline, result);
+    for (let round = 1; !comparison.acceptable && round <= rounds; round += 1) {
+      context.reporter.detail(`New test failures; repair round ${round} of ${rounds}`);
       await context.coder.execute(
-        {
-          ticket,
-          repositoryPath: source.path,
-          plan: context.state.plan,
-          codingPrinciples: context.state.codingPrinciples,
-          instructions: repairInstructions(command, result),
-        },
+        codingTask(context, ticket, source.path, signal, {
+          instructions: repairInstructions(command, result, comparison),
+        }),
         { signal, onDetail: (text) => context.reporter.detail(text) },
       );
       result = await runOnce(context, source.path, command, signal);
+      comparison = compareWithBaseline(baseline, result);
     }
     context.state.testOutput = result.output;
+    context.state.testReport = renderComparison(command, result, comparison);
     context.state.changedFiles = await context.source.changedFiles({ signal });
     if (result.passed) return completed(`Tests pass (${command})`);
+    if (comparison.acceptable) {
+      return completed(`No new test failures (${command}; ${alreadyFailing(comparison)})`);
+    }
     const repaired = rounds === 1 ? '1 repair round' : `${rounds} repair rounds`;
-    const why = result.timedOut ? 'timed out' : `exit code ${result.exitCode ?? 'none'}`;
-    const failing = result.failures.length > 0 ? `, ${failureSummary(result.failures)}` : '';
     return failed(
       new AppError(
         'tests_failed',
-        `Tests still fail after ${repaired} (${command}, ${why}${failing}):\n${outputTail(result.output)}`,
-        { details: { command, exitCode: result.exitCode } },
+        `Tests fail after the change and ${repaired}:\n${context.state.testReport}`,
+        {
+          details: {
+            command,
+            exitCode: result.exitCode,
+            newFailures: comparison.newFailures.map((failure) => failure.name),
+            alreadyFailing: comparison.stillFailing,
+          },
+        },
       ),
     );
   },
 };
+
+function alreadyFailing(comparison: TestComparison): string {
+  return comparison.stillFailing.length > 0
+    ? `already failing before: ${comparison.stillFailing.join(', ')}`
+    : 'they failed before the change too';
+}
 
 async function runOnce(
   context: RunContext,
@@ -71,32 +90,9 @@ async function runOnce(
   return result;
 }
 
-/** The failing tests by name with their messages when the runner's output names them, else the tail. */
-function repairInstructions(command: string, result: TestRun): string {
-  const header = [
-    `The tests fail after your change. Command: ${command}`,
-    result.timedOut ? 'The test run timed out.' : `Exit code: ${result.exitCode ?? 'none'}`,
-  ];
-  if (result.failures.length > 0) {
-    return [
-      ...header,
-      `Fix the code so that the tests pass. ${failureSummary(result.failures, 10)}:`,
-      '',
-      failureReport(result.failures),
-    ].join('\n');
-  }
+function repairInstructions(command: string, result: TestRun, comparison: TestComparison): string {
   return [
-    ...header,
-    'Fix the code so that the tests pass. Failing output (tail):',
-    '```',
-    outputTail(result.output),
-    '```',
-  ].join('\n');
-}
-
-/** The last lines of a test run's output, bounded in characters. */
-export function outputTail(output: string): string {
-  const lines = output.trimEnd().split('\n');
-  const tail = lines.slice(-TAIL_LINES).join('\n');
-  return tail.length > TAIL_CHARACTERS ? tail.slice(-TAIL_CHARACTERS) : tail;
+    'The tests fail after your change where they did not before. Fix the code (not the tests) so that they pass, then call finish again.',
+    renderComparison(command, result, comparison),
+  ].join('\n\n');
 }

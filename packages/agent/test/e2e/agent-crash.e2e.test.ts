@@ -26,7 +26,7 @@ describe('agent (a crash in job mode)', () => {
 
   it('publishes an Error entry for the running step and exits 1', async () => {
     await world.configure();
-    // The analysis call hangs; the crash lands once the agent has sent it, in the middle of step 4.
+    // The loop's first call hangs; the crash lands once the agent has sent it, in the middle of step 5.
     llm.script({ text: 'never used', delayMs: 20_000 });
     const crash = [
       'const send = globalThis.fetch;',
@@ -43,8 +43,8 @@ describe('agent (a crash in job mode)', () => {
     expect(result.exitCode).toBe(1);
     const entries = await outEntries(redis, jobId);
     expect(milestones(entries).slice(-2)).toEqual([
-      'progress 4/9 AnalyzeCodeCommand',
-      'error 4 AnalyzeCodeCommand agent_crashed failed',
+      'progress 5/7 AgenticExecuteCommand',
+      'error 5 AgenticExecuteCommand agent_crashed failed',
     ]);
     expect(entries.at(-1)).toMatchObject({ reason: 'injected crash' });
   });

@@ -34,7 +34,7 @@ describe('agent (failures and cancellation, job mode)', () => {
     expect(result.exitCode).toBe(1);
     const entries = await outEntries(redis, jobId);
     expect(milestones(entries)).toEqual([
-      'progress 1/9 FetchTicketCommand',
+      'progress 1/7 FetchTicketCommand',
       'error 1 FetchTicketCommand tracker_ticket_not_found failed',
     ]);
     expect(entries.at(-1)).toMatchObject({ reason: expect.stringContaining('#404') });
@@ -81,30 +81,31 @@ describe('agent (failures and cancellation, job mode)', () => {
 
     expect(result.exitCode).toBe(1);
     expect(milestones(await outEntries(redis, jobId)).at(-1)).toBe(
-      'error 4 AnalyzeCodeCommand llm_unavailable failed',
+      'error 5 AgenticExecuteCommand llm_unavailable failed',
     );
-    expect(github.comments(REPO, 58).at(-1)).toContain('**Step:** AnalyzeCodeCommand (4/9)');
+    expect(github.comments(REPO, 58).at(-1)).toContain('**Step:** AgenticExecuteCommand (5/7)');
     llm.assertDone();
   });
 
   it('fails the test step with the output tail after the repair rounds', async () => {
     await configure(['test: { repair_rounds: 1 }']);
-    const [analysis, plan] = fixingSumTurns();
     const wrongEdit = (from: string, to: string) => ({
       toolCalls: [
         { name: 'edit_file', input: { path: 'src/sum.js', old_text: from, new_text: to } },
       ],
     });
+    // The model stops calling tools after a wrong edit (two silent turns end a session); the
+    // repair round gets the new failing output as its task.
     llm.script(
-      analysis!,
-      plan!,
       wrongEdit('a + b + 1', 'a + b + 2'),
-      { toolCalls: [{ name: 'finish', input: { summary: 'changed the constant' } }] },
+      { text: 'I think that is it.' },
+      { text: 'Done.' },
       (request) =>
         request.lastUserText.includes('FAIL sum(2, 2) = 6')
           ? wrongEdit('a + b + 2', 'a + b + 3')
           : { text: 'no failing output given' },
-      { toolCalls: [{ name: 'finish', input: { summary: 'tried again' } }] },
+      { text: 'Fixed now.' },
+      { text: 'Done.' },
     );
 
     const result = await runAgent(jobArgs(), env(), box.root);
@@ -113,7 +114,7 @@ describe('agent (failures and cancellation, job mode)', () => {
     const last = (await outEntries(redis, jobId)).at(-1);
     expect(last).toMatchObject({
       type: 'error',
-      step: 8,
+      step: 6,
       stepName: 'TestCommand',
       code: 'tests_failed',
     });
@@ -121,22 +122,19 @@ describe('agent (failures and cancellation, job mode)', () => {
       reason: expect.stringContaining('FAIL sum(2, 2) = 7, expected 4'),
     });
     expect(await box.repo.originBranches()).toEqual(['main']);
-    expect(github.comments(REPO, 58).at(-1)).toContain('**Step:** TestCommand (8/9)');
+    expect(github.comments(REPO, 58).at(-1)).toContain('**Step:** TestCommand (6/7)');
     llm.assertDone();
   });
 
   it('fails clearly when the agent changes nothing', async () => {
     await configure();
-    const [analysis, plan] = fixingSumTurns();
-    llm.script(analysis!, plan!, {
-      toolCalls: [{ name: 'finish', input: { summary: 'nothing needed' } }],
-    });
+    llm.script({ toolCalls: [{ name: 'finish', input: { summary: 'nothing needed' } }] });
 
     const result = await runAgent(jobArgs(), env(), box.root);
 
     expect(result.exitCode).toBe(1);
     expect(milestones(await outEntries(redis, jobId)).at(-1)).toBe(
-      'error 7 AgenticExecuteCommand source_no_changes failed',
+      'error 5 AgenticExecuteCommand source_no_changes failed',
     );
     expect(github.pulls(REPO)).toEqual([]);
   });
@@ -207,14 +205,14 @@ describe('agent (failures and cancellation, job mode)', () => {
     ${'SIGTERM'}
   `('stops mid-run on $how: exit 130 and an Error with outcome cancelled', async ({ how }) => {
     await configure();
-    const [analysis] = fixingSumTurns();
-    llm.script(analysis!, { text: 'never used', delayMs: 60_000 });
+    const [edit] = fixingSumTurns();
+    llm.script(edit!, { text: 'never used', delayMs: 60_000 });
 
     const run = startAgent(jobArgs(), env(), box.root);
     await waitForEntry(
       redis,
       jobId,
-      (entry) => entry.type === 'progress' && entry.stepName === 'GeneratePlanCommand',
+      (entry) => entry.type === 'detail' && entry.text.startsWith('edit_file src/sum.js'),
     );
     if (how === 'SIGTERM') run.child.kill('SIGTERM');
     else await sendToJob(redis, jobId, { type: 'cancel', requestedBy: 'U1' });
@@ -224,10 +222,10 @@ describe('agent (failures and cancellation, job mode)', () => {
     expect((await outEntries(redis, jobId)).at(-1)).toMatchObject({
       type: 'error',
       step: 5,
-      stepName: 'GeneratePlanCommand',
+      stepName: 'AgenticExecuteCommand',
       code: 'run_cancelled',
       outcome: 'cancelled',
     });
-    expect(github.comments(REPO, 58).at(-1)).toContain('**Step:** GeneratePlanCommand (5/9)');
+    expect(github.comments(REPO, 58).at(-1)).toContain('**Step:** AgenticExecuteCommand (5/7)');
   });
 });

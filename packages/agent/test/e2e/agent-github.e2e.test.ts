@@ -7,7 +7,7 @@ import {
 } from '@agentsmith/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAgent, startAgent, type Sandbox } from './agent-cli.js';
-import { fixingSumTurns } from '@agentsmith/testkit';
+import { fixingSumTurns, fixingSumTurnsWithPlan } from '@agentsmith/testkit';
 import { ALL_STEPS, githubFixture, TOKEN, REPO, type GithubFixture } from './github-fixture.js';
 import { milestones, outEntries, sendToJob, waitForEntry } from './job-stream.js';
 
@@ -36,7 +36,7 @@ describe('agent (GitHub tickets and source)', () => {
       ['approval: required'],
       '{ type: claude, model: claude-test, retry: { max_retries: 0 }, pricing: { models: { claude-test: { input_per_million: 3, output_per_million: 15 } } } }',
     );
-    llm.script(...fixingSumTurns());
+    llm.script(...fixingSumTurnsWithPlan());
 
     const run = startAgent(jobArgs(), env(), box.root);
     const question = await waitForEntry(redis, jobId, (entry) => entry.type === 'question');
@@ -65,6 +65,10 @@ describe('agent (GitHub tickets and source)', () => {
     });
     expect(pull?.body).toContain('Fixes #58');
     expect(pull?.body).toContain('- `src/sum.js`');
+    expect(pull?.body).toContain(
+      '### Plan (approved before the change)\n1. Remove the stray + 1 in src/sum.js:2',
+    );
+    expect(pull?.body).toContain('Before any change, `npm test` already failed');
     const comments = github.comments(REPO, 58);
     expect(comments).toHaveLength(2);
     expect(comments[0]).toContain('is working on this ticket');
@@ -73,9 +77,9 @@ describe('agent (GitHub tickets and source)', () => {
     expect(comments[1]).toMatch(/\*\*Cost:\*\* \$\d+\.\d{4}/);
     const entries = await outEntries(redis, jobId);
     expect(milestones(entries)).toEqual([
-      ...ALL_STEPS.slice(0, 6).map((name, index) => `progress ${index + 1}/9 ${name}`),
+      ...ALL_STEPS.slice(0, 5).map((name, index) => `progress ${index + 1}/7 ${name}`),
       'question approve-plan-58',
-      ...ALL_STEPS.slice(6).map((name, index) => `progress ${index + 7}/9 ${name}`),
+      ...ALL_STEPS.slice(5).map((name, index) => `progress ${index + 6}/7 ${name}`),
       'done',
     ]);
     const done = entries.at(-1) as Done;
@@ -117,7 +121,7 @@ describe('agent (GitHub tickets and source)', () => {
     expect(pulls[0]?.body).toContain('Fixes #58');
     expect(result.stdout).toContain('Updated pull request');
     expect(result.stdout).toMatch(/Pull request: https:\/\/github\.com\/acme\/demo\/pull\/\d+/);
-    expect(result.stdout).toContain('LLM busy (429); retry 1');
+    expect(result.stdout).toContain('LLM call failed (429); retry 1');
     llm.assertDone();
   });
 });

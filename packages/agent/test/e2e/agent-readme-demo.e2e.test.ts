@@ -47,8 +47,6 @@ describe('agent (the README demo)', () => {
       demoRepo,
     ]);
     llm.script(
-      { text: 'A node package; add() lives in src/math.js.' },
-      { object: { summary: 'add subtracts', steps: ['Use +'], filesToTouch: ['src/math.js'] } },
       {
         toolCalls: [
           {

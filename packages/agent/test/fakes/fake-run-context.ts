@@ -9,11 +9,9 @@ import type {
 } from '@agentsmith/providers';
 import type { RunContext, RunSettings } from '../../src/pipeline/run-context.js';
 import type {
-  CodeAnalysis,
   CodingAgent,
   CodingResult,
   CodingTask,
-  Plan,
   SourceWorkspace,
   TestRun,
   TestRunner,
@@ -146,16 +144,12 @@ export class MemorySource implements SourceWorkspace {
 /** A coding agent whose sessions run `onExecute` (e.g. to mark files changed). */
 export class ScriptedCoder implements CodingAgent {
   readonly tasks: CodingTask[] = [];
-  analyze(): Promise<CodeAnalysis> {
-    return Promise.resolve({ files: ['src/a.ts'], projectType: 'node', overview: 'node project' });
-  }
-  plan(): Promise<Plan> {
-    return Promise.resolve({ summary: 'Fix the bug', steps: [{ description: 'Edit src/a.ts' }] });
-  }
-  constructor(private readonly onExecute: (task: CodingTask) => CodingResult) {}
-  execute(task: CodingTask): Promise<CodingResult> {
+  constructor(
+    private readonly onExecute: (task: CodingTask) => CodingResult | Promise<CodingResult>,
+  ) {}
+  async execute(task: CodingTask): Promise<CodingResult> {
     this.tasks.push(task);
-    return Promise.resolve(this.onExecute(task));
+    return this.onExecute(task);
   }
   costUsd(): number | undefined {
     return 0.0123;
@@ -165,24 +159,34 @@ export class ScriptedCoder implements CodingAgent {
   }
 }
 
+/** A test runner answering from a script: `true`/`false`, or a run with named failures. */
 export class ScriptedTests implements TestRunner {
   readonly runs: string[] = [];
   constructor(
     private readonly command: string | null,
-    private readonly results: boolean[],
+    private readonly results: (boolean | { failures: string[] })[],
   ) {}
   detect(): Promise<string | null> {
     return Promise.resolve(this.command);
   }
   run(_path: string, command: string): Promise<TestRun> {
     this.runs.push(command);
-    const passed = this.results.shift() ?? false;
+    const next = this.results.shift() ?? false;
+    const failures =
+      typeof next === 'boolean'
+        ? []
+        : next.failures.map((name) => ({
+            name,
+            message: `${name} failed`,
+            section: `--- ${name}\nexpected 2, got 3`,
+          }));
+    const passed = typeof next === 'boolean' ? next : failures.length === 0;
     return Promise.resolve({
       passed,
       exitCode: passed ? 0 : 1,
       timedOut: false,
       output: passed ? 'ok' : 'FAIL a.test\nexpected 2, got 3',
-      failures: passed ? [] : [{ name: 'a.test', message: 'expected 2, got 3', section: '' }],
+      failures,
     });
   }
 }

@@ -14,16 +14,13 @@ describe('config/agent-llm-config', () => {
         max_delay_ms: 60_000,
       },
       cache: { enabled: true, strategy: 'automatic' },
-      compaction: {
-        enabled: true,
-        threshold_iterations: 8,
-        max_context_tokens: 80_000,
-        keep_recent_iterations: 3,
-      },
+      compaction: { enabled: true, trigger_ratio: 0.6, keep_recent_iterations: 5 },
       models: {},
+      thinking: { enabled: true, budget_tokens: 8000, reasoning_effort: 'medium' },
       pricing: { models: {} },
-      max_iterations: 40,
-      max_duration: '20m',
+      max_iterations: 200,
+      max_cost_usd: 3,
+      max_duration: '40m',
     });
   });
 
@@ -49,7 +46,12 @@ describe('config/agent-llm-config', () => {
     });
     expect(config.models.scout).toEqual({ model: 'small', max_tokens: 1024 });
     expect(config.pricing.models['big']).toEqual({ input_per_million: 1, output_per_million: 2 });
-    expect(config.compaction.keep_recent_iterations).toEqual(3);
+    expect(config.compaction).toEqual({
+      enabled: true,
+      trigger_ratio: 0.6,
+      keep_recent_iterations: 5,
+      threshold_iterations: 4,
+    });
   });
 
   it('reports every problem with its path', () => {

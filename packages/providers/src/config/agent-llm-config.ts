@@ -55,17 +55,37 @@ const LlmCacheConfig = z.object({
 });
 type LlmCacheConfig = z.infer<typeof LlmCacheConfig>;
 
-/** `agent.compaction`: summarising old loop iterations with the summarization model. */
-const LlmCompactionConfig = z.object({
+/**
+ * `agent.compaction`: token-based context management of the coding loop. Past the trigger the loop
+ * drops old tool outputs, then has its model summarise old turns; recent turns stay verbatim.
+ */
+export const LlmCompactionConfig = z.object({
   enabled: z.boolean().default(true),
-  /** Compact once the conversation holds more iterations than this. */
-  threshold_iterations: positiveInt.default(8),
-  /** ...or once the last request's input tokens exceed this. */
-  max_context_tokens: positiveInt.default(80_000),
-  /** Iterations kept verbatim after compaction. */
-  keep_recent_iterations: z.number().int().min(0).default(3),
+  /** Compact when the estimated request exceeds this share of the model's context window. */
+  trigger_ratio: z.number().gt(0).lt(1).default(0.6),
+  /** Explicit trigger in tokens; wins over `trigger_ratio` when set. */
+  max_context_tokens: positiveInt.optional(),
+  /** The loop model's context window in tokens; known models and providers have defaults. */
+  context_window: positiveInt.optional(),
+  /** Iterations (a model turn and its tool results) always kept verbatim. */
+  keep_recent_iterations: z.number().int().min(0).default(5),
+  /** Deprecated and ignored: compaction is decided by tokens now (docs/agent.md). */
+  threshold_iterations: positiveInt.optional(),
 });
 type LlmCompactionConfig = z.infer<typeof LlmCompactionConfig>;
+
+/**
+ * `agent.thinking`: extended thinking of the coding loop (primary and reasoning roles) where the
+ * model has it: Anthropic's thinking budget, Gemini's thinking budget, OpenAI's reasoning effort.
+ */
+export const LlmThinkingConfig = z.object({
+  enabled: z.boolean().default(true),
+  /** Tokens the model may think per turn (Anthropic, Gemini); added to the role's max_tokens. */
+  budget_tokens: z.number().int().min(1024).default(8000),
+  /** OpenAI reasoning models (gpt-5, o-series). */
+  reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high']).default('medium'),
+});
+export type LlmThinkingConfig = z.infer<typeof LlmThinkingConfig>;
 
 /** One role's model in `agent.models`. */
 const LlmModelRoleConfig = z.object({
@@ -75,16 +95,16 @@ const LlmModelRoleConfig = z.object({
 type LlmModelRoleConfig = z.infer<typeof LlmModelRoleConfig>;
 
 /** `agent.models`: per-role overrides; missing roles take the provider's defaults. */
-const LlmModelsConfig = z.object({
-  /** Cheap, fast: repository and ticket analysis. */
+export const LlmModelsConfig = z.object({
+  /** Accepted for older files; unused since the loop explores the code itself. */
   scout: LlmModelRoleConfig.optional(),
-  /** The coding loop. */
+  /** The coding loop (and its context summaries). */
   primary: LlmModelRoleConfig.optional(),
-  /** The structured plan. */
+  /** Accepted for older files; unused since the loop plans itself. */
   planning: LlmModelRoleConfig.optional(),
-  /** Hard reasoning (repair rounds). */
+  /** Repair rounds after the tests fail. */
   reasoning: LlmModelRoleConfig.optional(),
-  /** Context compaction. */
+  /** Accepted for older files; summaries are written by the loop's own model. */
   summarization: LlmModelRoleConfig.optional(),
 });
 type LlmModelsConfig = z.infer<typeof LlmModelsConfig>;
@@ -119,10 +139,13 @@ export const AgentLlmConfig = z.object({
   cache: LlmCacheConfig.prefault({}),
   compaction: LlmCompactionConfig.prefault({}),
   models: LlmModelsConfig.prefault({}),
+  thinking: LlmThinkingConfig.prefault({}),
   pricing: LlmPricingConfig.prefault({}),
-  /** Cap on model turns in one agentic run. */
-  max_iterations: positiveInt.default(40),
-  /** Wall-clock limit of one agentic run, e.g. `20m`. */
-  max_duration: Duration.default('20m'),
+  /** Cap on model turns in one agentic run (a safety net; cost and time are the real bounds). */
+  max_iterations: positiveInt.default(200),
+  /** The run's LLM budget in US dollars; the loop stops when it is spent (unpriced models: no cap). */
+  max_cost_usd: z.number().positive().default(3),
+  /** Wall-clock limit of one agentic run, e.g. `40m`; keep it below the dispatcher's job deadline. */
+  max_duration: Duration.default('40m'),
 });
 export type AgentLlmConfig = z.infer<typeof AgentLlmConfig>;

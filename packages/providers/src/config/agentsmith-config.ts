@@ -1,7 +1,7 @@
 import { PROJECT_NAME_PATTERN } from '@agentsmith/contracts';
 import { z } from 'zod';
 import { AgentLlmConfig } from './agent-llm-config.js';
-import { COMMAND_NAMES, DEFAULT_PIPELINE_NAME } from './command-names.js';
+import { COMMAND_NAMES, CURRENT_COMMAND_NAMES, DEFAULT_PIPELINE_NAME } from './command-names.js';
 import { Duration } from './duration-schema.js';
 import { EnvironmentConfig } from './environment-config.js';
 import { SourceConfig, TicketsConfig } from './source-config.js';
@@ -80,7 +80,7 @@ export const PipelineConfig = z.object({
 export type PipelineConfig = z.infer<typeof PipelineConfig>;
 
 /** The steps of the built-in `fix-bug` pipeline, used when the file does not define it. */
-const DEFAULT_PIPELINE: PipelineConfig = { commands: [...COMMAND_NAMES] };
+export const DEFAULT_PIPELINE: PipelineConfig = { commands: [...CURRENT_COMMAND_NAMES] };
 
 const ProjectName = z
   .string()

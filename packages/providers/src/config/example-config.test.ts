@@ -9,7 +9,7 @@ describe('config/agentsmith.example.yml', () => {
   it('is valid with an empty environment and resolves both projects', async () => {
     const config = await loadConfig(`${root}config/agentsmith.example.yml`, {});
 
-    expect(resolveProject(config, 'agent-smith-test').commands).toHaveLength(9);
+    expect(resolveProject(config, 'agent-smith-test').commands).toHaveLength(7);
     expect(resolveProject(config, 'demo').project.source).toEqual({
       type: 'local',
       path: '/tmp/agentsmith-demo',

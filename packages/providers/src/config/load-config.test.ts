@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@agentsmith/kit';
 import { describe, expect, it } from 'vitest';
-import { COMMAND_NAMES } from './command-names.js';
+import { COMMAND_NAMES, CURRENT_COMMAND_NAMES } from './command-names.js';
 import { loadConfig, parseConfig } from './load-config.js';
 
 const VALID = `
@@ -59,7 +59,7 @@ describe('config/load-config', () => {
       repair_rounds: 1,
     });
     expect(Object.keys(config.pipelines)).toEqual(['fix-bug', 'quick']);
-    expect(config.pipelines['fix-bug']?.commands).toEqual([...COMMAND_NAMES]);
+    expect(config.pipelines['fix-bug']?.commands).toEqual([...CURRENT_COMMAND_NAMES]);
     expect(warnings).toEqual([
       'secrets.github_token: environment variable GITHUB_TOKEN is not set',
     ]);

@@ -36,7 +36,7 @@ describe('config/resolve-project', () => {
     expect(resolved.name).toEqual('api-v2');
     expect(resolved.pipelineName).toEqual('short');
     expect(resolved.commands).toEqual(['FetchTicketCommand', 'CommitAndPRCommand']);
-    expect(resolveProject(config, 'agent-smith-test').commands).toHaveLength(9);
+    expect(resolveProject(config, 'agent-smith-test').commands).toHaveLength(7);
   });
 
   it('names the known projects and the closest match for an unknown one', () => {

@@ -7,6 +7,7 @@ import { listFilesTool } from './list-files.js';
 import { readFileTool } from './read-file.js';
 import { runCommandTool } from './run-command.js';
 import { searchFilesTool } from './search-files.js';
+import { submitPlanTool } from './submit-plan.js';
 import { writeFileTool } from './write-file.js';
 
 /** Every tool of the coding loop, by name. */
@@ -19,6 +20,13 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
   runCommandTool,
   finishTool,
 ] as AgentTool[];
+
+/** The tools of a run that must submit its plan for approval first. */
+export const AGENT_TOOLS_WITH_PLAN: readonly AgentTool[] = [
+  ...AGENT_TOOLS.slice(0, -1),
+  submitPlanTool,
+  AGENT_TOOLS.at(-1) as AgentTool,
+];
 
 /**
  * The tools as the SDK sends them: JSON schemas without SDK-side validation and without

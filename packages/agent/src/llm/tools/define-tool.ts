@@ -1,5 +1,6 @@
 import { formatZodIssues } from '@agentsmith/kit';
 import type { z } from 'zod';
+import type { FinishGate } from '../finish-gate.js';
 import type { ReadCache } from './read-cache.js';
 import type { Workspace } from './workspace.js';
 
@@ -12,6 +13,22 @@ export interface ToolContext {
   commandEnvironment: NodeJS.ProcessEnv;
   /** Default and maximum time of one `run_command`. */
   commandTimeoutMs: number;
+  /** Plan approval (`approval: required`): edits wait until `approved`. */
+  plan?: PlanApproval;
+  /** Reviews a `finish` call (tests, scratch files, touched tests); absent: finish is accepted. */
+  finishGate?: FinishGate;
+}
+
+/** A human's answer to a submitted plan. */
+export type PlanDecision = { approved: true } | { approved: false; reason: string };
+
+/** The loop's plan-approval state, shared by `submit_plan` and the editing tools. */
+export interface PlanApproval {
+  required: boolean;
+  approved: boolean;
+  /** The approved plan's text. */
+  text?: string;
+  submit(plan: string): Promise<PlanDecision>;
 }
 
 /** A tool's answer; `isError` marks a failure the model should see and react to. */
@@ -20,6 +37,8 @@ export interface ToolOutput {
   isError?: boolean;
   /** Set by `finish`: ends the loop with this summary. */
   finishSummary?: string;
+  /** Ends the loop without a finish (the plan was rejected). */
+  stop?: 'plan-rejected';
 }
 
 /** One agent tool: a name, a description for the model, a zod input schema and the work. */

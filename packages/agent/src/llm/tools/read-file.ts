@@ -1,15 +1,20 @@
 import { z } from 'zod';
 import { defineTool } from './define-tool.js';
+import { numbered } from './text-match.js';
 
+const DEFAULT_LINES = 400;
 const MAX_LINES = 2000;
-const MAX_CHARS = 100_000;
+const MAX_CHARS = 40_000;
+const MAX_LINE_CHARS = 2000;
 
-/** `read_file`: a text file, or a range of its lines. */
+/** `read_file`: a text file, or a range of its lines, with line numbers. */
 export const readFileTool = defineTool({
   name: 'read_file',
   description:
-    'Read a text file of the repository. Paths are relative to the repository root. ' +
-    `Returns up to ${MAX_LINES} lines; use offset (1-based first line) and limit for more.`,
+    'Read a text file of the repository (path relative to the repository root). Lines come ' +
+    `numbered ("  12<TAB>text"); the numbers are not part of the file. Returns ${DEFAULT_LINES} lines ` +
+    'from offset (1-based, default 1); set limit (at most ' +
+    `${MAX_LINES}) for another range. Prefer reading the part you need after search_files.`,
   input: z.object({
     path: z.string().min(1),
     offset: z.number().int().positive().optional(),
@@ -19,24 +24,38 @@ export const readFileTool = defineTool({
     const { absolute, text } = await workspace.readText(input.path);
     const display = workspace.display(absolute);
     const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
     const start = (input.offset ?? 1) - 1;
-    const count = Math.min(input.limit ?? MAX_LINES, MAX_LINES);
-    let slice = lines.slice(start, start + count).join('\n');
-    let note = '';
-    if (slice.length > MAX_CHARS) {
-      slice = slice.slice(0, MAX_CHARS);
-      note = `\n[... cut at ${MAX_CHARS} characters; read a smaller range with offset/limit]`;
-    } else if (start + count < lines.length) {
-      note = `\n[... ${lines.length - start - count} more lines; continue with offset ${start + count + 1}]`;
-    }
-    const key = `${display}#${start}:${count}`;
-    if (readCache.isUnchanged(key, slice)) {
+    if (start >= lines.length && lines.length > 0) {
       return {
-        output: `${display} is unchanged since you last read it (same range); use that content.`,
+        output: `${display} has ${lines.length} lines; offset ${start + 1} is past its end.`,
+        isError: true,
       };
     }
-    readCache.remember(key, slice);
-    const header = `${display} (${lines.length} lines${start > 0 ? `, from line ${start + 1}` : ''})`;
-    return { output: `${header}\n${slice}${note}` };
+    const count = Math.min(input.limit ?? DEFAULT_LINES, MAX_LINES);
+    const shown = lines
+      .slice(start, start + count)
+      .map((line) =>
+        line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)} [... line cut]` : line,
+      );
+    let body = numbered(shown, start + 1);
+    let last = start + shown.length;
+    if (body.length > MAX_CHARS) {
+      body = body.slice(0, body.lastIndexOf('\n', MAX_CHARS));
+      last = start + body.split('\n').length;
+    }
+    const key = `${display}#${start}:${count}`;
+    if (readCache.isUnchanged(key, body)) {
+      return {
+        output: `${display} lines ${start + 1}-${last} are unchanged since you last read them; use that content.`,
+      };
+    }
+    readCache.remember(key, body);
+    const range = lines.length === 0 ? 'empty' : `lines ${start + 1}-${last} of ${lines.length}`;
+    const more =
+      last < lines.length
+        ? `\n[... ${lines.length - last} more lines; continue with offset ${last + 1}]`
+        : '';
+    return { output: `${display} (${range})\n${body}${more}` };
   },
 });

@@ -103,7 +103,7 @@ describe('llm/tools/workspace', () => {
     const third = await executeTool(readFileTool, { path: 'inside.txt' }, context);
 
     expect(first.output).toContain('hello');
-    expect(second.output).toMatch(/unchanged since you last read it/);
+    expect(second.output).toMatch(/unchanged since you last read them/);
     expect(second.output).not.toContain('hello');
     expect(third.output).toContain('changed');
   });

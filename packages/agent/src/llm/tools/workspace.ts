@@ -90,6 +90,21 @@ export class Workspace {
     return inside.sort();
   }
 
+  /**
+   * Runs a read-only git command in the root (no fsmonitor or hooks, the workspace's environment);
+   * its output, or undefined when git fails (e.g. not a repository).
+   */
+  async git(args: string[], signal?: AbortSignal): Promise<string | undefined> {
+    const result = await runProcess('git', [...SAFE_GIT_OPTIONS, ...args], {
+      cwd: this.root,
+      timeoutMs: 30_000,
+      signal,
+      maxOutputBytes: 4 * 1024 * 1024,
+      ...(this.env ? { env: this.env } : {}),
+    }).catch(() => undefined);
+    return result?.exitCode === 0 ? result.stdout : undefined;
+  }
+
   private async gitFiles(signal?: AbortSignal): Promise<string[] | undefined> {
     const result = await runProcess(
       'git',

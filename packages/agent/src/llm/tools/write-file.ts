@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from './define-tool.js';
+import { planRefusal, syntaxNote } from './edit-file.js';
 
 /** `write_file`: create or overwrite a whole file. */
 export const writeFileTool = defineTool({
@@ -8,10 +9,13 @@ export const writeFileTool = defineTool({
     'Create a file or replace its whole content. Parent directories are created. ' +
     'Prefer edit_file for changing part of an existing file.',
   input: z.object({ path: z.string().min(1), content: z.string() }),
-  async execute(input, { workspace, readCache }) {
-    const absolute = await workspace.writeText(input.path, input.content);
-    const display = workspace.display(absolute);
-    readCache.forgetFile(display);
-    return { output: `Wrote ${display} (${input.content.split('\n').length} lines)` };
+  async execute(input, context) {
+    const refusal = planRefusal(context);
+    if (refusal) return refusal;
+    const absolute = await context.workspace.writeText(input.path, input.content);
+    const display = context.workspace.display(absolute);
+    context.readCache.forgetFile(display);
+    const syntax = await syntaxNote(absolute, input.content, context);
+    return { output: `Wrote ${display} (${input.content.split('\n').length} lines)${syntax}` };
   },
 });
