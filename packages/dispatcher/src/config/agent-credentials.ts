@@ -52,13 +52,11 @@ export const AGENT_CONFIG_FILENAME = 'agentsmith.yml';
 export const AGENT_WORKSPACE = '/workspace';
 
 /** The allow-listed variables that are set (and non-empty) in `env`, as `KEY=value` pairs. */
-export function forwardedAgentEnv(
-  env: Readonly<Record<string, string | undefined>>,
-): Record<string, string> {
+export function forwardedAgentEnv(env: Readonly<Record<string, unknown>>): Record<string, string> {
   const forwarded: Record<string, string> = {};
   for (const key of AGENT_FORWARDED_KEYS) {
     const value = env[key];
-    if (value !== undefined && value !== '') forwarded[key] = value;
+    if (typeof value === 'string' && value !== '') forwarded[key] = value;
   }
   return forwarded;
 }

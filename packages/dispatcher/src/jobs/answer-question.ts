@@ -1,4 +1,3 @@
-import { questionAnsweredMessage } from '../slack/message-blocks.js';
 import type { JobContext } from './job-context.js';
 
 export type AnswerResult = 'answered' | 'not-pending';
@@ -36,7 +35,7 @@ export async function answerQuestion(
   await context.notifier.update(
     question.channelId,
     question.ts,
-    questionAnsweredMessage(question.text, click.answer, click.userId),
+    { kind: 'question-answered', text: question.text, answer: click.answer, userId: click.userId },
   );
   return 'answered';
 }

@@ -1,5 +1,5 @@
 /** Dispatcher-internal Redis names (the wire keys come from `@agentsmith/contracts`). */
-export interface RelayKeys {
+export interface DispatcherKeys {
   activeJobs: string;
   job: (jobId: string) => string;
   question: (jobId: string, questionId: string) => string;
@@ -13,7 +13,7 @@ export interface RelayKeys {
 export const RELAY_GROUP = 'dispatcher';
 
 /** Key names under `prefix` (default `dispatcher:`; tests use a unique one). */
-export function relayKeys(prefix = 'dispatcher:'): RelayKeys {
+export function dispatcherKeys(prefix = 'dispatcher:'): DispatcherKeys {
   return {
     activeJobs: `${prefix}jobs:active`,
     job: (jobId) => `${prefix}job:${jobId}`,

@@ -1,6 +1,5 @@
 import type { Tracker } from '@agentsmith/providers';
 import { matchProject } from '../intents/match-project.js';
-import { plainMessage, unknownProjectMessage } from '../slack/message-blocks.js';
 import type { ChatOrigin, JobContext } from './job-context.js';
 
 /** The configured projects, or why there are none. */
@@ -31,7 +30,7 @@ export async function findProject(
   if (list.problem) {
     await context.notifier.post(
       origin.channelId,
-      plainMessage(`I can't read my project configuration: ${list.problem}`, ':warning:'),
+      { kind: 'projects-unreadable', problem: list.problem },
       origin.threadTs,
     );
     return null;
@@ -40,7 +39,7 @@ export async function findProject(
   if (match.found) return match.project;
   await context.notifier.post(
     origin.channelId,
-    unknownProjectMessage(requested, match.known, match.closest),
+    { kind: 'unknown-project', requested, known: match.known, closest: match.closest },
     origin.threadTs,
   );
   return null;

@@ -1,14 +1,18 @@
 import {
+  decodeBusEntry,
   encodeBusEntryArgs,
+  isFinalEntry,
   jobInStreamKey,
   jobOutStreamKey,
   type Answer,
   type InboundEntry,
   type OutboundEntry,
 } from '@agentsmith/contracts';
+import { AppError } from '@agentsmith/kit';
 import type { Redis } from 'ioredis';
-import type { JobStore, QuestionRecord, TrackedJob } from '../jobs/job-store.js';
-import { RELAY_GROUP, type RelayKeys } from './relay-keys.js';
+import { z } from 'zod';
+import { RELAY_GROUP, type DispatcherKeys } from './job-keys.js';
+import type { QuestionRecord, RawEntry, RelayJobStore, TrackedJob } from './job-store.js';
 
 const STREAM_MAXLEN = '10000';
 /** Finished jobs' streams stay this long for operators to read (`redis-cli XRANGE`). */
@@ -41,6 +45,56 @@ end
 return 0
 `;
 
+/** A tracked job's hash: every field JSON-encoded (see {@link encodeFields}). */
+const TrackedJobRecord = z.object({
+  jobId: z.string(),
+  platform: z.string(),
+  channelId: z.string(),
+  threadTs: z.string().optional(),
+  statusTs: z.string().optional(),
+  project: z.string(),
+  ticketId: z.string(),
+  requestedBy: z.string().optional(),
+  startedAt: z.number(),
+  deadlineAt: z.number(),
+  step: z.number().optional(),
+  total: z.number().optional(),
+  label: z.string().optional(),
+  costUsd: z.number().optional(),
+  cancelledBy: z.string().optional(),
+}) satisfies z.ZodType<TrackedJob>;
+
+/** A question's hash: plain string fields. */
+const QuestionHash = z.object({
+  jobId: z.string(),
+  questionId: z.string(),
+  text: z.string(),
+  channelId: z.string(),
+  ts: z.string(),
+  status: z.enum(['pending', 'answered']),
+  answer: z.string().optional(),
+  answeredBy: z.string().optional(),
+}) satisfies z.ZodType<QuestionRecord>;
+
+/** `XREADGROUP` / `XRANGE` replies: `[key, [[id, [field, value, …]], …]]`. */
+const StreamEntries = z.array(z.tuple([z.string(), z.array(z.string())]));
+const StreamReply = z.array(z.tuple([z.string(), StreamEntries])).nullable();
+const AutoClaimReply = z.tuple([z.string()]).rest(z.unknown());
+
+/** Validates what Redis returned; a record that does not match is refused, naming the key. */
+function validated<T>(schema: z.ZodType<T>, value: unknown, key: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map(
+    (issue) => `${issue.path.join('.') || 'value'}: ${issue.message}`,
+  );
+  throw new AppError(
+    'protocol_entry_malformed',
+    `Redis key ${key} does not hold what the dispatcher wrote (${problems.join('; ')})`,
+    { retryable: false, details: { key, problems } },
+  );
+}
+
 function encodeFields(fields: Partial<TrackedJob>): string[] {
   return Object.entries(fields).flatMap(([name, value]) =>
     value === undefined ? [] : [name, JSON.stringify(value)],
@@ -54,12 +108,16 @@ function pairs(flat: string[]): Record<string, string> {
   return record;
 }
 
-/** {@link JobStore} on Redis, plus the bookkeeping the relay needs (active set, leases, cursors). */
-export class RedisJobStore implements JobStore {
+/** {@link RelayJobStore} on Redis: the job store plus the relay's bookkeeping. */
+export class RedisJobStore implements RelayJobStore {
+  readonly jobsChangedChannel: string;
+
   constructor(
     private readonly redis: Redis,
-    readonly keys: RelayKeys,
-  ) {}
+    private readonly keys: DispatcherKeys,
+  ) {
+    this.jobsChangedChannel = keys.jobsChanged;
+  }
 
   async track(job: TrackedJob): Promise<void> {
     await this.ensureGroup(job.jobId);
@@ -85,18 +143,19 @@ export class RedisJobStore implements JobStore {
   }
 
   async get(jobId: string): Promise<TrackedJob | null> {
-    const raw = await this.redis.hgetall(this.keys.job(jobId));
+    const key = this.keys.job(jobId);
+    const raw = await this.redis.hgetall(key);
     if (!raw['jobId']) return null;
-    const job: Record<string, unknown> = {};
+    const fields: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(raw)) {
       if (name === 'delivered') continue;
       try {
-        job[name] = JSON.parse(value);
+        fields[name] = JSON.parse(value);
       } catch {
-        job[name] = value;
+        fields[name] = value;
       }
     }
-    return job as unknown as TrackedJob;
+    return validated(TrackedJobRecord, fields, key);
   }
 
   async patch(jobId: string, fields: Partial<TrackedJob>): Promise<void> {
@@ -139,17 +198,35 @@ export class RedisJobStore implements JobStore {
   }
 
   async claimQuestion(answer: Answer): Promise<QuestionRecord | null> {
-    const flat = (await this.redis.eval(
+    const key = this.keys.question(answer.jobId, answer.questionId);
+    const flat = await this.redis.eval(
       CLAIM_QUESTION,
       2,
-      this.keys.question(answer.jobId, answer.questionId),
+      key,
       jobInStreamKey(answer.jobId),
       answer.content,
       answer.answeredBy ?? '',
       STREAM_MAXLEN,
       ...encodeBusEntryArgs(answer),
-    )) as string[] | null;
-    return flat ? (pairs(flat) as unknown as QuestionRecord) : null;
+    );
+    if (flat === null) return null;
+    return validated(QuestionHash, pairs(validated(z.array(z.string()), flat, key)), key);
+  }
+
+  async hasFinalEntry(jobId: string): Promise<boolean> {
+    const key = jobOutStreamKey(jobId);
+    const entries = validated(
+      StreamEntries,
+      await this.redis.xrevrange(key, '+', '-', 'COUNT', 20),
+      key,
+    );
+    return entries.some(([, fields]) => {
+      try {
+        return isFinalEntry(decodeBusEntry(fields));
+      } catch {
+        return false;
+      }
+    });
   }
 
   /** Ids of every tracked job (all replicas). */
@@ -177,7 +254,7 @@ export class RedisJobStore implements JobStore {
   async claimPending(jobId: string, consumer: string): Promise<void> {
     let cursor = '0-0';
     do {
-      const reply = (await this.redis.call(
+      const reply = await this.redis.call(
         'XAUTOCLAIM',
         jobOutStreamKey(jobId),
         RELAY_GROUP,
@@ -186,8 +263,8 @@ export class RedisJobStore implements JobStore {
         cursor,
         'COUNT',
         '500',
-      )) as [string, unknown[]];
-      cursor = reply[0];
+      );
+      cursor = validated(AutoClaimReply, reply, jobOutStreamKey(jobId))[0];
     } while (cursor !== '0-0');
   }
 
@@ -196,8 +273,8 @@ export class RedisJobStore implements JobStore {
     jobId: string,
     consumer: string,
     count: number,
-  ): Promise<Array<[string, string[]]>> {
-    const reply = (await this.redis.call(
+  ): Promise<RawEntry[]> {
+    const reply = await this.redis.call(
       'XREADGROUP',
       'GROUP',
       RELAY_GROUP,
@@ -207,8 +284,8 @@ export class RedisJobStore implements JobStore {
       'STREAMS',
       jobOutStreamKey(jobId),
       '0',
-    )) as Array<[string, Array<[string, string[]]>]> | null;
-    return reply?.[0]?.[1] ?? [];
+    );
+    return validated(StreamReply, reply, jobOutStreamKey(jobId))?.[0]?.[1] ?? [];
   }
 
   /** The id of the last entry that reached the chat ("0-0" when none). */

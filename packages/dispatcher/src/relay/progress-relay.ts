@@ -1,11 +1,11 @@
 import { jobOutStreamKey } from '@agentsmith/contracts';
 import type { Logger } from '@agentsmith/kit';
 import type { Redis } from 'ioredis';
-import type { TrackedJob } from '../jobs/job-store.js';
+import { z } from 'zod';
+import { RELAY_GROUP } from '../jobs/job-keys.js';
+import type { RawEntry, RelayJobStore, TrackedJob } from '../jobs/job-store.js';
 import type { Metrics } from '../server/metrics.js';
-import type { BatchResult, EntryDelivery, RawEntry } from './entry-delivery.js';
-import type { RedisJobStore } from './redis-job-store.js';
-import { RELAY_GROUP } from './relay-keys.js';
+import type { BatchResult, EntryDelivery } from './entry-delivery.js';
 
 export interface ProgressRelayOptions {
   /** Connection for ordinary commands. */
@@ -14,7 +14,7 @@ export interface ProgressRelayOptions {
   blocking: Redis;
   /** Dedicated connection subscribed to "jobs changed" notifications. */
   subscriber: Redis;
-  store: RedisJobStore;
+  store: RelayJobStore;
   delivery: EntryDelivery;
   /** Consumer name of this replica; a restarted replica with the same name resumes at once. */
   instanceId: string;
@@ -39,7 +39,10 @@ interface OwnedJob {
   deadlineReported: boolean;
 }
 
-type StreamReply = Array<[key: string, entries: RawEntry[]]> | null;
+/** What a blocking `XREADGROUP` answers: `[[key, [[id, [field, value, …]], …]], …]` or nil. */
+const StreamReply = z
+  .array(z.tuple([z.string(), z.array(z.tuple([z.string(), z.array(z.string())]))]))
+  .nullable();
 
 /**
  * Relays every active job's `job:<id>:out` to the chat through a consumer group. Each job is
@@ -80,7 +83,7 @@ export class ProgressRelay {
     blocking.on('ready', fetchId);
     if (blocking.status === 'ready') fetchId();
     subscriber.on('message', () => this.wake());
-    subscriber.subscribe(store.keys.jobsChanged).catch((error: unknown) => {
+    subscriber.subscribe(store.jobsChangedChannel).catch((error: unknown) => {
       logger.warn(
         { err: error },
         'Could not subscribe to job notifications; relying on the block timeout',
@@ -142,7 +145,15 @@ export class ProgressRelay {
         continue;
       }
       if (this.#owned.has(jobId)) continue;
-      const job = await store.get(jobId);
+      let job: TrackedJob | null;
+      try {
+        job = await store.get(jobId);
+      } catch (error) {
+        // One unreadable record must not stop the relay of every other job.
+        this.options.metrics.relayErrors += 1;
+        this.options.logger.error({ err: error, jobId }, 'Cannot relay a job: its record is unreadable');
+        continue;
+      }
       if (!job) {
         await store.untrack(jobId);
         continue;
@@ -221,9 +232,10 @@ export class ProgressRelay {
       return;
     }
     this.#blocked = true;
-    let reply: StreamReply;
+    let reply: z.output<typeof StreamReply>;
     try {
-      reply = (await this.options.blocking.call(
+      reply = StreamReply.parse(
+        await this.options.blocking.call(
         'XREADGROUP',
         'GROUP',
         RELAY_GROUP,
@@ -234,13 +246,14 @@ export class ProgressRelay {
         String(this.#blockMs),
         'STREAMS',
         ...ready.map((jobId) => jobOutStreamKey(jobId)),
-        ...ready.map(() => '>'),
-      )) as StreamReply;
+          ...ready.map(() => '>'),
+        ),
+      );
     } finally {
       this.#blocked = false;
     }
     await Promise.all(
-      (reply ?? []).map(async ([key, entries]) => {
+      (reply ?? []).map(async ([key, entries]: [string, RawEntry[]]) => {
         const jobId = key.split(':')[1] ?? '';
         const owned = this.#owned.get(jobId);
         if (!owned || entries.length === 0) return;

@@ -1,11 +1,11 @@
 import type { KnownErrorCode } from '@agentsmith/contracts';
 import type { Logger } from '@agentsmith/kit';
-import { redisJobLookups, type JobRedisReads } from '../spawners/job-redis-lookups.js';
-import type { JobExit } from '../spawners/job-spawner.js';
-import { JobSupervisor } from '../spawners/job-supervisor.js';
-import { JobWatchdog } from '../spawners/job-watchdog.js';
-import { reportJobLost } from './finish-job.js';
-import type { JobContext } from './job-context.js';
+import type { ConversationStateManager } from '../conversations/conversation-state-manager.js';
+import { reportJobLost } from '../jobs/finish-job.js';
+import type { JobStore } from '../jobs/job-store.js';
+import type { JobExit, JobSpawner } from '../spawners/job-spawner.js';
+import { JobSupervisor } from './job-supervisor.js';
+import { JobWatchdog } from './job-watchdog.js';
 
 const CODES: Record<JobExit['reason'], KnownErrorCode> = {
   exited: 'agent_crashed',
@@ -17,44 +17,41 @@ const CODES: Record<JobExit['reason'], KnownErrorCode> = {
   vanished: 'agent_lost',
 };
 
+export interface JobSupervisionPorts {
+  spawner: JobSpawner;
+  conversations: ConversationStateManager;
+  jobs: JobStore;
+  now: () => number;
+  logger: Logger;
+}
+
 export interface JobSupervision {
   /** Follows a freshly spawned job until its container/Pod ends. */
-  watch: JobWatchdog['watchSpec'];
+  watch(jobId: string): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * Connects the spawners' watchdog and reaper to the dispatcher: a job whose container dies without
- * a final entry is reported through {@link reportJobLost} (error card, channel freed). The relay
- * enforces `JOB_MAX_DURATION`, so the watchdog does not.
+ * Connects the watchdog and the reaper to the dispatcher: a job whose container dies without a
+ * final entry is reported through {@link reportJobLost} (error card, channel freed); a container
+ * whose job no longer holds its channel is removed. The relay enforces `JOB_MAX_DURATION`.
  */
-export function createJobSupervision(
-  context: JobContext,
-  reads: JobRedisReads,
-  logger: Logger,
-): JobSupervision {
-  const lookups = redisJobLookups(reads);
+export function createJobSupervision(ports: JobSupervisionPorts): JobSupervision {
+  const { spawner, conversations, jobs, logger } = ports;
   const watchdog = new JobWatchdog({
-    spawner: context.spawner,
-    finalEntries: lookups,
+    spawner,
+    finalEntries: jobs,
     logger,
-    enforceDeadline: false,
     reporter: {
       reportJobLost: async (jobId, reason, exit) => {
-        await reportJobLost(context, jobId, reason, CODES[exit.reason]);
+        await reportJobLost(ports, jobId, reason, CODES[exit.reason]);
       },
     },
   });
-  const supervisor = new JobSupervisor({
-    spawner: context.spawner,
-    watchdog,
-    activeJobs: lookups,
-    maxDurationSeconds: Math.ceil(context.jobMaxDurationMs / 1000),
-    logger,
-  });
+  const supervisor = new JobSupervisor({ spawner, watchdog, conversations, logger });
   return {
-    watch: (spec) => watchdog.watchSpec(spec),
+    watch: (jobId) => watchdog.watch(jobId),
     start: async () => {
       await supervisor.start();
     },

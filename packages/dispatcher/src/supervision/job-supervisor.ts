@@ -1,15 +1,13 @@
 import { silentLogger, type Logger } from '@agentsmith/kit';
-import type { ActiveJobLookup } from './job-redis-lookups.js';
-import type { JobSpawner } from './job-spawner.js';
+import type { ConversationStateManager } from '../conversations/conversation-state-manager.js';
+import type { JobSpawner } from '../spawners/job-spawner.js';
 import type { JobWatchdog } from './job-watchdog.js';
 import { reapOrphans, type ReapResult } from './reap-orphans.js';
 
 export interface JobSupervisorOptions {
   spawner: JobSpawner;
   watchdog: JobWatchdog;
-  activeJobs: ActiveJobLookup;
-  /** `JOB_MAX_DURATION` in seconds, for jobs adopted after a restart. */
-  maxDurationSeconds: number;
+  conversations: Pick<ConversationStateManager, 'findByJobId'>;
   /** Between two reaps (default one minute). */
   intervalMs?: number;
   minAgeMs?: number;
@@ -54,15 +52,12 @@ export class JobSupervisor {
     try {
       const result = await reapOrphans({
         spawner: this.options.spawner,
-        activeJobs: this.options.activeJobs,
+        conversations: this.options.conversations,
         logger: this.#logger,
         ...(this.options.minAgeMs === undefined ? {} : { minAgeMs: this.options.minAgeMs }),
       });
       for (const job of result.active) {
-        void this.options.watchdog.watch(job.jobId, {
-          startedAt: job.createdAt,
-          maxDurationSeconds: this.options.maxDurationSeconds,
-        });
+        void this.options.watchdog.watch(job.jobId);
       }
       return result;
     } catch (error) {

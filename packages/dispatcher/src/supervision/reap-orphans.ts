@@ -1,10 +1,11 @@
 import { silentLogger, type Logger } from '@agentsmith/kit';
-import type { ActiveJobLookup } from './job-redis-lookups.js';
-import type { JobSpawner, SpawnedJob } from './job-spawner.js';
+import type { ConversationStateManager } from '../conversations/conversation-state-manager.js';
+import type { JobSpawner, SpawnedJob } from '../spawners/job-spawner.js';
 
 export interface ReapOptions {
   spawner: JobSpawner;
-  activeJobs: ActiveJobLookup;
+  /** A job that still holds its channel is active. */
+  conversations: Pick<ConversationStateManager, 'findByJobId'>;
   logger?: Logger;
   /** Jobs younger than this are spared: the dispatcher may not have recorded them yet (default 60 s). */
   minAgeMs?: number;
@@ -29,7 +30,7 @@ export async function reapOrphans(options: ReapOptions): Promise<ReapResult> {
   const minAgeMs = options.minAgeMs ?? 60_000;
   const result: ReapResult = { removed: [], active: [] };
   for (const job of await options.spawner.listJobs()) {
-    if (await options.activeJobs.isActive(job.jobId)) {
+    if ((await options.conversations.findByJobId(job.jobId)) !== null) {
       result.active.push(job);
       continue;
     }

@@ -5,9 +5,9 @@ import {
   AGENT_CONFIG_FILENAME,
   AGENT_CONFIG_PATH_ENV,
   AGENT_WORKSPACE,
-} from './agent-credentials.js';
-import { jobLabels, jobName } from './job-spawner.js';
-import type { AgentResources } from './spawner-settings.js';
+} from '../../config/agent-credentials.js';
+import { jobLabels, jobName } from '../job-spawner.js';
+import type { AgentResources } from '../../config/spawner-settings.js';
 
 /** The agent image's unprivileged user (`node` in node:22-bookworm-slim). */
 export const AGENT_USER = '1000:1000';
@@ -16,9 +16,9 @@ export interface DockerContainerSpecInput {
   spec: JobSpec;
   image: string;
   network: string;
-  resources: AgentResources;
+  resources: Readonly<AgentResources>;
   /** Allow-listed credentials and overrides from the dispatcher's environment. */
-  env: Record<string, string>;
+  env: Readonly<Record<string, string>>;
   /** Whether a configuration file is copied to /etc/agentsmith/agentsmith.yml before the start. */
   withConfig: boolean;
 }

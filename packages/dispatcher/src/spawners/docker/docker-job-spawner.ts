@@ -1,28 +1,28 @@
 import Docker from 'dockerode';
 import type { JobSpec } from '@agentsmith/contracts';
 import { AppError, silentLogger, throwIfAborted, type Logger } from '@agentsmith/kit';
-import { AGENT_CONFIG_DIRECTORY, AGENT_CONFIG_FILENAME } from './agent-credentials.js';
+import { AGENT_CONFIG_DIRECTORY, AGENT_CONFIG_FILENAME } from '../../config/agent-credentials.js';
 import { singleFileTar } from './docker-config-archive.js';
 import { dockerContainerSpec } from './docker-container-spec.js';
 import { dockerEngineProblem, isStatus } from './docker-errors.js';
 import { DockerExitMonitor } from './docker-exit-monitor.js';
 import { detectDockerNetwork, type SelfIdentity } from './docker-network.js';
-import { describeExit } from './job-exit-description.js';
+import { describeExit } from '../job-exit-description.js';
 import {
   jobName,
   type JobExit,
   type JobSpawner,
   type SpawnedJob,
   type SpawnerReadiness,
-} from './job-spawner.js';
-import type { DockerSpawnerSettings } from './spawner-settings.js';
+} from '../job-spawner.js';
+import type { DockerSpawnerSettings } from '../../config/spawner-settings.js';
 
 const MANAGED_BY = 'managed-by=agentsmith-dispatcher';
 
 export interface DockerJobSpawnerOptions {
-  settings: DockerSpawnerSettings;
+  settings: Readonly<DockerSpawnerSettings>;
   /** Allow-listed variables from the dispatcher's environment (see `forwardedAgentEnv`). */
-  agentEnv: Record<string, string>;
+  agentEnv: Readonly<Record<string, string>>;
   /** The `agentsmith.yml` text for the agent, read at every spawn so edits apply to the next job. */
   readAgentConfig?: () => Promise<string | undefined>;
   logger?: Logger;

@@ -6,9 +6,9 @@ import {
   AGENT_CONFIG_PATH_ENV,
   AGENT_FORWARDED_KEYS,
   AGENT_WORKSPACE,
-} from './agent-credentials.js';
-import { jobLabels, jobName } from './job-spawner.js';
-import type { KubernetesSpawnerSettings } from './spawner-settings.js';
+} from '../../config/agent-credentials.js';
+import { jobLabels, jobName } from '../job-spawner.js';
+import type { KubernetesSpawnerSettings } from '../../config/spawner-settings.js';
 
 /** Name of a job's ConfigMap (owned by its Job, so it goes when the Job goes). */
 export function jobConfigMapName(jobId: string): string {
@@ -38,7 +38,7 @@ function secretEnv(secretName: string): V1EnvVar[] {
  */
 export function kubernetesJobManifest(
   spec: JobSpec,
-  settings: KubernetesSpawnerSettings,
+  settings: Readonly<KubernetesSpawnerSettings>,
   withConfig: boolean,
 ): V1Job {
   const labels = jobLabels(spec);

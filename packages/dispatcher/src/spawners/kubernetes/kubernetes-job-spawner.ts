@@ -14,16 +14,16 @@ import {
   type JobSpawner,
   type SpawnedJob,
   type SpawnerReadiness,
-} from './job-spawner.js';
+} from '../job-spawner.js';
 import { kubernetesApiProblem, kubernetesStatus } from './kubernetes-errors.js';
 import { kubernetesConfigMapManifest, kubernetesJobManifest } from './kubernetes-job-manifest.js';
 import { kubernetesJobExit } from './kubernetes-job-status.js';
-import type { KubernetesSpawnerSettings } from './spawner-settings.js';
+import type { KubeconfigSource, KubernetesSpawnerSettings } from '../../config/spawner-settings.js';
 
 const OWNED = 'app=agentsmith,managed-by=agentsmith-dispatcher';
 
 export interface KubernetesJobSpawnerOptions {
-  settings: KubernetesSpawnerSettings;
+  settings: Readonly<KubernetesSpawnerSettings>;
   /** The `agentsmith.yml` text, read at every spawn and delivered as a ConfigMap owned by the Job. */
   readAgentConfig?: () => Promise<string | undefined>;
   /** Injected configuration (tests); by default in-cluster, else `KUBECONFIG`/~/.kube/config. */
@@ -37,11 +37,10 @@ export interface KubernetesJobSpawnerOptions {
  * In-cluster configuration when running in a Pod (`KUBERNETES_SERVICE_HOST` set), else the
  * kubeconfig named by `KUBECONFIG` (its first file), else `~/.kube/config`.
  */
-export function loadKubeConfig(env: Readonly<Record<string, string | undefined>>): KubeConfig {
+export function loadKubeConfig(source: Readonly<KubeconfigSource>): KubeConfig {
   const config = new KubeConfig();
-  const kubeconfig = env['KUBECONFIG']?.split(':').find(Boolean);
-  if (env['KUBERNETES_SERVICE_HOST']) config.loadFromCluster();
-  else if (kubeconfig) config.loadFromFile(kubeconfig);
+  if (source.inCluster) config.loadFromCluster();
+  else if (source.file) config.loadFromFile(source.file);
   else config.loadFromDefault();
   if (!config.getCurrentCluster())
     throw new Error('no Kubernetes cluster configured: run in a cluster or set KUBECONFIG');
@@ -58,7 +57,7 @@ export class KubernetesJobSpawner implements JobSpawner {
   readonly #namespace: string;
 
   constructor(private readonly options: KubernetesJobSpawnerOptions) {
-    const config = options.kubeConfig ?? loadKubeConfig({});
+    const config = options.kubeConfig ?? loadKubeConfig({ inCluster: false });
     this.#batch = config.makeApiClient(BatchV1Api);
     this.#core = config.makeApiClient(CoreV1Api);
     this.#logger = (options.logger ?? silentLogger()).child({

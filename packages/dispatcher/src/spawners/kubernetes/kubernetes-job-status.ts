@@ -1,6 +1,6 @@
 import type { CoreV1Event, V1Job, V1Pod } from '@kubernetes/client-node';
-import { describeExit } from './job-exit-description.js';
-import type { JobExit } from './job-spawner.js';
+import { describeExit } from '../job-exit-description.js';
+import type { JobExit } from '../job-spawner.js';
 
 /** Container waiting reasons that never resolve by themselves. */
 const IMAGE_REASONS = new Set([
