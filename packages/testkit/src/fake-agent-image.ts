@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { dockerBuild, testRunId, waitFor } from './docker-test-helpers.js';
+import { expect } from 'vitest';
+import { dockerBuild, testRunId } from './docker-test-helpers.js';
 
 /**
  * A stand-in agent: node with no dependencies, reading the real agent's arguments
@@ -81,10 +82,13 @@ export async function buildFakeAgentImage(tag = fakeAgentImageTag): Promise<stri
 
 /** Resolves once a fake agent container printed `ready` (its SIGTERM handler is installed). */
 export async function waitForFakeAgentReady(docker: Docker, name: string): Promise<void> {
-  await waitFor(`${name} ready`, async () => {
-    const output = await docker
-      .getContainer(name)
-      .logs({ stdout: true, stderr: false, follow: false });
-    return output.toString('utf8').includes('ready');
-  });
+  await expect
+    .poll(
+      async () =>
+        (await docker.getContainer(name).logs({ stdout: true, stderr: false, follow: false }))
+          .toString('utf8')
+          .includes('ready'),
+      { timeout: 10_000, message: `${name} ready` },
+    )
+    .toBe(true);
 }

@@ -67,7 +67,10 @@ function shown(name: string, value: string): string {
 }
 
 /** `NAME="value" is not valid: what is allowed`, or `NAME is not set: …`. */
-function problemsOf(error: z.ZodError, env: Readonly<Record<string, string | undefined>>): string[] {
+function problemsOf(
+  error: z.ZodError,
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
   return error.issues.map((issue) => {
     const name = String(issue.path[0] ?? 'environment');
     const value = env[name]?.trim();

@@ -1,23 +1,19 @@
+import { ConfigError } from '@agentsmith/kit';
 import { describe, expect, it } from 'vitest';
-import type { ConfigError } from '@agentsmith/kit';
 import { forwardedAgentEnv } from './agent-credentials.js';
-import { containerIdsInProcFiles } from './docker-network.js';
-import { describeExit } from './job-exit-description.js';
-import { parseMemory, spawnerSettingsFromEnv } from './spawner-settings.js';
+import { loadDispatcherConfig } from './dispatcher-config.js';
+import { parseMemory } from './spawner-settings.js';
 
-describe('spawners/spawner-settings', () => {
+const slack = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' };
+
+function spawnerOf(env: Record<string, string>) {
+  return loadDispatcherConfig({ ...slack, ...env }).spawner;
+}
+
+describe('config/spawner-settings', () => {
   it('uses the defaults of interfaces.md', () => {
-    const settings = spawnerSettingsFromEnv({});
-
-    expect(settings).toEqual({
+    expect(spawnerOf({})).toEqual({
       type: 'kubernetes',
-      maxDurationSeconds: 3600,
-      configPath: 'config/agentsmith.yml',
-      docker: {
-        image: 'agentsmith:latest',
-        socketPath: '/var/run/docker.sock',
-        resources: { memoryBytes: 4 * 1024 ** 3, cpus: 2, pidsLimit: 512 },
-      },
       kubernetes: {
         image: 'agentsmith:latest',
         namespace: 'agentsmith',
@@ -28,51 +24,76 @@ describe('spawners/spawner-settings', () => {
         memoryRequestBytes: 512 * 1024 ** 2,
         cpuRequest: 0.25,
       },
+      kubeconfig: { inCluster: false },
+    });
+    expect(spawnerOf({ SPAWNER_TYPE: 'docker' })).toEqual({
+      type: 'docker',
+      docker: {
+        image: 'agentsmith:latest',
+        socketPath: '/var/run/docker.sock',
+        resources: { memoryBytes: 4 * 1024 ** 3, cpus: 2, pidsLimit: 512 },
+      },
+      agentEnv: {},
     });
   });
 
-  it('reads the Docker variables', () => {
-    const settings = spawnerSettingsFromEnv({
-      SPAWNER_TYPE: 'docker',
-      DOCKER_HOST: 'tcp://engine:2376',
-      DOCKER_NETWORK: 'agentsmith_default',
-      AGENT_MEMORY: '512m',
-      AGENT_CPUS: '0.5',
-      AGENT_PIDS_LIMIT: '100',
-      JOB_MAX_DURATION: '90s',
-    });
-
-    expect([settings.type, settings.maxDurationSeconds, settings.docker]).toEqual([
-      'docker',
-      90,
-      {
-        image: 'agentsmith:latest',
+  it('reads the Docker variables and the credentials forwarded to agents', () => {
+    expect(
+      spawnerOf({
+        SPAWNER_TYPE: 'docker',
+        AGENTSMITH_IMAGE: 'registry.example/agentsmith:2',
+        DOCKER_HOST: 'tcp://engine:2376',
+        DOCKER_NETWORK: 'agentsmith_default',
+        AGENT_MEMORY: '512m',
+        AGENT_CPUS: '0.5',
+        AGENT_PIDS_LIMIT: '100',
+        GITHUB_TOKEN: 'ghp-1',
+        PATH: '/bin',
+      }),
+    ).toEqual({
+      type: 'docker',
+      docker: {
+        image: 'registry.example/agentsmith:2',
         host: 'engine',
         port: 2376,
         network: 'agentsmith_default',
         resources: { memoryBytes: 512 * 1024 ** 2, cpus: 0.5, pidsLimit: 100 },
       },
+      agentEnv: { GITHUB_TOKEN: 'ghp-1' },
+    });
+  });
+
+  it('reads where the cluster is: in a Pod, or the first file of KUBECONFIG', () => {
+    expect([
+      spawnerOf({ KUBECONFIG: '/a/config:/b/config' }),
+      spawnerOf({ KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBECONFIG: '/a/config' }),
+    ]).toMatchObject([
+      { kubeconfig: { inCluster: false, file: '/a/config' } },
+      { kubeconfig: { inCluster: true } },
     ]);
   });
 
-  it('reports every problem at once, naming the valid spawner types', () => {
-    const error = (() => {
-      try {
-        spawnerSettingsFromEnv({
-          SPAWNER_TYPE: 'podman',
-          AGENT_MEMORY: 'lots',
-          IMAGE_PULL_POLICY: 'Sometimes',
-        });
-        return undefined;
-      } catch (caught) {
-        return caught as ConfigError;
-      }
-    })();
+  it('reports every problem at once, each with the variable, its value and what is allowed', () => {
+    let problems: readonly string[] = [];
+    try {
+      spawnerOf({
+        SPAWNER_TYPE: 'podman',
+        AGENT_MEMORY: 'lots',
+        IMAGE_PULL_POLICY: 'Sometimes',
+        DOCKER_HOST: 'ssh://engine',
+        AGENT_CPUS: '0',
+      });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems = error.problems;
+    }
 
-    expect(error?.problems).toEqual([
-      'SPAWNER_TYPE: "podman" is not a spawner type; valid values: docker, kubernetes',
-      'AGENT_MEMORY: "lots" is not a memory size: use e.g. 512m, 4g or 2Gi',
-      'IMAGE_PULL_POLICY: "Sometimes" must be Always, IfNotPresent or Never',
+    expect(problems).toEqual([
+      'SPAWNER_TYPE="podman" is not valid: use one of docker, kubernetes',
+      'AGENT_MEMORY="lots" is not valid: use a memory size such as 512m, 4g or 2Gi',
+      'AGENT_CPUS="0" is not valid: use a number above 0, e.g. 0.5 or 2',
+      'DOCKER_HOST="ssh://engine" is not valid: use unix:///var/run/docker.sock or tcp://host:2375',
+      'IMAGE_PULL_POLICY="Sometimes" is not valid: use one of Always, IfNotPresent, Never',
     ]);
   });
 
@@ -86,7 +107,7 @@ describe('spawners/spawner-settings', () => {
   });
 });
 
-describe('spawners/agent-credentials', () => {
+describe('config/agent-credentials', () => {
   it('forwards only the allow-list, never Slack credentials', () => {
     const forwarded = forwardedAgentEnv({
       GITHUB_TOKEN: 'ghp',
@@ -97,43 +118,5 @@ describe('spawners/agent-credentials', () => {
     });
 
     expect(forwarded).toEqual({ GITHUB_TOKEN: 'ghp', OPENAI_BASE_URL: 'http://llm' });
-  });
-});
-
-describe('spawners/docker-network', () => {
-  it('finds container ids in cgroup v1, cgroup v2 and mountinfo lines', () => {
-    const a = 'a'.repeat(64);
-    const b = 'b'.repeat(64);
-    const ids = containerIdsInProcFiles([
-      `12:pids:/docker/${a}\n`,
-      `0::/system.slice/docker-${b}.scope\n`,
-      `1 2 3 / /etc/hostname rw - ext4 /var/lib/docker/containers/${a}/hostname`,
-    ]);
-
-    expect(ids).toEqual([a, b]);
-  });
-});
-
-describe('spawners/job-exit-description', () => {
-  it.each([
-    [
-      { exitCode: 137, oomKilled: true, memoryBytes: 64 * 1024 ** 2 },
-      {
-        reason: 'out_of_memory',
-        exitCode: 137,
-        message: 'out of memory, exit 137 (memory limit 64 MiB)',
-      },
-    ],
-    [
-      { exitCode: 143, stopped: true },
-      { reason: 'stopped', exitCode: 143, message: 'stopped by the dispatcher, exit 143' },
-    ],
-    [
-      { exitCode: 2 },
-      { reason: 'exited', exitCode: 2, message: 'usage or configuration error (exit 2)' },
-    ],
-    [{ exitCode: -1 }, { reason: 'exited', message: 'ended with an unknown exit code' }],
-  ])('describes %j', (facts, expected) => {
-    expect(describeExit('000000000001', facts)).toEqual({ jobId: '000000000001', ...expected });
   });
 });

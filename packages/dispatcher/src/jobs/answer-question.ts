@@ -32,10 +32,11 @@ export async function answerQuestion(
     );
     return 'not-pending';
   }
-  await context.notifier.update(
-    question.channelId,
-    question.ts,
-    { kind: 'question-answered', text: question.text, answer: click.answer, userId: click.userId },
-  );
+  await context.notifier.update(question.channelId, question.ts, {
+    kind: 'question-answered',
+    text: question.text,
+    answer: click.answer,
+    userId: click.userId,
+  });
   return 'answered';
 }

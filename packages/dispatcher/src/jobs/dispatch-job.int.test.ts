@@ -4,7 +4,6 @@ import type { Ticket, Tracker } from '@agentsmith/providers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   DispatcherHarness,
-  eventually,
   fakeCatalog,
   nextTs,
   uniqueChannel,
@@ -64,7 +63,7 @@ describe('jobs/dispatch-job', () => {
     const statuses = await Promise.all(
       Array.from({ length: 50 }, () => harness.message(channel, 'fix #58 in agent-smith-test')),
     );
-    await harness.slack.waitFor(() => textsIn(channel).length === 50);
+    await expect.poll(() => textsIn(channel).length === 50).toBe(true);
 
     const jobs = harness.spawner.spawned.filter((spec) => spec.channelId === channel);
     expect(statuses.every((status) => status === 200)).toBe(true);
@@ -86,10 +85,11 @@ describe('jobs/dispatch-job', () => {
     const channel = uniqueChannel();
 
     await harness.message(channel, '<@UBOT> fix ticket PROJ-7 in API-V2');
-    await eventually(
-      () => harness.spawner.spawned.some((spec) => spec.channelId === channel),
-      'the spawn',
-    );
+    await expect
+      .poll(() => harness.spawner.spawned.some((spec) => spec.channelId === channel), {
+        message: 'the spawn',
+      })
+      .toBe(true);
 
     const spec = harness.spawner.spawned.find((candidate) => candidate.channelId === channel)!;
     expect(spec).toEqual({
@@ -110,7 +110,7 @@ describe('jobs/dispatch-job', () => {
     const channel = uniqueChannel();
 
     await harness.message(channel, 'fix #1 in agent-smith-tset');
-    await harness.slack.waitFor(() => textsIn(channel).length === 1);
+    await expect.poll(() => textsIn(channel).length === 1).toBe(true);
 
     expect(textsIn(channel)).toEqual([
       "I don't know the project *agent-smith-tset*. Did you mean *agent-smith-test*? Known projects: `agent-smith-test`, `api-v2`",
@@ -125,9 +125,13 @@ describe('jobs/dispatch-job', () => {
     );
 
     await harness.message(channel, 'fix #58 in agent-smith-test');
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => call.method === 'chat.update' && call.args['channel'] === channel),
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some(
+          (call) => call.method === 'chat.update' && call.args['channel'] === channel,
+        ),
+      )
+      .toBe(true);
 
     const update = harness.slack
       .callsTo('chat.update')
@@ -150,7 +154,7 @@ describe('jobs/dispatch-job', () => {
       'list tickets in agent-smith-test',
     ].entries()) {
       await harness.message(channel, text);
-      await harness.slack.waitFor(() => textsIn(channel).length === index + 1);
+      await expect.poll(() => textsIn(channel).length === index + 1).toBe(true);
     }
 
     expect(textsIn(channel)[0]).toBe(
@@ -184,7 +188,7 @@ describe('jobs/dispatch-job', () => {
       channel,
       'create ticket \u201CAdd logging\u201D in agent-smith-test \u201CEvery request\u201D',
     );
-    await harness.slack.waitFor(() => textsIn(channel).length === 1);
+    await expect.poll(() => textsIn(channel).length === 1).toBe(true);
 
     expect(tracker.created.at(-1)).toMatchObject({ title: 'Add logging', body: 'Every request' });
     expect(textsIn(channel)[0]).toMatch(
@@ -195,10 +199,11 @@ describe('jobs/dispatch-job', () => {
   it('shows the status and cancels the channel\u2019s job', async () => {
     const channel = uniqueChannel();
     await harness.message(channel, 'fix #58 in agent-smith-test');
-    await eventually(
-      () => harness.spawner.spawned.some((spec) => spec.channelId === channel),
-      'the spawn',
-    );
+    await expect
+      .poll(() => harness.spawner.spawned.some((spec) => spec.channelId === channel), {
+        message: 'the spawn',
+      })
+      .toBe(true);
     const { jobId } = harness.spawner.spawned.find((spec) => spec.channelId === channel)!;
     harness.trackJob(jobId, channel);
     await harness.agentWrites({
@@ -210,18 +215,21 @@ describe('jobs/dispatch-job', () => {
       label: 'Planning',
       costUsd: 0.0123,
     });
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).endsWith('[4/9] Planning')),
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some((call) => String(call.args['text']).endsWith('[4/9] Planning')),
+      )
+      .toBe(true);
 
     await harness.message(channel, 'status');
-    await harness.slack.waitFor(() => textsIn(channel).length === 2);
+    await expect.poll(() => textsIn(channel).length === 2).toBe(true);
     await harness.message(channel, 'cancel');
-    await harness.slack.waitFor(() => textsIn(channel).length === 3);
-    await eventually(
-      () => harness.spawner.stopped.some((stop) => stop.jobId === jobId),
-      'the stop',
-    );
+    await expect.poll(() => textsIn(channel).length === 3).toBe(true);
+    await expect
+      .poll(() => harness.spawner.stopped.some((stop) => stop.jobId === jobId), {
+        message: 'the stop',
+      })
+      .toBe(true);
     await harness.agentWrites({
       type: 'error',
       jobId,
@@ -233,7 +241,7 @@ describe('jobs/dispatch-job', () => {
       reason: 'Cancelled',
       outcome: 'cancelled',
     });
-    await harness.slack.waitFor(() => textsIn(channel).length === 4);
+    await expect.poll(() => textsIn(channel).length === 4).toBe(true);
 
     expect(textsIn(channel).slice(1)).toEqual([
       expect.stringMatching(
@@ -274,9 +282,9 @@ describe('jobs/dispatch-job', () => {
       { type: 'message', channel, user: 'UHUMAN', text: '<@UBOT> fix #2 in agent-smith-test', ts },
       { eventId, retryNum: 1 },
     );
-    await harness.slack.waitFor(() => textsIn(channel).length === 1);
+    await expect.poll(() => textsIn(channel).length === 1).toBe(true);
     await harness.message(channel, 'status');
-    await harness.slack.waitFor(() => textsIn(channel).length === 2);
+    await expect.poll(() => textsIn(channel).length === 2).toBe(true);
 
     expect(
       harness.spawner.spawned

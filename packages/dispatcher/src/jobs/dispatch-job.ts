@@ -25,7 +25,8 @@ export async function dispatchFix(
   origin: ChatOrigin,
   request: FixTicketIntent,
 ): Promise<DispatchResult> {
-  const reply = (notice: Notice) => context.notifier.post(origin.channelId, notice, origin.threadTs);
+  const reply = (notice: Notice) =>
+    context.notifier.post(origin.channelId, notice, origin.threadTs);
   const project = await findProject(context, origin, request.project);
   if (!project) return { kind: 'refused', reason: 'unknown project' };
   const readiness = await context.spawner.checkReadiness();

@@ -269,11 +269,7 @@ export class RedisJobStore implements RelayJobStore {
   }
 
   /** Entries delivered to `consumer` and not yet acknowledged, oldest first. */
-  async readPending(
-    jobId: string,
-    consumer: string,
-    count: number,
-  ): Promise<RawEntry[]> {
+  async readPending(jobId: string, consumer: string, count: number): Promise<RawEntry[]> {
     const reply = await this.redis.call(
       'XREADGROUP',
       'GROUP',

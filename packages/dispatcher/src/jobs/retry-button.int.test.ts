@@ -1,9 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DispatcherHarness,
-  eventually,
-  uniqueChannel,
-} from '../../test/support/dispatcher-harness.js';
+import { DispatcherHarness, uniqueChannel } from '../../test/support/dispatcher-harness.js';
 
 describe('jobs/chat-commands (Retry button)', () => {
   let harness: DispatcherHarness;
@@ -22,7 +18,9 @@ describe('jobs/chat-commands (Retry button)', () => {
   async function startJob(channel: string, ticket: string): Promise<string> {
     const before = spawnedIn(channel).length;
     expect(await harness.message(channel, `fix #${ticket} in agent-smith-test`)).toBe(200);
-    await eventually(() => spawnedIn(channel).length === before + 1, 'the spawn');
+    await expect
+      .poll(() => spawnedIn(channel).length === before + 1, { message: 'the spawn' })
+      .toBe(true);
     const { jobId } = spawnedIn(channel).at(-1)!;
     harness.trackJob(jobId, channel);
     return jobId;
@@ -39,10 +37,12 @@ describe('jobs/chat-commands (Retry button)', () => {
       code: 'source_no_changes',
       reason: 'The tests failed.',
     });
-    await eventually(
-      async () => (await harness.dispatcher.context.conversations.get('slack', channel)) === null,
-      'the channel to be free',
-    );
+    await expect
+      .poll(
+        async () => (await harness.dispatcher.context.conversations.get('slack', channel)) === null,
+        { message: 'the channel to be free' },
+      )
+      .toBe(true);
     const card = harness.slack.calls.find((call) =>
       String(call.args['text']).startsWith(`Job ${jobId} failed at TestCommand`),
     )!;
@@ -64,9 +64,13 @@ describe('jobs/chat-commands (Retry button)', () => {
       messageTs: card.ts!,
       threadTs: String(card.args['thread_ts']),
     });
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).startsWith('A job is already running')),
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some((call) =>
+          String(call.args['text']).startsWith('A job is already running'),
+        ),
+      )
+      .toBe(true);
 
     expect(status).toBe(200);
     expect(spawnedIn(channel).map((spec) => spec.intent.ticketId)).toEqual(['58', '59']);
@@ -97,9 +101,13 @@ describe('jobs/chat-commands (Retry button)', () => {
     };
 
     await Promise.all([harness.click(channel, click), harness.click(channel, click)]);
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).startsWith('A job is already running')),
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some((call) =>
+          String(call.args['text']).startsWith('A job is already running'),
+        ),
+      )
+      .toBe(true);
 
     expect(spawnedIn(channel).map((spec) => spec.intent.ticketId)).toEqual(['58', '58']);
   });

@@ -160,16 +160,14 @@ export class EntryDelivery {
         let edited = false;
         if (job.statusTs) {
           await this.#throttle(this.#lastEdit, job.jobId);
-          edited = await notifier
-            .update(job.channelId, job.statusTs, notice)
-            .then(
-              () => true,
-              (error: unknown) => {
-                // A deleted status message must not silence the job: post a new one instead.
-                if (error instanceof AppError && error.retryable) throw error;
-                return false;
-              },
-            );
+          edited = await notifier.update(job.channelId, job.statusTs, notice).then(
+            () => true,
+            (error: unknown) => {
+              // A deleted status message must not silence the job: post a new one instead.
+              if (error instanceof AppError && error.retryable) throw error;
+              return false;
+            },
+          );
         }
         if (!edited) {
           job.statusTs = await notifier.post(job.channelId, notice, job.threadTs);

@@ -151,7 +151,10 @@ export class ProgressRelay {
       } catch (error) {
         // One unreadable record must not stop the relay of every other job.
         this.options.metrics.relayErrors += 1;
-        this.options.logger.error({ err: error, jobId }, 'Cannot relay a job: its record is unreadable');
+        this.options.logger.error(
+          { err: error, jobId },
+          'Cannot relay a job: its record is unreadable',
+        );
         continue;
       }
       if (!job) {
@@ -236,16 +239,16 @@ export class ProgressRelay {
     try {
       reply = StreamReply.parse(
         await this.options.blocking.call(
-        'XREADGROUP',
-        'GROUP',
-        RELAY_GROUP,
-        this.options.instanceId,
-        'COUNT',
-        String(this.#batch),
-        'BLOCK',
-        String(this.#blockMs),
-        'STREAMS',
-        ...ready.map((jobId) => jobOutStreamKey(jobId)),
+          'XREADGROUP',
+          'GROUP',
+          RELAY_GROUP,
+          this.options.instanceId,
+          'COUNT',
+          String(this.#batch),
+          'BLOCK',
+          String(this.#blockMs),
+          'STREAMS',
+          ...ready.map((jobId) => jobOutStreamKey(jobId)),
           ...ready.map(() => '>'),
         ),
       );

@@ -1,9 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DispatcherHarness,
-  eventually,
-  uniqueChannel,
-} from '../../test/support/dispatcher-harness.js';
+import { DispatcherHarness, uniqueChannel } from '../../test/support/dispatcher-harness.js';
 
 describe('relay/entry-delivery (Slack failures)', () => {
   let harness: DispatcherHarness;
@@ -18,10 +14,11 @@ describe('relay/entry-delivery (Slack failures)', () => {
 
   async function startJob(channel: string): Promise<string> {
     expect(await harness.message(channel, 'fix #58 in agent-smith-test')).toBe(200);
-    await eventually(
-      () => harness.spawner.spawned.some((spec) => spec.channelId === channel),
-      'the spawn',
-    );
+    await expect
+      .poll(() => harness.spawner.spawned.some((spec) => spec.channelId === channel), {
+        message: 'the spawn',
+      })
+      .toBe(true);
     const spec = harness.spawner.spawned.find((candidate) => candidate.channelId === channel)!;
     harness.trackJob(spec.jobId, channel);
     return spec.jobId;
@@ -38,9 +35,9 @@ describe('relay/entry-delivery (Slack failures)', () => {
       at: Date.now(),
       text: 'after the rate limit',
     });
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => call.args['text'] === 'after the rate limit'),
-    );
+    await expect
+      .poll(() => harness.slack.calls.some((call) => call.args['text'] === 'after the rate limit'))
+      .toBe(true);
     const rateLimited = harness.slack.server
       .requestsTo('POST', '/api/chat.postMessage')
       .filter((request) => JSON.stringify(request.json).includes('after the rate limit'));
@@ -67,10 +64,12 @@ describe('relay/entry-delivery (Slack failures)', () => {
       { type: 'detail', jobId, at: Date.now(), text: 'first' },
       { type: 'progress', jobId, at: Date.now(), step: 1, total: 2, label: 'Later' },
     );
-    await harness.slack.waitFor(
-      (calls) => calls.some((call) => String(call.args['text']).endsWith('[1/2] Later')),
-      30_000,
-    );
+    await expect
+      .poll(
+        () => harness.slack.calls.some((call) => String(call.args['text']).endsWith('[1/2] Later')),
+        { timeout: 30_000 },
+      )
+      .toBe(true);
 
     expect(harness.slack.transcript().slice(1)).toEqual([
       'chat.postMessage first',
@@ -93,9 +92,11 @@ describe('relay/entry-delivery (Slack failures)', () => {
       total: 2,
       label: 'Next',
     });
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).endsWith('[1/2] Next')),
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some((call) => String(call.args['text']).endsWith('[1/2] Next')),
+      )
+      .toBe(true);
 
     expect(harness.slack.transcript().slice(1)).toEqual([
       `chat.update Job ${jobId} for #58 in agent-smith-test: [1/2] Next`,
@@ -116,9 +117,11 @@ describe('relay/entry-delivery (Slack failures)', () => {
       total: 2,
       label: 'Fresh',
     });
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).endsWith('[1/2] Fresh')),
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some((call) => String(call.args['text']).endsWith('[1/2] Fresh')),
+      )
+      .toBe(true);
 
     expect(harness.slack.transcript().slice(1)).toEqual([
       `chat.postMessage Job ${jobId} for #58 in agent-smith-test: [1/2] Fresh`,

@@ -254,9 +254,7 @@ export function renderNotice(notice: Notice): ChatMessage {
     case 'tickets':
       return ticketList(notice);
     case 'tickets-failed':
-      return mrkdwnOnly(
-        `:x: I couldn't list the tickets of *${notice.project}*: ${notice.reason}`,
-      );
+      return mrkdwnOnly(`:x: I couldn't list the tickets of *${notice.project}*: ${notice.reason}`);
     case 'ticket-created': {
       const reference = ticketLabel(notice.ticket.id);
       return plainMessage(

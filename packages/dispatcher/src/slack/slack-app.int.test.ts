@@ -132,9 +132,9 @@ describe('slack/slack-app', () => {
     await harness.message(mention, '<@UBOT> please do my homework');
     await harness.message(direct, 'what can you do', { channel_type: 'im' });
     await harness.message(overheard, 'help');
-    await harness.slack.waitFor(() =>
-      [mention, direct, overheard].every((channel) => textsIn(channel).length === 1),
-    );
+    await expect
+      .poll(() => [mention, direct, overheard].every((channel) => textsIn(channel).length === 1))
+      .toBe(true);
 
     expect([mention, direct, overheard].map((channel) => textsIn(channel))).toEqual([
       [expect.stringMatching(/^I didn't understand that\. Try:\n• `fix #58 in agent-smith-test`/)],
@@ -151,7 +151,9 @@ describe('slack/slack-app', () => {
     const answeredBeforeTheReply = harness.slack.calls.every(
       (call) => call.args['channel'] !== channel,
     );
-    await harness.slack.waitFor((calls) => calls.some((call) => call.args['channel'] === channel));
+    await expect
+      .poll(() => harness.slack.calls.some((call) => call.args['channel'] === channel))
+      .toBe(true);
 
     expect([status, answeredBeforeTheReply]).toEqual([200, true]);
   });

@@ -49,7 +49,11 @@ function agentConfigReader(path: string): () => Promise<string | undefined> {
   };
 }
 
-function engineFor(settings: DispatcherConfig['spawner'], agentConfigPath: string, logger: Logger): JobSpawner {
+function engineFor(
+  settings: DispatcherConfig['spawner'],
+  agentConfigPath: string,
+  logger: Logger,
+): JobSpawner {
   const readAgentConfig = agentConfigReader(agentConfigPath);
   switch (settings.type) {
     case 'docker':
@@ -79,7 +83,10 @@ export function createSpawner(config: DispatcherConfig, logger: Logger): JobSpaw
     return engineFor(config.spawner, config.configPath, logger);
   } catch (error) {
     const reason = `the ${type} spawner could not start: ${error instanceof Error ? error.message : String(error)}`;
-    logger.warn({ err: error, spawnerType: type }, 'Spawner unavailable; fix requests will be refused');
+    logger.warn(
+      { err: error, spawnerType: type },
+      'Spawner unavailable; fix requests will be refused',
+    );
     return new UnavailableJobSpawner(type, reason);
   }
 }

@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationKey, jobIndexKey } from '@agentsmith/contracts';
-import { containerExists, waitFor, waitForFakeAgentReady } from '@agentsmith/testkit';
+import { containerExists, waitForFakeAgentReady } from '@agentsmith/testkit';
 import {
   fakeAgentJobSpec,
   startDockerAgentFixture,
   type DockerAgentFixture,
 } from '../../test/support/docker-agent-fixture.js';
-import { DockerJobSpawner } from './docker-job-spawner.js';
-import { redisJobLookups } from './job-redis-lookups.js';
-import { jobName, type JobExit } from './job-spawner.js';
+import { silentLogger } from '@agentsmith/kit';
+import { RedisConversationStateManager } from '../conversations/redis-conversation-state-manager.js';
+import { dispatcherKeys } from '../jobs/job-keys.js';
+import { RedisJobStore } from '../jobs/redis-job-store.js';
+import { DockerJobSpawner } from '../spawners/docker/docker-job-spawner.js';
+import { jobName, type JobExit } from '../spawners/job-spawner.js';
 import { JobSupervisor } from './job-supervisor.js';
 import { JobWatchdog, type JobLostReporter } from './job-watchdog.js';
 
@@ -34,12 +37,9 @@ class RecordingReporter implements JobLostReporter {
   }
 }
 
-function lookups() {
-  const redis = fixture.redis;
-  return redisJobLookups({
-    get: (key) => redis.get(key),
-    lastEntries: (key, count) => redis.xrevrange(key, '+', '-', 'COUNT', count),
-  });
+/** The job store the watchdog asks for final entries, on the fixture's Redis. */
+function jobStore(): RedisJobStore {
+  return new RedisJobStore(fixture.redis, dispatcherKeys('supervision-test:'));
 }
 
 async function holdChannel(jobId: string, channelId: string): Promise<void> {
@@ -66,16 +66,16 @@ afterAll(async () => {
   await fixture?.close();
 });
 
-describe('spawners/job-watchdog (real Docker)', () => {
+describe('supervision/job-watchdog (real Docker)', () => {
   it('reports an agent killed by its memory limit within 10 s, with the reason', async () => {
     const spawner = newSpawner(64 * 1024 ** 2);
     const reporter = new RecordingReporter();
-    const watchdog = new JobWatchdog({ spawner, reporter, finalEntries: lookups() });
+    const watchdog = new JobWatchdog({ spawner, reporter, finalEntries: jobStore() });
     const spec = fakeAgentJobSpec('oom');
 
     await spawner.spawn(spec);
     const started = Date.now();
-    await watchdog.watchSpec(spec);
+    await watchdog.watch(spec.jobId);
     process.stdout.write(
       `watchdog reported the OOM death ${Date.now() - started} ms after spawn\n`,
     );
@@ -93,46 +93,18 @@ describe('spawners/job-watchdog (real Docker)', () => {
   it('stays silent when the agent published its done entry', async () => {
     const spawner = newSpawner();
     const reporter = new RecordingReporter();
-    const watchdog = new JobWatchdog({ spawner, reporter, finalEntries: lookups() });
+    const watchdog = new JobWatchdog({ spawner, reporter, finalEntries: jobStore() });
     const spec = fakeAgentJobSpec('report');
 
     await spawner.spawn(spec);
-    await watchdog.watchSpec(spec);
+    await watchdog.watch(spec.jobId);
     await spawner.close();
 
     expect(reporter.reports).toEqual([]);
   });
-
-  it('stops a job over its deadline and reports it', async () => {
-    const spawner = newSpawner();
-    const reporter = new RecordingReporter();
-    const watchdog = new JobWatchdog({
-      spawner,
-      reporter,
-      finalEntries: lookups(),
-      stopGraceSeconds: 2,
-    });
-    const spec = fakeAgentJobSpec('stubborn', { maxDurationSeconds: 2 });
-
-    await spawner.spawn(spec);
-    await watchdog.watchSpec(spec);
-    await spawner.close();
-
-    expect(reporter.reports).toEqual([
-      {
-        jobId: spec.jobId,
-        reason: 'stopped after exceeding its deadline of 2 s (JOB_MAX_DURATION)',
-        kind: 'deadline_exceeded',
-      },
-    ]);
-    await waitFor(
-      'the stopped container to be removed',
-      async () => !(await containerExists(fixture.docker, jobName(spec.jobId))),
-    );
-  });
 });
 
-describe('spawners/job-supervisor (real Docker)', () => {
+describe('supervision/job-supervisor (real Docker)', () => {
   it('removes the orphan of a killed dispatcher and adopts the job that still holds its channel', async () => {
     const before = newSpawner();
     const orphan = fakeAgentJobSpec('sleep');
@@ -147,23 +119,25 @@ describe('spawners/job-supervisor (real Docker)', () => {
     ).Mounts.map((mount) => mount.Name ?? '');
     const spawner = newSpawner();
     const reporter = new RecordingReporter();
-    const watchdog = new JobWatchdog({ spawner, reporter, finalEntries: lookups() });
+    const watchdog = new JobWatchdog({ spawner, reporter, finalEntries: jobStore() });
     const supervisor = new JobSupervisor({
       spawner,
       watchdog,
-      activeJobs: lookups(),
-      maxDurationSeconds: 3600,
+      conversations: new RedisConversationStateManager(fixture.redis, silentLogger()),
       minAgeMs: 0,
     });
 
     const result = await supervisor.start();
-    await waitFor(
-      'the orphan to be gone',
-      async () => !(await containerExists(fixture.docker, jobName(orphan.jobId))),
-    );
+    await expect
+      .poll(async () => !(await containerExists(fixture.docker, jobName(orphan.jobId))), {
+        message: 'the orphan to be gone',
+      })
+      .toBe(true);
     const adopted = watchdog.watching;
     await spawner.stop(owned.jobId, { graceSeconds: 2 });
-    await waitFor('the adopted job to be reported', () => reporter.reports.length > 0);
+    await expect
+      .poll(() => reporter.reports.length > 0, { message: 'the adopted job to be reported' })
+      .toBe(true);
     await supervisor.close();
     watchdog.close();
     await spawner.close();

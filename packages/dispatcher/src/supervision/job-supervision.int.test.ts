@@ -1,9 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DispatcherHarness,
-  eventually,
-  uniqueChannel,
-} from '../../test/support/dispatcher-harness.js';
+import { DispatcherHarness, uniqueChannel } from '../../test/support/dispatcher-harness.js';
 
 describe('jobs/job-supervision', () => {
   let harness: DispatcherHarness;
@@ -19,10 +15,11 @@ describe('jobs/job-supervision', () => {
   it('reports a container that died without a final entry and frees the channel', async () => {
     const channel = uniqueChannel();
     await harness.message(channel, 'fix #58 in agent-smith-test');
-    await eventually(
-      () => harness.spawner.spawned.some((spec) => spec.channelId === channel),
-      'the spawn',
-    );
+    await expect
+      .poll(() => harness.spawner.spawned.some((spec) => spec.channelId === channel), {
+        message: 'the spawn',
+      })
+      .toBe(true);
     const { jobId } = harness.spawner.spawned.find((spec) => spec.channelId === channel)!;
     harness.trackJob(jobId, channel);
     await harness.agentWrites({
@@ -33,22 +30,30 @@ describe('jobs/job-supervision', () => {
       total: 9,
       label: 'Analysing',
     });
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).endsWith('[3/9] Analysing')),
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some((call) => String(call.args['text']).endsWith('[3/9] Analysing')),
+      )
+      .toBe(true);
 
     harness.spawner.finish(jobId, {
       reason: 'out_of_memory',
       exitCode: 137,
       message: 'out of memory, exit 137',
     });
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).includes('failed at Analysing')),
-    );
-    await eventually(
-      async () => (await harness.dispatcher.context.conversations.get('slack', channel)) === null,
-      'the channel to be free',
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some((call) =>
+          String(call.args['text']).includes('failed at Analysing'),
+        ),
+      )
+      .toBe(true);
+    await expect
+      .poll(
+        async () => (await harness.dispatcher.context.conversations.get('slack', channel)) === null,
+        { message: 'the channel to be free' },
+      )
+      .toBe(true);
 
     const card = harness.slack.calls.find((call) =>
       String(call.args['text']).includes('failed at Analysing'),
@@ -89,13 +94,19 @@ describe('jobs/job-supervision', () => {
       startedAt: past - 600_000,
       deadlineAt: past,
     });
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).includes(`Job ${jobId} failed`)),
-    );
-    await eventually(
-      async () => (await harness.dispatcher.context.conversations.get('slack', channel)) === null,
-      'the channel to be free',
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some((call) =>
+          String(call.args['text']).includes(`Job ${jobId} failed`),
+        ),
+      )
+      .toBe(true);
+    await expect
+      .poll(
+        async () => (await harness.dispatcher.context.conversations.get('slack', channel)) === null,
+        { message: 'the channel to be free' },
+      )
+      .toBe(true);
 
     const card = harness.slack.calls.find((call) =>
       String(call.args['text']).includes(`Job ${jobId} failed`),

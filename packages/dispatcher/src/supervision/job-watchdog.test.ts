@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type JobSpec } from '@agentsmith/contracts';
-import { FakeJobSpawner } from './fake-job-spawner.js';
-import type { JobExit } from './job-spawner.js';
+import { FakeJobSpawner } from '../../test/support/fake-job-spawner.js';
+import type { JobExit } from '../spawners/job-spawner.js';
 import { JobWatchdog, type JobLostReporter } from './job-watchdog.js';
 
-function spec(jobId: string, createdAt = Date.now()): JobSpec {
+function spec(jobId: string): JobSpec {
   return {
     specificationVersion: PROTOCOL_VERSION,
     jobId,
@@ -13,7 +13,7 @@ function spec(jobId: string, createdAt = Date.now()): JobSpec {
     channelId: 'C1',
     redisUrl: 'redis:6379',
     maxDurationSeconds: 600,
-    createdAt,
+    createdAt: Date.now(),
   };
 }
 
@@ -31,7 +31,6 @@ let finished: Set<string>;
 let watchdog: JobWatchdog;
 
 beforeEach(() => {
-  vi.useFakeTimers();
   spawner = new FakeJobSpawner();
   reporter = new RecordingReporter();
   finished = new Set();
@@ -44,13 +43,12 @@ beforeEach(() => {
 
 afterEach(() => {
   watchdog.close();
-  vi.useRealTimers();
 });
 
-describe('spawners/job-watchdog', () => {
+describe('supervision/job-watchdog', () => {
   it('reports a job that died without a final entry, with the engine reason', async () => {
     await spawner.spawn(spec('aaaaaaaaaaaa'));
-    const watch = watchdog.watchSpec(spec('aaaaaaaaaaaa'));
+    const watch = watchdog.watch('aaaaaaaaaaaa');
 
     spawner.finish('aaaaaaaaaaaa', {
       reason: 'out_of_memory',
@@ -67,7 +65,7 @@ describe('spawners/job-watchdog', () => {
   it('stays silent when the agent published done or error itself', async () => {
     await spawner.spawn(spec('bbbbbbbbbbbb'));
     finished.add('bbbbbbbbbbbb');
-    const watch = watchdog.watchSpec(spec('bbbbbbbbbbbb'));
+    const watch = watchdog.watch('bbbbbbbbbbbb');
 
     spawner.finish('bbbbbbbbbbbb', {
       reason: 'exited',
@@ -79,29 +77,11 @@ describe('spawners/job-watchdog', () => {
     expect(reporter.reports).toEqual([]);
   });
 
-  it('reports and stops a job past its deadline, once', async () => {
-    const started = Date.now();
-    await spawner.spawn(spec('cccccccccccc', started));
-    const watch = watchdog.watchSpec(spec('cccccccccccc', started));
-
-    await vi.advanceTimersByTimeAsync(600_000);
-    await watch;
-
-    expect(reporter.reports).toEqual([
-      [
-        'cccccccccccc',
-        'stopped after exceeding its deadline of 10 min (JOB_MAX_DURATION)',
-        'deadline_exceeded',
-      ],
-    ]);
-    expect(spawner.stopped).toEqual([{ jobId: 'cccccccccccc', graceSeconds: 10 }]);
-  });
-
   it('watches a job only once', async () => {
     await spawner.spawn(spec('dddddddddddd'));
 
-    const first = watchdog.watchSpec(spec('dddddddddddd'));
-    const second = watchdog.watchSpec(spec('dddddddddddd'));
+    const first = watchdog.watch('dddddddddddd');
+    const second = watchdog.watch('dddddddddddd');
     spawner.finish('dddddddddddd', {
       reason: 'vanished',
       message: 'container agentsmith-dddddddddddd is gone',

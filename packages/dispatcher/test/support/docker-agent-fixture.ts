@@ -8,8 +8,8 @@ import {
   removeTestContainers,
   requireDocker,
   testRunId,
-  waitFor,
 } from '@agentsmith/testkit';
+import { expect } from 'vitest';
 
 /** A test network with a `redis` on it (alias `redis`, published on a random local port) and the fake agent image. */
 export interface DockerAgentFixture {
@@ -42,7 +42,9 @@ export async function startDockerAgentFixture(name: string): Promise<DockerAgent
   await container.start();
   const port = (await container.inspect()).NetworkSettings.Ports['6379/tcp']?.[0]?.HostPort;
   const redis = new Redis(Number(port), '127.0.0.1', { maxRetriesPerRequest: 3 });
-  await waitFor('test redis', async () => (await redis.ping().catch(() => '')) === 'PONG');
+  await expect
+    .poll(() => redis.ping().catch(() => ''), { timeout: 10_000, message: 'the test redis' })
+    .toBe('PONG');
   return {
     docker,
     image,

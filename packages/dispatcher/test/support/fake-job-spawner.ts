@@ -1,7 +1,12 @@
 import type { JobSpec } from '@agentsmith/contracts';
 import { AppError } from '@agentsmith/kit';
-import type { JobExit, JobSpawner, SpawnedJob, SpawnerReadiness } from './job-spawner.js';
-import { jobLabels, jobName } from './job-spawner.js';
+import type {
+  JobExit,
+  JobSpawner,
+  SpawnedJob,
+  SpawnerReadiness,
+} from '../../src/spawners/job-spawner.js';
+import { jobLabels, jobName } from '../../src/spawners/job-spawner.js';
 
 interface FakeJob {
   spec: JobSpec;

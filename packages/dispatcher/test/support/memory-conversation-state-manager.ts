@@ -1,6 +1,9 @@
 import type { ConversationState } from '@agentsmith/contracts';
 import { conversationKey } from '@agentsmith/contracts';
-import type { AcquireResult, ConversationStateManager } from './conversation-state-manager.js';
+import type {
+  AcquireResult,
+  ConversationStateManager,
+} from '../../src/conversations/conversation-state-manager.js';
 
 /** An in-memory {@link ConversationStateManager} for unit tests (no TTL). */
 export class MemoryConversationStateManager implements ConversationStateManager {

@@ -1,5 +1,5 @@
 import type { Answer, InboundEntry, OutboundEntry } from '@agentsmith/contracts';
-import type { JobStore, QuestionRecord, TrackedJob } from './job-store.js';
+import type { JobStore, QuestionRecord, TrackedJob } from '../../src/jobs/job-store.js';
 
 /** An in-memory {@link JobStore} for unit tests: records what was written to the streams. */
 export class MemoryJobStore implements JobStore {
@@ -42,6 +42,14 @@ export class MemoryJobStore implements JobStore {
   saveQuestion(question: QuestionRecord): Promise<void> {
     this.questions.set(`${question.jobId}:${question.questionId}`, { ...question });
     return Promise.resolve();
+  }
+
+  hasFinalEntry(jobId: string): Promise<boolean> {
+    return Promise.resolve(
+      this.asAgent.some(
+        (entry) => entry.jobId === jobId && (entry.type === 'done' || entry.type === 'error'),
+      ),
+    );
   }
 
   claimQuestion(answer: Answer): Promise<QuestionRecord | null> {

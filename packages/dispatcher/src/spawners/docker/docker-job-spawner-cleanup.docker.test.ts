@@ -7,18 +7,17 @@ import {
   TEST_RUN_LABEL,
   containerExists,
   testRunId,
-  waitFor,
   waitForFakeAgentReady,
 } from '@agentsmith/testkit';
 import {
   fakeAgentJobSpec,
   startDockerAgentFixture,
   type DockerAgentFixture,
-} from '../../test/support/docker-agent-fixture.js';
+} from '../../../test/support/docker-agent-fixture.js';
 import { DockerJobSpawner, type DockerJobSpawnerOptions } from './docker-job-spawner.js';
 import { detectDockerNetwork } from './docker-network.js';
-import { jobName } from './job-spawner.js';
-import type { DockerSpawnerSettings } from './spawner-settings.js';
+import { jobName } from '../job-spawner.js';
+import type { DockerSpawnerSettings } from '../../config/spawner-settings.js';
 
 /** What the Docker spawner leaves behind when things go wrong, and what it treats as its own. */
 let fixture: DockerAgentFixture;
@@ -111,10 +110,11 @@ describe('spawners/docker-job-spawner (failure paths and ownership)', () => {
       ]);
     } finally {
       await ours.remove(spec.jobId);
-      await waitFor(
-        'the agent to be gone',
-        async () => !(await containerExists(fixture.docker, jobName(spec.jobId))),
-      );
+      await expect
+        .poll(async () => !(await containerExists(fixture.docker, jobName(spec.jobId))), {
+          message: 'the agent to be gone',
+        })
+        .toBe(true);
       await ours.close();
       await theirs.close();
       await fixture.docker.getNetwork(otherNetwork).remove();

@@ -2,22 +2,17 @@ import type Docker from 'dockerode';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSpec } from '@agentsmith/contracts';
-import {
-  TEST_RUN_LABEL,
-  containerExists,
-  waitFor,
-  waitForFakeAgentReady,
-} from '@agentsmith/testkit';
+import { TEST_RUN_LABEL, containerExists, waitForFakeAgentReady } from '@agentsmith/testkit';
 import {
   fakeAgentJobSpec,
   startDockerAgentFixture,
   type DockerAgentFixture,
-} from '../../test/support/docker-agent-fixture.js';
-import { forwardedAgentEnv } from './agent-credentials.js';
+} from '../../../test/support/docker-agent-fixture.js';
+import { forwardedAgentEnv } from '../../config/agent-credentials.js';
 import { DockerJobSpawner } from './docker-job-spawner.js';
 import { detectDockerNetwork } from './docker-network.js';
-import { jobName } from './job-spawner.js';
-import type { DockerSpawnerSettings } from './spawner-settings.js';
+import { jobName } from '../job-spawner.js';
+import type { DockerSpawnerSettings } from '../../config/spawner-settings.js';
 
 let fixture: DockerAgentFixture;
 let docker: Docker;
@@ -100,7 +95,9 @@ describe('spawners/docker-job-spawner', () => {
       ],
       config: 'projects: {}\n',
     });
-    await waitFor('AutoRemove', async () => !(await containerExists(docker, jobName(jobId))));
+    await expect
+      .poll(async () => !(await containerExists(docker, jobName(jobId))), { message: 'AutoRemove' })
+      .toBe(true);
   });
 
   it('shows the running container with its name, labels, network and hardening', async () => {
@@ -158,7 +155,11 @@ describe('spawners/docker-job-spawner', () => {
       exitCode: 143,
       message: 'stopped by the dispatcher, exit 143',
     });
-    await waitFor('AutoRemove', async () => !(await containerExists(docker, jobName(spec.jobId))));
+    await expect
+      .poll(async () => !(await containerExists(docker, jobName(spec.jobId))), {
+        message: 'AutoRemove',
+      })
+      .toBe(true);
   });
 
   it('captures a non-zero exit code although the container removes itself', async () => {
@@ -217,7 +218,11 @@ describe('spawners/docker-job-spawner', () => {
       exitCode: 137,
       message: 'stopped by the dispatcher, exit 137',
     });
-    await waitFor('AutoRemove', async () => !(await containerExists(docker, jobName(spec.jobId))));
+    await expect
+      .poll(async () => !(await containerExists(docker, jobName(spec.jobId))), {
+        message: 'AutoRemove',
+      })
+      .toBe(true);
   });
 
   it('reports a job it never saw as vanished, and adopts one that still runs', async () => {

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { validateKubernetesManifest } from '../../test/support/kubernetes-schema.js';
-import { renderKustomization, type Manifest } from '../../test/support/render-kustomization.js';
+import { validateKubernetesManifest } from '../../../test/support/kubernetes-schema.js';
+import { renderKustomization, type Manifest } from '../../../test/support/render-kustomization.js';
 
 /**
  * The real kustomize (`kubectl kustomize`, offline, no cluster) against the minimal renderer the

@@ -2,13 +2,13 @@ import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '@agentsmith/providers';
-import { validateKubernetesManifest } from '../../test/support/kubernetes-schema.js';
+import { validateKubernetesManifest } from '../../../test/support/kubernetes-schema.js';
 import {
   readYamlDocuments,
   renderKustomization,
   type Manifest,
-} from '../../test/support/render-kustomization.js';
-import { AGENT_FORWARDED_KEYS } from './agent-credentials.js';
+} from '../../../test/support/render-kustomization.js';
+import { AGENT_FORWARDED_KEYS } from '../../config/agent-credentials.js';
 
 const repositoryRoot = join(import.meta.dirname, '../../../..');
 const k8sRoot = join(repositoryRoot, 'deploy/k8s');

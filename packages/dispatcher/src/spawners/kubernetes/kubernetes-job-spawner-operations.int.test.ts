@@ -5,8 +5,8 @@ import {
   kubernetesJobSpec as jobSpec,
   kubernetesTestSettings as settings,
   startFakeKubernetes,
-} from '../../test/support/kubernetes-spawner-fixture.js';
-import { renderKustomization } from '../../test/support/render-kustomization.js';
+} from '../../../test/support/kubernetes-spawner-fixture.js';
+import { renderKustomization } from '../../../test/support/render-kustomization.js';
 import { KubernetesJobSpawner, loadKubeConfig } from './kubernetes-job-spawner.js';
 
 let api: FakeKubernetesApi;
@@ -78,7 +78,7 @@ describe('spawners/kubernetes-job-spawner (stop, list, readiness, configuration,
   it('loads the kubeconfig named by KUBECONFIG outside a cluster', async () => {
     const fromEnv = new KubernetesJobSpawner({
       settings,
-      kubeConfig: loadKubeConfig({ KUBECONFIG: await api.writeKubeconfig() }),
+      kubeConfig: loadKubeConfig({ inCluster: false, file: await api.writeKubeconfig() }),
     });
 
     const readiness = await fromEnv.checkReadiness();
@@ -90,10 +90,7 @@ describe('spawners/kubernetes-job-spawner (stop, list, readiness, configuration,
     vi.stubEnv('KUBERNETES_SERVICE_HOST', '10.96.0.1');
     vi.stubEnv('KUBERNETES_SERVICE_PORT', '443');
 
-    const config = loadKubeConfig({
-      KUBERNETES_SERVICE_HOST: '10.96.0.1',
-      KUBECONFIG: await api.writeKubeconfig(),
-    });
+    const config = loadKubeConfig({ inCluster: true, file: await api.writeKubeconfig() });
 
     expect([config.getCurrentCluster()?.server, config.getCurrentUser()?.name]).toEqual([
       'https://10.96.0.1:443',

@@ -13,8 +13,8 @@ import {
   kubernetesJobSpec as jobSpec,
   kubernetesTestSettings as settings,
   startFakeKubernetes,
-} from '../../test/support/kubernetes-spawner-fixture.js';
-import { AGENT_FORWARDED_KEYS } from './agent-credentials.js';
+} from '../../../test/support/kubernetes-spawner-fixture.js';
+import { AGENT_FORWARDED_KEYS } from '../../config/agent-credentials.js';
 import type { KubernetesJobSpawner } from './kubernetes-job-spawner.js';
 
 let api: FakeKubernetesApi;
