@@ -1,28 +1,14 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { AGENT_FORWARDED_KEYS } from './agent-credentials.js';
+import { DispatcherEnvironment } from './dispatcher-environment.js';
 
 const repositoryRoot = join(import.meta.dirname, '../../../..');
-const dispatcherSources = join(repositoryRoot, 'packages/dispatcher/src');
 
 /** Set by the platform, never by an operator: Docker/Kubernetes fill them in. */
 const PLATFORM_VARIABLES = ['HOSTNAME', 'KUBERNETES_SERVICE_HOST'];
-
-/** Variables the dispatcher's sources read as `env['NAME']` (tests excluded). */
-async function variablesReadByTheDispatcher(): Promise<string[]> {
-  const files = (await readdir(dispatcherSources, { recursive: true })).filter(
-    (file) => file.endsWith('.ts') && !file.endsWith('.test.ts'),
-  );
-  const names = new Set<string>();
-  for (const file of files) {
-    const text = await readFile(join(dispatcherSources, file), 'utf8');
-    for (const match of text.matchAll(/env\['([A-Z][A-Z0-9_]*)'\]/g))
-      if (match[1]) names.add(match[1]);
-  }
-  return [...names].sort();
-}
 
 /** `.env.example` as name → whether a comment line heads the block the variable is in. */
 function documentedVariables(text: string): Map<string, boolean> {
@@ -40,7 +26,7 @@ function documentedVariables(text: string): Map<string, boolean> {
 }
 
 describe('repository .env.example', () => {
-  it('names every variable the dispatcher reads or forwards, each under a comment', async () => {
+  it('names every variable of the dispatcher environment schema, each under a comment', async () => {
     const example = documentedVariables(
       await readFile(join(repositoryRoot, '.env.example'), 'utf8'),
     );
@@ -49,7 +35,7 @@ describe('repository .env.example', () => {
     };
     const fixedByCompose = Object.keys(compose.services.dispatcher.environment);
     const needed = [
-      ...new Set([...(await variablesReadByTheDispatcher()), ...AGENT_FORWARDED_KEYS]),
+      ...new Set([...Object.keys(DispatcherEnvironment.shape), ...AGENT_FORWARDED_KEYS]),
     ]
       .filter((name) => !PLATFORM_VARIABLES.includes(name) && !fixedByCompose.includes(name))
       .sort();

@@ -5,11 +5,7 @@ import {
   type RedisTestContext,
 } from '@agentsmith/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DispatcherHarness,
-  fakeCatalog,
-  uniqueChannel,
-} from '../../test/support/dispatcher-harness.js';
+import { DispatcherHarness, uniqueChannel } from '../../test/support/dispatcher-harness.js';
 
 /** Slack unreachable while the dispatcher starts must not leave it broken once Slack is back. */
 describe('slack/slack-app (Slack unreachable at start-up)', () => {

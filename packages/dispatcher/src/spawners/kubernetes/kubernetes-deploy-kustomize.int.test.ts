@@ -11,7 +11,7 @@ import { renderKustomization, type Manifest } from '../../../test/support/render
  * unit tests use: same objects, and every object it renders validates against the schema.
  */
 const exec = promisify(execFile);
-const k8sRoot = join(import.meta.dirname, '../../../../deploy/k8s');
+const k8sRoot = join(import.meta.dirname, '../../../../../deploy/k8s');
 const kubectl = await exec('kubectl', ['version', '--client']).then(
   () => true,
   () => false,

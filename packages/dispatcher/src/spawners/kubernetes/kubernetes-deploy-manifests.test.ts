@@ -10,7 +10,7 @@ import {
 } from '../../../test/support/render-kustomization.js';
 import { AGENT_FORWARDED_KEYS } from '../../config/agent-credentials.js';
 
-const repositoryRoot = join(import.meta.dirname, '../../../..');
+const repositoryRoot = join(import.meta.dirname, '../../../../..');
 const k8sRoot = join(repositoryRoot, 'deploy/k8s');
 
 async function yamlFiles(directory: string): Promise<string[]> {

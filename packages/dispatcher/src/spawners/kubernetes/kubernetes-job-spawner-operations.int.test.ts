@@ -109,7 +109,7 @@ describe('spawners/kubernetes-job-spawner (stop, list, readiness, configuration,
     await spawner.checkReadiness();
     await spawner.stop(spec.jobId, { graceSeconds: 1 });
     const objects = await renderKustomization(
-      join(import.meta.dirname, '../../../../deploy/k8s/base'),
+      join(import.meta.dirname, '../../../../../deploy/k8s/base'),
     );
     const role = objects.find((object) => object.kind === 'Role') as unknown as {
       rules: Array<{ resources: string[]; verbs: string[] }>;

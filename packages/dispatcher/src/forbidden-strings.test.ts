@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const exec = promisify(execFile);
-const repositoryRoot = join(import.meta.dirname, '../../../..');
+const repositoryRoot = join(import.meta.dirname, '../../..');
 
 // Built from parts so that this file does not contain them itself.
 const FORBIDDEN = [['host', 'docker', 'internal'].join('.'), ['K8S', 'REDIS', 'URL'].join('_')];
