@@ -201,7 +201,7 @@ export class DockerJobSpawner implements JobSpawner {
       await this.#docker.ping();
       return { ready: true };
     } catch (error) {
-      return { ready: false, reason: dockerEngineProblem(error, this.engineAddress) };
+      return { ready: false, reason: dockerEngineProblem(error, this.engineAddress).message };
     }
   }
 
@@ -264,12 +264,11 @@ export class DockerJobSpawner implements JobSpawner {
       const translated = translate?.(error);
       if (translated) throw translated;
       const problem = dockerEngineProblem(error, this.engineAddress);
-      if (
-        problem.startsWith('cannot reach') ||
-        problem.startsWith('no Docker') ||
-        problem.startsWith('permission')
-      ) {
-        throw new AppError('spawner_unavailable', problem, { cause: error, retryable: true });
+      if (problem.unreachable) {
+        throw new AppError('spawner_unavailable', problem.message, {
+          cause: error,
+          retryable: true,
+        });
       }
       throw error instanceof AppError
         ? error

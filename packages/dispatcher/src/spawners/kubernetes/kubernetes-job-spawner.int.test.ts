@@ -212,6 +212,7 @@ describe('spawners/kubernetes-job-spawner', () => {
         status: 'Failure',
         reason: 'Forbidden',
         code: 403,
+        details: { name: 'x', group: 'batch', kind: 'jobs' },
         message:
           'jobs.batch "x" is forbidden: exceeded quota: agents, requested: count/jobs.batch=1, used: count/jobs.batch=2, limited: count/jobs.batch=2',
       },
@@ -245,7 +246,7 @@ describe('spawners/kubernetes-job-spawner', () => {
       jobId: spec.jobId,
       reason: 'rejected',
       message:
-        'the namespace quota is exhausted: Error creating: pods "x" is forbidden: exceeded quota: compute, requested: limits.memory=4Gi',
+        'the namespace admitted no agent Pod: Error creating: pods "x" is forbidden: exceeded quota: compute, requested: limits.memory=4Gi',
     });
   });
 });

@@ -15,7 +15,12 @@ import {
   type SpawnedJob,
   type SpawnerReadiness,
 } from '../job-spawner.js';
-import { kubernetesApiProblem, kubernetesStatus } from './kubernetes-errors.js';
+import {
+  isQuotaRejection,
+  kubernetesApiProblem,
+  kubernetesFailure,
+  kubernetesStatus,
+} from './kubernetes-errors.js';
 import { kubernetesConfigMapManifest, kubernetesJobManifest } from './kubernetes-job-manifest.js';
 import { kubernetesJobExit } from './kubernetes-job-status.js';
 import type { KubeconfigSource, KubernetesSpawnerSettings } from '../../config/spawner-settings.js';
@@ -182,10 +187,11 @@ export class KubernetesJobSpawner implements JobSpawner {
 
   #spawnError(error: unknown): AppError {
     const problem = kubernetesApiProblem(error, this.#namespace);
-    if (problem.startsWith('the namespace quota'))
+    const failure = kubernetesFailure(error);
+    if (isQuotaRejection(failure))
       return new AppError('spawner_quota_exceeded', problem, { cause: error, retryable: true });
     return new AppError(
-      kubernetesStatus(error) === undefined ? 'spawner_unavailable' : 'spawner_failed',
+      failure.status === undefined ? 'spawner_unavailable' : 'spawner_failed',
       problem,
       { cause: error },
     );

@@ -95,15 +95,14 @@ export function kubernetesJobExit(
       };
     }
   }
-  const quota = facts.events.find(
-    (event) => event.reason === 'FailedCreate' && /exceeded quota/i.test(event.message ?? ''),
-  );
-  if (quota && facts.pods.length === 0) {
+  // The Job controller could not create the Pod (quota, admission policy): it would only retry.
+  const refused = facts.events.find((event) => event.reason === 'FailedCreate');
+  if (refused && facts.pods.length === 0) {
     return {
       jobId,
       reason: 'rejected',
       fatal: true,
-      message: `the namespace quota is exhausted: ${quota.message ?? ''}`.trim(),
+      message: `the namespace admitted no agent Pod: ${refused.message ?? ''}`.trim(),
     };
   }
   if (
