@@ -51,7 +51,7 @@ describe('slack/slack-app', () => {
       'a timestamp from the future',
       () =>
         harness.post('/slack/events', eventBody('help'), {
-          timestamp: Math.floor(Date.now() / 1000) + 400,
+          timestamp: Math.floor(Date.now() / 1000) + 301,
         }),
     ],
     [
@@ -72,6 +72,28 @@ describe('slack/slack-app', () => {
 
     expect(response.status).toBe(401);
     expect(harness.slack.calls.length).toBe(before);
+  });
+
+  it('handles a request signed up to five minutes ago or ahead: one check, the window both ways', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const [late, early] = [uniqueChannel(), uniqueChannel()];
+
+    const statuses = [
+      await harness.event(
+        { type: 'app_mention', channel: late, user: 'UHUMAN', text: '<@UBOT> help', ts: '2.1' },
+        { timestamp: now - 290 },
+      ),
+      await harness.event(
+        { type: 'app_mention', channel: early, user: 'UHUMAN', text: '<@UBOT> help', ts: '2.2' },
+        { timestamp: now + 290 },
+      ),
+    ];
+    await expect
+      .poll(() => [harness.textsIn(late).length, harness.textsIn(early).length])
+      .toEqual([1, 1]);
+
+    expect(statuses).toEqual([200, 200]);
+    expect(harness.textsIn(late)[0]).toMatch(/^I fix tickets and open pull requests/);
   });
 
   it('answers malformed JSON with 400', async () => {
