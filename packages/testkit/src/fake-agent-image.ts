@@ -42,10 +42,11 @@ if (scenario === 'report') {
   const sandbox = JSON.stringify({ uid: process.getuid(), rootReadOnly: rootIsReadOnly(), workspaceWritable: workspaceWritable(),
     env: Object.keys(process.env).filter((k) => /^(AGENTSMITH_|GITHUB_|ANTHROPIC_|OPENAI_|SLACK_)/.test(k)).sort(), args,
     config: process.env.AGENTSMITH_CONFIG ? fs.readFileSync(process.env.AGENTSMITH_CONFIG, 'utf8') : null });
+  const base = ['v', '1', 'jobId', jobId, 'at', String(Date.now())];
   await send([
-    ['XADD', key, '*', 'v', '1', 'type', 'progress', 'step', '1', 'total', '2', 'label', 'Fetching ticket'],
-    ['XADD', key, '*', 'v', '1', 'type', 'detail', 'text', sandbox],
-    ['XADD', key, '*', 'v', '1', 'type', 'done', 'summary', 'fake agent finished'],
+    ['XADD', key, '*', ...base, 'type', 'progress', 'step', '1', 'total', '2', 'label', 'Fetching ticket'],
+    ['XADD', key, '*', ...base, 'type', 'detail', 'text', sandbox],
+    ['XADD', key, '*', ...base, 'type', 'done', 'summary', 'fake agent finished', 'durationMs', '1', 'changedFiles', '[]'],
   ]);
   process.exit(0);
 }

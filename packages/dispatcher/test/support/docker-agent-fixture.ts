@@ -9,7 +9,6 @@ import {
   requireDocker,
   testRunId,
 } from '@agentsmith/testkit';
-import { expect } from 'vitest';
 
 /** A test network with a `redis` on it (alias `redis`, published on a random local port) and the fake agent image. */
 export interface DockerAgentFixture {
@@ -41,10 +40,14 @@ export async function startDockerAgentFixture(name: string): Promise<DockerAgent
   });
   await container.start();
   const port = (await container.inspect()).NetworkSettings.Ports['6379/tcp']?.[0]?.HostPort;
+  // The client reconnects until the container's Redis listens; the first PING waits for that.
+  const ready = new Redis(Number(port), '127.0.0.1', {
+    maxRetriesPerRequest: null,
+    retryStrategy: () => 100,
+  });
+  await ready.ping();
+  ready.disconnect();
   const redis = new Redis(Number(port), '127.0.0.1', { maxRetriesPerRequest: 3 });
-  await expect
-    .poll(() => redis.ping().catch(() => ''), { timeout: 10_000, message: 'the test redis' })
-    .toBe('PONG');
   return {
     docker,
     image,
