@@ -197,7 +197,7 @@ describe('dispatcher (built, as a child process)', () => {
     [
       'an unknown SPAWNER_TYPE',
       { SPAWNER_TYPE: 'podman' },
-      /SPAWNER_TYPE \\"podman\\" is not valid: use one of docker, kubernetes/,
+      /SPAWNER_TYPE=\\"podman\\" is not valid: use one of docker, kubernetes/,
     ],
   ])('refuses to start with %s, saying what to set (exit 2)', async (_case, override, message) => {
     const lines: string[] = [];
