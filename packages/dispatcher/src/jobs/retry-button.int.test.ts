@@ -15,17 +15,6 @@ describe('jobs/chat-commands (Retry button)', () => {
   const spawnedIn = (channel: string) =>
     harness.spawner.spawned.filter((spec) => spec.channelId === channel);
 
-  async function startJob(channel: string, ticket: string): Promise<string> {
-    const before = spawnedIn(channel).length;
-    expect(await harness.message(channel, `fix #${ticket} in agent-smith-test`)).toBe(200);
-    await expect
-      .poll(() => spawnedIn(channel).length === before + 1, { message: 'the spawn' })
-      .toBe(true);
-    const { jobId } = spawnedIn(channel).at(-1)!;
-    harness.trackJob(jobId, channel);
-    return jobId;
-  }
-
   async function failJob(channel: string, jobId: string) {
     await harness.agentWrites({
       type: 'error',
@@ -54,9 +43,9 @@ describe('jobs/chat-commands (Retry button)', () => {
 
   it('does not start a second job when the channel is busy again; it says which job runs', async () => {
     const channel = uniqueChannel();
-    const failed = await startJob(channel, '58');
+    const failed = await harness.startJob(channel, 'fix #58 in agent-smith-test');
     const { card, value } = await failJob(channel, failed);
-    const running = await startJob(channel, '59');
+    const running = await harness.startJob(channel, 'fix #59 in agent-smith-test');
 
     const status = await harness.click(channel, {
       actionId: 'retry',
@@ -91,7 +80,7 @@ describe('jobs/chat-commands (Retry button)', () => {
 
   it('starts the job once for a Retry click Slack delivers twice', async () => {
     const channel = uniqueChannel();
-    const failed = await startJob(channel, '58');
+    const failed = await harness.startJob(channel, 'fix #58 in agent-smith-test');
     const { card, value } = await failJob(channel, failed);
     const click = {
       actionId: 'retry',

@@ -14,21 +14,9 @@ describe('relay/progress-relay', () => {
     await harness.stop();
   });
 
-  async function startJob(channel: string): Promise<string> {
-    expect(await harness.message(channel, 'fix #58 in agent-smith-test')).toBe(200);
-    await expect
-      .poll(() => harness.spawner.spawned.some((spec) => spec.channelId === channel), {
-        message: 'the spawn',
-      })
-      .toBe(true);
-    const spec = harness.spawner.spawned.find((candidate) => candidate.channelId === channel)!;
-    harness.trackJob(spec.jobId, channel);
-    return spec.jobId;
-  }
-
   it('relays a whole job to Slack: start, status edits, detail, question and answer, final card', async () => {
     const channel = uniqueChannel();
-    const jobId = await startJob(channel);
+    const jobId = await harness.startJob(channel);
     const at = Date.now();
 
     await harness.agentWrites(
@@ -126,7 +114,7 @@ describe('relay/progress-relay', () => {
 
   it('ignores clicks on unknown and already answered questions', async () => {
     const channel = uniqueChannel();
-    const jobId = await startJob(channel);
+    const jobId = await harness.startJob(channel);
     await harness.agentWrites({
       type: 'question',
       jobId,
@@ -205,7 +193,7 @@ describe('relay/progress-relay', () => {
 
   it('posts an error card with a Retry button that starts the job again', async () => {
     const channel = uniqueChannel();
-    const jobId = await startJob(channel);
+    const jobId = await harness.startJob(channel);
 
     await harness.agentWrites({
       type: 'error',
@@ -269,7 +257,7 @@ describe('relay/progress-relay', () => {
 
   it('reports a job lost by the watchdog with an error card and frees the channel', async () => {
     const channel = uniqueChannel();
-    const jobId = await startJob(channel);
+    const jobId = await harness.startJob(channel);
     await harness.agentWrites({
       type: 'progress',
       jobId,

@@ -83,12 +83,16 @@ export class ProgressRelay {
     blocking.on('ready', fetchId);
     if (blocking.status === 'ready') fetchId();
     subscriber.on('message', () => this.wake());
-    subscriber.subscribe(store.jobsChangedChannel).catch((error: unknown) => {
-      logger.warn(
-        { err: error },
-        'Could not subscribe to job notifications; relying on the block timeout',
-      );
-    });
+    // A job tracked before the subscription took effect sent its notice to no one: look again.
+    subscriber.subscribe(store.jobsChangedChannel).then(
+      () => this.wake(),
+      (error: unknown) => {
+        logger.warn(
+          { err: error },
+          'Could not subscribe to job notifications; relying on the block timeout',
+        );
+      },
+    );
     // Renewed on a timer too, so a long Slack rate-limit wait inside a delivery cannot let the
     // lease lapse and hand the job to a second replica.
     this.#renewTimer = setInterval(() => void this.#renewLeases(), this.#blockMs);

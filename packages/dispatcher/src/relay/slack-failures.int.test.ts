@@ -12,21 +12,9 @@ describe('relay/entry-delivery (Slack failures)', () => {
     await harness.stop();
   });
 
-  async function startJob(channel: string): Promise<string> {
-    expect(await harness.message(channel, 'fix #58 in agent-smith-test')).toBe(200);
-    await expect
-      .poll(() => harness.spawner.spawned.some((spec) => spec.channelId === channel), {
-        message: 'the spawn',
-      })
-      .toBe(true);
-    const spec = harness.spawner.spawned.find((candidate) => candidate.channelId === channel)!;
-    harness.trackJob(spec.jobId, channel);
-    return spec.jobId;
-  }
-
   it('waits out a Slack 429 as Retry-After says and delivers the entry once', async () => {
     const channel = uniqueChannel();
-    const jobId = await startJob(channel);
+    const jobId = await harness.startJob(channel);
     harness.slack.rateLimitNext(1, 1, 'chat.postMessage');
 
     await harness.agentWrites({
@@ -57,7 +45,7 @@ describe('relay/entry-delivery (Slack failures)', () => {
 
   it('keeps an entry pending while Slack fails and delivers it once Slack recovers', async () => {
     const channel = uniqueChannel();
-    const jobId = await startJob(channel);
+    const jobId = await harness.startJob(channel);
     harness.slack.failNextWithStatus(503, 5, 'chat.postMessage');
 
     await harness.agentWrites(
@@ -80,7 +68,7 @@ describe('relay/entry-delivery (Slack failures)', () => {
 
   it('skips an entry Slack refuses for good and carries on', async () => {
     const channel = uniqueChannel();
-    const jobId = await startJob(channel);
+    const jobId = await harness.startJob(channel);
     harness.slack.failNext('invalid_blocks', 1, 'chat.postMessage');
 
     await harness.agentWrites({ type: 'detail', jobId, at: Date.now(), text: 'refused' });
@@ -106,7 +94,7 @@ describe('relay/entry-delivery (Slack failures)', () => {
 
   it('posts a new status message when the old one is gone', async () => {
     const channel = uniqueChannel();
-    const jobId = await startJob(channel);
+    const jobId = await harness.startJob(channel);
     harness.slack.failNext('message_not_found', 1, 'chat.update');
 
     await harness.agentWrites({

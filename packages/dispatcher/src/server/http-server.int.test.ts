@@ -29,22 +29,11 @@ describe('server/http-server', () => {
     await harness.stop();
   });
 
-  async function startJob(channel: string): Promise<string> {
-    const before = harness.spawner.attempted.length;
-    await harness.message(channel, 'fix #58 in agent-smith-test');
-    await expect
-      .poll(() => harness.spawner.attempted.length === before + 1, { message: 'the spawn attempt' })
-      .toBe(true);
-    const { jobId } = harness.spawner.attempted.at(-1)!;
-    harness.trackJob(jobId, channel);
-    return jobId;
-  }
-
   it('counts jobs started, finished and failed, relayed entries, relay lag and Slack API errors in /metrics', async () => {
     const before = await scrape(harness.url);
     const writtenAt = Date.now() - 60_000;
     const finished = uniqueChannel();
-    const jobId = await startJob(finished);
+    const jobId = await harness.startJob(finished);
     harness.slack.failNext('invalid_blocks', 1, 'chat.postMessage');
     await harness.agentWrites({ type: 'detail', jobId, at: writtenAt, text: 'refused by Slack' });
     await expect
@@ -76,7 +65,7 @@ describe('server/http-server', () => {
       )
       .toBe(true);
     harness.spawner.failNextSpawn(new AppError('agent_image_missing', 'no image'));
-    await startJob(uniqueChannel());
+    await harness.startJob(uniqueChannel());
     await expect
       .poll(() => harness.dispatcher.metrics.jobsFailed === 1, { message: 'the failed spawn' })
       .toBe(true);
@@ -103,7 +92,7 @@ describe('server/http-server', () => {
 
   it('acknowledges an entry only once Slack accepted it, and on shutdown finishes the call in hand before closing Redis', async () => {
     const channel = uniqueChannel();
-    const jobId = await startJob(channel);
+    const jobId = await harness.startJob(channel);
     harness.slack.delayNext(1_500, 1, 'chat.postMessage');
     await harness.agentWrites({ type: 'detail', jobId, at: Date.now(), text: 'in flight' });
     await expect

@@ -143,11 +143,6 @@ describe('slack/slack-app', () => {
 
   it('answers mentions and direct messages it does not understand with the help text, but not overheard chat', async () => {
     const [mention, direct, overheard] = [uniqueChannel(), uniqueChannel(), uniqueChannel()];
-    const textsIn = (channel: string) =>
-      harness.slack
-        .callsTo('chat.postMessage')
-        .filter((call) => call.args['channel'] === channel)
-        .map((call) => String(call.args['text']));
 
     await harness.message(overheard, 'lunch at noon?');
     await harness.message(overheard, 'hello');
@@ -155,10 +150,16 @@ describe('slack/slack-app', () => {
     await harness.message(direct, 'what can you do', { channel_type: 'im' });
     await harness.message(overheard, 'help');
     await expect
-      .poll(() => [mention, direct, overheard].every((channel) => textsIn(channel).length === 1))
+      .poll(() =>
+        [mention, direct, overheard].every(
+          (channel) => harness.textsIn(channel, 'chat.postMessage').length === 1,
+        ),
+      )
       .toBe(true);
 
-    expect([mention, direct, overheard].map((channel) => textsIn(channel))).toEqual([
+    expect(
+      [mention, direct, overheard].map((channel) => harness.textsIn(channel, 'chat.postMessage')),
+    ).toEqual([
       [expect.stringMatching(/^I didn't understand that\. Try:\n• `fix #58 in agent-smith-test`/)],
       [expect.stringMatching(/^I didn't understand that\. Try:\n/)],
       [expect.stringMatching(/^I fix tickets and open pull requests\. Try:\n/)],

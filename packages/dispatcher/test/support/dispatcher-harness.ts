@@ -18,6 +18,7 @@ import {
   type SlackCall,
 } from '@agentsmith/testkit';
 import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
 import { loadDispatcherConfig, type DispatcherConfig } from '../../src/config/dispatcher-config.js';
 import {
   startDispatcher,
@@ -129,9 +130,22 @@ export class DispatcherHarness<S extends JobSpawner = FakeJobSpawner> {
     return this.dispatcher.url;
   }
 
-  /** The texts the bot posted or edited in `channel`, in order. */
-  textsIn(channel: string): string[] {
-    return this.slack.calls.filter((call) => call.args['channel'] === channel).map(textOf);
+  /** The texts the bot posted (and edited, unless `method` says which) in `channel`, in order. */
+  textsIn(channel: string, method?: 'chat.postMessage' | 'chat.update'): string[] {
+    return this.slack.calls
+      .filter((call) => call.args['channel'] === channel && (!method || call.method === method))
+      .map(textOf);
+  }
+
+  /** Says `text` (a fix) in `channel` and waits for the spawn it asks for; returns the job id. */
+  async startJob(channel: string, text = 'fix #58 in agent-smith-test'): Promise<string> {
+    const inChannel = () => this.attempted.filter((spec) => spec.channelId === channel);
+    const before = inChannel().length;
+    expect(await this.message(channel, text)).toBe(200);
+    await expect
+      .poll(() => inChannel().length, { message: `the spawn for "${text}"` })
+      .toBe(before + 1);
+    return inChannel()[before]?.jobId ?? '';
   }
 
   /** The id of the job started in `channel` ('' while none was). */
