@@ -80,6 +80,7 @@ const QuestionHash = z.object({
 const StreamEntries = z.array(z.tuple([z.string(), z.array(z.string())]));
 const StreamReply = z.array(z.tuple([z.string(), StreamEntries])).nullable();
 const AutoClaimReply = z.tuple([z.string()]).rest(z.unknown());
+const StreamId = z.string().regex(/^\d+-\d+$/, 'not a stream id (<ms>-<seq>)');
 
 /** Validates what Redis returned; a record that does not match is refused, naming the key. */
 function validated<T>(schema: z.ZodType<T>, value: unknown, key: string): T {
@@ -286,7 +287,9 @@ export class RedisJobStore implements RelayJobStore {
 
   /** The id of the last entry that reached the chat ("0-0" when none). */
   async delivered(jobId: string): Promise<string> {
-    return (await this.redis.hget(this.keys.job(jobId), 'delivered')) ?? '0-0';
+    const key = this.keys.job(jobId);
+    const delivered = await this.redis.hget(key, 'delivered');
+    return delivered === null ? '0-0' : validated(StreamId, delivered, key);
   }
 
   /** Records that entries up to `id` reached the chat, without acknowledging them yet. */
