@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import { importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
-import { relative, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 
 const productionSources = ['packages/*/src/**/*.ts'];
 const testFiles = [
@@ -18,9 +18,12 @@ const testFiles = [
 const confinedModules = [
   {
     name: 'dockerode',
-    allowedIn: ['packages/dispatcher/src/spawners/docker-*', 'packages/testkit/src/**'],
+    allowedIn: ['packages/dispatcher/src/spawners/docker/**', 'packages/testkit/src/**'],
   },
-  { name: '@kubernetes/client-node', allowedIn: ['packages/dispatcher/src/spawners/kubernetes-*'] },
+  {
+    name: '@kubernetes/client-node',
+    allowedIn: ['packages/dispatcher/src/spawners/kubernetes/**'],
+  },
   { name: '@slack/bolt', allowedIn: ['packages/dispatcher/src/slack/**'] },
   { name: '@slack/web-api', allowedIn: ['packages/dispatcher/src/slack/**'] },
   {
@@ -29,6 +32,7 @@ const confinedModules = [
       'packages/agent/src/progress/**',
       'packages/dispatcher/src/redis/**',
       'packages/dispatcher/src/conversations/redis-*',
+      'packages/dispatcher/src/jobs/redis-*',
       'packages/dispatcher/src/relay/**',
       'packages/testkit/src/**',
     ],
@@ -72,6 +76,86 @@ const confinedModulesRule = {
           });
         }
       },
+    };
+  },
+};
+
+/**
+ * Directions inside the dispatcher (docs/architecture.md): what each folder of
+ * packages/dispatcher/src may import besides itself — folders, or single files (ports). The
+ * composition root (`main.ts`, `dispatcher.ts`, `index.ts`) may import anything; no folder imports
+ * it. The longest matching folder applies, so the engines of `spawners/` stay apart.
+ */
+const dispatcherDirections = {
+  config: [],
+  intents: [],
+  server: [],
+  conversations: [],
+  projects: ['jobs/project-catalog.ts'],
+  redis: ['slack/slack-handlers.ts'],
+  jobs: [
+    'intents',
+    'conversations/conversation-state-manager.ts',
+    'spawners/job-spawner.ts',
+    'server/metrics.ts',
+  ],
+  supervision: ['jobs', 'conversations/conversation-state-manager.ts', 'spawners/job-spawner.ts'],
+  relay: ['jobs', 'server/metrics.ts'],
+  slack: ['jobs', 'config/dispatcher-config.ts', 'server/metrics.ts'],
+  spawners: ['config'],
+  'spawners/docker': ['config', 'spawners/job-spawner.ts', 'spawners/job-exit-description.ts'],
+  'spawners/kubernetes': ['config', 'spawners/job-spawner.ts', 'spawners/job-exit-description.ts'],
+};
+
+const dispatcherSources = 'packages/dispatcher/src/';
+
+function within(path, folderOrFile) {
+  return path === folderOrFile || path.startsWith(`${folderOrFile}/`);
+}
+
+const dispatcherDirectionsRule = {
+  meta: { type: 'problem', schema: [] },
+  create(context) {
+    const file = relative(import.meta.dirname, context.filename)
+      .split(sep)
+      .join('/');
+    if (!file.startsWith(dispatcherSources)) return {};
+    const importer = file.slice(dispatcherSources.length);
+    if (!importer.includes('/')) return {};
+    const folder = Object.keys(dispatcherDirections)
+      .filter((candidate) => within(importer, candidate))
+      .sort((a, b) => b.length - a.length)[0];
+    const check = (node) => {
+      const source = node.source?.value;
+      if (typeof source !== 'string' || !source.startsWith('.')) return;
+      if (!folder) {
+        context.report({
+          node,
+          message: `${importer.split('/')[0]}/ has no direction in dispatcherDirections (eslint.config.js): add what it may import.`,
+        });
+        return;
+      }
+      const target = relative(
+        resolve(import.meta.dirname, dispatcherSources),
+        resolve(dirname(context.filename), source),
+      )
+        .split(sep)
+        .join('/')
+        .replace(/\.js$/, '.ts');
+      if (target.startsWith('..') || within(target, folder)) return;
+      const allowed = dispatcherDirections[folder];
+      if (allowed.some((entry) => within(target, entry))) return;
+      const may = allowed.length > 0 ? allowed.join(', ') : 'nothing outside itself';
+      context.report({
+        node,
+        message: `${folder}/ may not import ${target}: it may import ${may} (docs/architecture.md).`,
+      });
+    };
+    return {
+      ImportDeclaration: check,
+      ExportNamedDeclaration: check,
+      ExportAllDeclaration: check,
+      ImportExpression: check,
     };
   },
 };
@@ -186,12 +270,22 @@ export default tseslint.config(
       ],
     },
   },
-  // Heavy SDKs stay inside their adapters.
+  // Heavy SDKs stay inside their adapters; the dispatcher's folders keep their directions.
   {
     files: productionSources,
     ignores: testFiles,
-    plugins: { boundaries: { rules: { 'confined-modules': confinedModulesRule } } },
-    rules: { 'boundaries/confined-modules': 'error' },
+    plugins: {
+      boundaries: {
+        rules: {
+          'confined-modules': confinedModulesRule,
+          'dispatcher-directions': dispatcherDirectionsRule,
+        },
+      },
+    },
+    rules: {
+      'boundaries/confined-modules': 'error',
+      'boundaries/dispatcher-directions': 'error',
+    },
   },
   // The intent parser is pure: no I/O (on top of the dispatcher's own boundaries).
   restrictWorkspaceImports({

@@ -6,6 +6,9 @@ const conditions = ['@agentsmith/source', 'module', 'node', 'import', 'default']
 const resolve = { conditions };
 const ssr = { resolve: { conditions, externalConditions: conditions } };
 const slowTiers = ['**/*.int.test.ts', '**/*.docker.test.ts', '**/*.e2e.test.ts'];
+// `expect.poll` is the one way tests wait for another process or the event loop; these defaults
+// fit the slower tiers (a test passes a longer `timeout` where it needs one).
+const poll = { timeout: 20_000, interval: 25 };
 
 export default defineConfig({
   resolve,
@@ -29,6 +32,7 @@ export default defineConfig({
           name: 'integration',
           include: ['packages/*/src/**/*.int.test.ts', 'packages/*/src/**/*.docker.test.ts'],
           fileParallelism: false,
+          expect: { poll },
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },
@@ -40,6 +44,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['packages/*/test/e2e/**/*.e2e.test.ts'],
           fileParallelism: false,
+          expect: { poll: { ...poll, interval: 100 } },
           testTimeout: 300_000,
           hookTimeout: 600_000,
         },

@@ -73,13 +73,11 @@ export const AGENT_ENV_NAMES: readonly string[] = [
 ];
 
 /** The allow-listed variables that are set (and non-empty) in `env`. */
-export function forwardedAgentEnv(
-  env: Readonly<Record<string, string | undefined>>,
-): Record<string, string> {
+export function forwardedAgentEnv(env: Readonly<Record<string, unknown>>): Record<string, string> {
   const forwarded: Record<string, string> = {};
   for (const name of AGENT_FORWARDED_KEYS) {
     const value = env[name];
-    if (value !== undefined && value !== '') forwarded[name] = value;
+    if (typeof value === 'string' && value !== '') forwarded[name] = value;
   }
   return forwarded;
 }

@@ -1,26 +1,26 @@
+import type { JobSpec } from '@agentsmith/contracts';
 import { newJobId, type Logger } from '@agentsmith/kit';
 import type { DispatcherConfig } from './config/dispatcher-config.js';
 import { RedisConversationStateManager } from './conversations/redis-conversation-state-manager.js';
 import { parseIntent } from './intents/parse-intent.js';
 import { answerQuestion } from './jobs/answer-question.js';
 import { handleChatMessage, retryFix } from './jobs/chat-commands.js';
-import { finishJob, reportJobLost } from './jobs/finish-job.js';
+import { expireJob, finishJob } from './jobs/finish-job.js';
 import type { JobContext } from './jobs/job-context.js';
-import { createJobSupervision } from './jobs/job-supervision.js';
+import { dispatcherKeys } from './jobs/job-keys.js';
 import type { ProjectCatalog } from './jobs/project-catalog.js';
+import { RedisJobStore } from './jobs/redis-job-store.js';
 import { createRedisClient } from './redis/create-redis-client.js';
 import { RedisDedupStore } from './redis/redis-dedup-store.js';
 import { EntryDelivery } from './relay/entry-delivery.js';
 import { ProgressRelay } from './relay/progress-relay.js';
-import { RedisJobStore } from './relay/redis-job-store.js';
-import { relayKeys } from './relay/relay-keys.js';
 import { startHttpServer } from './server/http-server.js';
 import { createMetrics, type Metrics } from './server/metrics.js';
-import { formatDuration } from './slack/message-blocks.js';
-import { createSlackApp } from './slack/slack-app.js';
+import { createSlackApp, createSlackClient } from './slack/slack-app.js';
 import type { SlackHandlers } from './slack/slack-handlers.js';
 import { SlackNotifier } from './slack/slack-notifier.js';
 import type { JobSpawner } from './spawners/job-spawner.js';
+import { createJobSupervision } from './supervision/job-supervision.js';
 
 export interface DispatcherDependencies {
   logger: Logger;
@@ -55,9 +55,13 @@ export async function startDispatcher(
   const redis = createRedisClient(config.redisUrl, logger, 'commands');
   const blocking = createRedisClient(config.redisUrl, logger, 'relay-blocking');
   const subscriber = createRedisClient(config.redisUrl, logger, 'relay-subscriber');
-  const keys = relayKeys(dependencies.keyPrefix ?? config.keyPrefix);
+  const keys = dispatcherKeys(dependencies.keyPrefix ?? config.keyPrefix);
   const metrics = createMetrics();
   const store = new RedisJobStore(redis, keys);
+  const conversations = new RedisConversationStateManager(redis, logger);
+  const now = dependencies.now ?? Date.now;
+  const slackLogger = logger.child({ component: 'slack' });
+  const slackClient = createSlackClient(config.slack.botToken, config.slackApiUrl, slackLogger);
   const inFlight = new Set<Promise<unknown>>();
   const track = <T>(promise: Promise<T>): Promise<T> => {
     inFlight.add(promise);
@@ -65,36 +69,20 @@ export async function startDispatcher(
     return promise;
   };
 
-  // Handlers are created before the context they use; they only run after it is set.
-  const holder: { context?: JobContext } = {};
-  const ctx = () => holder.context as JobContext;
-  const handlers: SlackHandlers = {
-    message: async (origin, text, addressed) => {
-      const kind = parseIntent(text).kind;
-      if (!addressed && (kind === 'unknown' || kind === 'greeting')) return;
-      await track(handleChatMessage(ctx(), origin, text));
-    },
-    answer: async (click) => {
-      await track(answerQuestion(ctx(), click));
-    },
-    retry: async (origin, request) => {
-      await track(retryFix(ctx(), origin, request));
-    },
-  };
-  const slack = createSlackApp({
-    mode: config.slack,
-    slackApiUrl: config.slackApiUrl,
-    handlers,
-    dedup: new RedisDedupStore(redis, keys.dedup),
-    logger: logger.child({ component: 'slack' }),
-    ...(dependencies.unhandledRequestTimeoutMs !== undefined
-      ? { unhandledRequestTimeoutMs: dependencies.unhandledRequestTimeoutMs }
-      : {}),
-  });
+  const supervision =
+    dependencies.supervise === false
+      ? undefined
+      : createJobSupervision({
+          spawner,
+          conversations,
+          jobs: store,
+          now,
+          logger: logger.child({ component: 'supervision' }),
+        });
   const context: JobContext = {
-    conversations: new RedisConversationStateManager(redis, logger),
+    conversations,
     jobs: store,
-    notifier: new SlackNotifier(slack.client, metrics),
+    notifier: new SlackNotifier(slackClient, metrics),
     spawner,
     projects,
     metrics,
@@ -102,36 +90,50 @@ export async function startDispatcher(
     agentRedisUrl: config.agentRedisUrl,
     jobMaxDurationMs: config.jobMaxDurationMs,
     cancelGraceSeconds: config.cancelGraceSeconds,
-    now: dependencies.now ?? Date.now,
+    now,
     newJobId: dependencies.newJobId ?? newJobId,
-  };
-  const supervision =
-    dependencies.supervise === false
-      ? undefined
-      : createJobSupervision(
-          context,
-          {
-            get: (key) => redis.get(key),
-            lastEntries: (key, count) => redis.xrevrange(key, '+', '-', 'COUNT', count),
+    ...(supervision
+      ? {
+          onSpawned: (spec: JobSpec) => {
+            supervision
+              .watch(spec.jobId)
+              .catch((error: unknown) =>
+                logger.warn({ err: error, jobId: spec.jobId }, 'Watchdog failed'),
+              );
           },
-          logger.child({ component: 'supervision' }),
-        );
-  if (supervision) {
-    context.onSpawned = (spec) => {
-      supervision
-        .watch(spec)
-        .catch((error: unknown) =>
-          logger.warn({ err: error, jobId: spec.jobId }, 'Watchdog failed'),
-        );
-    };
-  }
-  holder.context = context;
+        }
+      : {}),
+  };
+  const handlers: SlackHandlers = {
+    message: async (origin, text, addressed) => {
+      const kind = parseIntent(text).kind;
+      if (!addressed && (kind === 'unknown' || kind === 'greeting')) return;
+      await track(handleChatMessage(context, origin, text));
+    },
+    answer: async (click) => {
+      await track(answerQuestion(context, click));
+    },
+    retry: async (origin, request) => {
+      await track(retryFix(context, origin, request));
+    },
+  };
+  const slack = createSlackApp({
+    mode: config.slack,
+    slackApiUrl: config.slackApiUrl,
+    client: slackClient,
+    handlers,
+    dedup: new RedisDedupStore(redis, keys.dedup),
+    logger: slackLogger,
+    ...(dependencies.unhandledRequestTimeoutMs !== undefined
+      ? { unhandledRequestTimeoutMs: dependencies.unhandledRequestTimeoutMs }
+      : {}),
+  });
   const delivery = new EntryDelivery({
     store,
     notifier: context.notifier,
     logger: logger.child({ component: 'relay' }),
     metrics,
-    onFinal: (job, entry) => finishJob(ctx(), job.jobId, entry),
+    onFinal: (job, entry) => finishJob(context, job.jobId, entry),
     ...(dependencies.relay?.minIntervalMs !== undefined
       ? { minIntervalMs: dependencies.relay.minIntervalMs }
       : {}),
@@ -147,19 +149,7 @@ export async function startDispatcher(
     metrics,
     ...(dependencies.relay?.leaseMs !== undefined ? { leaseMs: dependencies.relay.leaseMs } : {}),
     ...(dependencies.relay?.blockMs !== undefined ? { blockMs: dependencies.relay.blockMs } : {}),
-    onDeadline: async ({ jobId }) => {
-      await reportJobLost(
-        ctx(),
-        jobId,
-        `it ran longer than its limit of ${formatDuration(config.jobMaxDurationMs)} (JOB_MAX_DURATION)`,
-        'run_deadline_exceeded',
-      );
-      await spawner
-        .stop(jobId, { graceSeconds: 10 })
-        .catch((error: unknown) =>
-          logger.warn({ err: error, jobId }, 'Could not stop an expired job'),
-        );
-    },
+    onDeadline: ({ jobId }) => expireJob(context, jobId),
   });
   const http = await startHttpServer({
     port: config.port,

@@ -4,6 +4,7 @@ export * from './intents/chat-intent.js';
 export * from './intents/parse-intent.js';
 export * from './jobs/finish-job.js';
 export * from './jobs/job-store.js';
+export * from './jobs/notices.js';
 export * from './jobs/notifier.js';
 export * from './spawners/job-spawner.js';
 export * from './spawners/create-spawner.js';

@@ -1,45 +1,39 @@
 import { ConfigError, createLogger, secretValuesFromEnv, SecretSanitizer } from '@agentsmith/kit';
 import { hostname } from 'node:os';
-import { loadDispatcherConfig } from './config/dispatcher-config.js';
-import { createProjectCatalog } from './config/load-project-catalog.js';
+import { loadDispatcherConfig, type DispatcherConfig } from './config/dispatcher-config.js';
 import { startDispatcher } from './dispatcher.js';
+import { createProjectCatalog } from './projects/load-project-catalog.js';
 import { createSpawner } from './spawners/create-spawner.js';
-import { registerBuiltInSpawners } from './spawners/register-spawners.js';
 
 const SHUTDOWN_FORCE_MS = 25_000;
 
-const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const env = process.env;
 // Secrets are redacted from the first line on, including start-up failures.
-const logger = createLogger({
-  name: 'dispatcher',
-  level: LEVELS.find((level) => level === env['LOG_LEVEL']?.trim().toLowerCase()) ?? 'info',
-  sanitizer: new SecretSanitizer(secretValuesFromEnv(env)),
-});
+const sanitizer = new SecretSanitizer(secretValuesFromEnv(env));
 
-async function main(): Promise<void> {
-  let config;
+function loadConfigOrExit(): DispatcherConfig {
   try {
-    config = loadDispatcherConfig(env, hostname());
+    return loadDispatcherConfig(env, hostname());
   } catch (error) {
+    const logger = createLogger({ name: 'dispatcher', level: 'info', sanitizer });
     if (error instanceof ConfigError) {
       logger.error({ problems: error.problems }, error.message);
       process.exit(2);
     }
     throw error;
   }
+}
+
+const config = loadConfigOrExit();
+const logger = createLogger({ name: 'dispatcher', level: config.logLevel, sanitizer });
+
+async function main(): Promise<void> {
   const projects = createProjectCatalog(
     config.configPath,
     env,
     logger.child({ component: 'projects' }),
   );
-  registerBuiltInSpawners();
-  const spawner = await createSpawner(config.spawnerType, {
-    env,
-    logger: logger.child({ component: 'spawner' }),
-    image: config.agentImage,
-    jobMaxDurationMs: config.jobMaxDurationMs,
-  });
+  const spawner = createSpawner(config, logger.child({ component: 'spawner' }));
   const dispatcher = await startDispatcher(config, { logger, spawner, projects });
 
   let stopping = false;
@@ -65,10 +59,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    logger.error({ problems: error.problems }, error.message);
-    process.exit(2);
-  }
   logger.error({ err: error }, 'Dispatcher failed to start');
   process.exit(1);
 });

@@ -8,7 +8,6 @@ import {
   requireDocker,
   TEST_RUN_LABEL,
   testRunId,
-  waitFor,
 } from './docker-test-helpers.js';
 
 const image = 'agentsmith-test/hello-agent:latest';
@@ -46,9 +45,10 @@ describe('the real Docker engine', () => {
     expect(Buffer.concat(chunks).toString()).toMatch(
       /hello from the agent: --job-id abc \(node v22\.\d+\.\d+, uid 1000\)/,
     );
-    await waitFor(
-      'the auto-removed container to disappear',
-      async () => !(await containerExists(docker, name)),
-    );
+    await expect
+      .poll(async () => !(await containerExists(docker, name)), {
+        message: 'the auto-removed container to disappear',
+      })
+      .toBe(true);
   });
 });

@@ -73,19 +73,3 @@ export async function containerExists(docker: Docker, idOrName: string): Promise
     throw error;
   }
 }
-
-/** Polls `check` every `intervalMs` until it returns true or `timeoutMs` passes. */
-export async function waitFor(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 10_000,
-  intervalMs = 100,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}

@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
-import { dockerBuild, testRunId, waitFor } from './docker-test-helpers.js';
+import { expect } from 'vitest';
+import { dockerBuild, testRunId } from './docker-test-helpers.js';
 
 /**
  * A stand-in agent: node with no dependencies, reading the real agent's arguments
@@ -41,10 +42,11 @@ if (scenario === 'report') {
   const sandbox = JSON.stringify({ uid: process.getuid(), rootReadOnly: rootIsReadOnly(), workspaceWritable: workspaceWritable(),
     env: Object.keys(process.env).filter((k) => /^(AGENTSMITH_|GITHUB_|ANTHROPIC_|OPENAI_|SLACK_)/.test(k)).sort(), args,
     config: process.env.AGENTSMITH_CONFIG ? fs.readFileSync(process.env.AGENTSMITH_CONFIG, 'utf8') : null });
+  const base = ['v', '1', 'jobId', jobId, 'at', String(Date.now())];
   await send([
-    ['XADD', key, '*', 'v', '1', 'type', 'progress', 'step', '1', 'total', '2', 'label', 'Fetching ticket'],
-    ['XADD', key, '*', 'v', '1', 'type', 'detail', 'text', sandbox],
-    ['XADD', key, '*', 'v', '1', 'type', 'done', 'summary', 'fake agent finished'],
+    ['XADD', key, '*', ...base, 'type', 'progress', 'step', '1', 'total', '2', 'label', 'Fetching ticket'],
+    ['XADD', key, '*', ...base, 'type', 'detail', 'text', sandbox],
+    ['XADD', key, '*', ...base, 'type', 'done', 'summary', 'fake agent finished', 'durationMs', '1', 'changedFiles', '[]'],
   ]);
   process.exit(0);
 }
@@ -81,10 +83,13 @@ export async function buildFakeAgentImage(tag = fakeAgentImageTag): Promise<stri
 
 /** Resolves once a fake agent container printed `ready` (its SIGTERM handler is installed). */
 export async function waitForFakeAgentReady(docker: Docker, name: string): Promise<void> {
-  await waitFor(`${name} ready`, async () => {
-    const output = await docker
-      .getContainer(name)
-      .logs({ stdout: true, stderr: false, follow: false });
-    return output.toString('utf8').includes('ready');
-  });
+  await expect
+    .poll(
+      async () =>
+        (await docker.getContainer(name).logs({ stdout: true, stderr: false, follow: false }))
+          .toString('utf8')
+          .includes('ready'),
+      { timeout: 10_000, message: `${name} ready` },
+    )
+    .toBe(true);
 }

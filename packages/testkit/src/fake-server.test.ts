@@ -32,6 +32,25 @@ describe('testkit/fake-server', () => {
 
     expect(response.status).toBe(501);
     expect(() => server.assertDone()).toThrow(/unexpected request: POST \/api\/chat.postMessage/);
+    await expect(server.stop()).rejects.toThrow(
+      /slack fake server:\n {2}unexpected request: POST \/api\/chat.postMessage/,
+    );
+  });
+
+  it('is strict by default: stopping fails when a request matched no route, even unasked', async () => {
+    server = await new FakeServer('github').on('GET', '/known', { body: {} }).start();
+    await fetch(`${server.url}/known`);
+    await fetch(`${server.url}/unknown`);
+
+    await expect(server.stop()).rejects.toThrow(/unexpected request: GET \/unknown/);
+  });
+
+  it('lets a test take the unexpected requests it caused on purpose', async () => {
+    server = await new FakeServer('github').start();
+    await fetch(`${server.url}/probe`);
+
+    expect(server.takeUnexpected()).toEqual(['GET /probe']);
+    await expect(server.stop()).resolves.toBeUndefined();
   });
 
   it('fails the test when an expected request never arrives, and answers expectations only as often as told', async () => {
@@ -50,6 +69,7 @@ describe('testkit/fake-server', () => {
       '1',
       501,
     ]);
+    expect(server.takeUnexpected()).toEqual(['POST /v1/messages']);
   });
 
   it('parses form-encoded bodies (Slack interactivity)', async () => {

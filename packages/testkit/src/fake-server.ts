@@ -63,8 +63,9 @@ function compile(path: string): { pattern: RegExp; names: string[] } {
 
 /**
  * A local HTTP server standing in for a SaaS API. It binds port 0 on 127.0.0.1 (or a given host),
- * answers only from a strict route table, records every request, and remembers every request no
- * route matched so that {@link assertDone} fails the test.
+ * answers only from a strict route table and records every request. It is strict by default: a
+ * request no route matched is answered 501 and makes {@link stop} throw, so the test that caused
+ * it fails even if it never asks; {@link assertDone} also checks that every expectation was met.
  */
 export class FakeServer {
   readonly requests: RecordedRequest[] = [];
@@ -135,22 +136,39 @@ export class FakeServer {
     return (this.#server?.address() as AddressInfo).port;
   }
 
+  /** Closes the server, then throws when it received a request no route matched. */
   async stop(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
     if (!server) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.#throwIfAny(this.#unexpectedProblems());
   }
 
   /** Throws when a request matched no route or an expectation was never met. */
   assertDone(): void {
-    const problems = [
-      ...this.unexpected.map((line) => `unexpected request: ${line}`),
+    this.#throwIfAny([
+      ...this.#unexpectedProblems(),
       ...this.#routes
         .filter((route) => route.expected && route.remaining > 0 && route.remaining !== Infinity)
         .map((route) => `expected request never arrived: ${route.label}`),
-    ];
+    ]);
+  }
+
+  /**
+   * For a test whose point is an unexpected request: returns the ones recorded so far and forgets
+   * them, so {@link stop} does not fail the test for them.
+   */
+  takeUnexpected(): string[] {
+    return this.unexpected.splice(0);
+  }
+
+  #unexpectedProblems(): string[] {
+    return this.unexpected.map((line) => `unexpected request: ${line}`);
+  }
+
+  #throwIfAny(problems: string[]): void {
     if (problems.length > 0)
       throw new Error(`${this.name} fake server:\n  ${problems.join('\n  ')}`);
   }

@@ -159,23 +159,6 @@ export class FakeSlackApi {
     return this.calls.map((call) => `${call.method} ${text(call.args['text'])}`);
   }
 
-  /** Resolves once `predicate` holds for the calls (checked after each call). */
-  async waitFor(
-    predicate: (calls: SlackCall[]) => boolean,
-    timeoutMs = 20_000,
-  ): Promise<SlackCall[]> {
-    const started = Date.now();
-    while (!predicate(this.calls)) {
-      if (Date.now() - started > timeoutMs) {
-        throw new Error(
-          `fake Slack: condition not met within ${timeoutMs} ms; transcript:\n  ${this.transcript().join('\n  ')}`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    return this.calls;
-  }
-
   async #held(method: string, request: RecordedRequest) {
     const index = this.#delays.findIndex(
       (delay) => delay.method === undefined || delay.method === method,

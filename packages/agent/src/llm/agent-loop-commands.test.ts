@@ -47,7 +47,7 @@ describe('llm/agent-loop run_command', () => {
     expect(result.finished).toBe(true);
     expect(llm.toolResults(1)[0]?.content).toMatch(/timed out after 0\.3 s and was killed/);
     const childPid = Number((await readFile(join(repo, 'child.pid'), 'utf8')).trim());
-    expect(await waitUntilGone(childPid)).toBe(true);
+    await expect.poll(() => isRunning(childPid), { timeout: 2_500 }).toBe(false);
     llm.assertDone();
   });
 
@@ -85,13 +85,9 @@ describe('llm/agent-loop run_command', () => {
   });
 });
 
-/** True once `pid` no longer runs (gone, or a zombie waiting to be reaped); polls up to 2.5 s. */
-async function waitUntilGone(pid: number): Promise<boolean> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-    const state = stat?.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    if (state === undefined || state === 'Z' || state === 'X') return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return false;
+/** Whether `pid` still runs (a zombie waiting to be reaped counts as gone). */
+async function isRunning(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  const state = stat?.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return !(state === undefined || state === 'Z' || state === 'X');
 }

@@ -25,14 +25,6 @@ async function isAlive(pid: number): Promise<boolean> {
   }
 }
 
-async function waitUntilDead(pid: number): Promise<boolean> {
-  for (let i = 0; i < 50; i += 1) {
-    if (!(await isAlive(pid))) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return false;
-}
-
 describe('process/run-process', () => {
   it('captures stdout, stderr, interleaved output and the exit code', async () => {
     const result = await runShell('echo out; echo err >&2; exit 3', {
@@ -75,7 +67,7 @@ describe('process/run-process', () => {
     expect(result.timedOut).toBe(true);
     expect(result.exitCode).toBeNull();
     const childPid = Number((await readFile(pidFile, 'utf8')).trim());
-    expect(await waitUntilDead(childPid)).toBe(true);
+    await expect.poll(() => isAlive(childPid), { timeout: 2_500 }).toBe(false);
   });
 
   it('escalates to SIGKILL when the command ignores SIGTERM', async () => {
@@ -98,7 +90,7 @@ describe('process/run-process', () => {
 
     expect(result.stdout).toEqual('done\n');
     const childPid = Number((await readFile(pidFile, 'utf8')).trim());
-    expect(await waitUntilDead(childPid)).toBe(true);
+    await expect.poll(() => isAlive(childPid), { timeout: 2_500 }).toBe(false);
   });
 
   it('rejects with a cancellation and kills the tree when aborted', async () => {
@@ -116,7 +108,7 @@ describe('process/run-process', () => {
 
     await expect(running).rejects.toMatchObject({ code: 'run_cancelled' });
     const childPid = Number((await readFile(pidFile, 'utf8')).trim());
-    expect(await waitUntilDead(childPid)).toBe(true);
+    await expect.poll(() => isAlive(childPid), { timeout: 2_500 }).toBe(false);
   });
 
   it('keeps the head and tail of long output with a marker', async () => {

@@ -21,15 +21,30 @@ describe('config/dispatcher-config', () => {
     expect(config).toMatchObject({
       redisUrl: 'redis://localhost:6379',
       agentRedisUrl: 'localhost:6379',
-      spawnerType: 'kubernetes',
-      agentImage: 'agentsmith:latest',
+      spawner: { type: 'kubernetes', kubernetes: { image: 'agentsmith:latest' } },
       configPath: 'config/agentsmith.yml',
       port: 8080,
       slack: { kind: 'http', botToken: 'xoxb-1', signingSecret: 'secret' },
       slackApiUrl: undefined,
       jobMaxDurationMs: 3_600_000,
       instanceId: 'host-1',
+      cancelGraceSeconds: 30,
+      logLevel: 'info',
+      keyPrefix: 'dispatcher:',
     });
+  });
+
+  it('is frozen all the way down', () => {
+    const config = loadDispatcherConfig({ ...base, SPAWNER_TYPE: 'docker' });
+
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.spawner)).toBe(true);
+    expect(
+      config.spawner.type === 'docker' && Object.isFrozen(config.spawner.docker.resources),
+    ).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
   });
 
   it.each([
@@ -45,20 +60,43 @@ describe('config/dispatcher-config', () => {
 
   it('never repeats a password from a malformed REDIS_URL', () => {
     expect(problemsOf({ ...base, REDIS_URL: 'agent:s3cret-pw@cache:6379' })).toEqual([
-      'REDIS_URL: Redis address "***@cache:6379" is neither host:port nor redis://[user:password@]host:port[/db] (rediss:// for TLS)',
+      'REDIS_URL="***@cache:6379" is not valid: use host:port or redis://host:port',
     ]);
   });
 
-  it('names the valid spawner types for an unknown one', () => {
-    expect(problemsOf({ ...base, SPAWNER_TYPE: 'podman' })).toEqual([
-      'SPAWNER_TYPE "podman" is not valid: use one of docker, kubernetes',
+  it('names the variable, the bad value and what is allowed', () => {
+    expect(
+      problemsOf({
+        ...base,
+        SPAWNER_TYPE: 'podman',
+        PORT: 'abc',
+        LOG_LEVEL: 'verbose',
+        JOB_MAX_DURATION: 'soon',
+        CANCEL_GRACE_SECONDS: '-1',
+        SLACK_API_URL: 'slack.com',
+      }),
+    ).toEqual([
+      'SPAWNER_TYPE="podman" is not valid: use one of docker, kubernetes',
+      'PORT="abc" is not valid: use a port number (0-65535)',
+      'SLACK_API_URL="slack.com" is not valid: use an http(s) URL such as https://slack.com/api/',
+      'JOB_MAX_DURATION="soon" is not valid: use a positive duration such as 90s, 30m or 1h',
+      'CANCEL_GRACE_SECONDS="-1" is not valid: use a whole number of seconds',
+      'LOG_LEVEL="verbose" is not valid: use one of fatal, error, warn, info, debug, trace, silent',
+    ]);
+  });
+
+  it('never shows a secret, even when it is the bad value', () => {
+    expect(problemsOf({ SLACK_BOT_TOKEN: '  ', SLACK_APP_TOKEN: 'xapp-1' })).toEqual([
+      'SLACK_BOT_TOKEN is not set: set it to the bot token (xoxb-…) of the Slack app',
     ]);
   });
 
   it('refuses HTTP mode without a signing secret, saying what to set', () => {
-    expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1' })[0]).toMatch(
-      /set SLACK_SIGNING_SECRET .* or set SLACK_APP_TOKEN/,
-    );
+    expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1' })).toEqual([
+      expect.stringMatching(
+        /^SLACK_SIGNING_SECRET is not set: .*set SLACK_SIGNING_SECRET .* or set SLACK_APP_TOKEN/,
+      ),
+    ]);
   });
 
   it('uses Socket Mode when SLACK_APP_TOKEN is set', () => {
@@ -86,7 +124,7 @@ describe('config/dispatcher-config', () => {
       SPAWNER_TYPE: 'Docker',
     });
 
-    expect([config.slackApiUrl, config.jobMaxDurationMs, config.spawnerType]).toEqual([
+    expect([config.slackApiUrl, config.jobMaxDurationMs, config.spawner.type]).toEqual([
       'http://127.0.0.1:9/api/',
       90_000,
       'docker',

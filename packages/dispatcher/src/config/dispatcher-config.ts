@@ -1,23 +1,35 @@
-import { resolveConfigPath, toRedisUrl } from '@agentsmith/contracts';
-import { ConfigError, parseDuration } from '@agentsmith/kit';
+import { ConfigError } from '@agentsmith/kit';
+import type { z } from 'zod';
+import { forwardedAgentEnv } from '@agentsmith/contracts';
+import {
+  DispatcherEnvironment,
+  type LOG_LEVELS,
+  type SPAWNER_TYPES,
+} from './dispatcher-environment.js';
+import type { SpawnerSettings } from './spawner-settings.js';
 
-/** The spawner implementations `SPAWNER_TYPE` may name. */
-export const SPAWNER_TYPES = ['docker', 'kubernetes'] as const;
+export { SPAWNER_TYPES, LOG_LEVELS } from './dispatcher-environment.js';
 export type SpawnerType = (typeof SPAWNER_TYPES)[number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** How the dispatcher receives Slack traffic. */
 export type SlackMode =
   | { kind: 'http'; botToken: string; signingSecret: string }
   | { kind: 'socket'; botToken: string; appToken: string; signingSecret?: string };
 
-/** The dispatcher's settings, read once from the environment in `main.ts`. */
-export interface DispatcherConfig {
+/** A value and everything inside it, read-only. */
+export type DeepReadonly<T> = T extends (infer Item)[]
+  ? readonly DeepReadonly<Item>[]
+  : T extends object
+    ? { readonly [Key in keyof T]: DeepReadonly<T[Key]> }
+    : T;
+
+interface DispatcherSettings {
   /** `redis://host:port[/db]` as ioredis takes it. */
   redisUrl: string;
   /** The address as given (e.g. `redis:6379` in Compose); the agent receives this one. */
   agentRedisUrl: string;
-  spawnerType: SpawnerType;
-  agentImage: string;
+  /** Path of `agentsmith.yml`: the project catalog, and the file every agent receives. */
   configPath: string;
   port: number;
   slack: SlackMode;
@@ -28,99 +40,117 @@ export interface DispatcherConfig {
   instanceId: string;
   /** Seconds between `cancel` and the spawner's stop. */
   cancelGraceSeconds: number;
-  logLevel: string;
+  logLevel: LogLevel;
   /** Prefix of the dispatcher's own Redis keys (the wire keys are fixed by the contract). */
   keyPrefix: string;
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
+  spawner: SpawnerSettings;
 }
 
 /**
- * Reads and checks the dispatcher's environment. Reports every problem at once as a
- * {@link ConfigError} whose messages say what to set.
+ * The dispatcher's settings: parsed once from the environment by {@link loadDispatcherConfig}
+ * and frozen, so no part of the program can change what another part sees.
+ */
+export type DispatcherConfig = DeepReadonly<DispatcherSettings>;
+
+function deepFreeze<T>(value: T): DeepReadonly<T> {
+  if (value && typeof value === 'object') {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value as DeepReadonly<T>;
+}
+
+/** How a bad value is shown: never a secret, never the password part of a URL. */
+function shown(name: string, value: string): string {
+  if (/TOKEN|SECRET|PASSWORD|_KEY$/.test(name)) return '***';
+  return name === 'REDIS_URL' ? value.replace(/^(\w+:\/\/)?[^@/]*@/, '$1***@') : value;
+}
+
+/** `NAME="value" is not valid: what is allowed`, or `NAME is not set: …`. */
+function problemsOf(
+  error: z.ZodError,
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
+  return error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'environment');
+    const value = env[name]?.trim();
+    return value
+      ? `${name}="${shown(name, value)}" is not valid: ${issue.message}`
+      : `${name} is not set: ${issue.message}`;
+  });
+}
+
+/**
+ * Reads and checks the dispatcher's environment, once, with {@link DispatcherEnvironment}.
+ * Reports every problem at once as a {@link ConfigError}; each names the variable, its value
+ * and what is allowed.
  */
 export function loadDispatcherConfig(
-  env: NodeJS.ProcessEnv,
+  env: Readonly<Record<string, string | undefined>>,
   hostname = 'dispatcher',
 ): DispatcherConfig {
-  const problems: string[] = [];
-  const rawRedis = nonEmpty(env['REDIS_URL']) ?? 'localhost:6379';
-  let redisUrl = 'redis://localhost:6379';
-  try {
-    redisUrl = toRedisUrl(rawRedis);
-  } catch (error) {
-    problems.push(`REDIS_URL: ${(error as Error).message}`);
-  }
-
-  const rawSpawner = (nonEmpty(env['SPAWNER_TYPE']) ?? 'kubernetes').toLowerCase();
-  const spawnerType = SPAWNER_TYPES.find((type) => type === rawSpawner);
-  if (!spawnerType) {
-    problems.push(
-      `SPAWNER_TYPE "${rawSpawner}" is not valid: use one of ${SPAWNER_TYPES.join(', ')}`,
-    );
-  }
-
-  const rawPort = nonEmpty(env['PORT']) ?? '8080';
-  const port = Number(rawPort);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    problems.push(`PORT "${rawPort}" is not a port number (0-65535)`);
-  }
-
-  let jobMaxDurationMs = 60 * 60_000;
-  try {
-    jobMaxDurationMs = parseDuration(nonEmpty(env['JOB_MAX_DURATION']) ?? '60m');
-    if (jobMaxDurationMs <= 0) throw new Error('JOB_MAX_DURATION must be positive');
-  } catch (error) {
-    problems.push(`JOB_MAX_DURATION: ${(error as Error).message}`);
-  }
-
-  const botToken = nonEmpty(env['SLACK_BOT_TOKEN']);
-  const signingSecret = nonEmpty(env['SLACK_SIGNING_SECRET']);
-  const appToken = nonEmpty(env['SLACK_APP_TOKEN']);
-  if (!botToken)
-    problems.push('SLACK_BOT_TOKEN is not set: set it to the bot token (xoxb-…) of the Slack app');
-  if (!appToken && !signingSecret) {
-    problems.push(
-      'SLACK_SIGNING_SECRET is not set: HTTP mode refuses unsigned requests; set SLACK_SIGNING_SECRET (Basic Information → Signing Secret) or set SLACK_APP_TOKEN (xapp-…) for Socket Mode',
-    );
-  }
-
-  let slackApiUrl = nonEmpty(env['SLACK_API_URL']);
-  if (slackApiUrl) {
-    if (!/^https?:\/\//.test(slackApiUrl))
-      problems.push(`SLACK_API_URL "${slackApiUrl}" is not an http(s) URL`);
-    if (!slackApiUrl.endsWith('/')) slackApiUrl = `${slackApiUrl}/`;
-  }
-
-  const rawGrace = nonEmpty(env['CANCEL_GRACE_SECONDS']) ?? '30';
-  const cancelGraceSeconds = Number(rawGrace);
-  if (!Number.isInteger(cancelGraceSeconds) || cancelGraceSeconds < 0) {
-    problems.push(`CANCEL_GRACE_SECONDS "${rawGrace}" is not a whole number of seconds`);
-  }
-
-  if (problems.length > 0 || !spawnerType || !botToken) {
+  const parsed = DispatcherEnvironment.safeParse(env);
+  if (!parsed.success) {
+    const problems = problemsOf(parsed.error, env);
     throw new ConfigError(`The dispatcher cannot start:\n  ${problems.join('\n  ')}`, problems);
   }
-  const slack: SlackMode = appToken
-    ? { kind: 'socket', botToken, appToken, ...(signingSecret ? { signingSecret } : {}) }
-    : { kind: 'http', botToken, signingSecret: signingSecret ?? '' };
-
-  return {
-    redisUrl,
-    agentRedisUrl: rawRedis,
-    spawnerType,
-    agentImage: nonEmpty(env['AGENTSMITH_IMAGE']) ?? 'agentsmith:latest',
-    configPath: resolveConfigPath(undefined, env),
-    port,
-    slack,
-    slackApiUrl,
-    jobMaxDurationMs,
-    instanceId: nonEmpty(env['DISPATCHER_INSTANCE_ID']) ?? nonEmpty(env['HOSTNAME']) ?? hostname,
-    cancelGraceSeconds,
-    logLevel: nonEmpty(env['LOG_LEVEL']) ?? 'info',
-    keyPrefix: nonEmpty(env['DISPATCHER_KEY_PREFIX']) ?? 'dispatcher:',
+  const vars = parsed.data;
+  const botToken = vars.SLACK_BOT_TOKEN ?? '';
+  const slack: SlackMode = vars.SLACK_APP_TOKEN
+    ? {
+        kind: 'socket',
+        botToken,
+        appToken: vars.SLACK_APP_TOKEN,
+        ...(vars.SLACK_SIGNING_SECRET ? { signingSecret: vars.SLACK_SIGNING_SECRET } : {}),
+      }
+    : { kind: 'http', botToken, signingSecret: vars.SLACK_SIGNING_SECRET ?? '' };
+  const image = vars.AGENTSMITH_IMAGE;
+  const resources = {
+    memoryBytes: vars.AGENT_MEMORY,
+    cpus: vars.AGENT_CPUS,
+    pidsLimit: vars.AGENT_PIDS_LIMIT,
   };
+  const spawner: SpawnerSettings =
+    vars.SPAWNER_TYPE === 'docker'
+      ? {
+          type: 'docker',
+          docker: {
+            image,
+            ...vars.DOCKER_HOST,
+            ...(vars.DOCKER_NETWORK ? { network: vars.DOCKER_NETWORK } : {}),
+            resources,
+          },
+          agentEnv: forwardedAgentEnv(vars),
+        }
+      : {
+          type: 'kubernetes',
+          kubernetes: {
+            image,
+            namespace: vars.K8S_NAMESPACE,
+            secretName: vars.K8S_SECRET_NAME,
+            imagePullPolicy: vars.IMAGE_PULL_POLICY,
+            ttlSecondsAfterFinished: vars.K8S_JOB_TTL_SECONDS,
+            resources,
+            memoryRequestBytes: vars.AGENT_MEMORY_REQUEST,
+            cpuRequest: vars.AGENT_CPU_REQUEST,
+          },
+          kubeconfig: {
+            inCluster: vars.KUBERNETES_SERVICE_HOST !== undefined,
+            ...(vars.KUBECONFIG ? { file: vars.KUBECONFIG.split(':').find(Boolean) } : {}),
+          },
+        };
+  return deepFreeze({
+    redisUrl: vars.REDIS_URL.url,
+    agentRedisUrl: vars.REDIS_URL.asGiven,
+    configPath: vars.AGENTSMITH_CONFIG,
+    port: vars.PORT,
+    slack,
+    slackApiUrl: vars.SLACK_API_URL,
+    jobMaxDurationMs: vars.JOB_MAX_DURATION,
+    instanceId: vars.DISPATCHER_INSTANCE_ID ?? vars.HOSTNAME ?? hostname,
+    cancelGraceSeconds: vars.CANCEL_GRACE_SECONDS,
+    logLevel: vars.LOG_LEVEL,
+    keyPrefix: vars.DISPATCHER_KEY_PREFIX,
+    spawner,
+  });
 }

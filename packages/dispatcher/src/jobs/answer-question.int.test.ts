@@ -1,10 +1,6 @@
 import { jobInStreamKey } from '@agentsmith/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DispatcherHarness,
-  eventually,
-  uniqueChannel,
-} from '../../test/support/dispatcher-harness.js';
+import { DispatcherHarness, uniqueChannel } from '../../test/support/dispatcher-harness.js';
 import { answerQuestion } from './answer-question.js';
 
 describe('jobs/answer-question', () => {
@@ -21,7 +17,9 @@ describe('jobs/answer-question', () => {
   it('leaves the question pending when the Answer cannot be written, so a later click still counts', async () => {
     const channel = uniqueChannel();
     await harness.message(channel, 'fix #58 in agent-smith-test');
-    await eventually(() => harness.spawner.spawned.length === 1, 'the spawn');
+    await expect
+      .poll(() => harness.spawner.spawned.length === 1, { message: 'the spawn' })
+      .toBe(true);
     const { jobId } = harness.spawner.spawned[0]!;
     harness.trackJob(jobId, channel);
     await harness.agentWrites({
@@ -32,9 +30,9 @@ describe('jobs/answer-question', () => {
       text: 'Go?',
       choices: ['Yes', 'No'],
     });
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => call.args['text'] === 'Question: Go?'),
-    );
+    await expect
+      .poll(() => harness.slack.calls.some((call) => call.args['text'] === 'Question: Go?'))
+      .toBe(true);
     const click = { jobId, questionId: 'q1', answer: 'Yes', userId: 'UHUMAN' };
     // A key of the wrong type makes the XADD to job:<id>:in fail.
     await harness.redis.redis.set(jobInStreamKey(jobId), 'not a stream');

@@ -1,4 +1,3 @@
-import { questionAnsweredMessage } from '../slack/message-blocks.js';
 import type { JobContext } from './job-context.js';
 
 export type AnswerResult = 'answered' | 'not-pending';
@@ -33,10 +32,11 @@ export async function answerQuestion(
     );
     return 'not-pending';
   }
-  await context.notifier.update(
-    question.channelId,
-    question.ts,
-    questionAnsweredMessage(question.text, click.answer, click.userId),
-  );
+  await context.notifier.update(question.channelId, question.ts, {
+    kind: 'question-answered',
+    text: question.text,
+    answer: click.answer,
+    userId: click.userId,
+  });
   return 'answered';
 }

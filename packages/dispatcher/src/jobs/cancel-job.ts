@@ -1,4 +1,3 @@
-import { plainMessage } from '../slack/message-blocks.js';
 import type { ChatOrigin, JobContext } from './job-context.js';
 
 /**
@@ -8,11 +7,7 @@ import type { ChatOrigin, JobContext } from './job-context.js';
 export async function cancelJob(context: JobContext, origin: ChatOrigin): Promise<string | null> {
   const state = await context.conversations.get(origin.platform, origin.channelId);
   if (!state) {
-    await context.notifier.post(
-      origin.channelId,
-      plainMessage('No job is running in this channel.'),
-      origin.threadTs,
-    );
+    await context.notifier.post(origin.channelId, { kind: 'no-job' }, origin.threadTs);
     return null;
   }
   const { jobId } = state;
@@ -26,7 +21,7 @@ export async function cancelJob(context: JobContext, origin: ChatOrigin): Promis
   await context.conversations.release(jobId);
   await context.notifier.post(
     origin.channelId,
-    plainMessage(`Job ${jobId} cancelled by <@${origin.userId}>.`, ':no_entry_sign:'),
+    { kind: 'cancelled', jobId, userId: origin.userId },
     origin.threadTs,
   );
   const timer = setTimeout(() => {

@@ -1,26 +1,28 @@
 import { silentLogger } from '@agentsmith/kit';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MemoryConversationStateManager } from '../conversations/memory-conversation-state-manager.js';
+import { MemoryConversationStateManager } from '../../test/support/memory-conversation-state-manager.js';
 import { createMetrics } from '../server/metrics.js';
-import { FakeJobSpawner } from '../spawners/fake-job-spawner.js';
+import { renderNotice } from '../slack/message-blocks.js';
+import { FakeJobSpawner } from '../../test/support/fake-job-spawner.js';
 import { answerQuestion } from './answer-question.js';
 import { handleChatMessage } from './chat-commands.js';
 import { reportJobLost } from './finish-job.js';
 import type { ChatOrigin, JobContext } from './job-context.js';
-import { MemoryJobStore } from './memory-job-store.js';
-import type { ChatMessage, Notifier } from './notifier.js';
+import { MemoryJobStore } from '../../test/support/memory-job-store.js';
+import type { Notice } from './notices.js';
+import type { Notifier } from './notifier.js';
 
 class RecordingNotifier implements Notifier {
   readonly posts: Array<{ channelId: string; text: string; threadTs: string | undefined }> = [];
   readonly updates: Array<{ ts: string; text: string }> = [];
 
-  post(channelId: string, message: ChatMessage, threadTs?: string): Promise<string> {
-    this.posts.push({ channelId, text: message.text, threadTs });
+  post(channelId: string, notice: Notice, threadTs?: string): Promise<string> {
+    this.posts.push({ channelId, text: renderNotice(notice).text, threadTs });
     return Promise.resolve(`ts-${this.posts.length}`);
   }
 
-  update(_channelId: string, ts: string, message: ChatMessage): Promise<void> {
-    this.updates.push({ ts, text: message.text });
+  update(_channelId: string, ts: string, notice: Notice): Promise<void> {
+    this.updates.push({ ts, text: renderNotice(notice).text });
     return Promise.resolve();
   }
 }

@@ -2,7 +2,6 @@ import type { FixTicketIntent } from '@agentsmith/contracts';
 import { toAppError } from '@agentsmith/kit';
 import type { ChatIntent } from '../intents/chat-intent.js';
 import { parseIntent } from '../intents/parse-intent.js';
-import { helpMessage, plainMessage } from '../slack/message-blocks.js';
 import { cancelJob } from './cancel-job.js';
 import { dispatchFix } from './dispatch-job.js';
 import type { ChatOrigin, JobContext } from './job-context.js';
@@ -39,7 +38,11 @@ export async function handleChatMessage(
       case 'greeting':
       case 'help':
       case 'unknown':
-        await context.notifier.post(origin.channelId, helpMessage(intent.kind), origin.threadTs);
+        await context.notifier.post(
+          origin.channelId,
+          { kind: 'help', reason: intent.kind },
+          origin.threadTs,
+        );
         break;
     }
   } catch (error) {
@@ -73,10 +76,6 @@ async function replyFailure(
     'Chat command failed',
   );
   await context.notifier
-    .post(
-      origin.channelId,
-      plainMessage(`Something went wrong: ${failure.message}`, ':x:'),
-      origin.threadTs,
-    )
+    .post(origin.channelId, { kind: 'command-failed', reason: failure.message }, origin.threadTs)
     .catch(() => undefined);
 }

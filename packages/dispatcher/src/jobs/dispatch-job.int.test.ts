@@ -4,7 +4,6 @@ import type { Ticket, Tracker } from '@agentsmith/providers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   DispatcherHarness,
-  eventually,
   fakeCatalog,
   nextTs,
   uniqueChannel,
@@ -59,19 +58,13 @@ describe('jobs/dispatch-job', () => {
     await harness.stop();
   });
 
-  const textsIn = (channel: string) =>
-    harness.slack
-      .callsTo('chat.postMessage')
-      .filter((call) => call.args['channel'] === channel)
-      .map((call) => String(call.args['text']));
-
   it('starts exactly one job for fifty simultaneous fix messages in one channel', async () => {
     const channel = uniqueChannel();
 
     const statuses = await Promise.all(
       Array.from({ length: 50 }, () => harness.message(channel, 'fix #58 in agent-smith-test')),
     );
-    await harness.slack.waitFor(() => textsIn(channel).length === 50);
+    await expect.poll(() => harness.textsIn(channel, 'chat.postMessage').length === 50).toBe(true);
 
     const jobs = harness.spawner.spawned.filter((spec) => spec.channelId === channel);
     expect(statuses.every((status) => status === 200)).toBe(true);
@@ -79,14 +72,16 @@ describe('jobs/dispatch-job', () => {
     expect(jobs[0]?.image).toBeUndefined();
     const jobId = jobs[0]!.jobId;
     expect(
-      textsIn(channel).filter(
-        (text) => text === `Starting job ${jobId} for #58 in agent-smith-test`,
-      ),
+      harness
+        .textsIn(channel, 'chat.postMessage')
+        .filter((text) => text === `Starting job ${jobId} for #58 in agent-smith-test`),
     ).toHaveLength(1);
     expect(
-      textsIn(channel).filter((text) =>
-        text.startsWith(`A job is already running in this channel: job ${jobId} for #58`),
-      ),
+      harness
+        .textsIn(channel, 'chat.postMessage')
+        .filter((text) =>
+          text.startsWith(`A job is already running in this channel: job ${jobId} for #58`),
+        ),
     ).toHaveLength(49);
   });
 
@@ -94,10 +89,11 @@ describe('jobs/dispatch-job', () => {
     const channel = uniqueChannel();
 
     await harness.message(channel, '<@UBOT> fix ticket PROJ-7 in API-V2');
-    await eventually(
-      () => harness.spawner.spawned.some((spec) => spec.channelId === channel),
-      'the spawn',
-    );
+    await expect
+      .poll(() => harness.spawner.spawned.some((spec) => spec.channelId === channel), {
+        message: 'the spawn',
+      })
+      .toBe(true);
 
     const spec = harness.spawner.spawned.find((candidate) => candidate.channelId === channel)!;
     expect(spec).toEqual({
@@ -119,9 +115,9 @@ describe('jobs/dispatch-job', () => {
     const channel = uniqueChannel();
 
     await harness.message(channel, 'fix #1 in agent-smith-tset');
-    await harness.slack.waitFor(() => textsIn(channel).length === 1);
+    await expect.poll(() => harness.textsIn(channel, 'chat.postMessage').length === 1).toBe(true);
 
-    expect(textsIn(channel)).toEqual([
+    expect(harness.textsIn(channel, 'chat.postMessage')).toEqual([
       "I don't know the project *agent-smith-tset*. Did you mean *agent-smith-test*? Known projects: `agent-smith-test`, `api-v2`",
     ]);
     expect(harness.spawner.spawned.filter((spec) => spec.channelId === channel)).toEqual([]);
@@ -134,9 +130,13 @@ describe('jobs/dispatch-job', () => {
     );
 
     await harness.message(channel, 'fix #58 in agent-smith-test');
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => call.method === 'chat.update' && call.args['channel'] === channel),
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some(
+          (call) => call.method === 'chat.update' && call.args['channel'] === channel,
+        ),
+      )
+      .toBe(true);
 
     const update = harness.slack
       .callsTo('chat.update')
@@ -159,20 +159,27 @@ describe('jobs/dispatch-job', () => {
       'list tickets in agent-smith-test',
     ].entries()) {
       await harness.message(channel, text);
-      await harness.slack.waitFor(() => textsIn(channel).length === index + 1);
+      await expect
+        .poll(() => harness.textsIn(channel, 'chat.postMessage').length === index + 1)
+        .toBe(true);
     }
 
-    expect(textsIn(channel)[0]).toBe(
+    expect(harness.textsIn(channel, 'chat.postMessage')[0]).toBe(
       "I can't start jobs right now: no Docker socket at /var/run/docker.sock. `list`, `create`, `status` and `help` still work.",
     );
-    expect(textsIn(channel)[1]).toBe('No job is running in this channel.');
-    expect(textsIn(channel)[2]).toMatch(/^I fix tickets and open pull requests\. Try:\n• `fix #58/);
-    expect(textsIn(channel)[3]).toMatch(
+    expect(harness.textsIn(channel, 'chat.postMessage')[1]).toBe(
+      'No job is running in this channel.',
+    );
+    expect(harness.textsIn(channel, 'chat.postMessage')[2]).toMatch(
+      /^I fix tickets and open pull requests\. Try:\n• `fix #58/,
+    );
+    expect(harness.textsIn(channel, 'chat.postMessage')[3]).toMatch(
       /^:ticket: \*Open tickets in agent-smith-test\* \(23\):\n• \*#1\* — Ticket 1\n/,
     );
-    expect(textsIn(channel)[3]).toMatch(/…and 3 more$/);
+    expect(harness.textsIn(channel, 'chat.postMessage')[3]).toMatch(/…and 3 more$/);
     expect(
-      textsIn(channel)[3]!
+      harness
+        .textsIn(channel, 'chat.postMessage')[3]!
         .split('\n')
         .filter((line) => line.startsWith('•')),
     ).toHaveLength(20);
@@ -193,10 +200,10 @@ describe('jobs/dispatch-job', () => {
       channel,
       'create ticket \u201CAdd logging\u201D in agent-smith-test \u201CEvery request\u201D',
     );
-    await harness.slack.waitFor(() => textsIn(channel).length === 1);
+    await expect.poll(() => harness.textsIn(channel, 'chat.postMessage').length === 1).toBe(true);
 
     expect(tracker.created.at(-1)).toMatchObject({ title: 'Add logging', body: 'Every request' });
-    expect(textsIn(channel)[0]).toMatch(
+    expect(harness.textsIn(channel, 'chat.postMessage')[0]).toMatch(
       /^Ticket \*#\d+\* created in \*agent-smith-test\*: _Add logging_/,
     );
   });
@@ -204,10 +211,11 @@ describe('jobs/dispatch-job', () => {
   it('shows the status and cancels the channel\u2019s job', async () => {
     const channel = uniqueChannel();
     await harness.message(channel, 'fix #58 in agent-smith-test');
-    await eventually(
-      () => harness.spawner.spawned.some((spec) => spec.channelId === channel),
-      'the spawn',
-    );
+    await expect
+      .poll(() => harness.spawner.spawned.some((spec) => spec.channelId === channel), {
+        message: 'the spawn',
+      })
+      .toBe(true);
     const { jobId } = harness.spawner.spawned.find((spec) => spec.channelId === channel)!;
     harness.trackJob(jobId, channel);
     await harness.agentWrites({
@@ -219,18 +227,21 @@ describe('jobs/dispatch-job', () => {
       label: 'Planning',
       costUsd: 0.0123,
     });
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).endsWith('[4/9] Planning')),
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some((call) => String(call.args['text']).endsWith('[4/9] Planning')),
+      )
+      .toBe(true);
 
     await harness.message(channel, 'status');
-    await harness.slack.waitFor(() => textsIn(channel).length === 2);
+    await expect.poll(() => harness.textsIn(channel, 'chat.postMessage').length === 2).toBe(true);
     await harness.message(channel, 'cancel');
-    await harness.slack.waitFor(() => textsIn(channel).length === 3);
-    await eventually(
-      () => harness.spawner.stopped.some((stop) => stop.jobId === jobId),
-      'the stop',
-    );
+    await expect.poll(() => harness.textsIn(channel, 'chat.postMessage').length === 3).toBe(true);
+    await expect
+      .poll(() => harness.spawner.stopped.some((stop) => stop.jobId === jobId), {
+        message: 'the stop',
+      })
+      .toBe(true);
     await harness.agentWrites({
       type: 'error',
       jobId,
@@ -242,9 +253,9 @@ describe('jobs/dispatch-job', () => {
       reason: 'Cancelled',
       outcome: 'cancelled',
     });
-    await harness.slack.waitFor(() => textsIn(channel).length === 4);
+    await expect.poll(() => harness.textsIn(channel, 'chat.postMessage').length === 4).toBe(true);
 
-    expect(textsIn(channel).slice(1)).toEqual([
+    expect(harness.textsIn(channel, 'chat.postMessage').slice(1)).toEqual([
       expect.stringMatching(
         new RegExp(
           `^Job ${jobId} for #58 in agent-smith-test — step 4/9: Planning — running for \\d+s, cost so far: \\$0\\.0123\\.$`,
@@ -283,16 +294,16 @@ describe('jobs/dispatch-job', () => {
       { type: 'message', channel, user: 'UHUMAN', text: '<@UBOT> fix #2 in agent-smith-test', ts },
       { eventId, retryNum: 1 },
     );
-    await harness.slack.waitFor(() => textsIn(channel).length === 1);
+    await expect.poll(() => harness.textsIn(channel, 'chat.postMessage').length === 1).toBe(true);
     await harness.message(channel, 'status');
-    await harness.slack.waitFor(() => textsIn(channel).length === 2);
+    await expect.poll(() => harness.textsIn(channel, 'chat.postMessage').length === 2).toBe(true);
 
     expect(
       harness.spawner.spawned
         .filter((spec) => spec.channelId === channel)
         .map((spec) => spec.intent.ticketId),
     ).toEqual(['2']);
-    expect(textsIn(channel)).toEqual([
+    expect(harness.textsIn(channel, 'chat.postMessage')).toEqual([
       expect.stringMatching(/^Starting job .* for #2/),
       expect.stringMatching(/^Job .* for #2 in agent-smith-test — waiting/),
     ]);

@@ -1,10 +1,10 @@
 import type { FixTicketIntent } from '@agentsmith/contracts';
 import { JobSpec, PROTOCOL_VERSION } from '@agentsmith/contracts';
 import { toAppError } from '@agentsmith/kit';
-import { alreadyRunningMessage, plainMessage, startingMessage } from '../slack/message-blocks.js';
 import type { ChatOrigin, JobContext } from './job-context.js';
 import { lockTtlMs } from './job-context.js';
 import type { TrackedJob } from './job-store.js';
+import type { Notice } from './notices.js';
 import { findProject } from './project-catalog.js';
 
 /** How a `fix` request ended, for callers and tests. */
@@ -25,17 +25,14 @@ export async function dispatchFix(
   origin: ChatOrigin,
   request: FixTicketIntent,
 ): Promise<DispatchResult> {
-  const reply = (text: string, icon?: string) =>
-    context.notifier.post(origin.channelId, plainMessage(text, icon), origin.threadTs);
+  const reply = (notice: Notice) =>
+    context.notifier.post(origin.channelId, notice, origin.threadTs);
   const project = await findProject(context, origin, request.project);
   if (!project) return { kind: 'refused', reason: 'unknown project' };
   const readiness = await context.spawner.checkReadiness();
   if (!readiness.ready) {
     const reason = readiness.reason ?? 'the job engine is not reachable';
-    await reply(
-      `I can't start jobs right now: ${reason}. \`list\`, \`create\`, \`status\` and \`help\` still work.`,
-      ':warning:',
-    );
+    await reply({ kind: 'spawner-unavailable', reason });
     return { kind: 'refused', reason };
   }
 
@@ -58,11 +55,7 @@ export async function dispatchFix(
     lockTtlMs(context.jobMaxDurationMs),
   );
   if (!lock.acquired) {
-    await context.notifier.post(
-      origin.channelId,
-      alreadyRunningMessage(lock.holder),
-      origin.threadTs,
-    );
+    await reply({ kind: 'busy', holder: lock.holder });
     return { kind: 'busy', jobId: lock.holder.jobId };
   }
 
@@ -79,11 +72,7 @@ export async function dispatchFix(
   };
   const logger = context.logger.child({ jobId, channelId: origin.channelId });
   try {
-    job.statusTs = await context.notifier.post(
-      origin.channelId,
-      startingMessage(job),
-      origin.threadTs,
-    );
+    job.statusTs = await reply({ kind: 'starting', job });
     await context.jobs.track(job);
     const image = await context.projects.image?.(project);
     const spec = JobSpec.parse({
@@ -107,13 +96,11 @@ export async function dispatchFix(
     context.metrics.jobsFailed += 1;
     await context.jobs.untrack(jobId).catch(() => undefined);
     await context.conversations.release(jobId).catch(() => undefined);
-    const text = `Job ${jobId} could not be started: ${failure.message}. The channel is free again; try again or ask an operator.`;
+    const notice: Notice = { kind: 'spawn-failed', jobId, reason: failure.message };
     if (job.statusTs) {
-      await context.notifier
-        .update(origin.channelId, job.statusTs, plainMessage(text, ':x:'))
-        .catch(() => undefined);
+      await context.notifier.update(origin.channelId, job.statusTs, notice).catch(() => undefined);
     } else {
-      await reply(text, ':x:').catch(() => undefined);
+      await reply(notice).catch(() => undefined);
     }
     return { kind: 'refused', reason: failure.message };
   }

@@ -1,4 +1,5 @@
 import type { Done, ErrorEntry, ErrorCode } from '@agentsmith/contracts';
+import { formatDuration } from './format-duration.js';
 import type { JobContext } from './job-context.js';
 
 /**
@@ -49,4 +50,22 @@ export async function finishJob(
     { jobId, outcome: final.type === 'done' ? 'succeeded' : (final.outcome ?? 'failed') },
     'Job ended',
   );
+}
+
+/**
+ * A job past `JOB_MAX_DURATION` (the relay notices): report it on the agent's behalf, then stop
+ * its container or Pod.
+ */
+export async function expireJob(context: JobContext, jobId: string): Promise<void> {
+  await reportJobLost(
+    context,
+    jobId,
+    `it ran longer than its limit of ${formatDuration(context.jobMaxDurationMs)} (JOB_MAX_DURATION)`,
+    'run_deadline_exceeded',
+  );
+  await context.spawner
+    .stop(jobId, { graceSeconds: 10 })
+    .catch((error: unknown) =>
+      context.logger.warn({ err: error, jobId }, 'Could not stop an expired job'),
+    );
 }

@@ -38,7 +38,7 @@ export interface QuestionRecord {
 
 /**
  * Durable bookkeeping of running jobs and the two job streams, shared by every replica.
- * Implemented on Redis in relay/redis-job-store.ts.
+ * Implemented on Redis in jobs/redis-job-store.ts.
  */
 export interface JobStore {
   /** Starts tracking a job: the relay of every replica picks it up. */
@@ -59,4 +59,34 @@ export interface JobStore {
    * Returns the question, or null when it is unknown or was already answered.
    */
   claimQuestion(answer: Answer): Promise<QuestionRecord | null>;
+  /** Whether the agent's final entry (`done` or `error`) is on `job:<id>:out`. */
+  hasFinalEntry(jobId: string): Promise<boolean>;
+}
+
+/** A raw stream entry: id and the alternating field list. */
+export type RawEntry = [id: string, fields: string[]];
+
+/**
+ * What the relay needs beyond {@link JobStore}: the active set, one replica's lease per job, the
+ * consumer group and the delivery cursor.
+ */
+export interface RelayJobStore extends JobStore {
+  /** Pub/Sub channel announcing that the set of active jobs changed. */
+  readonly jobsChangedChannel: string;
+  /** Ids of every tracked job (all replicas). */
+  activeJobIds(): Promise<string[]>;
+  /** Takes or renews this replica's lease on relaying a job; false when another replica holds it. */
+  acquireLease(jobId: string, instanceId: string, leaseMs: number): Promise<boolean>;
+  /** Creates the consumer group (and the stream) if missing. */
+  ensureGroup(jobId: string): Promise<void>;
+  /** Moves entries another (dead or previous) consumer read but never acknowledged to `consumer`. */
+  claimPending(jobId: string, consumer: string): Promise<void>;
+  /** Entries delivered to `consumer` and not yet acknowledged, oldest first. */
+  readPending(jobId: string, consumer: string, count: number): Promise<RawEntry[]>;
+  /** The id of the last entry that reached the chat ("0-0" when none). */
+  delivered(jobId: string): Promise<string>;
+  /** Records that entries up to `id` reached the chat, without acknowledging them yet. */
+  markDeliveredCursorOnly(jobId: string, id: string): Promise<void>;
+  /** Records delivery and acknowledges, in one transaction. */
+  markDelivered(jobId: string, ids: string[]): Promise<void>;
 }

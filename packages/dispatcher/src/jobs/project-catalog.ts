@@ -1,6 +1,5 @@
 import { matchName } from '@agentsmith/contracts';
 import type { Tracker } from '@agentsmith/providers';
-import { plainMessage, unknownProjectMessage } from '../slack/message-blocks.js';
 import type { ChatOrigin, JobContext } from './job-context.js';
 
 /** The configured projects, or why there are none. */
@@ -33,7 +32,7 @@ export async function findProject(
   if (list.problem) {
     await context.notifier.post(
       origin.channelId,
-      plainMessage(`I can't read my project configuration: ${list.problem}`, ':warning:'),
+      { kind: 'projects-unreadable', problem: list.problem },
       origin.threadTs,
     );
     return null;
@@ -42,7 +41,7 @@ export async function findProject(
   if (match.found) return match.name;
   await context.notifier.post(
     origin.channelId,
-    unknownProjectMessage(requested, match.known, match.closest),
+    { kind: 'unknown-project', requested, known: match.known, closest: match.closest },
     origin.threadTs,
   );
   return null;

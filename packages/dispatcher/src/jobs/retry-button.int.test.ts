@@ -1,9 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DispatcherHarness,
-  eventually,
-  uniqueChannel,
-} from '../../test/support/dispatcher-harness.js';
+import { DispatcherHarness, uniqueChannel } from '../../test/support/dispatcher-harness.js';
 
 describe('jobs/chat-commands (Retry button)', () => {
   let harness: DispatcherHarness;
@@ -19,15 +15,6 @@ describe('jobs/chat-commands (Retry button)', () => {
   const spawnedIn = (channel: string) =>
     harness.spawner.spawned.filter((spec) => spec.channelId === channel);
 
-  async function startJob(channel: string, ticket: string): Promise<string> {
-    const before = spawnedIn(channel).length;
-    expect(await harness.message(channel, `fix #${ticket} in agent-smith-test`)).toBe(200);
-    await eventually(() => spawnedIn(channel).length === before + 1, 'the spawn');
-    const { jobId } = spawnedIn(channel).at(-1)!;
-    harness.trackJob(jobId, channel);
-    return jobId;
-  }
-
   async function failJob(channel: string, jobId: string) {
     await harness.agentWrites({
       type: 'error',
@@ -39,10 +26,12 @@ describe('jobs/chat-commands (Retry button)', () => {
       code: 'source_no_changes',
       reason: 'The tests failed.',
     });
-    await eventually(
-      async () => (await harness.dispatcher.context.conversations.get('slack', channel)) === null,
-      'the channel to be free',
-    );
+    await expect
+      .poll(
+        async () => (await harness.dispatcher.context.conversations.get('slack', channel)) === null,
+        { message: 'the channel to be free' },
+      )
+      .toBe(true);
     const card = harness.slack.calls.find((call) =>
       String(call.args['text']).startsWith(`Job ${jobId} failed at TestCommand`),
     )!;
@@ -54,9 +43,9 @@ describe('jobs/chat-commands (Retry button)', () => {
 
   it('does not start a second job when the channel is busy again; it says which job runs', async () => {
     const channel = uniqueChannel();
-    const failed = await startJob(channel, '58');
+    const failed = await harness.startJob(channel, 'fix #58 in agent-smith-test');
     const { card, value } = await failJob(channel, failed);
-    const running = await startJob(channel, '59');
+    const running = await harness.startJob(channel, 'fix #59 in agent-smith-test');
 
     const status = await harness.click(channel, {
       actionId: 'retry',
@@ -64,9 +53,13 @@ describe('jobs/chat-commands (Retry button)', () => {
       messageTs: card.ts!,
       threadTs: String(card.args['thread_ts']),
     });
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).startsWith('A job is already running')),
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some((call) =>
+          String(call.args['text']).startsWith('A job is already running'),
+        ),
+      )
+      .toBe(true);
 
     expect(status).toBe(200);
     expect(spawnedIn(channel).map((spec) => spec.intent.ticketId)).toEqual(['58', '59']);
@@ -87,7 +80,7 @@ describe('jobs/chat-commands (Retry button)', () => {
 
   it('starts the job once for a Retry click Slack delivers twice', async () => {
     const channel = uniqueChannel();
-    const failed = await startJob(channel, '58');
+    const failed = await harness.startJob(channel, 'fix #58 in agent-smith-test');
     const { card, value } = await failJob(channel, failed);
     const click = {
       actionId: 'retry',
@@ -97,9 +90,13 @@ describe('jobs/chat-commands (Retry button)', () => {
     };
 
     await Promise.all([harness.click(channel, click), harness.click(channel, click)]);
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).startsWith('A job is already running')),
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some((call) =>
+          String(call.args['text']).startsWith('A job is already running'),
+        ),
+      )
+      .toBe(true);
 
     expect(spawnedIn(channel).map((spec) => spec.intent.ticketId)).toEqual(['58', '58']);
   });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DispatcherHarness, uniqueChannel } from '../../test/support/dispatcher-harness.js';
-import { createProjectCatalog } from '../config/load-project-catalog.js';
+import { createProjectCatalog } from '../projects/load-project-catalog.js';
 
 /** One tracker behind `list` and `create`: its fake, its tickets block, its credentials. */
 interface TrackerWorld {
@@ -111,11 +111,11 @@ describe('jobs/ticket-commands (GitLab, Jira and Azure Boards through the provid
           .map((call) => String(call.args['text']));
 
       await harness.message(channel, 'list tickets in app');
-      await harness.slack.waitFor(() => texts().length === 1);
+      await expect.poll(() => texts().length === 1).toBe(true);
       await harness.message(channel, 'create ticket "Add logging" in app "Every request"');
-      await harness.slack.waitFor(() => texts().length === 2);
+      await expect.poll(() => texts().length === 2).toBe(true);
       await harness.message(channel, 'create ticket "Add logging" in app "Every request"');
-      await harness.slack.waitFor(() => texts().length === 3);
+      await expect.poll(() => texts().length === 3).toBe(true);
 
       const [list, created, repeated] = texts();
       const lines = list!.split('\n');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DispatcherHarness, uniqueChannel } from '../../test/support/dispatcher-harness.js';
-import { createProjectCatalog } from '../config/load-project-catalog.js';
+import { createProjectCatalog } from '../projects/load-project-catalog.js';
 
 describe('jobs/ticket-commands (through the GitHub provider)', () => {
   const TOKEN = 'ghp_fake_token_for_tests';
@@ -42,26 +42,20 @@ describe('jobs/ticket-commands (through the GitHub provider)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const textsIn = (channel: string) =>
-    harness.slack
-      .callsTo('chat.postMessage')
-      .filter((call) => call.args['channel'] === channel)
-      .map((call) => String(call.args['text']));
-
   it('lists 20 open issues with a count of the rest, and creates one from typographic quotes', async () => {
     const channel = uniqueChannel();
 
     await harness.message(channel, 'list tickets in app');
-    await harness.slack.waitFor(() => textsIn(channel).length === 1);
+    await expect.poll(() => harness.textsIn(channel, 'chat.postMessage').length === 1).toBe(true);
     await harness.message(
       channel,
       'create ticket \u201CAdd logging\u201D in app \u201CEvery request\u201D',
     );
-    await harness.slack.waitFor(() => textsIn(channel).length === 2);
+    await expect.poll(() => harness.textsIn(channel, 'chat.postMessage').length === 2).toBe(true);
     await harness.message(channel, 'list tickets in ap');
-    await harness.slack.waitFor(() => textsIn(channel).length === 3);
+    await expect.poll(() => harness.textsIn(channel, 'chat.postMessage').length === 3).toBe(true);
 
-    const [list, created, unknown] = textsIn(channel);
+    const [list, created, unknown] = harness.textsIn(channel, 'chat.postMessage');
     const lines = list!.split('\n');
     expect(lines[0]).toBe(':ticket: *Open tickets in app* (25):');
     expect(lines.filter((line) => line.startsWith('•'))).toHaveLength(20);

@@ -1,7 +1,6 @@
-import { ticketLabel } from '@agentsmith/contracts';
 import { toAppError } from '@agentsmith/kit';
-import { plainMessage } from '../slack/message-blocks.js';
 import type { ChatOrigin, JobContext } from './job-context.js';
+import type { Notice } from './notices.js';
 import { findProject } from './project-catalog.js';
 
 /** At most this many tickets are listed; the rest are counted. */
@@ -15,29 +14,20 @@ export async function listTickets(
 ): Promise<void> {
   const project = await findProject(context, origin, requested);
   if (!project) return;
-  let text: string;
+  let notice: Notice;
   try {
     const tracker = await context.projects.tracker(project);
     const page = await tracker.listOpenTickets(LIST_LIMIT, { signal: AbortSignal.timeout(30_000) });
-    if (page.tickets.length === 0) {
-      text = `No open tickets in *${project}*.`;
-    } else {
-      const lines = page.tickets
-        .slice(0, LIST_LIMIT)
-        .map((ticket) => `• *${/^\d+$/.test(ticket.id) ? '#' : ''}${ticket.id}* — ${ticket.title}`);
-      const rest = page.total - lines.length;
-      text = `:ticket: *Open tickets in ${project}* (${page.total}):\n${lines.join('\n')}${rest > 0 ? `\n…and ${rest} more` : ''}`;
-    }
+    const tickets = page.tickets
+      .slice(0, LIST_LIMIT)
+      .map((ticket) => ({ id: ticket.id, title: ticket.title }));
+    notice = { kind: 'tickets', project, tickets, total: page.total };
   } catch (error) {
     const failure = toAppError(error, 'tracker_request_failed');
     context.logger.warn({ err: failure, project }, 'Listing tickets failed');
-    text = `:x: I couldn't list the tickets of *${project}*: ${failure.message}`;
+    notice = { kind: 'tickets-failed', project, reason: failure.message };
   }
-  await context.notifier.post(
-    origin.channelId,
-    { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 2900) } }] },
-    origin.threadTs,
-  );
+  await context.notifier.post(origin.channelId, notice, origin.threadTs);
 }
 
 /** `create ticket "<title>" in <project> ["<description>"]`. */
@@ -57,13 +47,9 @@ export async function createTicket(
       },
       { signal: AbortSignal.timeout(30_000) },
     );
-    const reference = ticketLabel(ticket.id);
     await context.notifier.post(
       origin.channelId,
-      plainMessage(
-        `Ticket *${reference}* ${created ? 'created' : 'already open'} in *${project}*: _${ticket.title}_\nTo work on it: \`fix ${reference} in ${project}\``,
-        ':white_check_mark:',
-      ),
+      { kind: 'ticket-created', project, ticket: { id: ticket.id, title: ticket.title }, created },
       origin.threadTs,
     );
   } catch (error) {
@@ -71,7 +57,7 @@ export async function createTicket(
     context.logger.warn({ err: failure, project }, 'Creating a ticket failed');
     await context.notifier.post(
       origin.channelId,
-      plainMessage(`I couldn't create the ticket in *${project}*: ${failure.message}`, ':x:'),
+      { kind: 'ticket-create-failed', project, reason: failure.message },
       origin.threadTs,
     );
   }

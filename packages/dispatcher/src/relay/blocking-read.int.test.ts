@@ -1,9 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DispatcherHarness,
-  eventually,
-  uniqueChannel,
-} from '../../test/support/dispatcher-harness.js';
+import { DispatcherHarness, uniqueChannel } from '../../test/support/dispatcher-harness.js';
 
 describe('relay/progress-relay (blocking reads)', () => {
   let harness: DispatcherHarness;
@@ -22,13 +18,17 @@ describe('relay/progress-relay (blocking reads)', () => {
   it('relays a new job and each new entry at once while the read blocks, and still stops promptly', async () => {
     const channel = uniqueChannel();
     await harness.message(channel, 'fix #58 in agent-smith-test');
-    await eventually(() => harness.spawner.spawned.length === 1, 'the spawn');
+    await expect
+      .poll(() => harness.spawner.spawned.length === 1, { message: 'the spawn' })
+      .toBe(true);
     const { jobId } = harness.spawner.spawned[0]!;
     harness.trackJob(jobId, channel);
 
     for (const text of ['first', 'second', 'third']) {
       await harness.agentWrites({ type: 'detail', jobId, at: Date.now(), text });
-      await harness.slack.waitFor((calls) => calls.some((call) => call.args['text'] === text));
+      await expect
+        .poll(() => harness.slack.calls.some((call) => call.args['text'] === text))
+        .toBe(true);
     }
     await harness.dispatcher.close(1_000);
 

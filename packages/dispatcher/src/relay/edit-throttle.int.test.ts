@@ -1,10 +1,6 @@
 import { encodeBusEntryArgs, jobOutStreamKey, type OutboundEntry } from '@agentsmith/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DispatcherHarness,
-  eventually,
-  uniqueChannel,
-} from '../../test/support/dispatcher-harness.js';
+import { DispatcherHarness, uniqueChannel } from '../../test/support/dispatcher-harness.js';
 
 describe('relay/entry-delivery (coalescing and throttling)', () => {
   let harness: DispatcherHarness;
@@ -30,7 +26,9 @@ describe('relay/entry-delivery (coalescing and throttling)', () => {
   it('edits the status message once per run of progress entries, batches details, and edits at most once a second', async () => {
     const channel = uniqueChannel();
     await harness.message(channel, 'fix #58 in agent-smith-test');
-    await eventually(() => harness.spawner.spawned.length === 1, 'the spawn');
+    await expect
+      .poll(() => harness.spawner.spawned.length === 1, { message: 'the spawn' })
+      .toBe(true);
     const { jobId } = harness.spawner.spawned[0]!;
     harness.trackJob(jobId, channel);
     const at = Date.now();
@@ -53,9 +51,11 @@ describe('relay/entry-delivery (coalescing and throttling)', () => {
       })),
       ...Array.from({ length: 10 }, (_, index) => progress(index + 11)),
     ]);
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).endsWith('[20/20] Step 20')),
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some((call) => String(call.args['text']).endsWith('[20/20] Step 20')),
+      )
+      .toBe(true);
     const edits = harness.slack.callsTo('chat.update');
 
     expect(harness.slack.transcript().slice(1)).toEqual([

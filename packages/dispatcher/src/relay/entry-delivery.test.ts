@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { doneCard, errorCard, formatDuration, progressBar } from '../slack/message-blocks.js';
+import { formatDuration } from '../jobs/format-duration.js';
+import { doneCard, errorCard, progressBar } from '../slack/message-blocks.js';
 import { compareStreamIds } from './entry-delivery.js';
 
 const job = {

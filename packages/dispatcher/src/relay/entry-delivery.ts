@@ -7,26 +7,14 @@ import {
   type ErrorEntry,
 } from '@agentsmith/contracts';
 import { AppError, sleep, type Logger } from '@agentsmith/kit';
-import type { TrackedJob } from '../jobs/job-store.js';
+import type { RawEntry, RelayJobStore, TrackedJob } from '../jobs/job-store.js';
 import type { Notifier } from '../jobs/notifier.js';
 import type { Metrics } from '../server/metrics.js';
-import {
-  detailMessage,
-  doneCard,
-  errorCard,
-  finishedStatusMessage,
-  questionMessage,
-  statusMessage,
-} from '../slack/message-blocks.js';
-import type { RedisJobStore } from './redis-job-store.js';
-
-/** A raw stream entry: id and the alternating field list. */
-export type RawEntry = [id: string, fields: string[]];
 
 export type BatchResult = 'ok' | 'retry' | 'ended';
 
 export interface EntryDeliveryOptions {
-  store: RedisJobStore;
+  store: RelayJobStore;
   notifier: Notifier;
   logger: Logger;
   metrics: Metrics;
@@ -168,26 +156,21 @@ export class EntryDelivery {
           label: entry.label,
           ...(entry.costUsd === undefined ? {} : { costUsd: entry.costUsd }),
         };
+        const notice = { kind: 'progress', job, progress } as const;
         let edited = false;
         if (job.statusTs) {
           await this.#throttle(this.#lastEdit, job.jobId);
-          edited = await notifier
-            .update(job.channelId, job.statusTs, statusMessage(job, progress))
-            .then(
-              () => true,
-              (error: unknown) => {
-                // A deleted status message must not silence the job: post a new one instead.
-                if (error instanceof AppError && error.retryable) throw error;
-                return false;
-              },
-            );
+          edited = await notifier.update(job.channelId, job.statusTs, notice).then(
+            () => true,
+            (error: unknown) => {
+              // A deleted status message must not silence the job: post a new one instead.
+              if (error instanceof AppError && error.retryable) throw error;
+              return false;
+            },
+          );
         }
         if (!edited) {
-          job.statusTs = await notifier.post(
-            job.channelId,
-            statusMessage(job, progress),
-            job.threadTs,
-          );
+          job.statusTs = await notifier.post(job.channelId, notice, job.threadTs);
           await store.patch(job.jobId, { statusTs: job.statusTs });
         }
         Object.assign(job, progress);
@@ -197,13 +180,13 @@ export class EntryDelivery {
       case 'detail': {
         await this.#throttle(this.#lastDetail, job.jobId);
         const lines = group.flatMap((item) => (item.type === 'detail' ? [item.text] : []));
-        await notifier.post(job.channelId, detailMessage(lines), job.threadTs);
+        await notifier.post(job.channelId, { kind: 'details', lines }, job.threadTs);
         return;
       }
       case 'question': {
         const ts = await notifier.post(
           job.channelId,
-          questionMessage(job.jobId, entry),
+          { kind: 'question', jobId: job.jobId, question: entry },
           job.threadTs,
         );
         await store.saveQuestion({
@@ -226,11 +209,13 @@ export class EntryDelivery {
               : (entry.outcome ?? 'failed');
         if (job.statusTs) {
           await this.#throttle(this.#lastEdit, job.jobId);
-          await notifier.update(job.channelId, job.statusTs, finishedStatusMessage(job, outcome));
+          await notifier.update(job.channelId, job.statusTs, { kind: 'finished', job, outcome });
         }
         await notifier.post(
           job.channelId,
-          entry.type === 'done' ? doneCard(job, entry) : errorCard(job, entry),
+          entry.type === 'done'
+            ? { kind: 'done', job, done: entry }
+            : { kind: 'failed', job, error: entry },
           job.threadTs,
         );
         this.#lastEdit.delete(job.jobId);

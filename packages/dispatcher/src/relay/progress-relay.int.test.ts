@@ -1,11 +1,7 @@
 import { jobInStreamKey } from '@agentsmith/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reportJobLost } from '../jobs/finish-job.js';
-import {
-  DispatcherHarness,
-  eventually,
-  uniqueChannel,
-} from '../../test/support/dispatcher-harness.js';
+import { DispatcherHarness, uniqueChannel } from '../../test/support/dispatcher-harness.js';
 
 describe('relay/progress-relay', () => {
   let harness: DispatcherHarness;
@@ -18,20 +14,9 @@ describe('relay/progress-relay', () => {
     await harness.stop();
   });
 
-  async function startJob(channel: string): Promise<string> {
-    expect(await harness.message(channel, 'fix #58 in agent-smith-test')).toBe(200);
-    await eventually(
-      () => harness.spawner.spawned.some((spec) => spec.channelId === channel),
-      'the spawn',
-    );
-    const spec = harness.spawner.spawned.find((candidate) => candidate.channelId === channel)!;
-    harness.trackJob(spec.jobId, channel);
-    return spec.jobId;
-  }
-
   it('relays a whole job to Slack: start, status edits, detail, question and answer, final card', async () => {
     const channel = uniqueChannel();
-    const jobId = await startJob(channel);
+    const jobId = await harness.startJob(channel);
     const at = Date.now();
 
     await harness.agentWrites(
@@ -47,9 +32,11 @@ describe('relay/progress-relay', () => {
         choices: ['Yes', 'No'],
       },
     );
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).startsWith('Question:')),
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some((call) => String(call.args['text']).startsWith('Question:')),
+      )
+      .toBe(true);
     const question = harness.slack
       .callsTo('chat.postMessage')
       .find((call) => String(call.args['text']).startsWith('Question:'))!;
@@ -70,9 +57,13 @@ describe('relay/progress-relay', () => {
         'UANSWER',
       ),
     ).toBe(200);
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => call.method === 'chat.update' && call.ts === question.ts),
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some(
+          (call) => call.method === 'chat.update' && call.ts === question.ts,
+        ),
+      )
+      .toBe(true);
     await harness.agentWrites(
       { type: 'progress', jobId, at, step: 3, total: 3, label: 'Opening the pull request' },
       {
@@ -86,9 +77,9 @@ describe('relay/progress-relay', () => {
         changedFiles: ['src/a.ts'],
       },
     );
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).startsWith('Done:')),
-    );
+    await expect
+      .poll(() => harness.slack.calls.some((call) => String(call.args['text']).startsWith('Done:')))
+      .toBe(true);
 
     const transcript = harness.slack.transcript();
     const starting = harness.slack.callsTo('chat.postMessage')[0]!;
@@ -112,16 +103,18 @@ describe('relay/progress-relay', () => {
     expect(answers.map(([, fields]) => fields.slice(0, 12))).toEqual([
       expect.arrayContaining(['type', 'answer', 'questionId', 'q1', 'content', 'Yes']),
     ]);
-    await eventually(
-      async () => (await harness.dispatcher.context.conversations.get('slack', channel)) === null,
-      'the channel to be free',
-    );
+    await expect
+      .poll(
+        async () => (await harness.dispatcher.context.conversations.get('slack', channel)) === null,
+        { message: 'the channel to be free' },
+      )
+      .toBe(true);
     expect(harness.dispatcher.metrics.jobsFinished).toBe(1);
   });
 
   it('ignores clicks on unknown and already answered questions', async () => {
     const channel = uniqueChannel();
-    const jobId = await startJob(channel);
+    const jobId = await harness.startJob(channel);
     await harness.agentWrites({
       type: 'question',
       jobId,
@@ -130,9 +123,11 @@ describe('relay/progress-relay', () => {
       text: 'Go?',
       choices: ['Yes', 'No'],
     });
-    const [question] = await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).startsWith('Question:')),
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some((call) => String(call.args['text']).startsWith('Question:')),
+      )
+      .toBe(true);
     const posted = harness.slack.calls.find((call) =>
       String(call.args['text']).startsWith('Question:'),
     )!;
@@ -177,11 +172,12 @@ describe('relay/progress-relay', () => {
         messageTs: posted.ts!,
       }),
     ];
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => call.method === 'chat.update' && call.ts === posted.ts),
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some((call) => call.method === 'chat.update' && call.ts === posted.ts),
+      )
+      .toBe(true);
 
-    expect(question).toBeDefined();
     expect(statuses).toEqual([200, 200, 200, 200, 200]);
     const answers = await harness.redis.redis.xrange(jobInStreamKey(jobId), '-', '+');
     expect(answers).toHaveLength(1);
@@ -197,7 +193,7 @@ describe('relay/progress-relay', () => {
 
   it('posts an error card with a Retry button that starts the job again', async () => {
     const channel = uniqueChannel();
-    const jobId = await startJob(channel);
+    const jobId = await harness.startJob(channel);
 
     await harness.agentWrites({
       type: 'error',
@@ -209,13 +205,19 @@ describe('relay/progress-relay', () => {
       code: 'source_no_changes',
       reason: 'The tests failed: 3 of 120.',
     });
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).includes('failed at TestCommand')),
-    );
-    await eventually(
-      async () => (await harness.dispatcher.context.conversations.get('slack', channel)) === null,
-      'the channel to be free',
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some((call) =>
+          String(call.args['text']).includes('failed at TestCommand'),
+        ),
+      )
+      .toBe(true);
+    await expect
+      .poll(
+        async () => (await harness.dispatcher.context.conversations.get('slack', channel)) === null,
+        { message: 'the channel to be free' },
+      )
+      .toBe(true);
     const card = harness.slack.calls.find((call) =>
       String(call.args['text']).includes('failed at TestCommand'),
     )!;
@@ -231,10 +233,12 @@ describe('relay/progress-relay', () => {
       messageTs: card.ts!,
       threadTs: String(card.args['thread_ts']),
     });
-    await eventually(
-      () => harness.spawner.spawned.filter((spec) => spec.channelId === channel).length === 2,
-      'the retry spawn',
-    );
+    await expect
+      .poll(
+        () => harness.spawner.spawned.filter((spec) => spec.channelId === channel).length === 2,
+        { message: 'the retry spawn' },
+      )
+      .toBe(true);
 
     expect(card.args['text']).toBe(
       `Job ${jobId} failed at TestCommand: The tests failed: 3 of 120.`,
@@ -253,7 +257,7 @@ describe('relay/progress-relay', () => {
 
   it('reports a job lost by the watchdog with an error card and frees the channel', async () => {
     const channel = uniqueChannel();
-    const jobId = await startJob(channel);
+    const jobId = await harness.startJob(channel);
     await harness.agentWrites({
       type: 'progress',
       jobId,
@@ -262,9 +266,13 @@ describe('relay/progress-relay', () => {
       total: 9,
       label: 'Checking out',
     });
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).endsWith('[2/9] Checking out')),
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some((call) =>
+          String(call.args['text']).endsWith('[2/9] Checking out'),
+        ),
+      )
+      .toBe(true);
 
     const reported = await reportJobLost(
       harness.dispatcher.context,
@@ -272,13 +280,17 @@ describe('relay/progress-relay', () => {
       'out of memory, exit 137',
       'agent_out_of_memory',
     );
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).includes('out of memory')),
-    );
-    await eventually(
-      async () => (await harness.dispatcher.context.conversations.get('slack', channel)) === null,
-      'the channel to be free',
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some((call) => String(call.args['text']).includes('out of memory')),
+      )
+      .toBe(true);
+    await expect
+      .poll(
+        async () => (await harness.dispatcher.context.conversations.get('slack', channel)) === null,
+        { message: 'the channel to be free' },
+      )
+      .toBe(true);
     const again = await reportJobLost(harness.dispatcher.context, jobId, 'vanished');
 
     expect([reported, again]).toEqual([true, false]);

@@ -1,11 +1,11 @@
 import { jobOutStreamKey } from '@agentsmith/contracts';
 import type { Logger } from '@agentsmith/kit';
 import type { Redis } from 'ioredis';
-import type { TrackedJob } from '../jobs/job-store.js';
+import { z } from 'zod';
+import { RELAY_GROUP } from '../jobs/job-keys.js';
+import type { RawEntry, RelayJobStore, TrackedJob } from '../jobs/job-store.js';
 import type { Metrics } from '../server/metrics.js';
-import type { BatchResult, EntryDelivery, RawEntry } from './entry-delivery.js';
-import type { RedisJobStore } from './redis-job-store.js';
-import { RELAY_GROUP } from './relay-keys.js';
+import type { BatchResult, EntryDelivery } from './entry-delivery.js';
 
 export interface ProgressRelayOptions {
   /** Connection for ordinary commands. */
@@ -14,7 +14,7 @@ export interface ProgressRelayOptions {
   blocking: Redis;
   /** Dedicated connection subscribed to "jobs changed" notifications. */
   subscriber: Redis;
-  store: RedisJobStore;
+  store: RelayJobStore;
   delivery: EntryDelivery;
   /** Consumer name of this replica; a restarted replica with the same name resumes at once. */
   instanceId: string;
@@ -39,7 +39,10 @@ interface OwnedJob {
   deadlineReported: boolean;
 }
 
-type StreamReply = Array<[key: string, entries: RawEntry[]]> | null;
+/** What a blocking `XREADGROUP` answers: `[[key, [[id, [field, value, …]], …]], …]` or nil. */
+const StreamReply = z
+  .array(z.tuple([z.string(), z.array(z.tuple([z.string(), z.array(z.string())]))]))
+  .nullable();
 
 /**
  * Relays every active job's `job:<id>:out` to the chat through a consumer group. Each job is
@@ -80,12 +83,16 @@ export class ProgressRelay {
     blocking.on('ready', fetchId);
     if (blocking.status === 'ready') fetchId();
     subscriber.on('message', () => this.wake());
-    subscriber.subscribe(store.keys.jobsChanged).catch((error: unknown) => {
-      logger.warn(
-        { err: error },
-        'Could not subscribe to job notifications; relying on the block timeout',
-      );
-    });
+    // A job tracked before the subscription took effect sent its notice to no one: look again.
+    subscriber.subscribe(store.jobsChangedChannel).then(
+      () => this.wake(),
+      (error: unknown) => {
+        logger.warn(
+          { err: error },
+          'Could not subscribe to job notifications; relying on the block timeout',
+        );
+      },
+    );
     // Renewed on a timer too, so a long Slack rate-limit wait inside a delivery cannot let the
     // lease lapse and hand the job to a second replica.
     this.#renewTimer = setInterval(() => void this.#renewLeases(), this.#blockMs);
@@ -142,7 +149,18 @@ export class ProgressRelay {
         continue;
       }
       if (this.#owned.has(jobId)) continue;
-      const job = await store.get(jobId);
+      let job: TrackedJob | null;
+      try {
+        job = await store.get(jobId);
+      } catch (error) {
+        // One unreadable record must not stop the relay of every other job.
+        this.options.metrics.relayErrors += 1;
+        this.options.logger.error(
+          { err: error, jobId },
+          'Cannot relay a job: its record is unreadable',
+        );
+        continue;
+      }
       if (!job) {
         await store.untrack(jobId);
         continue;
@@ -221,26 +239,28 @@ export class ProgressRelay {
       return;
     }
     this.#blocked = true;
-    let reply: StreamReply;
+    let reply: z.output<typeof StreamReply>;
     try {
-      reply = (await this.options.blocking.call(
-        'XREADGROUP',
-        'GROUP',
-        RELAY_GROUP,
-        this.options.instanceId,
-        'COUNT',
-        String(this.#batch),
-        'BLOCK',
-        String(this.#blockMs),
-        'STREAMS',
-        ...ready.map((jobId) => jobOutStreamKey(jobId)),
-        ...ready.map(() => '>'),
-      )) as StreamReply;
+      reply = StreamReply.parse(
+        await this.options.blocking.call(
+          'XREADGROUP',
+          'GROUP',
+          RELAY_GROUP,
+          this.options.instanceId,
+          'COUNT',
+          String(this.#batch),
+          'BLOCK',
+          String(this.#blockMs),
+          'STREAMS',
+          ...ready.map((jobId) => jobOutStreamKey(jobId)),
+          ...ready.map(() => '>'),
+        ),
+      );
     } finally {
       this.#blocked = false;
     }
     await Promise.all(
-      (reply ?? []).map(async ([key, entries]) => {
+      (reply ?? []).map(async ([key, entries]: [string, RawEntry[]]) => {
         const jobId = key.split(':')[1] ?? '';
         const owned = this.#owned.get(jobId);
         if (!owned || entries.length === 0) return;

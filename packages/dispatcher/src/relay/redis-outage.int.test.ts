@@ -2,11 +2,7 @@ import { jobOutStreamKey } from '@agentsmith/contracts';
 import { FakeSlackApi, type RedisTestContext } from '@agentsmith/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DispatcherHarness,
-  eventually,
-  uniqueChannel,
-} from '../../test/support/dispatcher-harness.js';
+import { DispatcherHarness, uniqueChannel } from '../../test/support/dispatcher-harness.js';
 import { RedisServerProcess } from '../../test/support/redis-server-process.js';
 
 describe('relay/redis-outage', () => {
@@ -41,36 +37,47 @@ describe('relay/redis-outage', () => {
   it('keeps answering while Redis is away and relays everything once it is back', async () => {
     const channel = uniqueChannel();
     await harness.message(channel, 'fix #58 in agent-smith-test');
-    await eventually(() => harness.spawner.spawned.length === 1, 'the spawn');
+    await expect
+      .poll(() => harness.spawner.spawned.length === 1, { message: 'the spawn' })
+      .toBe(true);
     const { jobId } = harness.spawner.spawned[0]!;
     await harness.agentWrites({ type: 'detail', jobId, at: Date.now(), text: 'before the outage' });
-    await slack.waitFor((calls) => calls.some((call) => call.args['text'] === 'before the outage'));
+    await expect
+      .poll(() => slack.calls.some((call) => call.args['text'] === 'before the outage'))
+      .toBe(true);
 
     await server.kill();
     const duringStatus = await harness.message(channel, 'status');
     const ready = await fetch(`${harness.url}/ready`);
     const health = await fetch(`${harness.url}/health`);
-    await slack.waitFor(
-      (calls) => calls.some((call) => String(call.args['text']).startsWith('Something went wrong')),
-      30_000,
-    );
+    await expect
+      .poll(
+        () =>
+          slack.calls.some((call) => String(call.args['text']).startsWith('Something went wrong')),
+        { timeout: 30_000 },
+      )
+      .toBe(true);
     await server.restart();
     await harness.agentWrites(
       { type: 'detail', jobId, at: Date.now(), text: 'after the outage' },
       { type: 'done', jobId, at: Date.now(), summary: 'Fixed', durationMs: 1000, changedFiles: [] },
     );
-    await slack.waitFor(
-      (calls) => calls.some((call) => String(call.args['text']).startsWith('Done:')),
-      60_000,
-    );
-    await eventually(
-      async () => (await harness.dispatcher.context.conversations.get('slack', channel)) === null,
-      'the channel to be free',
-    );
-    await eventually(
-      async () => (await writer.xpending(jobOutStreamKey(jobId), 'dispatcher'))[0] === 0,
-      'every entry to be acknowledged',
-    );
+    await expect
+      .poll(() => slack.calls.some((call) => String(call.args['text']).startsWith('Done:')), {
+        timeout: 60_000,
+      })
+      .toBe(true);
+    await expect
+      .poll(
+        async () => (await harness.dispatcher.context.conversations.get('slack', channel)) === null,
+        { message: 'the channel to be free' },
+      )
+      .toBe(true);
+    await expect
+      .poll(async () => (await writer.xpending(jobOutStreamKey(jobId), 'dispatcher'))[0] === 0, {
+        message: 'every entry to be acknowledged',
+      })
+      .toBe(true);
 
     expect([duringStatus, ready.status, health.status]).toEqual([200, 503, 200]);
     expect(slack.transcript().filter((line) => /outage|Done:/.test(line))).toEqual([

@@ -1,13 +1,9 @@
 import { encodeBusEntryArgs, jobOutStreamKey, type OutboundEntry } from '@agentsmith/contracts';
 import { redisTestContext, type RedisTestContext } from '@agentsmith/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DispatcherHarness,
-  eventually,
-  uniqueChannel,
-} from '../../test/support/dispatcher-harness.js';
-import { RedisJobStore } from './redis-job-store.js';
-import { relayKeys } from './relay-keys.js';
+import { DispatcherHarness, uniqueChannel } from '../../test/support/dispatcher-harness.js';
+import { RedisJobStore } from '../jobs/redis-job-store.js';
+import { dispatcherKeys } from '../jobs/job-keys.js';
 
 describe('relay/progress-relay (taking over from a dead replica)', () => {
   let redis: RedisTestContext;
@@ -25,7 +21,7 @@ describe('relay/progress-relay (taking over from a dead replica)', () => {
   it('claims the dead replica\u2019s pending entries, skips what it had already posted and relays the rest once', async () => {
     const channel = uniqueChannel();
     const jobId = 'dead' + Date.now().toString(16).slice(-8);
-    const keys = relayKeys(redis.prefix);
+    const keys = dispatcherKeys(redis.prefix);
     const store = new RedisJobStore(redis.redis, keys);
     const now = Date.now();
     redis.track(jobOutStreamKey(jobId), `job:${jobId}:in`);
@@ -66,8 +62,9 @@ describe('relay/progress-relay (taking over from a dead replica)', () => {
     await store.markDeliveredCursorOnly(jobId, ids[1]!);
     await redis.redis.set(keys.owner(jobId), 'old-replica', 'PX', 1_500);
 
-    harness = await DispatcherHarness.start({ redis, instanceId: 'new-replica' });
-    await harness.agentWrites({
+    const replica = await DispatcherHarness.start({ redis, instanceId: 'new-replica' });
+    harness = replica;
+    await replica.agentWrites({
       type: 'done',
       jobId,
       at: Date.now(),
@@ -75,17 +72,20 @@ describe('relay/progress-relay (taking over from a dead replica)', () => {
       durationMs: 1,
       changedFiles: [],
     });
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).startsWith('Done:')),
-    );
-    await eventually(
-      async () => !(await redis.redis.sismember(keys.activeJobs, jobId)),
-      'the job to be untracked',
-    );
-    await eventually(
-      async () => (await redis.redis.xpending(jobOutStreamKey(jobId), 'dispatcher'))[0] === 0,
-      'every entry to be acknowledged',
-    );
+    await expect
+      .poll(() => replica.slack.calls.some((call) => String(call.args['text']).startsWith('Done:')))
+      .toBe(true);
+    await expect
+      .poll(async () => !(await redis.redis.sismember(keys.activeJobs, jobId)), {
+        message: 'the job to be untracked',
+      })
+      .toBe(true);
+    await expect
+      .poll(
+        async () => (await redis.redis.xpending(jobOutStreamKey(jobId), 'dispatcher'))[0] === 0,
+        { message: 'every entry to be acknowledged' },
+      )
+      .toBe(true);
 
     expect(harness.slack.transcript()).toEqual([
       'chat.postMessage line 3',

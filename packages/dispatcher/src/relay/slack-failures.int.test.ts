@@ -1,9 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DispatcherHarness,
-  eventually,
-  uniqueChannel,
-} from '../../test/support/dispatcher-harness.js';
+import { DispatcherHarness, uniqueChannel } from '../../test/support/dispatcher-harness.js';
 
 describe('relay/entry-delivery (Slack failures)', () => {
   let harness: DispatcherHarness;
@@ -16,20 +12,9 @@ describe('relay/entry-delivery (Slack failures)', () => {
     await harness.stop();
   });
 
-  async function startJob(channel: string): Promise<string> {
-    expect(await harness.message(channel, 'fix #58 in agent-smith-test')).toBe(200);
-    await eventually(
-      () => harness.spawner.spawned.some((spec) => spec.channelId === channel),
-      'the spawn',
-    );
-    const spec = harness.spawner.spawned.find((candidate) => candidate.channelId === channel)!;
-    harness.trackJob(spec.jobId, channel);
-    return spec.jobId;
-  }
-
   it('waits out a Slack 429 as Retry-After says and delivers the entry once', async () => {
     const channel = uniqueChannel();
-    const jobId = await startJob(channel);
+    const jobId = await harness.startJob(channel);
     harness.slack.rateLimitNext(1, 1, 'chat.postMessage');
 
     await harness.agentWrites({
@@ -38,9 +23,9 @@ describe('relay/entry-delivery (Slack failures)', () => {
       at: Date.now(),
       text: 'after the rate limit',
     });
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => call.args['text'] === 'after the rate limit'),
-    );
+    await expect
+      .poll(() => harness.slack.calls.some((call) => call.args['text'] === 'after the rate limit'))
+      .toBe(true);
     const rateLimited = harness.slack.server
       .requestsTo('POST', '/api/chat.postMessage')
       .filter((request) => JSON.stringify(request.json).includes('after the rate limit'));
@@ -60,17 +45,19 @@ describe('relay/entry-delivery (Slack failures)', () => {
 
   it('keeps an entry pending while Slack fails and delivers it once Slack recovers', async () => {
     const channel = uniqueChannel();
-    const jobId = await startJob(channel);
+    const jobId = await harness.startJob(channel);
     harness.slack.failNextWithStatus(503, 5, 'chat.postMessage');
 
     await harness.agentWrites(
       { type: 'detail', jobId, at: Date.now(), text: 'first' },
       { type: 'progress', jobId, at: Date.now(), step: 1, total: 2, label: 'Later' },
     );
-    await harness.slack.waitFor(
-      (calls) => calls.some((call) => String(call.args['text']).endsWith('[1/2] Later')),
-      30_000,
-    );
+    await expect
+      .poll(
+        () => harness.slack.calls.some((call) => String(call.args['text']).endsWith('[1/2] Later')),
+        { timeout: 30_000 },
+      )
+      .toBe(true);
 
     expect(harness.slack.transcript().slice(1)).toEqual([
       'chat.postMessage first',
@@ -81,7 +68,7 @@ describe('relay/entry-delivery (Slack failures)', () => {
 
   it('skips an entry Slack refuses for good and carries on', async () => {
     const channel = uniqueChannel();
-    const jobId = await startJob(channel);
+    const jobId = await harness.startJob(channel);
     harness.slack.failNext('invalid_blocks', 1, 'chat.postMessage');
 
     await harness.agentWrites({ type: 'detail', jobId, at: Date.now(), text: 'refused' });
@@ -93,9 +80,11 @@ describe('relay/entry-delivery (Slack failures)', () => {
       total: 2,
       label: 'Next',
     });
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).endsWith('[1/2] Next')),
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some((call) => String(call.args['text']).endsWith('[1/2] Next')),
+      )
+      .toBe(true);
 
     expect(harness.slack.transcript().slice(1)).toEqual([
       `chat.update Job ${jobId} for #58 in agent-smith-test: [1/2] Next`,
@@ -105,7 +94,7 @@ describe('relay/entry-delivery (Slack failures)', () => {
 
   it('posts a new status message when the old one is gone', async () => {
     const channel = uniqueChannel();
-    const jobId = await startJob(channel);
+    const jobId = await harness.startJob(channel);
     harness.slack.failNext('message_not_found', 1, 'chat.update');
 
     await harness.agentWrites({
@@ -116,9 +105,11 @@ describe('relay/entry-delivery (Slack failures)', () => {
       total: 2,
       label: 'Fresh',
     });
-    await harness.slack.waitFor((calls) =>
-      calls.some((call) => String(call.args['text']).endsWith('[1/2] Fresh')),
-    );
+    await expect
+      .poll(() =>
+        harness.slack.calls.some((call) => String(call.args['text']).endsWith('[1/2] Fresh')),
+      )
+      .toBe(true);
 
     expect(harness.slack.transcript().slice(1)).toEqual([
       `chat.postMessage Job ${jobId} for #58 in agent-smith-test: [1/2] Fresh`,

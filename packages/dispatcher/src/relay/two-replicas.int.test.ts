@@ -1,13 +1,8 @@
 import { jobOutStreamKey } from '@agentsmith/contracts';
 import { FakeSlackApi, redisTestContext, type RedisTestContext } from '@agentsmith/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DispatcherHarness,
-  eventually,
-  nextTs,
-  uniqueChannel,
-} from '../../test/support/dispatcher-harness.js';
-import { FakeJobSpawner } from '../spawners/fake-job-spawner.js';
+import { DispatcherHarness, nextTs, uniqueChannel } from '../../test/support/dispatcher-harness.js';
+import { FakeJobSpawner } from '../../test/support/fake-job-spawner.js';
 
 describe('relay/two-replicas', () => {
   let redis: RedisTestContext;
@@ -44,10 +39,14 @@ describe('relay/two-replicas', () => {
       second.event(event, { eventId: 'EvTWICE' }),
       ...racers,
     ]);
-    await eventually(() => spawner.spawned.some((spec) => spec.channelId === channel), 'the spawn');
-    await slack.waitFor(
-      (calls) => calls.filter((call) => call.args['channel'] === channel).length === 21,
-    );
+    await expect
+      .poll(() => spawner.spawned.some((spec) => spec.channelId === channel), {
+        message: 'the spawn',
+      })
+      .toBe(true);
+    await expect
+      .poll(() => slack.calls.filter((call) => call.args['channel'] === channel).length === 21)
+      .toBe(true);
     const { jobId } = spawner.spawned.find((spec) => spec.channelId === channel)!;
     const lines = Array.from({ length: 40 }, (_, index) => `line ${index + 1}`);
     for (const text of lines)
@@ -60,19 +59,26 @@ describe('relay/two-replicas', () => {
       durationMs: 1,
       changedFiles: [],
     });
-    await slack.waitFor((calls) =>
-      calls.some(
-        (call) => call.args['channel'] === channel && String(call.args['text']).startsWith('Done:'),
-      ),
-    );
-    await eventually(
-      async () => (await first.dispatcher.context.conversations.get('slack', channel)) === null,
-      'the channel to be free',
-    );
-    await eventually(
-      async () => (await redis.redis.xpending(jobOutStreamKey(jobId), 'dispatcher'))[0] === 0,
-      'every entry to be acknowledged',
-    );
+    await expect
+      .poll(() =>
+        slack.calls.some(
+          (call) =>
+            call.args['channel'] === channel && String(call.args['text']).startsWith('Done:'),
+        ),
+      )
+      .toBe(true);
+    await expect
+      .poll(
+        async () => (await first.dispatcher.context.conversations.get('slack', channel)) === null,
+        { message: 'the channel to be free' },
+      )
+      .toBe(true);
+    await expect
+      .poll(
+        async () => (await redis.redis.xpending(jobOutStreamKey(jobId), 'dispatcher'))[0] === 0,
+        { message: 'every entry to be acknowledged' },
+      )
+      .toBe(true);
 
     const posts = slack
       .callsTo('chat.postMessage')

@@ -1,12 +1,8 @@
 import { jobOutStreamKey } from '@agentsmith/contracts';
 import { AppError } from '@agentsmith/kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DispatcherHarness,
-  eventually,
-  uniqueChannel,
-} from '../../test/support/dispatcher-harness.js';
-import { RELAY_GROUP } from '../relay/relay-keys.js';
+import { DispatcherHarness, uniqueChannel } from '../../test/support/dispatcher-harness.js';
+import { RELAY_GROUP } from '../jobs/job-keys.js';
 
 /** The metrics page as `name → value`. */
 async function scrape(url: string): Promise<Record<string, number>> {
@@ -33,31 +29,26 @@ describe('server/http-server', () => {
     await harness.stop();
   });
 
-  async function startJob(channel: string): Promise<string> {
-    const before = harness.spawner.attempted.length;
-    await harness.message(channel, 'fix #58 in agent-smith-test');
-    await eventually(() => harness.spawner.attempted.length === before + 1, 'the spawn attempt');
-    const { jobId } = harness.spawner.attempted.at(-1)!;
-    harness.trackJob(jobId, channel);
-    return jobId;
-  }
-
   it('counts jobs started, finished and failed, relayed entries, relay lag and Slack API errors in /metrics', async () => {
     const before = await scrape(harness.url);
     const writtenAt = Date.now() - 60_000;
     const finished = uniqueChannel();
-    const jobId = await startJob(finished);
+    const jobId = await harness.startJob(finished);
     harness.slack.failNext('invalid_blocks', 1, 'chat.postMessage');
     await harness.agentWrites({ type: 'detail', jobId, at: writtenAt, text: 'refused by Slack' });
-    await eventually(
-      () =>
-        harness.slack.server
-          .requestsTo('POST', '/api/chat.postMessage')
-          .some((request) => JSON.stringify(request.json).includes('refused by Slack')),
-      'the refused post',
-    );
+    await expect
+      .poll(
+        () =>
+          harness.slack.server
+            .requestsTo('POST', '/api/chat.postMessage')
+            .some((request) => JSON.stringify(request.json).includes('refused by Slack')),
+        { message: 'the refused post' },
+      )
+      .toBe(true);
     await harness.agentWrites({ type: 'detail', jobId, at: writtenAt, text: 'a detail' });
-    await harness.slack.waitFor((calls) => calls.some((call) => call.args['text'] === 'a detail'));
+    await expect
+      .poll(() => harness.slack.calls.some((call) => call.args['text'] === 'a detail'))
+      .toBe(true);
     await harness.agentWrites({
       type: 'done',
       jobId,
@@ -66,13 +57,18 @@ describe('server/http-server', () => {
       durationMs: 1000,
       changedFiles: [],
     });
-    await eventually(
-      async () => (await harness.dispatcher.context.conversations.get('slack', finished)) === null,
-      'the channel to be free',
-    );
+    await expect
+      .poll(
+        async () =>
+          (await harness.dispatcher.context.conversations.get('slack', finished)) === null,
+        { message: 'the channel to be free' },
+      )
+      .toBe(true);
     harness.spawner.failNextSpawn(new AppError('agent_image_missing', 'no image'));
-    await startJob(uniqueChannel());
-    await eventually(() => harness.dispatcher.metrics.jobsFailed === 1, 'the failed spawn');
+    await harness.startJob(uniqueChannel());
+    await expect
+      .poll(() => harness.dispatcher.metrics.jobsFailed === 1, { message: 'the failed spawn' })
+      .toBe(true);
 
     const after = await scrape(harness.url);
     const delta = (name: string) => (after[name] ?? NaN) - (before[name] ?? NaN);
@@ -96,16 +92,18 @@ describe('server/http-server', () => {
 
   it('acknowledges an entry only once Slack accepted it, and on shutdown finishes the call in hand before closing Redis', async () => {
     const channel = uniqueChannel();
-    const jobId = await startJob(channel);
+    const jobId = await harness.startJob(channel);
     harness.slack.delayNext(1_500, 1, 'chat.postMessage');
     await harness.agentWrites({ type: 'detail', jobId, at: Date.now(), text: 'in flight' });
-    await eventually(
-      () =>
-        harness.slack.server
-          .requestsTo('POST', '/api/chat.postMessage')
-          .some((request) => JSON.stringify(request.json).includes('in flight')),
-      'the post to reach Slack',
-    );
+    await expect
+      .poll(
+        () =>
+          harness.slack.server
+            .requestsTo('POST', '/api/chat.postMessage')
+            .some((request) => JSON.stringify(request.json).includes('in flight')),
+        { message: 'the post to reach Slack' },
+      )
+      .toBe(true);
 
     const pendingWhileSlackIsBusy = await harness.redis.redis.xpending(
       jobOutStreamKey(jobId),

@@ -6,8 +6,14 @@ import {
   type ErrorEntry,
   type Question,
 } from '@agentsmith/contracts';
-import type { ChatMessage } from '../jobs/notifier.js';
-import type { TrackedJob } from '../jobs/job-store.js';
+import { formatDuration } from '../jobs/format-duration.js';
+import type { JobRef, Notice, ProgressFacts } from '../jobs/notices.js';
+
+/** A Slack message: fallback text plus Block Kit blocks. */
+export interface ChatMessage {
+  text: string;
+  blocks?: unknown[];
+}
 
 /** `action_id` prefix of a question's answer buttons; `block_id` is `question:<jobId>:<questionId>`. */
 export const ANSWER_ACTION_PREFIX = 'answer:';
@@ -21,34 +27,18 @@ function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** `1m 05s`, `2h 03m`, `12s`. */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  const hours = Math.floor(seconds / 3600);
-  const minutes = Math.floor((seconds % 3600) / 60);
-  const rest = seconds % 60;
-  if (hours > 0) return `${hours}h ${String(minutes).padStart(2, '0')}m`;
-  if (minutes > 0) return `${minutes}m ${String(rest).padStart(2, '0')}s`;
-  return `${rest}s`;
-}
-
 export function progressBar(step: number, total: number): string {
   const filled = total > 0 ? Math.min(10, Math.round((step / total) * 10)) : 0;
   return `\`[${'█'.repeat(filled)}${'░'.repeat(10 - filled)}]\` ${step}/${total}`;
 }
 
-export function startingMessage(
-  job: Pick<TrackedJob, 'jobId' | 'ticketId' | 'project'>,
-): ChatMessage {
+function startingMessage(job: JobRef): ChatMessage {
   const text = `Starting job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project}`;
   return { text, blocks: [section(`:rocket: ${escape(text)}`)] };
 }
 
 /** The one status message of a job, edited in place as steps start. */
-export function statusMessage(
-  job: TrackedJob,
-  progress: { step: number; total: number; label: string },
-): ChatMessage {
+function statusMessage(job: JobRef, progress: ProgressFacts): ChatMessage {
   const head = `Job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project}`;
   const line = `*[${progress.step}/${progress.total}]* ${escape(progress.label)}`;
   return {
@@ -59,8 +49,8 @@ export function statusMessage(
   };
 }
 
-export function finishedStatusMessage(
-  job: TrackedJob,
+function finishedStatusMessage(
+  job: JobRef,
   outcome: 'succeeded' | 'failed' | 'cancelled',
 ): ChatMessage {
   const icon = { succeeded: ':white_check_mark:', failed: ':x:', cancelled: ':no_entry_sign:' }[
@@ -70,12 +60,12 @@ export function finishedStatusMessage(
   return { text, blocks: [section(`${icon} ${escape(text)}`)] };
 }
 
-export function detailMessage(lines: string[]): ChatMessage {
+function detailMessage(lines: string[]): ChatMessage {
   const text = lines.join('\n');
   return { text, blocks: [context(escape(text).slice(0, 2900))] };
 }
 
-export function questionMessage(jobId: string, question: Question): ChatMessage {
+function questionMessage(jobId: string, question: Question): ChatMessage {
   return {
     text: `Question: ${question.text}`,
     blocks: [
@@ -95,7 +85,7 @@ export function questionMessage(jobId: string, question: Question): ChatMessage 
   };
 }
 
-export function questionAnsweredMessage(text: string, answer: string, userId: string): ChatMessage {
+function questionAnsweredMessage(text: string, answer: string, userId: string): ChatMessage {
   return {
     text: `Question: ${text} (answered ${answer} by ${userId})`,
     blocks: [
@@ -107,7 +97,7 @@ export function questionAnsweredMessage(text: string, answer: string, userId: st
 }
 
 /** Final card of a successful job: PR link, cost, duration, changed files. */
-export function doneCard(job: TrackedJob, done: Done): ChatMessage {
+export function doneCard(job: JobRef, done: Done): ChatMessage {
   const cost = formatCost(done.costUsd);
   const files =
     done.changedFiles.length === 0
@@ -131,7 +121,10 @@ export function doneCard(job: TrackedJob, done: Done): ChatMessage {
 }
 
 /** Error card: the step, the plain-language reason and a Retry button. */
-export function errorCard(job: TrackedJob, error: ErrorEntry): ChatMessage {
+export function errorCard(
+  job: Extract<Notice, { kind: 'failed' }>['job'],
+  error: ErrorEntry,
+): ChatMessage {
   if (error.outcome === 'cancelled' || job.cancelledBy) {
     const who = job.cancelledBy ? ` by <@${job.cancelledBy}>` : '';
     return {
@@ -165,12 +158,12 @@ export function errorCard(job: TrackedJob, error: ErrorEntry): ChatMessage {
   };
 }
 
-export function alreadyRunningMessage(holder: ConversationState): ChatMessage {
+function alreadyRunningMessage(holder: ConversationState): ChatMessage {
   const text = `A job is already running in this channel: job ${holder.jobId} for ${ticketLabel(holder.ticketId)} in ${holder.project}. Wait for it to finish or say \`cancel\`.`;
   return { text, blocks: [section(`:hourglass: ${escape(text)}`)] };
 }
 
-export function plainMessage(text: string, icon = ':information_source:'): ChatMessage {
+function plainMessage(text: string, icon = ':information_source:'): ChatMessage {
   return { text, blocks: [section(`${icon} ${text}`)] };
 }
 
@@ -181,7 +174,7 @@ const HELP_INTROS = {
 };
 
 /** The help text with examples: for a greeting, for `help`, or for a message not understood. */
-export function helpMessage(reason: keyof typeof HELP_INTROS = 'unknown'): ChatMessage {
+function helpMessage(reason: keyof typeof HELP_INTROS = 'unknown'): ChatMessage {
   const intro = HELP_INTROS[reason];
   const examples = [
     '`fix #58 in agent-smith-test` (also `fix ticket 58 in …`, `fix PROJ-58 in …`)',
@@ -193,7 +186,7 @@ export function helpMessage(reason: keyof typeof HELP_INTROS = 'unknown'): ChatM
   return { text, blocks: [section(text)] };
 }
 
-export function unknownProjectMessage(
+function unknownProjectMessage(
   project: string,
   known: string[],
   closest: string | undefined,
@@ -203,4 +196,95 @@ export function unknownProjectMessage(
     known.length > 0 ? known.map((name) => `\`${escape(name)}\``).join(', ') : '_none configured_';
   const text = `I don't know the project *${escape(project)}*.${hint} Known projects: ${list}`;
   return { text, blocks: [section(`:question: ${text}`)] };
+}
+
+function statusLine(notice: Extract<Notice, { kind: 'status' }>): ChatMessage {
+  const { state, progress, costUsd } = notice;
+  const step = progress
+    ? `step ${progress.step}/${progress.total}: ${progress.label}`
+    : 'waiting for the agent to report its first step';
+  const cost = costUsd === undefined ? 'not known yet' : formatCost(costUsd);
+  const text = `Job ${state.jobId} for ${ticketLabel(state.ticketId)} in ${state.project} — ${step} — running for ${formatDuration(notice.elapsedMs)}, cost so far: ${cost}.`;
+  return plainMessage(text, ':hourglass_flowing_sand:');
+}
+
+function mrkdwnOnly(text: string): ChatMessage {
+  return { text, blocks: [section(text.slice(0, 2900))] };
+}
+
+function ticketList(notice: Extract<Notice, { kind: 'tickets' }>): ChatMessage {
+  const { project, tickets, total } = notice;
+  if (tickets.length === 0) return mrkdwnOnly(`No open tickets in *${project}*.`);
+  const lines = tickets.map((ticket) => `• *${ticketLabel(ticket.id)}* — ${ticket.title}`);
+  const rest = total - lines.length;
+  return mrkdwnOnly(
+    `:ticket: *Open tickets in ${project}* (${total}):\n${lines.join('\n')}${rest > 0 ? `\n…and ${rest} more` : ''}`,
+  );
+}
+
+/** How each {@link Notice} looks in Slack. */
+export function renderNotice(notice: Notice): ChatMessage {
+  switch (notice.kind) {
+    case 'help':
+      return helpMessage(notice.reason);
+    case 'no-job':
+      return plainMessage('No job is running in this channel.');
+    case 'command-failed':
+      return plainMessage(`Something went wrong: ${notice.reason}`, ':x:');
+    case 'projects-unreadable':
+      return plainMessage(`I can't read my project configuration: ${notice.problem}`, ':warning:');
+    case 'unknown-project':
+      return unknownProjectMessage(notice.requested, notice.known, notice.closest);
+    case 'spawner-unavailable':
+      return plainMessage(
+        `I can't start jobs right now: ${notice.reason}. \`list\`, \`create\`, \`status\` and \`help\` still work.`,
+        ':warning:',
+      );
+    case 'busy':
+      return alreadyRunningMessage(notice.holder);
+    case 'starting':
+      return startingMessage(notice.job);
+    case 'spawn-failed':
+      return plainMessage(
+        `Job ${notice.jobId} could not be started: ${notice.reason}. The channel is free again; try again or ask an operator.`,
+        ':x:',
+      );
+    case 'cancelled':
+      return plainMessage(
+        `Job ${notice.jobId} cancelled by <@${notice.userId}>.`,
+        ':no_entry_sign:',
+      );
+    case 'status':
+      return statusLine(notice);
+    case 'tickets':
+      return ticketList(notice);
+    case 'tickets-failed':
+      return mrkdwnOnly(`:x: I couldn't list the tickets of *${notice.project}*: ${notice.reason}`);
+    case 'ticket-created': {
+      const reference = ticketLabel(notice.ticket.id);
+      return plainMessage(
+        `Ticket *${reference}* ${notice.created ? 'created' : 'already open'} in *${notice.project}*: _${notice.ticket.title}_\nTo work on it: \`fix ${reference} in ${notice.project}\``,
+        ':white_check_mark:',
+      );
+    }
+    case 'ticket-create-failed':
+      return plainMessage(
+        `I couldn't create the ticket in *${notice.project}*: ${notice.reason}`,
+        ':x:',
+      );
+    case 'question-answered':
+      return questionAnsweredMessage(notice.text, notice.answer, notice.userId);
+    case 'progress':
+      return statusMessage(notice.job, notice.progress);
+    case 'finished':
+      return finishedStatusMessage(notice.job, notice.outcome);
+    case 'details':
+      return detailMessage(notice.lines);
+    case 'question':
+      return questionMessage(notice.jobId, notice.question);
+    case 'done':
+      return doneCard(notice.job, notice.done);
+    case 'failed':
+      return errorCard(notice.job, notice.error);
+  }
 }

@@ -16,6 +16,8 @@ export interface SlackAppOptions {
   mode: SlackMode;
   /** Web API base URL (`SLACK_API_URL`), ending in `/`. */
   slackApiUrl?: string | undefined;
+  /** The Web API client (see {@link createSlackClient}); the notifier posts through the same one. */
+  client: webApi.WebClient;
   handlers: SlackHandlers;
   dedup: DedupStore;
   logger: Logger;
@@ -25,7 +27,6 @@ export interface SlackAppOptions {
 
 export interface SlackApp {
   app: App;
-  client: webApi.WebClient;
   /** HTTP mode: serves `/slack/events` and `/slack/interact`; undefined in Socket Mode. */
   requestListener: RequestListener | undefined;
   start(): Promise<void>;
@@ -52,26 +53,45 @@ interface ActionBody {
   actions?: Array<{ action_id?: string; block_id?: string; value?: string; action_ts?: string }>;
 }
 
-/**
- * The bolt app: Events API and interactivity over HTTP (signature-checked, 5-minute window) or
- * Socket Mode. Events are acknowledged before any work; retries, double deliveries (`message` +
- * `app_mention`) and bot or edited messages are filtered out here.
- */
-export function createSlackApp(options: SlackAppOptions): SlackApp {
-  const { mode, handlers, dedup, logger } = options;
-  const clientOptions = {
-    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+function webClientOptions(slackApiUrl: string | undefined) {
+  return {
+    ...(slackApiUrl ? { slackApiUrl } : {}),
     retryConfig: { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 5_000 },
     timeout: 15_000,
   };
+}
+
+/** The Web API client of the bot token, at `SLACK_API_URL` when set. */
+export function createSlackClient(
+  botToken: string,
+  slackApiUrl: string | undefined,
+  logger: Logger,
+): webApi.WebClient {
+  return new webApi.WebClient(botToken, {
+    ...webClientOptions(slackApiUrl),
+    logger: boltLogger(logger),
+  });
+}
+
+/**
+ * The bolt app: Events API and interactivity over HTTP or Socket Mode. Over HTTP every request
+ * passes {@link verifiedSlackListener} first (signature, 5-minute window both ways), which is the
+ * one signature check: bolt's own is switched off. Events are acknowledged before any work;
+ * retries, double deliveries (`message` + `app_mention`) and bot or edited messages are filtered
+ * out here.
+ */
+export function createSlackApp(options: SlackAppOptions): SlackApp {
+  const { mode, handlers, dedup, logger, client } = options;
+  const clientOptions = webClientOptions(options.slackApiUrl);
   const slackLogger = boltLogger(logger);
-  const client = new webApi.WebClient(mode.botToken, { ...clientOptions, logger: slackLogger });
   const authorize = cachedBotAuthorization(client, mode.botToken, logger);
   let receiver: HTTPReceiver | undefined;
   let app: App;
   if (mode.kind === 'http') {
     receiver = new HTTPReceiver({
       signingSecret: mode.signingSecret,
+      // verifiedSlackListener has checked the request before bolt sees it.
+      signatureVerification: false,
       endpoints: ['/slack/events', '/slack/interact'],
       logger: slackLogger,
       unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMs ?? 2_500,
@@ -189,7 +209,6 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   let reconnecting: Promise<void> | undefined;
   return {
     app,
-    client,
     requestListener:
       receiver && mode.kind === 'http'
         ? verifiedSlackListener(mode.signingSecret, receiver.requestListener, (reason) =>

@@ -1,7 +1,9 @@
 import type { webApi } from '@slack/bolt';
 import { ExternalServiceError } from '@agentsmith/kit';
-import type { ChatMessage, Notifier } from '../jobs/notifier.js';
+import type { Notice } from '../jobs/notices.js';
+import type { Notifier } from '../jobs/notifier.js';
 import type { Metrics } from '../server/metrics.js';
+import { renderNotice } from './message-blocks.js';
 
 /** Platform errors worth another try later; every other `ok:false` is final. */
 const RETRYABLE_PLATFORM_ERRORS = new Set([
@@ -40,7 +42,7 @@ function toServiceError(method: string, error: unknown): ExternalServiceError {
 }
 
 /**
- * {@link Notifier} over the Slack Web API client. The client waits out 429s as `Retry-After`
+ * {@link Notifier} over the Slack Web API client: renders each notice as Block Kit. The client waits out 429s as `Retry-After`
  * says and retries network errors a few times; what still fails becomes an ExternalServiceError
  * marked retryable or not, and is counted.
  */
@@ -50,7 +52,8 @@ export class SlackNotifier implements Notifier {
     private readonly metrics: Metrics,
   ) {}
 
-  async post(channelId: string, message: ChatMessage, threadTs?: string): Promise<string> {
+  async post(channelId: string, notice: Notice, threadTs?: string): Promise<string> {
+    const message = renderNotice(notice);
     try {
       const result = await this.client.chat.postMessage({
         channel: channelId,
@@ -67,7 +70,8 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  async update(channelId: string, ts: string, message: ChatMessage): Promise<void> {
+  async update(channelId: string, ts: string, notice: Notice): Promise<void> {
+    const message = renderNotice(notice);
     try {
       await this.client.chat.update({
         channel: channelId,

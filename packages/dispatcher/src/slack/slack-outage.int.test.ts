@@ -4,17 +4,8 @@ import {
   redisTestContext,
   type RedisTestContext,
 } from '@agentsmith/testkit';
-import { silentLogger } from '@agentsmith/kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DispatcherHarness,
-  eventually,
-  fakeCatalog,
-  uniqueChannel,
-} from '../../test/support/dispatcher-harness.js';
-import { loadDispatcherConfig } from '../config/dispatcher-config.js';
-import { startDispatcher } from '../dispatcher.js';
-import { FakeJobSpawner } from '../spawners/fake-job-spawner.js';
+import { DispatcherHarness, uniqueChannel } from '../../test/support/dispatcher-harness.js';
 
 /** Slack unreachable while the dispatcher starts must not leave it broken once Slack is back. */
 describe('slack/slack-app (Slack unreachable at start-up)', () => {
@@ -38,12 +29,16 @@ describe('slack/slack-app (Slack unreachable at start-up)', () => {
 
     try {
       await harness.message(channel, 'help');
-      await eventually(() => slack.refusals.length === 1, 'the failed auth.test');
+      await expect
+        .poll(() => slack.refusals.length === 1, { message: 'the failed auth.test' })
+        .toBe(true);
       await harness.message(channel, 'help');
-      await eventually(
-        () => slack.callsTo('chat.postMessage').some((call) => call.args['channel'] === channel),
-        'the help reply',
-      );
+      await expect
+        .poll(
+          () => slack.callsTo('chat.postMessage').some((call) => call.args['channel'] === channel),
+          { message: 'the help reply' },
+        )
+        .toBe(true);
     } finally {
       await harness.stop();
     }
@@ -56,32 +51,26 @@ describe('slack/slack-app (Slack unreachable at start-up)', () => {
     const socket = await new FakeSocketModeServer().start();
     slack.socketModeUrl = socket.url;
     slack.failNextWithStatus(503, 4, 'apps.connections.open');
-    const config = loadDispatcherConfig({
-      SLACK_BOT_TOKEN: 'xoxb-test',
-      SLACK_APP_TOKEN: 'xapp-test',
-      SLACK_API_URL: slack.apiUrl,
-      REDIS_URL: redis.url,
-      PORT: '0',
-    });
-
-    const dispatcher = await startDispatcher(config, {
-      logger: silentLogger(),
-      spawner: new FakeJobSpawner(),
-      projects: fakeCatalog(),
-      keyPrefix: redis.prefix,
-      host: '127.0.0.1',
-      supervise: false,
+    const harness = await DispatcherHarness.start({
+      redis,
+      slack,
+      env: { SLACK_APP_TOKEN: 'xapp-test' },
     });
     try {
-      const health = await fetch(`${dispatcher.url}/health`);
-      await eventually(() => socket.connections === 1, 'the Socket Mode connection', 20_000);
+      const health = await fetch(`${harness.url}/health`);
+      await expect
+        .poll(() => socket.connections === 1, {
+          timeout: 20_000,
+          message: 'the Socket Mode connection',
+        })
+        .toBe(true);
 
       expect(health.status).toBe(200);
       expect(
         slack.refusals.filter((refusal) => refusal.method === 'apps.connections.open'),
       ).toHaveLength(4);
     } finally {
-      await dispatcher.close(1_000);
+      await harness.stop();
       await socket.stop();
     }
   });

@@ -1,68 +1,30 @@
-import {
-  FakeSlackApi,
-  FakeSocketModeServer,
-  redisTestContext,
-  type RedisTestContext,
-} from '@agentsmith/testkit';
-import { silentLogger } from '@agentsmith/kit';
+import { FakeSlackApi, FakeSocketModeServer } from '@agentsmith/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  fakeCatalog,
-  eventually,
-  uniqueChannel,
-  nextTs,
-} from '../../test/support/dispatcher-harness.js';
-import { loadDispatcherConfig } from '../config/dispatcher-config.js';
-import { startDispatcher, type RunningDispatcher } from '../dispatcher.js';
-import { FakeJobSpawner } from '../spawners/fake-job-spawner.js';
+import { DispatcherHarness, nextTs, uniqueChannel } from '../../test/support/dispatcher-harness.js';
 
 describe('slack/slack-app (Socket Mode)', () => {
-  let redis: RedisTestContext;
   let slack: FakeSlackApi;
   let socket: FakeSocketModeServer;
-  let dispatcher: RunningDispatcher;
-  const spawner = new FakeJobSpawner();
+  let harness: DispatcherHarness;
 
   beforeAll(async () => {
-    redis = await redisTestContext();
     slack = await new FakeSlackApi().start();
     socket = await new FakeSocketModeServer().start();
     slack.socketModeUrl = socket.url;
-    const config = loadDispatcherConfig({
-      SLACK_BOT_TOKEN: 'xoxb-test',
-      SLACK_APP_TOKEN: 'xapp-test',
-      SLACK_API_URL: slack.apiUrl,
-      REDIS_URL: redis.url,
-      PORT: '0',
-      DISPATCHER_INSTANCE_ID: 'socket-replica',
-    });
-    dispatcher = await startDispatcher(config, {
-      logger: silentLogger(),
-      spawner,
-      projects: fakeCatalog(),
-      keyPrefix: redis.prefix,
-      host: '127.0.0.1',
-      supervise: false,
-    });
+    harness = await DispatcherHarness.start({ slack, env: { SLACK_APP_TOKEN: 'xapp-test' } });
   });
 
   afterAll(async () => {
-    await dispatcher.close(1_000);
-    for (const spec of spawner.attempted)
-      redis.track(
-        `job:${spec.jobId}:out`,
-        `job:${spec.jobId}:in`,
-        `job-index:${spec.jobId}`,
-        `conversation:slack:${spec.channelId}`,
-      );
+    await harness.stop();
     await socket.stop();
     await slack.stop();
-    await redis.cleanup();
   });
 
   it('receives events over the WebSocket, acknowledges each envelope and starts the job', async () => {
     const channel = uniqueChannel();
-    await eventually(() => socket.connections === 1, 'the Socket Mode connection');
+    await expect
+      .poll(() => socket.connections === 1, { message: 'the Socket Mode connection' })
+      .toBe(true);
 
     socket.push({
       envelope_id: 'env-1',
@@ -84,15 +46,19 @@ describe('slack/slack-app (Socket Mode)', () => {
         },
       },
     });
-    await eventually(() => spawner.spawned.some((spec) => spec.channelId === channel), 'the spawn');
-    const ready = await fetch(`${dispatcher.url}/ready`);
-    const slackEvents = await fetch(`${dispatcher.url}/slack/events`, {
+    await expect
+      .poll(() => harness.spawner.spawned.some((spec) => spec.channelId === channel), {
+        message: 'the spawn',
+      })
+      .toBe(true);
+    const ready = await fetch(`${harness.url}/ready`);
+    const slackEvents = await fetch(`${harness.url}/slack/events`, {
       method: 'POST',
       body: '{}',
     });
 
     expect(socket.received).toContainEqual(expect.objectContaining({ envelope_id: 'env-1' }));
-    expect(spawner.spawned.find((spec) => spec.channelId === channel)?.intent).toEqual({
+    expect(harness.spawner.spawned.find((spec) => spec.channelId === channel)?.intent).toEqual({
       ticketId: '5',
       project: 'api-v2',
     });

@@ -1,48 +1,42 @@
 import { silentLogger } from '@agentsmith/kit';
 import { describe, expect, it } from 'vitest';
+import { kubernetesJobSpec } from '../../test/support/kubernetes-spawner-fixture.js';
+import { loadDispatcherConfig } from '../config/dispatcher-config.js';
 import { createSpawner, UnavailableJobSpawner } from './create-spawner.js';
-import { FakeJobSpawner } from './fake-job-spawner.js';
+import { DockerJobSpawner } from './docker/docker-job-spawner.js';
 
-const dependencies = {
-  env: {},
-  logger: silentLogger(),
-  image: 'agentsmith:latest',
-  jobMaxDurationMs: 60_000,
-};
+function configWith(env: Record<string, string>) {
+  return loadDispatcherConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', ...env });
+}
 
 describe('spawners/create-spawner', () => {
-  it('builds the spawner the type names', async () => {
-    const fake = new FakeJobSpawner();
+  it('builds the spawner SPAWNER_TYPE names, with its settings', async () => {
+    const spawner = createSpawner(
+      configWith({ SPAWNER_TYPE: 'docker', DOCKER_HOST: 'tcp://127.0.0.1:1' }),
+      silentLogger(),
+    );
 
-    const spawner = await createSpawner('docker', dependencies, { docker: () => fake });
-
-    expect(spawner).toBe(fake);
+    expect(spawner).toBeInstanceOf(DockerJobSpawner);
+    expect(spawner.type).toBe('docker');
+    expect((spawner as DockerJobSpawner).engineAddress).toBe('tcp://127.0.0.1:1');
+    expect((await spawner.checkReadiness()).ready).toBe(false);
   });
 
-  it('stands in with an explanation when the factory throws, so fix can say why', async () => {
-    const spawner = await createSpawner('kubernetes', dependencies, {
-      kubernetes: () => {
-        throw new Error('no kubeconfig found');
-      },
-    });
+  it('stands in with an explanation when the engine cannot be configured, so fix can say why', async () => {
+    const spawner = createSpawner(
+      configWith({ SPAWNER_TYPE: 'kubernetes', KUBECONFIG: '/nonexistent/kubeconfig' }),
+      silentLogger(),
+    );
 
     expect(spawner).toBeInstanceOf(UnavailableJobSpawner);
     expect(await spawner.checkReadiness()).toEqual({
       ready: false,
-      reason: 'the kubernetes spawner could not start: no kubeconfig found',
+      reason: expect.stringMatching(
+        /^the kubernetes spawner could not start: .*\/nonexistent\/kubeconfig/,
+      ),
     });
-    await expect(spawner.spawn({} as never)).rejects.toMatchObject({
+    await expect(spawner.spawn(kubernetesJobSpec())).rejects.toMatchObject({
       code: 'spawner_unavailable',
-      message: 'the kubernetes spawner could not start: no kubeconfig found',
-    });
-  });
-
-  it('stands in when no factory is registered for the type', async () => {
-    const spawner = await createSpawner('docker', dependencies, {});
-
-    expect(await spawner.checkReadiness()).toEqual({
-      ready: false,
-      reason: 'the docker spawner is not available in this build',
     });
   });
 });

@@ -1,32 +1,9 @@
 import { AppError, type Logger } from '@agentsmith/kit';
-import type { SpawnerType } from '../config/dispatcher-config.js';
+import { readFile } from 'node:fs/promises';
+import type { DispatcherConfig } from '../config/dispatcher-config.js';
+import { DockerJobSpawner } from './docker/docker-job-spawner.js';
 import type { JobSpawner, SpawnerReadiness } from './job-spawner.js';
-
-/** What a spawner factory receives from the composition root. */
-export interface SpawnerDependencies {
-  env: NodeJS.ProcessEnv;
-  logger: Logger;
-  /** Agent image, e.g. `agentsmith:latest`. */
-  image: string;
-  /** Hard deadline of one job. */
-  jobMaxDurationMs: number;
-}
-
-/** Builds one spawner implementation; may throw when the engine cannot be configured. */
-export type SpawnerFactory = (
-  dependencies: SpawnerDependencies,
-) => JobSpawner | Promise<JobSpawner>;
-
-/**
- * `SPAWNER_TYPE` → factory. The spawner issue fills in `docker` and `kubernetes`; until a factory
- * is registered, its type is reported as not available.
- */
-export const spawnerFactories: Partial<Record<SpawnerType, SpawnerFactory>> = {};
-
-/** Registers the factory for a `SPAWNER_TYPE` value (called by the spawner modules' wiring). */
-export function registerSpawnerFactory(type: SpawnerType, factory: SpawnerFactory): void {
-  spawnerFactories[type] = factory;
-}
+import { KubernetesJobSpawner, loadKubeConfig } from './kubernetes/kubernetes-job-spawner.js';
 
 /**
  * A stand-in used when no spawner could be built: `fix` replies with `reason`, while everything
@@ -60,24 +37,53 @@ export class UnavailableJobSpawner implements JobSpawner {
   }
 }
 
-/**
- * Builds the spawner `type` names. Never throws: a missing factory or a factory that fails
- * yields an {@link UnavailableJobSpawner} that explains why.
- */
-export async function createSpawner(
-  type: SpawnerType,
-  dependencies: SpawnerDependencies,
-  factories: Partial<Record<SpawnerType, SpawnerFactory>> = spawnerFactories,
-): Promise<JobSpawner> {
-  const factory = factories[type];
-  if (!factory) {
-    return new UnavailableJobSpawner(type, `the ${type} spawner is not available in this build`);
+/** Reads `agentsmith.yml` at each spawn, so the next job sees edits; none → the agent's default. */
+function agentConfigReader(path: string): () => Promise<string | undefined> {
+  return async () => {
+    try {
+      return await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  };
+}
+
+function engineFor(
+  settings: DispatcherConfig['spawner'],
+  agentConfigPath: string,
+  logger: Logger,
+): JobSpawner {
+  const readAgentConfig = agentConfigReader(agentConfigPath);
+  switch (settings.type) {
+    case 'docker':
+      return new DockerJobSpawner({
+        settings: settings.docker,
+        agentEnv: settings.agentEnv,
+        readAgentConfig,
+        logger,
+      });
+    case 'kubernetes':
+      return new KubernetesJobSpawner({
+        settings: settings.kubernetes,
+        kubeConfig: loadKubeConfig(settings.kubeconfig),
+        readAgentConfig,
+        logger,
+      });
   }
+}
+
+/**
+ * Builds the spawner `SPAWNER_TYPE` names. Never throws: an engine that cannot be configured
+ * (e.g. no kubeconfig) yields an {@link UnavailableJobSpawner} that explains why.
+ */
+export function createSpawner(config: DispatcherConfig, logger: Logger): JobSpawner {
+  const { type } = config.spawner;
   try {
-    return await factory(dependencies);
+    return engineFor(config.spawner, config.configPath, logger);
   } catch (error) {
     const reason = `the ${type} spawner could not start: ${error instanceof Error ? error.message : String(error)}`;
-    dependencies.logger.warn(
+    logger.warn(
       { err: error, spawnerType: type },
       'Spawner unavailable; fix requests will be refused',
     );

@@ -10,7 +10,6 @@ import {
   signSlackRequest,
   testDocker,
   testRunId,
-  waitFor,
   type ComposeFakeWorldState,
 } from '@agentsmith/testkit';
 
@@ -165,46 +164,47 @@ describe('docker compose (seed success criteria)', () => {
           credentials: string[];
         }
       | undefined;
-    await waitFor(
-      'the agent container',
-      async () => {
-        const [info] = await docker.listContainers({
-          all: true,
-          filters: { label: ['managed-by=agentsmith-dispatcher', 'project=agent-smith-test'] },
-        });
-        const ours = ['app', 'job-id', 'platform', 'project', 'managed-by'];
-        const labels = Object.fromEntries(
-          Object.entries(info?.Labels ?? {}).filter(([key]) => ours.includes(key)),
-        );
-        // "While it runs": a container still being created or already exiting has no network yet/any more.
-        if (info?.State === 'running')
-          seen = {
-            name: info.Names[0] ?? '',
-            image: info.Image,
-            labels,
-            networks: Object.keys(info.NetworkSettings.Networks),
-            credentials: (await docker.getContainer(info.Id).inspect()).Config.Env.map(
-              (entry) => entry.split('=')[0] ?? '',
-            )
-              .filter((name) => /^(SLACK|GITHUB|ANTHROPIC)_/.test(name))
-              .sort(),
-          };
-        return seen !== undefined;
-      },
-      60_000,
-    );
+    await expect
+      .poll(
+        async () => {
+          const [info] = await docker.listContainers({
+            all: true,
+            filters: { label: ['managed-by=agentsmith-dispatcher', 'project=agent-smith-test'] },
+          });
+          const ours = ['app', 'job-id', 'platform', 'project', 'managed-by'];
+          const labels = Object.fromEntries(
+            Object.entries(info?.Labels ?? {}).filter(([key]) => ours.includes(key)),
+          );
+          // "While it runs": a container still being created or already exiting has no network yet/any more.
+          if (info?.State === 'running')
+            seen = {
+              name: info.Names[0] ?? '',
+              image: info.Image,
+              labels,
+              networks: Object.keys(info.NetworkSettings.Networks),
+              credentials: (await docker.getContainer(info.Id).inspect()).Config.Env.map(
+                (entry) => entry.split('=')[0] ?? '',
+              )
+                .filter((name) => /^(SLACK|GITHUB|ANTHROPIC)_/.test(name))
+                .sort(),
+            };
+          return seen !== undefined;
+        },
+        { timeout: 60_000, message: 'the agent container' },
+      )
+      .toBe(true);
     const jobId = seen?.labels['job-id'] ?? '';
     const composeServices = (await compose(testFiles, 'ps', '--all', '--format', '{{.Service}}'))
       .trim()
       .split('\n')
       .sort();
-    await waitFor(
-      'the final card',
-      async () =>
-        (await fakeState()).slack.some((call) => JSON.stringify(call.args).includes('/pull/')),
-      240_000,
-      1000,
-    );
+    await expect
+      .poll(
+        async () =>
+          (await fakeState()).slack.some((call) => JSON.stringify(call.args).includes('/pull/')),
+        { timeout: 240_000, message: 'the final card' },
+      )
+      .toBe(true);
     const state = await fakeState();
     process.stdout.write(
       `fake Slack transcript:\n  ${state.slack.map((call) => `${call.method} ${textOf(call)}`).join('\n  ')}\n`,
@@ -244,13 +244,14 @@ describe('docker compose (seed success criteria)', () => {
         (call) => call.method === 'chat.postMessage' && textOf(call).includes(pullUrl),
       ),
     ).toHaveLength(1);
-    await waitFor(
-      'AutoRemove',
-      async () =>
-        (await docker.listContainers({ all: true, filters: { name: [`agentsmith-${jobId}`] } }))
-          .length === 0,
-      30_000,
-    );
+    await expect
+      .poll(
+        async () =>
+          (await docker.listContainers({ all: true, filters: { name: [`agentsmith-${jobId}`] } }))
+            .length === 0,
+        { timeout: 30_000, message: 'AutoRemove' },
+      )
+      .toBe(true);
     const conversation = (
       await compose(
         testFiles,

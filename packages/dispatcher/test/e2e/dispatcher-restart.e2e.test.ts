@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisConversationStateManager } from '../../src/conversations/redis-conversation-state-manager.js';
-import { RedisJobStore } from '../../src/relay/redis-job-store.js';
-import { relayKeys } from '../../src/relay/relay-keys.js';
-import { eventually, uniqueChannel } from '../support/dispatcher-harness.js';
+import { RedisJobStore } from '../../src/jobs/redis-job-store.js';
+import { dispatcherKeys } from '../../src/jobs/job-keys.js';
+import { uniqueChannel } from '../support/dispatcher-harness.js';
 import { freePort } from '../support/redis-server-process.js';
 
 const MAIN = resolve(import.meta.dirname, '../../dist/main.js');
@@ -67,11 +67,13 @@ describe('dispatcher (built, as a child process)', () => {
     });
     started.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     started.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    await eventually(
-      async () =>
-        (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.status === 200,
-      `the dispatcher to listen (output: ${output.join('')})`,
-    );
+    await expect
+      .poll(
+        async () =>
+          (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.status === 200,
+        { message: `the dispatcher to listen (output: ${output.join('')})` },
+      )
+      .toBe(true);
     return started;
   }
 
@@ -91,7 +93,7 @@ describe('dispatcher (built, as a child process)', () => {
       `job-index:${jobId}`,
       `conversation:slack:${channel}`,
     );
-    const store = new RedisJobStore(redis.redis, relayKeys(redis.prefix));
+    const store = new RedisJobStore(redis.redis, dispatcherKeys(redis.prefix));
     const now = Date.now();
     await new RedisConversationStateManager(redis.redis, silentLogger()).acquire(
       {
@@ -137,13 +139,18 @@ describe('dispatcher (built, as a child process)', () => {
 
     child = await startChild();
     await write(detail(1), detail(2), detail(3), detail(4), detail(5));
-    await eventually(
-      async () => lines().length === 5 && (await pending()) === 0,
-      'five lines delivered and acknowledged',
-    );
+    await expect
+      .poll(async () => lines().length === 5 && (await pending()) === 0, {
+        message: 'five lines delivered and acknowledged',
+      })
+      .toBe(true);
     slack.failNextWithStatus(503, 100_000, 'chat.postMessage');
     await write(detail(6), detail(7), detail(8));
-    await eventually(async () => (await pending()) > 0, 'the relay to hold unacknowledged entries');
+    await expect
+      .poll(async () => (await pending()) > 0, {
+        message: 'the relay to hold unacknowledged entries',
+      })
+      .toBe(true);
     child.kill('SIGKILL');
     await exited(child);
     slack.clearFailures();
@@ -157,14 +164,16 @@ describe('dispatcher (built, as a child process)', () => {
       durationMs: 5000,
       changedFiles: ['a.ts'],
     });
-    await slack.waitFor(
-      (calls) => calls.some((call) => String(call.args['text']).startsWith('Done:')),
-      60_000,
-    );
-    await eventually(
-      async () => (await redis.redis.exists(`conversation:slack:${channel}`)) === 0,
-      'the channel to be free',
-    );
+    await expect
+      .poll(() => slack.calls.some((call) => String(call.args['text']).startsWith('Done:')), {
+        timeout: 60_000,
+      })
+      .toBe(true);
+    await expect
+      .poll(async () => (await redis.redis.exists(`conversation:slack:${channel}`)) === 0, {
+        message: 'the channel to be free',
+      })
+      .toBe(true);
     child.kill('SIGTERM');
     const code = await exited(child);
 
@@ -188,7 +197,7 @@ describe('dispatcher (built, as a child process)', () => {
     [
       'an unknown SPAWNER_TYPE',
       { SPAWNER_TYPE: 'podman' },
-      /SPAWNER_TYPE \\"podman\\" is not valid: use one of docker, kubernetes/,
+      /SPAWNER_TYPE=\\"podman\\" is not valid: use one of docker, kubernetes/,
     ],
   ])('refuses to start with %s, saying what to set (exit 2)', async (_case, override, message) => {
     const lines: string[] = [];

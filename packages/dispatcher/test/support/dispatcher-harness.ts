@@ -4,6 +4,7 @@ import {
   jobIndexKey,
   jobInStreamKey,
   jobOutStreamKey,
+  type JobSpec,
   type OutboundEntry,
 } from '@agentsmith/contracts';
 import { createLogger, silentLogger } from '@agentsmith/kit';
@@ -14,24 +15,27 @@ import {
   signSlackRequest,
   slackInteractionBody,
   type RedisTestContext,
+  type SlackCall,
 } from '@agentsmith/testkit';
 import { randomBytes } from 'node:crypto';
-import { loadDispatcherConfig } from '../../src/config/dispatcher-config.js';
+import { expect } from 'vitest';
+import { loadDispatcherConfig, type DispatcherConfig } from '../../src/config/dispatcher-config.js';
 import {
   startDispatcher,
   type DispatcherDependencies,
   type RunningDispatcher,
 } from '../../src/dispatcher.js';
 import type { ProjectCatalog } from '../../src/jobs/project-catalog.js';
-import { FakeJobSpawner } from '../../src/spawners/fake-job-spawner.js';
+import type { JobSpawner } from '../../src/spawners/job-spawner.js';
+import { FakeJobSpawner } from './fake-job-spawner.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const PROJECTS = ['agent-smith-test', 'api-v2'];
 
 /** A catalog of fixed projects whose trackers are in memory. */
-export function fakeCatalog(tracker?: Tracker): ProjectCatalog {
+export function fakeCatalog(tracker?: Tracker, names: string[] = PROJECTS): ProjectCatalog {
   return {
-    projects: () => Promise.resolve({ names: PROJECTS }),
+    projects: () => Promise.resolve({ names }),
     tracker: () =>
       tracker ? Promise.resolve(tracker) : Promise.reject(new Error('no tracker in this test')),
   };
@@ -41,50 +45,73 @@ export function uniqueChannel(): string {
   return `C${randomBytes(5).toString('hex').toUpperCase()}`;
 }
 
-export interface HarnessOptions {
-  instanceId?: string;
-  spawner?: FakeJobSpawner;
+/** A Slack call's `text` argument ('' when absent). */
+export function textOf(call: SlackCall | undefined): string {
+  const text = call?.args['text'];
+  return typeof text === 'string' ? text : '';
+}
+
+export interface HarnessOptions<S extends JobSpawner> {
+  /** The dispatcher's environment on top of the harness's (Slack at the fake, Redis, port 0). */
+  env?: Record<string, string>;
+  /** The spawner, or how to build it from the configuration; default a {@link FakeJobSpawner}. */
+  spawner?: S | ((config: DispatcherConfig) => S);
+  /** Shared with other harnesses (e.g. two replicas); the harness then leaves it running. */
   slack?: FakeSlackApi;
+  /** Shared Redis context; the harness then leaves its cleanup to the owner. */
   redis?: RedisTestContext;
-  redisUrl?: string;
+  instanceId?: string;
   keyPrefix?: string;
   dependencies?: Partial<DispatcherDependencies>;
 }
 
-/** One in-process dispatcher on real Redis and the fake Slack API, driven by signed HTTP requests. */
-export class DispatcherHarness {
-  dispatcher!: RunningDispatcher;
-
+/**
+ * One in-process dispatcher on real Redis and the fake Slack API, driven by signed HTTP requests
+ * (or Socket Mode, with `SLACK_APP_TOKEN` in `env`). Every integration test of the dispatcher
+ * starts it through here; `stop` removes the wire keys of every job it spawned and fails the test
+ * when the fake Slack received a request it does not know.
+ */
+export class DispatcherHarness<S extends JobSpawner = FakeJobSpawner> {
   private constructor(
+    /** Every spec the dispatcher asked the spawner to start, including refused ones. */
+    readonly attempted: readonly JobSpec[],
+    readonly dispatcher: RunningDispatcher,
+    readonly config: DispatcherConfig,
     readonly redis: RedisTestContext,
     readonly slack: FakeSlackApi,
-    readonly spawner: FakeJobSpawner,
+    readonly spawner: S,
     private readonly owns: { redis: boolean; slack: boolean },
   ) {}
 
-  static async start(options: HarnessOptions = {}): Promise<DispatcherHarness> {
+  static start(options?: HarnessOptions<FakeJobSpawner>): Promise<DispatcherHarness>;
+  static start<S extends JobSpawner>(
+    options: HarnessOptions<S> & { spawner: NonNullable<HarnessOptions<S>['spawner']> },
+  ): Promise<DispatcherHarness<S>>;
+  static async start(
+    options: HarnessOptions<JobSpawner> = {},
+  ): Promise<DispatcherHarness<JobSpawner>> {
     const redis = options.redis ?? (await redisTestContext());
     const slack = options.slack ?? (await new FakeSlackApi().start());
-    const harness = new DispatcherHarness(redis, slack, options.spawner ?? new FakeJobSpawner(), {
-      redis: !options.redis,
-      slack: !options.slack,
-    });
     const config = loadDispatcherConfig({
       SLACK_BOT_TOKEN: 'xoxb-test',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.apiUrl,
-      REDIS_URL: options.redisUrl ?? redis.url,
+      REDIS_URL: redis.url,
       PORT: '0',
       SPAWNER_TYPE: 'docker',
       DISPATCHER_INSTANCE_ID: options.instanceId ?? `replica-${randomBytes(3).toString('hex')}`,
       JOB_MAX_DURATION: '10m',
       CANCEL_GRACE_SECONDS: '0',
+      ...options.env,
     });
-    harness.dispatcher = await startDispatcher(config, {
+    const chosen = options.spawner ?? new FakeJobSpawner();
+    const spawner = typeof chosen === 'function' ? chosen(config) : chosen;
+    const attempted: JobSpec[] = [];
+    const dispatcher = await startDispatcher(config, {
       logger: process.env['DISPATCHER_TEST_LOG']
         ? createLogger({ name: 'dispatcher-test', level: 'debug' })
         : silentLogger(),
-      spawner: harness.spawner,
+      spawner: recordingSpawns(spawner, attempted),
       projects: fakeCatalog(),
       keyPrefix: options.keyPrefix ?? redis.prefix,
       host: '127.0.0.1',
@@ -93,11 +120,37 @@ export class DispatcherHarness {
       relay: { minIntervalMs: 0, leaseMs: 3_000 },
       ...options.dependencies,
     });
-    return harness;
+    return new DispatcherHarness(attempted, dispatcher, config, redis, slack, spawner, {
+      redis: !options.redis,
+      slack: !options.slack,
+    });
   }
 
   get url(): string {
     return this.dispatcher.url;
+  }
+
+  /** The texts the bot posted (and edited, unless `method` says which) in `channel`, in order. */
+  textsIn(channel: string, method?: 'chat.postMessage' | 'chat.update'): string[] {
+    return this.slack.calls
+      .filter((call) => call.args['channel'] === channel && (!method || call.method === method))
+      .map(textOf);
+  }
+
+  /** Says `text` (a fix) in `channel` and waits for the spawn it asks for; returns the job id. */
+  async startJob(channel: string, text = 'fix #58 in agent-smith-test'): Promise<string> {
+    const inChannel = () => this.attempted.filter((spec) => spec.channelId === channel);
+    const before = inChannel().length;
+    expect(await this.message(channel, text)).toBe(200);
+    await expect
+      .poll(() => inChannel().length, { message: `the spawn for "${text}"` })
+      .toBe(before + 1);
+    return inChannel()[before]?.jobId ?? '';
+  }
+
+  /** The id of the job started in `channel` ('' while none was). */
+  jobIn(channel: string): string {
+    return this.attempted.find((spec) => spec.channelId === channel)?.jobId ?? '';
   }
 
   /** POSTs a signed body (JSON unless form) to a Slack endpoint. */
@@ -122,7 +175,7 @@ export class DispatcherHarness {
   /** Sends an Events API callback; returns the HTTP status. */
   async event(
     event: Record<string, unknown>,
-    options: { eventId?: string; retryNum?: number } = {},
+    options: { eventId?: string; retryNum?: number; timestamp?: number } = {},
   ): Promise<number> {
     const body = JSON.stringify({
       token: 'x',
@@ -136,7 +189,10 @@ export class DispatcherHarness {
     const headers: Record<string, string> = options.retryNum
       ? { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' }
       : {};
-    const response = await this.post('/slack/events', body, { headers });
+    const response = await this.post('/slack/events', body, {
+      headers,
+      ...(options.timestamp === undefined ? {} : { timestamp: options.timestamp }),
+    });
     await response.text();
     return response.status;
   }
@@ -207,14 +263,34 @@ export class DispatcherHarness {
     );
   }
 
+  /**
+   * Stops the dispatcher, then what the harness owns. Throws (failing the test) when the fake
+   * Slack received a request it has no route for.
+   */
   async stop(): Promise<void> {
     await this.dispatcher.close(1_000);
+    for (const spec of this.attempted) this.trackJob(spec.jobId, spec.channelId);
+    if (this.owns.redis) await this.redis.cleanup();
     if (this.owns.slack) await this.slack.stop();
-    if (this.owns.redis) {
-      for (const spec of this.spawner.attempted) this.trackJob(spec.jobId, spec.channelId);
-      await this.redis.cleanup();
-    }
   }
+}
+
+/** The spawner, recording every spec it is asked to start in `attempted`. */
+function recordingSpawns(spawner: JobSpawner, attempted: JobSpec[]): JobSpawner {
+  return {
+    get type() {
+      return spawner.type;
+    },
+    spawn: (spec, signal) => {
+      attempted.push(spec);
+      return spawner.spawn(spec, signal);
+    },
+    stop: (jobId, options) => spawner.stop(jobId, options),
+    waitForExit: (jobId, signal) => spawner.waitForExit(jobId, signal),
+    listJobs: () => spawner.listJobs(),
+    remove: (jobId) => spawner.remove(jobId),
+    checkReadiness: () => spawner.checkReadiness(),
+  };
 }
 
 let tsSeq = 0;
@@ -222,17 +298,4 @@ let tsSeq = 0;
 export function nextTs(): string {
   tsSeq += 1;
   return `${Math.floor(Date.now() / 1000)}.${String(tsSeq).padStart(6, '0')}`;
-}
-
-/** Resolves when `check` returns true (for conditions that depend on other processes). */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }

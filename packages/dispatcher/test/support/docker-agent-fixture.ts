@@ -8,7 +8,6 @@ import {
   removeTestContainers,
   requireDocker,
   testRunId,
-  waitFor,
 } from '@agentsmith/testkit';
 
 /** A test network with a `redis` on it (alias `redis`, published on a random local port) and the fake agent image. */
@@ -41,8 +40,14 @@ export async function startDockerAgentFixture(name: string): Promise<DockerAgent
   });
   await container.start();
   const port = (await container.inspect()).NetworkSettings.Ports['6379/tcp']?.[0]?.HostPort;
+  // The client reconnects until the container's Redis listens; the first PING waits for that.
+  const ready = new Redis(Number(port), '127.0.0.1', {
+    maxRetriesPerRequest: null,
+    retryStrategy: () => 100,
+  });
+  await ready.ping();
+  ready.disconnect();
   const redis = new Redis(Number(port), '127.0.0.1', { maxRetriesPerRequest: 3 });
-  await waitFor('test redis', async () => (await redis.ping().catch(() => '')) === 'PONG');
   return {
     docker,
     image,

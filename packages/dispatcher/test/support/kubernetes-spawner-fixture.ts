@@ -2,8 +2,8 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { PROTOCOL_VERSION, type JobSpec } from '@agentsmith/contracts';
 import { newJobId } from '@agentsmith/kit';
 import { FakeKubernetesApi } from '@agentsmith/testkit';
-import { KubernetesJobSpawner } from '../../src/spawners/kubernetes-job-spawner.js';
-import type { KubernetesSpawnerSettings } from '../../src/spawners/spawner-settings.js';
+import { KubernetesJobSpawner } from '../../src/spawners/kubernetes/kubernetes-job-spawner.js';
+import type { KubernetesSpawnerSettings } from '../../src/config/spawner-settings.js';
 import { validateKubernetesManifest } from './kubernetes-schema.js';
 
 /** Spawner settings of the Kubernetes tests (a registry image, the defaults of docs/deployment.md). */

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type {
-  SOURCE_TYPES,
-  TICKET_TYPES} from '../config/source-config.js';
-import {
-  SourceConfig,
-  TicketsConfig,
-} from '../config/source-config.js';
+import type { SOURCE_TYPES, TICKET_TYPES } from '../config/source-config.js';
+import { SourceConfig, TicketsConfig } from '../config/source-config.js';
 import { createGitHost } from '../git-hosts/registry.js';
 import { createTracker } from './registry.js';
 

@@ -1,0 +1,77 @@
+import type Docker from 'dockerode';
+import {
+  AGENT_CONFIG_DIRECTORY,
+  AGENT_WORKSPACE,
+  agentArguments,
+  agentContainerEnvironment,
+  type JobSpec,
+} from '@agentsmith/contracts';
+import { jobLabels, jobName } from '../job-spawner.js';
+import type { AgentResources } from '../../config/spawner-settings.js';
+
+/** The agent image's unprivileged user (`node` in node:22-bookworm-slim). */
+export const AGENT_USER = '1000:1000';
+
+export interface DockerContainerSpecInput {
+  spec: JobSpec;
+  image: string;
+  network: string;
+  resources: Readonly<AgentResources>;
+  /** Allow-listed credentials and overrides from the dispatcher's environment. */
+  env: Readonly<Record<string, string>>;
+  /** Whether a configuration file is copied to /etc/agentsmith/agentsmith.yml before the start. */
+  withConfig: boolean;
+}
+
+/**
+ * The create options of one agent container: the same arguments as the Kubernetes Job, the labels
+ * of docs/deployment.md, `AutoRemove`, the dispatcher's network and a hardened, read-only sandbox whose
+ * only writable places are the workspace and /tmp (anonymous volumes, removed with the container)
+ * and a small home directory. The configuration volume is filled (root-owned, read-only to the
+ * agent) between create and start.
+ */
+export function dockerContainerSpec(
+  input: DockerContainerSpecInput,
+): Docker.ContainerCreateOptions {
+  const { spec, resources } = input;
+  const env: Record<string, string> = {
+    ...input.env,
+    ...agentContainerEnvironment(spec, { withConfig: input.withConfig }),
+  };
+  return {
+    name: jobName(spec.jobId),
+    Image: input.image,
+    Cmd: agentArguments(spec),
+    // `docker compose build agentsmith` stamps the image with Compose's project labels, which the
+    // container would inherit; blank them so Compose never counts an agent as its service.
+    Labels: {
+      'com.docker.compose.project': '',
+      'com.docker.compose.service': '',
+      ...jobLabels(spec),
+    },
+    Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
+    User: AGENT_USER,
+    WorkingDir: AGENT_WORKSPACE,
+    StopSignal: 'SIGTERM',
+    HostConfig: {
+      AutoRemove: true,
+      NetworkMode: input.network,
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+      ReadonlyRootfs: true,
+      PidsLimit: resources.pidsLimit,
+      Memory: resources.memoryBytes,
+      MemorySwap: resources.memoryBytes,
+      NanoCpus: Math.round(resources.cpus * 1e9),
+      Mounts: [
+        { Type: 'volume', Source: '', Target: AGENT_WORKSPACE },
+        { Type: 'volume', Source: '', Target: '/tmp' },
+        ...(input.withConfig
+          ? [{ Type: 'volume' as const, Source: '', Target: AGENT_CONFIG_DIRECTORY }]
+          : []),
+      ],
+      Tmpfs: { '/home/node': 'rw,nosuid,size=256m,uid=1000,gid=1000,mode=0700' },
+    },
+    NetworkingConfig: { EndpointsConfig: { [input.network]: {} } },
+  };
+}

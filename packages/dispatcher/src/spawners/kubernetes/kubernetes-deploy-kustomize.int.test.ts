@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { validateKubernetesManifest } from '../../../test/support/kubernetes-schema.js';
+import { renderKustomization, type Manifest } from '../../../test/support/render-kustomization.js';
+
+/**
+ * The real kustomize (`kubectl kustomize`, offline, no cluster) against the minimal renderer the
+ * unit tests use: same objects, and every object it renders validates against the schema.
+ */
+const exec = promisify(execFile);
+const k8sRoot = join(import.meta.dirname, '../../../../../deploy/k8s');
+const kubectl = await exec('kubectl', ['version', '--client']).then(
+  () => true,
+  () => false,
+);
+if (!kubectl) process.stdout.write('kubectl not installed: real-kustomize comparison skipped\n');
+
+async function kustomize(folder: string): Promise<Manifest[]> {
+  const { stdout } = await exec('kubectl', ['kustomize', join(k8sRoot, folder)]);
+  return parseAllDocuments(stdout).map((document) => document.toJSON() as Manifest);
+}
+
+/** Lists of named items (env, containers, volumes) sorted by name: merge order is not meaning. */
+function normalised(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map(normalised);
+    const named = items.every(
+      (item) => typeof (item as { name?: unknown } | null)?.name === 'string',
+    );
+    return named
+      ? [...items].sort((a, b) =>
+          String((a as { name: string }).name).localeCompare(String((b as { name: string }).name)),
+        )
+      : items;
+  }
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([key, entry]) => [key, normalised(entry)]),
+    );
+  return value;
+}
+
+function byKindAndName(objects: Manifest[]): unknown[] {
+  const key = (object: Manifest) => `${object.kind}/${object.metadata.name}`;
+  return [...objects].sort((a, b) => key(a).localeCompare(key(b))).map(normalised);
+}
+
+describe('deploy/k8s (real kustomize)', () => {
+  it.skipIf(!kubectl).each(['base', 'overlays/dev', 'overlays/prod'])(
+    '%s renders with kubectl kustomize to valid objects, the same as the test renderer',
+    async (folder) => {
+      const real = await kustomize(folder);
+      const ours = await renderKustomization(join(k8sRoot, folder));
+
+      for (const object of real)
+        expect(
+          () => validateKubernetesManifest(object),
+          `${object.kind}/${object.metadata.name}`,
+        ).not.toThrow();
+      expect(byKindAndName(ours)).toEqual(byKindAndName(real));
+    },
+  );
+});

@@ -1,0 +1,148 @@
+import type { V1ConfigMap, V1EnvVar, V1Job } from '@kubernetes/client-node';
+import {
+  AGENT_CONFIG_DIRECTORY,
+  AGENT_CONFIG_FILENAME,
+  AGENT_FORWARDED_KEYS,
+  AGENT_WORKSPACE,
+  agentArguments,
+  agentContainerEnvironment,
+  type JobSpec,
+} from '@agentsmith/contracts';
+import { jobLabels, jobName } from '../job-spawner.js';
+import type { KubernetesSpawnerSettings } from '../../config/spawner-settings.js';
+
+/** Name of a job's ConfigMap (owned by its Job, so it goes when the Job goes). */
+export function jobConfigMapName(jobId: string): string {
+  return `${jobName(jobId)}-config`;
+}
+
+function mebibytes(bytes: number): string {
+  return `${Math.max(1, Math.round(bytes / 1024 ** 2))}Mi`;
+}
+
+function millicores(cpus: number): string {
+  return `${Math.max(1, Math.round(cpus * 1000))}m`;
+}
+
+/** Credentials as optional references into `K8S_SECRET_NAME`: values never enter the manifest. */
+function secretEnv(secretName: string): V1EnvVar[] {
+  return AGENT_FORWARDED_KEYS.map((key) => ({
+    name: key,
+    valueFrom: { secretKeyRef: { name: secretName, key, optional: true } },
+  }));
+}
+
+/**
+ * The `batch/v1` Job of one agent: the Docker container's arguments and labels, no retries, a hard
+ * deadline, cleanup after `ttlSecondsAfterFinished`, a non-root read-only sandbox whose only
+ * writable places are emptyDirs, and no service-account token.
+ */
+export function kubernetesJobManifest(
+  spec: JobSpec,
+  settings: Readonly<KubernetesSpawnerSettings>,
+  withConfig: boolean,
+): V1Job {
+  const labels = jobLabels(spec);
+  const { resources } = settings;
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: jobName(spec.jobId), namespace: settings.namespace, labels },
+    spec: {
+      backoffLimit: 0,
+      activeDeadlineSeconds: spec.maxDurationSeconds,
+      ttlSecondsAfterFinished: settings.ttlSecondsAfterFinished,
+      template: {
+        metadata: { labels },
+        spec: {
+          restartPolicy: 'Never',
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          terminationGracePeriodSeconds: 30,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 1000,
+            runAsGroup: 1000,
+            fsGroup: 1000,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          containers: [
+            {
+              name: 'agent',
+              image: spec.image ?? settings.image,
+              imagePullPolicy: settings.imagePullPolicy,
+              args: agentArguments(spec),
+              workingDir: AGENT_WORKSPACE,
+              env: [
+                ...Object.entries(agentContainerEnvironment(spec, { withConfig })).map(
+                  ([name, value]) => ({ name, value }),
+                ),
+                ...secretEnv(settings.secretName),
+              ],
+              resources: {
+                requests: {
+                  cpu: millicores(settings.cpuRequest),
+                  memory: mebibytes(settings.memoryRequestBytes),
+                },
+                limits: {
+                  cpu: millicores(resources.cpus),
+                  memory: mebibytes(resources.memoryBytes),
+                },
+              },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                runAsNonRoot: true,
+                capabilities: { drop: ['ALL'] },
+              },
+              volumeMounts: [
+                { name: 'workspace', mountPath: AGENT_WORKSPACE },
+                { name: 'tmp', mountPath: '/tmp' },
+                { name: 'home', mountPath: '/home/node' },
+                ...(withConfig
+                  ? [{ name: 'config', mountPath: AGENT_CONFIG_DIRECTORY, readOnly: true }]
+                  : []),
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'workspace', emptyDir: {} },
+            { name: 'tmp', emptyDir: {} },
+            { name: 'home', emptyDir: { sizeLimit: '256Mi' } },
+            ...(withConfig
+              ? [{ name: 'config', configMap: { name: jobConfigMapName(spec.jobId) } }]
+              : []),
+          ],
+        },
+      },
+    },
+  };
+}
+
+/** The job's configuration, owned by its Job (`uid` from the created Job). */
+export function kubernetesConfigMapManifest(
+  spec: JobSpec,
+  namespace: string,
+  jobUid: string,
+  configText: string,
+): V1ConfigMap {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: jobConfigMapName(spec.jobId),
+      namespace,
+      labels: jobLabels(spec),
+      ownerReferences: [
+        {
+          apiVersion: 'batch/v1',
+          kind: 'Job',
+          name: jobName(spec.jobId),
+          uid: jobUid,
+          blockOwnerDeletion: false,
+        },
+      ],
+    },
+    data: { [AGENT_CONFIG_FILENAME]: configText },
+  };
+}

@@ -1,0 +1,237 @@
+import {
+  BatchV1Api,
+  CoreV1Api,
+  KubeConfig,
+  type CoreV1Event,
+  type V1Job,
+  type V1Pod,
+} from '@kubernetes/client-node';
+import type { JobSpec } from '@agentsmith/contracts';
+import { AppError, silentLogger, sleep, throwIfAborted, type Logger } from '@agentsmith/kit';
+import {
+  jobName,
+  type JobExit,
+  type JobSpawner,
+  type SpawnedJob,
+  type SpawnerReadiness,
+} from '../job-spawner.js';
+import {
+  isQuotaRejection,
+  kubernetesApiProblem,
+  kubernetesFailure,
+  kubernetesStatus,
+} from './kubernetes-errors.js';
+import { kubernetesConfigMapManifest, kubernetesJobManifest } from './kubernetes-job-manifest.js';
+import { kubernetesJobExit } from './kubernetes-job-status.js';
+import type { KubeconfigSource, KubernetesSpawnerSettings } from '../../config/spawner-settings.js';
+
+const OWNED = 'app=agentsmith,managed-by=agentsmith-dispatcher';
+
+export interface KubernetesJobSpawnerOptions {
+  settings: Readonly<KubernetesSpawnerSettings>;
+  /** The `agentsmith.yml` text, read at every spawn and delivered as a ConfigMap owned by the Job. */
+  readAgentConfig?: () => Promise<string | undefined>;
+  /** Injected configuration (tests); by default in-cluster, else `KUBECONFIG`/~/.kube/config. */
+  kubeConfig?: KubeConfig;
+  logger?: Logger;
+  /** How often `waitForExit` looks at the Job and its Pod (default 2 s). */
+  pollIntervalMs?: number;
+}
+
+/**
+ * In-cluster configuration when running in a Pod (`KUBERNETES_SERVICE_HOST` set), else the
+ * kubeconfig named by `KUBECONFIG` (its first file), else `~/.kube/config`.
+ */
+export function loadKubeConfig(source: Readonly<KubeconfigSource>): KubeConfig {
+  const config = new KubeConfig();
+  if (source.inCluster) config.loadFromCluster();
+  else if (source.file) config.loadFromFile(source.file);
+  else config.loadFromDefault();
+  if (!config.getCurrentCluster())
+    throw new Error('no Kubernetes cluster configured: run in a cluster or set KUBECONFIG');
+  return config;
+}
+
+/** The seed's `KubernetesJobSpawner`: one `batch/v1` Job per agent. */
+export class KubernetesJobSpawner implements JobSpawner {
+  readonly type = 'kubernetes';
+  readonly #batch: BatchV1Api;
+  readonly #core: CoreV1Api;
+  readonly #logger: Logger;
+  readonly #stopped = new Set<string>();
+  readonly #namespace: string;
+
+  constructor(private readonly options: KubernetesJobSpawnerOptions) {
+    const config = options.kubeConfig ?? loadKubeConfig({ inCluster: false });
+    this.#batch = config.makeApiClient(BatchV1Api);
+    this.#core = config.makeApiClient(CoreV1Api);
+    this.#logger = (options.logger ?? silentLogger()).child({
+      component: 'kubernetes-job-spawner',
+    });
+    this.#namespace = options.settings.namespace;
+  }
+
+  async spawn(spec: JobSpec, signal?: AbortSignal): Promise<string> {
+    const namespace = this.#namespace;
+    const configText = await this.options.readAgentConfig?.();
+    throwIfAborted(signal);
+    const manifest = kubernetesJobManifest(spec, this.options.settings, configText !== undefined);
+    this.#logger.info({ jobId: spec.jobId, namespace }, 'creating agent Job');
+    let created: V1Job;
+    try {
+      created = await this.#batch.createNamespacedJob({ namespace, body: manifest });
+    } catch (error) {
+      throw this.#spawnError(error);
+    }
+    if (configText !== undefined) {
+      const uid = created.metadata?.uid ?? '';
+      try {
+        await this.#core.createNamespacedConfigMap({
+          namespace,
+          body: kubernetesConfigMapManifest(spec, namespace, uid, configText),
+        });
+      } catch (error) {
+        await this.remove(spec.jobId).catch(() => undefined);
+        throw this.#spawnError(error);
+      }
+    }
+    this.#logger.info({ jobId: spec.jobId, uid: created.metadata?.uid }, 'created agent Job');
+    return spec.jobId;
+  }
+
+  async stop(jobId: string, options: { graceSeconds?: number } = {}): Promise<void> {
+    this.#stopped.add(jobId);
+    await this.#ignoreNotFound(() =>
+      this.#core.deleteCollectionNamespacedPod({
+        namespace: this.#namespace,
+        labelSelector: `${OWNED},job-id=${jobId}`,
+        gracePeriodSeconds: options.graceSeconds ?? 30,
+      }),
+    );
+    await this.remove(jobId);
+  }
+
+  async waitForExit(jobId: string, signal?: AbortSignal): Promise<JobExit> {
+    const interval = this.options.pollIntervalMs ?? 2000;
+    for (;;) {
+      throwIfAborted(signal);
+      const job = await this.#readJob(jobId);
+      const exit = kubernetesJobExit({
+        jobId,
+        job,
+        pods: await this.#pods(jobId),
+        events: await this.#events(jobId),
+        // The project's own image when it named one (JobSpec.image), as the Job records it.
+        image: job?.spec?.template.spec?.containers[0]?.image ?? this.options.settings.image,
+        memoryBytes: this.options.settings.resources.memoryBytes,
+        stopped: this.#stopped.has(jobId),
+      });
+      if (exit) {
+        const { fatal, ...result } = exit;
+        if (fatal) await this.remove(jobId).catch(() => undefined);
+        return result;
+      }
+      await sleep(interval, signal);
+    }
+  }
+
+  async listJobs(): Promise<SpawnedJob[]> {
+    const list = await this.#batch.listNamespacedJob({
+      namespace: this.#namespace,
+      labelSelector: OWNED,
+    });
+    return list.items.flatMap((job) => {
+      const labels = job.metadata?.labels ?? {};
+      const jobId = labels['job-id'];
+      if (!jobId) return [];
+      const finished = (job.status?.conditions ?? []).some(
+        (condition) =>
+          (condition.type === 'Complete' || condition.type === 'Failed') &&
+          condition.status === 'True',
+      );
+      const created = job.metadata?.creationTimestamp;
+      return [
+        {
+          jobId,
+          name: jobName(jobId),
+          running: !finished,
+          createdAt: created ? new Date(created).getTime() : 0,
+          labels,
+        },
+      ];
+    });
+  }
+
+  async remove(jobId: string): Promise<void> {
+    this.#stopped.add(jobId);
+    await this.#ignoreNotFound(() =>
+      this.#batch.deleteNamespacedJob({
+        name: jobName(jobId),
+        namespace: this.#namespace,
+        propagationPolicy: 'Background',
+      }),
+    );
+  }
+
+  async checkReadiness(): Promise<SpawnerReadiness> {
+    try {
+      // Pods of our own namespace: a cluster-wide list would need more RBAC and answer 403.
+      await this.#core.listNamespacedPod({ namespace: this.#namespace, limit: 1 });
+      return { ready: true };
+    } catch (error) {
+      return { ready: false, reason: kubernetesApiProblem(error, this.#namespace) };
+    }
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  #spawnError(error: unknown): AppError {
+    const problem = kubernetesApiProblem(error, this.#namespace);
+    const failure = kubernetesFailure(error);
+    if (isQuotaRejection(failure))
+      return new AppError('spawner_quota_exceeded', problem, { cause: error, retryable: true });
+    return new AppError(
+      failure.status === undefined ? 'spawner_unavailable' : 'spawner_failed',
+      problem,
+      { cause: error },
+    );
+  }
+
+  async #readJob(jobId: string): Promise<V1Job | undefined> {
+    try {
+      return await this.#batch.readNamespacedJob({
+        name: jobName(jobId),
+        namespace: this.#namespace,
+      });
+    } catch (error) {
+      if (kubernetesStatus(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async #pods(jobId: string): Promise<V1Pod[]> {
+    const list = await this.#core.listNamespacedPod({
+      namespace: this.#namespace,
+      labelSelector: `${OWNED},job-id=${jobId}`,
+    });
+    return list.items;
+  }
+
+  async #events(jobId: string): Promise<CoreV1Event[]> {
+    const list = await this.#core.listNamespacedEvent({
+      namespace: this.#namespace,
+      fieldSelector: `involvedObject.kind=Job,involvedObject.name=${jobName(jobId)}`,
+    });
+    return list.items;
+  }
+
+  async #ignoreNotFound(call: () => Promise<unknown>): Promise<void> {
+    try {
+      await call();
+    } catch (error) {
+      if (kubernetesStatus(error) !== 404) throw error;
+    }
+  }
+}
