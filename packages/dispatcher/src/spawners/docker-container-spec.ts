@@ -58,6 +58,8 @@ export function dockerContainerSpec(
     StopSignal: 'SIGTERM',
     HostConfig: {
       AutoRemove: true,
+      // An init as PID 1 reaps what tool commands leave behind; Node as PID 1 would not.
+      Init: true,
       NetworkMode: input.network,
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],

@@ -132,6 +132,7 @@ describe('spawners/docker-job-spawner', () => {
     expect(Object.keys(info.NetworkSettings.Networks)).toEqual([network]);
     expect({
       autoRemove: info.HostConfig.AutoRemove,
+      init: info.HostConfig.Init,
       capDrop: info.HostConfig.CapDrop,
       securityOpt: info.HostConfig.SecurityOpt,
       readOnly: info.HostConfig.ReadonlyRootfs,
@@ -141,6 +142,7 @@ describe('spawners/docker-job-spawner', () => {
       nanoCpus: info.HostConfig.NanoCpus,
     }).toEqual({
       autoRemove: true,
+      init: true,
       capDrop: ['ALL'],
       securityOpt: ['no-new-privileges'],
       readOnly: true,
