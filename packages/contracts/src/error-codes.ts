@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'run_deadline_exceeded',
   'agent_crashed',
   'agent_out_of_memory',
+  'workspace_full',
   'agent_image_missing',
   'agent_lost',
   'spawner_unavailable',

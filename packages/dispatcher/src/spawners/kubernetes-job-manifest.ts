@@ -8,7 +8,15 @@ import {
   AGENT_WORKSPACE,
 } from './agent-credentials.js';
 import { jobLabels, jobName } from './job-spawner.js';
-import type { KubernetesSpawnerSettings } from './spawner-settings.js';
+import {
+  DEFAULT_TMP_BYTES,
+  DEFAULT_WORKSPACE_BYTES,
+  type KubernetesSpawnerSettings,
+} from './spawner-settings.js';
+
+const HOME_BYTES = 256 * 1024 ** 2;
+/** Container logs and the (read-only) image layer's writable remains also count as ephemeral storage. */
+const EPHEMERAL_MARGIN_BYTES = 256 * 1024 ** 2;
 
 /** Name of a job's ConfigMap (owned by its Job, so it goes when the Job goes). */
 export function jobConfigMapName(jobId: string): string {
@@ -43,6 +51,12 @@ export function kubernetesJobManifest(
 ): V1Job {
   const labels = jobLabels(spec);
   const { resources } = settings;
+  const workspaceBytes = resources.workspaceBytes ?? DEFAULT_WORKSPACE_BYTES;
+  const tmpBytes = resources.tmpBytes ?? DEFAULT_TMP_BYTES;
+  // The kubelet evicts the Pod when its emptyDirs and logs exceed this; each emptyDir has its own cap.
+  const ephemeralStorage = mebibytes(
+    workspaceBytes + tmpBytes + HOME_BYTES + EPHEMERAL_MARGIN_BYTES,
+  );
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -88,10 +102,12 @@ export function kubernetesJobManifest(
                 requests: {
                   cpu: millicores(settings.cpuRequest),
                   memory: mebibytes(settings.memoryRequestBytes),
+                  'ephemeral-storage': ephemeralStorage,
                 },
                 limits: {
                   cpu: millicores(resources.cpus),
                   memory: mebibytes(resources.memoryBytes),
+                  'ephemeral-storage': ephemeralStorage,
                 },
               },
               securityContext: {
@@ -111,9 +127,9 @@ export function kubernetesJobManifest(
             },
           ],
           volumes: [
-            { name: 'workspace', emptyDir: {} },
-            { name: 'tmp', emptyDir: {} },
-            { name: 'home', emptyDir: { sizeLimit: '256Mi' } },
+            { name: 'workspace', emptyDir: { sizeLimit: mebibytes(workspaceBytes) } },
+            { name: 'tmp', emptyDir: { sizeLimit: mebibytes(tmpBytes) } },
+            { name: 'home', emptyDir: { sizeLimit: mebibytes(HOME_BYTES) } },
             ...(withConfig
               ? [{ name: 'config', configMap: { name: jobConfigMapName(spec.jobId) } }]
               : []),

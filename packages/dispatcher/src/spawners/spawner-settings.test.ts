@@ -16,7 +16,13 @@ describe('spawners/spawner-settings', () => {
       docker: {
         image: 'agentsmith:latest',
         socketPath: '/var/run/docker.sock',
-        resources: { memoryBytes: 4 * 1024 ** 3, cpus: 2, pidsLimit: 512 },
+        resources: {
+          memoryBytes: 4 * 1024 ** 3,
+          cpus: 2,
+          pidsLimit: 512,
+          workspaceBytes: 2 * 1024 ** 3,
+          tmpBytes: 512 * 1024 ** 2,
+        },
       },
       kubernetes: {
         image: 'agentsmith:latest',
@@ -24,7 +30,13 @@ describe('spawners/spawner-settings', () => {
         secretName: 'agentsmith-secrets',
         imagePullPolicy: 'IfNotPresent',
         ttlSecondsAfterFinished: 300,
-        resources: { memoryBytes: 4 * 1024 ** 3, cpus: 2, pidsLimit: 512 },
+        resources: {
+          memoryBytes: 4 * 1024 ** 3,
+          cpus: 2,
+          pidsLimit: 512,
+          workspaceBytes: 2 * 1024 ** 3,
+          tmpBytes: 512 * 1024 ** 2,
+        },
         memoryRequestBytes: 512 * 1024 ** 2,
         cpuRequest: 0.25,
       },
@@ -39,6 +51,8 @@ describe('spawners/spawner-settings', () => {
       AGENT_MEMORY: '512m',
       AGENT_CPUS: '0.5',
       AGENT_PIDS_LIMIT: '100',
+      AGENT_WORKSPACE_SIZE: '1g',
+      AGENT_TMP_SIZE: '64m',
       JOB_MAX_DURATION: '90s',
     });
 
@@ -50,7 +64,13 @@ describe('spawners/spawner-settings', () => {
         host: 'engine',
         port: 2376,
         network: 'agentsmith_default',
-        resources: { memoryBytes: 512 * 1024 ** 2, cpus: 0.5, pidsLimit: 100 },
+        resources: {
+          memoryBytes: 512 * 1024 ** 2,
+          cpus: 0.5,
+          pidsLimit: 100,
+          workspaceBytes: 1024 ** 3,
+          tmpBytes: 64 * 1024 ** 2,
+        },
       },
     ]);
   });

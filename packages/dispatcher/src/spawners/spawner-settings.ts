@@ -8,7 +8,14 @@ export interface AgentResources {
   cpus: number;
   /** Most processes the agent may run at once (`AGENT_PIDS_LIMIT`, default 512). */
   pidsLimit: number;
+  /** Size limit of /workspace (`AGENT_WORKSPACE_SIZE`, default 2g); unset = the default. */
+  workspaceBytes?: number;
+  /** Size limit of /tmp (`AGENT_TMP_SIZE`, default 512m); unset = the default. */
+  tmpBytes?: number;
 }
+
+export const DEFAULT_WORKSPACE_BYTES = 2 * 1024 ** 3;
+export const DEFAULT_TMP_BYTES = 512 * 1024 ** 2;
 
 /** Settings of {@link DockerJobSpawner}; parsed from the environment by {@link spawnerSettingsFromEnv}. */
 export interface DockerSpawnerSettings {
@@ -118,6 +125,8 @@ export function spawnerSettingsFromEnv(
     memoryBytes: read('AGENT_MEMORY', '4g', parseMemory, 4 * 1024 ** 3),
     cpus: read('AGENT_CPUS', '2', positive, 2),
     pidsLimit: read('AGENT_PIDS_LIMIT', '512', (text) => Math.floor(positive(text)), 512),
+    workspaceBytes: read('AGENT_WORKSPACE_SIZE', '2g', parseMemory, DEFAULT_WORKSPACE_BYTES),
+    tmpBytes: read('AGENT_TMP_SIZE', '512m', parseMemory, DEFAULT_TMP_BYTES),
   };
   const engine = read('DOCKER_HOST', 'unix:///var/run/docker.sock', parseDockerHost, {
     socketPath: '/var/run/docker.sock',
