@@ -45,6 +45,7 @@ async function start(
     REDIS_URL: redis.url,
     PORT: '0',
     DOCKER_NETWORK: fixture.network,
+    DOCKER_HOST: fixture.gate.url,
     AGENT_MEMORY: '256m',
     ...extraEnv,
   };

@@ -30,7 +30,7 @@ function newSpawner(
   return new DockerJobSpawner({
     settings: {
       image: fixture.image,
-      socketPath: '/var/run/docker.sock',
+      ...fixture.engine,
       network: fixture.network,
       resources: { memoryBytes: 256 * 1024 ** 2, cpus: 1, pidsLimit: 64 },
       ...overrides,
@@ -134,7 +134,14 @@ describe('spawners/docker-job-spawner (failure paths and ownership)', () => {
   });
 
   it('explains a missing Docker socket in readiness and on spawn', async () => {
-    const spawner = newSpawner({ socketPath: '/nonexistent/docker.sock' });
+    const spawner = new DockerJobSpawner({
+      settings: {
+        image: fixture.image,
+        socketPath: '/nonexistent/docker.sock',
+        resources: { memoryBytes: 256 * 1024 ** 2, cpus: 1, pidsLimit: 64 },
+      },
+      agentEnv: {},
+    });
 
     const readiness = await spawner.checkReadiness();
     const error = await spawner.spawn(jobSpec('report')).catch((caught: unknown) => caught);

@@ -32,7 +32,7 @@ function jobSpec(scenario: string): JobSpec {
 function settings(overrides: Partial<DockerSpawnerSettings> = {}): DockerSpawnerSettings {
   return {
     image,
-    socketPath: '/var/run/docker.sock',
+    ...fixture.engine,
     network,
     resources: { memoryBytes: 256 * 1024 ** 2, cpus: 1, pidsLimit: 128 },
     ...overrides,
@@ -75,6 +75,7 @@ describe('spawners/docker-job-spawner', () => {
     const entries = await redis.xrange(`job:${jobId}:out`, '-', '+');
     await spawner.close();
 
+    expect(spawner.engineAddress).toEqual(fixture.gate.url);
     expect(exit).toEqual({ jobId, reason: 'exited', exitCode: 0, message: 'finished (exit 0)' });
     const fields = entries.map(([, flat]) =>
       Object.fromEntries(flat.flatMap((v, i, a) => (i % 2 ? [] : [[v, a[i + 1]]]))),
@@ -161,6 +162,26 @@ describe('spawners/docker-job-spawner', () => {
       message: 'stopped by the dispatcher, exit 143',
     });
     await waitFor('AutoRemove', async () => !(await containerExists(docker, jobName(spec.jobId))));
+  });
+
+  it('works against the raw engine socket as well as through the gate', async () => {
+    const spawner = new DockerJobSpawner({
+      settings: {
+        image,
+        socketPath: '/var/run/docker.sock',
+        network,
+        resources: { memoryBytes: 256 * 1024 ** 2, cpus: 1, pidsLimit: 64 },
+      },
+      agentEnv: {},
+      readAgentConfig: () => Promise.resolve('projects: {}\n'),
+    });
+    const spec = jobSpec('exit-3');
+
+    await spawner.spawn(spec);
+    const exit = await spawner.waitForExit(spec.jobId);
+    await spawner.close();
+
+    expect([spawner.engineAddress, exit.exitCode]).toEqual(['/var/run/docker.sock', 3]);
   });
 
   it('captures a non-zero exit code although the container removes itself', async () => {
