@@ -10,10 +10,10 @@ export function isStatus(error: unknown, status: number): boolean {
 export function dockerEngineProblem(error: unknown, address: string): string {
   const code = (error as { code?: string } | null)?.code;
   if (code === 'ENOENT') {
-    return `no Docker socket at ${address}: mount /var/run/docker.sock into the dispatcher (docker-compose.yml does) or set DOCKER_HOST`;
+    return `no Docker socket at ${address}: set DOCKER_HOST to the docker-gate (docker-compose.yml sets tcp://docker-gate:2375) or mount the socket`;
   }
   if (code === 'EACCES') {
-    return `permission denied on the Docker socket ${address}: run the dispatcher with the socket's group (compose group_add: DOCKER_GID)`;
+    return `permission denied on the Docker socket ${address}: use the docker-gate (DOCKER_HOST=tcp://docker-gate:2375), or run the dispatcher with the socket's group`;
   }
   if (
     code === 'ECONNREFUSED' ||
@@ -21,7 +21,7 @@ export function dockerEngineProblem(error: unknown, address: string): string {
     code === 'ENOTFOUND' ||
     code === 'ETIMEDOUT'
   ) {
-    return `cannot reach the Docker engine at ${address} (${code}): is dockerd running?`;
+    return `cannot reach the Docker engine at ${address} (${code}): is dockerd (or the docker-gate service) running?`;
   }
   return `Docker engine at ${address} answered with an error: ${error instanceof Error ? error.message : String(error)}`;
 }

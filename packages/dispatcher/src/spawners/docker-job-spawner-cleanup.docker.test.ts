@@ -147,7 +147,7 @@ describe('spawners/docker-job-spawner (failure paths and ownership)', () => {
     const error = await spawner.spawn(jobSpec('report')).catch((caught: unknown) => caught);
 
     const reason =
-      'no Docker socket at /nonexistent/docker.sock: mount /var/run/docker.sock into the dispatcher (docker-compose.yml does) or set DOCKER_HOST';
+      'no Docker socket at /nonexistent/docker.sock: set DOCKER_HOST to the docker-gate (docker-compose.yml sets tcp://docker-gate:2375) or mount the socket';
     expect(readiness).toEqual({ ready: false, reason });
     expect([(error as AppError).code, (error as AppError).message]).toEqual([
       'spawner_unavailable',
