@@ -220,6 +220,29 @@ describe('spawners/docker-job-spawner', () => {
     });
   });
 
+  it('limits the workspace to AGENT_WORKSPACE_SIZE: writing past it fails with ENOSPC', async () => {
+    const limit = 1024 ** 2;
+    const spawner = newSpawner({
+      resources: { memoryBytes: 256 * 1024 ** 2, cpus: 1, pidsLimit: 64, workspaceBytes: limit },
+    });
+    const spec = jobSpec('fill-workspace');
+
+    await spawner.spawn(spec);
+    const exit = await spawner.waitForExit(spec.jobId);
+    await spawner.close();
+    const entries = await redis.xrange(`job:${spec.jobId}:out`, '-', '+');
+    const detail = entries.map(([, flat]) => flat).find((flat) => flat.includes('detail')) ?? [];
+    const filled = JSON.parse(detail[detail.indexOf('text') + 1] ?? '{}') as {
+      code: string;
+      written: number;
+      size: number;
+    };
+
+    expect([exit.exitCode, filled.code, filled.size]).toEqual([0, 'ENOSPC', limit]);
+    expect(filled.written).toBeGreaterThan(limit / 2);
+    expect(filled.written).toBeLessThanOrEqual(limit);
+  });
+
   it('kills an agent that ignores SIGTERM once the grace period is over', async () => {
     const spawner = newSpawner();
     const spec = jobSpec('stubborn');
