@@ -244,7 +244,7 @@ describe('deploy/k8s/admission: the agent-Job policy (CEL)', () => {
       'no ephemeral-storage limit',
       () =>
         variant((job) => {
-          const container = job.spec.template.spec.containers[0] as {
+          const container = job.spec.template.spec.containers[0] as unknown as {
             resources: { limits: Record<string, string> };
           };
           delete container.resources.limits['ephemeral-storage'];
