@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 function enospc(): NodeJS.ErrnoException {
-  const error: NodeJS.ErrnoException = new Error("ENOSPC: no space left on device, write");
+  const error: NodeJS.ErrnoException = new Error('ENOSPC: no space left on device, write');
   error.code = 'ENOSPC';
   return error;
 }
@@ -36,7 +36,10 @@ describe('pipeline/workspace-full', () => {
   });
 
   it('turns a no-space failure into workspace_full naming the workspace, its size and the setting to raise', async () => {
-    const failure = new AppError('source_checkout_failed', 'git commit failed: No space left on device');
+    const failure = new AppError(
+      'source_checkout_failed',
+      'git commit failed: No space left on device',
+    );
 
     const error = await workspaceFullError(failure, workspace);
 

@@ -15,7 +15,8 @@ export function mentionsNoSpace(error: unknown, depth = 0): boolean {
   const record = error as Record<string, unknown>;
   if (error instanceof Error && NO_SPACE.test(error.message)) return true;
   if (typeof record['code'] === 'string' && NO_SPACE.test(record['code'])) return true;
-  const nested = [record['cause'], ...Object.values((record['details'] as object | undefined) ?? {})];
+  const details = (record['details'] ?? {}) as Record<string, unknown>;
+  const nested: unknown[] = [record['cause'], ...Object.values(details)];
   return nested.some((value) => mentionsNoSpace(value, depth + 1));
 }
 

@@ -94,7 +94,7 @@ describe('deploy/k8s/admission: the agent-Job policy (CEL)', () => {
       "only the dispatcher's ServiceAccount (agentsmith-dispatcher) may create Jobs here",
     ],
     [
-      "the dispatcher of another namespace",
+      'the dispatcher of another namespace',
       () => spawnedJob(),
       { username: 'system:serviceaccount:elsewhere:agentsmith-dispatcher' },
       "only the dispatcher's ServiceAccount (agentsmith-dispatcher) may create Jobs here",
@@ -235,7 +235,9 @@ describe('deploy/k8s/admission: the agent-Job policy (CEL)', () => {
       'capabilities kept',
       () =>
         variant((job) => {
-          job.spec.template.spec.containers[0]!.securityContext['capabilities'] = { drop: ['NET_RAW'] };
+          job.spec.template.spec.containers[0]!.securityContext['capabilities'] = {
+            drop: ['NET_RAW'],
+          };
         }),
       {},
       'agent containers drop ALL capabilities and add none',

@@ -5,7 +5,11 @@ describe('spawners/kubernetes-job-status', () => {
   it('reports an agent Pod evicted for its disk use with the limit to raise', () => {
     const exit = kubernetesJobExit({
       jobId: '0123456789ab',
-      job: { status: { conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }] } },
+      job: {
+        status: {
+          conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }],
+        },
+      },
       pods: [
         {
           status: {

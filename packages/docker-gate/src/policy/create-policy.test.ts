@@ -72,8 +72,16 @@ describe('docker-gate/create-policy', () => {
   });
 
   it.each([
-    ['a privileged container', withHost({ Privileged: true }), 'HostConfig.Privileged is not allowed on an agent container'],
-    ['a bind mount of /', withHost({ Binds: ['/:/host'] }), 'HostConfig.Binds is not allowed on an agent container'],
+    [
+      'a privileged container',
+      withHost({ Privileged: true }),
+      'HostConfig.Privileged is not allowed on an agent container',
+    ],
+    [
+      'a bind mount of /',
+      withHost({ Binds: ['/:/host'] }),
+      'HostConfig.Binds is not allowed on an agent container',
+    ],
     [
       'a bind mount through Mounts',
       withHost({ Mounts: [{ Type: 'bind', Source: '/', Target: '/host' }] }),
@@ -98,32 +106,139 @@ describe('docker-gate/create-policy', () => {
       }),
       'HostConfig.Mounts.0.VolumeOptions is not allowed on an agent container',
     ],
-    ['devices', withHost({ Devices: [{ PathOnHost: '/dev/sda' }] }), 'HostConfig.Devices is not allowed on an agent container'],
-    ['added capabilities', withHost({ CapAdd: ['SYS_ADMIN'] }), 'HostConfig.CapAdd is not allowed on an agent container'],
-    ['a kept capability', withHost({ CapDrop: ['NET_RAW'] }), 'HostConfig.CapDrop: CapDrop must be exactly ["ALL"]'],
-    ['the host network', withHost({ NetworkMode: 'host' }), 'NetworkMode host is not the agent network agentsmith_default (host, container: and other networks are refused)'],
-    ['another container’s network', withHost({ NetworkMode: 'container:dispatcher' }), 'NetworkMode container:dispatcher is not the agent network agentsmith_default (host, container: and other networks are refused)'],
-    ['the host PID namespace', withHost({ PidMode: 'host' }), 'HostConfig.PidMode is not allowed on an agent container'],
-    ['the host IPC namespace', withHost({ IpcMode: 'host' }), 'HostConfig.IpcMode is not allowed on an agent container'],
-    ['the host UTS namespace', withHost({ UTSMode: 'host' }), 'HostConfig.UTSMode is not allowed on an agent container'],
-    ['the host user namespace', withHost({ UsernsMode: 'host' }), 'HostConfig.UsernsMode is not allowed on an agent container'],
-    ['an unconfined seccomp profile', withHost({ SecurityOpt: ['no-new-privileges', 'seccomp=unconfined'] }), 'HostConfig.SecurityOpt: SecurityOpt must be exactly no-new-privileges'],
-    ['no no-new-privileges', withHost({ SecurityOpt: [] }), 'HostConfig.SecurityOpt: SecurityOpt must be exactly no-new-privileges'],
-    ['a writable root', withHost({ ReadonlyRootfs: false }), 'HostConfig.ReadonlyRootfs: ReadonlyRootfs must be true'],
-    ['no init', withHost({ Init: false }), 'HostConfig.Init: Init must be true (an init reaps what tool commands leave)'],
-    ['no memory limit', withHost({ Memory: 0 }), 'HostConfig.Memory: Too small: expected number to be >0'],
-    ['no pids limit', withHost({ PidsLimit: undefined }), 'HostConfig.PidsLimit is required on an agent container'],
-    ['swap beyond the memory limit', withHost({ MemorySwap: -1 }), 'HostConfig.MemorySwap: Too small: expected number to be >0'],
-    ['a tmpfs without a size', withHost({ Tmpfs: { '/workspace': 'rw,exec' } }), 'HostConfig.Tmpfs./workspace: a tmpfs needs a size= limit'],
-    ['a tmpfs with other options', withHost({ Tmpfs: { '/workspace': 'size=1m,dev,suid' } }), 'HostConfig.Tmpfs./workspace: tmpfs options may only be rw, ro, exec, noexec, nosuid, nodev, size, uid, gid and mode'],
-    ['a case variant of HostConfig', { ...agentCreate(), hostconfig: { Privileged: true } }, 'hostconfig is not allowed on an agent container'],
-    ['anonymous volumes by the old Volumes field', { ...agentCreate(), Volumes: { '/data': {} } }, 'Volumes is not allowed on an agent container'],
-    ['another image', { ...agentCreate(), Image: 'alpine:latest' }, 'image alpine:latest is not an agent image this gate allows (agentsmith:latest, agentsmith-project-*:v1)'],
-    ['the root user', { ...agentCreate(), User: '0:0' }, 'User: User must be a numeric non-root uid:gid, e.g. 1000:1000'],
-    ['a user by name', { ...agentCreate(), User: 'root' }, 'User: User must be a numeric non-root uid:gid, e.g. 1000:1000'],
-    ['no label', { ...agentCreate(), Labels: { app: 'agentsmith' } }, 'the label managed-by=agentsmith-dispatcher is required'],
-    ['another entrypoint', { ...agentCreate(), Entrypoint: ['/bin/sh'] }, 'Entrypoint is not allowed on an agent container'],
-    ['a second network', { ...agentCreate(), NetworkingConfig: { EndpointsConfig: { agentsmith_default: {}, bridge: {} } } }, 'the container may join only the agent network agentsmith_default'],
+    [
+      'devices',
+      withHost({ Devices: [{ PathOnHost: '/dev/sda' }] }),
+      'HostConfig.Devices is not allowed on an agent container',
+    ],
+    [
+      'added capabilities',
+      withHost({ CapAdd: ['SYS_ADMIN'] }),
+      'HostConfig.CapAdd is not allowed on an agent container',
+    ],
+    [
+      'a kept capability',
+      withHost({ CapDrop: ['NET_RAW'] }),
+      'HostConfig.CapDrop: CapDrop must be exactly ["ALL"]',
+    ],
+    [
+      'the host network',
+      withHost({ NetworkMode: 'host' }),
+      'NetworkMode host is not the agent network agentsmith_default (host, container: and other networks are refused)',
+    ],
+    [
+      'another container’s network',
+      withHost({ NetworkMode: 'container:dispatcher' }),
+      'NetworkMode container:dispatcher is not the agent network agentsmith_default (host, container: and other networks are refused)',
+    ],
+    [
+      'the host PID namespace',
+      withHost({ PidMode: 'host' }),
+      'HostConfig.PidMode is not allowed on an agent container',
+    ],
+    [
+      'the host IPC namespace',
+      withHost({ IpcMode: 'host' }),
+      'HostConfig.IpcMode is not allowed on an agent container',
+    ],
+    [
+      'the host UTS namespace',
+      withHost({ UTSMode: 'host' }),
+      'HostConfig.UTSMode is not allowed on an agent container',
+    ],
+    [
+      'the host user namespace',
+      withHost({ UsernsMode: 'host' }),
+      'HostConfig.UsernsMode is not allowed on an agent container',
+    ],
+    [
+      'an unconfined seccomp profile',
+      withHost({ SecurityOpt: ['no-new-privileges', 'seccomp=unconfined'] }),
+      'HostConfig.SecurityOpt: SecurityOpt must be exactly no-new-privileges',
+    ],
+    [
+      'no no-new-privileges',
+      withHost({ SecurityOpt: [] }),
+      'HostConfig.SecurityOpt: SecurityOpt must be exactly no-new-privileges',
+    ],
+    [
+      'a writable root',
+      withHost({ ReadonlyRootfs: false }),
+      'HostConfig.ReadonlyRootfs: ReadonlyRootfs must be true',
+    ],
+    [
+      'no init',
+      withHost({ Init: false }),
+      'HostConfig.Init: Init must be true (an init reaps what tool commands leave)',
+    ],
+    [
+      'no memory limit',
+      withHost({ Memory: 0 }),
+      'HostConfig.Memory: Too small: expected number to be >0',
+    ],
+    [
+      'no pids limit',
+      withHost({ PidsLimit: undefined }),
+      'HostConfig.PidsLimit is required on an agent container',
+    ],
+    [
+      'swap beyond the memory limit',
+      withHost({ MemorySwap: -1 }),
+      'HostConfig.MemorySwap: Too small: expected number to be >0',
+    ],
+    [
+      'a tmpfs without a size',
+      withHost({ Tmpfs: { '/workspace': 'rw,exec' } }),
+      'HostConfig.Tmpfs./workspace: a tmpfs needs a size= limit',
+    ],
+    [
+      'a tmpfs with other options',
+      withHost({ Tmpfs: { '/workspace': 'size=1m,dev,suid' } }),
+      'HostConfig.Tmpfs./workspace: tmpfs options may only be rw, ro, exec, noexec, nosuid, nodev, size, uid, gid and mode',
+    ],
+    [
+      'a case variant of HostConfig',
+      { ...agentCreate(), hostconfig: { Privileged: true } },
+      'hostconfig is not allowed on an agent container',
+    ],
+    [
+      'anonymous volumes by the old Volumes field',
+      { ...agentCreate(), Volumes: { '/data': {} } },
+      'Volumes is not allowed on an agent container',
+    ],
+    [
+      'another image',
+      { ...agentCreate(), Image: 'alpine:latest' },
+      'image alpine:latest is not an agent image this gate allows (agentsmith:latest, agentsmith-project-*:v1)',
+    ],
+    [
+      'the root user',
+      { ...agentCreate(), User: '0:0' },
+      'User: User must be a numeric non-root uid:gid, e.g. 1000:1000',
+    ],
+    [
+      'a user by name',
+      { ...agentCreate(), User: 'root' },
+      'User: User must be a numeric non-root uid:gid, e.g. 1000:1000',
+    ],
+    [
+      'no label',
+      { ...agentCreate(), Labels: { app: 'agentsmith' } },
+      'the label managed-by=agentsmith-dispatcher is required',
+    ],
+    [
+      'another entrypoint',
+      { ...agentCreate(), Entrypoint: ['/bin/sh'] },
+      'Entrypoint is not allowed on an agent container',
+    ],
+    [
+      'a second network',
+      {
+        ...agentCreate(),
+        NetworkingConfig: { EndpointsConfig: { agentsmith_default: {}, bridge: {} } },
+      },
+      'the container may join only the agent network agentsmith_default',
+    ],
     ['no body', null, 'the create body must be a JSON object'],
   ])('refuses %s', (_what, body, expected) => {
     expect(reason(body)).toBe(expected);

@@ -28,7 +28,8 @@ const anonymousVolume = z.strictObject({
   ReadOnly: z.boolean().optional(),
 });
 
-const TMPFS_OPTION = /^(rw|ro|exec|noexec|nosuid|nodev|size=\d+[kmg%]?|uid=\d+|gid=\d+|mode=[0-7]{3,4})$/;
+const TMPFS_OPTION =
+  /^(rw|ro|exec|noexec|nosuid|nodev|size=\d+[kmg%]?|uid=\d+|gid=\d+|mode=[0-7]{3,4})$/;
 
 const tmpfsOptions = z
   .string()
@@ -78,7 +79,10 @@ const createBody = z.strictObject({
     .string()
     .regex(/^[1-9]\d*:[1-9]\d*$/, 'User must be a numeric non-root uid:gid, e.g. 1000:1000'),
   WorkingDir: absolutePath.optional(),
-  StopSignal: z.string().regex(/^SIG[A-Z0-9]+$/).optional(),
+  StopSignal: z
+    .string()
+    .regex(/^SIG[A-Z0-9]+$/)
+    .optional(),
   HostConfig: hostConfig,
   NetworkingConfig: z.strictObject({
     EndpointsConfig: z.record(z.string(), z.strictObject({})),

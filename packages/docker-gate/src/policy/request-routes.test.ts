@@ -35,10 +35,28 @@ describe('docker-gate/request-routes', () => {
       { kind: 'create', name: 'agentsmith-1', prefix: '' },
       { kind: 'container', action: 'start', id: 'agentsmith-1', query: '', prefix: '' },
       { kind: 'container', action: 'stop', id: 'agentsmith-1', query: '?t=5', prefix: '' },
-      { kind: 'container', action: 'wait', id: 'agentsmith-1', query: '?condition=next-exit', prefix: '' },
-      { kind: 'container', action: 'remove', id: 'agentsmith-1', query: '?force=true&v=true', prefix: '' },
+      {
+        kind: 'container',
+        action: 'wait',
+        id: 'agentsmith-1',
+        query: '?condition=next-exit',
+        prefix: '',
+      },
+      {
+        kind: 'container',
+        action: 'remove',
+        id: 'agentsmith-1',
+        query: '?force=true&v=true',
+        prefix: '',
+      },
       { kind: 'container', action: 'inspect', id: 'agentsmith-1', query: '', prefix: '/v1.47' },
-      { kind: 'container', action: 'archive', id: 'agentsmith-1', query: '?path=%2Fetc%2Fagentsmith', prefix: '' },
+      {
+        kind: 'container',
+        action: 'archive',
+        id: 'agentsmith-1',
+        query: '?path=%2Fetc%2Fagentsmith',
+        prefix: '',
+      },
     ]);
   });
 
@@ -61,17 +79,57 @@ describe('docker-gate/request-routes', () => {
   });
 
   it.each([
-    ['GET', '/info', 'GET /info is not an Engine API call the dispatcher\'s Docker spawner makes'],
-    ['POST', '/containers/agentsmith-1/exec', 'POST /containers/agentsmith-1/exec is not an Engine API call the dispatcher\'s Docker spawner makes'],
-    ['POST', '/containers/agentsmith-1/kill', 'POST /containers/agentsmith-1/kill is not an Engine API call the dispatcher\'s Docker spawner makes'],
-    ['POST', '/images/create?fromImage=alpine', 'POST /images/create is not an Engine API call the dispatcher\'s Docker spawner makes'],
-    ['POST', '/build', 'POST /build is not an Engine API call the dispatcher\'s Docker spawner makes'],
-    ['POST', '/volumes/create', 'POST /volumes/create is not an Engine API call the dispatcher\'s Docker spawner makes'],
-    ['GET', '/networks/agents', 'GET /networks/agents is not an Engine API call the dispatcher\'s Docker spawner makes'],
-    ['GET', '/images/alpine:latest/json', 'image alpine:latest is not an agent image this gate allows'],
-    ['POST', '/containers/create?name=agentsmith-1&platform=linux', 'create takes no query parameter platform'],
-    ['PUT', '/containers/agentsmith-1/archive?path=%2Fusr%2Fbin', 'archives may be uploaded only into /etc/agentsmith, not "/usr/bin"'],
-    ['GET', '/v1.23/containers/json', 'Engine API version v1.23 is older than the gate accepts (v1.40)'],
+    ['GET', '/info', "GET /info is not an Engine API call the dispatcher's Docker spawner makes"],
+    [
+      'POST',
+      '/containers/agentsmith-1/exec',
+      "POST /containers/agentsmith-1/exec is not an Engine API call the dispatcher's Docker spawner makes",
+    ],
+    [
+      'POST',
+      '/containers/agentsmith-1/kill',
+      "POST /containers/agentsmith-1/kill is not an Engine API call the dispatcher's Docker spawner makes",
+    ],
+    [
+      'POST',
+      '/images/create?fromImage=alpine',
+      "POST /images/create is not an Engine API call the dispatcher's Docker spawner makes",
+    ],
+    [
+      'POST',
+      '/build',
+      "POST /build is not an Engine API call the dispatcher's Docker spawner makes",
+    ],
+    [
+      'POST',
+      '/volumes/create',
+      "POST /volumes/create is not an Engine API call the dispatcher's Docker spawner makes",
+    ],
+    [
+      'GET',
+      '/networks/agents',
+      "GET /networks/agents is not an Engine API call the dispatcher's Docker spawner makes",
+    ],
+    [
+      'GET',
+      '/images/alpine:latest/json',
+      'image alpine:latest is not an agent image this gate allows',
+    ],
+    [
+      'POST',
+      '/containers/create?name=agentsmith-1&platform=linux',
+      'create takes no query parameter platform',
+    ],
+    [
+      'PUT',
+      '/containers/agentsmith-1/archive?path=%2Fusr%2Fbin',
+      'archives may be uploaded only into /etc/agentsmith, not "/usr/bin"',
+    ],
+    [
+      'GET',
+      '/v1.23/containers/json',
+      'Engine API version v1.23 is older than the gate accepts (v1.40)',
+    ],
     ['GET', '/containers/json?filters=not-json', 'filters is not JSON'],
   ])('refuses %s %s', (method, url, reason) => {
     expect(route(method, url)).toEqual({ refused: true, reason });

@@ -49,7 +49,9 @@ function splitVersion(path: string): { prefix: string; rest: string } | Refusal 
   const match = /^\/v(\d+)\.(\d+)(\/.*)$/.exec(path);
   if (!match) return { prefix: '', rest: path };
   if (Number(match[1]) !== 1 || Number(match[2]) < 40)
-    return refuse(`Engine API version v${match[1]}.${match[2]} is older than the gate accepts (v1.40)`);
+    return refuse(
+      `Engine API version v${match[1]}.${match[2]} is older than the gate accepts (v1.40)`,
+    );
   return { prefix: `/v${match[1]}.${match[2]}`, rest: match[3]! };
 }
 

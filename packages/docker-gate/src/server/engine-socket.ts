@@ -32,7 +32,12 @@ export class EngineSocket {
         headers['content-length'] = engineRequest.body.length;
       }
       const outgoing = request(
-        { socketPath: this.socketPath, method: engineRequest.method, path: engineRequest.path, headers },
+        {
+          socketPath: this.socketPath,
+          method: engineRequest.method,
+          path: engineRequest.path,
+          headers,
+        },
         resolve,
       );
       outgoing.on('error', reject);
@@ -41,9 +46,7 @@ export class EngineSocket {
   }
 
   /** Sends a request and reads the whole answer (small JSON answers only). */
-  async read(
-    engineRequest: EngineRequest,
-  ): Promise<{ status: number; text: string }> {
+  async read(engineRequest: EngineRequest): Promise<{ status: number; text: string }> {
     const response = await this.send(engineRequest);
     const chunks: Buffer[] = [];
     for await (const chunk of response) chunks.push(chunk as Buffer);

@@ -46,7 +46,11 @@ function agentContainer(name: string, changes: Record<string, unknown> = {}) {
     },
     NetworkingConfig: { EndpointsConfig: { [network]: {} } },
   };
-  return { ...base, ...changes, HostConfig: { ...base.HostConfig, ...(changes['HostConfig'] as object) } };
+  return {
+    ...base,
+    ...changes,
+    HostConfig: { ...base.HostConfig, ...(changes['HostConfig'] as object) },
+  };
 }
 
 /** The error a dockerode call through the gate ends with: status and the engine-style message. */
@@ -98,10 +102,22 @@ describe('docker-gate in front of the real engine', () => {
     const name = (what: string) => `agentsmith-${what}-${testRunId}`;
 
     const answers = await Promise.all([
-      refusal(throughGate.createContainer(agentContainer(name('privileged'), { HostConfig: { Privileged: true } }))),
-      refusal(throughGate.createContainer(agentContainer(name('bind'), { HostConfig: { Binds: ['/:/host'] } }))),
+      refusal(
+        throughGate.createContainer(
+          agentContainer(name('privileged'), { HostConfig: { Privileged: true } }),
+        ),
+      ),
+      refusal(
+        throughGate.createContainer(
+          agentContainer(name('bind'), { HostConfig: { Binds: ['/:/host'] } }),
+        ),
+      ),
       refusal(throughGate.createContainer(agentContainer(name('image'), { Image: 'redis:7' }))),
-      refusal(throughGate.createContainer(agentContainer(name('host'), { HostConfig: { NetworkMode: 'host' } }))),
+      refusal(
+        throughGate.createContainer(
+          agentContainer(name('host'), { HostConfig: { NetworkMode: 'host' } }),
+        ),
+      ),
     ]);
     const created = await Promise.all(
       ['privileged', 'bind', 'image', 'host'].map((what) => containerExists(raw, name(what))),
@@ -151,10 +167,22 @@ describe('docker-gate in front of the real engine', () => {
     ];
 
     expect(answers).toEqual([
-      [403, "docker-gate: GET /info is not an Engine API call the dispatcher's Docker spawner makes"],
-      [403, `docker-gate: POST /containers/${foreignId}/exec is not an Engine API call the dispatcher's Docker spawner makes`],
-      [403, `docker-gate: POST /containers/${foreignId}/kill is not an Engine API call the dispatcher's Docker spawner makes`],
-      [403, "docker-gate: POST /volumes/create is not an Engine API call the dispatcher's Docker spawner makes"],
+      [
+        403,
+        "docker-gate: GET /info is not an Engine API call the dispatcher's Docker spawner makes",
+      ],
+      [
+        403,
+        `docker-gate: POST /containers/${foreignId}/exec is not an Engine API call the dispatcher's Docker spawner makes`,
+      ],
+      [
+        403,
+        `docker-gate: POST /containers/${foreignId}/kill is not an Engine API call the dispatcher's Docker spawner makes`,
+      ],
+      [
+        403,
+        "docker-gate: POST /volumes/create is not an Engine API call the dispatcher's Docker spawner makes",
+      ],
     ]);
   });
 
@@ -166,7 +194,10 @@ describe('docker-gate in front of the real engine', () => {
     const seen: string[] = [];
     events.on('data', (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
-        const event = JSON.parse(line) as { Action: string; Actor: { Attributes: { name: string } } };
+        const event = JSON.parse(line) as {
+          Action: string;
+          Actor: { Attributes: { name: string } };
+        };
         seen.push(`${event.Action} ${event.Actor.Attributes.name}`);
       }
     });
@@ -183,11 +214,9 @@ describe('docker-gate in front of the real engine', () => {
     await container.remove({ v: true });
     events.destroy();
 
-    expect([inspected.Config.User, inspected.HostConfig.Privileged, waited.StatusCode > 0]).toEqual([
-      '1000:1000',
-      false,
-      true,
-    ]);
+    expect([inspected.Config.User, inspected.HostConfig.Privileged, waited.StatusCode > 0]).toEqual(
+      ['1000:1000', false, true],
+    );
     expect(seen).toEqual([`start ${name}`, `die ${name}`]);
     expect(await containerExists(raw, name)).toBe(false);
   });

@@ -81,12 +81,18 @@ export class DockerGate {
   handle = (request: IncomingMessage, response: ServerResponse): void => {
     this.#serve(request, response).catch((error: unknown) => {
       if (error instanceof GateRefusal) {
-        this.#logger.warn({ method: request.method, url: request.url, reason: error.message }, 'refused');
+        this.#logger.warn(
+          { method: request.method, url: request.url, reason: error.message },
+          'refused',
+        );
         if (!response.headersSent)
           sendJson(response, error.status, { message: `docker-gate: ${error.message}` });
         return;
       }
-      this.#logger.error({ err: error, method: request.method, url: request.url }, 'engine call failed');
+      this.#logger.error(
+        { err: error, method: request.method, url: request.url },
+        'engine call failed',
+      );
       if (!response.headersSent)
         sendJson(response, 502, {
           message: `docker-gate: the Docker engine at ${this.options.socketPath} did not answer: ${error instanceof Error ? error.message : String(error)}`,
@@ -132,7 +138,10 @@ export class DockerGate {
     }
     const decision = checkCreateContainer(name, parsed, this.options.policy);
     if (isRefusal(decision)) throw new GateRefusal(403, decision.reason);
-    this.#logger.info({ name: decision.name, image: decision.body.Image }, 'creating agent container');
+    this.#logger.info(
+      { name: decision.name, image: decision.body.Image },
+      'creating agent container',
+    );
     const { name: _repeated, ...create } = decision.body;
     await this.#engine.relay(
       {
@@ -159,7 +168,10 @@ export class DockerGate {
       response.end(inspected.text);
       return;
     }
-    const info = JSON.parse(inspected.text) as { Id: string; Config?: { Labels?: Record<string, string> | null } };
+    const info = JSON.parse(inspected.text) as {
+      Id: string;
+      Config?: { Labels?: Record<string, string> | null };
+    };
     if (info.Config?.Labels?.[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE)
       throw new GateRefusal(
         403,
