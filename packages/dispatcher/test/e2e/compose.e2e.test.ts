@@ -32,6 +32,9 @@ const SOCKET_PROBE =
 const GATE_INFO_PROBE =
   "fetch('http://docker-gate:2375/info').then(async (r) => process.stdout.write(JSON.stringify({ status: r.status, message: (await r.json()).message })))";
 
+const AGENT_NETWORK_GATE_PROBE =
+  "fetch('http://docker-gate:2375/_ping', { signal: AbortSignal.timeout(5000) }).then(() => process.stdout.write('reached'), (error) => process.stdout.write('unreachable: ' + (error.cause?.code ?? error.name)))";
+
 function textOf(call: { args: Record<string, unknown> }): string {
   const text = call.args['text'];
   return typeof text === 'string' ? text : '';
@@ -135,9 +138,25 @@ describe('docker compose (seed success criteria)', () => {
       const gate = await docker
         .getContainer((await base('ps', '-q', 'docker-gate')).trim())
         .inspect();
+      // Where agents live (the project's default network), the gate is not even a name.
+      const fromAgentNetwork = (
+        await exec('docker', [
+          'run',
+          '--rm',
+          '--label',
+          `agentsmith.test-run=${testRunId}`,
+          '--network',
+          `${project}-base_default`,
+          'node:22-bookworm-slim',
+          'node',
+          '-e',
+          AGENT_NETWORK_GATE_PROBE,
+        ])
+      ).stdout.trim();
 
       expect(running).toEqual(['dispatcher healthy', 'docker-gate healthy', 'redis healthy']);
       expect([uid, readiness.status, socketInDispatcher]).toEqual(['1000', 'ready', 'false']);
+      expect(fromAgentNetwork).toMatch(/^unreachable: /);
       expect(refused).toEqual({
         status: 403,
         message:
