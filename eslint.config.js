@@ -162,35 +162,41 @@ const dispatcherDirectionsRule = {
 
 const dispatcherBoundary = {
   files: ['packages/dispatcher/src/**/*.ts'],
-  forbidden: ['agent', 'testkit'],
+  forbidden: ['agent', 'testkit', 'docker-gate'],
   message:
-    'The dispatcher meets the agent only through @agentsmith/contracts; testkit is for tests.',
+    'The dispatcher meets the agent only through @agentsmith/contracts and the docker-gate only over HTTP; testkit is for tests.',
 };
 
 /** Which workspace packages each package's production code must not import. */
 const workspaceBoundaries = [
   {
     files: ['packages/contracts/src/**/*.ts'],
-    forbidden: ['kit', 'providers', 'agent', 'dispatcher', 'testkit'],
+    forbidden: ['kit', 'providers', 'agent', 'dispatcher', 'testkit', 'docker-gate'],
     message: 'contracts is a leaf: it imports no workspace package.',
   },
   {
     files: ['packages/kit/src/**/*.ts'],
-    forbidden: ['providers', 'agent', 'dispatcher', 'testkit'],
+    forbidden: ['providers', 'agent', 'dispatcher', 'testkit', 'docker-gate'],
     message: 'kit is infrastructure: it imports only contracts (for the error codes).',
   },
   {
     files: ['packages/providers/src/**/*.ts'],
-    forbidden: ['agent', 'dispatcher', 'testkit'],
+    forbidden: ['agent', 'dispatcher', 'testkit', 'docker-gate'],
     message: 'providers is shared by agent and dispatcher: it imports only contracts and kit.',
   },
   {
     files: ['packages/agent/src/**/*.ts'],
-    forbidden: ['dispatcher', 'testkit'],
+    forbidden: ['dispatcher', 'testkit', 'docker-gate'],
     message:
       'The agent meets the dispatcher only through @agentsmith/contracts; testkit is for tests.',
   },
   dispatcherBoundary,
+  {
+    files: ['packages/docker-gate/src/**/*.ts'],
+    forbidden: ['contracts', 'providers', 'agent', 'dispatcher', 'testkit'],
+    message:
+      'docker-gate holds the Docker socket: it stays small and depends on kit only (docs/security.md).',
+  },
 ];
 
 function restrictWorkspaceImports({ files, forbidden, message, paths = [] }) {

@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'run_deadline_exceeded'
   | 'agent_crashed'
   | 'agent_out_of_memory'
+  | 'workspace_full'
   | 'agent_image_missing'
   | 'agent_lost'
   | 'spawner_unavailable'

@@ -14,7 +14,10 @@ import { dockerBuild, testRunId } from './docker-test-helpers.js';
  * - `exit-<n>` exits with code n;
  * - `sleep`    prints `ready`, then runs until SIGTERM and exits 143;
  * - `stubborn` prints `ready` and ignores SIGTERM (to prove the kill after the grace period);
- * - `oom`      allocates memory until the kernel kills it.
+ * - `oom`      allocates memory until the kernel kills it;
+ * - `fill-workspace` writes to /workspace until a write fails, reports `{ code, written, size }`
+ *              (the error code, the bytes written, the workspace's size from statfs) in a
+ *              `detail` entry, then `done`, and exits 0.
  */
 const FAKE_AGENT_SCRIPT = String.raw`
 import net from 'node:net';
@@ -47,6 +50,17 @@ if (scenario === 'report') {
     ['XADD', key, '*', ...base, 'type', 'progress', 'step', '1', 'total', '2', 'label', 'Fetching ticket'],
     ['XADD', key, '*', ...base, 'type', 'detail', 'text', sandbox],
     ['XADD', key, '*', ...base, 'type', 'done', 'summary', 'fake agent finished', 'durationMs', '1', 'changedFiles', '[]'],
+  ]);
+  process.exit(0);
+}
+if (scenario === 'fill-workspace') {
+  let written = 0; let code = null;
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  try { const fd = fs.openSync('/workspace/fill', 'w'); for (;;) written += fs.writeSync(fd, chunk); } catch (error) { code = error.code; }
+  const stats = fs.statfsSync('/workspace');
+  await send([
+    ['XADD', key, '*', 'v', '1', 'type', 'detail', 'text', JSON.stringify({ code, written, size: stats.blocks * stats.bsize })],
+    ['XADD', key, '*', 'v', '1', 'type', 'done', 'summary', 'fake agent filled its workspace'],
   ]);
   process.exit(0);
 }

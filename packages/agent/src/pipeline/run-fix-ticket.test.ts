@@ -165,6 +165,26 @@ describe('pipeline/run-fix-ticket', () => {
     });
   });
 
+  it('ends as workspace_full, saying how to raise the limit, when a step runs out of disk', async () => {
+    const context = fakeRunContext({
+      coder: new ScriptedCoder(() => {
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), {
+          code: 'ENOSPC',
+        });
+      }),
+    });
+
+    const result = await run(context);
+
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      failure: { stepName: 'AgenticExecuteCommand', code: 'workspace_full' },
+    });
+    expect(result.outcome === 'failed' && result.failure.reason).toContain(
+      "Raise AGENT_WORKSPACE_SIZE in the dispatcher's environment",
+    );
+  });
+
   it('updates the open pull request of the branch instead of opening another', async () => {
     const context = fakeRunContext();
     await context.gitHost.ensurePullRequest({

@@ -3,6 +3,7 @@ import type { RunFailure, RunSummary } from '../progress/progress-reporter.js';
 import type { RunContext } from './run-context.js';
 import { runPipeline } from './run-pipeline.js';
 import type { Step } from './step.js';
+import { workspaceFullError } from './workspace-full.js';
 import { TicketWriteback } from './ticket-writeback.js';
 
 /** How a whole run ended, with the exit code the CLI returns. */
@@ -52,12 +53,16 @@ export async function runFixTicket(
     return { outcome: 'succeeded', exitCode: EXIT_CODES.success, summary };
   }
 
+  const error =
+    result.outcome === 'failed'
+      ? ((await workspaceFullError(result.error, context.state.source?.path)) ?? result.error)
+      : result.error;
   const failure: RunFailure = {
     step: result.step,
     total: result.total,
     stepName: result.stepName,
-    code: result.outcome === 'cancelled' ? 'run_cancelled' : result.error.code,
-    reason: result.outcome === 'cancelled' ? 'The run was cancelled.' : result.error.message,
+    code: result.outcome === 'cancelled' ? 'run_cancelled' : error.code,
+    reason: result.outcome === 'cancelled' ? 'The run was cancelled.' : error.message,
     outcome: result.outcome,
   };
   if (ticket) {

@@ -111,6 +111,65 @@ describe('process/run-process', () => {
     await expect.poll(() => isAlive(childPid), { timeout: 2_500 }).toBe(false);
   });
 
+  describe('what escapes the process group', () => {
+    // Each case would keep the call waiting, or leave `sleep 600` running, with a plain
+    // process-group kill; the test's own timeout is the bound on returning.
+    const readPid = async (file: string) =>
+      Number((await readFile(join(dir, file), 'utf8')).trim());
+
+    it('ends a new session that holds the output pipes when the command times out', async () => {
+      const result = await runShell('setsid sleep 600 & echo $! > escaped.pid; sleep 600', {
+        cwd: dir,
+        timeoutMs: 2000,
+        killGraceMs: 200,
+      });
+
+      expect(result.timedOut).toBe(true);
+      const pid = await readPid('escaped.pid');
+      await expect.poll(() => isAlive(pid), { timeout: 2_500 }).toBe(false);
+    }, 15_000);
+
+    it('ends a daemon that detached itself once the command exits', async () => {
+      const daemon = `(setsid bash -c 'echo $$ > daemon.pid; exec sleep 600' </dev/null >/dev/null 2>&1 &)`;
+      const result = await runShell(
+        `${daemon}; while [ ! -s daemon.pid ]; do sleep 0.05; done; echo started`,
+        {
+          cwd: dir,
+          timeoutMs: 10_000,
+        },
+      );
+
+      expect(result).toMatchObject({ exitCode: 0, stdout: 'started\n' });
+      const pid = await readPid('daemon.pid');
+      await expect.poll(() => isAlive(pid), { timeout: 2_500 }).toBe(false);
+    }, 15_000);
+
+    it('ends a child that cleared its environment and left its session', async () => {
+      const result = await runShell('env -i setsid sleep 600 & echo $! > bare.pid; sleep 600', {
+        cwd: dir,
+        timeoutMs: 2000,
+        killGraceMs: 200,
+      });
+
+      expect(result.timedOut).toBe(true);
+      const pid = await readPid('bare.pid');
+      await expect.poll(() => isAlive(pid), { timeout: 2_500 }).toBe(false);
+    }, 15_000);
+
+    it('returns even when an untraceable process keeps the pipes open', async () => {
+      // Cleared environment, own session, and the leader exits at once: no trace leads to it.
+      const result = await runShell(
+        `env -i setsid bash -c 'echo $$ > hidden.pid; exec sleep 600' & while [ ! -s hidden.pid ]; do sleep 0.01; done; echo left`,
+        { cwd: dir, timeoutMs: 60_000 },
+      );
+      const hidden = await readPid('hidden.pid');
+      process.kill(hidden, 'SIGKILL');
+
+      expect(result).toMatchObject({ exitCode: 0, timedOut: false });
+      expect(result.stdout).toContain('left');
+    }, 15_000);
+  });
+
   it('keeps the head and tail of long output with a marker', async () => {
     const result = await runShell('echo START; seq 1 100000; echo END', {
       cwd: dir,

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { CancelledError } from '@agentsmith/kit';
 import { OutputBuffer } from './output-buffer.js';
+import { ProcessTree } from './process-tree.js';
 
 /** How to run one child process. */
 export interface RunProcessOptions {
@@ -42,11 +44,19 @@ export interface ProcessResult {
 
 const DEFAULT_MAX_OUTPUT = 64 * 1024;
 const DEFAULT_KILL_GRACE_MS = 2000;
+/** How often the tree of a running command is recorded (see ProcessTree). */
+const SNAPSHOT_INTERVAL_MS = 250;
+/** After the command exits, how long its output pipes may stay open before they are cut. */
+const PIPE_DRAIN_MS = 1000;
+/** Inherited by everything a command starts, so what escaped its process group is still found. */
+const TREE_MARKER_VARIABLE = 'AGENTSMITH_PROCESS_TREE';
 
 /**
  * Runs `command` with `args` (no shell) detached in its own process group, so a timeout or an
- * abort kills the command and everything it started: SIGTERM to the group, then SIGKILL after a
- * grace period. Anything the command left running in its group when it exits is killed too.
+ * abort kills the command and everything it started: SIGTERM, then SIGKILL after a grace period,
+ * to the group and to what left it (new sessions, daemons; see ProcessTree). Anything the command
+ * left running when it exits is killed too, and the call returns even if something it could not
+ * find still holds the output pipes open.
  */
 export function runProcess(
   command: string,
@@ -63,24 +73,32 @@ export function runProcess(
   const output = new OutputBuffer(maxOutput);
   const started = Date.now();
 
+  const markerValue = randomUUID();
+  // Inheriting the parent's environment is what `spawn` does without `env`; nothing is read here.
+  // eslint-disable-next-line no-restricted-properties
+  const env = { ...(options.env ?? process.env), [TREE_MARKER_VARIABLE]: markerValue };
+
   return new Promise<ProcessResult>((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
-      env: options.env,
+      env,
       detached: true,
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    const tree =
+      child.pid === undefined
+        ? undefined
+        : new ProcessTree(child.pid, `${TREE_MARKER_VARIABLE}=${markerValue}`);
+    const snapshots = setInterval(() => tree?.snapshot(), SNAPSHOT_INTERVAL_MS);
+    snapshots.unref();
     let timedOut = false;
     let cancelled = false;
+    let settled = false;
     let killTimer: NodeJS.Timeout | undefined;
+    let drainTimer: NodeJS.Timeout | undefined;
 
     const killTree = (signal: NodeJS.Signals) => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, signal);
-      } catch {
-        // ESRCH: the group is already gone.
-      }
+      tree?.signalAll(signal);
     };
     const terminate = () => {
       killTree('SIGTERM');
@@ -108,13 +126,27 @@ export function runProcess(
       child.stdin.on('error', () => undefined);
       child.stdin.end(options.input);
     }
-    // Background children keep the pipes open; once the leader exits, end the whole group.
-    child.on('exit', () => killTree('SIGKILL'));
+    // Background children keep the pipes open; once the leader exits, end the whole tree, and
+    // give the pipes a moment to deliver what is left before cutting them.
+    child.on('exit', (exitCode, signal) => {
+      killTree('SIGKILL');
+      drainTimer = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        finish(exitCode, signal);
+      }, PIPE_DRAIN_MS);
+    });
     child.on('error', (error) => {
+      if (settled) return;
+      settled = true;
       cleanup();
       reject(error);
     });
-    child.on('close', (exitCode, signal) => {
+    child.on('close', (exitCode, signal) => finish(exitCode, signal));
+
+    function finish(exitCode: number | null, signal: NodeJS.Signals | null) {
+      if (settled) return;
+      settled = true;
       cleanup();
       if (cancelled) {
         reject(new CancelledError('cancelled', { cause: options.signal?.reason }));
@@ -130,11 +162,13 @@ export function runProcess(
         truncated: stdout.truncated || stderr.truncated || output.truncated,
         durationMs: Date.now() - started,
       });
-    });
+    }
 
     function cleanup() {
       clearTimeout(timer);
+      clearInterval(snapshots);
       if (killTimer) clearTimeout(killTimer);
+      if (drainTimer) clearTimeout(drainTimer);
       options.signal?.removeEventListener('abort', onAbort);
     }
   });

@@ -109,6 +109,8 @@ export function loadDispatcherConfig(
     memoryBytes: vars.AGENT_MEMORY,
     cpus: vars.AGENT_CPUS,
     pidsLimit: vars.AGENT_PIDS_LIMIT,
+    workspaceBytes: vars.AGENT_WORKSPACE_SIZE,
+    tmpBytes: vars.AGENT_TMP_SIZE,
   };
   const spawner: SpawnerSettings =
     vars.SPAWNER_TYPE === 'docker'

@@ -138,6 +138,8 @@ export const DispatcherEnvironment = z
     AGENT_MEMORY: memory('4g'),
     AGENT_CPUS: positiveNumber(2),
     AGENT_PIDS_LIMIT: wholeNumber('use a whole number above 0', 1, Number.MAX_SAFE_INTEGER, 512),
+    AGENT_WORKSPACE_SIZE: memory('2g'),
+    AGENT_TMP_SIZE: memory('512m'),
     DOCKER_HOST: variable(
       'use unix:///var/run/docker.sock or tcp://host:2375',
       dockerEngine,

@@ -11,7 +11,7 @@ function spawnerOf(env: Record<string, string>) {
 }
 
 describe('config/spawner-settings', () => {
-  it('uses the defaults of interfaces.md', () => {
+  it('uses the defaults of docs/deployment.md', () => {
     expect(spawnerOf({})).toEqual({
       type: 'kubernetes',
       kubernetes: {
@@ -20,7 +20,13 @@ describe('config/spawner-settings', () => {
         secretName: 'agentsmith-secrets',
         imagePullPolicy: 'IfNotPresent',
         ttlSecondsAfterFinished: 300,
-        resources: { memoryBytes: 4 * 1024 ** 3, cpus: 2, pidsLimit: 512 },
+        resources: {
+          memoryBytes: 4 * 1024 ** 3,
+          cpus: 2,
+          pidsLimit: 512,
+          workspaceBytes: 2 * 1024 ** 3,
+          tmpBytes: 512 * 1024 ** 2,
+        },
         memoryRequestBytes: 512 * 1024 ** 2,
         cpuRequest: 0.25,
       },
@@ -31,7 +37,13 @@ describe('config/spawner-settings', () => {
       docker: {
         image: 'agentsmith:latest',
         socketPath: '/var/run/docker.sock',
-        resources: { memoryBytes: 4 * 1024 ** 3, cpus: 2, pidsLimit: 512 },
+        resources: {
+          memoryBytes: 4 * 1024 ** 3,
+          cpus: 2,
+          pidsLimit: 512,
+          workspaceBytes: 2 * 1024 ** 3,
+          tmpBytes: 512 * 1024 ** 2,
+        },
       },
       agentEnv: {},
     });
@@ -47,6 +59,8 @@ describe('config/spawner-settings', () => {
         AGENT_MEMORY: '512m',
         AGENT_CPUS: '0.5',
         AGENT_PIDS_LIMIT: '100',
+        AGENT_WORKSPACE_SIZE: '1g',
+        AGENT_TMP_SIZE: '64m',
         GITHUB_TOKEN: 'ghp-1',
         PATH: '/bin',
       }),
@@ -57,7 +71,13 @@ describe('config/spawner-settings', () => {
         host: 'engine',
         port: 2376,
         network: 'agentsmith_default',
-        resources: { memoryBytes: 512 * 1024 ** 2, cpus: 0.5, pidsLimit: 100 },
+        resources: {
+          memoryBytes: 512 * 1024 ** 2,
+          cpus: 0.5,
+          pidsLimit: 100,
+          workspaceBytes: 1024 ** 3,
+          tmpBytes: 64 * 1024 ** 2,
+        },
       },
       agentEnv: { GITHUB_TOKEN: 'ghp-1' },
     });

@@ -6,7 +6,14 @@ export interface AgentResources {
   cpus: number;
   /** Most processes the agent may run at once (`AGENT_PIDS_LIMIT`, default 512). */
   pidsLimit: number;
+  /** Size limit of /workspace (`AGENT_WORKSPACE_SIZE`, default 2g); unset = the default. */
+  workspaceBytes?: number;
+  /** Size limit of /tmp (`AGENT_TMP_SIZE`, default 512m); unset = the default. */
+  tmpBytes?: number;
 }
+
+export const DEFAULT_WORKSPACE_BYTES = 2 * 1024 ** 3;
+export const DEFAULT_TMP_BYTES = 512 * 1024 ** 2;
 
 /** Settings of the Docker spawner (`SPAWNER_TYPE=docker`), read by `loadDispatcherConfig`. */
 export interface DockerSpawnerSettings {

@@ -21,11 +21,13 @@ function newSpawner(memoryBytes = 256 * 1024 ** 2): DockerJobSpawner {
   return new DockerJobSpawner({
     settings: {
       image: fixture.image,
-      socketPath: '/var/run/docker.sock',
+      ...fixture.engine,
       network: fixture.network,
       resources: { memoryBytes, cpus: 1, pidsLimit: 64 },
     },
     agentEnv: {},
+    // The configuration volume is the agent's one volume (workspace and /tmp are tmpfs).
+    readAgentConfig: () => Promise.resolve('projects: {}\n'),
   });
 }
 
@@ -153,7 +155,7 @@ describe('supervision/job-supervisor (real Docker)', () => {
           ),
       ),
     );
-    expect([orphanVolumes.length, leftVolumes.filter(Boolean)]).toEqual([2, []]);
+    expect([orphanVolumes.length, leftVolumes.filter(Boolean)]).toEqual([1, []]);
     expect(result?.removed.filter((id) => id === orphan.jobId || id === owned.jobId)).toEqual([
       orphan.jobId,
     ]);

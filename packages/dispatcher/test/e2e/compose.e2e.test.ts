@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,6 +25,14 @@ const signingSecret = 'compose-e2e-signing-secret';
 const docker = testDocker();
 const READY_PROBE =
   "fetch('http://127.0.0.1:8080/ready').then((r) => r.text()).then((t) => process.stdout.write(t))";
+
+const SOCKET_PROBE =
+  "process.stdout.write(String(require('node:fs').existsSync('/var/run/docker.sock')))";
+const GATE_INFO_PROBE =
+  "fetch('http://docker-gate:2375/info').then(async (r) => process.stdout.write(JSON.stringify({ status: r.status, message: (await r.json()).message })))";
+
+const AGENT_NETWORK_GATE_PROBE =
+  "fetch('http://docker-gate:2375/_ping', { signal: AbortSignal.timeout(5000) }).then(() => process.stdout.write('reached'), (error) => process.stdout.write('unreachable: ' + (error.cause?.code ?? error.name)))";
 
 function textOf(call: { args: Record<string, unknown> }): string {
   const text = call.args['text'];
@@ -70,10 +78,9 @@ async function fakeState(): Promise<ComposeFakeWorldState> {
 
 beforeAll(async () => {
   await requireDocker(docker);
-  const socketGid = String((await stat('/var/run/docker.sock')).gid);
-  environment = { ...process.env, DOCKER_GID: socketGid };
+  environment = { ...process.env };
   await compose(['docker-compose.yml'], 'build', 'agentsmith');
-  await compose(testFiles, 'build', 'dispatcher', 'fakes');
+  await compose(testFiles, 'build', 'dispatcher', 'docker-gate', 'fakes');
 }, 1_800_000);
 
 afterAll(async () => {
@@ -83,7 +90,7 @@ afterAll(async () => {
 });
 
 describe('docker compose (seed success criteria)', () => {
-  it('`up` starts exactly redis and dispatcher, both healthy, with the unmodified compose file', async () => {
+  it('`up` starts exactly redis, docker-gate and dispatcher, all healthy, with the unmodified compose file', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'agentsmith-compose-'));
     await mkdir(join(directory, 'config'));
     await writeFile(join(directory, 'config/agentsmith.yml'), 'projects: {}\n');
@@ -116,14 +123,55 @@ describe('docker compose (seed success criteria)', () => {
         .trim()
         .split('\n')
         .sort();
-      // Non-root, yet the spawner reaches the socket (through the DOCKER_GID group).
+      // Non-root and without the socket, yet ready: the spawner reaches the engine through the gate.
       const uid = (await base('exec', '-T', 'dispatcher', 'id', '-u')).trim();
       const readiness = JSON.parse(
         await base('exec', '-T', 'dispatcher', 'node', '-e', READY_PROBE),
       ) as { status?: string };
+      const socketInDispatcher = (
+        await base('exec', '-T', 'dispatcher', 'node', '-e', SOCKET_PROBE)
+      ).trim();
+      const refused = JSON.parse(
+        await base('exec', '-T', 'dispatcher', 'node', '-e', GATE_INFO_PROBE),
+      ) as { status: number; message: string };
+      const gate = await docker
+        .getContainer((await base('ps', '-q', 'docker-gate')).trim())
+        .inspect();
+      // Where agents live (the project's default network), the gate is not even a name.
+      const fromAgentNetwork = (
+        await exec('docker', [
+          'run',
+          '--rm',
+          '--label',
+          `agentsmith.test-run=${testRunId}`,
+          '--network',
+          `${project}-base_default`,
+          'node:22-bookworm-slim',
+          'node',
+          '-e',
+          AGENT_NETWORK_GATE_PROBE,
+        ])
+      ).stdout.trim();
 
-      expect(running).toEqual(['dispatcher healthy', 'redis healthy']);
-      expect([uid, readiness.status]).toEqual(['1000', 'ready']);
+      expect(running).toEqual(['dispatcher healthy', 'docker-gate healthy', 'redis healthy']);
+      expect([uid, readiness.status, socketInDispatcher]).toEqual(['1000', 'ready', 'false']);
+      expect(fromAgentNetwork).toMatch(/^unreachable: /);
+      expect(refused).toEqual({
+        status: 403,
+        message:
+          "docker-gate: GET /info is not an Engine API call the dispatcher's Docker spawner makes",
+      });
+      expect({
+        networks: Object.keys(gate.NetworkSettings.Networks),
+        ports: gate.HostConfig.PortBindings ?? {},
+        readOnly: gate.HostConfig.ReadonlyRootfs,
+        capDrop: gate.HostConfig.CapDrop,
+      }).toEqual({
+        networks: [`${project}-base_docker-gate`],
+        ports: {},
+        readOnly: true,
+        capDrop: ['ALL'],
+      });
     } finally {
       await base('down', '--volumes', '--timeout', '5').catch(() => undefined);
       await rm(directory, { recursive: true, force: true });
@@ -225,7 +273,7 @@ describe('docker compose (seed success criteria)', () => {
       // The dispatcher's allow-list: the GitHub and LLM settings, never its Slack credentials.
       credentials: ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'GITHUB_TOKEN'],
     });
-    expect(composeServices).toEqual(['dispatcher', 'fakes', 'redis']);
+    expect(composeServices).toEqual(['dispatcher', 'docker-gate', 'fakes', 'redis']);
     const logs = await compose(testFiles, 'logs', '--no-color', 'dispatcher');
     expect([logs.includes('"spawner":"docker"'), /kubernetes/i.test(logs)]).toEqual([true, false]);
     expect(state.pulls.map((pull) => [pull.head, pull.title])).toEqual([

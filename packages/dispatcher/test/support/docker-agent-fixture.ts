@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { Redis } from 'ioredis';
 import { PROTOCOL_VERSION, type JobSpec } from '@agentsmith/contracts';
+import { startDockerGate, type RunningDockerGate } from '@agentsmith/docker-gate';
 import { newJobId } from '@agentsmith/kit';
 import {
   TEST_RUN_LABEL,
@@ -10,9 +11,21 @@ import {
   testRunId,
 } from '@agentsmith/testkit';
 
-/** A test network with a `redis` on it (alias `redis`, published on a random local port) and the fake agent image. */
+/** Images the fixture's gate allows besides the fake agent: the "missing image" tests ask for these. */
+const MISSING_IMAGES = 'agentsmith-missing:*';
+
+/**
+ * A test network with a `redis` on it (alias `redis`, published on a random local port), the fake
+ * agent image, and a Docker gate in this process in front of the real socket, allowing that image
+ * on that network: spawners under test reach the engine through it, as the dispatcher does in
+ * Compose.
+ */
 export interface DockerAgentFixture {
+  /** The raw engine, for the test's own checks and set-up. */
   docker: Docker;
+  gate: RunningDockerGate;
+  /** Spawner settings that point at the gate (`DOCKER_HOST=tcp://127.0.0.1:<port>`). */
+  engine: { host: string; port: number };
   image: string;
   network: string;
   /** Client for the network's Redis, from the test process. */
@@ -48,14 +61,23 @@ export async function startDockerAgentFixture(name: string): Promise<DockerAgent
   await ready.ping();
   ready.disconnect();
   const redis = new Redis(Number(port), '127.0.0.1', { maxRetriesPerRequest: 3 });
+  const gate = await startDockerGate({
+    policy: { images: [image, MISSING_IMAGES], network, archiveDirectories: ['/etc/agentsmith'] },
+    socketPath: '/var/run/docker.sock',
+    port: 0,
+    host: '127.0.0.1',
+  });
   return {
     docker,
+    gate,
+    engine: { host: '127.0.0.1', port: gate.port },
     image,
     network,
     redis,
     redisContainerId: container.id,
     async close() {
       redis.disconnect();
+      await gate.close();
       await removeTestContainers(docker);
       await docker
         .getNetwork(network)

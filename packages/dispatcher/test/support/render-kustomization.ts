@@ -28,7 +28,13 @@ const SUPPORTED = new Set([
   'configMapGenerator',
   'generatorOptions',
 ]);
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+]);
 
 export async function readYamlDocuments(path: string): Promise<Manifest[]> {
   const documents = parseAllDocuments(await readFile(path, 'utf8'));

@@ -7,7 +7,11 @@ import {
   type JobSpec,
 } from '@agentsmith/contracts';
 import { jobLabels, jobName } from '../job-spawner.js';
-import type { AgentResources } from '../../config/spawner-settings.js';
+import {
+  DEFAULT_TMP_BYTES,
+  DEFAULT_WORKSPACE_BYTES,
+  type AgentResources,
+} from '../../config/spawner-settings.js';
 
 /** The agent image's unprivileged user (`node` in node:22-bookworm-slim). */
 export const AGENT_USER = '1000:1000';
@@ -26,9 +30,11 @@ export interface DockerContainerSpecInput {
 /**
  * The create options of one agent container: the same arguments as the Kubernetes Job, the labels
  * of docs/deployment.md, `AutoRemove`, the dispatcher's network and a hardened, read-only sandbox whose
- * only writable places are the workspace and /tmp (anonymous volumes, removed with the container)
- * and a small home directory. The configuration volume is filled (root-owned, read-only to the
- * agent) between create and start.
+ * only writable places are the workspace, /tmp and a small home directory: size-limited tmpfs
+ * mounts, because this engine's overlay2 storage driver cannot limit a volume or the container's
+ * layer (StorageOpt needs xfs with project quotas). The configuration volume (anonymous, removed
+ * with the container) is filled (root-owned, read-only to the agent) between create and start.
+ * The Docker gate admits exactly this shape (packages/docker-gate).
  */
 export function dockerContainerSpec(
   input: DockerContainerSpecInput,
@@ -55,6 +61,8 @@ export function dockerContainerSpec(
     StopSignal: 'SIGTERM',
     HostConfig: {
       AutoRemove: true,
+      // An init as PID 1 reaps what tool commands leave behind; Node as PID 1 would not.
+      Init: true,
       NetworkMode: input.network,
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
@@ -63,14 +71,15 @@ export function dockerContainerSpec(
       Memory: resources.memoryBytes,
       MemorySwap: resources.memoryBytes,
       NanoCpus: Math.round(resources.cpus * 1e9),
-      Mounts: [
-        { Type: 'volume', Source: '', Target: AGENT_WORKSPACE },
-        { Type: 'volume', Source: '', Target: '/tmp' },
-        ...(input.withConfig
-          ? [{ Type: 'volume' as const, Source: '', Target: AGENT_CONFIG_DIRECTORY }]
-          : []),
-      ],
-      Tmpfs: { '/home/node': 'rw,nosuid,size=256m,uid=1000,gid=1000,mode=0700' },
+      Mounts: input.withConfig
+        ? [{ Type: 'volume' as const, Source: '', Target: AGENT_CONFIG_DIRECTORY }]
+        : [],
+      // `exec`: builds and tests run what they write there (Docker's tmpfs default is noexec).
+      Tmpfs: {
+        [AGENT_WORKSPACE]: `rw,exec,nosuid,nodev,size=${resources.workspaceBytes ?? DEFAULT_WORKSPACE_BYTES},uid=1000,gid=1000,mode=0755`,
+        '/tmp': `rw,exec,nosuid,nodev,size=${resources.tmpBytes ?? DEFAULT_TMP_BYTES},uid=1000,gid=1000,mode=1777`,
+        '/home/node': 'rw,nosuid,size=256m,uid=1000,gid=1000,mode=0700',
+      },
     },
     NetworkingConfig: { EndpointsConfig: { [input.network]: {} } },
   };

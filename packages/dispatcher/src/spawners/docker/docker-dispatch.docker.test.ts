@@ -34,6 +34,7 @@ async function start(
       SPAWNER_TYPE: 'docker',
       AGENTSMITH_IMAGE: image,
       DOCKER_NETWORK: fixture.network,
+      DOCKER_HOST: fixture.gate.url,
       AGENT_MEMORY: '256m',
       JOB_MAX_DURATION: '60m',
       CANCEL_GRACE_SECONDS: '30',

@@ -19,19 +19,19 @@ export function dockerEngineProblem(error: unknown, address: string): DockerEngi
   if (code === 'ENOENT') {
     return {
       unreachable: true,
-      message: `no Docker socket at ${address}: mount /var/run/docker.sock into the dispatcher (docker-compose.yml does) or set DOCKER_HOST`,
+      message: `no Docker socket at ${address}: set DOCKER_HOST to the docker-gate (docker-compose.yml sets tcp://docker-gate:2375) or mount the socket`,
     };
   }
   if (code === 'EACCES') {
     return {
       unreachable: true,
-      message: `permission denied on the Docker socket ${address}: run the dispatcher with the socket's group (compose group_add: DOCKER_GID)`,
+      message: `permission denied on the Docker socket ${address}: use the docker-gate (DOCKER_HOST=tcp://docker-gate:2375), or run the dispatcher with the socket's group`,
     };
   }
   if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) {
     return {
       unreachable: true,
-      message: `cannot reach the Docker engine at ${address} (${code}): is dockerd running?`,
+      message: `cannot reach the Docker engine at ${address} (${code}): is dockerd (or the docker-gate service) running?`,
     };
   }
   return {

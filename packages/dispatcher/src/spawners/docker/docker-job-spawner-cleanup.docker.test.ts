@@ -29,7 +29,7 @@ function newSpawner(
   return new DockerJobSpawner({
     settings: {
       image: fixture.image,
-      socketPath: '/var/run/docker.sock',
+      ...fixture.engine,
       network: fixture.network,
       resources: { memoryBytes: 256 * 1024 ** 2, cpus: 1, pidsLimit: 64 },
       ...overrides,
@@ -134,13 +134,20 @@ describe('spawners/docker-job-spawner (failure paths and ownership)', () => {
   });
 
   it('explains a missing Docker socket in readiness and on spawn', async () => {
-    const spawner = newSpawner({ socketPath: '/nonexistent/docker.sock' });
+    const spawner = new DockerJobSpawner({
+      settings: {
+        image: fixture.image,
+        socketPath: '/nonexistent/docker.sock',
+        resources: { memoryBytes: 256 * 1024 ** 2, cpus: 1, pidsLimit: 64 },
+      },
+      agentEnv: {},
+    });
 
     const readiness = await spawner.checkReadiness();
     const error = await spawner.spawn(jobSpec('report')).catch((caught: unknown) => caught);
 
     const reason =
-      'no Docker socket at /nonexistent/docker.sock: mount /var/run/docker.sock into the dispatcher (docker-compose.yml does) or set DOCKER_HOST';
+      'no Docker socket at /nonexistent/docker.sock: set DOCKER_HOST to the docker-gate (docker-compose.yml sets tcp://docker-gate:2375) or mount the socket';
     expect(readiness).toEqual({ ready: false, reason });
     expect([(error as AppError).code, (error as AppError).message]).toEqual([
       'spawner_unavailable',

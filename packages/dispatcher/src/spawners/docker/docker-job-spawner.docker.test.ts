@@ -27,7 +27,7 @@ function jobSpec(scenario: string): JobSpec {
 function settings(overrides: Partial<DockerSpawnerSettings> = {}): DockerSpawnerSettings {
   return {
     image,
-    socketPath: '/var/run/docker.sock',
+    ...fixture.engine,
     network,
     resources: { memoryBytes: 256 * 1024 ** 2, cpus: 1, pidsLimit: 128 },
     ...overrides,
@@ -70,6 +70,7 @@ describe('spawners/docker-job-spawner', () => {
     const entries = await redis.xrange(`job:${jobId}:out`, '-', '+');
     await spawner.close();
 
+    expect(spawner.engineAddress).toEqual(fixture.gate.url);
     expect(exit).toEqual({ jobId, reason: 'exited', exitCode: 0, message: 'finished (exit 0)' });
     const fields = entries.map(([, flat]) =>
       Object.fromEntries(flat.flatMap((v, i, a) => (i % 2 ? [] : [[v, a[i + 1]]]))),
@@ -151,6 +152,7 @@ describe('spawners/docker-job-spawner', () => {
     expect(Object.keys(info.NetworkSettings.Networks)).toEqual([network]);
     expect({
       autoRemove: info.HostConfig.AutoRemove,
+      init: info.HostConfig.Init,
       capDrop: info.HostConfig.CapDrop,
       securityOpt: info.HostConfig.SecurityOpt,
       readOnly: info.HostConfig.ReadonlyRootfs,
@@ -160,6 +162,7 @@ describe('spawners/docker-job-spawner', () => {
       nanoCpus: info.HostConfig.NanoCpus,
     }).toEqual({
       autoRemove: true,
+      init: true,
       capDrop: ['ALL'],
       securityOpt: ['no-new-privileges'],
       readOnly: true,
@@ -182,6 +185,26 @@ describe('spawners/docker-job-spawner', () => {
         message: 'AutoRemove',
       })
       .toBe(true);
+  });
+
+  it('works against the raw engine socket as well as through the gate', async () => {
+    const spawner = new DockerJobSpawner({
+      settings: {
+        image,
+        socketPath: '/var/run/docker.sock',
+        network,
+        resources: { memoryBytes: 256 * 1024 ** 2, cpus: 1, pidsLimit: 64 },
+      },
+      agentEnv: {},
+      readAgentConfig: () => Promise.resolve('projects: {}\n'),
+    });
+    const spec = jobSpec('exit-3');
+
+    await spawner.spawn(spec);
+    const exit = await spawner.waitForExit(spec.jobId);
+    await spawner.close();
+
+    expect([spawner.engineAddress, exit.exitCode]).toEqual(['/var/run/docker.sock', 3]);
   });
 
   it('captures a non-zero exit code although the container removes itself', async () => {
@@ -218,6 +241,29 @@ describe('spawners/docker-job-spawner', () => {
       exitCode: 137,
       message: 'out of memory, exit 137 (memory limit 64 MiB)',
     });
+  });
+
+  it('limits the workspace to AGENT_WORKSPACE_SIZE: writing past it fails with ENOSPC', async () => {
+    const limit = 1024 ** 2;
+    const spawner = newSpawner({
+      resources: { memoryBytes: 256 * 1024 ** 2, cpus: 1, pidsLimit: 64, workspaceBytes: limit },
+    });
+    const spec = jobSpec('fill-workspace');
+
+    await spawner.spawn(spec);
+    const exit = await spawner.waitForExit(spec.jobId);
+    await spawner.close();
+    const entries = await redis.xrange(`job:${spec.jobId}:out`, '-', '+');
+    const detail = entries.map(([, flat]) => flat).find((flat) => flat.includes('detail')) ?? [];
+    const filled = JSON.parse(detail[detail.indexOf('text') + 1] ?? '{}') as {
+      code: string;
+      written: number;
+      size: number;
+    };
+
+    expect([exit.exitCode, filled.code, filled.size]).toEqual([0, 'ENOSPC', limit]);
+    expect(filled.written).toBeGreaterThan(limit / 2);
+    expect(filled.written).toBeLessThanOrEqual(limit);
   });
 
   it('kills an agent that ignores SIGTERM once the grace period is over', async () => {

@@ -49,7 +49,7 @@ function byKindAndName(objects: Manifest[]): unknown[] {
 }
 
 describe('deploy/k8s (real kustomize)', () => {
-  it.skipIf(!kubectl).each(['base', 'overlays/dev', 'overlays/prod'])(
+  it.skipIf(!kubectl).each(['base', 'overlays/dev', 'overlays/prod', 'admission'])(
     '%s renders with kubectl kustomize to valid objects, the same as the test renderer',
     async (folder) => {
       const real = await kustomize(folder);

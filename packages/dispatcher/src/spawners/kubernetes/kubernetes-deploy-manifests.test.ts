@@ -63,6 +63,7 @@ describe('deploy/k8s', () => {
           'Service/agentsmith-dispatcher',
           'ConfigMap/agentsmith-config',
           'NetworkPolicy/agentsmith-agents',
+          'ConfigMap/agentsmith-admission',
         ]),
       );
       expect(
@@ -135,6 +136,54 @@ describe('deploy/k8s', () => {
     ]).toEqual([{ matchLabels: { app: 'agentsmith' } }, [], ['Ingress', 'Egress']]);
   });
 
+  it('lets agent pods reach only DNS (never the metadata address), Redis and the broker port', async () => {
+    const objects = await renderKustomization(join(k8sRoot, 'base'));
+
+    const egress = dig(find(objects, 'NetworkPolicy', 'agentsmith-agents'), 'spec', 'egress');
+
+    expect(egress).toEqual([
+      {
+        to: [
+          { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } },
+          { ipBlock: { cidr: '::/0', except: ['fd00:ec2::254/128'] } },
+        ],
+        ports: [
+          { protocol: 'UDP', port: 53 },
+          { protocol: 'TCP', port: 53 },
+        ],
+      },
+      {
+        to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'redis' } } }],
+        ports: [{ protocol: 'TCP', port: 6379 }],
+      },
+      {
+        to: [
+          { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'agentsmith-dispatcher' } } },
+        ],
+        ports: [{ protocol: 'TCP', port: 8081 }],
+      },
+    ]);
+  });
+
+  it('admission renders to a cluster-wide policy and binding that validate against the schema', async () => {
+    const objects = await renderKustomization(join(k8sRoot, 'admission'));
+
+    for (const object of objects)
+      expect(
+        () => validateKubernetesManifest(object),
+        `${object.kind}/${object.metadata.name}`,
+      ).not.toThrow();
+    expect(
+      objects.map((object) => [object.kind, object.metadata.name, object.metadata.namespace]),
+    ).toEqual([
+      ['ValidatingAdmissionPolicy', 'agentsmith-agent-jobs', undefined],
+      ['ValidatingAdmissionPolicyBinding', 'agentsmith-agent-jobs', undefined],
+    ]);
+    expect(dig(objects[1], 'spec', 'matchResources', 'namespaceSelector')).toEqual({
+      matchLabels: { 'app.kubernetes.io/part-of': 'agentsmith' },
+    });
+  });
+
   it('ships an agentsmith.yml ConfigMap the agent accepts', async () => {
     const objects = await renderKustomization(join(k8sRoot, 'base'));
 
@@ -168,6 +217,8 @@ describe('deploy/k8s', () => {
     const data = dig(secret, 'stringData') as Record<string, string>;
 
     expect(checked).toEqual([
+      'admission/admission-policy.yaml',
+      'base/admission-params.yaml',
       'base/dispatcher.yaml',
       'base/namespace.yaml',
       'base/network-policies.yaml',

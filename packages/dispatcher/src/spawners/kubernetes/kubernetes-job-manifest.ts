@@ -9,7 +9,15 @@ import {
   type JobSpec,
 } from '@agentsmith/contracts';
 import { jobLabels, jobName } from '../job-spawner.js';
-import type { KubernetesSpawnerSettings } from '../../config/spawner-settings.js';
+import {
+  DEFAULT_TMP_BYTES,
+  DEFAULT_WORKSPACE_BYTES,
+  type KubernetesSpawnerSettings,
+} from '../../config/spawner-settings.js';
+
+const HOME_BYTES = 256 * 1024 ** 2;
+/** Container logs and the (read-only) image layer's writable remains also count as ephemeral storage. */
+const EPHEMERAL_MARGIN_BYTES = 256 * 1024 ** 2;
 
 /** Name of a job's ConfigMap (owned by its Job, so it goes when the Job goes). */
 export function jobConfigMapName(jobId: string): string {
@@ -44,6 +52,12 @@ export function kubernetesJobManifest(
 ): V1Job {
   const labels = jobLabels(spec);
   const { resources } = settings;
+  const workspaceBytes = resources.workspaceBytes ?? DEFAULT_WORKSPACE_BYTES;
+  const tmpBytes = resources.tmpBytes ?? DEFAULT_TMP_BYTES;
+  // The kubelet evicts the Pod when its emptyDirs and logs exceed this; each emptyDir has its own cap.
+  const ephemeralStorage = mebibytes(
+    workspaceBytes + tmpBytes + HOME_BYTES + EPHEMERAL_MARGIN_BYTES,
+  );
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -83,10 +97,12 @@ export function kubernetesJobManifest(
                 requests: {
                   cpu: millicores(settings.cpuRequest),
                   memory: mebibytes(settings.memoryRequestBytes),
+                  'ephemeral-storage': ephemeralStorage,
                 },
                 limits: {
                   cpu: millicores(resources.cpus),
                   memory: mebibytes(resources.memoryBytes),
+                  'ephemeral-storage': ephemeralStorage,
                 },
               },
               securityContext: {
@@ -106,9 +122,9 @@ export function kubernetesJobManifest(
             },
           ],
           volumes: [
-            { name: 'workspace', emptyDir: {} },
-            { name: 'tmp', emptyDir: {} },
-            { name: 'home', emptyDir: { sizeLimit: '256Mi' } },
+            { name: 'workspace', emptyDir: { sizeLimit: mebibytes(workspaceBytes) } },
+            { name: 'tmp', emptyDir: { sizeLimit: mebibytes(tmpBytes) } },
+            { name: 'home', emptyDir: { sizeLimit: mebibytes(HOME_BYTES) } },
             ...(withConfig
               ? [{ name: 'config', configMap: { name: jobConfigMapName(spec.jobId) } }]
               : []),

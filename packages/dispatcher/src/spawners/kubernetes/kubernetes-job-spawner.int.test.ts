@@ -69,6 +69,7 @@ describe('spawners/kubernetes-job-spawner', () => {
       resources: container.resources,
       pullPolicy: container.imagePullPolicy,
       image: container.image,
+      emptyDirs: podSpec.volumes?.filter((volume) => volume.emptyDir),
     }).toEqual({
       backoffLimit: 0,
       activeDeadlineSeconds: 3600,
@@ -83,11 +84,17 @@ describe('spawners/kubernetes-job-spawner', () => {
         capabilities: { drop: ['ALL'] },
       },
       resources: {
-        requests: { cpu: '250m', memory: '512Mi' },
-        limits: { cpu: '2000m', memory: '4096Mi' },
+        // Workspace 2 GiB + /tmp 512 MiB + home 256 MiB + 256 MiB for logs (the defaults).
+        requests: { cpu: '250m', memory: '512Mi', 'ephemeral-storage': '3072Mi' },
+        limits: { cpu: '2000m', memory: '4096Mi', 'ephemeral-storage': '3072Mi' },
       },
       pullPolicy: 'IfNotPresent',
       image: settings.image,
+      emptyDirs: [
+        { name: 'workspace', emptyDir: { sizeLimit: '2048Mi' } },
+        { name: 'tmp', emptyDir: { sizeLimit: '512Mi' } },
+        { name: 'home', emptyDir: { sizeLimit: '256Mi' } },
+      ],
     });
     const env = container.env ?? [];
     const secretRefs = env

@@ -57,6 +57,15 @@ export function kubernetesJobExit(
       message: `stopped after exceeding its deadline of ${duration(facts.job.spec?.activeDeadlineSeconds)} (JOB_MAX_DURATION)`,
     };
   }
+  const evicted = facts.pods.find((pod) => pod.status?.reason === 'Evicted');
+  if (evicted) {
+    // Checked before the container's exit code: eviction kills it, and the code alone says nothing.
+    return {
+      jobId,
+      reason: 'exited',
+      message: `the agent Pod was evicted: ${evicted.status?.message ?? 'no reason given'} — when its workspace, /tmp or logs outgrew their limits, raise AGENT_WORKSPACE_SIZE or AGENT_TMP_SIZE`,
+    };
+  }
   for (const pod of facts.pods) {
     for (const status of pod.status?.containerStatuses ?? []) {
       const waiting = status.state?.waiting;

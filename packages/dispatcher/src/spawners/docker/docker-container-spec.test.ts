@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '@agentsmith/contracts';
+import { checkCreateContainer } from '@agentsmith/docker-gate';
+import { dockerContainerSpec } from './docker-container-spec.js';
+import { loadDispatcherConfig } from '../../config/dispatcher-config.js';
+
+function defaultResources() {
+  const { spawner } = loadDispatcherConfig({
+    SPAWNER_TYPE: 'docker',
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_SIGNING_SECRET: 'secret',
+  });
+  if (spawner.type !== 'docker') throw new Error('expected the Docker spawner');
+  return spawner.docker.resources;
+}
+
+/** The container the Docker spawner asks for is one the docker-gate admits (it runs behind it in Compose). */
+describe('spawners/docker-container-spec', () => {
+  it.each([true, false])(
+    'is admitted by the docker-gate (configuration file: %s)',
+    (withConfig) => {
+      const { name, ...body } = dockerContainerSpec({
+        spec: {
+          specificationVersion: PROTOCOL_VERSION,
+          jobId: '0123456789ab',
+          intent: { ticketId: '58', project: 'agent-smith-test' },
+          platform: 'slack',
+          channelId: 'C0TEST',
+          redisUrl: 'redis:6379',
+          maxDurationSeconds: 3600,
+          createdAt: 0,
+        },
+        image: 'agentsmith:latest',
+        network: 'agentsmith_default',
+        resources: defaultResources(),
+        env: { GITHUB_TOKEN: 'ghp_x' },
+        withConfig,
+      });
+
+      const decision = checkCreateContainer(name, JSON.parse(JSON.stringify(body)), {
+        images: ['agentsmith:latest'],
+        network: 'agentsmith_default',
+        archiveDirectories: ['/etc/agentsmith'],
+      });
+
+      expect(decision.refused ? decision.reason : 'admitted').toBe('admitted');
+      expect(body.HostConfig?.Tmpfs).toEqual({
+        '/workspace': 'rw,exec,nosuid,nodev,size=2147483648,uid=1000,gid=1000,mode=0755',
+        '/tmp': 'rw,exec,nosuid,nodev,size=536870912,uid=1000,gid=1000,mode=1777',
+        '/home/node': 'rw,nosuid,size=256m,uid=1000,gid=1000,mode=0700',
+      });
+    },
+  );
+});
