@@ -41,9 +41,7 @@ import {
 export type {
   FakeLlmAnswer,
   FakeLlmError,
-  FakeToolCall,
   FakeToolResult,
-  FakeUsage,
   Protocol as FakeLlmProtocol,
 } from './fake-llm-wire.js';
 

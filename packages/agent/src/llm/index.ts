@@ -5,7 +5,7 @@ export * from './loop-settings.js';
 export * from './model-pricing.js';
 export * from './model-registry.js';
 export * from './usage-tracker.js';
-export { Workspace, WorkspaceError } from './tools/workspace.js';
+export { Workspace } from './tools/workspace.js';
 export * from './code-map.js';
 export * from './context-window.js';
 export * from './finish-gate.js';

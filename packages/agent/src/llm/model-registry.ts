@@ -120,15 +120,6 @@ export function llmSettingsFromEnvironment(
   }
 }
 
-/** The environment variable holding the configured provider's API key (for error messages). */
-export function apiKeyVariable(config: AgentLlmConfig): string | undefined {
-  const provider = canonicalLlmProvider(config.type);
-  if (provider === 'anthropic') return 'ANTHROPIC_API_KEY';
-  if (provider === 'openai') return 'OPENAI_API_KEY';
-  if (provider === 'google') return 'GEMINI_API_KEY';
-  return undefined;
-}
-
 const OLLAMA_BASE_URL = 'http://localhost:11434/v1';
 
 /**

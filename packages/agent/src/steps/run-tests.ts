@@ -7,8 +7,6 @@ import { codingTask } from './coding-task.js';
 import { requireState } from './require-state.js';
 import { compareWithBaseline, renderComparison, type TestComparison } from './test-baseline.js';
 
-export { outputTail } from './test-baseline.js';
-
 /**
  * Runs the repository's tests after the change and compares them with the baseline: only tests
  * that fail now and did not before count. Then the coding loop gets the failing tests' sections

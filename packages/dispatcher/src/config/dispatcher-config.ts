@@ -1,16 +1,10 @@
 import { ConfigError } from '@agentsmith/kit';
 import type { z } from 'zod';
 import { forwardedAgentEnv } from '@agentsmith/contracts';
-import {
-  DispatcherEnvironment,
-  type LOG_LEVELS,
-  type SPAWNER_TYPES,
-} from './dispatcher-environment.js';
+import { DispatcherEnvironment, type LOG_LEVELS } from './dispatcher-environment.js';
 import type { SpawnerSettings } from './spawner-settings.js';
 
-export { SPAWNER_TYPES, LOG_LEVELS } from './dispatcher-environment.js';
-export type SpawnerType = (typeof SPAWNER_TYPES)[number];
-export type LogLevel = (typeof LOG_LEVELS)[number];
+type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** How the dispatcher receives Slack traffic. */
 export type SlackMode =

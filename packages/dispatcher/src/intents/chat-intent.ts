@@ -9,5 +9,3 @@ export type ChatIntent =
   | { kind: 'greeting' }
   /** Anything else: answered with the help text. */
   | { kind: 'unknown'; text: string };
-
-export type ChatIntentKind = ChatIntent['kind'];

@@ -32,9 +32,6 @@ const models: Record<string, new (data: never) => Validatable> = {
   'v1/ServiceAccount': ServiceAccount,
 };
 
-/** Kinds this validator knows (a manifest of another kind fails validation). */
-export const VALIDATED_KINDS = Object.keys(models);
-
 /** Validates one manifest against the Kubernetes OpenAPI schema (kubernetes-models); throws when invalid. */
 export function validateKubernetesManifest(manifest: Record<string, unknown>): void {
   const key = `${String(manifest['apiVersion'])}/${String(manifest['kind'])}`;

@@ -1,2 +1,0 @@
-export * from './run-process.js';
-export * from './scrub-environment.js';
