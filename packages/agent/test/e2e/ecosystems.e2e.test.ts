@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobInStreamKey, jobOutStreamKey, type BusEntry } from '@agentsmith/contracts';
+import {
+  PROTOCOL_VERSION,
+  agentArguments,
+  agentJobEnvironment,
+  jobInStreamKey,
+  jobOutStreamKey,
+  type BusEntry,
+  type JobSpec,
+} from '@agentsmith/contracts';
 import { newJobId } from '@agentsmith/kit';
 import {
   ECOSYSTEM_SAMPLES,
@@ -166,6 +174,16 @@ describe('the agent image sets up, tests and repairs every ecosystem', () => {
       const redis = await redisTestContext();
       const jobId = newJobId();
       redis.track(jobOutStreamKey(jobId), jobInStreamKey(jobId));
+      const spec: JobSpec = {
+        specificationVersion: PROTOCOL_VERSION,
+        jobId,
+        intent: { ticketId: '58', project: 'calc' },
+        platform: 'slack',
+        channelId: 'C1',
+        redisUrl: redis.url.replace('redis://', ''),
+        maxDurationSeconds: 3600,
+        createdAt: Date.now(),
+      };
       const configDirectory = await mkdtemp(join(tmpdir(), 'agentsmith-ecosystem-config-'));
       const configPath = join(configDirectory, 'agentsmith.yml');
       await writeFile(
@@ -215,19 +233,14 @@ describe('the agent image sets up, tests and repairs every ecosystem', () => {
           `AGENTSMITH_CLONE_URL=${gitServer.url}/${REPO}.git`,
           '-e',
           'AGENTSMITH_WORKDIR=/workspace',
+          ...Object.entries(agentJobEnvironment(spec)).flatMap(([name, value]) => [
+            '-e',
+            `${name}=${value}`,
+          ]),
           builtImage(sample.image),
-          '--headless',
-          '--job-id',
-          jobId,
-          '--redis-url',
-          redis.url.replace('redis://', ''),
-          '--platform',
-          'slack',
-          '--channel-id',
-          'C1',
           '--config',
           '/etc/agentsmith/agentsmith.yml',
-          'fix #58 in calc',
+          ...agentArguments(spec),
         ]).catch((error: unknown) => String(error));
         const entries = await outEntries(redis, jobId);
         const lines = details(entries);
