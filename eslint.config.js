@@ -30,6 +30,8 @@ const confinedModules = [
       'packages/dispatcher/src/redis/**',
       'packages/dispatcher/src/conversations/redis-*',
       'packages/dispatcher/src/relay/**',
+      'packages/dispatcher/src/broker/redis-*',
+      'packages/dispatcher/src/broker/job-credentials.ts',
       'packages/testkit/src/**',
     ],
   },

@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'llm_unavailable',
   'llm_invalid_response',
   'llm_iteration_limit',
+  'budget_exhausted',
   'tests_failed',
   'approval_rejected',
   'run_cancelled',

@@ -6,3 +6,4 @@ export * from './bus-entry.js';
 export * from './bus-codec.js';
 export * from './job-spec.js';
 export * from './conversation-state.js';
+export * from './broker-environment.js';

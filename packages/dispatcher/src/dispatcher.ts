@@ -1,4 +1,5 @@
 import { newJobId, type Logger } from '@agentsmith/kit';
+import { startBroker, type BrokerSetup } from './broker/start-broker.js';
 import type { DispatcherConfig } from './config/dispatcher-config.js';
 import { RedisConversationStateManager } from './conversations/redis-conversation-state-manager.js';
 import { parseIntent } from './intents/parse-intent.js';
@@ -35,10 +36,14 @@ export interface DispatcherDependencies {
   supervise?: boolean;
   now?: () => number;
   newJobId?: () => string;
+  /** The credential broker (main.ts always starts it; some tests run without). */
+  broker?: BrokerSetup;
 }
 
 export interface RunningDispatcher {
   url: string;
+  /** The credential broker's URL, when it runs. */
+  brokerUrl?: string;
   context: JobContext;
   relay: ProgressRelay;
   metrics: Metrics;
@@ -66,6 +71,9 @@ export async function startDispatcher(
   };
 
   // Handlers are created before the context they use; they only run after it is set.
+  const broker = dependencies.broker
+    ? await startBroker(dependencies.broker, redis, logger.child({ component: 'broker' }))
+    : undefined;
   const holder: { context?: JobContext } = {};
   const ctx = () => holder.context as JobContext;
   const handlers: SlackHandlers = {
@@ -104,6 +112,7 @@ export async function startDispatcher(
     cancelGraceSeconds: config.cancelGraceSeconds,
     now: dependencies.now ?? Date.now,
     newJobId: dependencies.newJobId ?? newJobId,
+    ...(broker ? { credentials: broker.issuer } : {}),
   };
   const supervision =
     dependencies.supervise === false
@@ -132,6 +141,7 @@ export async function startDispatcher(
     logger: logger.child({ component: 'relay' }),
     metrics,
     onFinal: (job, entry) => finishJob(ctx(), job.jobId, entry),
+    ...(broker ? { finalCost: (jobId: string) => broker.finalCost(jobId) } : {}),
     ...(dependencies.relay?.minIntervalMs !== undefined
       ? { minIntervalMs: dependencies.relay.minIntervalMs }
       : {}),
@@ -190,6 +200,7 @@ export async function startDispatcher(
   let closing: Promise<void> | undefined;
   return {
     url: http.url,
+    ...(broker ? { brokerUrl: broker.url } : {}),
     context,
     relay,
     metrics,
@@ -206,6 +217,7 @@ export async function startDispatcher(
         ]);
         http.server.closeAllConnections();
         await httpClosed;
+        await broker?.close();
         await Promise.all(
           [redis, blocking, subscriber].map((client) =>
             client.quit().catch(() => client.disconnect()),

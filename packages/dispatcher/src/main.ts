@@ -1,5 +1,7 @@
 import { ConfigError, createLogger, secretValuesFromEnv, SecretSanitizer } from '@agentsmith/kit';
 import { hostname } from 'node:os';
+import { loadConfig } from '@agentsmith/providers';
+import { loadBrokerConfig } from './broker/broker-config.js';
 import { loadDispatcherConfig } from './config/dispatcher-config.js';
 import { createProjectCatalog } from './config/load-project-catalog.js';
 import { startDispatcher } from './dispatcher.js';
@@ -19,8 +21,10 @@ const logger = createLogger({
 
 async function main(): Promise<void> {
   let config;
+  let brokerConfig;
   try {
     config = loadDispatcherConfig(env, hostname());
+    brokerConfig = loadBrokerConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) {
       logger.error({ problems: error.problems }, error.message);
@@ -40,7 +44,12 @@ async function main(): Promise<void> {
     image: config.agentImage,
     jobMaxDurationMs: config.jobMaxDurationMs,
   });
-  const dispatcher = await startDispatcher(config, { logger, spawner, projects });
+  const configPath = config.configPath;
+  const broker = {
+    config: brokerConfig,
+    loadProject: async (name: string) => (await loadConfig(configPath, env)).projects[name],
+  };
+  const dispatcher = await startDispatcher(config, { logger, spawner, projects, broker });
 
   let stopping = false;
   const stop = (signal: string) => {

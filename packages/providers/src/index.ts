@@ -9,3 +9,6 @@ export * from './trackers/local/local-tracker.js';
 export * from './git-hosts/registry.js';
 export * from './git-hosts/github/github-git-host.js';
 export * from './git-hosts/local/local-git-host.js';
+export * from './rest-policy.js';
+export * from './github-api/github-rest-allow-list.js';
+export * from './llm-pricing.js';

@@ -32,12 +32,15 @@ export const AGENT_OPTION_KEYS = [
   'AGENTSMITH_CLONE_URL',
 ] as const;
 
-/** Every variable the agent may receive from the dispatcher's environment. */
-export const AGENT_FORWARDED_KEYS: readonly string[] = [
-  ...AGENT_CREDENTIAL_KEYS,
-  ...AGENT_BASE_URL_KEYS,
-  ...AGENT_OPTION_KEYS,
-];
+/**
+ * Every variable a spawned agent may receive from the dispatcher's environment. Credentials and
+ * upstream URLs are not among them: in job mode every LLM, git and REST call goes through the
+ * dispatcher's credential broker, which holds them (docs/security.md). The clone mirror is the
+ * broker's business too.
+ */
+export const AGENT_FORWARDED_KEYS: readonly string[] = AGENT_OPTION_KEYS.filter(
+  (key) => key !== 'AGENTSMITH_CLONE_URL',
+);
 
 /**
  * Environment variable naming the configuration file inside the agent. Both spawners deliver

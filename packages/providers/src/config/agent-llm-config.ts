@@ -104,6 +104,19 @@ export const LlmPricingConfig = z.object({
 });
 export type LlmPricingConfig = z.infer<typeof LlmPricingConfig>;
 
+/**
+ * `agent.budget`: what one job may spend on the LLM. The dispatcher's credential broker keeps the
+ * job's ledger and refuses further calls once either cap is reached; absent keys take the
+ * dispatcher's defaults (`AGENT_BUDGET_USD`, `AGENT_BUDGET_TOKENS`).
+ */
+export const LlmBudgetConfig = z.object({
+  /** US dollars, at the prices of `agent.pricing` over the built-in table. */
+  usd: z.number().positive().optional(),
+  /** Input plus output tokens, cache reads included. */
+  tokens: z.number().int().positive().optional(),
+});
+export type LlmBudgetConfig = z.infer<typeof LlmBudgetConfig>;
+
 const Duration = z.string().refine(
   (text) => {
     try {
@@ -131,6 +144,7 @@ export const AgentLlmConfig = z.object({
   compaction: LlmCompactionConfig.prefault({}),
   models: LlmModelsConfig.prefault({}),
   pricing: LlmPricingConfig.prefault({}),
+  budget: LlmBudgetConfig.prefault({}),
   /** Cap on model turns in one agentic run. */
   max_iterations: positiveInt.default(40),
   /** Wall-clock limit of one agentic run, e.g. `20m`. */
