@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FixTicketIntent } from '@agentsmith/contracts';
+import { jobBranchName, type FixTicketIntent } from '@agentsmith/contracts';
 import { ConfigError, parseDuration, type Logger } from '@agentsmith/kit';
 import {
   canonicalLlmProvider,
@@ -15,6 +15,7 @@ import { createModelRegistry, loopSettingsFromConfig, UsageTracker } from '../ll
 import { createTestRunner } from '../test-runner/index.js';
 import type { RunContext } from '../pipeline/run-context.js';
 import type { ProgressReporter } from '../progress/progress-reporter.js';
+import { brokerAccess } from './broker-access.js';
 import { createLlmCodingAgent } from './llm-coding-agent.js';
 import { resolvePrinciplesPath } from './resolve-principles-path.js';
 
@@ -37,10 +38,13 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
   const { resolved, env, logger, intent } = input;
   const { project } = resolved;
   const options = { logger, baseDir: process.cwd() };
-  const tracker = createTracker(project.tickets, env, options);
+  // Job mode: every provider call goes through the dispatcher's broker with the job token.
+  const brokered = brokerAccess(env, resolved.name, project.agent);
+  const providerEnv = brokered?.providerEnv ?? env;
+  const tracker = createTracker(project.tickets, providerEnv, options);
   const gitHost = withCloneUrl(
-    createGitHost(project.source, env, options),
-    env['AGENTSMITH_CLONE_URL'],
+    createGitHost(project.source, providerEnv, options),
+    providerEnv['AGENTSMITH_CLONE_URL'],
   );
   const workRoot = env['AGENTSMITH_WORKDIR'] || join(tmpdir(), 'agentsmith');
   const source = createGitSourceWorkspace({
@@ -52,7 +56,10 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
   });
   const usage = new UsageTracker(project.agent.pricing.models);
   const coder = createLlmCodingAgent({
-    models: createModelRegistry({ config: project.agent, ...llmCredentials(project.agent, env) }),
+    models: createModelRegistry({
+      config: project.agent,
+      ...(brokered?.llm ?? llmCredentials(project.agent, env)),
+    }),
     loop: loopSettingsFromConfig(project.agent),
     usage,
     commandEnvironment: env,
@@ -66,7 +73,7 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
       approvalTimeoutSeconds: APPROVAL_TIMEOUT_SECONDS,
       codingPrinciplesPath: resolvePrinciplesPath(project.coding_principles_path),
       testRepairRounds: project.test.repair_rounds,
-      branch: `fix/${intent.ticketId}`,
+      branch: jobBranchName(intent.ticketId),
     },
     tracker,
     gitHost,

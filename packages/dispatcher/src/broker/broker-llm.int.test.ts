@@ -1,0 +1,133 @@
+import { BROKER_ENVIRONMENT } from '@agentsmith/contracts';
+import { FakeLlmApi } from '@agentsmith/testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startBrokerFixture, type BrokerFixture } from '../../test/support/broker-fixture.js';
+
+const REAL_KEY = 'sk-ant-real-key-never-in-an-agent';
+
+function anthropicProject(budget?: { usd?: number; tokens?: number }) {
+  return {
+    source: { type: 'github', url: 'https://github.com/acme/app.git' },
+    tickets: { type: 'github', url: 'https://github.com/acme/app' },
+    agent: { type: 'claude', model: 'claude-sonnet-4-5', ...(budget ? { budget } : {}) },
+  };
+}
+
+describe('broker LLM proxy', () => {
+  let llm: FakeLlmApi;
+  let fixture: BrokerFixture;
+
+  beforeAll(async () => {
+    llm = await FakeLlmApi.start();
+    fixture = await startBrokerFixture({
+      projects: {
+        app: anthropicProject(),
+        tight: anthropicProject({ tokens: 1000 }),
+        gemini: { ...anthropicProject(), agent: { type: 'gemini', base_url: llm.server.url } },
+      },
+      credentials: { anthropicApiKey: REAL_KEY, anthropicBaseUrl: llm.baseUrl, geminiApiKey: 'AIza-real' },
+    });
+  });
+  afterAll(async () => {
+    await fixture.close();
+    await llm.stop();
+  });
+  afterEach(() => {
+    llm.requests.length = 0;
+  });
+
+  const messages = (token: string, body: Record<string, unknown> = {}, path = '/llm/anthropic/messages') =>
+    fetch(`${fixture.broker.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': token, 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'hello' }],
+        ...body,
+      }),
+    });
+
+  it('swaps the job token for the real key and records the usage of a plain answer', async () => {
+    const { spec, env } = await fixture.mint();
+    llm.script({ text: 'hi there', usage: { inputTokens: 1000, outputTokens: 200 } });
+    const response = await messages(env[BROKER_ENVIRONMENT.jobToken]!);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { content: { text: string }[] }).content[0]?.text).toBe('hi there');
+    const headers = llm.requests[0]?.http.headers ?? {};
+    expect(headers['x-api-key']).toBe(REAL_KEY);
+    expect(JSON.stringify(llm.requests[0]?.http)).not.toContain(env[BROKER_ENVIRONMENT.jobToken]);
+    const ledger = await fixture.store.ledger(spec.jobId);
+    expect(ledger).toMatchObject({ calls: 1, inputTokens: 1000, outputTokens: 200 });
+    // claude-sonnet-4-5: $3 in, $15 out per million.
+    expect(ledger.costUsd).toBeCloseTo(0.003 + 0.003, 6);
+  });
+
+  it('streams SSE through and reads the usage of a streamed answer', async () => {
+    const { spec, env } = await fixture.mint();
+    llm.script({ text: 'streamed words', usage: { inputTokens: 500, outputTokens: 70 } });
+    const response = await messages(env[BROKER_ENVIRONMENT.jobToken]!, { stream: true });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const text = await response.text();
+    expect(text).toContain('message_start');
+    expect(text).toContain('streamed words');
+    expect(await fixture.store.ledger(spec.jobId)).toMatchObject({
+      calls: 1,
+      inputTokens: 500,
+      outputTokens: 70,
+    });
+  });
+
+  it('refuses a spent budget with a provider-shaped 402 that says how to raise the cap', async () => {
+    const { spec, env } = await fixture.mint({ intent: { ticketId: '58', project: 'tight' } });
+    llm.script({ text: 'expensive', usage: { inputTokens: 900_000, outputTokens: 5 } });
+    expect((await messages(env[BROKER_ENVIRONMENT.jobToken]!)).status).toBe(200);
+    const refused = await messages(env[BROKER_ENVIRONMENT.jobToken]!);
+    expect(refused.status).toBe(402);
+    expect(refused.headers.get('x-agentsmith-budget')).toBe('exhausted');
+    const body = (await refused.json()) as { type: string; error: { type: string; message: string } };
+    expect(body.type).toBe('error');
+    expect(body.error.type).toBe('budget_exhausted');
+    expect(body.error.message).toContain('900,005 of its 1,000 LLM tokens');
+    expect(body.error.message).toContain('agent.budget');
+    expect(body.error.message).toContain('project tight');
+    expect(llm.requests).toHaveLength(1);
+    expect((await fixture.store.ledger(spec.jobId)).calls).toBe(1);
+  });
+
+  it("refuses an unknown, forged or revoked token and another provider than the project's", async () => {
+    const { spec, env } = await fixture.mint();
+    const token = env[BROKER_ENVIRONMENT.jobToken]!;
+    expect((await messages('sk-ant-guessed')).status).toBe(401);
+    expect((await messages(`${token.slice(0, -2)}xx`)).status).toBe(401);
+    const otherProvider = await messages(token, {}, '/llm/google/models/gemini-2.5-pro:generateContent');
+    expect(otherProvider.status).toBe(403);
+    expect(await otherProvider.text()).toContain('only use its project');
+    await fixture.issuer.revoke(spec.jobId);
+    const revoked = await messages(token);
+    expect(revoked.status).toBe(401);
+    expect(((await revoked.json()) as { error: { message: string } }).error.message).toContain(
+      'revoked',
+    );
+    expect(llm.requests).toHaveLength(0);
+  });
+
+  it('puts a Gemini key in x-goog-api-key, taking the job token from ?key=', async () => {
+    const { spec, env } = await fixture.mint({ intent: { ticketId: '58', project: 'gemini' } });
+    llm.script({ text: 'gemini says hi', usage: { inputTokens: 10, outputTokens: 3 } });
+    const token = env[BROKER_ENVIRONMENT.jobToken]!;
+    const response = await fetch(
+      `${fixture.broker.url}/llm/google/models/gemini-2.5-pro:generateContent?key=${token}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }),
+      },
+    );
+    expect(response.status).toBe(200);
+    const recorded = llm.requests[0]?.http;
+    expect(recorded?.headers['x-goog-api-key']).toBe('AIza-real');
+    expect(JSON.stringify(recorded)).not.toContain(token);
+    expect(await fixture.store.ledger(spec.jobId)).toMatchObject({ inputTokens: 10, outputTokens: 3 });
+  });
+});
