@@ -45,11 +45,13 @@ async function handle(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://broker');
-  // `..` and encoded slashes could walk a path out of its allow-listed shape upstream.
-  if (/%2e|%2f|%5c|\/\.\.?(\/|$)|\/\//i.test(url.pathname)) {
+  const rawPath = (request.url ?? '/').split('?')[0] ?? '/';
+  // `..` and encoded slashes could walk a path out of its allow-listed shape (URL parsing would
+  // resolve them silently, so the raw path is judged).
+  if (/%2e|%2f|%5c|\\|\/\.\.?(\/|$)|\/\//i.test(rawPath)) {
     throw new BrokerRefusal(400, 'path not accepted (dot segments, encoded or doubled slashes)');
   }
+  const url = new URL(request.url ?? '/', 'http://broker');
   const route = parseRoute(url.pathname);
   if (!route) throw new BrokerRefusal(404, `no broker route for ${url.pathname}`);
   if (route.kind === 'health') {
