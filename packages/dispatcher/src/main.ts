@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { loadConfig } from '@agentsmith/providers';
 import { loadBrokerConfig } from './broker/broker-config.js';
 import { loadDispatcherConfig } from './config/dispatcher-config.js';
+import { withRedisPassword } from './redis/redis-auth.js';
 import { createProjectCatalog } from './config/load-project-catalog.js';
 import { startDispatcher } from './dispatcher.js';
 import { createSpawner } from './spawners/create-spawner.js';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   let brokerConfig;
   try {
     config = loadDispatcherConfig(env, hostname());
+    config.redisUrl = withRedisPassword(config.redisUrl, env['REDIS_PASSWORD']);
     brokerConfig = loadBrokerConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -76,9 +76,7 @@ export class RedisProgressReporter implements ProgressReporter {
       connectTimeout: 5000,
       lazyConnect: true,
       // The job's Redis user (from the environment, never the URL or argv) may not run INFO.
-      ...(options.credentials
-        ? { ...options.credentials, enableReadyCheck: false }
-        : {}),
+      ...(options.credentials ? { ...options.credentials, enableReadyCheck: false } : {}),
     });
     redis.on('error', (error) => options.logger.debug({ error }, 'redis connection error'));
     try {

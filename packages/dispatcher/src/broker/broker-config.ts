@@ -30,46 +30,51 @@ export interface BrokerConfig {
 export const DEFAULT_BUDGET_USD = 20;
 
 function positiveNumber(
-  env: Readonly<Record<string, string | undefined>>,
   name: string,
+  raw: string | undefined,
   problems: string[],
   integer = false,
 ): number | undefined {
-  const raw = env[name]?.trim();
-  if (!raw) return undefined;
-  const value = Number(raw);
+  const text = raw?.trim();
+  if (!text) return undefined;
+  const value = Number(text);
   if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    problems.push(`${name}: "${raw}" is not a positive ${integer ? 'whole number' : 'number'}`);
+    problems.push(`${name}: "${text}" is not a positive ${integer ? 'whole number' : 'number'}`);
     return undefined;
   }
   return value;
 }
 
+const nonEmpty = (value: string | undefined) => value?.trim() || undefined;
+
 /** Reads the broker's settings; a wrong value is a {@link ConfigError} naming the variable. */
 export function loadBrokerConfig(env: Readonly<Record<string, string | undefined>>): BrokerConfig {
   const problems: string[] = [];
-  const port = positiveNumber(env, 'BROKER_PORT', problems, true) ?? 8081;
+  const port = positiveNumber('BROKER_PORT', env['BROKER_PORT'], problems, true) ?? 8081;
   if (port > 65_535) problems.push(`BROKER_PORT: ${port} is not a TCP port`);
-  const agentUrl = env['BROKER_URL']?.trim() || `http://dispatcher:${port}`;
+  const agentUrl = nonEmpty(env['BROKER_URL']) ?? `http://dispatcher:${port}`;
   if (!/^https?:\/\/[^/]+\/?$/.test(agentUrl))
     problems.push(`BROKER_URL: "${agentUrl}" must be http(s)://host:port with no path`);
-  const usd = positiveNumber(env, 'AGENT_BUDGET_USD', problems) ?? DEFAULT_BUDGET_USD;
-  const tokens = positiveNumber(env, 'AGENT_BUDGET_TOKENS', problems, true);
+  const usd =
+    positiveNumber('AGENT_BUDGET_USD', env['AGENT_BUDGET_USD'], problems) ?? DEFAULT_BUDGET_USD;
+  const tokens = positiveNumber('AGENT_BUDGET_TOKENS', env['AGENT_BUDGET_TOKENS'], problems, true);
   if (problems.length > 0)
     throw new ConfigError(`Invalid broker settings: ${problems.join('; ')}`, problems);
-  const pick = (name: string) => env[name]?.trim() || undefined;
   const credentials: BrokerCredentials = {};
   const set = (key: keyof BrokerCredentials, value: string | undefined) => {
     if (value !== undefined) credentials[key] = value;
   };
-  set('anthropicApiKey', pick('ANTHROPIC_API_KEY'));
-  set('openaiApiKey', pick('OPENAI_API_KEY'));
-  set('geminiApiKey', pick('GEMINI_API_KEY') ?? pick('GOOGLE_GENERATIVE_AI_API_KEY'));
-  set('githubToken', pick('GITHUB_TOKEN'));
-  set('anthropicBaseUrl', pick('ANTHROPIC_BASE_URL'));
-  set('openaiBaseUrl', pick('OPENAI_BASE_URL'));
-  set('githubApiUrl', pick('GITHUB_API_URL'));
-  set('cloneUrl', pick('AGENTSMITH_CLONE_URL'));
+  set('anthropicApiKey', nonEmpty(env['ANTHROPIC_API_KEY']));
+  set('openaiApiKey', nonEmpty(env['OPENAI_API_KEY']));
+  set(
+    'geminiApiKey',
+    nonEmpty(env['GEMINI_API_KEY']) ?? nonEmpty(env['GOOGLE_GENERATIVE_AI_API_KEY']),
+  );
+  set('githubToken', nonEmpty(env['GITHUB_TOKEN']));
+  set('anthropicBaseUrl', nonEmpty(env['ANTHROPIC_BASE_URL']));
+  set('openaiBaseUrl', nonEmpty(env['OPENAI_BASE_URL']));
+  set('githubApiUrl', nonEmpty(env['GITHUB_API_URL']));
+  set('cloneUrl', nonEmpty(env['AGENTSMITH_CLONE_URL']));
   return {
     port,
     agentUrl: agentUrl.replace(/\/$/, ''),

@@ -71,7 +71,13 @@ describe('broker git proxy (real git over smart HTTP)', () => {
     });
     token = (await fixture.mint()).env[BROKER_ENVIRONMENT.jobToken]!;
     clone = join(repo.root, 'agent-clone');
-    const cloned = await gitAsAgent(repo.root, token, 'clone', `${fixture.broker.url}/git/app.git`, clone);
+    const cloned = await gitAsAgent(
+      repo.root,
+      token,
+      'clone',
+      `${fixture.broker.url}/git/app.git`,
+      clone,
+    );
     expect(cloned.output).not.toContain('fatal');
     await git(clone, 'checkout', '-b', 'fix/58');
     await exec('sh', ['-c', 'echo fixed > fix.txt'], { cwd: clone });
@@ -99,8 +105,12 @@ describe('broker git proxy (real git over smart HTTP)', () => {
   it('refuses a push to main with a message git prints', async () => {
     const pushed = await gitAsAgent(clone, token, 'push', 'origin', 'HEAD:main');
     expect(pushed.code).not.toBe(0);
-    expect(pushed.output).toContain('[remote rejected] HEAD -> main (this job may only push refs/heads/fix/58)');
-    expect(await git(repo.origin, 'rev-parse', 'main')).not.toBe(await git(clone, 'rev-parse', 'HEAD'));
+    expect(pushed.output).toContain(
+      '[remote rejected] HEAD -> main (this job may only push refs/heads/fix/58)',
+    );
+    expect(await git(repo.origin, 'rev-parse', 'main')).not.toBe(
+      await git(clone, 'rev-parse', 'HEAD'),
+    );
   });
 
   it('refuses deleting a branch, even its own', async () => {
@@ -118,16 +128,30 @@ describe('broker git proxy (real git over smart HTTP)', () => {
     expect(tagged.output).toContain('tags may not be pushed by this job');
     await exec('sh', ['-c', 'echo more >> fix.txt'], { cwd: clone });
     await git(clone, 'commit', '-am', 'more');
-    const mixed = await gitAsAgent(clone, token, 'push', 'origin', 'HEAD:fix/58', 'HEAD:refs/heads/other');
+    const mixed = await gitAsAgent(
+      clone,
+      token,
+      'push',
+      'origin',
+      'HEAD:fix/58',
+      'HEAD:refs/heads/other',
+    );
     expect(mixed.code).not.toBe(0);
     expect(mixed.output).toContain('refused with the rest of this push');
     expect(await repo.originBranches()).not.toContain('other');
-    expect(await git(repo.origin, 'rev-parse', 'fix/58')).not.toBe(await git(clone, 'rev-parse', 'HEAD'));
+    expect(await git(repo.origin, 'rev-parse', 'fix/58')).not.toBe(
+      await git(clone, 'rev-parse', 'HEAD'),
+    );
     expect(await git(repo.origin, 'tag', '--list')).not.toContain('v2');
   });
 
   it("refuses another project's repository and a revoked token", async () => {
-    const other = await gitAsAgent(repo.root, token, 'ls-remote', `${fixture.broker.url}/git/other.git`);
+    const other = await gitAsAgent(
+      repo.root,
+      token,
+      'ls-remote',
+      `${fixture.broker.url}/git/other.git`,
+    );
     expect(other.code).not.toBe(0);
     expect(other.output).toContain('403');
     const { spec, env } = await fixture.mint();

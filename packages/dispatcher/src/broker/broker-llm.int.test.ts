@@ -25,7 +25,11 @@ describe('broker LLM proxy', () => {
         tight: anthropicProject({ tokens: 1000 }),
         gemini: { ...anthropicProject(), agent: { type: 'gemini', base_url: llm.server.url } },
       },
-      credentials: { anthropicApiKey: REAL_KEY, anthropicBaseUrl: llm.baseUrl, geminiApiKey: 'AIza-real' },
+      credentials: {
+        anthropicApiKey: REAL_KEY,
+        anthropicBaseUrl: llm.baseUrl,
+        geminiApiKey: 'AIza-real',
+      },
     });
   });
   afterAll(async () => {
@@ -36,10 +40,18 @@ describe('broker LLM proxy', () => {
     llm.requests.length = 0;
   });
 
-  const messages = (token: string, body: Record<string, unknown> = {}, path = '/llm/anthropic/messages') =>
+  const messages = (
+    token: string,
+    body: Record<string, unknown> = {},
+    path = '/llm/anthropic/messages',
+  ) =>
     fetch(`${fixture.broker.url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': token, 'anthropic-version': '2023-06-01' },
+      headers: {
+        'content-type': 'application/json',
+        'x-api-key': token,
+        'anthropic-version': '2023-06-01',
+      },
       body: JSON.stringify({
         model: 'claude-sonnet-4-5',
         max_tokens: 100,
@@ -53,7 +65,9 @@ describe('broker LLM proxy', () => {
     llm.script({ text: 'hi there', usage: { inputTokens: 1000, outputTokens: 200 } });
     const response = await messages(env[BROKER_ENVIRONMENT.jobToken]!);
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { content: { text: string }[] }).content[0]?.text).toBe('hi there');
+    expect(((await response.json()) as { content: { text: string }[] }).content[0]?.text).toBe(
+      'hi there',
+    );
     const headers = llm.requests[0]?.http.headers ?? {};
     expect(headers['x-api-key']).toBe(REAL_KEY);
     expect(JSON.stringify(llm.requests[0]?.http)).not.toContain(env[BROKER_ENVIRONMENT.jobToken]);
@@ -85,7 +99,10 @@ describe('broker LLM proxy', () => {
     const refused = await messages(env[BROKER_ENVIRONMENT.jobToken]!);
     expect(refused.status).toBe(402);
     expect(refused.headers.get('x-agentsmith-budget')).toBe('exhausted');
-    const body = (await refused.json()) as { type: string; error: { type: string; message: string } };
+    const body = (await refused.json()) as {
+      type: string;
+      error: { type: string; message: string };
+    };
     expect(body.type).toBe('error');
     expect(body.error.type).toBe('budget_exhausted');
     expect(body.error.message).toContain('900,005 of its 1,000 LLM tokens');
@@ -100,7 +117,11 @@ describe('broker LLM proxy', () => {
     const token = env[BROKER_ENVIRONMENT.jobToken]!;
     expect((await messages('sk-ant-guessed')).status).toBe(401);
     expect((await messages(`${token.slice(0, -2)}xx`)).status).toBe(401);
-    const otherProvider = await messages(token, {}, '/llm/google/models/gemini-2.5-pro:generateContent');
+    const otherProvider = await messages(
+      token,
+      {},
+      '/llm/google/models/gemini-2.5-pro:generateContent',
+    );
     expect(otherProvider.status).toBe(403);
     expect(await otherProvider.text()).toContain('only use its project');
     await fixture.issuer.revoke(spec.jobId);
@@ -128,6 +149,9 @@ describe('broker LLM proxy', () => {
     const recorded = llm.requests[0]?.http;
     expect(recorded?.headers['x-goog-api-key']).toBe('AIza-real');
     expect(JSON.stringify(recorded)).not.toContain(token);
-    expect(await fixture.store.ledger(spec.jobId)).toMatchObject({ inputTokens: 10, outputTokens: 3 });
+    expect(await fixture.store.ledger(spec.jobId)).toMatchObject({
+      inputTokens: 10,
+      outputTokens: 3,
+    });
   });
 });

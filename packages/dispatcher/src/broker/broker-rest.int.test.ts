@@ -30,7 +30,9 @@ describe('broker REST proxy (GitHub allow-list)', () => {
 
   beforeAll(async () => {
     github = await new FakeGithubApi({ token: REAL_TOKEN }).start();
-    github.addRepository('acme/app', { private: true }).addRepository('acme/secret', { private: true });
+    github
+      .addRepository('acme/app', { private: true })
+      .addRepository('acme/secret', { private: true });
     github.seedIssue('acme/app', { title: 'Fix the sum', number: 58 });
     github.seedIssue('acme/app', { title: 'Someone else', number: 59 });
     otherPull = github.seedPullRequest('acme/app', { head: 'feature/x' });
@@ -63,31 +65,59 @@ describe('broker REST proxy (GitHub allow-list)', () => {
 
   it('lets the job read its repository and ticket and comment on it, with the real token', async () => {
     expect((await call('GET', '/repos/acme/app')).status).toBe(200);
-    expect(((await (await call('GET', '/repos/acme/app/issues/58')).json()) as { title: string }).title).toBe('Fix the sum');
+    expect(
+      ((await (await call('GET', '/repos/acme/app/issues/58')).json()) as { title: string }).title,
+    ).toBe('Fix the sum');
     expect((await call('GET', '/repos/acme/app/issues/58/comments')).status).toBe(200);
-    expect((await call('POST', '/repos/acme/app/issues/58/comments', { body: 'On it' })).status).toBe(201);
+    expect(
+      (await call('POST', '/repos/acme/app/issues/58/comments', { body: 'On it' })).status,
+    ).toBe(201);
     expect(github.comments('acme/app', 58)).toEqual(['On it']);
     const seen = github.requests.map((request) => request.headers['authorization']);
     expect(new Set(seen)).toEqual(new Set([`Bearer ${REAL_TOKEN}`]));
   });
 
   it("opens and edits the pull request of the job's own branch", async () => {
-    expect((await call('GET', '/repos/acme/app/pulls?state=open&head=acme:fix/58')).status).toBe(200);
-    const created = await call('POST', '/repos/acme/app/pulls', { title: 'Fix #58', head: 'fix/58', base: 'main', body: 'b' });
+    expect((await call('GET', '/repos/acme/app/pulls?state=open&head=acme:fix/58')).status).toBe(
+      200,
+    );
+    const created = await call('POST', '/repos/acme/app/pulls', {
+      title: 'Fix #58',
+      head: 'fix/58',
+      base: 'main',
+      body: 'b',
+    });
     expect(created.status).toBe(201);
     const { number } = (await created.json()) as { number: number };
-    expect((await call('PATCH', `/repos/acme/app/pulls/${number}`, { title: 'Fix #58 (v2)' })).status).toBe(200);
+    expect(
+      (await call('PATCH', `/repos/acme/app/pulls/${number}`, { title: 'Fix #58 (v2)' })).status,
+    ).toBe(200);
   });
 
   it.each([
     ['GET', '/repos/acme/secret', undefined, 'GET /repos/acme/secret'],
     ['GET', '/repos/acme/app/issues/59', undefined, 'not something this job may do'],
-    ['POST', '/repos/acme/app/issues/59/comments', { body: 'spam' }, 'POST /repos/acme/app/issues/59/comments'],
+    [
+      'POST',
+      '/repos/acme/app/issues/59/comments',
+      { body: 'spam' },
+      'POST /repos/acme/app/issues/59/comments',
+    ],
     ['PUT', '/repos/acme/app/pulls/1/merge', {}, 'PUT /repos/acme/app/pulls/1/merge'],
     ['DELETE', '/repos/acme/app/git/refs/heads/main', undefined, 'DELETE'],
     ['PATCH', '/repos/acme/app/issues/58', { state: 'closed' }, 'PATCH /repos/acme/app/issues/58'],
-    ['POST', '/repos/acme/app/pulls', { title: 't', head: 'main', base: 'release' }, "job's branch fix/58 as its head"],
-    ['POST', '/repos/acme/app/pulls', { title: 't', head: 'evil:fix/58', base: 'main' }, "job's branch fix/58 as its head"],
+    [
+      'POST',
+      '/repos/acme/app/pulls',
+      { title: 't', head: 'main', base: 'release' },
+      "job's branch fix/58 as its head",
+    ],
+    [
+      'POST',
+      '/repos/acme/app/pulls',
+      { title: 't', head: 'evil:fix/58', base: 'main' },
+      "job's branch fix/58 as its head",
+    ],
     ['GET', '/user', undefined, 'GET /user'],
   ])('refuses %s %s with a 403 naming it', async (method, path, body, words) => {
     const before = github.requests.length;
@@ -109,7 +139,11 @@ describe('broker REST proxy (GitHub allow-list)', () => {
 
   it('refuses encoded dot segments and requests without or with a wrong token', async () => {
     // Sent raw: fetch would resolve the dot segments itself.
-    for (const path of ['/repos/acme/app/%2e%2e/secret', '/repos/acme/app/../secret', '/repos/acme%2fsecret']) {
+    for (const path of [
+      '/repos/acme/app/%2e%2e/secret',
+      '/repos/acme/app/../secret',
+      '/repos/acme%2fsecret',
+    ]) {
       expect(await rawStatus(`/rest/github${path}`, token)).toBe(400);
     }
     expect((await fetch(`${fixture.broker.url}/rest/github/repos/acme/app`)).status).toBe(401);

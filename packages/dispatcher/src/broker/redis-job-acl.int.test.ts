@@ -28,9 +28,21 @@ describe('Redis ACL user per job (real Redis)', () => {
 
   beforeAll(async () => {
     context = await redisTestContext();
-    context.track(jobOutStreamKey(jobId), jobInStreamKey(jobId), jobOutStreamKey(otherJob), jobInStreamKey(otherJob));
+    context.track(
+      jobOutStreamKey(jobId),
+      jobInStreamKey(jobId),
+      jobOutStreamKey(otherJob),
+      jobInStreamKey(otherJob),
+    );
     await context.redis.xadd(jobInStreamKey(jobId), '*', 'type', 'answer');
-    await context.redis.xadd(jobInStreamKey(otherJob), '*', 'type', 'answer', 'secret', 'other-job');
+    await context.redis.xadd(
+      jobInStreamKey(otherJob),
+      '*',
+      'type',
+      'answer',
+      'secret',
+      'other-job',
+    );
     await context.redis.set(`${context.prefix}victim`, 'still here');
     username = await createJobRedisUser(context.redis, jobId, password);
     agent = connectAs(username, password);
@@ -45,7 +57,9 @@ describe('Redis ACL user per job (real Redis)', () => {
 
   it('lets the agent do what it needs: ping, append progress, the final MULTI, read its input', async () => {
     expect(await agent.ping()).toBe('PONG');
-    expect(await agent.xadd(jobOutStreamKey(jobId), 'MAXLEN', '~', 1000, '*', 'type', 'progress')).toMatch(/-/);
+    expect(
+      await agent.xadd(jobOutStreamKey(jobId), 'MAXLEN', '~', 1000, '*', 'type', 'progress'),
+    ).toMatch(/-/);
     const final = await agent
       .multi()
       .xadd(jobOutStreamKey(jobId), '*', 'type', 'done')
@@ -59,8 +73,14 @@ describe('Redis ACL user per job (real Redis)', () => {
   it.each([
     ['FLUSHALL', ['flushall']],
     ['FLUSHDB', ['flushdb']],
-    ["XADD into another job's stream", ['xadd', jobOutStreamKey('aaaaaaaaaaaa'), '*', 'type', 'done']],
-    ["XADD into its own input (forging an answer)", ['xadd', jobInStreamKey(jobId), '*', 'type', 'answer']],
+    [
+      "XADD into another job's stream",
+      ['xadd', jobOutStreamKey('aaaaaaaaaaaa'), '*', 'type', 'done'],
+    ],
+    [
+      'XADD into its own input (forging an answer)',
+      ['xadd', jobInStreamKey(jobId), '*', 'type', 'answer'],
+    ],
     ["XREAD of another job's input", ['xread', 'STREAMS', jobInStreamKey('bbbbbbbbbbbb'), '0']],
     ['KEYS', ['keys', '*']],
     ['SCAN', ['scan', '0']],

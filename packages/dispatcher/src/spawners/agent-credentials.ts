@@ -1,8 +1,7 @@
 /**
- * Environment variables a spawner forwards from the dispatcher to the agent: the Docker spawner
- * copies them from its own environment, the Kubernetes spawner references them as optional keys
- * of `K8S_SECRET_NAME`. One list for both, so neither can silently miss a credential. Slack
- * credentials are deliberately absent: the agent never talks to Slack.
+ * The long-lived credentials the dispatcher holds for agents' work (in `K8S_SECRET_NAME` on
+ * Kubernetes). None of them is forwarded to an agent: the credential broker uses them on the
+ * job's behalf (docs/security.md). Slack credentials are not among them either.
  */
 export const AGENT_CREDENTIAL_KEYS = [
   'ANTHROPIC_API_KEY',
@@ -16,7 +15,7 @@ export const AGENT_CREDENTIAL_KEYS = [
   'JIRA_TOKEN',
 ] as const;
 
-/** Base-URL overrides (GitHub Enterprise, self-managed GitLab, LLM gateways); not secret. */
+/** Base-URL overrides (GitHub Enterprise, self-managed GitLab, LLM gateways): the broker's upstreams. */
 export const AGENT_BASE_URL_KEYS = [
   'GITHUB_API_URL',
   'GITLAB_URL',

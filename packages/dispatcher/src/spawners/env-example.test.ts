@@ -2,7 +2,11 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { AGENT_FORWARDED_KEYS } from './agent-credentials.js';
+import {
+  AGENT_BASE_URL_KEYS,
+  AGENT_CREDENTIAL_KEYS,
+  AGENT_FORWARDED_KEYS,
+} from './agent-credentials.js';
 
 const repositoryRoot = join(import.meta.dirname, '../../../..');
 const dispatcherSources = join(repositoryRoot, 'packages/dispatcher/src');
@@ -49,7 +53,12 @@ describe('repository .env.example', () => {
     };
     const fixedByCompose = Object.keys(compose.services.dispatcher.environment);
     const needed = [
-      ...new Set([...(await variablesReadByTheDispatcher()), ...AGENT_FORWARDED_KEYS]),
+      ...new Set([
+        ...(await variablesReadByTheDispatcher()),
+        ...AGENT_FORWARDED_KEYS,
+        ...AGENT_CREDENTIAL_KEYS,
+        ...AGENT_BASE_URL_KEYS,
+      ]),
     ]
       .filter((name) => !PLATFORM_VARIABLES.includes(name) && !fixedByCompose.includes(name))
       .sort();

@@ -44,7 +44,11 @@ export interface JobSpawner {
    * `jobEnvironment` holds the job's own secrets (broker token, Redis user and password): Docker
    * sets them as environment variables, Kubernetes puts them in a Secret owned by the Job.
    */
-  spawn(spec: JobSpec, signal?: AbortSignal, jobEnvironment?: Record<string, string>): Promise<string>;
+  spawn(
+    spec: JobSpec,
+    signal?: AbortSignal,
+    jobEnvironment?: Record<string, string>,
+  ): Promise<string>;
   /** Stops the job: SIGTERM, then kill after `graceSeconds`. Succeeds when it is already gone. */
   stop(jobId: string, options?: { graceSeconds?: number }): Promise<void>;
   /** Resolves once the job's container/Pod has ended, with how it ended. */

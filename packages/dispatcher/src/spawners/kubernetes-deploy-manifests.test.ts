@@ -8,7 +8,7 @@ import {
   renderKustomization,
   type Manifest,
 } from '../../test/support/render-kustomization.js';
-import { AGENT_FORWARDED_KEYS } from './agent-credentials.js';
+import { AGENT_CREDENTIAL_KEYS } from './agent-credentials.js';
 
 const repositoryRoot = join(import.meta.dirname, '../../../..');
 const k8sRoot = join(repositoryRoot, 'deploy/k8s');
@@ -177,13 +177,14 @@ describe('deploy/k8s', () => {
       'overlays/prod/resource-quota.yaml',
     ]);
     expect(Object.values(data).every((value) => value === '')).toEqual(true);
-    const agentKeys = AGENT_FORWARDED_KEYS.filter(
-      (key) =>
-        !key.startsWith('AGENTSMITH_') &&
-        !key.endsWith('_URL') &&
-        key !== 'GOOGLE_GENERATIVE_AI_API_KEY',
+    // The broker's credentials (no agent receives any of them) and the dispatcher's Redis password.
+    const brokerKeys = AGENT_CREDENTIAL_KEYS.filter(
+      (key) => key !== 'GOOGLE_GENERATIVE_AI_API_KEY',
     );
-    expect(Object.keys(data).filter((key) => !key.startsWith('SLACK_'))).toEqual(agentKeys);
+    expect(
+      Object.keys(data).filter((key) => !key.startsWith('SLACK_') && key !== 'REDIS_PASSWORD'),
+    ).toEqual(brokerKeys);
+    expect(Object.keys(data)).toContain('REDIS_PASSWORD');
   });
 
   it('rejects a manifest the Kubernetes schema does not allow (the check can fail)', () => {

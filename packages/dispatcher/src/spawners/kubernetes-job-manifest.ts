@@ -1,4 +1,10 @@
-import type { V1ConfigMap, V1EnvVar, V1Job, V1OwnerReference, V1Secret } from '@kubernetes/client-node';
+import type {
+  V1ConfigMap,
+  V1EnvVar,
+  V1Job,
+  V1OwnerReference,
+  V1Secret,
+} from '@kubernetes/client-node';
 import { agentArguments, type JobSpec } from '@agentsmith/contracts';
 import {
   AGENT_CONFIG_DIRECTORY,
@@ -33,7 +39,11 @@ export function jobSecretName(jobId: string): string {
  * with the dispatcher's broker), and the job's own secrets as required references into its
  * per-job Secret. Values never enter the manifest.
  */
-function secretEnv(spec: JobSpec, secretName: string, jobSecretKeys: readonly string[]): V1EnvVar[] {
+function secretEnv(
+  spec: JobSpec,
+  secretName: string,
+  jobSecretKeys: readonly string[],
+): V1EnvVar[] {
   return [
     ...AGENT_FORWARDED_KEYS.map((key) => ({
       name: key,

@@ -87,16 +87,20 @@ describe('spawners/spawner-settings', () => {
 });
 
 describe('spawners/agent-credentials', () => {
-  it('forwards only the allow-list, never Slack credentials', () => {
+  it('forwards only the commit author options: no credential, no upstream URL, no Slack', () => {
     const forwarded = forwardedAgentEnv({
       GITHUB_TOKEN: 'ghp',
+      ANTHROPIC_API_KEY: 'sk-ant',
       SLACK_BOT_TOKEN: 'xoxb',
+      REDIS_PASSWORD: 'redis-secret',
       OPENAI_BASE_URL: 'http://llm',
+      AGENTSMITH_CLONE_URL: 'http://mirror/app.git',
+      AGENTSMITH_GIT_AUTHOR_NAME: 'Agent Smith',
       PATH: '/bin',
       JIRA_TOKEN: '',
     });
 
-    expect(forwarded).toEqual({ GITHUB_TOKEN: 'ghp', OPENAI_BASE_URL: 'http://llm' });
+    expect(forwarded).toEqual({ AGENTSMITH_GIT_AUTHOR_NAME: 'Agent Smith' });
   });
 });
 

@@ -22,6 +22,7 @@ describe('config/agent-llm-config', () => {
       },
       models: {},
       pricing: { models: {} },
+      budget: {},
       max_iterations: 40,
       max_duration: '20m',
     });
