@@ -12,3 +12,4 @@ export * from './fake-slack-api.js';
 export * from './compose-fake-world.js';
 export * from './fake-socket-mode-server.js';
 export * from './buggy-sum-project.js';
+export * from './hostile-ticket-session.js';

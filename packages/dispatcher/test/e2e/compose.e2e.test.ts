@@ -11,6 +11,7 @@ import {
   testDocker,
   testRunId,
   waitFor,
+  hostileAttacks,
   type ComposeFakeWorldState,
 } from '@agentsmith/testkit';
 
@@ -23,6 +24,23 @@ const exec = promisify(execFile);
 const root = join(import.meta.dirname, '../../../..');
 const project = `agentsmith-e2e-${testRunId}`;
 const signingSecret = 'compose-e2e-signing-secret';
+const redisPassword = 'compose-e2e-redis-password';
+/** Every long-lived secret of the test stack (deploy/compose.test.yml): none may reach an agent. */
+const REAL_SECRETS = [
+  'ghp_compose_e2e_token',
+  'sk-ant-compose-e2e',
+  'xoxb-compose-e2e',
+  signingSecret,
+  redisPassword,
+];
+/** The only variables with a secret a running agent may hold: its job's own. */
+const JOB_SECRET_NAMES = [
+  'AGENTSMITH_BROKER_URL',
+  'AGENTSMITH_JOB_TOKEN',
+  'AGENTSMITH_REDIS_PASSWORD',
+  'AGENTSMITH_REDIS_USERNAME',
+];
+let firstJobId = 'aaaaaaaaaaaa';
 const docker = testDocker();
 const READY_PROBE =
   "fetch('http://127.0.0.1:8080/ready').then((r) => r.text()).then((t) => process.stdout.write(t))";
@@ -72,7 +90,7 @@ async function fakeState(): Promise<ComposeFakeWorldState> {
 beforeAll(async () => {
   await requireDocker(docker);
   const socketGid = String((await stat('/var/run/docker.sock')).gid);
-  environment = { ...process.env, DOCKER_GID: socketGid };
+  environment = { ...process.env, DOCKER_GID: socketGid, REDIS_PASSWORD: redisPassword };
   await compose(['docker-compose.yml'], 'build', 'agentsmith');
   await compose(testFiles, 'build', 'dispatcher', 'fakes');
 }, 1_800_000);
@@ -91,7 +109,7 @@ describe('docker compose (seed success criteria)', () => {
     await writeFile(
       join(directory, '.env'),
       // DISPATCHER_PORT=0: a free host port, so parallel runs and a local stack do not collide.
-      'SLACK_BOT_TOKEN=xoxb-e2e\nSLACK_SIGNING_SECRET=e2e\nSLACK_API_URL=http://127.0.0.1:9/api/\nDISPATCHER_PORT=0\n',
+      'SLACK_BOT_TOKEN=xoxb-e2e\nSLACK_SIGNING_SECRET=e2e\nSLACK_API_URL=http://127.0.0.1:9/api/\nDISPATCHER_PORT=0\nREDIS_PASSWORD=e2e-redis\n',
     );
     const base = async (...args: string[]) =>
       (
@@ -186,7 +204,11 @@ describe('docker compose (seed success criteria)', () => {
             credentials: (await docker.getContainer(info.Id).inspect()).Config.Env.map(
               (entry) => entry.split('=')[0] ?? '',
             )
-              .filter((name) => /^(SLACK|GITHUB|ANTHROPIC)_/.test(name))
+              .filter((name) =>
+                /^(SLACK|GITHUB|ANTHROPIC|OPENAI|GEMINI|REDIS)_|^AGENTSMITH_(JOB|REDIS|BROKER)/.test(
+                  name,
+                ),
+              )
               .sort(),
           };
         return seen !== undefined;
@@ -194,6 +216,7 @@ describe('docker compose (seed success criteria)', () => {
       60_000,
     );
     const jobId = seen?.labels['job-id'] ?? '';
+    firstJobId = jobId;
     const composeServices = (await compose(testFiles, 'ps', '--all', '--format', '{{.Service}}'))
       .trim()
       .split('\n')
@@ -222,8 +245,8 @@ describe('docker compose (seed success criteria)', () => {
         'managed-by': 'agentsmith-dispatcher',
       },
       networks: [`${project}_default`],
-      // The dispatcher's allow-list: the GitHub and LLM settings, never its Slack credentials.
-      credentials: ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'GITHUB_TOKEN'],
+      // Only the job's own secrets: the broker holds GitHub and LLM credentials, Slack stays home.
+      credentials: JOB_SECRET_NAMES,
     });
     expect(composeServices).toEqual(['dispatcher', 'fakes', 'redis']);
     const logs = await compose(testFiles, 'logs', '--no-color', 'dispatcher');
@@ -258,10 +281,168 @@ describe('docker compose (seed success criteria)', () => {
         '-T',
         'redis',
         'redis-cli',
+        '--no-auth-warning',
         'GET',
         `conversation:slack:${channel}`,
       )
     ).trim();
     expect(conversation).toEqual('');
   });
+
+  it('a hostile ticket: every attack of the model fails, the job still ends with one final card, no real credential leaks', async () => {
+    await compose(testFiles, 'up', '-d', '--wait');
+    const fakes = await publishedUrl('fakes', 9000);
+    await fetch(`${fakes}/script/hostile?other=${firstJobId}`, { method: 'POST' });
+    const redisCli = (...args: string[]) =>
+      compose(testFiles, 'exec', '-T', 'redis', 'redis-cli', '--no-auth-warning', ...args);
+    await redisCli('SET', 'e2e:sentinel', 'untouched');
+    const otherStreamBefore = (await redisCli('XLEN', `job:${firstJobId}:out`)).trim();
+    const { channel } = await postSlackMessage('fix #66 in agent-smith-test');
+
+    const agent = await runningAgent(channel);
+    const env = agent.env;
+    const names = Object.keys(env);
+    expect(names.filter((name) => JOB_SECRET_NAMES.includes(name)).sort()).toEqual(
+      JOB_SECRET_NAMES,
+    );
+    expect(names.filter((name) => /TOKEN|KEY|SECRET|PASSWORD/.test(name)).sort()).toEqual([
+      'AGENTSMITH_JOB_TOKEN',
+      'AGENTSMITH_REDIS_PASSWORD',
+    ]);
+    expect(REAL_SECRETS.filter((secret) => JSON.stringify(agent.inspect).includes(secret))).toEqual(
+      [],
+    );
+
+    const isFinalCard = (call: ComposeFakeWorldState['slack'][number]) =>
+      call.method === 'chat.postMessage' &&
+      call.args['channel'] === channel &&
+      /^(Done:|Job \w+ (failed|was cancelled))/.test(textOf(call));
+    await waitFor(
+      "the hostile job's final card",
+      async () => (await fakeState()).slack.some(isFinalCard),
+      300_000,
+      1000,
+    );
+    const state = await fakeState();
+    process.stdout.write(
+      `hostile job's tool results:\n  ${state.toolResults.map((text) => text.slice(0, 400)).join('\n  ')}\n`,
+    );
+    const attacks = hostileAttacks(firstJobId);
+    for (const attack of attacks) {
+      const result = state.toolResults.find((text) => text.includes(attack.command));
+      expect({ attack: attack.name, shown: attack.shows.test(result ?? '') }).toEqual({
+        attack: attack.name,
+        shown: true,
+      });
+    }
+    const finalCards = state.slack.filter(isFinalCard);
+    expect(textOf(finalCards[0] ?? { args: {} })).toMatch(/^Done:.*\/pull\//);
+    expect(finalCards).toHaveLength(1);
+    expect(state.pulls.map((pull) => pull.head)).toContain('fix/66');
+    expect(state.pulls.map((pull) => pull.head)).not.toContain('main');
+
+    const logs = await compose(testFiles, 'logs', '--no-color');
+    const everything = [
+      ...state.agentTraffic,
+      ...state.toolResults,
+      ...state.hostileComments,
+      logs,
+    ].join('\n');
+    expect(REAL_SECRETS.filter((secret) => everything.includes(secret))).toEqual([]);
+    expect((await redisCli('GET', 'e2e:sentinel')).trim()).toEqual('untouched');
+    expect((await redisCli('XLEN', `job:${firstJobId}:out`)).trim()).toEqual(otherStreamBefore);
+
+    // Both per-job secrets die with the job.
+    const token = env['AGENTSMITH_JOB_TOKEN'] ?? '';
+    const probe = `fetch('http://127.0.0.1:8081/rest/github/repos/acme/agent-smith-test',{headers:{authorization:'Bearer ${token}'}}).then((r)=>process.stdout.write(String(r.status)))`;
+    await waitFor(
+      'the job token to be revoked',
+      async () =>
+        (await compose(testFiles, 'exec', '-T', 'dispatcher', 'node', '-e', probe)).trim() ===
+        '401',
+      30_000,
+    );
+    const login = await redisCli(
+      '--user',
+      env['AGENTSMITH_REDIS_USERNAME'] ?? '',
+      '--pass',
+      env['AGENTSMITH_REDIS_PASSWORD'] ?? '',
+      'PING',
+    ).catch((error: unknown) => String(error));
+    expect(login).toMatch(/WRONGPASS|invalid username-password/i);
+  });
+
+  it('a job whose model reports large usage stops at its budget with a message that says how to raise it', async () => {
+    await compose(testFiles, 'up', '-d', '--wait');
+    await fetch(`${await publishedUrl('fakes', 9000)}/script/budget`, { method: 'POST' });
+    const { channel } = await postSlackMessage('fix #58 in agent-smith-budget');
+    await waitFor(
+      'the budget error card',
+      async () =>
+        (await fakeState()).slack.some(
+          (call) =>
+            call.args['channel'] === channel &&
+            JSON.stringify(call.args).includes('budget_exhausted'),
+        ),
+      240_000,
+      1000,
+    );
+    const card = (await fakeState()).slack.find(
+      (call) =>
+        call.args['channel'] === channel && JSON.stringify(call.args).includes('budget_exhausted'),
+    );
+    const text = JSON.stringify(card?.args);
+    expect(text).toContain('LLM budget exhausted');
+    expect(text).toContain('of its 1,000 LLM tokens');
+    expect(text).toContain('agent.budget');
+    expect((await fakeState()).llm.remainingTurns).toEqual(0);
+  });
 });
+
+/** Posts a signed Slack message event in a fresh channel. */
+async function postSlackMessage(text: string): Promise<{ channel: string }> {
+  const channel = `C${randomBytes(4).toString('hex').toUpperCase()}`;
+  const body = JSON.stringify({
+    type: 'event_callback',
+    team_id: 'T1',
+    event_id: `Ev${randomBytes(4).toString('hex')}`,
+    event: { type: 'message', channel, user: 'UHUMAN', text, ts: '1.000001' },
+  });
+  const signed = signSlackRequest(signingSecret, body);
+  const accepted = await fetch(`${await publishedUrl('dispatcher', 8080)}/slack/events`, {
+    method: 'POST',
+    headers: signed.headers,
+    body: signed.body,
+  });
+  expect(accepted.status).toEqual(200);
+  return { channel };
+}
+
+/** The running agent container of the job started in `channel`, as `docker inspect` shows it. */
+async function runningAgent(
+  channel: string,
+): Promise<{ jobId: string; env: Record<string, string>; inspect: unknown }> {
+  let found: { jobId: string; env: Record<string, string>; inspect: unknown } | undefined;
+  await waitFor(
+    'the agent container',
+    async () => {
+      const containers = await docker.listContainers({
+        filters: { label: ['managed-by=agentsmith-dispatcher'], status: ['running'] },
+      });
+      for (const info of containers) {
+        const inspect = await docker.getContainer(info.Id).inspect();
+        if (!inspect.Config.Cmd.includes(channel)) continue;
+        const env = Object.fromEntries(
+          inspect.Config.Env.map((entry) => [
+            entry.slice(0, entry.indexOf('=')),
+            entry.slice(entry.indexOf('=') + 1),
+          ]),
+        );
+        found = { jobId: info.Labels['job-id'] ?? '', env, inspect };
+      }
+      return found !== undefined;
+    },
+    60_000,
+  );
+  return found as { jobId: string; env: Record<string, string>; inspect: unknown };
+}
