@@ -96,7 +96,7 @@ export async function relayResponse(
   response.writeHead(upstream.status, headers);
   response.flushHeaders();
   if (upstream.body) {
-    const reader = upstream.body.getReader();
+    const reader: ReadableStreamDefaultReader<Uint8Array> = upstream.body.getReader();
     const stop = () => void reader.cancel().catch(() => undefined);
     response.once('close', stop);
     try {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BUILT_IN_PRICING, llmCallCost } from '@agentsmith/providers';
 import type { BrokerContext } from './broker-context.js';
-import { BrokerRefusal, readBody, relayResponse, upstreamHeaders } from './http-relay.js';
+import { readBody, relayResponse, upstreamHeaders } from './http-relay.js';
 import { budgetExhaustedError, providerError } from './llm-errors.js';
 import { budgetExhaustion, type JobScope } from './job-scope.js';
 import { UsageScanner } from './llm-usage.js';

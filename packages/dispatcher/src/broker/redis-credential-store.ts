@@ -1,4 +1,7 @@
 import type { Redis } from 'ioredis';
+
+/** The dispatcher's command connection, as the broker uses it. */
+export type RedisConnection = Redis;
 import { hashJobToken, looksLikeJobToken } from './job-token.js';
 import { JobScope, type JobLedger } from './job-scope.js';
 

@@ -1,10 +1,9 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from '@agentsmith/kit';
 import type { ProjectConfig } from '@agentsmith/providers';
 import type { BrokerConfig } from './broker-config.js';
 import { startBrokerServer } from './broker-server.js';
 import { createJobCredentialIssuer, type JobCredentialIssuer } from './job-credentials.js';
-import { RedisCredentialStore } from './redis-credential-store.js';
+import { RedisCredentialStore, type RedisConnection } from './redis-credential-store.js';
 
 /** What the dispatcher's composition root hands the broker. */
 export interface BrokerSetup {
@@ -30,7 +29,7 @@ export interface StartedBroker {
 /** Starts the credential broker on its own port, over the dispatcher's Redis connection. */
 export async function startBroker(
   setup: BrokerSetup,
-  redis: Redis,
+  redis: RedisConnection,
   logger: Logger,
 ): Promise<StartedBroker> {
   const store = new RedisCredentialStore(redis, setup.keyPrefix);
