@@ -65,12 +65,14 @@ describe('spawners/docker-job-spawner', () => {
       GITHUB_TOKEN: 'ghp_test',
       OPENAI_BASE_URL: 'http://llm:4000',
       SLACK_BOT_TOKEN: 'xoxb-never',
+      AGENTSMITH_GIT_AUTHOR_NAME: 'Agent Smith',
       PATH: '/bin',
     };
     const spawner = newSpawner({}, forwardedAgentEnv(dispatcherEnv));
     const spec = jobSpec('report');
 
-    const jobId = await spawner.spawn(spec);
+    // The job's own secrets arrive as environment variables; the dispatcher's stay home.
+    const jobId = await spawner.spawn(spec, undefined, { AGENTSMITH_JOB_TOKEN: 'asjob_test' });
     const exit = await spawner.waitForExit(jobId);
     const entries = await redis.xrange(`job:${jobId}:out`, '-', '+');
     await spawner.close();
@@ -85,7 +87,12 @@ describe('spawners/docker-job-spawner', () => {
       uid: 1000,
       rootReadOnly: true,
       workspaceWritable: true,
-      env: ['AGENTSMITH_CONFIG', 'AGENTSMITH_WORKDIR', 'GITHUB_TOKEN', 'OPENAI_BASE_URL'],
+      env: [
+        'AGENTSMITH_CONFIG',
+        'AGENTSMITH_GIT_AUTHOR_NAME',
+        'AGENTSMITH_JOB_TOKEN',
+        'AGENTSMITH_WORKDIR',
+      ],
       args: [
         '--headless',
         '--job-id',
