@@ -52,6 +52,9 @@ export function createJobSupervision(
     activeJobs: lookups,
     maxDurationSeconds: Math.ceil(context.jobMaxDurationMs / 1000),
     logger,
+    onReaped: async (jobIds) => {
+      await Promise.all(jobIds.map((jobId) => context.credentials?.revoke(jobId)));
+    },
   });
   return {
     watch: (spec) => watchdog.watchSpec(spec),
