@@ -118,9 +118,10 @@ describe('deploy/k8s', () => {
         ['pods', 'deletecollection'],
         ['pods/log', 'get'],
         ['configmaps', 'create'],
+        ['secrets', 'create'],
         ['events', 'list'],
       ].map(([resource, verb]) => allowed(resource as string, verb as string)),
-    ).toEqual(Array(8).fill(true));
+    ).toEqual(Array(9).fill(true));
   });
 
   it('isolates agent pods by the label every spawned Job carries', async () => {
@@ -133,6 +134,28 @@ describe('deploy/k8s', () => {
       dig(policy, 'spec', 'ingress'),
       dig(policy, 'spec', 'policyTypes'),
     ]).toEqual([{ matchLabels: { app: 'agentsmith' } }, [], ['Ingress', 'Egress']]);
+  });
+
+  it('makes Redis require the password from the Secret and gives agents a cluster-internal broker', async () => {
+    const objects = await renderKustomization(join(k8sRoot, 'base'));
+
+    const redis = find(objects, 'StatefulSet', 'redis');
+    const container = (dig(redis, 'spec', 'template', 'spec', 'containers') as unknown[])[0];
+    const broker = find(objects, 'Service', 'agentsmith-broker');
+    const policy = JSON.stringify(find(objects, 'NetworkPolicy', 'agentsmith-agents'));
+
+    expect(JSON.stringify(dig(container, 'args'))).toContain('--requirepass \\"$REDIS_PASSWORD\\"');
+    expect(dig(container, 'env')).toEqual([
+      {
+        name: 'REDIS_PASSWORD',
+        valueFrom: { secretKeyRef: { name: 'agentsmith-secrets', key: 'REDIS_PASSWORD' } },
+      },
+    ]);
+    expect([dig(broker, 'spec', 'type'), dig(broker, 'spec', 'ports')]).toEqual([
+      undefined,
+      [{ name: 'broker', port: 8081, targetPort: 'broker' }],
+    ]);
+    expect(policy).toContain('"port":8081');
   });
 
   it('ships an agentsmith.yml ConfigMap the agent accepts', async () => {
