@@ -166,7 +166,8 @@ export class RedisProgressReporter implements ProgressReporter {
     this.#writes = this.#writes.then(async () => {
       try {
         const args = encodeBusEntryArgs(full);
-        if (final) {
+        // A job's own Redis user may only append; the dispatcher expires its finished streams.
+        if (final && !this.#options.credentials) {
           await this.#redis
             .multi()
             .xadd(this.#outKey, 'MAXLEN', '~', STREAM_MAX_LENGTH, '*', ...args)

@@ -133,6 +133,29 @@ describe('broker LLM proxy', () => {
     expect(llm.requests).toHaveLength(0);
   });
 
+  it.each([
+    ['POST', '/llm/anthropic/organizations/invites'],
+    ['GET', '/llm/anthropic/models'],
+    ['GET', '/llm/anthropic/messages'],
+    ['POST', '/llm/anthropic/messages/batches'],
+    ['DELETE', '/llm/anthropic/files/file_1'],
+  ])(
+    'refuses %s %s: only inference calls, never the account behind the key',
+    async (method, path) => {
+      const { env } = await fixture.mint();
+      const refused = await fetch(`${fixture.broker.url}${path}`, {
+        method,
+        headers: { 'x-api-key': env[BROKER_ENVIRONMENT.jobToken]! },
+        ...(method === 'POST' ? { body: '{}' } : {}),
+      });
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
+        'not an inference call',
+      );
+      expect(llm.requests).toHaveLength(0);
+    },
+  );
+
   it('puts a Gemini key in x-goog-api-key, taking the job token from ?key=', async () => {
     const { spec, env } = await fixture.mint({ intent: { ticketId: '58', project: 'gemini' } });
     llm.script({ text: 'gemini says hi', usage: { inputTokens: 10, outputTokens: 3 } });

@@ -119,6 +119,12 @@ describe('broker REST proxy (GitHub allow-list)', () => {
       "job's branch fix/58 as its head",
     ],
     ['GET', '/user', undefined, 'GET /user'],
+    [
+      'POST',
+      '/repos/acme/app/pulls',
+      { issue: 59, head: 'fix/58', base: 'main' },
+      'may not set issue',
+    ],
   ])('refuses %s %s with a 403 naming it', async (method, path, body, words) => {
     const before = github.requests.length;
     const refused = await call(method, path, body);

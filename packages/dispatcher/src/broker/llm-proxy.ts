@@ -7,6 +7,17 @@ import { budgetExhaustion, type JobScope } from './job-scope.js';
 import { UsageScanner } from './llm-usage.js';
 import { llmUpstream } from './upstreams.js';
 
+/**
+ * The inference endpoints of each provider, the only ones a job may call: the real key also opens
+ * files, batches, fine-tuning and administration, none of which a job needs or the ledger counts.
+ */
+const INFERENCE_PATHS: Record<string, RegExp> = {
+  anthropic: /^\/messages(\/count_tokens)?$/,
+  openai: /^\/(chat\/completions|responses)$/,
+  google: /^\/models\/[\w.-]+:(generateContent|streamGenerateContent|countTokens)$/,
+  'openai-compatible': /^\/(chat\/completions|completions|responses)$/,
+};
+
 /** The model a call names: in the body (Anthropic, OpenAI) or the path (Gemini `models/<id>:…`). */
 function modelOf(path: string, body: Buffer): string {
   const fromPath = path.match(/models\/([^/:]+)/)?.[1];
@@ -38,6 +49,14 @@ export async function proxyLlm(
       403,
       'permission_error',
       `This job may only use its project's LLM provider (${scope.llm.provider}), not ${provider}.`,
+    );
+  }
+  if (request.method !== 'POST' || !INFERENCE_PATHS[provider]?.test(route.path)) {
+    throw providerError(
+      provider,
+      403,
+      'permission_error',
+      `Agent Smith broker: ${request.method ?? 'GET'} ${route.path} is not an inference call this job may make.`,
     );
   }
   const spent = budgetExhaustion(scope, await context.store.ledger(scope.jobId));
@@ -73,6 +92,7 @@ export async function proxyLlm(
       method: request.method ?? 'POST',
       headers: upstreamHeaders(request.headers, upstream.headers),
       ...(body ? { body } : {}),
+      redirect: 'manual',
       signal: abort.signal,
     });
   } catch (error) {

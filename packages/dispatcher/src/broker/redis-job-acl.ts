@@ -9,9 +9,10 @@ export function jobRedisUsername(jobId: string): string {
 
 /**
  * The commands an agent's Redis client needs and nothing else: ioredis' handshake (`HELLO`/`AUTH`
- * are always allowed to authenticate; `CLIENT SETNAME`, `PING`, `SELECT 0`), appending progress
- * (`XADD`, and the final entry's `MULTI`/`XADD`/`EXPIRE`/`EXEC`) and the blocking `XREAD` of the
- * input stream. No key-space scans, no `FLUSHALL`, no `CONFIG`, no `INFO`, no Pub/Sub.
+ * are always allowed to authenticate; `CLIENT SETNAME`, `PING`, `SELECT`), appending its entries
+ * (`XADD`) and the blocking `XREAD` of its input stream. Not even `EXPIRE` or `DEL` of its own
+ * stream (the dispatcher expires finished streams), no key-space scans, no `FLUSHALL`, no
+ * `CONFIG`, no `INFO`, no scripts, no Pub/Sub.
  */
 const AGENT_COMMANDS = [
   '-@all',
@@ -21,10 +22,6 @@ const AGENT_COMMANDS = [
   '+select',
   '+quit',
   '+xadd',
-  '+expire',
-  '+multi',
-  '+exec',
-  '+discard',
   '+xread',
 ];
 

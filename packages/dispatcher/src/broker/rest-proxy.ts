@@ -38,6 +38,16 @@ function refusal(
   );
 }
 
+/** What a new pull request may carry. */
+const PULL_REQUEST_FIELDS = new Set([
+  'title',
+  'head',
+  'base',
+  'body',
+  'draft',
+  'maintainer_can_modify',
+]);
+
 function jsonBody(body: Buffer): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(body.toString('utf8'));
@@ -62,7 +72,11 @@ async function checkGithubBody(
   forward: (path: string) => Promise<Response>,
 ): Promise<string | undefined> {
   if (method === 'POST' && /\/pulls$/.test(path)) {
-    const head = jsonBody(body)['head'];
+    const fields = jsonBody(body);
+    const unexpected = Object.keys(fields).filter((key) => !PULL_REQUEST_FIELDS.has(key));
+    // `issue` would turn another ticket into this pull request.
+    if (unexpected.length > 0) return `a new pull request may not set ${unexpected.join(', ')}`;
+    const head = fields['head'];
     const owner = scope.repository.split('/')[0];
     if (head !== scope.branch && head !== `${owner}:${scope.branch}`)
       return `a pull request must have the job's branch ${scope.branch} as its head (got ${JSON.stringify(head)})`;
