@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { BROKER_ENVIRONMENT } from '@agentsmith/contracts';
 import { FakeLlmApi } from '@agentsmith/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -176,5 +178,61 @@ describe('broker LLM proxy', () => {
       inputTokens: 10,
       outputTokens: 3,
     });
+  });
+
+  it('passes each streamed event on before the upstream sends the next (no buffering)', async () => {
+    // An upstream that sends `message_start`, then holds the rest of the stream until the test has
+    // received that first event through the broker: a buffering broker would never deliver it.
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const upstream = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(
+        'event: message_start\ndata: {"type":"message_start","message":{"usage":{"input_tokens":7,"output_tokens":1}}}\n\n',
+      );
+      void released.then(() => {
+        response.end(
+          'event: message_delta\ndata: {"type":"message_delta","usage":{"output_tokens":3}}\n\n',
+        );
+      });
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const streaming = await startBrokerFixture({
+      projects: { app: anthropicProject() },
+      credentials: {
+        anthropicApiKey: REAL_KEY,
+        anthropicBaseUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`,
+      },
+    });
+    try {
+      const { spec, env } = await streaming.mint();
+      const response = await fetch(`${streaming.broker.url}/llm/anthropic/messages`, {
+        method: 'POST',
+        headers: {
+          'x-api-key': env[BROKER_ENVIRONMENT.jobToken]!,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ model: 'claude-sonnet-4-5', stream: true, messages: [] }),
+      });
+      const reader = response.body!.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      expect(first).toContain('message_start');
+      release();
+      let rest = '';
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        rest += new TextDecoder().decode(chunk.value);
+      }
+      expect(rest).toContain('message_delta');
+      await expect
+        .poll(() => streaming.store.ledger(spec.jobId))
+        .toMatchObject({
+          inputTokens: 7,
+          outputTokens: 3,
+        });
+    } finally {
+      release();
+      await streaming.close();
+      await new Promise((resolve) => upstream.close(resolve));
+    }
   });
 });
