@@ -46,7 +46,10 @@ async function series(label, url, headers, stream, llm) {
   const ttfb = [];
   const total = [];
   for (let index = 0; index < REQUESTS; index += 1) {
-    llm.script({ text: 'a short answer of a few words', usage: { inputTokens: 10, outputTokens: 5 } });
+    llm.script({
+      text: 'a short answer of a few words',
+      usage: { inputTokens: 10, outputTokens: 5 },
+    });
     const [first, end] = await timed(url, headers, stream);
     ttfb.push(first);
     total.push(end);
@@ -93,8 +96,20 @@ try {
   for (const stream of [false, true]) {
     // Warm both paths (connections, JIT) before measuring.
     await series('warm-up', `${llm.baseUrl}/messages`, { 'x-api-key': 'k' }, stream, llm);
-    await series('warm-up', `${broker.url}/llm/anthropic/messages`, { 'x-api-key': env.AGENTSMITH_JOB_TOKEN }, stream, llm);
-    const direct = await series('direct', `${llm.baseUrl}/messages`, { 'x-api-key': 'k' }, stream, llm);
+    await series(
+      'warm-up',
+      `${broker.url}/llm/anthropic/messages`,
+      { 'x-api-key': env.AGENTSMITH_JOB_TOKEN },
+      stream,
+      llm,
+    );
+    const direct = await series(
+      'direct',
+      `${llm.baseUrl}/messages`,
+      { 'x-api-key': 'k' },
+      stream,
+      llm,
+    );
     const brokered = await series(
       'broker',
       `${broker.url}/llm/anthropic/messages`,
@@ -105,16 +120,21 @@ try {
     const kind = stream ? 'streamed (SSE)' : 'plain JSON';
     console.log(`LLM request, ${kind}, ${REQUESTS} sequential requests to the fake:`);
     for (const run of [direct, brokered]) {
-      console.log(`  ${run.label.padEnd(7)} total ${format(run.total)}; first byte ${format(run.ttfb)}`);
+      console.log(
+        `  ${run.label.padEnd(7)} total ${format(run.total)}; first byte ${format(run.ttfb)}`,
+      );
     }
     const added = (p) => (percentile(brokered.total, p) - percentile(direct.total, p)).toFixed(2);
-    const addedFirst = (p) => (percentile(brokered.ttfb, p) - percentile(direct.ttfb, p)).toFixed(2);
+    const addedFirst = (p) =>
+      (percentile(brokered.ttfb, p) - percentile(direct.ttfb, p)).toFixed(2);
     console.log(
       `  added by the broker: total p50 ${added(50)} ms, p99 ${added(99)} ms; first byte p50 ${addedFirst(50)} ms, p99 ${addedFirst(99)} ms`,
     );
   }
   const ledger = await store.ledger(jobId);
-  console.log(`  ledger after the run: ${ledger.calls} calls, ${ledger.inputTokens + ledger.outputTokens} tokens`);
+  console.log(
+    `  ledger after the run: ${ledger.calls} calls, ${ledger.inputTokens + ledger.outputTokens} tokens`,
+  );
 } finally {
   await issuer.revoke(jobId);
   const keys = await redis.keys(`${prefix}*`);

@@ -1,4 +1,4 @@
-import { ConfigError } from '@agentsmith/kit';
+import type { ConfigError } from '@agentsmith/kit';
 import { describe, expect, it } from 'vitest';
 import { loadBrokerConfig } from './broker-config.js';
 import { budgetExhaustion, type JobLedger, type JobScope } from './job-scope.js';

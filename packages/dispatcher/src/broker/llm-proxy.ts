@@ -78,8 +78,7 @@ export async function proxyLlm(
       `The dispatcher has no ${upstream.missing}; ask an operator.`,
     );
   }
-  const body =
-    request.method === 'GET' || request.method === 'HEAD' ? undefined : await readBody(request);
+  const body = await readBody(request);
   const search = new URLSearchParams(route.search);
   search.delete('key');
   const query = search.size > 0 ? `?${search.toString()}` : '';
@@ -91,7 +90,7 @@ export async function proxyLlm(
     answer = await (context.fetch ?? fetch)(target, {
       method: request.method ?? 'POST',
       headers: upstreamHeaders(request.headers, upstream.headers),
-      ...(body ? { body } : {}),
+      body,
       redirect: 'manual',
       signal: abort.signal,
     });
@@ -107,7 +106,7 @@ export async function proxyLlm(
   await relayResponse(answer, response, (chunk) => scanner.push(chunk));
   const usage = scanner.finish();
   if (!usage) return;
-  const modelId = modelOf(route.path, body ?? Buffer.alloc(0));
+  const modelId = modelOf(route.path, body);
   const pricing = { ...BUILT_IN_PRICING, ...project.agent.pricing.models };
   const ledger = await context.store.record(
     scope.jobId,

@@ -53,7 +53,8 @@ export function createJobSupervision(
     maxDurationSeconds: Math.ceil(context.jobMaxDurationMs / 1000),
     logger,
     onReaped: async (jobIds) => {
-      await Promise.all(jobIds.map((jobId) => context.credentials?.revoke(jobId)));
+      const { credentials } = context;
+      if (credentials) await Promise.all(jobIds.map((jobId) => credentials.revoke(jobId)));
     },
   });
   return {
