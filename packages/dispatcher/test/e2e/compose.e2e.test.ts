@@ -91,7 +91,7 @@ beforeAll(async () => {
   await requireDocker(docker);
   const socketGid = String((await stat('/var/run/docker.sock')).gid);
   environment = { ...process.env, DOCKER_GID: socketGid, REDIS_PASSWORD: redisPassword };
-  await compose(['docker-compose.yml'], 'build', 'agentsmith');
+  await compose(testFiles, 'build', 'agentsmith');
   await compose(testFiles, 'build', 'dispatcher', 'fakes');
 }, 1_800_000);
 
