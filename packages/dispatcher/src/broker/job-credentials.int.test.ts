@@ -2,6 +2,7 @@ import { BROKER_ENVIRONMENT } from '@agentsmith/contracts';
 import { ProjectConfig } from '@agentsmith/providers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DispatcherHarness, uniqueChannel } from '../../test/support/dispatcher-harness.js';
+import { RedisCredentialStore } from './redis-credential-store.js';
 import { jobRedisUsername } from './redis-job-acl.js';
 
 const project = ProjectConfig.parse({
@@ -63,11 +64,17 @@ describe('per-job credentials through the dispatcher (real Redis)', () => {
     // Known to the broker while the job runs (the upstream is unreachable here, so not a 401).
     expect((await brokerCall(env[BROKER_ENVIRONMENT.jobToken]!)).status).not.toBe(401);
 
+    // The broker's ledger (here: two calls it counted) wins over the agent's own figure.
+    const ledger = new RedisCredentialStore(harness.redis.redis);
+    const usage = { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0 };
+    await ledger.record(jobId, { ...usage, costUsd: 1.25 }, Date.now() + 60_000);
+    await ledger.record(jobId, { ...usage, costUsd: 0.5 }, Date.now() + 60_000);
     await harness.agentWrites({
       type: 'done',
       jobId,
       at: Date.now(),
       summary: 'Fixed',
+      costUsd: 0.01,
       durationMs: 1000,
       changedFiles: [],
     });
@@ -76,5 +83,11 @@ describe('per-job credentials through the dispatcher (real Redis)', () => {
       'the token to be revoked',
     );
     expect(await redisUsers()).not.toContain(jobRedisUsername(jobId));
+    const card = JSON.stringify(
+      harness.slack.calls.find((call) => String(call.args['text']).startsWith('Done:')),
+    );
+    expect(card).toContain('$1.75');
+    expect(card).not.toContain('$0.01');
+    await harness.redis.redis.del(`broker:job:${jobId}:ledger`);
   });
 });
