@@ -17,7 +17,7 @@ export interface BrokerCredentials {
 
 /** The broker's settings, from the dispatcher's environment. */
 export interface BrokerConfig {
-  /** `BROKER_PORT` (default 8081): the broker's own port, for agents only. */
+  /** `BROKER_PORT` (default 8081; 0 = any free port): the broker's own port, for agents only. */
   port: number;
   /** `BROKER_URL`: the broker as agents reach it (default `http://dispatcher:<port>`, Compose's name). */
   agentUrl: string;
@@ -50,7 +50,11 @@ const nonEmpty = (value: string | undefined) => value?.trim() || undefined;
 /** Reads the broker's settings; a wrong value is a {@link ConfigError} naming the variable. */
 export function loadBrokerConfig(env: Readonly<Record<string, string | undefined>>): BrokerConfig {
   const problems: string[] = [];
-  const port = positiveNumber('BROKER_PORT', env['BROKER_PORT'], problems, true) ?? 8081;
+  // 0 asks for any free port (tests running several dispatchers on one machine).
+  const port =
+    env['BROKER_PORT']?.trim() === '0'
+      ? 0
+      : (positiveNumber('BROKER_PORT', env['BROKER_PORT'], problems, true) ?? 8081);
   if (port > 65_535) problems.push(`BROKER_PORT: ${port} is not a TCP port`);
   const agentUrl = nonEmpty(env['BROKER_URL']) ?? `http://dispatcher:${port}`;
   if (!/^https?:\/\/[^/]+\/?$/.test(agentUrl))
