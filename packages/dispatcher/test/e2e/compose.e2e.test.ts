@@ -151,6 +151,7 @@ describe('docker compose (seed success criteria)', () => {
 
   it('"fix #58 in agent-smith-test" runs the real agent image as agentsmith-<id> on the Compose network and ends in a PR card', async () => {
     await compose(testFiles, 'up', '-d', '--wait');
+    await fetch(`${await publishedUrl('fakes', 9000)}/script/fix-sum`, { method: 'POST' });
     const dispatcherUrl = await publishedUrl('dispatcher', 8080);
     const ready = await fetch(`${dispatcherUrl}/ready`);
     expect([ready.status, await ready.text()]).toEqual([200, expect.stringContaining('spawner')]);
