@@ -58,8 +58,9 @@ function expose(port: number, target: string, host: string): TcpServer {
 /**
  * The SaaS world of the Compose acceptance test in one process (run as the `fakes` container by
  * `compose-fake-world-main.ts`): fake Slack Web API, fake GitHub REST API with tickets #58 and
- * #66 (hostile), a scripted LLM whose sessions each test queues (`POST /script/...`), a git smart-HTTP server holding the buggy project, and a
- * control endpoint (`GET /state`) the test reads.
+ * #66 (hostile), a scripted LLM whose sessions each test queues (`POST /script/...`), a git
+ * smart-HTTP server holding the buggy project, and a control endpoint (`GET /state`) the test
+ * reads.
  */
 export async function startComposeFakeWorld(
   options: ComposeFakeWorldOptions,
