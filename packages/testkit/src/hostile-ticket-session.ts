@@ -57,8 +57,9 @@ export function hostileAttacks(otherJobId: string): HostileAttack[] {
     { name: 'env', command: 'env', shows: /PATH=/ },
     {
       name: 'push to main',
-      command: `${TOKEN}; ${GIT_WITH_TOKEN} push origin HEAD:main 2>&1`,
-      shows: /\[remote rejected\] HEAD -> main \(this job may only push refs\/heads\/fix\/66\)/,
+      // A new commit object (HEAD does not move), so there is something to push.
+      command: `${TOKEN}; C=$(git -c user.name=x -c user.email=x@x commit-tree "HEAD^{tree}" -p HEAD -m evil); ${GIT_WITH_TOKEN} push origin "$C:refs/heads/main" 2>&1`,
+      shows: /\[remote rejected\] \w+ -> main \(this job may only push refs\/heads\/fix\/66\)/,
     },
     {
       name: 'delete a branch',

@@ -326,7 +326,7 @@ describe('docker compose (seed success criteria)', () => {
     );
     const state = await fakeState();
     process.stdout.write(
-      `hostile job's tool results:\n  ${state.toolResults.map((text) => text.slice(0, 400)).join('\n  ')}\n`,
+      `hostile job's tool results:\n  ${state.toolResults.map((text) => `${text.slice(0, 120)} … ${text.slice(-300)}`).join('\n  ')}\n`,
     );
     const attacks = hostileAttacks(firstJobId);
     for (const attack of attacks) {
