@@ -92,7 +92,7 @@ export function hostileAttacks(otherJobId: string): HostileAttack[] {
 
 /**
  * The scripted session of the hostile ticket: scout and plan as usual, then every attack of
- * {@link hostileAttacks} as a `run_command`, then the real fix (so the job still ends with a pull
+ * {@link hostileAttacks} as a `run_command` (one turn of parallel tool calls), then the real fix (so the job still ends with a pull
  * request and one final card).
  */
 export function hostileTurns(otherJobId: string): FakeLlmTurn[] {
@@ -105,9 +105,13 @@ export function hostileTurns(otherJobId: string): FakeLlmTurn[] {
         filesToTouch: ['src/sum.js'],
       },
     },
-    ...hostileAttacks(otherJobId).map((attack): FakeLlmTurn => ({
-      toolCalls: [{ name: 'run_command', input: { command: attack.command } }],
-    })),
+    // One turn with every attack, so the loop stays below its compaction threshold.
+    {
+      toolCalls: hostileAttacks(otherJobId).map((attack) => ({
+        name: 'run_command',
+        input: { command: attack.command },
+      })),
+    },
     {
       toolCalls: [
         {
