@@ -364,13 +364,11 @@ describe('docker compose (seed success criteria)', () => {
       30_000,
     );
     const login = await redisCli(
-      '--user',
+      'AUTH',
       env['AGENTSMITH_REDIS_USERNAME'] ?? '',
-      '--pass',
       env['AGENTSMITH_REDIS_PASSWORD'] ?? '',
-      'PING',
-    ).catch((error: unknown) => String(error));
-    expect(login).toMatch(/WRONGPASS|invalid username-password/i);
+    );
+    expect(login).toMatch(/WRONGPASS/);
   });
 
   it('a job whose model reports large usage stops at its budget with a message that says how to raise it', async () => {
