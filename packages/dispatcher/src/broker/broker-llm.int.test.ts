@@ -26,11 +26,15 @@ describe('broker LLM proxy', () => {
         app: anthropicProject(),
         tight: anthropicProject({ tokens: 1000 }),
         gemini: { ...anthropicProject(), agent: { type: 'gemini', base_url: llm.server.url } },
+        openai: { ...anthropicProject(), agent: { type: 'openai', model: 'gpt-5-mini' } },
+        ollama: { ...anthropicProject(), agent: { type: 'ollama', base_url: llm.baseUrl } },
       },
       credentials: {
         anthropicApiKey: REAL_KEY,
         anthropicBaseUrl: llm.baseUrl,
         geminiApiKey: 'AIza-real',
+        openaiApiKey: 'sk-openai-real',
+        openaiBaseUrl: llm.baseUrl,
       },
     });
   });
@@ -157,6 +161,44 @@ describe('broker LLM proxy', () => {
       expect(llm.requests).toHaveLength(0);
     },
   );
+
+  it('puts the OpenAI key in Authorization and reads the usage chunk of a streamed Chat Completion', async () => {
+    const { spec, env } = await fixture.mint({ intent: { ticketId: '58', project: 'openai' } });
+    llm.script({ text: 'openai says hi', usage: { inputTokens: 40, outputTokens: 6 } });
+    const response = await fetch(`${fixture.broker.url}/llm/openai/chat/completions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${env[BROKER_ENVIRONMENT.jobToken]}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        model: 'gpt-5-mini',
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    });
+    expect(await response.text()).toContain('openai says hi');
+    expect(llm.requests[0]?.http.headers['authorization']).toBe('Bearer sk-openai-real');
+    expect(await fixture.store.ledger(spec.jobId)).toMatchObject({
+      calls: 1,
+      inputTokens: 40,
+      outputTokens: 6,
+    });
+  });
+
+  it('forwards an OpenAI-compatible (Ollama) call to its base_url with the dispatcher key, never the job token', async () => {
+    const { env } = await fixture.mint({ intent: { ticketId: '58', project: 'ollama' } });
+    llm.script({ text: 'local model', usage: { inputTokens: 3, outputTokens: 2 } });
+    const token = env[BROKER_ENVIRONMENT.jobToken]!;
+    const response = await fetch(`${fixture.broker.url}/llm/openai-compatible/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'qwen2.5-coder', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(response.status).toBe(200);
+    expect(JSON.stringify(llm.requests[0]?.http)).not.toContain(token);
+  });
 
   it('puts a Gemini key in x-goog-api-key, taking the job token from ?key=', async () => {
     const { spec, env } = await fixture.mint({ intent: { ticketId: '58', project: 'gemini' } });
