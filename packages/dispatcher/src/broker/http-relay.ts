@@ -82,12 +82,15 @@ export function upstreamHeaders(
 
 /**
  * Sends the upstream's answer to the agent as it arrives (no buffering: a streamed token leaves
- * as soon as it came), showing every chunk to `tap` on the way.
+ * as soon as it came), showing every chunk to `tap` on the way. With `drainAfterClose`, an agent
+ * that hangs up does not stop the reading: the rest still reaches `tap` (the LLM ledger must see
+ * the usage at the end of a stream, or hanging up early would make calls free).
  */
 export async function relayResponse(
   upstream: Response,
   response: ServerResponse,
   tap?: (chunk: Uint8Array) => void,
+  drainAfterClose = false,
 ): Promise<void> {
   const headers: Record<string, string> = {};
   upstream.headers.forEach((value, name) => {
@@ -97,13 +100,19 @@ export async function relayResponse(
   response.flushHeaders();
   if (upstream.body) {
     const reader: ReadableStreamDefaultReader<Uint8Array> = upstream.body.getReader();
-    const stop = () => void reader.cancel().catch(() => undefined);
+    let gone = false;
+    const stop = () => {
+      if (response.writableFinished) return;
+      gone = true;
+      if (!drainAfterClose) void reader.cancel().catch(() => undefined);
+    };
     response.once('close', stop);
     try {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
         tap?.(value);
+        if (gone) continue;
         if (!response.write(value)) {
           await new Promise<void>((resolve) => {
             response.once('drain', resolve);

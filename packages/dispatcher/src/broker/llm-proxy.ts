@@ -1,5 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BUILT_IN_PRICING, llmCallCost } from '@agentsmith/providers';
+import {
+  BUILT_IN_PRICING,
+  llmCallCost,
+  type LlmTokenCounts,
+  type ProjectConfig,
+} from '@agentsmith/providers';
 import type { BrokerContext } from './broker-context.js';
 import { readBody, relayResponse, upstreamHeaders } from './http-relay.js';
 import { budgetExhaustedError, providerError } from './llm-errors.js';
@@ -83,8 +88,6 @@ export async function proxyLlm(
   search.delete('key');
   const query = search.size > 0 ? `?${search.toString()}` : '';
   const target = `${upstream.baseUrl}${route.path}${query}`;
-  const abort = new AbortController();
-  response.once('close', () => abort.abort());
   let answer: Response;
   try {
     answer = await (context.fetch ?? fetch)(target, {
@@ -92,7 +95,6 @@ export async function proxyLlm(
       headers: upstreamHeaders(request.headers, upstream.headers),
       body,
       redirect: 'manual',
-      signal: abort.signal,
     });
   } catch (error) {
     throw providerError(
@@ -103,10 +105,24 @@ export async function proxyLlm(
     );
   }
   const scanner = new UsageScanner(answer.headers.get('content-type') ?? undefined);
-  await relayResponse(answer, response, (chunk) => scanner.push(chunk));
-  const usage = scanner.finish();
+  try {
+    await relayResponse(answer, response, (chunk) => scanner.push(chunk), true);
+  } finally {
+    // Whatever usage was seen is billed, also when the stream broke off.
+    await recordUsage(context, scope, project, route.path, body, scanner.finish());
+  }
+}
+
+async function recordUsage(
+  context: BrokerContext,
+  scope: JobScope,
+  project: ProjectConfig,
+  path: string,
+  body: Buffer,
+  usage: LlmTokenCounts | undefined,
+): Promise<void> {
   if (!usage) return;
-  const modelId = modelOf(route.path, body);
+  const modelId = modelOf(path, body);
   const pricing = { ...BUILT_IN_PRICING, ...project.agent.pricing.models };
   const ledger = await context.store.record(
     scope.jobId,
