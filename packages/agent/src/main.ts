@@ -21,6 +21,7 @@ import { runTicketCommand } from './composition/run-ticket-command.js';
 import { serveWebhooks } from './composition/serve-webhooks.js';
 import type { FinalReportGuard } from './progress/final-report-guard.js';
 import { RedisProgressReporter } from './progress/redis-progress-reporter.js';
+import { redisCredentialsFromEnv } from './progress/redis-credentials.js';
 
 /**
  * The agent's composition root: reads the environment (credentials, paths), parses the command
@@ -44,7 +45,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<ExitCode> {
     command = parseCliArgs(argv);
   } catch (error) {
     printError(`${toAppError(error).message}\n\n${USAGE}`);
-    await reportUsageErrorInJobMode(argv, error, logger);
+    await reportUsageErrorInJobMode(argv, error, logger, env);
     return EXIT_CODES.usage;
   }
 
@@ -114,6 +115,7 @@ async function reportUsageErrorInJobMode(
   argv: string[],
   error: unknown,
   logger: Logger,
+  env: NodeJS.ProcessEnv,
 ): Promise<void> {
   const { jobId, redisUrl } = findJobAddress(argv);
   if (jobId === undefined || redisUrl === undefined) return;
@@ -121,6 +123,7 @@ async function reportUsageErrorInJobMode(
     const reporter = await RedisProgressReporter.connect({
       redisUrl,
       jobId,
+      credentials: redisCredentialsFromEnv(env),
       logger,
       onCancel: () => undefined,
     });

@@ -1,3 +1,5 @@
+import { BROKER_ENVIRONMENT } from './broker-environment.js';
+
 /**
  * Every environment variable the agent reads, in one place (docs/environment.md lists them for
  * operators). The dispatcher forwards the credential, base-URL and option groups from its own
@@ -5,8 +7,12 @@
  * A test checks that the agent's and providers' sources read no variable missing here.
  */
 
-/** Credentials of the trackers, git hosts and LLM providers. Secret: never logged. */
-const AGENT_CREDENTIAL_KEYS = [
+/**
+ * Credentials of the trackers, git hosts and LLM providers. Secret: never logged. A plain CLI run
+ * reads them from its own environment; the dispatcher holds them for its credential broker and
+ * never forwards them to a spawned agent (docs/security.md).
+ */
+export const AGENT_CREDENTIAL_KEYS = [
   'ANTHROPIC_API_KEY',
   'OPENAI_API_KEY',
   'GEMINI_API_KEY',
@@ -18,8 +24,8 @@ const AGENT_CREDENTIAL_KEYS = [
   'JIRA_TOKEN',
 ] as const;
 
-/** Base-URL overrides (GitHub Enterprise, self-managed GitLab, LLM gateways); not secret. */
-const AGENT_BASE_URL_KEYS = [
+/** Base-URL overrides (GitHub Enterprise, self-managed GitLab, LLM gateways): in job mode the broker's upstreams. */
+export const AGENT_BASE_URL_KEYS = [
   'GITHUB_API_URL',
   'GITLAB_URL',
   'JIRA_URL',
@@ -55,16 +61,21 @@ export const JOB_SPEC_ENV = {
   requestedBy: 'AGENTSMITH_JOB_REQUESTED_BY',
 } as const;
 
-/** The variables a dispatcher forwards from its own environment to every agent, when set. */
-export const AGENT_FORWARDED_KEYS: readonly string[] = [
-  ...AGENT_CREDENTIAL_KEYS,
-  ...AGENT_BASE_URL_KEYS,
-  ...AGENT_OPTION_KEYS,
-];
+/**
+ * The variables a dispatcher forwards from its own environment to every agent, when set: only the
+ * commit author. Credentials, upstream URLs and the clone mirror stay with the dispatcher's
+ * credential broker, which every LLM, git and REST call of a spawned agent goes through.
+ */
+export const AGENT_FORWARDED_KEYS: readonly string[] = AGENT_OPTION_KEYS.filter(
+  (name) => name !== 'AGENTSMITH_CLONE_URL',
+);
 
 /** Every variable the agent reads (besides the process basics PATH and HOME). */
 export const AGENT_ENV_NAMES: readonly string[] = [
-  ...AGENT_FORWARDED_KEYS,
+  ...AGENT_CREDENTIAL_KEYS,
+  ...AGENT_BASE_URL_KEYS,
+  ...AGENT_OPTION_KEYS,
+  ...Object.values(BROKER_ENVIRONMENT),
   AGENT_CONFIG_PATH_ENV,
   AGENT_WORKDIR_ENV,
   AGENT_LOG_LEVEL_ENV,

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'llm_unavailable'
   | 'llm_invalid_response'
   | 'llm_iteration_limit'
+  | 'budget_exhausted'
   | 'tests_failed'
   | 'setup_failed'
   | 'approval_rejected'

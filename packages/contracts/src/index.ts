@@ -15,3 +15,4 @@ export * from './conversation-state.js';
 export * from './ticket-label.js';
 export * from './format-cost.js';
 export * from './closest-name.js';
+export * from './broker-environment.js';

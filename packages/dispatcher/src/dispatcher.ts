@@ -1,5 +1,6 @@
 import type { JobSpec } from '@agentsmith/contracts';
 import { newJobId, type Logger } from '@agentsmith/kit';
+import { startBroker, type BrokerSetup } from './broker/start-broker.js';
 import type { DispatcherConfig } from './config/dispatcher-config.js';
 import { RedisConversationStateManager } from './conversations/redis-conversation-state-manager.js';
 import { parseIntent } from './intents/parse-intent.js';
@@ -35,10 +36,14 @@ export interface DispatcherDependencies {
   supervise?: boolean;
   now?: () => number;
   newJobId?: () => string;
+  /** The credential broker (main.ts always starts it; some tests run without). */
+  broker?: BrokerSetup;
 }
 
 export interface RunningDispatcher {
   url: string;
+  /** The credential broker's URL, when it runs. */
+  brokerUrl?: string;
   context: JobContext;
   relay: ProgressRelay;
   metrics: Metrics;
@@ -69,6 +74,9 @@ export async function startDispatcher(
     return promise;
   };
 
+  const broker = dependencies.broker
+    ? await startBroker(dependencies.broker, redis, logger.child({ component: 'broker' }))
+    : undefined;
   const supervision =
     dependencies.supervise === false
       ? undefined
@@ -78,6 +86,7 @@ export async function startDispatcher(
           jobs: store,
           now,
           logger: logger.child({ component: 'supervision' }),
+          credentials: broker?.issuer,
         });
   const context: JobContext = {
     conversations,
@@ -92,6 +101,7 @@ export async function startDispatcher(
     cancelGraceSeconds: config.cancelGraceSeconds,
     now,
     newJobId: dependencies.newJobId ?? newJobId,
+    ...(broker ? { credentials: broker.issuer } : {}),
     ...(supervision
       ? {
           onSpawned: (spec: JobSpec) => {
@@ -134,6 +144,7 @@ export async function startDispatcher(
     logger: logger.child({ component: 'relay' }),
     metrics,
     onFinal: (job, entry) => finishJob(context, job.jobId, entry),
+    ...(broker ? { finalCost: (jobId: string) => broker.finalCost(jobId) } : {}),
     ...(dependencies.relay?.minIntervalMs !== undefined
       ? { minIntervalMs: dependencies.relay.minIntervalMs }
       : {}),
@@ -180,6 +191,7 @@ export async function startDispatcher(
   let closing: Promise<void> | undefined;
   return {
     url: http.url,
+    ...(broker ? { brokerUrl: broker.url } : {}),
     context,
     relay,
     metrics,
@@ -196,6 +208,7 @@ export async function startDispatcher(
         ]);
         http.server.closeAllConnections();
         await httpClosed;
+        await broker?.close();
         await Promise.all(
           [redis, blocking, subscriber].map((client) =>
             client.quit().catch(() => client.disconnect()),

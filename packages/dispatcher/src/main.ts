@@ -1,5 +1,6 @@
 import { ConfigError, createLogger, secretValuesFromEnv, SecretSanitizer } from '@agentsmith/kit';
 import { hostname } from 'node:os';
+import { loadConfig } from '@agentsmith/providers';
 import { loadDispatcherConfig, type DispatcherConfig } from './config/dispatcher-config.js';
 import { startDispatcher } from './dispatcher.js';
 import { createProjectCatalog } from './projects/load-project-catalog.js';
@@ -34,7 +35,12 @@ async function main(): Promise<void> {
     logger.child({ component: 'projects' }),
   );
   const spawner = createSpawner(config, logger.child({ component: 'spawner' }));
-  const dispatcher = await startDispatcher(config, { logger, spawner, projects });
+  const configPath = config.configPath;
+  const broker = {
+    config: config.broker,
+    loadProject: async (name: string) => (await loadConfig(configPath, env)).projects[name],
+  };
+  const dispatcher = await startDispatcher(config, { logger, spawner, projects, broker });
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -19,3 +19,5 @@ export * from './gitlab-api/gitlab-rest-allow-list.js';
 export * from './jira-api/jira-rest-allow-list.js';
 export * from './azure-devops-api/azure-devops-rest-allow-list.js';
 export * from './trackers/ticket-reference.js';
+export * from './github-api/github-rest-allow-list.js';
+export * from './llm-pricing.js';

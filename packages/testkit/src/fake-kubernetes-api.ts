@@ -13,13 +13,15 @@ export type ManifestValidator = (manifest: Manifest) => void;
 
 /**
  * A strict fake of the slice of the Kubernetes API the Kubernetes spawner uses: Jobs and
- * ConfigMaps (create, read, list, delete), Pods (list, delete collection) and Events (list).
+ * ConfigMaps and Secrets (created, deleted with their owning Job), Pods (list, delete collection) and Events (list).
  * Tests script Job status, Pods and Events; every created manifest passes `validate` first.
  */
 export class FakeKubernetesApi {
   readonly server = new FakeServer('kubernetes');
   readonly jobs = new Map<string, Manifest>();
   readonly configMaps = new Map<string, Manifest>();
+  /** Secrets as created (garbage-collected with their owning Job, like the real cluster). */
+  readonly secrets = new Map<string, Manifest>();
   /** Pods and events by job name, as the test scripts them. */
   readonly pods = new Map<string, unknown[]>();
   readonly events = new Map<string, unknown[]>();
@@ -41,6 +43,7 @@ export class FakeKubernetesApi {
       .on('GET', `${base}/:name`, (request) => this.#read(this.jobs, request.params['name'] ?? ''))
       .on('DELETE', `${base}/:name`, (request) => this.#delete(request.params['name'] ?? ''))
       .on('POST', `${core}/configmaps`, (request) => this.#create(this.configMaps, request, false))
+      .on('POST', `${core}/secrets`, (request) => this.#create(this.secrets, request, false))
       .on('GET', `${core}/pods`, (request) => ({
         body: this.#list('PodList', this.#podsFor(request), request),
       }))
@@ -170,11 +173,13 @@ export class FakeKubernetesApi {
 
   #delete(name: string): FakeResponse {
     if (!this.jobs.delete(name)) return this.#read(this.jobs, name);
-    for (const [key, map] of this.configMaps) {
-      const owners =
-        (map.metadata as { ownerReferences?: Array<{ name: string }> } | undefined)
-          ?.ownerReferences ?? [];
-      if (owners.some((owner) => owner.name === name)) this.configMaps.delete(key);
+    for (const store of [this.configMaps, this.secrets]) {
+      for (const [key, owned] of store) {
+        const owners =
+          (owned.metadata as { ownerReferences?: Array<{ name: string }> } | undefined)
+            ?.ownerReferences ?? [];
+        if (owners.some((owner) => owner.name === name)) store.delete(key);
+      }
     }
     this.pods.delete(name);
     return { body: { kind: 'Status', apiVersion: 'v1', status: 'Success' } };

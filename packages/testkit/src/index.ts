@@ -19,3 +19,4 @@ export * from './fake-azure-devops-api.js';
 export * from './ecosystem-samples.js';
 export * from './fake-llm-errors.js';
 export * from './eval/index.js';
+export * from './hostile-ticket-session.js';

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FixTicketIntent } from '@agentsmith/contracts';
+import { jobBranchName, type FixTicketIntent } from '@agentsmith/contracts';
 import { ConfigError, parseDuration, type Logger } from '@agentsmith/kit';
 import {
   canonicalLlmProvider,
@@ -16,6 +16,7 @@ import { createModelRegistry, loopSettingsFromConfig, UsageTracker } from '../ll
 import { createProjectEnvironment, createTestRunner } from '../test-runner/index.js';
 import type { RunContext } from '../pipeline/run-context.js';
 import type { ProgressReporter } from '../progress/progress-reporter.js';
+import { brokerAccess } from './broker-access.js';
 import { createLlmCodingAgent } from './llm-coding-agent.js';
 import { resolvePrinciplesPath } from './resolve-principles-path.js';
 
@@ -38,10 +39,13 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
   const { resolved, env, logger, intent } = input;
   const { project } = resolved;
   const options = { logger, baseDir: process.cwd() };
-  const tracker = createTracker(project.tickets, env, options);
+  // Job mode: every provider call goes through the dispatcher's broker with the job token.
+  const brokered = brokerAccess(env, resolved.name, project.agent);
+  const providerEnv = brokered?.providerEnv ?? env;
+  const tracker = createTracker(project.tickets, providerEnv, options);
   const gitHost = withCloneUrl(
-    createGitHost(project.source, env, options),
-    env['AGENTSMITH_CLONE_URL'],
+    createGitHost(project.source, providerEnv, options),
+    providerEnv['AGENTSMITH_CLONE_URL'],
   );
   const workRoot = env['AGENTSMITH_WORKDIR'] || join(tmpdir(), 'agentsmith');
   const source = createGitSourceWorkspace({
@@ -61,7 +65,7 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
   const usage = new UsageTracker(project.agent.pricing.models);
   const models = createModelRegistry({
     config: project.agent,
-    ...llmCredentials(project.agent, env),
+    ...(brokered?.llm ?? llmCredentials(project.agent, env)),
   });
   const coder = createLlmCodingAgent({
     models,
@@ -78,7 +82,7 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
       approvalTimeoutSeconds: APPROVAL_TIMEOUT_SECONDS,
       codingPrinciplesPath: resolvePrinciplesPath(project.coding_principles_path),
       testRepairRounds: project.test.repair_rounds,
-      branch: `fix/${canonicalTicketReference(project.tickets, intent.ticketId)}`,
+      branch: jobBranchName(canonicalTicketReference(project.tickets, intent.ticketId)),
       completedState: project.tickets.completed_state,
     },
     tracker,
@@ -121,7 +125,7 @@ function withCloneUrl(gitHost: GitHost, cloneUrl: string | undefined): GitHost {
 }
 
 /** The API key and base-URL override of the project's LLM provider, from the environment. */
-function llmCredentials(
+export function llmCredentials(
   agent: AgentLlmConfig,
   env: NodeJS.ProcessEnv,
 ): { apiKey?: string; baseUrlOverride?: string } {

@@ -19,6 +19,7 @@ import { ConsoleReporter, type ConsoleSink } from '../progress/console-reporter.
 import { FinalReportGuard } from '../progress/final-report-guard.js';
 import type { ProgressReporter } from '../progress/progress-reporter.js';
 import { RedisProgressReporter } from '../progress/redis-progress-reporter.js';
+import { redisCredentialsFromEnv } from '../progress/redis-credentials.js';
 import { stepsFor } from '../steps/step-registry.js';
 import { buildRunContext } from './build-run-context.js';
 
@@ -55,6 +56,7 @@ export async function runTicketCommand(
       inner = await RedisProgressReporter.connect({
         redisUrl: options.job.redisUrl,
         jobId: options.job.jobId,
+        credentials: redisCredentialsFromEnv(environment.env),
         logger: environment.logger,
         onCancel: (requestedBy) =>
           environment.abort(

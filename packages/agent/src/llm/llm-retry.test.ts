@@ -31,6 +31,32 @@ describe('llm/llm-retry', () => {
     expect(classified).toMatchObject({ code, retryable, retryAfterMs });
   });
 
+  it("turns the broker's budget refusal into a non-retryable budget_exhausted with the broker's words", () => {
+    const refusal = new APICallError({
+      message: 'Payment Required',
+      url: 'http://dispatcher:8081/llm/anthropic/messages',
+      requestBodyValues: {},
+      statusCode: 402,
+      responseHeaders: { 'x-agentsmith-budget': 'exhausted' },
+      responseBody: JSON.stringify({
+        type: 'error',
+        error: { type: 'budget_exhausted', message: 'LLM budget exhausted: spent $20.00.' },
+      }),
+      isRetryable: false,
+    });
+
+    const classified = classifyLlmError(refusal);
+
+    expect(classified).toBeInstanceOf(AppError);
+    expect(classified).toMatchObject({
+      code: 'budget_exhausted',
+      retryable: false,
+      message: 'LLM budget exhausted: spent $20.00.',
+    });
+    // Any other 402 stays an ordinary provider error.
+    expect(classifyLlmError(apiError(402))).toMatchObject({ code: 'llm_invalid_response' });
+  });
+
   it('turns a missing API key into a clear, non-retryable error', () => {
     const classified = classifyLlmError(
       new LoadAPIKeyError({ message: 'ANTHROPIC_API_KEY is missing' }),

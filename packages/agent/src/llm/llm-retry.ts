@@ -1,3 +1,4 @@
+import { BUDGET_HEADER } from '@agentsmith/contracts';
 import {
   AppError,
   ExternalServiceError,
@@ -57,6 +58,10 @@ export function classifyLlmError(error: unknown): unknown {
     });
   }
   const apiError = findApiCallError(error);
+  if (apiError?.responseHeaders?.[BUDGET_HEADER] === 'exhausted') {
+    // The credential broker's refusal: the job's LLM budget is spent; retrying cannot help.
+    return new AppError('budget_exhausted', brokerMessage(apiError), { cause: error });
+  }
   if (apiError && isPromptTooLong(apiError)) {
     return new PromptTooLongError(
       `The request exceeds the model's context window (${apiError.statusCode}): ${apiError.message}`,
@@ -140,6 +145,19 @@ export async function withLlmRetry<T>(
     }
     throw error;
   }
+}
+
+/** Header the dispatcher's credential broker sets on its budget refusal. */
+
+/** The broker's own words from a provider-shaped error body (`error.message` in every shape). */
+function brokerMessage(error: APICallError): string {
+  try {
+    const body = JSON.parse(error.responseBody ?? '') as { error?: { message?: unknown } };
+    if (typeof body.error?.message === 'string') return body.error.message;
+  } catch {
+    // fall through
+  }
+  return error.message;
 }
 
 function findApiCallError(error: unknown): APICallError | undefined {

@@ -30,6 +30,8 @@ export interface RedisProgressReporterOptions {
   logger: Logger;
   /** Called once when a `Cancel` entry arrives on `job:<id>:in`. */
   onCancel: (requestedBy: string | undefined) => void;
+  /** The job's own Redis user (see {@link redisCredentialsFromEnv}); none for an open Redis. */
+  credentials?: { username: string; password: string } | undefined;
   heartbeatMs?: number;
   detailIntervalMs?: number;
   now?: () => number;
@@ -71,6 +73,8 @@ export class RedisProgressReporter implements ProgressReporter {
       maxRetriesPerRequest: 3,
       connectTimeout: 5000,
       lazyConnect: true,
+      // The job's Redis user (from the environment, never the URL or argv) may not run INFO.
+      ...(options.credentials ? { ...options.credentials, enableReadyCheck: false } : {}),
     });
     redis.on('error', (error) => options.logger.debug({ error }, 'redis connection error'));
     try {
@@ -160,7 +164,8 @@ export class RedisProgressReporter implements ProgressReporter {
     this.#writes = this.#writes.then(async () => {
       try {
         const args = encodeBusEntryArgs(full);
-        if (final) {
+        // A job's own Redis user may only append; the dispatcher expires its finished streams.
+        if (final && !this.#options.credentials) {
           await this.#redis
             .multi()
             .xadd(this.#outKey, ...JOB_STREAM_CAP, '*', ...args)

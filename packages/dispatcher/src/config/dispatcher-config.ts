@@ -2,6 +2,8 @@ import { ConfigError } from '@agentsmith/kit';
 import type { z } from 'zod';
 import { forwardedAgentEnv } from '@agentsmith/contracts';
 import { DispatcherEnvironment, type LOG_LEVELS } from './dispatcher-environment.js';
+import { loadBrokerConfig, type BrokerConfig } from './broker-config.js';
+import { withRedisPassword } from './redis-auth.js';
 import type { SpawnerSettings } from './spawner-settings.js';
 
 type LogLevel = (typeof LOG_LEVELS)[number];
@@ -38,6 +40,8 @@ interface DispatcherSettings {
   /** Prefix of the dispatcher's own Redis keys (the wire keys are fixed by the contract). */
   keyPrefix: string;
   spawner: SpawnerSettings;
+  /** The credential broker's port, URL for agents, default budget and the credentials it holds. */
+  broker: BrokerConfig;
 }
 
 /**
@@ -84,8 +88,15 @@ export function loadDispatcherConfig(
   hostname = 'dispatcher',
 ): DispatcherConfig {
   const parsed = DispatcherEnvironment.safeParse(env);
-  if (!parsed.success) {
-    const problems = problemsOf(parsed.error, env);
+  const problems = parsed.success ? [] : problemsOf(parsed.error, env);
+  let broker: BrokerConfig | undefined;
+  try {
+    broker = loadBrokerConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (!parsed.success || !broker || problems.length > 0) {
     throw new ConfigError(`The dispatcher cannot start:\n  ${problems.join('\n  ')}`, problems);
   }
   const vars = parsed.data;
@@ -136,7 +147,7 @@ export function loadDispatcherConfig(
           },
         };
   return deepFreeze({
-    redisUrl: vars.REDIS_URL.url,
+    redisUrl: withRedisPassword(vars.REDIS_URL.url, vars.REDIS_PASSWORD),
     agentRedisUrl: vars.REDIS_URL.asGiven,
     configPath: vars.AGENTSMITH_CONFIG,
     port: vars.PORT,
@@ -148,5 +159,6 @@ export function loadDispatcherConfig(
     logLevel: vars.LOG_LEVEL,
     keyPrefix: vars.DISPATCHER_KEY_PREFIX,
     spawner,
+    broker,
   });
 }

@@ -1,7 +1,12 @@
-import { DEFAULT_CONFIG_PATH, toRedisUrl } from '@agentsmith/contracts';
+import {
+  AGENT_BASE_URL_KEYS,
+  AGENT_CREDENTIAL_KEYS,
+  AGENT_FORWARDED_KEYS,
+  DEFAULT_CONFIG_PATH,
+  toRedisUrl,
+} from '@agentsmith/contracts';
 import { parseDuration } from '@agentsmith/kit';
 import { z } from 'zod';
-import { AGENT_FORWARDED_KEYS } from '@agentsmith/contracts';
 import { parseMemory } from './spawner-settings.js';
 
 export const SPAWNER_TYPES = ['docker', 'kubernetes'] as const;
@@ -98,6 +103,14 @@ const forwardedToAgents = Object.fromEntries(
   AGENT_FORWARDED_KEYS.map((name) => [name, optionalText()]),
 ) as Record<(typeof AGENT_FORWARDED_KEYS)[number], ReturnType<typeof optionalText>>;
 
+/** What the credential broker uses on the jobs' behalf (config/broker-config.ts reads them). */
+const heldForTheBroker = Object.fromEntries(
+  [...AGENT_CREDENTIAL_KEYS, ...AGENT_BASE_URL_KEYS, 'AGENTSMITH_CLONE_URL'].map((name) => [
+    name,
+    optionalText(),
+  ]),
+) as Record<string, ReturnType<typeof optionalText>>;
+
 /**
  * Every variable the dispatcher reads, with its default and what it accepts (`.env.example`
  * documents each one). `loadDispatcherConfig` parses the environment with it exactly once.
@@ -159,7 +172,13 @@ export const DispatcherEnvironment = z
     AGENT_CPU_REQUEST: positiveNumber(0.25),
     KUBECONFIG: optionalText(),
     KUBERNETES_SERVICE_HOST: optionalText(),
+    REDIS_PASSWORD: optionalText(),
+    BROKER_PORT: optionalText(),
+    BROKER_URL: optionalText(),
+    AGENT_BUDGET_USD: optionalText(),
+    AGENT_BUDGET_TOKENS: optionalText(),
     ...forwardedToAgents,
+    ...heldForTheBroker,
   })
   .refine((env) => env.SLACK_APP_TOKEN !== undefined || env.SLACK_SIGNING_SECRET !== undefined, {
     path: ['SLACK_SIGNING_SECRET'],

@@ -49,7 +49,7 @@ describe('config/spawner-settings', () => {
     });
   });
 
-  it('reads the Docker variables and the credentials forwarded to agents', () => {
+  it('reads the Docker variables and forwards no credential to agents', () => {
     expect(
       spawnerOf({
         SPAWNER_TYPE: 'docker',
@@ -79,7 +79,7 @@ describe('config/spawner-settings', () => {
           tmpBytes: 64 * 1024 ** 2,
         },
       },
-      agentEnv: { GITHUB_TOKEN: 'ghp-1' },
+      agentEnv: {},
     });
   });
 
@@ -128,15 +128,19 @@ describe('config/spawner-settings', () => {
 });
 
 describe('config/agent-credentials', () => {
-  it('forwards only the allow-list, never Slack credentials', () => {
+  it('forwards only the commit author options: no credential, no upstream URL, no Slack', () => {
     const forwarded = forwardedAgentEnv({
       GITHUB_TOKEN: 'ghp',
+      ANTHROPIC_API_KEY: 'sk-ant',
       SLACK_BOT_TOKEN: 'xoxb',
+      REDIS_PASSWORD: 'redis-secret',
       OPENAI_BASE_URL: 'http://llm',
+      AGENTSMITH_CLONE_URL: 'http://mirror/app.git',
+      AGENTSMITH_GIT_AUTHOR_NAME: 'Agent Smith',
       PATH: '/bin',
       JIRA_TOKEN: '',
     });
 
-    expect(forwarded).toEqual({ GITHUB_TOKEN: 'ghp', OPENAI_BASE_URL: 'http://llm' });
+    expect(forwarded).toEqual({ AGENTSMITH_GIT_AUTHOR_NAME: 'Agent Smith' });
   });
 });

@@ -88,12 +88,14 @@ export async function dispatchFix(
       createdAt: startedAt,
       ...(image ? { image } : {}),
     });
-    await context.spawner.spawn(spec, AbortSignal.timeout(SPAWN_TIMEOUT_MS));
+    const jobEnvironment = await context.credentials?.issue(spec);
+    await context.spawner.spawn(spec, AbortSignal.timeout(SPAWN_TIMEOUT_MS), jobEnvironment);
     context.onSpawned?.(spec);
   } catch (error) {
     const failure = toAppError(error, 'spawner_failed');
     logger.error({ err: failure, code: failure.code }, 'Job could not be started');
     context.metrics.jobsFailed += 1;
+    await context.credentials?.revoke(jobId).catch(() => undefined);
     await context.jobs.untrack(jobId).catch(() => undefined);
     await context.conversations.release(jobId).catch(() => undefined);
     const notice: Notice = { kind: 'spawn-failed', jobId, reason: failure.message };

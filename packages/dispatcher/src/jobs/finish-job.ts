@@ -34,14 +34,20 @@ export async function reportJobLost(
 }
 
 /**
- * Called by the relay once a job's final entry reached the chat: frees the channel (only if this
- * job still holds it), stops tracking the job and counts the outcome.
+ * Called by the relay once a job's final entry reached the chat: revokes the job's credentials,
+ * frees the channel (only if this job still holds it), stops tracking the job and counts the outcome.
  */
 export async function finishJob(
-  context: Pick<JobContext, 'jobs' | 'conversations' | 'metrics' | 'logger'>,
+  context: Pick<JobContext, 'jobs' | 'conversations' | 'metrics' | 'logger' | 'credentials'>,
   jobId: string,
   final: Done | ErrorEntry,
 ): Promise<void> {
+  // The job's token and Redis user die with it, whatever ended it (done, error, lost, cancelled).
+  await context.credentials
+    ?.revoke(jobId)
+    .catch((error: unknown) =>
+      context.logger.warn({ err: error, jobId }, 'Could not revoke the job credentials'),
+    );
   if (final.type === 'done') context.metrics.jobsFinished += 1;
   else context.metrics.jobsFailed += 1;
   await context.conversations.release(jobId);

@@ -1,5 +1,6 @@
 import type { JobSpec } from '@agentsmith/contracts';
 import type { Logger } from '@agentsmith/kit';
+import type { JobCredentialIssuer } from './job-credential-issuer.js';
 import type { ConversationStateManager } from '../conversations/conversation-state-manager.js';
 import type { Metrics } from '../server/metrics.js';
 import type { JobSpawner } from '../spawners/job-spawner.js';
@@ -22,6 +23,8 @@ export interface JobContext {
   cancelGraceSeconds: number;
   now: () => number;
   newJobId: () => string;
+  /** Mints and revokes each job's own identity (the credential broker); absent in some tests. */
+  credentials?: JobCredentialIssuer;
   /** Called once the spawner accepted a job (the watchdog starts following it). */
   onSpawned?: (spec: JobSpec) => void;
 }

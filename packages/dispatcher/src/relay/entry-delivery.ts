@@ -20,6 +20,8 @@ export interface EntryDeliveryOptions {
   metrics: Metrics;
   /** Called once a job's final entry reached the chat (frees the channel, untracks). */
   onFinal: (job: TrackedJob, entry: Done | ErrorEntry) => Promise<void>;
+  /** The job's LLM cost as the credential broker counted it; wins over the agent's own figure. */
+  finalCost?: (jobId: string) => Promise<number | undefined>;
   /** Minimum time between two edits of the status message, and between two detail posts. */
   minIntervalMs?: number;
   now?: () => number;
@@ -211,11 +213,13 @@ export class EntryDelivery {
           await this.#throttle(this.#lastEdit, job.jobId);
           await notifier.update(job.channelId, job.statusTs, { kind: 'finished', job, outcome });
         }
+        const brokerCost = await this.options.finalCost?.(job.jobId).catch(() => undefined);
+        const final = brokerCost === undefined ? entry : { ...entry, costUsd: brokerCost };
         await notifier.post(
           job.channelId,
-          entry.type === 'done'
-            ? { kind: 'done', job, done: entry }
-            : { kind: 'failed', job, error: entry },
+          final.type === 'done'
+            ? { kind: 'done', job, done: final }
+            : { kind: 'failed', job, error: final },
           job.threadTs,
         );
         this.#lastEdit.delete(job.jobId);

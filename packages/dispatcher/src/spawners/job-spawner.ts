@@ -39,8 +39,16 @@ export interface SpawnerReadiness {
  */
 export interface JobSpawner {
   readonly type: 'docker' | 'kubernetes' | (string & {});
-  /** Starts the agent for `spec` (container/Job `agentsmith-<jobId>`) and returns the job id. */
-  spawn(spec: JobSpec, signal?: AbortSignal): Promise<string>;
+  /**
+   * Starts the agent for `spec` (container/Job `agentsmith-<jobId>`) and returns the job id.
+   * `jobEnvironment` holds the job's own secrets (broker token, Redis user and password): Docker
+   * sets them as environment variables, Kubernetes puts them in a Secret owned by the Job.
+   */
+  spawn(
+    spec: JobSpec,
+    signal?: AbortSignal,
+    jobEnvironment?: Record<string, string>,
+  ): Promise<string>;
   /** Stops the job: SIGTERM, then kill after `graceSeconds`. Succeeds when it is already gone. */
   stop(jobId: string, options?: { graceSeconds?: number }): Promise<void>;
   /** Resolves once the job's container/Pod has ended, with how it ended. */

@@ -2,6 +2,7 @@ import type { ErrorCode } from '@agentsmith/contracts';
 import type { Logger } from '@agentsmith/kit';
 import type { ConversationStateManager } from '../conversations/conversation-state-manager.js';
 import { reportJobLost } from '../jobs/finish-job.js';
+import type { JobCredentialIssuer } from '../jobs/job-credential-issuer.js';
 import type { JobStore } from '../jobs/job-store.js';
 import type { JobExit, JobSpawner } from '../spawners/job-spawner.js';
 import { JobSupervisor } from './job-supervisor.js';
@@ -23,6 +24,8 @@ export interface JobSupervisionPorts {
   jobs: JobStore;
   now: () => number;
   logger: Logger;
+  /** Revokes the credentials of jobs whose containers the reaper removed. */
+  credentials?: Pick<JobCredentialIssuer, 'revoke'> | undefined;
 }
 
 export interface JobSupervision {
@@ -49,7 +52,20 @@ export function createJobSupervision(ports: JobSupervisionPorts): JobSupervision
       },
     },
   });
-  const supervisor = new JobSupervisor({ spawner, watchdog, conversations, logger });
+  const { credentials } = ports;
+  const supervisor = new JobSupervisor({
+    spawner,
+    watchdog,
+    conversations,
+    logger,
+    ...(credentials
+      ? {
+          onReaped: async (jobIds: string[]) => {
+            await Promise.all(jobIds.map((jobId) => credentials.revoke(jobId)));
+          },
+        }
+      : {}),
+  });
   return {
     watch: (jobId) => watchdog.watch(jobId),
     start: async () => {

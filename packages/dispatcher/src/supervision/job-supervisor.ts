@@ -12,6 +12,8 @@ export interface JobSupervisorOptions {
   intervalMs?: number;
   minAgeMs?: number;
   logger?: Logger;
+  /** Called with the jobs a reap removed (their per-job credentials are revoked). */
+  onReaped?: (jobIds: string[]) => Promise<void>;
 }
 
 /**
@@ -56,6 +58,7 @@ export class JobSupervisor {
         logger: this.#logger,
         ...(this.options.minAgeMs === undefined ? {} : { minAgeMs: this.options.minAgeMs }),
       });
+      await this.options.onReaped?.(result.removed);
       for (const job of result.active) {
         void this.options.watchdog.watch(job.jobId);
       }

@@ -10,6 +10,7 @@ import {
   signSlackRequest,
   testDocker,
   testRunId,
+  hostileAttacks,
   type ComposeFakeWorldState,
 } from '@agentsmith/testkit';
 
@@ -22,6 +23,23 @@ const exec = promisify(execFile);
 const root = join(import.meta.dirname, '../../../..');
 const project = `agentsmith-e2e-${testRunId}`;
 const signingSecret = 'compose-e2e-signing-secret';
+const redisPassword = 'compose-e2e-redis-password';
+/** Every long-lived secret of the test stack (deploy/compose.test.yml): none may reach an agent. */
+const REAL_SECRETS = [
+  'ghp_compose_e2e_token',
+  'sk-ant-compose-e2e',
+  'xoxb-compose-e2e',
+  signingSecret,
+  redisPassword,
+];
+/** The only variables with a secret a running agent may hold: its job's own. */
+const JOB_SECRET_NAMES = [
+  'AGENTSMITH_BROKER_URL',
+  'AGENTSMITH_JOB_TOKEN',
+  'AGENTSMITH_REDIS_PASSWORD',
+  'AGENTSMITH_REDIS_USERNAME',
+];
+let firstJobId = 'aaaaaaaaaaaa';
 const docker = testDocker();
 const READY_PROBE =
   "fetch('http://127.0.0.1:8080/ready').then((r) => r.text()).then((t) => process.stdout.write(t))";
@@ -78,7 +96,7 @@ async function fakeState(): Promise<ComposeFakeWorldState> {
 
 beforeAll(async () => {
   await requireDocker(docker);
-  environment = { ...process.env };
+  environment = { ...process.env, REDIS_PASSWORD: redisPassword };
   await compose(['docker-compose.yml'], 'build', 'agentsmith');
   await compose(testFiles, 'build', 'dispatcher', 'docker-gate', 'fakes');
 }, 1_800_000);
@@ -97,7 +115,7 @@ describe('docker compose (seed success criteria)', () => {
     await writeFile(
       join(directory, '.env'),
       // DISPATCHER_PORT=0: a free host port, so parallel runs and a local stack do not collide.
-      'SLACK_BOT_TOKEN=xoxb-e2e\nSLACK_SIGNING_SECRET=e2e\nSLACK_API_URL=http://127.0.0.1:9/api/\nDISPATCHER_PORT=0\n',
+      'SLACK_BOT_TOKEN=xoxb-e2e\nSLACK_SIGNING_SECRET=e2e\nSLACK_API_URL=http://127.0.0.1:9/api/\nDISPATCHER_PORT=0\nREDIS_PASSWORD=e2e-redis\n',
     );
     const base = async (...args: string[]) =>
       (
@@ -180,6 +198,7 @@ describe('docker compose (seed success criteria)', () => {
 
   it('"fix #58 in agent-smith-test" runs the real agent image as agentsmith-<id> on the Compose network and ends in a PR card', async () => {
     await compose(testFiles, 'up', '-d', '--wait');
+    await fetch(`${await publishedUrl('fakes', 9000)}/script/fix-sum`, { method: 'POST' });
     const dispatcherUrl = await publishedUrl('dispatcher', 8080);
     const ready = await fetch(`${dispatcherUrl}/ready`);
     expect([ready.status, await ready.text()]).toEqual([200, expect.stringContaining('spawner')]);
@@ -233,7 +252,11 @@ describe('docker compose (seed success criteria)', () => {
               credentials: (await docker.getContainer(info.Id).inspect()).Config.Env.map(
                 (entry) => entry.split('=')[0] ?? '',
               )
-                .filter((name) => /^(SLACK|GITHUB|ANTHROPIC)_/.test(name))
+                .filter((name) =>
+                  /^(SLACK|GITHUB|ANTHROPIC|OPENAI|GEMINI|REDIS)_|^AGENTSMITH_(JOB|REDIS|BROKER)/.test(
+                    name,
+                  ),
+                )
                 .sort(),
             };
           return seen !== undefined;
@@ -242,6 +265,7 @@ describe('docker compose (seed success criteria)', () => {
       )
       .toBe(true);
     const jobId = seen?.labels['job-id'] ?? '';
+    firstJobId = jobId;
     const composeServices = (await compose(testFiles, 'ps', '--all', '--format', '{{.Service}}'))
       .trim()
       .split('\n')
@@ -270,8 +294,8 @@ describe('docker compose (seed success criteria)', () => {
         'managed-by': 'agentsmith-dispatcher',
       },
       networks: [`${project}_default`],
-      // The dispatcher's allow-list: the GitHub and LLM settings, never its Slack credentials.
-      credentials: ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'GITHUB_TOKEN'],
+      // Only the job's own secrets: the broker holds GitHub and LLM credentials, Slack stays home.
+      credentials: JOB_SECRET_NAMES,
     });
     expect(composeServices).toEqual(['dispatcher', 'docker-gate', 'fakes', 'redis']);
     const logs = await compose(testFiles, 'logs', '--no-color', 'dispatcher');
@@ -307,10 +331,169 @@ describe('docker compose (seed success criteria)', () => {
         '-T',
         'redis',
         'redis-cli',
+        '--no-auth-warning',
         'GET',
         `conversation:slack:${channel}`,
       )
     ).trim();
     expect(conversation).toEqual('');
   });
+
+  it('a hostile ticket: every attack of the model fails, the job still ends with one final card, no real credential leaks', async () => {
+    await compose(testFiles, 'up', '-d', '--wait');
+    const fakes = await publishedUrl('fakes', 9000);
+    await fetch(`${fakes}/script/hostile?other=${firstJobId}`, { method: 'POST' });
+    const redisCli = (...args: string[]) =>
+      compose(testFiles, 'exec', '-T', 'redis', 'redis-cli', '--no-auth-warning', ...args);
+    await redisCli('SET', 'e2e:sentinel', 'untouched');
+    const otherStreamBefore = (await redisCli('XLEN', `job:${firstJobId}:out`)).trim();
+    const { channel } = await postSlackMessage('fix #66 in agent-smith-test');
+
+    const agent = await runningAgent(channel);
+    const env = agent.env;
+    const names = Object.keys(env);
+    expect(names.filter((name) => JOB_SECRET_NAMES.includes(name)).sort()).toEqual(
+      JOB_SECRET_NAMES,
+    );
+    expect(names.filter((name) => /TOKEN|KEY|SECRET|PASSWORD/.test(name)).sort()).toEqual([
+      'AGENTSMITH_JOB_TOKEN',
+      'AGENTSMITH_REDIS_PASSWORD',
+    ]);
+    expect(REAL_SECRETS.filter((secret) => JSON.stringify(agent.inspect).includes(secret))).toEqual(
+      [],
+    );
+
+    const isFinalCard = (call: ComposeFakeWorldState['slack'][number]) =>
+      call.method === 'chat.postMessage' &&
+      call.args['channel'] === channel &&
+      /^(Done:|Job \w+ (failed|was cancelled))/.test(textOf(call));
+    await expect
+      .poll(async () => (await fakeState()).slack.some(isFinalCard), {
+        timeout: 300_000,
+        interval: 1000,
+        message: "the hostile job's final card",
+      })
+      .toBe(true);
+    const state = await fakeState();
+    process.stdout.write(
+      `hostile job's tool results:\n  ${state.toolResults.map((text) => `${text.slice(0, 120)} … ${text.slice(-300)}`).join('\n  ')}\n`,
+    );
+    const attacks = hostileAttacks(firstJobId);
+    for (const attack of attacks) {
+      const result = state.toolResults.find((text) => text.includes(attack.command));
+      expect({ attack: attack.name, shown: attack.shows.test(result ?? '') }).toEqual({
+        attack: attack.name,
+        shown: true,
+      });
+    }
+    const finalCards = state.slack.filter(isFinalCard);
+    expect(textOf(finalCards[0] ?? { args: {} })).toMatch(/^Done:.*\/pull\//);
+    expect(finalCards).toHaveLength(1);
+    expect(state.pulls.map((pull) => pull.head)).toContain('fix/66');
+    expect(state.pulls.map((pull) => pull.head)).not.toContain('main');
+
+    const logs = await compose(testFiles, 'logs', '--no-color');
+    const everything = [
+      ...state.agentTraffic,
+      ...state.toolResults,
+      ...state.hostileComments,
+      logs,
+    ].join('\n');
+    expect(REAL_SECRETS.filter((secret) => everything.includes(secret))).toEqual([]);
+    expect((await redisCli('GET', 'e2e:sentinel')).trim()).toEqual('untouched');
+    expect((await redisCli('XLEN', `job:${firstJobId}:out`)).trim()).toEqual(otherStreamBefore);
+
+    // Both per-job secrets die with the job.
+    const token = env['AGENTSMITH_JOB_TOKEN'] ?? '';
+    const probe = `fetch('http://127.0.0.1:8081/rest/github/repos/acme/agent-smith-test',{headers:{authorization:'Bearer ${token}'}}).then((r)=>process.stdout.write(String(r.status)))`;
+    await expect
+      .poll(
+        async () =>
+          (await compose(testFiles, 'exec', '-T', 'dispatcher', 'node', '-e', probe)).trim() ===
+          '401',
+        { timeout: 30_000, message: 'the job token to be revoked' },
+      )
+      .toBe(true);
+    const login = await redisCli(
+      'AUTH',
+      env['AGENTSMITH_REDIS_USERNAME'] ?? '',
+      env['AGENTSMITH_REDIS_PASSWORD'] ?? '',
+    );
+    expect(login).toMatch(/WRONGPASS/);
+  });
+
+  it('a job whose model reports large usage stops at its budget with a message that says how to raise it', async () => {
+    await compose(testFiles, 'up', '-d', '--wait');
+    await fetch(`${await publishedUrl('fakes', 9000)}/script/budget`, { method: 'POST' });
+    const { channel } = await postSlackMessage('fix #58 in agent-smith-budget');
+    await expect
+      .poll(
+        async () =>
+          (await fakeState()).slack.some(
+            (call) =>
+              call.args['channel'] === channel &&
+              JSON.stringify(call.args).includes('budget_exhausted'),
+          ),
+        { timeout: 240_000, interval: 1000, message: 'the budget error card' },
+      )
+      .toBe(true);
+    const card = (await fakeState()).slack.find(
+      (call) =>
+        call.args['channel'] === channel && JSON.stringify(call.args).includes('budget_exhausted'),
+    );
+    const text = JSON.stringify(card?.args);
+    expect(text).toContain('LLM budget exhausted');
+    expect(text).toContain('of its 1,000 LLM tokens');
+    expect(text).toContain('agent.budget');
+    expect((await fakeState()).llm.remainingTurns).toEqual(0);
+  });
 });
+
+/** Posts a signed Slack message event in a fresh channel. */
+async function postSlackMessage(text: string): Promise<{ channel: string }> {
+  const channel = `C${randomBytes(4).toString('hex').toUpperCase()}`;
+  const body = JSON.stringify({
+    type: 'event_callback',
+    team_id: 'T1',
+    event_id: `Ev${randomBytes(4).toString('hex')}`,
+    event: { type: 'message', channel, user: 'UHUMAN', text, ts: '1.000001' },
+  });
+  const signed = signSlackRequest(signingSecret, body);
+  const accepted = await fetch(`${await publishedUrl('dispatcher', 8080)}/slack/events`, {
+    method: 'POST',
+    headers: signed.headers,
+    body: signed.body,
+  });
+  expect(accepted.status).toEqual(200);
+  return { channel };
+}
+
+/** The running agent container of the job started in `channel`, as `docker inspect` shows it. */
+async function runningAgent(
+  channel: string,
+): Promise<{ jobId: string; env: Record<string, string>; inspect: unknown }> {
+  let found: { jobId: string; env: Record<string, string>; inspect: unknown } | undefined;
+  await expect
+    .poll(
+      async () => {
+        const containers = await docker.listContainers({
+          filters: { label: ['managed-by=agentsmith-dispatcher'], status: ['running'] },
+        });
+        for (const info of containers) {
+          const inspect = await docker.getContainer(info.Id).inspect();
+          if (!inspect.Config.Cmd.includes(channel)) continue;
+          const env = Object.fromEntries(
+            inspect.Config.Env.map((entry) => [
+              entry.slice(0, entry.indexOf('=')),
+              entry.slice(entry.indexOf('=') + 1),
+            ]),
+          );
+          found = { jobId: info.Labels['job-id'] ?? '', env, inspect };
+        }
+        return found !== undefined;
+      },
+      { timeout: 60_000, message: 'the agent container' },
+    )
+    .toBe(true);
+  return found as { jobId: string; env: Record<string, string>; inspect: unknown };
+}

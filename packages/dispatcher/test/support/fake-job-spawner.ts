@@ -25,6 +25,8 @@ export class FakeJobSpawner implements JobSpawner {
   /** Every spec passed to `spawn`, including refused ones. */
   readonly attempted: JobSpec[] = [];
   readonly stopped: Array<{ jobId: string; graceSeconds: number | undefined }> = [];
+  /** The per-job environment (broker token, Redis user) each spawned job received. */
+  readonly environments = new Map<string, Record<string, string>>();
   readonly #jobs = new Map<string, FakeJob>();
   #failNext: Error | undefined;
   #unreachable: string | undefined;
@@ -39,7 +41,11 @@ export class FakeJobSpawner implements JobSpawner {
     this.#unreachable = reason;
   }
 
-  async spawn(spec: JobSpec): Promise<string> {
+  async spawn(
+    spec: JobSpec,
+    _signal?: AbortSignal,
+    jobEnvironment: Record<string, string> = {},
+  ): Promise<string> {
     this.attempted.push(spec);
     await Promise.resolve();
     if (this.#unreachable) throw new AppError('spawner_unavailable', this.#unreachable);
@@ -47,6 +53,7 @@ export class FakeJobSpawner implements JobSpawner {
     this.#failNext = undefined;
     if (failure) throw failure;
     this.spawned.push(spec);
+    this.environments.set(spec.jobId, jobEnvironment);
     this.#jobs.set(spec.jobId, { spec, running: true, waiters: [] });
     return spec.jobId;
   }

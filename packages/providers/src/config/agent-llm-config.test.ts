@@ -18,6 +18,7 @@ describe('config/agent-llm-config', () => {
       models: {},
       thinking: { enabled: true, budget_tokens: 8000, reasoning_effort: 'medium' },
       pricing: { models: {} },
+      budget: {},
       max_iterations: 200,
       max_cost_usd: 3,
       max_duration: '40m',

@@ -122,7 +122,20 @@ export type LlmModelPricing = z.infer<typeof LlmModelPricing>;
 const LlmPricingConfig = z.object({
   models: z.record(z.string(), LlmModelPricing).default({}),
 });
-type LlmPricingConfig = z.infer<typeof LlmPricingConfig>;
+export type LlmPricingConfig = z.infer<typeof LlmPricingConfig>;
+
+/**
+ * `agent.budget`: what one job may spend on the LLM. The dispatcher's credential broker keeps the
+ * job's ledger and refuses further calls once either cap is reached; absent keys take the
+ * dispatcher's defaults (`AGENT_BUDGET_USD`, `AGENT_BUDGET_TOKENS`).
+ */
+export const LlmBudgetConfig = z.object({
+  /** US dollars, at the prices of `agent.pricing` over the built-in table. */
+  usd: z.number().positive().optional(),
+  /** Input plus output tokens, cache reads included. */
+  tokens: z.number().int().positive().optional(),
+});
+export type LlmBudgetConfig = z.infer<typeof LlmBudgetConfig>;
 
 /**
  * The `agent:` block of a project in agentsmith.yml: which LLM provider and models the agent uses,
@@ -141,6 +154,7 @@ export const AgentLlmConfig = z.object({
   models: LlmModelsConfig.prefault({}),
   thinking: LlmThinkingConfig.prefault({}),
   pricing: LlmPricingConfig.prefault({}),
+  budget: LlmBudgetConfig.prefault({}),
   /** Cap on model turns in one agentic run (a safety net; cost and time are the real bounds). */
   max_iterations: positiveInt.default(200),
   /** The run's LLM budget in US dollars; the loop stops when it is spent (unpriced models: no cap). */

@@ -60,12 +60,14 @@ describe('spawners/docker-job-spawner', () => {
       GITHUB_TOKEN: 'ghp_test',
       OPENAI_BASE_URL: 'http://llm:4000',
       SLACK_BOT_TOKEN: 'xoxb-never',
+      AGENTSMITH_GIT_AUTHOR_NAME: 'Agent Smith',
       PATH: '/bin',
     };
     const spawner = newSpawner({}, forwardedAgentEnv(dispatcherEnv));
     const spec = jobSpec('report');
 
-    const jobId = await spawner.spawn(spec);
+    // The job's own secrets arrive as environment variables; the dispatcher's stay home.
+    const jobId = await spawner.spawn(spec, undefined, { AGENTSMITH_JOB_TOKEN: 'asjob_test' });
     const exit = await spawner.waitForExit(jobId);
     const entries = await redis.xrange(`job:${jobId}:out`, '-', '+');
     await spawner.close();
@@ -83,12 +85,12 @@ describe('spawners/docker-job-spawner', () => {
       workspaceWritable: true,
       env: [
         'AGENTSMITH_CONFIG',
+        'AGENTSMITH_GIT_AUTHOR_NAME',
         'AGENTSMITH_JOB_CREATED_AT',
         'AGENTSMITH_JOB_MAX_DURATION_SECONDS',
         'AGENTSMITH_JOB_SPEC_VERSION',
+        'AGENTSMITH_JOB_TOKEN',
         'AGENTSMITH_WORKDIR',
-        'GITHUB_TOKEN',
-        'OPENAI_BASE_URL',
       ],
       args: [
         '--headless',

@@ -76,7 +76,11 @@ export class DockerJobSpawner implements JobSpawner {
     return this.#network;
   }
 
-  async spawn(spec: JobSpec, signal?: AbortSignal): Promise<string> {
+  async spawn(
+    spec: JobSpec,
+    signal?: AbortSignal,
+    jobEnvironment: Record<string, string> = {},
+  ): Promise<string> {
     const image = spec.image ?? this.options.settings.image;
     await this.#engineCall(
       () => this.#docker.getImage(image).inspect(),
@@ -100,7 +104,7 @@ export class DockerJobSpawner implements JobSpawner {
       image,
       network,
       resources: this.options.settings.resources,
-      env: this.options.agentEnv,
+      env: { ...this.options.agentEnv, ...jobEnvironment },
       withConfig: configText !== undefined,
     });
     const name = jobName(spec.jobId);

@@ -8,7 +8,7 @@ import {
   renderKustomization,
   type Manifest,
 } from '../../../test/support/render-kustomization.js';
-import { AGENT_FORWARDED_KEYS } from '@agentsmith/contracts';
+import { AGENT_CREDENTIAL_KEYS } from '@agentsmith/contracts';
 
 const repositoryRoot = join(import.meta.dirname, '../../../../..');
 const k8sRoot = join(repositoryRoot, 'deploy/k8s');
@@ -119,9 +119,10 @@ describe('deploy/k8s', () => {
         ['pods', 'deletecollection'],
         ['pods/log', 'get'],
         ['configmaps', 'create'],
+        ['secrets', 'create'],
         ['events', 'list'],
       ].map(([resource, verb]) => allowed(resource as string, verb as string)),
-    ).toEqual(Array(8).fill(true));
+    ).toEqual(Array(9).fill(true));
   });
 
   it('isolates agent pods by the label every spawned Job carries', async () => {
@@ -134,6 +135,28 @@ describe('deploy/k8s', () => {
       dig(policy, 'spec', 'ingress'),
       dig(policy, 'spec', 'policyTypes'),
     ]).toEqual([{ matchLabels: { app: 'agentsmith' } }, [], ['Ingress', 'Egress']]);
+  });
+
+  it('makes Redis require the password from the Secret and gives agents a cluster-internal broker', async () => {
+    const objects = await renderKustomization(join(k8sRoot, 'base'));
+
+    const redis = find(objects, 'StatefulSet', 'redis');
+    const container = (dig(redis, 'spec', 'template', 'spec', 'containers') as unknown[])[0];
+    const broker = find(objects, 'Service', 'agentsmith-broker');
+    const policy = JSON.stringify(find(objects, 'NetworkPolicy', 'agentsmith-agents'));
+
+    expect(JSON.stringify(dig(container, 'args'))).toContain('--requirepass \\"$REDIS_PASSWORD\\"');
+    expect(dig(container, 'env')).toEqual([
+      {
+        name: 'REDIS_PASSWORD',
+        valueFrom: { secretKeyRef: { name: 'agentsmith-secrets', key: 'REDIS_PASSWORD' } },
+      },
+    ]);
+    expect([dig(broker, 'spec', 'type'), dig(broker, 'spec', 'ports')]).toEqual([
+      undefined,
+      [{ name: 'broker', port: 8081, targetPort: 'broker' }],
+    ]);
+    expect(policy).toContain('"port":8081');
   });
 
   it('lets agent pods reach only DNS (never the metadata address), Redis and the broker port', async () => {
@@ -228,13 +251,14 @@ describe('deploy/k8s', () => {
       'overlays/prod/resource-quota.yaml',
     ]);
     expect(Object.values(data).every((value) => value === '')).toEqual(true);
-    const agentKeys = AGENT_FORWARDED_KEYS.filter(
-      (key) =>
-        !key.startsWith('AGENTSMITH_') &&
-        !key.endsWith('_URL') &&
-        key !== 'GOOGLE_GENERATIVE_AI_API_KEY',
+    // The broker's credentials (no agent receives any of them) and the dispatcher's Redis password.
+    const brokerKeys = AGENT_CREDENTIAL_KEYS.filter(
+      (key) => key !== 'GOOGLE_GENERATIVE_AI_API_KEY',
     );
-    expect(Object.keys(data).filter((key) => !key.startsWith('SLACK_'))).toEqual(agentKeys);
+    expect(
+      Object.keys(data).filter((key) => !key.startsWith('SLACK_') && key !== 'REDIS_PASSWORD'),
+    ).toEqual(brokerKeys);
+    expect(Object.keys(data)).toContain('REDIS_PASSWORD');
   });
 
   it('rejects a manifest the Kubernetes schema does not allow (the check can fail)', () => {

@@ -1,4 +1,10 @@
-import type { V1ConfigMap, V1EnvVar, V1Job } from '@kubernetes/client-node';
+import type {
+  V1ConfigMap,
+  V1EnvVar,
+  V1Job,
+  V1OwnerReference,
+  V1Secret,
+} from '@kubernetes/client-node';
 import {
   AGENT_CONFIG_DIRECTORY,
   AGENT_CONFIG_FILENAME,
@@ -32,12 +38,44 @@ function millicores(cpus: number): string {
   return `${Math.max(1, Math.round(cpus * 1000))}m`;
 }
 
-/** Credentials as optional references into `K8S_SECRET_NAME`: values never enter the manifest. */
-function secretEnv(secretName: string): V1EnvVar[] {
-  return AGENT_FORWARDED_KEYS.map((key) => ({
-    name: key,
-    valueFrom: { secretKeyRef: { name: secretName, key, optional: true } },
-  }));
+/** Name of a job's own Secret (broker token, Redis user), owned by its Job. */
+export function jobSecretName(jobId: string): string {
+  return `${jobName(jobId)}-credentials`;
+}
+
+/**
+ * Options as optional references into `K8S_SECRET_NAME` (no credential among them: those stay
+ * with the dispatcher's broker), and the job's own secrets as required references into its
+ * per-job Secret. Values never enter the manifest.
+ */
+function secretEnv(
+  spec: JobSpec,
+  secretName: string,
+  jobSecretKeys: readonly string[],
+): V1EnvVar[] {
+  return [
+    ...AGENT_FORWARDED_KEYS.map((key) => ({
+      name: key,
+      valueFrom: { secretKeyRef: { name: secretName, key, optional: true } },
+    })),
+    ...jobSecretKeys.map((key) => ({
+      name: key,
+      valueFrom: { secretKeyRef: { name: jobSecretName(spec.jobId), key } },
+    })),
+  ];
+}
+
+/** The Job as owner of what belongs to it (ConfigMap, Secret): deleted with it. */
+function ownedByJob(spec: JobSpec, jobUid: string): V1OwnerReference[] {
+  return [
+    {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      name: jobName(spec.jobId),
+      uid: jobUid,
+      blockOwnerDeletion: false,
+    },
+  ];
 }
 
 /**
@@ -49,6 +87,7 @@ export function kubernetesJobManifest(
   spec: JobSpec,
   settings: Readonly<KubernetesSpawnerSettings>,
   withConfig: boolean,
+  jobSecretKeys: readonly string[] = [],
 ): V1Job {
   const labels = jobLabels(spec);
   const { resources } = settings;
@@ -91,7 +130,7 @@ export function kubernetesJobManifest(
                 ...Object.entries(agentContainerEnvironment(spec, { withConfig })).map(
                   ([name, value]) => ({ name, value }),
                 ),
-                ...secretEnv(settings.secretName),
+                ...secretEnv(spec, settings.secretName, jobSecretKeys),
               ],
               resources: {
                 requests: {
@@ -149,16 +188,29 @@ export function kubernetesConfigMapManifest(
       name: jobConfigMapName(spec.jobId),
       namespace,
       labels: jobLabels(spec),
-      ownerReferences: [
-        {
-          apiVersion: 'batch/v1',
-          kind: 'Job',
-          name: jobName(spec.jobId),
-          uid: jobUid,
-          blockOwnerDeletion: false,
-        },
-      ],
+      ownerReferences: ownedByJob(spec, jobUid),
     },
     data: { [AGENT_CONFIG_FILENAME]: configText },
+  };
+}
+
+/** The job's own secrets (broker token, Redis password), owned by its Job (`uid` from the created Job). */
+export function kubernetesJobSecretManifest(
+  spec: JobSpec,
+  namespace: string,
+  jobUid: string,
+  values: Record<string, string>,
+): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: {
+      name: jobSecretName(spec.jobId),
+      namespace,
+      labels: jobLabels(spec),
+      ownerReferences: ownedByJob(spec, jobUid),
+    },
+    stringData: values,
   };
 }

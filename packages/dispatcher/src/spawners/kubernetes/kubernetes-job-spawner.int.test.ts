@@ -3,6 +3,7 @@ import {
   type V1Container,
   type V1Job,
   type V1PodSpec,
+  type V1Secret,
 } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { agentArguments, agentJobEnvironment, parseAgentArguments } from '@agentsmith/contracts';
@@ -109,6 +110,46 @@ describe('spawners/kubernetes-job-spawner', () => {
     );
     expect(plain).toMatchObject(agentJobEnvironment(spec));
     expect(parseAgentArguments(container.args ?? [], plain)).toEqual(spec);
+  });
+
+  it("puts the job's own secrets in a Secret owned by the Job, referenced by secretKeyRef only", async () => {
+    const spec = jobSpec();
+    const jobEnvironment = {
+      AGENTSMITH_BROKER_URL: 'http://agentsmith-dispatcher:8081',
+      AGENTSMITH_JOB_TOKEN: 'asjob_per-job-token',
+      AGENTSMITH_REDIS_USERNAME: `agentsmith-job-${spec.jobId}`,
+      AGENTSMITH_REDIS_PASSWORD: 'per-job-redis-password',
+    };
+
+    await spawner.spawn(spec, undefined, jobEnvironment);
+
+    const job = api.jobs.get(`agentsmith-${spec.jobId}`) as V1Job;
+    const secret = api.secrets.get(`agentsmith-${spec.jobId}-credentials`) as V1Secret;
+    expect(secret.type).toBe('Opaque');
+    expect(secret.stringData).toEqual(jobEnvironment);
+    expect(secret.metadata?.ownerReferences).toEqual([
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        name: `agentsmith-${spec.jobId}`,
+        uid: job.metadata?.uid,
+        blockOwnerDeletion: false,
+      },
+    ]);
+    const container = job.spec?.template.spec?.containers[0] as V1Container;
+    for (const key of Object.keys(jobEnvironment)) {
+      expect(container.env).toContainEqual({
+        name: key,
+        valueFrom: { secretKeyRef: { name: `agentsmith-${spec.jobId}-credentials`, key } },
+      });
+    }
+    // No value of a secret is in the Job manifest itself.
+    const manifest = JSON.stringify(job);
+    expect(manifest).not.toContain('asjob_per-job-token');
+    expect(manifest).not.toContain('per-job-redis-password');
+
+    await spawner.remove(spec.jobId);
+    expect(api.secrets.has(`agentsmith-${spec.jobId}-credentials`)).toBe(false);
   });
 
   it('delivers the configuration as a ConfigMap owned by the Job and mounted as a file', async () => {

@@ -21,7 +21,11 @@ import {
   kubernetesFailure,
   kubernetesStatus,
 } from './kubernetes-errors.js';
-import { kubernetesConfigMapManifest, kubernetesJobManifest } from './kubernetes-job-manifest.js';
+import {
+  kubernetesConfigMapManifest,
+  kubernetesJobManifest,
+  kubernetesJobSecretManifest,
+} from './kubernetes-job-manifest.js';
 import { kubernetesJobExit } from './kubernetes-job-status.js';
 import type { KubeconfigSource, KubernetesSpawnerSettings } from '../../config/spawner-settings.js';
 
@@ -71,11 +75,21 @@ export class KubernetesJobSpawner implements JobSpawner {
     this.#namespace = options.settings.namespace;
   }
 
-  async spawn(spec: JobSpec, signal?: AbortSignal): Promise<string> {
+  async spawn(
+    spec: JobSpec,
+    signal?: AbortSignal,
+    jobEnvironment: Record<string, string> = {},
+  ): Promise<string> {
     const namespace = this.#namespace;
     const configText = await this.options.readAgentConfig?.();
     throwIfAborted(signal);
-    const manifest = kubernetesJobManifest(spec, this.options.settings, configText !== undefined);
+    const secretKeys = Object.keys(jobEnvironment);
+    const manifest = kubernetesJobManifest(
+      spec,
+      this.options.settings,
+      configText !== undefined,
+      secretKeys,
+    );
     this.#logger.info({ jobId: spec.jobId, namespace }, 'creating agent Job');
     let created: V1Job;
     try {
@@ -83,17 +97,24 @@ export class KubernetesJobSpawner implements JobSpawner {
     } catch (error) {
       throw this.#spawnError(error);
     }
-    if (configText !== undefined) {
-      const uid = created.metadata?.uid ?? '';
-      try {
+    const uid = created.metadata?.uid ?? '';
+    try {
+      if (configText !== undefined) {
         await this.#core.createNamespacedConfigMap({
           namespace,
           body: kubernetesConfigMapManifest(spec, namespace, uid, configText),
         });
-      } catch (error) {
-        await this.remove(spec.jobId).catch(() => undefined);
-        throw this.#spawnError(error);
       }
+      if (secretKeys.length > 0) {
+        // The Pod waits for its Secret; owned by the Job, it is deleted with it.
+        await this.#core.createNamespacedSecret({
+          namespace,
+          body: kubernetesJobSecretManifest(spec, namespace, uid, jobEnvironment),
+        });
+      }
+    } catch (error) {
+      await this.remove(spec.jobId).catch(() => undefined);
+      throw this.#spawnError(error);
     }
     this.#logger.info({ jobId: spec.jobId, uid: created.metadata?.uid }, 'created agent Job');
     return spec.jobId;

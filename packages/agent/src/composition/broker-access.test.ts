@@ -1,0 +1,32 @@
+import { AgentLlmConfig } from '@agentsmith/providers';
+import { describe, expect, it } from 'vitest';
+import { brokerAccess } from './broker-access.js';
+import { llmCredentials } from './build-run-context.js';
+
+const JOB_ENV = {
+  AGENTSMITH_BROKER_URL: 'http://dispatcher:8081/',
+  AGENTSMITH_JOB_TOKEN: 'asjob_token',
+  PATH: '/bin',
+};
+
+describe('composition/broker-access', () => {
+  it('routes every provider through the broker with the job token in job mode', () => {
+    const access = brokerAccess(JOB_ENV, 'my app', AgentLlmConfig.parse({ type: 'gemini' }));
+    expect(access?.llm).toEqual({
+      apiKey: 'asjob_token',
+      baseUrlOverride: 'http://dispatcher:8081/llm/google',
+    });
+    expect(access?.providerEnv).toMatchObject({
+      GITHUB_TOKEN: 'asjob_token',
+      GITHUB_API_URL: 'http://dispatcher:8081/rest/github',
+      AGENTSMITH_CLONE_URL: 'http://dispatcher:8081/git/my%20app.git',
+    });
+  });
+
+  it('is off for the plain CLI, which keeps using its own environment', () => {
+    const env = { ANTHROPIC_API_KEY: 'sk-ant-own', GITHUB_TOKEN: 'ghp_own' };
+    const agent = AgentLlmConfig.parse({});
+    expect(brokerAccess(env, 'app', agent)).toBeUndefined();
+    expect(llmCredentials(agent, env)).toEqual({ apiKey: 'sk-ant-own' });
+  });
+});

@@ -1,0 +1,40 @@
+import { BROKER_ENVIRONMENT, BROKER_PATHS } from '@agentsmith/contracts';
+import { canonicalLlmProvider, type AgentLlmConfig } from '@agentsmith/providers';
+
+/** How a dispatcher-spawned run reaches its LLM, git host and tracker: all through the broker. */
+export interface BrokerAccess {
+  /**
+   * The environment the providers are built from: the broker's REST URL and git URL, with the
+   * job token where a provider expects its token. Never given to child processes.
+   */
+  providerEnv: NodeJS.ProcessEnv;
+  /** The LLM's base URL (`<broker>/llm/<provider>`) and the job token as its API key. */
+  llm: { apiKey: string; baseUrlOverride: string };
+}
+
+/**
+ * The broker settings of a job-mode run, or undefined when the agent runs as a plain CLI (then
+ * its own environment's credentials are used, as they always were). In job mode the container
+ * holds no real credential: the job token stands in for every key, and the broker swaps it for the
+ * real one on the way out, within the job's scope.
+ */
+export function brokerAccess(
+  env: NodeJS.ProcessEnv,
+  projectName: string,
+  agent: AgentLlmConfig,
+): BrokerAccess | undefined {
+  const brokerUrl = env[BROKER_ENVIRONMENT.brokerUrl]?.trim().replace(/\/+$/, '');
+  const token = env[BROKER_ENVIRONMENT.jobToken]?.trim();
+  if (!brokerUrl || !token) return undefined;
+  const provider = canonicalLlmProvider(agent.type);
+  const providerEnv: NodeJS.ProcessEnv = {
+    ...env,
+    GITHUB_TOKEN: token,
+    GITHUB_API_URL: `${brokerUrl}${BROKER_PATHS.rest('github')}`,
+    AGENTSMITH_CLONE_URL: `${brokerUrl}${BROKER_PATHS.git(projectName)}`,
+  };
+  return {
+    providerEnv,
+    llm: { apiKey: token, baseUrlOverride: `${brokerUrl}${BROKER_PATHS.llm(provider)}` },
+  };
+}

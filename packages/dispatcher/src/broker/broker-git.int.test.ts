@@ -1,0 +1,168 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { BROKER_ENVIRONMENT } from '@agentsmith/contracts';
+import {
+  TEST_GIT_ENV,
+  git,
+  gitTestRepo,
+  startGitHttpServer,
+  type GitHttpServer,
+  type GitTestRepo,
+} from '@agentsmith/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBrokerFixture, type BrokerFixture } from '../../test/support/broker-fixture.js';
+
+const exec = promisify(execFile);
+const REAL_TOKEN = 'ghp_real_host_token_never_in_an_agent';
+
+/** git as the agent runs it: the job token only through a credential helper reading the environment. */
+async function gitAsAgent(
+  cwd: string,
+  token: string,
+  ...args: string[]
+): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await exec('git', args, {
+      cwd,
+      env: {
+        ...process.env,
+        ...TEST_GIT_ENV,
+        JOB_TOKEN: token,
+        GIT_CONFIG_COUNT: '1',
+        GIT_CONFIG_KEY_0: 'credential.helper',
+        GIT_CONFIG_VALUE_0: '!f() { echo username=x-access-token; echo "password=$JOB_TOKEN"; }; f',
+      },
+    });
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, output: failure.stdout + failure.stderr };
+  }
+}
+
+describe('broker git proxy (real git over smart HTTP)', () => {
+  let repo: GitTestRepo;
+  let server: GitHttpServer;
+  let fixture: BrokerFixture;
+  let token: string;
+  let clone: string;
+
+  beforeAll(async () => {
+    repo = await gitTestRepo({ 'README.md': '# app\n' });
+    await git(repo.work, 'tag', 'v1');
+    await git(repo.work, 'push', '--quiet', 'origin', 'v1', 'HEAD:refs/heads/release');
+    server = await startGitHttpServer({
+      repositories: { 'acme/app.git': repo.origin },
+      password: REAL_TOKEN,
+    });
+    fixture = await startBrokerFixture({
+      projects: {
+        app: {
+          source: { type: 'github', url: 'https://github.com/acme/app.git' },
+          tickets: { type: 'github', url: 'https://github.com/acme/app' },
+        },
+        other: {
+          source: { type: 'github', url: 'https://github.com/acme/other.git' },
+          tickets: { type: 'github', url: 'https://github.com/acme/other' },
+        },
+      },
+      credentials: { githubToken: REAL_TOKEN, cloneUrl: `${server.url}/acme/app.git` },
+    });
+    token = (await fixture.mint()).env[BROKER_ENVIRONMENT.jobToken]!;
+    clone = join(repo.root, 'agent-clone');
+    const cloned = await gitAsAgent(
+      repo.root,
+      token,
+      'clone',
+      `${fixture.broker.url}/git/app.git`,
+      clone,
+    );
+    expect(cloned.output).not.toContain('fatal');
+    await git(clone, 'checkout', '-b', 'fix/58');
+    await exec('sh', ['-c', 'echo fixed > fix.txt'], { cwd: clone });
+    await git(clone, 'add', '.');
+    await git(clone, 'commit', '-m', 'fix');
+  });
+  afterAll(async () => {
+    await fixture.close();
+    await server.stop();
+    await repo.cleanup();
+  });
+
+  it('clones through the broker, which presents the real token to the host', () => {
+    const authenticated = server.requests.filter((request) => request.authorized);
+    expect(authenticated.length).toBeGreaterThan(0);
+    expect(server.requests.every((request) => !request.basicAuth?.includes(token))).toBe(true);
+  });
+
+  it("pushes the job's own branch", async () => {
+    const pushed = await gitAsAgent(clone, token, 'push', 'origin', 'fix/58');
+    expect(pushed.code).toBe(0);
+    expect(await repo.originBranches()).toContain('fix/58');
+  });
+
+  it('refuses a push to main with a message git prints', async () => {
+    const pushed = await gitAsAgent(clone, token, 'push', 'origin', 'HEAD:main');
+    expect(pushed.code).not.toBe(0);
+    expect(pushed.output).toContain(
+      '[remote rejected] HEAD -> main (this job may only push refs/heads/fix/58)',
+    );
+    expect(await git(repo.origin, 'rev-parse', 'main')).not.toBe(
+      await git(clone, 'rev-parse', 'HEAD'),
+    );
+  });
+
+  it('refuses deleting a branch, even its own', async () => {
+    for (const branch of ['release', 'fix/58']) {
+      const deleted = await gitAsAgent(clone, token, 'push', 'origin', '--delete', branch);
+      expect(deleted.code).not.toBe(0);
+      expect(deleted.output).toContain('[remote rejected]');
+    }
+    expect(await repo.originBranches()).toEqual(expect.arrayContaining(['release', 'fix/58']));
+  });
+
+  it('refuses tags, and a push mixing its branch with another ref as a whole', async () => {
+    await git(clone, 'tag', 'v2');
+    const tagged = await gitAsAgent(clone, token, 'push', 'origin', 'v2');
+    expect(tagged.output).toContain('tags may not be pushed by this job');
+    await exec('sh', ['-c', 'echo more >> fix.txt'], { cwd: clone });
+    await git(clone, 'commit', '-am', 'more');
+    const mixed = await gitAsAgent(
+      clone,
+      token,
+      'push',
+      'origin',
+      'HEAD:fix/58',
+      'HEAD:refs/heads/other',
+    );
+    expect(mixed.code).not.toBe(0);
+    expect(mixed.output).toContain('refused with the rest of this push');
+    expect(await repo.originBranches()).not.toContain('other');
+    expect(await git(repo.origin, 'rev-parse', 'fix/58')).not.toBe(
+      await git(clone, 'rev-parse', 'HEAD'),
+    );
+    expect(await git(repo.origin, 'tag', '--list')).not.toContain('v2');
+  });
+
+  it("refuses another project's repository and a revoked token", async () => {
+    const other = await gitAsAgent(
+      repo.root,
+      token,
+      'ls-remote',
+      `${fixture.broker.url}/git/other.git`,
+    );
+    expect(other.code).not.toBe(0);
+    expect(other.output).toContain('403');
+    const { spec, env } = await fixture.mint();
+    await fixture.issuer.revoke(spec.jobId);
+    const revoked = await gitAsAgent(
+      repo.root,
+      env[BROKER_ENVIRONMENT.jobToken]!,
+      'ls-remote',
+      `${fixture.broker.url}/git/app.git`,
+    );
+    expect(revoked.code).not.toBe(0);
+    expect(revoked.output).toMatch(/Authentication failed|401/);
+  });
+});

@@ -1,0 +1,129 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import type { BrokerContext } from './broker-context.js';
+import { BrokerRefusal, readBody, relayResponse, upstreamHeaders } from './http-relay.js';
+import type { JobScope } from './job-scope.js';
+import {
+  isDeletion,
+  parseReceivePackCommands,
+  receivePackRefusal,
+  type ReceivePackCommands,
+} from './pkt-line.js';
+import { gitUpstream } from './upstreams.js';
+
+const SERVICES = new Set(['git-upload-pack', 'git-receive-pack']);
+
+/** Why one ref update is refused, or undefined when it is the job's own branch moving forward. */
+function refusalOf(ref: string, deletion: boolean, branch: string): string | undefined {
+  const own = `refs/heads/${branch}`;
+  if (ref.startsWith('refs/tags/')) return `tags may not be pushed by this job (only ${own})`;
+  if (ref !== own) return `this job may only push ${own}`;
+  if (deletion) return `this job may not delete ${own}`;
+  return undefined;
+}
+
+/** The push's refusal reasons by ref (empty: the push may go ahead). */
+export function pushRefusals(commands: ReceivePackCommands, branch: string): Map<string, string> {
+  const reasons = new Map<string, string>();
+  if (commands.pushCertificate) {
+    for (const update of commands.updates)
+      reasons.set(update.ref, 'signed pushes are not supported');
+  }
+  for (const update of commands.updates) {
+    const reason = refusalOf(update.ref, isDeletion(update), branch);
+    if (reason) reasons.set(update.ref, reason);
+  }
+  return reasons;
+}
+
+/**
+ * `/git/<project>.git/<path>` (smart HTTP): clone and fetch of the job's one repository, and
+ * pushes whose every ref update moves the job's own branch. A push touching anything else (a
+ * delete, a tag, another branch) never reaches the host: it is answered with a receive-pack report
+ * that git prints as `! [remote rejected] <ref> (<reason>)`.
+ */
+export async function proxyGit(
+  context: BrokerContext,
+  scope: JobScope,
+  request: IncomingMessage,
+  response: ServerResponse,
+  route: { project: string; path: string; search: URLSearchParams },
+): Promise<void> {
+  if (route.project !== scope.project) {
+    throw new BrokerRefusal(
+      403,
+      `this job may only use the repository of project ${scope.project}`,
+    );
+  }
+  const method = request.method ?? 'GET';
+  const service =
+    route.path === '/info/refs' && method === 'GET'
+      ? route.search.get('service')
+      : method === 'POST'
+        ? route.path.slice(1)
+        : undefined;
+  if (!service || !SERVICES.has(service)) {
+    throw new BrokerRefusal(
+      403,
+      `only git's smart HTTP protocol is served here (not ${method} ${route.path})`,
+    );
+  }
+  const project = await context.loadProject(scope.project);
+  if (!project) throw new BrokerRefusal(503, `project ${scope.project} is no longer configured`);
+  const upstream = gitUpstream(project, context.credentials);
+  if ('missing' in upstream) throw new BrokerRefusal(503, `the broker has no ${upstream.missing}`);
+
+  const headers = upstreamHeaders(request.headers, upstream.headers);
+  let body: Buffer | undefined;
+  if (method === 'POST') {
+    body = await readBody(request);
+    if (service === 'git-receive-pack') {
+      if (headers['content-encoding'] === 'gzip') {
+        body = gunzipSync(body);
+        delete headers['content-encoding'];
+      }
+      const refused = checkPush(body, scope.branch);
+      if (refused) {
+        context.logger.warn(
+          { jobId: scope.jobId, refs: [...refused.reasons.keys()] },
+          'push refused',
+        );
+        response.writeHead(200, {
+          'content-type': 'application/x-git-receive-pack-result',
+          'cache-control': 'no-cache',
+        });
+        response.end(refused.answer);
+        return;
+      }
+    }
+  }
+  const query = method === 'GET' ? `?service=${service}` : '';
+  let answer: Response;
+  try {
+    answer = await (context.fetch ?? fetch)(`${upstream.baseUrl}${route.path}${query}`, {
+      method,
+      headers,
+      ...(body ? { body } : {}),
+      redirect: 'manual',
+    });
+  } catch (error) {
+    throw new BrokerRefusal(502, `the git host is unreachable: ${(error as Error).message}`);
+  }
+  await relayResponse(answer, response);
+}
+
+function checkPush(
+  body: Buffer,
+  branch: string,
+): { reasons: Map<string, string>; answer: Buffer } | undefined {
+  let commands: ReceivePackCommands;
+  try {
+    commands = parseReceivePackCommands(body);
+  } catch (error) {
+    throw new BrokerRefusal(400, `not a git push: ${(error as Error).message}`);
+  }
+  const reasons = pushRefusals(commands, branch);
+  if (reasons.size === 0) return undefined;
+  const message = `Agent Smith broker: push refused — ${[...new Set(reasons.values())].join('; ')}.`;
+  return { reasons, answer: receivePackRefusal(commands, reasons, message) };
+}

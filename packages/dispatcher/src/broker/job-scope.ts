@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/**
+ * What one job's broker token may do, stored (under the token's hash) when the job is spawned:
+ * one project, one repository, one ticket, one branch, one LLM provider, one budget, until the
+ * job's deadline.
+ */
+export const JobScope = z.object({
+  jobId: z.string().min(1),
+  project: z.string().min(1),
+  /** The repository as the git host names it (`owner/name`); empty for a local source. */
+  repository: z.string(),
+  /** The tracker's repository when the tickets live on GitHub (often the same); else empty. */
+  trackerRepository: z.string(),
+  ticket: z.string().min(1),
+  branch: z.string().min(1),
+  llm: z.object({
+    /** The canonical provider (`anthropic`, `openai`, `google`, `openai-compatible`). */
+    provider: z.string().min(1),
+    model: z.string().optional(),
+  }),
+  budget: z.object({
+    usd: z.number().positive().optional(),
+    tokens: z.number().int().positive().optional(),
+  }),
+  /** Epoch ms: the job's deadline; the token is worthless afterwards. */
+  expiresAt: z.number().int(),
+});
+export type JobScope = z.infer<typeof JobScope>;
+
+/** A job's LLM spending so far, as the broker counted it from the providers' answers. */
+import type { JobLedger } from '../jobs/job-credential-issuer.js';
+
+export type { JobLedger };
+
+/** Tokens a budget counts: everything the provider billed. */
+export function ledgerTokens(ledger: JobLedger): number {
+  return ledger.inputTokens + ledger.outputTokens + ledger.cacheReadTokens;
+}
+
+/** Why the job's budget is spent, or undefined while it is not. */
+export function budgetExhaustion(scope: JobScope, ledger: JobLedger): string | undefined {
+  const { usd, tokens } = scope.budget;
+  if (usd !== undefined && ledger.costUsd >= usd) {
+    return `this job spent $${ledger.costUsd.toFixed(2)} of its $${usd.toFixed(2)} LLM budget`;
+  }
+  if (tokens !== undefined && ledgerTokens(ledger) >= tokens) {
+    return `this job used ${ledgerTokens(ledger).toLocaleString('en-US')} of its ${tokens.toLocaleString('en-US')} LLM tokens`;
+  }
+  return undefined;
+}

@@ -1,0 +1,67 @@
+import type { ConfigError } from '@agentsmith/kit';
+import { describe, expect, it } from 'vitest';
+import { loadBrokerConfig } from './broker-config.js';
+import { budgetExhaustion, type JobLedger, type JobScope } from '../broker/job-scope.js';
+
+describe('broker/broker-config', () => {
+  it('defaults to port 8081, Compose’s dispatcher name and a $20 budget', () => {
+    expect(loadBrokerConfig({ GITHUB_TOKEN: ' ghp ', GEMINI_API_KEY: '' })).toEqual({
+      port: 8081,
+      agentUrl: 'http://dispatcher:8081',
+      defaultBudget: { usd: 20 },
+      credentials: { githubToken: 'ghp' },
+    });
+  });
+
+  it('names every wrong variable', () => {
+    const problems = (() => {
+      try {
+        loadBrokerConfig({
+          BROKER_PORT: 'x',
+          BROKER_URL: 'http://d:1/path',
+          AGENT_BUDGET_TOKENS: '1.5',
+        });
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+      return [];
+    })();
+    expect(problems).toEqual([
+      'BROKER_PORT: "x" is not a positive whole number',
+      'BROKER_URL: "http://d:1/path" must be http(s)://host:port with no path',
+      'AGENT_BUDGET_TOKENS: "1.5" is not a positive whole number',
+    ]);
+  });
+});
+
+describe('broker/job-scope budgetExhaustion', () => {
+  const scope = (budget: JobScope['budget']): JobScope => ({
+    jobId: 'j',
+    project: 'p',
+    repository: 'o/r',
+    trackerRepository: 'o/r',
+    ticket: '1',
+    branch: 'fix/1',
+    llm: { provider: 'anthropic' },
+    budget,
+    expiresAt: 0,
+  });
+  const ledger = (costUsd: number, tokens: number): JobLedger => ({
+    calls: 1,
+    inputTokens: tokens,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    costUsd,
+    unpricedCalls: 0,
+  });
+
+  it('says what was spent once either cap is reached, and nothing before', () => {
+    expect(budgetExhaustion(scope({ usd: 2 }), ledger(1.99, 10))).toBeUndefined();
+    expect(budgetExhaustion(scope({ usd: 2 }), ledger(2.5, 10))).toBe(
+      'this job spent $2.50 of its $2.00 LLM budget',
+    );
+    expect(budgetExhaustion(scope({ tokens: 1000 }), ledger(0, 1200))).toBe(
+      'this job used 1,200 of its 1,000 LLM tokens',
+    );
+  });
+});

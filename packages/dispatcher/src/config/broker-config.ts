@@ -1,0 +1,88 @@
+import { ConfigError } from '@agentsmith/kit';
+
+/** Credentials and upstream overrides the broker holds for every job (never given to agents). */
+export interface BrokerCredentials {
+  anthropicApiKey?: string;
+  openaiApiKey?: string;
+  geminiApiKey?: string;
+  githubToken?: string;
+  /** `ANTHROPIC_BASE_URL`, `OPENAI_BASE_URL`: LLM gateways (tests: the fake LLM). */
+  anthropicBaseUrl?: string;
+  openaiBaseUrl?: string;
+  /** `GITHUB_API_URL`: GitHub Enterprise or a fake. */
+  githubApiUrl?: string;
+  /** `AGENTSMITH_CLONE_URL`: clone and push through a mirror (tests: a local git server). */
+  cloneUrl?: string;
+}
+
+/** The broker's settings, from the dispatcher's environment. */
+export interface BrokerConfig {
+  /** `BROKER_PORT` (default 8081; 0 = any free port): the broker's own port, for agents only. */
+  port: number;
+  /** `BROKER_URL`: the broker as agents reach it (default `http://dispatcher:<port>`, Compose's name). */
+  agentUrl: string;
+  /** `AGENT_BUDGET_USD` / `AGENT_BUDGET_TOKENS`: a job's LLM budget when its project sets none. */
+  defaultBudget: { usd?: number; tokens?: number };
+  credentials: BrokerCredentials;
+}
+
+/** Default LLM budget of one job in US dollars (a generous fix; `agent.budget.usd` overrides it). */
+export const DEFAULT_BUDGET_USD = 20;
+
+function positiveNumber(
+  name: string,
+  raw: string | undefined,
+  problems: string[],
+  integer = false,
+): number | undefined {
+  const text = raw?.trim();
+  if (!text) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    problems.push(`${name}: "${text}" is not a positive ${integer ? 'whole number' : 'number'}`);
+    return undefined;
+  }
+  return value;
+}
+
+const nonEmpty = (value: string | undefined) => value?.trim() || undefined;
+
+/** Reads the broker's settings; a wrong value is a {@link ConfigError} naming the variable. */
+export function loadBrokerConfig(env: Readonly<Record<string, string | undefined>>): BrokerConfig {
+  const problems: string[] = [];
+  // 0 asks for any free port (tests running several dispatchers on one machine).
+  const port =
+    env['BROKER_PORT']?.trim() === '0'
+      ? 0
+      : (positiveNumber('BROKER_PORT', env['BROKER_PORT'], problems, true) ?? 8081);
+  if (port > 65_535) problems.push(`BROKER_PORT: ${port} is not a TCP port`);
+  const agentUrl = nonEmpty(env['BROKER_URL']) ?? `http://dispatcher:${port}`;
+  if (!/^https?:\/\/[^/]+\/?$/.test(agentUrl))
+    problems.push(`BROKER_URL: "${agentUrl}" must be http(s)://host:port with no path`);
+  const usd =
+    positiveNumber('AGENT_BUDGET_USD', env['AGENT_BUDGET_USD'], problems) ?? DEFAULT_BUDGET_USD;
+  const tokens = positiveNumber('AGENT_BUDGET_TOKENS', env['AGENT_BUDGET_TOKENS'], problems, true);
+  if (problems.length > 0)
+    throw new ConfigError(`Invalid broker settings: ${problems.join('; ')}`, problems);
+  const credentials: BrokerCredentials = {};
+  const set = (key: keyof BrokerCredentials, value: string | undefined) => {
+    if (value !== undefined) credentials[key] = value;
+  };
+  set('anthropicApiKey', nonEmpty(env['ANTHROPIC_API_KEY']));
+  set('openaiApiKey', nonEmpty(env['OPENAI_API_KEY']));
+  set(
+    'geminiApiKey',
+    nonEmpty(env['GEMINI_API_KEY']) ?? nonEmpty(env['GOOGLE_GENERATIVE_AI_API_KEY']),
+  );
+  set('githubToken', nonEmpty(env['GITHUB_TOKEN']));
+  set('anthropicBaseUrl', nonEmpty(env['ANTHROPIC_BASE_URL']));
+  set('openaiBaseUrl', nonEmpty(env['OPENAI_BASE_URL']));
+  set('githubApiUrl', nonEmpty(env['GITHUB_API_URL']));
+  set('cloneUrl', nonEmpty(env['AGENTSMITH_CLONE_URL']));
+  return {
+    port,
+    agentUrl: agentUrl.replace(/\/$/, ''),
+    defaultBudget: { usd, ...(tokens === undefined ? {} : { tokens }) },
+    credentials,
+  };
+}
