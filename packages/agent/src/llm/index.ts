@@ -2,7 +2,6 @@ export * from './agent-loop.js';
 export * from './compaction.js';
 export * from './llm-retry.js';
 export * from './loop-settings.js';
-export * from './model-pricing.js';
 export * from './model-registry.js';
 export * from './usage-tracker.js';
 export { Workspace } from './tools/workspace.js';

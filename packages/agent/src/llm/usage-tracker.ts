@@ -1,6 +1,5 @@
-import type { LlmModelPricing } from '@agentsmith/providers';
+import { BUILT_IN_PRICING, llmCallCost, type LlmModelPricing } from '@agentsmith/providers';
 import { formatCost } from '@agentsmith/contracts';
-import { BUILT_IN_PRICING, findPricing } from './model-pricing.js';
 
 /** Tokens of one or more model calls. */
 export interface TokenUsage {
@@ -47,15 +46,7 @@ export class UsageTracker {
 
   /** Cost in US dollars of `usage` on `modelId`, or undefined when the model has no price. */
   costOf(modelId: string, usage: TokenUsage): number | undefined {
-    const price = findPricing(modelId, this.pricing);
-    if (!price) return undefined;
-    const cacheRead = price.cache_read_per_million ?? price.input_per_million;
-    return (
-      (usage.inputTokens * price.input_per_million +
-        usage.outputTokens * price.output_per_million +
-        usage.cacheReadTokens * cacheRead) /
-      1_000_000
-    );
+    return llmCallCost(modelId, usage, this.pricing);
   }
 
   record(modelId: string, step: string, usage: TokenUsage): UsageRecord {

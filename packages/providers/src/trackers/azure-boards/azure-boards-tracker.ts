@@ -25,7 +25,7 @@ import {
   providerError,
   ticketNotFound,
 } from '../../provider-error.js';
-import { hasCommentKey, withCommentKey } from '../comment-key.js';
+import { ensureKeyedComment } from '../comment-key.js';
 import { ensureTicketByTitle } from '../ensure-ticket.js';
 import {
   DONE_STATE,
@@ -210,26 +210,30 @@ export function createAzureBoardsTracker(settings: AzureBoardsTrackerSettings): 
       const comments = `${project}/_apis/wit/workItems/${id}/comments`;
       try {
         let continuationToken: string | undefined;
-        for (let page = 0; page < MAX_COMMENT_PAGES; page += 1) {
-          const batch = await client.get(comments, AzureCommentPage, {
-            ...options,
-            query: {
-              'api-version': AZURE_COMMENTS_API_VERSION,
-              $top: 200,
-              ...(continuationToken ? { continuationToken } : {}),
-            },
-          });
-          if (batch.comments.some((earlier) => hasCommentKey(earlier.text ?? '', comment.key))) {
-            return { created: false };
-          }
-          continuationToken = batch.continuationToken ?? undefined;
-          if (!continuationToken) break;
-        }
-        await client.post(comments, { text: withCommentKey(comment.body, comment.key) }, Ignored, {
-          ...options,
-          query: { format: 'markdown', 'api-version': AZURE_COMMENTS_API_VERSION },
+        return await ensureKeyedComment(comment, {
+          maxPages: MAX_COMMENT_PAGES,
+          page: async () => {
+            const batch = await client.get(comments, AzureCommentPage, {
+              ...options,
+              query: {
+                'api-version': AZURE_COMMENTS_API_VERSION,
+                $top: 200,
+                ...(continuationToken ? { continuationToken } : {}),
+              },
+            });
+            continuationToken = batch.continuationToken ?? undefined;
+            return {
+              texts: batch.comments.map((earlier) => earlier.text ?? ''),
+              more: continuationToken !== undefined,
+            };
+          },
+          post: async (text) => {
+            await client.post(comments, { text }, Ignored, {
+              ...options,
+              query: { format: 'markdown', 'api-version': AZURE_COMMENTS_API_VERSION },
+            });
+          },
         });
-        return { created: true };
       } catch (error) {
         if (httpStatus(error) === 404) throw ticketNotFound(String(id), where);
         throw fail(error, `comment on work item ${id}`);

@@ -8,7 +8,7 @@ import {
   GithubIssueList,
   Ignored,
 } from '../../github-api/schema.js';
-import { hasCommentKey, withCommentKey } from '../comment-key.js';
+import { ensureKeyedComment } from '../comment-key.js';
 import { ensureTicketByTitle } from '../ensure-ticket.js';
 import {
   DONE_STATE,
@@ -147,23 +147,22 @@ export function createGithubTracker(settings: GithubTrackerSettings): Tracker {
       const number = requireNumber(ticketId);
       const comments = `${repoPath}/issues/${number}/comments`;
       try {
-        for (let page = 1; page <= MAX_PAGES; page += 1) {
-          const batch = await client.get(comments, GithubCommentList, {
-            ...options,
-            query: { per_page: PAGE_SIZE, page },
-          });
-          if (batch.some((earlier) => hasCommentKey(earlier.body ?? '', comment.key))) {
-            return { created: false };
-          }
-          if (batch.length < PAGE_SIZE) break;
-        }
-        await client.post(
-          comments,
-          { body: withCommentKey(comment.body, comment.key) },
-          Ignored,
-          options,
-        );
-        return { created: true };
+        return await ensureKeyedComment(comment, {
+          maxPages: MAX_PAGES,
+          page: async (page) => {
+            const batch = await client.get(comments, GithubCommentList, {
+              ...options,
+              query: { per_page: PAGE_SIZE, page },
+            });
+            return {
+              texts: batch.map((earlier) => earlier.body ?? ''),
+              more: batch.length === PAGE_SIZE,
+            };
+          },
+          post: async (body) => {
+            await client.post(comments, { body }, Ignored, options);
+          },
+        });
       } catch (error) {
         if (githubStatus(error) === 404) {
           throw new AppError(

@@ -19,7 +19,7 @@ import {
   providerError,
   ticketNotFound,
 } from '../../provider-error.js';
-import { hasCommentKey, withCommentKey } from '../comment-key.js';
+import { ensureKeyedComment } from '../comment-key.js';
 import { ensureTicketByTitle } from '../ensure-ticket.js';
 import {
   DONE_STATE,
@@ -150,22 +150,19 @@ export function createGitlabTracker(settings: GitlabTrackerSettings): Tracker {
       const iid = requireIid(ticketId);
       const notes = `${project}/issues/${iid}/notes`;
       try {
-        for (let page = 1; page <= MAX_NOTE_PAGES; page += 1) {
-          const batch = await client.get(notes, GitlabNoteList, {
-            ...options,
-            query: { sort: 'asc', order_by: 'created_at', per_page: PAGE_SIZE, page },
-          });
-          if (batch.some((note) => hasCommentKey(note.body, comment.key)))
-            return { created: false };
-          if (batch.length < PAGE_SIZE) break;
-        }
-        await client.post(
-          notes,
-          { body: withCommentKey(comment.body, comment.key) },
-          Ignored,
-          options,
-        );
-        return { created: true };
+        return await ensureKeyedComment(comment, {
+          maxPages: MAX_NOTE_PAGES,
+          page: async (page) => {
+            const batch = await client.get(notes, GitlabNoteList, {
+              ...options,
+              query: { sort: 'asc', order_by: 'created_at', per_page: PAGE_SIZE, page },
+            });
+            return { texts: batch.map((note) => note.body), more: batch.length === PAGE_SIZE };
+          },
+          post: async (body) => {
+            await client.post(notes, { body }, Ignored, options);
+          },
+        });
       } catch (error) {
         if (httpStatus(error) === 404) throw ticketNotFound(ticketId, where);
         throw fail(error, `comment on issue #${iid} of ${settings.projectPath}`);
