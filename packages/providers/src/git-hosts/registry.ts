@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
-import { parseAzureReposUrl } from '../azure-devops-api/azure-repos-location.js';
+import {
+  azureDevOpsOrganizationUrl,
+  parseAzureReposUrl,
+} from '../azure-devops-api/azure-repos-location.js';
 import type { SourceConfig } from '../config/source-config.js';
 import { githubApiBaseUrl, parseGithubRepositoryUrl } from '../github-api/github-repository.js';
 import {
@@ -43,13 +46,18 @@ export function createGitHost(
         ...http,
       });
     }
-    case 'azurerepos':
+    case 'azurerepos': {
+      const location = parseAzureReposUrl(source.url);
       return createAzureReposGitHost({
-        location: parseAzureReposUrl(source.url),
+        location: {
+          ...location,
+          organizationUrl: azureDevOpsOrganizationUrl(location.organizationUrl, env),
+        },
         cloneUrl: source.url,
         token: env['AZURE_DEVOPS_TOKEN'] || undefined,
         ...http,
       });
+    }
     case 'local':
       return createLocalGitHost({ path: resolve(options.baseDir ?? '.', source.path) });
   }
