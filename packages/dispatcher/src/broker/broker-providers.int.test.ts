@@ -149,7 +149,7 @@ describe('broker REST proxy: Jira Cloud', () => {
 
   it('reads the ticket and comments with e-mail and API token, never the job token', async () => {
     const tracker = createTracker(
-      { type: 'jira', url: 'https://acme.atlassian.net', project: 'PROJ' },
+      { type: 'jira', url: 'https://acme.atlassian.net', project: 'PROJ', issue_type: 'Task' },
       { JIRA_URL: `${fixture.broker.url}/rest/jira`, JIRA_TOKEN: token },
       { maxRetries: 0 },
     );
@@ -195,7 +195,12 @@ describe('broker REST proxy: Azure DevOps', () => {
   let token: string;
   let env: NodeJS.ProcessEnv;
   const source = { type: 'azurerepos', url: 'https://dev.azure.com/acme/Shop/_git/web' } as const;
-  const tickets = { type: 'azuredevops', organization: 'acme', project: 'Shop' } as const;
+  const tickets = {
+    type: 'azuredevops',
+    organization: 'acme',
+    project: 'Shop',
+    work_item_type: 'Task',
+  } as const;
 
   beforeAll(async () => {
     azure = await new FakeAzureDevOpsApi({ organization: 'acme', token: REAL })

@@ -90,8 +90,9 @@ describe('broker/upstreams', () => {
       baseUrl: 'https://dev.azure.com/acme/Shop/_git/web',
       headers: { authorization: basic('', 'azpat') },
     });
-    expect(gitUpstream(jiraProject, { githubToken: 'ghp' }).headers).toEqual({
-      authorization: basic('x-access-token', 'ghp'),
+    expect(gitUpstream(jiraProject, { githubToken: 'ghp' })).toEqual({
+      baseUrl: 'https://github.com/acme/app.git',
+      headers: { authorization: basic('x-access-token', 'ghp') },
     });
   });
 });
