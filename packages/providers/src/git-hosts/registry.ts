@@ -17,6 +17,12 @@ import { createGithubGitHost } from './github/github-git-host.js';
 import { createGitlabGitHost } from './gitlab/gitlab-git-host.js';
 import { createLocalGitHost } from './local/local-git-host.js';
 
+/** Whether the instance's path (e.g. `/gitlab`) begins the repository URL's path. */
+function isPathPrefix(instanceUrl: string, url: string): boolean {
+  const prefix = new URL(instanceUrl).pathname.replace(/\/+$/, '');
+  return prefix === '' || new URL(url).pathname.startsWith(`${prefix}/`);
+}
+
 /**
  * Builds the git host of a project's `source:` block. Tokens and base-URL overrides come from
  * `env` (docs/providers.md names them).
@@ -37,10 +43,16 @@ export function createGitHost(
         ...http,
       });
     case 'gitlab': {
-      const instance = gitlabInstanceUrl(env, source.api_url, new URL(source.url).origin);
+      const origin = new URL(source.url).origin;
+      const instance = gitlabInstanceUrl(env, source.api_url, origin);
+      // In job mode GITLAB_URL is the broker, whose path is no prefix of the project's URL: the
+      // configured instance then tells where the project's path begins.
+      const pathInstance = isPathPrefix(instance, source.url)
+        ? instance
+        : gitlabInstanceUrl({}, source.api_url, origin);
       return createGitlabGitHost({
         apiUrl: gitlabApiUrl(instance),
-        projectPath: gitlabProjectPath(source.url, instance),
+        projectPath: gitlabProjectPath(source.url, pathInstance),
         cloneUrl: source.url,
         token: env['GITLAB_TOKEN'] || undefined,
         ...http,
