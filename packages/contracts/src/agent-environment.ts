@@ -29,6 +29,7 @@ export const AGENT_BASE_URL_KEYS = [
   'GITHUB_API_URL',
   'GITLAB_URL',
   'JIRA_URL',
+  'AZURE_DEVOPS_URL',
   'ANTHROPIC_BASE_URL',
   'OPENAI_BASE_URL',
 ] as const;

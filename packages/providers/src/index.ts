@@ -21,3 +21,5 @@ export * from './azure-devops-api/azure-devops-rest-allow-list.js';
 export * from './trackers/ticket-reference.js';
 export * from './github-api/github-rest-allow-list.js';
 export * from './llm-pricing.js';
+export * from './gitlab-api/gitlab-location.js';
+export * from './azure-devops-api/azure-repos-location.js';

@@ -23,6 +23,21 @@ describe('composition/broker-access', () => {
     });
   });
 
+  it('gives GitLab, Jira and Azure DevOps the broker as their base URL and the job token', () => {
+    const env = { ...JOB_ENV, JIRA_EMAIL: 'bot@acme.test', GITLAB_URL: 'https://git.acme.test' };
+    const access = brokerAccess(env, 'app', AgentLlmConfig.parse({}));
+    expect(access?.providerEnv).toMatchObject({
+      GITLAB_TOKEN: 'asjob_token',
+      GITLAB_URL: 'http://dispatcher:8081/rest/gitlab',
+      JIRA_TOKEN: 'asjob_token',
+      JIRA_URL: 'http://dispatcher:8081/rest/jira',
+      AZURE_DEVOPS_TOKEN: 'asjob_token',
+      AZURE_DEVOPS_URL: 'http://dispatcher:8081/rest/azuredevops',
+    });
+    // The Jira client then sends the job token as Bearer, not as the password of an e-mail.
+    expect(access?.providerEnv).not.toHaveProperty('JIRA_EMAIL');
+  });
+
   it('is off for the plain CLI, which keeps using its own environment', () => {
     const env = { ANTHROPIC_API_KEY: 'sk-ant-own', GITHUB_TOKEN: 'ghp_own' };
     const agent = AgentLlmConfig.parse({});

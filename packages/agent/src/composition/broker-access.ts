@@ -27,12 +27,23 @@ export function brokerAccess(
   const token = env[BROKER_ENVIRONMENT.jobToken]?.trim();
   if (!brokerUrl || !token) return undefined;
   const provider = canonicalLlmProvider(agent.type);
+  const rest = (provider: string) => `${brokerUrl}${BROKER_PATHS.rest(provider)}`;
+  // The adapters stay as they are: each sends the job token the way it sends its real token
+  // (Bearer, PRIVATE-TOKEN, Basic password) to a base URL that is the broker's route for it.
   const providerEnv: NodeJS.ProcessEnv = {
     ...env,
     GITHUB_TOKEN: token,
-    GITHUB_API_URL: `${brokerUrl}${BROKER_PATHS.rest('github')}`,
+    GITHUB_API_URL: rest('github'),
+    GITLAB_TOKEN: token,
+    GITLAB_URL: rest('gitlab'),
+    JIRA_TOKEN: token,
+    JIRA_URL: rest('jira'),
+    AZURE_DEVOPS_TOKEN: token,
+    AZURE_DEVOPS_URL: rest('azuredevops'),
     AGENTSMITH_CLONE_URL: `${brokerUrl}${BROKER_PATHS.git(projectName)}`,
   };
+  // Without an e-mail the Jira client sends the token as Bearer, the form the broker reads.
+  delete providerEnv['JIRA_EMAIL'];
   return {
     providerEnv,
     llm: { apiKey: token, baseUrlOverride: `${brokerUrl}${BROKER_PATHS.llm(provider)}` },

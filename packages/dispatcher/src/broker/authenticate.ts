@@ -34,7 +34,11 @@ export function gitToken(request: IncomingMessage): string | undefined {
   return colon < 0 ? undefined : decoded.slice(colon + 1);
 }
 
-/** The job token of a REST call (`Authorization: Bearer` or GitHub's `token` scheme). */
+/**
+ * The job token of a REST call, wherever the provider's client puts its token: `Authorization:
+ * Bearer` (GitHub, Jira Server) or GitHub's `token` scheme, GitLab's `PRIVATE-TOKEN`, or the
+ * password of Basic authentication (Azure DevOps' empty user name and PAT).
+ */
 export function restToken(request: IncomingMessage): string | undefined {
-  return bearer(request);
+  return bearer(request) ?? header(request, 'private-token') ?? gitToken(request);
 }

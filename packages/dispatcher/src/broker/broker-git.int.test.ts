@@ -166,3 +166,56 @@ describe('broker git proxy (real git over smart HTTP)', () => {
     expect(revoked.output).toMatch(/Authentication failed|401/);
   });
 });
+
+describe.each([
+  {
+    host: 'GitLab',
+    source: { type: 'gitlab', url: 'https://gitlab.com/acme/app.git' },
+    credentials: { gitlabToken: REAL_TOKEN },
+    user: 'oauth2',
+  },
+  {
+    host: 'Azure Repos',
+    source: { type: 'azurerepos', url: 'https://dev.azure.com/acme/Shop/_git/app' },
+    credentials: { azureDevOpsToken: REAL_TOKEN },
+    user: '',
+  },
+])('broker git proxy for a $host source', ({ source, credentials, user }) => {
+  let repo: GitTestRepo;
+  let server: GitHttpServer;
+  let fixture: BrokerFixture;
+
+  beforeAll(async () => {
+    repo = await gitTestRepo({ 'README.md': '# app\n' });
+    server = await startGitHttpServer({
+      repositories: { 'acme/app.git': repo.origin },
+      password: REAL_TOKEN,
+    });
+    fixture = await startBrokerFixture({
+      projects: { app: { source, tickets: { type: 'local', path: 'tickets' } } },
+      credentials: { ...credentials, cloneUrl: `${server.url}/acme/app.git` },
+    });
+  });
+  afterAll(async () => {
+    await fixture.close();
+    await server.stop();
+    await repo.cleanup();
+  });
+
+  it("clones and pushes the job's branch with the host's real token, and refuses main", async () => {
+    const token = (await fixture.mint()).env[BROKER_ENVIRONMENT.jobToken]!;
+    const clone = join(repo.root, 'agent-clone');
+    const url = `${fixture.broker.url}/git/app.git`;
+    expect((await gitAsAgent(repo.root, token, 'clone', url, clone)).code).toBe(0);
+    await git(clone, 'checkout', '-b', 'fix/58');
+    await exec('sh', ['-c', 'echo fixed > fix.txt'], { cwd: clone });
+    await git(clone, 'add', '.');
+    await git(clone, 'commit', '-m', 'fix');
+    expect((await gitAsAgent(clone, token, 'push', 'origin', 'fix/58')).code).toBe(0);
+    expect(await repo.originBranches()).toContain('fix/58');
+    const main = await gitAsAgent(clone, token, 'push', 'origin', 'HEAD:main');
+    expect(main.output).toContain('this job may only push refs/heads/fix/58');
+    const seen = new Set(server.requests.map((request) => request.basicAuth));
+    expect(seen).toEqual(new Set([`${user}:${REAL_TOKEN}`]));
+  });
+});

@@ -40,12 +40,21 @@ export function parseRoute(pathname: string): Route | undefined {
   return undefined;
 }
 
+/**
+ * The raw path as the dot-segment check sees it. GitLab names a project by its URL-encoded path
+ * (`/projects/acme%2Fapp`), so on its route an encoded slash is judged as the slash it stands for:
+ * `acme%2F..%2Fsecret` is still refused, and the allow-list matches the encoded name exactly.
+ */
+function judgedPath(rawPath: string): string {
+  return rawPath.startsWith('/rest/gitlab/') ? rawPath.replace(/%2f/gi, '/') : rawPath;
+}
+
 async function handle(
   context: BrokerContext,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const rawPath = (request.url ?? '/').split('?')[0] ?? '/';
+  const rawPath = judgedPath((request.url ?? '/').split('?')[0] ?? '/');
   // `..` and encoded slashes could walk a path out of its allow-listed shape (URL parsing would
   // resolve them silently, so the raw path is judged).
   if (/%2e|%2f|%5c|\\|\/\.\.?(\/|$)|\/\//i.test(rawPath)) {

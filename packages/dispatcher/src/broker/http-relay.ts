@@ -16,6 +16,8 @@ const DROPPED_REQUEST_HEADERS = new Set([
   'x-api-key',
   'x-goog-api-key',
   'api-key',
+  'private-token',
+  'job-token',
   'cookie',
   'accept-encoding',
   'forwarded',

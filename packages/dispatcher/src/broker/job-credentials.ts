@@ -28,7 +28,9 @@ export function jobScope(
     jobId: spec.jobId,
     project: spec.intent.project,
     repository: repositories.source,
+    repositoryProvider: repositories.sourceProvider,
     trackerRepository: repositories.tracker,
+    trackerProvider: repositories.trackerProvider,
     ticket: canonicalTicketReference(project.tickets, spec.intent.ticketId),
     branch: jobBranchName(canonicalTicketReference(project.tickets, spec.intent.ticketId)),
     llm: {

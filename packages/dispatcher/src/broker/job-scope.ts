@@ -8,10 +8,20 @@ import { z } from 'zod';
 export const JobScope = z.object({
   jobId: z.string().min(1),
   project: z.string().min(1),
-  /** The repository as the git host names it (`owner/name`); empty for a local source. */
+  /**
+   * The repository as the git host names it (`owner/name`, `group/sub/name`, `org/project/repo`);
+   * empty for a local source.
+   */
   repository: z.string(),
-  /** The tracker's repository when the tickets live on GitHub (often the same); else empty. */
+  /** The REST provider of {@link repository} (`github`, `gitlab`, `azuredevops`); absent = github. */
+  repositoryProvider: z.string().optional(),
+  /**
+   * Where the tickets live, as the tracker's allow-list takes it: a GitHub repository, a GitLab
+   * project, `org/project/` on Azure Boards, the project key on Jira; empty for local tickets.
+   */
   trackerRepository: z.string(),
+  /** The REST provider of {@link trackerRepository} (`github`, `gitlab`, `jira`, `azuredevops`); absent = github. */
+  trackerProvider: z.string().optional(),
   ticket: z.string().min(1),
   branch: z.string().min(1),
   llm: z.object({

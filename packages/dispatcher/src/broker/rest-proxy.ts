@@ -1,20 +1,39 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { githubRestAllowList, type RestAllowList, type RestRule } from '@agentsmith/providers';
+import {
+  azureDevOpsRestAllowList,
+  githubRestAllowList,
+  gitlabRestAllowList,
+  jiraRestAllowList,
+  type RestAllowList,
+  type RestRule,
+} from '@agentsmith/providers';
 import type { BrokerContext } from './broker-context.js';
 import { BrokerRefusal, readBody, relayResponse, upstreamHeaders } from './http-relay.js';
 import type { JobScope } from './job-scope.js';
+import { checkRestBody } from './rest-body-checks.js';
 import { restUpstream } from './upstreams.js';
 
 /** The allow-list of each REST provider the broker fronts. */
 export const REST_ALLOW_LISTS: Record<string, RestAllowList> = {
   github: githubRestAllowList,
+  gitlab: gitlabRestAllowList,
+  jira: jiraRestAllowList,
+  azuredevops: azureDevOpsRestAllowList,
 };
 
-/** The rules of one job: its tracker's repository and ticket, its git host's repository and branch. */
+/**
+ * The rules of one job on one provider: its git host's repository and branch, its tracker's
+ * repository (project, project key) and ticket, each only on the provider that serves it.
+ */
 export function jobRestRules(provider: string, scope: JobScope): readonly RestRule[] {
   const list = REST_ALLOW_LISTS[provider];
   if (!list) return [];
-  const repositories = new Set([scope.repository, scope.trackerRepository].filter(Boolean));
+  // Scopes minted before other providers were brokered name GitHub repositories only.
+  const served = [
+    { repository: scope.repository, provider: scope.repositoryProvider ?? 'github' },
+    { repository: scope.trackerRepository, provider: scope.trackerProvider ?? 'github' },
+  ].filter((entry) => entry.repository !== '' && entry.provider === provider);
+  const repositories = new Set(served.map((entry) => entry.repository));
   return [...repositories].flatMap((repository) =>
     list({ repository, ticket: scope.ticket, branch: scope.branch }),
   );
@@ -36,63 +55,6 @@ function refusal(
     { 'content-type': 'application/json' },
     JSON.stringify({ message, refused: `${method} ${path}`, allowed }),
   );
-}
-
-/** What a new pull request may carry. */
-const PULL_REQUEST_FIELDS = new Set([
-  'title',
-  'head',
-  'base',
-  'body',
-  'draft',
-  'maintainer_can_modify',
-]);
-
-function jsonBody(body: Buffer): Record<string, unknown> {
-  try {
-    const parsed: unknown = JSON.parse(body.toString('utf8'));
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>;
-  } catch {
-    // refused below
-  }
-  return {};
-}
-
-/**
- * The body checks paths cannot express: a pull request the job opens must come from its own
- * branch, and one it edits must be its own (only title and description may change).
- */
-async function checkGithubBody(
-  context: BrokerContext,
-  scope: JobScope,
-  method: string,
-  path: string,
-  body: Buffer,
-  forward: (path: string) => Promise<Response>,
-): Promise<string | undefined> {
-  if (method === 'POST' && /\/pulls$/.test(path)) {
-    const fields = jsonBody(body);
-    const unexpected = Object.keys(fields).filter((key) => !PULL_REQUEST_FIELDS.has(key));
-    // `issue` would turn another ticket into this pull request.
-    if (unexpected.length > 0) return `a new pull request may not set ${unexpected.join(', ')}`;
-    const head = fields['head'];
-    const owner = scope.repository.split('/')[0];
-    if (head !== scope.branch && head !== `${owner}:${scope.branch}`)
-      return `a pull request must have the job's branch ${scope.branch} as its head (got ${JSON.stringify(head)})`;
-  }
-  if (method === 'PATCH' && /\/pulls\/\d+$/.test(path)) {
-    const keys = Object.keys(jsonBody(body));
-    const extra = keys.filter((key) => key !== 'title' && key !== 'body');
-    if (keys.length === 0 || extra.length > 0)
-      return `only the title and body of the job's pull request may change (not ${extra.join(', ') || 'an empty edit'})`;
-    const current = await forward(path);
-    const pull = current.ok ? ((await current.json()) as { head?: { ref?: string } }) : {};
-    if (pull.head?.ref !== scope.branch)
-      return `pull request ${path.split('/').pop()} is not the job's (head ${pull.head?.ref ?? 'unknown'})`;
-    context.logger.debug({ jobId: scope.jobId, path }, 'pull request edit allowed');
-  }
-  return undefined;
 }
 
 /**
@@ -120,17 +82,18 @@ export async function proxyRest(
   const headers = upstreamHeaders(request.headers, upstream.headers);
   const doFetch = context.fetch ?? fetch;
   const body = method === 'GET' ? undefined : await readBody(request, 4 * 1024 * 1024);
-  const why = await checkGithubBody(
+  const query = route.search.size > 0 ? `?${route.search.toString()}` : '';
+  const why = await checkRestBody(
     context,
     scope,
-    method,
-    path,
+    { provider: route.provider, method, path, search: route.search },
     body ?? Buffer.alloc(0),
     (target) =>
-      doFetch(`${upstream.baseUrl}${target}`, { headers: upstreamHeaders({}, upstream.headers) }),
+      doFetch(`${upstream.baseUrl}${target}`, {
+        headers: upstreamHeaders({}, upstream.headers),
+      }),
   );
   if (why) throw refusal(method, path, rules, why);
-  const query = route.search.size > 0 ? `?${route.search.toString()}` : '';
   let answer: Response;
   try {
     answer = await doFetch(`${upstream.baseUrl}${path}${query}`, {

@@ -1,5 +1,8 @@
 import {
   githubApiBaseUrl,
+  gitlabInstanceUrl,
+  gitlabProjectPath,
+  parseAzureReposUrl,
   parseGithubRepositoryUrl,
   type ProjectConfig,
 } from '@agentsmith/providers';
@@ -74,26 +77,81 @@ export function llmUpstream(
   }
 }
 
+/** The user name git sends with each host's token (Basic authentication). */
+const GIT_USER: Record<string, string> = {
+  github: 'x-access-token',
+  gitlab: 'oauth2',
+  // Azure DevOps takes a PAT with any user name, also an empty one.
+  azurerepos: '',
+};
+
+function gitToken(type: string, credentials: BrokerCredentials): string | undefined {
+  if (type === 'github') return credentials.githubToken;
+  if (type === 'gitlab') return credentials.gitlabToken;
+  if (type === 'azurerepos') return credentials.azureDevOpsToken;
+  return undefined;
+}
+
+function withoutUserInfo(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString();
+}
+
 /** The repository's smart-HTTP URL and the git host credential (Basic, as git itself sends it). */
 export function gitUpstream(
   project: ProjectConfig,
   credentials: BrokerCredentials,
 ): Upstream | { missing: string } {
-  if (project.source.type === 'local') return { missing: 'a remote repository (source is local)' };
-  const baseUrl = (credentials.cloneUrl ?? project.source.url).replace(/\/+$/, '');
-  if (project.source.type !== 'github') return { missing: `${project.source.type} credentials` };
-  if (!credentials.githubToken) return { baseUrl, headers: {} };
-  const basic = Buffer.from(`x-access-token:${credentials.githubToken}`).toString('base64');
+  const source = project.source;
+  if (source.type === 'local') return { missing: 'a remote repository (source is local)' };
+  const baseUrl = (credentials.cloneUrl ?? withoutUserInfo(source.url)).replace(/\/+$/, '');
+  const token = gitToken(source.type, credentials);
+  if (!token) return { baseUrl, headers: {} };
+  const basic = Buffer.from(`${GIT_USER[source.type]}:${token}`).toString('base64');
   return { baseUrl, headers: { authorization: `Basic ${basic}` } };
 }
 
-/** The REST API of a project's git host / tracker, by provider name (`github`). */
-export function restUpstream(
-  provider: string,
+/** The REST provider (`/rest/<provider>`) a source or tracker type is served by. */
+const REST_PROVIDER: Record<string, string> = {
+  github: 'github',
+  gitlab: 'gitlab',
+  jira: 'jira',
+  azurerepos: 'azuredevops',
+  azuredevops: 'azuredevops',
+};
+
+/** The GitLab instance root of a project's GitLab source or tracker. */
+function gitlabInstance(
+  project: ProjectConfig,
+  credentials: BrokerCredentials,
+): string | undefined {
+  const env = credentials.gitlabUrl ? { GITLAB_URL: credentials.gitlabUrl } : {};
+  const { source, tickets } = project;
+  if (source.type === 'gitlab')
+    return gitlabInstanceUrl(env, source.api_url, new URL(source.url).origin);
+  if (tickets.type === 'gitlab')
+    return gitlabInstanceUrl(env, tickets.api_url, tickets.url ?? 'https://gitlab.com');
+  return undefined;
+}
+
+/** The Azure DevOps organisation URL of a project's Azure Repos source or Azure Boards tracker. */
+function azureOrganizationUrl(project: ProjectConfig): string | undefined {
+  const { source, tickets } = project;
+  if (source.type === 'azurerepos') return parseAzureReposUrl(source.url).organizationUrl;
+  if (tickets.type === 'azuredevops') {
+    if (tickets.url) return tickets.url.replace(/\/+$/, '');
+    if (tickets.organization)
+      return `https://dev.azure.com/${encodeURIComponent(tickets.organization)}`;
+  }
+  return undefined;
+}
+
+function githubUpstream(
   project: ProjectConfig,
   credentials: BrokerCredentials,
 ): Upstream | { missing: string } {
-  if (provider !== 'github') return { missing: `a ${provider} REST policy` };
   const repositoryUrl =
     project.source.type === 'github'
       ? project.source
@@ -108,17 +166,122 @@ export function restUpstream(
   };
 }
 
-/** `owner/name` of a project's GitHub repositories (source and tracker), for scopes. */
+/**
+ * The REST API of a project's git host / tracker, by provider name, with that provider's own
+ * authentication: GitHub Bearer, GitLab `PRIVATE-TOKEN`, Jira Basic e-mail:token (Cloud) or
+ * Bearer PAT (Server), Azure DevOps Basic with an empty user name and the PAT. The agent's path
+ * carries the API root (`/api/v4`, `/rest/api/3`, `/<org>/<project>/_apis`), so the base is the
+ * instance, site or server root.
+ */
+export function restUpstream(
+  provider: string,
+  project: ProjectConfig,
+  credentials: BrokerCredentials,
+): Upstream | { missing: string } {
+  switch (provider) {
+    case 'github':
+      return githubUpstream(project, credentials);
+    case 'gitlab': {
+      const instance = gitlabInstance(project, credentials);
+      if (!instance) return { missing: 'a GitLab source or tracker in this project' };
+      const token = credentials.gitlabToken;
+      return { baseUrl: instance, headers: token ? { 'private-token': token } : {} };
+    }
+    case 'jira': {
+      if (project.tickets.type !== 'jira') return { missing: 'a Jira tracker in this project' };
+      const site = (credentials.jiraUrl ?? project.tickets.url)?.replace(/\/+$/, '');
+      if (!site) return { missing: 'JIRA_URL (and the project sets no tickets.url)' };
+      const { jiraEmail: email, jiraToken: token } = credentials;
+      if (!token) return { baseUrl: site, headers: {} };
+      const authorization = email
+        ? `Basic ${Buffer.from(`${email}:${token}`).toString('base64')}`
+        : `Bearer ${token}`;
+      return { baseUrl: site, headers: { authorization } };
+    }
+    case 'azuredevops': {
+      const organizationUrl = azureOrganizationUrl(project);
+      if (!organizationUrl)
+        return { missing: 'an Azure Repos source or Azure Boards tracker in this project' };
+      const baseUrl = (credentials.azureDevOpsUrl ?? new URL(organizationUrl).origin).replace(
+        /\/+$/,
+        '',
+      );
+      const token = credentials.azureDevOpsToken;
+      const basic = token ? Buffer.from(`:${token}`).toString('base64') : undefined;
+      return { baseUrl, headers: basic ? { authorization: `Basic ${basic}` } : {} };
+    }
+    default:
+      return { missing: `a ${provider} REST policy` };
+  }
+}
+
+/** The organisation path segments of an Azure DevOps organisation or collection URL. */
+function organizationPath(organizationUrl: string): string {
+  return new URL(organizationUrl).pathname
+    .split('/')
+    .filter(Boolean)
+    .map((segment) => decodeURIComponent(segment))
+    .join('/');
+}
+
+/** A source's repository as its host's allow-list names it. */
+function sourceRepository(project: ProjectConfig): string {
+  const { source } = project;
+  switch (source.type) {
+    case 'github': {
+      const parsed = parseGithubRepositoryUrl(source.url);
+      return `${parsed.owner}/${parsed.name}`;
+    }
+    case 'gitlab':
+      return gitlabProjectPath(
+        source.url,
+        gitlabInstanceUrl({}, source.api_url, new URL(source.url).origin),
+      );
+    case 'azurerepos': {
+      const location = parseAzureReposUrl(source.url);
+      return `${organizationPath(location.organizationUrl)}/${location.project}/${location.repository}`;
+    }
+    case 'local':
+      return '';
+  }
+}
+
+/** Where a project's tickets live, as its tracker's allow-list takes it. */
+function trackerRepository(project: ProjectConfig): string {
+  const { tickets } = project;
+  switch (tickets.type) {
+    case 'github': {
+      const parsed = parseGithubRepositoryUrl(tickets.url);
+      return `${parsed.owner}/${parsed.name}`;
+    }
+    case 'gitlab':
+      return tickets.project.replace(/^\/+|\/+$/g, '');
+    case 'jira':
+      return tickets.project;
+    case 'azuredevops': {
+      // The work items' project and no repository: its repository rules match no path.
+      const organizationUrl = azureOrganizationUrl(project);
+      return organizationUrl ? `${organizationPath(organizationUrl)}/${tickets.project}/` : '';
+    }
+    case 'local':
+      return '';
+  }
+}
+
+/**
+ * The repository of a project's source and where its tickets live, each with the REST provider
+ * that serves it, for scopes.
+ */
 export function projectRepositories(project: ProjectConfig): {
   source: string;
+  sourceProvider: string;
   tracker: string;
+  trackerProvider: string;
 } {
-  const name = (url: string) => {
-    const parsed = parseGithubRepositoryUrl(url);
-    return `${parsed.owner}/${parsed.name}`;
-  };
   return {
-    source: project.source.type === 'github' ? name(project.source.url) : '',
-    tracker: project.tickets.type === 'github' ? name(project.tickets.url) : '',
+    source: sourceRepository(project),
+    sourceProvider: REST_PROVIDER[project.source.type] ?? project.source.type,
+    tracker: trackerRepository(project),
+    trackerProvider: REST_PROVIDER[project.tickets.type] ?? project.tickets.type,
   };
 }

@@ -13,6 +13,27 @@ describe('broker/broker-config', () => {
     });
   });
 
+  it('holds the GitLab, Jira and Azure DevOps credentials and sites for the broker', () => {
+    const env = {
+      GITLAB_TOKEN: 'glpat',
+      GITLAB_URL: 'https://git.acme.test/gitlab',
+      JIRA_URL: 'https://acme.atlassian.net',
+      JIRA_EMAIL: 'bot@acme.test',
+      JIRA_TOKEN: 'jira',
+      AZURE_DEVOPS_TOKEN: 'azpat',
+      AZURE_DEVOPS_URL: 'https://tfs.acme.test',
+    };
+    expect(loadBrokerConfig(env).credentials).toEqual({
+      gitlabToken: 'glpat',
+      gitlabUrl: 'https://git.acme.test/gitlab',
+      jiraUrl: 'https://acme.atlassian.net',
+      jiraEmail: 'bot@acme.test',
+      jiraToken: 'jira',
+      azureDevOpsToken: 'azpat',
+      azureDevOpsUrl: 'https://tfs.acme.test',
+    });
+  });
+
   it('names every wrong variable', () => {
     const problems = (() => {
       try {

@@ -6,11 +6,24 @@ export interface BrokerCredentials {
   openaiApiKey?: string;
   geminiApiKey?: string;
   githubToken?: string;
+  /** `GITLAB_TOKEN`: GitLab REST (`PRIVATE-TOKEN`) and git (`oauth2`). */
+  gitlabToken?: string;
+  /** `JIRA_EMAIL` + `JIRA_TOKEN`: Jira Cloud (Basic); `JIRA_TOKEN` alone: a Server PAT (Bearer). */
+  jiraEmail?: string;
+  jiraToken?: string;
+  /** `AZURE_DEVOPS_TOKEN`: an Azure DevOps PAT (REST and git, Basic with an empty user name). */
+  azureDevOpsToken?: string;
   /** `ANTHROPIC_BASE_URL`, `OPENAI_BASE_URL`: LLM gateways (tests: the fake LLM). */
   anthropicBaseUrl?: string;
   openaiBaseUrl?: string;
   /** `GITHUB_API_URL`: GitHub Enterprise or a fake. */
   githubApiUrl?: string;
+  /** `GITLAB_URL`: the GitLab instance root, path prefix included (self-managed, a fake). */
+  gitlabUrl?: string;
+  /** `JIRA_URL`: the Jira site (overrides `tickets.url`). */
+  jiraUrl?: string;
+  /** `AZURE_DEVOPS_URL`: replaces `https://dev.azure.com` (or the server's root) for every organisation. */
+  azureDevOpsUrl?: string;
   /** `AGENTSMITH_CLONE_URL`: clone and push through a mirror (tests: a local git server). */
   cloneUrl?: string;
 }
@@ -75,9 +88,16 @@ export function loadBrokerConfig(env: Readonly<Record<string, string | undefined
     nonEmpty(env['GEMINI_API_KEY']) ?? nonEmpty(env['GOOGLE_GENERATIVE_AI_API_KEY']),
   );
   set('githubToken', nonEmpty(env['GITHUB_TOKEN']));
+  set('gitlabToken', nonEmpty(env['GITLAB_TOKEN']));
+  set('jiraEmail', nonEmpty(env['JIRA_EMAIL']));
+  set('jiraToken', nonEmpty(env['JIRA_TOKEN']));
+  set('azureDevOpsToken', nonEmpty(env['AZURE_DEVOPS_TOKEN']));
   set('anthropicBaseUrl', nonEmpty(env['ANTHROPIC_BASE_URL']));
   set('openaiBaseUrl', nonEmpty(env['OPENAI_BASE_URL']));
   set('githubApiUrl', nonEmpty(env['GITHUB_API_URL']));
+  set('gitlabUrl', nonEmpty(env['GITLAB_URL']));
+  set('jiraUrl', nonEmpty(env['JIRA_URL']));
+  set('azureDevOpsUrl', nonEmpty(env['AZURE_DEVOPS_URL']));
   set('cloneUrl', nonEmpty(env['AGENTSMITH_CLONE_URL']));
   return {
     port,

@@ -281,9 +281,9 @@ function recordingSpawns(spawner: JobSpawner, attempted: JobSpec[]): JobSpawner 
     get type() {
       return spawner.type;
     },
-    spawn: (spec, signal) => {
+    spawn: (spec, signal, environment) => {
       attempted.push(spec);
-      return spawner.spawn(spec, signal);
+      return spawner.spawn(spec, signal, environment);
     },
     stop: (jobId, options) => spawner.stop(jobId, options),
     waitForExit: (jobId, signal) => spawner.waitForExit(jobId, signal),

@@ -38,3 +38,19 @@ export function parseAzureReposUrl(url: string): AzureReposLocation {
     repository,
   };
 }
+
+/**
+ * The organisation / collection URL as the agent calls it: `AZURE_DEVOPS_URL` (a server root,
+ * possibly with a path: the broker's `/rest/azuredevops`, a fake) replaces the configured URL's
+ * scheme and host; the organisation or collection path stays.
+ */
+export function azureDevOpsOrganizationUrl(
+  organizationUrl: string,
+  env: NodeJS.ProcessEnv,
+): string {
+  const configured = organizationUrl.replace(/\/+$/, '');
+  const override = env['AZURE_DEVOPS_URL']?.trim().replace(/\/+$/, '');
+  if (!override) return configured;
+  const path = new URL(configured).pathname.replace(/\/+$/, '');
+  return `${override}${path}`;
+}

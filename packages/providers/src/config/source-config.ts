@@ -88,7 +88,7 @@ const GitlabTickets = z.object({
 
 const JiraTickets = z.object({
   type: z.literal('jira'),
-  url: HttpUrl.optional().describe('Jira base URL (else JIRA_URL)'),
+  url: HttpUrl.optional().describe('Jira site (JIRA_URL overrides it)'),
   project: z
     .string()
     .regex(/^[A-Z][A-Z0-9_]*$/, 'must be an upper-case Jira project key, e.g. PROJ')

@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
-import { parseAzureReposUrl } from '../azure-devops-api/azure-repos-location.js';
+import {
+  azureDevOpsOrganizationUrl,
+  parseAzureReposUrl,
+} from '../azure-devops-api/azure-repos-location.js';
 import type { SourceConfig } from '../config/source-config.js';
 import { githubApiBaseUrl, parseGithubRepositoryUrl } from '../github-api/github-repository.js';
 import {
@@ -13,6 +16,12 @@ import type { GitHost } from './git-host.js';
 import { createGithubGitHost } from './github/github-git-host.js';
 import { createGitlabGitHost } from './gitlab/gitlab-git-host.js';
 import { createLocalGitHost } from './local/local-git-host.js';
+
+/** Whether the instance's path (e.g. `/gitlab`) begins the repository URL's path. */
+function isPathPrefix(instanceUrl: string, url: string): boolean {
+  const prefix = new URL(instanceUrl).pathname.replace(/\/+$/, '');
+  return prefix === '' || new URL(url).pathname.startsWith(`${prefix}/`);
+}
 
 /**
  * Builds the git host of a project's `source:` block. Tokens and base-URL overrides come from
@@ -34,22 +43,33 @@ export function createGitHost(
         ...http,
       });
     case 'gitlab': {
-      const instance = gitlabInstanceUrl(env, source.api_url, new URL(source.url).origin);
+      const origin = new URL(source.url).origin;
+      const instance = gitlabInstanceUrl(env, source.api_url, origin);
+      // In job mode GITLAB_URL is the broker, whose path is no prefix of the project's URL: the
+      // configured instance then tells where the project's path begins.
+      const pathInstance = isPathPrefix(instance, source.url)
+        ? instance
+        : gitlabInstanceUrl({}, source.api_url, origin);
       return createGitlabGitHost({
         apiUrl: gitlabApiUrl(instance),
-        projectPath: gitlabProjectPath(source.url, instance),
+        projectPath: gitlabProjectPath(source.url, pathInstance),
         cloneUrl: source.url,
         token: env['GITLAB_TOKEN'] || undefined,
         ...http,
       });
     }
-    case 'azurerepos':
+    case 'azurerepos': {
+      const location = parseAzureReposUrl(source.url);
       return createAzureReposGitHost({
-        location: parseAzureReposUrl(source.url),
+        location: {
+          ...location,
+          organizationUrl: azureDevOpsOrganizationUrl(location.organizationUrl, env),
+        },
         cloneUrl: source.url,
         token: env['AZURE_DEVOPS_TOKEN'] || undefined,
         ...http,
       });
+    }
     case 'local':
       return createLocalGitHost({ path: resolve(options.baseDir ?? '.', source.path) });
   }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, type Logger } from '@agentsmith/kit';
 import type { TicketsConfig } from '../config/source-config.js';
+import { azureDevOpsOrganizationUrl } from '../azure-devops-api/azure-repos-location.js';
 import { githubApiBaseUrl, parseGithubRepositoryUrl } from '../github-api/github-repository.js';
 import { gitlabApiUrl, gitlabInstanceUrl } from '../gitlab-api/gitlab-location.js';
 import { createAzureBoardsTracker } from './azure-boards/azure-boards-tracker.js';
@@ -48,7 +49,8 @@ export function createTracker(
         ...http,
       });
     case 'jira': {
-      const siteUrl = tickets.url ?? env['JIRA_URL'];
+      // JIRA_URL wins (job mode points it at the broker); the configured site still tells the version.
+      const siteUrl = env['JIRA_URL'] || tickets.url;
       if (!siteUrl) {
         throw new ConfigError('Jira tickets need the site URL: set tickets.url or JIRA_URL.', [
           'tickets.url: missing and JIRA_URL is not set (e.g. https://acme.atlassian.net)',
@@ -57,7 +59,8 @@ export function createTracker(
       return createJiraTracker({
         siteUrl,
         apiVersion:
-          tickets.api_version ?? (new URL(siteUrl).hostname.endsWith('.atlassian.net') ? '3' : '2'),
+          tickets.api_version ??
+          (new URL(tickets.url ?? siteUrl).hostname.endsWith('.atlassian.net') ? '3' : '2'),
         projectKey: tickets.project,
         issueType: tickets.issue_type,
         email: env['JIRA_EMAIL'] || undefined,
@@ -78,7 +81,7 @@ export function createTracker(
         );
       }
       return createAzureBoardsTracker({
-        organizationUrl: organizationUrl.replace(/\/+$/, ''),
+        organizationUrl: azureDevOpsOrganizationUrl(organizationUrl, env),
         project: tickets.project,
         workItemType: tickets.work_item_type,
         token: env['AZURE_DEVOPS_TOKEN'] || undefined,

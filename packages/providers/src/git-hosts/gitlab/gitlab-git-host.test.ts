@@ -77,6 +77,29 @@ describe('git-hosts/gitlab/gitlab-git-host', () => {
     });
   });
 
+  it("takes the project path after api_url's prefix when GITLAB_URL is elsewhere (the broker)", async () => {
+    const broker = await new FakeGitlabApi({ token: TOKEN, prefix: '/rest/gitlab' })
+      .addProject(PROJECT)
+      .start();
+    try {
+      const host = createGitHost(
+        {
+          type: 'gitlab',
+          url: `https://git.acme.test/gitlab/${PROJECT}.git`,
+          api_url: 'https://git.acme.test/gitlab/api/v4',
+        },
+        { GITLAB_URL: broker.url, GITLAB_TOKEN: TOKEN },
+        { maxRetries: 0 },
+      );
+      expect(await host.findDefaultBranch()).toEqual('main');
+      expect(broker.requests[0]?.path).toEqual(
+        '/rest/gitlab/api/v4/projects/acme%2Fplatform%2Fapp',
+      );
+    } finally {
+      await broker.stop();
+    }
+  });
+
   it('opens the merge request with GitLab field names and returns its web URL', async () => {
     const { pullRequest } = await hostWith({ GITLAB_TOKEN: TOKEN }).ensurePullRequest({
       head: 'fix/58',
