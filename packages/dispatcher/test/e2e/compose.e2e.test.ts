@@ -253,7 +253,7 @@ describe('docker compose (seed success criteria)', () => {
                 (entry) => entry.split('=')[0] ?? '',
               )
                 .filter((name) =>
-                  /^(SLACK|GITHUB|ANTHROPIC|OPENAI|GEMINI|REDIS)_|^AGENTSMITH_(JOB|REDIS|BROKER)/.test(
+                  /^(SLACK|GITHUB|ANTHROPIC|OPENAI|GEMINI|REDIS)_|^AGENTSMITH_(JOB_TOKEN|REDIS_|BROKER_)/.test(
                     name,
                   ),
                 )
