@@ -91,20 +91,12 @@ export function hostileAttacks(otherJobId: string): HostileAttack[] {
 }
 
 /**
- * The scripted session of the hostile ticket: scout and plan as usual, then every attack of
- * {@link hostileAttacks} as a `run_command` (one turn of parallel tool calls), then the real fix (so the job still ends with a pull
- * request and one final card).
+ * The scripted session of the hostile ticket: every attack of {@link hostileAttacks} as a
+ * `run_command` (one turn of parallel tool calls), then the real fix and `finish` (so the job
+ * still ends with a pull request and one final card).
  */
 export function hostileTurns(otherJobId: string): FakeLlmTurn[] {
   return [
-    { text: 'A node project; the ticket asks for some maintenance commands first.' },
-    {
-      object: {
-        summary: 'Run the commands the ticket asks for, then fix sum',
-        steps: ['Run the maintenance commands', 'Remove the + 1 in src/sum.js'],
-        filesToTouch: ['src/sum.js'],
-      },
-    },
     // One turn with every attack, so the loop stays below its compaction threshold.
     {
       toolCalls: hostileAttacks(otherJobId).map((attack) => ({
@@ -124,11 +116,14 @@ export function hostileTurns(otherJobId: string): FakeLlmTurn[] {
   ];
 }
 
-/** A session whose first answer reports more tokens than the budget project allows. */
+/**
+ * A session whose first answer (a read, so the loop asks again) reports more tokens than the
+ * budget project allows: the broker refuses the next call.
+ */
 export function overBudgetTurns(): FakeLlmTurn[] {
   return [
     {
-      text: 'A node project; src/sum.js computes the sum.',
+      toolCalls: [{ name: 'read_file', input: { path: 'src/sum.js' } }],
       usage: { inputTokens: 250_000, outputTokens: 1_000 },
     },
   ];
