@@ -1,4 +1,4 @@
-import type { FakeLlmRequest, FakeLlmTurn } from './fake-llm-api.js';
+import type { FakeLlmAnswer, FakeLlmRequest, FakeLlmTurn } from './fake-llm-api.js';
 
 /** The official agent images (deploy/Dockerfile.agent and deploy/Dockerfile.polyglot). */
 export type OfficialImage = 'agentsmith:latest' | 'agentsmith:polyglot';
@@ -21,9 +21,12 @@ export interface EcosystemSample {
   fix: { path: string; oldText: string; newText: string };
   /** The test command detection must choose. */
   testCommand: string;
-  /** The failing tests as the runner names them, and as the thread shows them. */
+  /** The tests the bug fails, as the runner's failure parser names them. */
   failing: string[];
-  failingShort: string[];
+  /** The test that passes despite the bug (add(0, 0)), as the failure parser names it. */
+  passing: string;
+  /** What the runner reports for `passing` once add(0, 0) returns 1 (the off-by-one first fix). */
+  offByOneReport: string;
 }
 
 const README = { 'README.md': '# calc\n' };
@@ -56,7 +59,8 @@ export const ECOSYSTEM_SAMPLES: readonly EcosystemSample[] = [
     fix: { path: 'calc.py', oldText: 'return a - b', newText: 'return a + b' },
     testCommand: 'python3 -m pytest',
     failing: ['tests/test_calc.py::test_add', 'tests/test_calc.py::test_add_negatives'],
-    failingShort: ['test_add', 'test_add_negatives'],
+    passing: 'tests/test_calc.py::test_add_zero',
+    offByOneReport: 'E       assert 1 == 0',
   },
   {
     name: 'go',
@@ -99,7 +103,8 @@ export const ECOSYSTEM_SAMPLES: readonly EcosystemSample[] = [
     fix: { path: 'calc.go', oldText: 'return a - b', newText: 'return a + b' },
     testCommand: 'go test ./...',
     failing: ['TestAdd', 'TestAddNegatives'],
-    failingShort: ['TestAdd', 'TestAddNegatives'],
+    passing: 'TestAddZero',
+    offByOneReport: 'Add(0, 0) = 1, want 0',
   },
   {
     name: 'rust',
@@ -145,7 +150,8 @@ export const ECOSYSTEM_SAMPLES: readonly EcosystemSample[] = [
     fix: { path: 'src/lib.rs', oldText: '    a - b\n', newText: '    a + b\n' },
     testCommand: 'cargo test',
     failing: ['tests::adds', 'tests::adds_negatives'],
-    failingShort: ['tests::adds', 'tests::adds_negatives'],
+    passing: 'tests::describes',
+    offByOneReport: '  left: "1"',
   },
   {
     name: 'maven',
@@ -223,7 +229,8 @@ export const ECOSYSTEM_SAMPLES: readonly EcosystemSample[] = [
     },
     testCommand: 'mvn -B --no-transfer-progress test',
     failing: ['CalculatorTest.adds', 'CalculatorTest.addsNegatives'],
-    failingShort: ['CalculatorTest.adds', 'CalculatorTest.addsNegatives'],
+    passing: 'CalculatorTest.addsZero',
+    offByOneReport: 'expected: <0> but was: <1>',
   },
   {
     name: 'pnpm',
@@ -267,7 +274,8 @@ export const ECOSYSTEM_SAMPLES: readonly EcosystemSample[] = [
     fix: { path: 'src/add.js', oldText: 'return a - b', newText: 'return a + b' },
     testCommand: 'pnpm test',
     failing: ['src/add.test.js > add > adds', 'src/add.test.js > add > adds negatives'],
-    failingShort: ['adds', 'adds negatives'],
+    passing: 'src/add.test.js > add > adds zero',
+    offByOneReport: 'expected 1 to be +0',
   },
   {
     name: 'yarn',
@@ -309,52 +317,42 @@ export const ECOSYSTEM_SAMPLES: readonly EcosystemSample[] = [
     fix: { path: 'add.js', oldText: 'return a - b', newText: 'return a + b' },
     testCommand: 'yarn test',
     failing: ['add › adds', 'add › adds negatives'],
-    failingShort: ['adds', 'adds negatives'],
+    passing: 'add › adds zero',
+    offByOneReport: 'Received: 1',
   },
 ];
 
+/** The first, wrong fix: `a + b + 1` still fails the two tests and breaks add(0, 0), which passed. */
+export function ecosystemWrongFix(sample: EcosystemSample): string {
+  return sample.fix.newText.replace('a + b', 'a + b + 1');
+}
+
 /**
- * The scripted LLM session for a sample: the first coding session only touches the README (so the
- * test step runs against the bug), the repair round gets the failing tests and fixes the bug.
- * `onRepair` sees the repair round's request (its instructions name the failing tests).
+ * The scripted LLM session for a sample in the coding loop: a first fix that is off by one, so
+ * the finish gate's test run finds a NEW failure (the add(0, 0) test passed before) and refuses;
+ * the model reads that refusal, corrects the fix and finishes again, and the gate accepts.
+ * `onRefusal` sees the request that carries the refused finish's tool result.
  */
 export function ecosystemSampleTurns(
   sample: EcosystemSample,
-  onRepair: (request: FakeLlmRequest) => void = () => undefined,
+  onRefusal: (request: FakeLlmRequest) => void = () => undefined,
 ): FakeLlmTurn[] {
-  return [
-    { text: `A ${sample.name} project with an add function and its tests.` },
-    {
-      object: {
-        summary: 'add subtracts',
-        steps: [`Make add add in ${sample.fix.path}`],
-        filesToTouch: [sample.fix.path],
+  const wrong = ecosystemWrongFix(sample);
+  const edit = (oldText: string, newText: string): FakeLlmAnswer => ({
+    toolCalls: [
+      {
+        name: 'edit_file',
+        input: { path: sample.fix.path, old_text: oldText, new_text: newText },
       },
-    },
-    {
-      toolCalls: [
-        {
-          name: 'edit_file',
-          input: { path: 'README.md', old_text: '# calc\n', new_text: '# calc\n\nAdds numbers.\n' },
-        },
-      ],
-    },
-    { toolCalls: [{ name: 'finish', input: { summary: 'Described the project' } }] },
-    (request) => {
-      onRepair(request);
-      return {
-        toolCalls: [
-          {
-            name: 'edit_file',
-            input: {
-              path: sample.fix.path,
-              old_text: sample.fix.oldText,
-              new_text: sample.fix.newText,
-            },
-          },
-        ],
-      };
-    },
+    ],
+  });
+  return [
+    edit(sample.fix.oldText, wrong),
     { toolCalls: [{ name: 'finish', input: { summary: 'add adds now' } }] },
+    (request) => {
+      onRefusal(request);
+      return edit(wrong, sample.fix.newText);
+    },
+    { toolCalls: [{ name: 'finish', input: { summary: 'add adds now, without the stray + 1' } }] },
   ];
 }

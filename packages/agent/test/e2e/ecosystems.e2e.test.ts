@@ -17,6 +17,7 @@ import { newJobId } from '@agentsmith/kit';
 import {
   ECOSYSTEM_SAMPLES,
   ecosystemSampleTurns,
+  ecosystemWrongFix,
   FakeGithubApi,
   FakeLlmApi,
   git,
@@ -36,9 +37,10 @@ import { outEntries } from './job-stream.js';
  * Issue 13's acceptance, one ecosystem per test: the real agent image (agentsmith:latest for
  * pnpm and yarn, agentsmith:polyglot for Python, Go, Rust and Maven) takes ticket #58 of a small
  * repository with a seeded bug. Setup installs the repository's dependencies for real from PyPI,
- * the Go proxy, crates.io, Maven Central and the npm registry; the test step fails and names the
- * failing tests; the scripted model gets those names in its repair round, fixes the bug, and the
- * tests pass. The container runs with the spawner's sandbox (read-only, uid 1000, no
+ * the Go proxy, crates.io, Maven Central and the npm registry; the baseline test run names the two
+ * failing tests (parsed by that ecosystem's failure parser); the scripted model's first fix is off
+ * by one, so the finish gate's test run finds a NEW failure and sends it back, named with its
+ * section; the model corrects the fix, the gate accepts, and the test step passes. The container runs with the spawner's sandbox (read-only, uid 1000, no
  * capabilities); it uses the host's network only to reach the fakes and Redis on 127.0.0.1.
  *
  * Slow (image builds, real installs): select it alone with
@@ -150,14 +152,37 @@ async function readTree(directory: string, base = directory): Promise<Record<str
   return files;
 }
 
+const BASELINE_FAILED = 'Before any change, these tests already failed: ';
+const FIXED_BY_CHANGE = 'Fixed by the change: ';
+
+/** The test names of the baseline's progress line, sorted. */
+function baselineNames(line: string): string[] {
+  const end = line.indexOf('. They are not yours');
+  if (!line.startsWith(BASELINE_FAILED) || end < 0) return [];
+  return line.slice(BASELINE_FAILED.length, end).split(', ').sort();
+}
+
+/** A failing test's section in a test report (`--- name: message` up to the next heading). */
+function sectionOf(report: string, name: string): string {
+  const start = report.indexOf(`--- ${name}: `);
+  if (start < 0) return '';
+  const rest = report.slice(start);
+  const end = rest.search(/\n(--- |## |\[\.\.\. )/);
+  return (end < 0 ? rest : rest.slice(0, end)).split('\n').slice(1).join('\n').trim();
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** The detail lines of the thread (the reporter sends several lines per entry). */
 function details(entries: BusEntry[]): string[] {
   return entries.flatMap((entry) => (entry.type === 'detail' ? entry.text.split('\n') : []));
 }
 
-describe('the agent image sets up, tests and repairs every ecosystem', () => {
+describe('the agent image sets up, tests and fixes every ecosystem', () => {
   it.each(ECOSYSTEM_SAMPLES.map((sample) => [sample.name, sample] as const))(
-    '%s: the test step fails naming the failing tests, the repair round fixes it, the tests pass',
+    '%s: the baseline names the failing tests, the finish gate catches a new failure, the fix passes',
     async (_name, sample) => {
       const files = await sampleWithLockFile(sample);
       const repo = await gitTestRepo(files);
@@ -168,9 +193,9 @@ describe('the agent image sets up, tests and repairs every ecosystem', () => {
       const github = await new FakeGithubApi({ token: TOKEN }).start();
       github.addRepository(REPO, { defaultBranch: 'main' });
       github.seedIssue(REPO, { number: 58, title: 'add subtracts', body: 'add(2, 3) is -1.' });
-      const repairRequests: FakeLlmRequest[] = [];
+      const refusalRequests: FakeLlmRequest[] = [];
       const llm = await FakeLlmApi.start();
-      llm.script(...ecosystemSampleTurns(sample, (request) => repairRequests.push(request)));
+      llm.script(...ecosystemSampleTurns(sample, (request) => refusalRequests.push(request)));
       const redis = await redisTestContext();
       const jobId = newJobId();
       redis.track(jobOutStreamKey(jobId), jobInStreamKey(jobId));
@@ -194,7 +219,8 @@ describe('the agent image sets up, tests and repairs every ecosystem', () => {
           `    source: { type: github, url: https://github.com/${REPO}.git, api_url: ${github.url} }`,
           `    tickets: { type: github, url: https://github.com/${REPO}, api_url: ${github.url} }`,
           '    agent: { type: claude, model: claude-test, retry: { max_retries: 0 } }',
-          '    test: { repair_rounds: 1, timeout: 10m }',
+          // No repair round: the finish gate must catch the wrong fix inside the coding loop.
+          '    test: { repair_rounds: 0, timeout: 10m }',
           `    environment: { image: '${sample.image}' }`,
         ].join('\n'),
       );
@@ -252,23 +278,58 @@ describe('the agent image sets up, tests and repairs every ecosystem', () => {
           context,
         ).toBeDefined();
         expect(lines.some((line) => line.startsWith('Setup: '))).toBe(true);
-        const failed = lines.find((line) => line.startsWith('Tests failed: ')) ?? '';
-        expect(failed, context).toMatch(/^Tests failed: 2 failing: /);
-        for (const name of sample.failingShort) expect(failed, context).toContain(name);
-        expect(lines, context).toContain('Tests failed; repair round 1 of 1');
+
+        // The baseline names exactly the two tests the bug fails.
+        const baseline = lines.find((line) => line.startsWith(BASELINE_FAILED)) ?? '';
+        expect(baselineNames(baseline), context).toEqual([...sample.failing].sort());
+
+        // The first finish is refused: add(0, 0) passed before and fails now, named with its section.
+        const wrong = ecosystemWrongFix(sample).trim();
+        expect(refusalRequests, context).toHaveLength(1);
+        const refusal = refusalRequests[0]?.toolResults.at(-1)?.content ?? '';
+        expect(refusal, context).toMatch(/^finish refused \(1 of \d+\): tests fail that passed/);
+        expect(refusal, context).toContain(`New failures: ${sample.passing}\n`);
+        const section = sectionOf(refusal, sample.passing);
+        expect(section, refusal).toContain(sample.offByOneReport);
+        for (const name of sample.failing) expect(refusal, refusal).toContain(name);
+        expect(refusal, refusal).toMatch(new RegExp(`^\\+.*${escape(wrong)}`, 'm'));
+
+        // Both edits went through the real tool; the second finish was accepted.
+        expect(lines.filter((line) => line === `edit_file ${sample.fix.path}`)).toHaveLength(2);
+        expect(lines.filter((line) => line.startsWith('edit_file failed'))).toEqual([]);
+        expect(
+          lines.filter((line) => line.startsWith('finish failed: finish refused (1 of ')),
+          context,
+        ).toHaveLength(1);
+        expect(lines, context).toContain('Coding loop ended (finished) after 4 iterations');
+        expect(
+          lines.filter((line) => line.startsWith('Tests failed')),
+          context,
+        ).toEqual([]);
         expect(
           lines.filter((line) => line === 'Tests passed'),
           context,
         ).toHaveLength(1);
-        const repairText = repairRequests[0]?.lastUserText ?? '';
-        for (const name of sample.failing) expect(repairText).toContain(`### ${name}`);
+        const [pull, ...others] = github.pulls(REPO);
+        expect(others).toEqual([]);
+        // The test step's report in the pull request: both seeded failures fixed.
+        const body = pull?.body ?? '';
+        expect(body, context).toContain(`$ ${sample.testCommand}\nTests pass.\n`);
+        const fixed = body.split('\n').find((line) => line.startsWith(FIXED_BY_CHANGE)) ?? '';
+        expect(fixed.slice(FIXED_BY_CHANGE.length).split(', ').sort(), body).toEqual(
+          [...sample.failing].sort(),
+        );
+
         expect(await repo.showInOrigin(`fix/58:${sample.fix.path}`)).toContain(
           sample.fix.newText.trim(),
         );
+        expect(await repo.showInOrigin(`fix/58:${sample.fix.path}`)).not.toContain(wrong);
         const committed = (await git(repo.origin, 'ls-tree', '-r', '--name-only', 'fix/58')).split(
           '\n',
         );
         expect(committed.sort()).toEqual(Object.keys(files).sort());
+        // Nothing was asked after the accepted finish: no repair round.
+        expect(llm.requests).toHaveLength(4);
         llm.assertDone();
       } finally {
         await Promise.all([llm.stop(), github.stop(), gitServer.stop()]);
