@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { BROKER_ENVIRONMENT } from '@agentsmith/contracts';
 import {
   TEST_GIT_ENV,
@@ -143,6 +144,46 @@ describe('broker git proxy (real git over smart HTTP)', () => {
       await git(clone, 'rev-parse', 'HEAD'),
     );
     expect(await git(repo.origin, 'tag', '--list')).not.toContain('v2');
+  });
+
+  it('refuses push options (GitLab would act on merge_request.* ones) with a report git prints', async () => {
+    await git(repo.origin, 'config', 'receive.advertisePushOptions', 'true');
+    await exec('sh', ['-c', 'echo opts >> fix.txt'], { cwd: clone });
+    await git(clone, 'commit', '-am', 'with options');
+    const pushed = await gitAsAgent(
+      clone,
+      token,
+      'push',
+      '-o',
+      'merge_request.create',
+      '-o',
+      'merge_request.target=main',
+      '-o',
+      'merge_request.merge_when_pipeline_succeeds',
+      'origin',
+      'HEAD:fix/58',
+    );
+    expect(pushed.code).not.toBe(0);
+    expect(pushed.output).toContain('push options (git push -o) are not accepted');
+    expect(await git(repo.origin, 'rev-parse', 'fix/58')).not.toBe(
+      await git(clone, 'rev-parse', 'HEAD'),
+    );
+  });
+
+  it('answers 413 to a gzip bomb instead of inflating it', async () => {
+    // Many gzip members of 16 MiB of zeros: a few hundred KB that inflate beyond the relay's limit.
+    const member = gzipSync(Buffer.alloc(16 * 1024 * 1024));
+    const bomb = Buffer.concat(Array.from({ length: 20 }, () => member));
+    const answer = await fetch(`${fixture.broker.url}/git/app.git/git-receive-pack`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`,
+        'content-type': 'application/x-git-receive-pack-request',
+        'content-encoding': 'gzip',
+      },
+      body: bomb,
+    });
+    expect(answer.status).toBe(413);
   });
 
   it("refuses another project's repository and a revoked token", async () => {

@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { BrokerContext } from './broker-context.js';
-import { BrokerRefusal, readBody, relayResponse, upstreamHeaders } from './http-relay.js';
+import {
+  BrokerRefusal,
+  MAX_REQUEST_BYTES,
+  readBody,
+  relayResponse,
+  upstreamHeaders,
+} from './http-relay.js';
 import type { JobScope } from './job-scope.js';
 import {
   isDeletion,
@@ -28,6 +34,12 @@ export function pushRefusals(commands: ReceivePackCommands, branch: string): Map
   if (commands.pushCertificate) {
     for (const update of commands.updates)
       reasons.set(update.ref, 'signed pushes are not supported');
+  }
+  // Push options follow the first flush, unread here; on GitLab they can open and auto-merge a
+  // merge request (`-o merge_request.merge_when_pipeline_succeeds`), so none are accepted.
+  if (commands.capabilities.includes('push-options')) {
+    for (const update of commands.updates)
+      reasons.set(update.ref, 'push options (git push -o) are not accepted');
   }
   for (const update of commands.updates) {
     const reason = refusalOf(update.ref, isDeletion(update), branch);
@@ -79,7 +91,7 @@ export async function proxyGit(
     body = await readBody(request);
     if (service === 'git-receive-pack') {
       if (headers['content-encoding'] === 'gzip') {
-        body = gunzipSync(body);
+        body = gunzipBounded(body);
         delete headers['content-encoding'];
       }
       const refused = checkPush(body, scope.branch);
@@ -107,9 +119,22 @@ export async function proxyGit(
       redirect: 'manual',
     });
   } catch (error) {
-    throw new BrokerRefusal(502, `the git host is unreachable: ${(error as Error).message}`);
+    // The cause can quote the upstream URL, credentials included: logged, never relayed.
+    context.logger.warn({ jobId: scope.jobId, err: error }, 'git host unreachable');
+    throw new BrokerRefusal(502, 'the git host is unreachable (the broker log has the cause)');
   }
   await relayResponse(answer, response);
+}
+
+/** A gzip request body inflated to at most {@link MAX_REQUEST_BYTES} (a bomb is a 413). */
+function gunzipBounded(body: Buffer): Buffer {
+  try {
+    return gunzipSync(body, { maxOutputLength: MAX_REQUEST_BYTES });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new BrokerRefusal(413, `the push inflates beyond ${MAX_REQUEST_BYTES} bytes`);
+    throw new BrokerRefusal(400, `the push is not valid gzip: ${(error as Error).message}`);
+  }
 }
 
 function checkPush(

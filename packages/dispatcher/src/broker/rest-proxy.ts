@@ -103,9 +103,11 @@ export async function proxyRest(
       redirect: 'manual',
     });
   } catch (error) {
+    // The cause can quote the upstream URL, credentials included: logged, never relayed.
+    context.logger.warn({ jobId: scope.jobId, err: error }, 'REST upstream unreachable');
     throw new BrokerRefusal(
       502,
-      `the ${route.provider} API is unreachable: ${(error as Error).message}`,
+      `the ${route.provider} API is unreachable (the broker log has the cause)`,
     );
   }
   await relayResponse(answer, response);
