@@ -263,13 +263,16 @@ export class FakeJiraApi {
       this.#withIssue(request, (issue) => {
         const startAt = Number(request.query.get('startAt') ?? 0);
         const maxResults = Number(request.query.get('maxResults') ?? 50);
+        const expand = (request.query.get('expand') ?? '').split(',');
         return ok({
           startAt,
           maxResults,
           total: issue.comments.length,
-          comments: issue.comments
-            .slice(startAt, startAt + maxResults)
-            .map((comment) => ({ id: comment.id, body: comment.body })),
+          comments: issue.comments.slice(startAt, startAt + maxResults).map((comment) => ({
+            id: comment.id,
+            body: comment.body,
+            ...(expand.includes('properties') ? { properties: comment.properties } : {}),
+          })),
         });
       }),
     );

@@ -111,6 +111,35 @@ describe('broker REST proxy: GitLab', () => {
     expect((await refusalOf(closed)).message).toContain('state_event');
   });
 
+  it('refuses a write whose query smuggles fields GitLab would merge into the body', async () => {
+    const iid = gitlab
+      .mergeRequests('acme/app')
+      .find((request) => request.sourceBranch === 'fix/58')?.iid;
+    expect(iid).toBeDefined();
+    const before = gitlab.requests.length;
+    const smuggled = await call(
+      'PUT',
+      `/projects/acme%2Fapp/merge_requests/${iid}?target_branch=main&state_event=close`,
+      { title: 'x' },
+    );
+    expect((await refusalOf(smuggled)).message).toContain('query parameter target_branch');
+    expect(gitlab.requests.length).toBe(before);
+  });
+
+  it('lets the ticket be closed or labelled, and nothing else changed', async () => {
+    expect(
+      (await call('PUT', '/projects/acme%2Fapp/issues/58', { add_labels: 'done' })).status,
+    ).toBe(200);
+    const before = gitlab.requests.length;
+    const retitled = await call('PUT', '/projects/acme%2Fapp/issues/58', {
+      state_event: 'close',
+      title: 'pwned',
+      assignee_ids: [1],
+    });
+    expect((await refusalOf(retitled)).message).toContain('title, assignee_ids');
+    expect(gitlab.requests.length).toBe(before);
+  });
+
   it('refuses an encoded slash that walks out of the project', async () => {
     const walked = await call('GET', '/projects/acme%2F..%2Fsecret/issues/58');
     expect(walked.status).toBe(400);
@@ -264,6 +293,30 @@ describe('broker REST proxy: Azure DevOps', () => {
     const answer = await refusalOf(await call(method, path, body));
     expect(answer.refused).toBe(`${method} ${path}`);
     expect(answer.message).toContain(`${method} ${path}`);
+    expect(azure.requests.length).toBe(before);
+  });
+
+  it('lets the work item patch only its state, without bypassRules', async () => {
+    const item = '/acme/Shop/_apis/wit/workitems/58';
+    const patch = (query: string, operations: unknown) =>
+      fetch(`${fixture.broker.url}/rest/azuredevops${item}?${query}`, {
+        method: 'PATCH',
+        headers: {
+          authorization: `Basic ${Buffer.from(`:${token}`).toString('base64')}`,
+          'content-type': 'application/json-patch+json',
+        },
+        body: JSON.stringify(operations),
+      });
+    const state = [{ op: 'add', path: '/fields/System.State', value: 'Active' }];
+    expect((await patch('api-version=7.1', state)).status).toBe(200);
+    const before = azure.requests.length;
+    const retitled = await patch('api-version=7.1', [
+      ...state,
+      { op: 'add', path: '/fields/System.AssignedTo', value: 'mallory' },
+    ]);
+    expect((await refusalOf(retitled)).message).toContain('/fields/System.State');
+    const bypass = await patch('api-version=7.1&bypassRules=true', state);
+    expect((await refusalOf(bypass)).message).toContain('query parameter bypassRules');
     expect(azure.requests.length).toBe(before);
   });
 

@@ -90,6 +90,9 @@ async function listed<T, E>(
   return answer.ok ? pick((await answer.json()) as T) : [];
 }
 
+/** What an update of the GitLab ticket may carry: closing and labelling. */
+const ISSUE_UPDATE_FIELDS = new Set(['state_event', 'labels', 'add_labels']);
+
 /** A new GitLab merge request must come from the job's branch; an edited one must be its own. */
 async function checkGitlabBody(
   scope: JobScope,
@@ -102,6 +105,12 @@ async function checkGitlabBody(
     const source = jsonBody(body)['source_branch'];
     if (source !== scope.branch)
       return `a merge request must have the job's branch ${scope.branch} as its source (got ${JSON.stringify(source)})`;
+  }
+  if (method === 'PUT' && /\/issues\/[^/]+$/.test(path)) {
+    const keys = Object.keys(jsonBody(body));
+    const extra = keys.filter((key) => !ISSUE_UPDATE_FIELDS.has(key));
+    if (keys.length === 0 || extra.length > 0)
+      return `an update of the ticket may only close or label it (not ${extra.join(', ') || 'an empty edit'})`;
   }
   const edit = method === 'PUT' ? /^(.*\/merge_requests)\/(\d+)$/.exec(path) : null;
   if (edit) {
@@ -121,6 +130,26 @@ async function checkGitlabBody(
   return undefined;
 }
 
+/** A work item patch may only set the state: JSON Patch `add` / `replace` of System.State. */
+function onlyStateChange(body: Buffer): string | undefined {
+  let operations: unknown;
+  try {
+    operations = JSON.parse(body.toString('utf8'));
+  } catch {
+    operations = undefined;
+  }
+  const valid =
+    Array.isArray(operations) &&
+    operations.length > 0 &&
+    operations.every((operation: unknown) => {
+      const { op, path } = (operation ?? {}) as { op?: unknown; path?: unknown };
+      return (op === 'add' || op === 'replace') && path === '/fields/System.State';
+    });
+  return valid
+    ? undefined
+    : 'a work item patch may only set /fields/System.State (add or replace operations)';
+}
+
 /** A new Azure Repos pull request must come from the job's branch; an edited one must be its own. */
 async function checkAzureBody(
   scope: JobScope,
@@ -130,6 +159,10 @@ async function checkAzureBody(
 ): Promise<string | undefined> {
   const { method, path } = call;
   const own = `refs/heads/${scope.branch}`;
+  if (method === 'PATCH' && /\/wit\/workitems\/[^/]+$/i.test(path)) {
+    const wrong = onlyStateChange(body);
+    if (wrong) return wrong;
+  }
   if (method === 'POST' && /\/pullrequests$/i.test(path)) {
     const source = jsonBody(body)['sourceRefName'];
     if (source !== own)
@@ -160,7 +193,8 @@ async function checkAzureBody(
 /**
  * The body checks paths cannot express, per provider: a pull / merge request the job opens must
  * come from its own branch, and one it edits must be its own (only title and description change).
- * Jira's allow-list needs none (its writes are comments and transitions of the job's ticket).
+ * A GitLab ticket update may only close or label it; an Azure work item patch may only set its
+ * state. Jira's allow-list needs none (its writes are comments and transitions of the job's ticket).
  */
 export function checkRestBody(
   context: BrokerContext,

@@ -21,23 +21,50 @@ export const REST_ALLOW_LISTS: Record<string, RestAllowList> = {
   azuredevops: azureDevOpsRestAllowList,
 };
 
+/** Rules about tickets (issues, work items) and about pull / merge requests, told by their path. */
+const TICKET_PATH = /\/issues?\/|\/wit\//i;
+const REVIEW_PATH = /\/pulls|merge_requests|pullrequests/i;
+const plainPath = (rule: RestRule): string => rule.path.source.replace(/\\/g, '');
+
 /**
- * The rules of one job on one provider: its git host's repository and branch, its tracker's
- * repository (project, project key) and ticket, each only on the provider that serves it.
+ * The rules of one job on one provider: pull / merge request rules only for its git host's
+ * repository, ticket rules only for its tracker's repository (project, project key); reads of the
+ * repository itself for both. Built per side so a tracker repository B that differs from the code
+ * repository A gives no issue rules on A and no pull request rules on B.
  */
 export function jobRestRules(provider: string, scope: JobScope): readonly RestRule[] {
   const list = REST_ALLOW_LISTS[provider];
   if (!list) return [];
   // Scopes minted before other providers were brokered name GitHub repositories only.
-  const served = [
-    { repository: scope.repository, provider: scope.repositoryProvider ?? 'github' },
-    { repository: scope.trackerRepository, provider: scope.trackerProvider ?? 'github' },
-  ].filter((entry) => entry.repository !== '' && entry.provider === provider);
-  const repositories = new Set(served.map((entry) => entry.repository));
-  return [...repositories].flatMap((repository) =>
-    list({ repository, ticket: scope.ticket, branch: scope.branch }),
-  );
+  const sides = [
+    {
+      repository: scope.repository,
+      provider: scope.repositoryProvider ?? 'github',
+      keep: (rule: RestRule) => !TICKET_PATH.test(plainPath(rule)),
+    },
+    {
+      repository: scope.trackerRepository,
+      provider: scope.trackerProvider ?? 'github',
+      keep: (rule: RestRule) => !REVIEW_PATH.test(plainPath(rule)),
+    },
+  ].filter((side) => side.repository !== '' && side.provider === provider);
+  const rules = new Map<string, RestRule>();
+  for (const side of sides) {
+    for (const rule of list({
+      repository: side.repository,
+      ticket: scope.ticket,
+      branch: scope.branch,
+    })) {
+      if (side.keep(rule)) rules.set(`${rule.method} ${rule.path.source}`, rule);
+    }
+  }
+  return [...rules.values()];
 }
+
+/** The query parameters a write may carry, per provider (GitLab merges query into body fields). */
+const WRITE_QUERY_ALLOWED: Record<string, ReadonlySet<string>> = {
+  azuredevops: new Set(['api-version', 'format']),
+};
 
 function refusal(
   method: string,
@@ -82,6 +109,17 @@ export async function proxyRest(
   const headers = upstreamHeaders(request.headers, upstream.headers);
   const doFetch = context.fetch ?? fetch;
   const body = method === 'GET' ? undefined : await readBody(request, 4 * 1024 * 1024);
+  if (method !== 'GET') {
+    const allowed = WRITE_QUERY_ALLOWED[route.provider] ?? new Set<string>();
+    const extra = [...new Set(route.search.keys())].filter((name) => !allowed.has(name));
+    if (extra.length > 0)
+      throw refusal(
+        method,
+        path,
+        rules,
+        `a write may not carry the query parameter ${extra.join(', ')}`,
+      );
+  }
   const query = route.search.size > 0 ? `?${route.search.toString()}` : '';
   const why = await checkRestBody(
     context,

@@ -45,6 +45,7 @@ describe('jira-api/jira-rest-allow-list', () => {
       { method: 'PUT', path: '/rest/api/3/issue/PROJ-58' },
       { method: 'DELETE', path: '/rest/api/3/issue/PROJ-58' },
       { method: 'GET', path: '/rest/api/3/search/jql' },
+      { method: 'POST', path: '/rest/api/3/comment/list' },
       { method: 'POST', path: '/rest/api/3/issue/PROJ-59/transitions' },
       { method: 'GET', path: '/rest/api/2/comment/5/properties/other' },
       { method: 'PUT', path: '/rest/api/2/comment/5/properties/agentsmith' },

@@ -5,7 +5,8 @@ const API = String.raw`^(?:/(?!rest/)[^/]+)*/rest/api/[23]`;
 
 /**
  * What one job may call on Jira: its issue (read, comments, transitions), its project (to tell a
- * hidden project from a missing issue) and the comment list that returns comment properties.
+ * hidden project from a missing issue) and the hidden key of comments. No `/comment/list`: it
+ * reads any comment by id, in any project.
  * `ticket` is the issue key (`PROJ-58`; resolve `58` with the project key first).
  */
 export const jiraRestAllowList: RestAllowList = ({ ticket }) => {
@@ -19,12 +20,15 @@ export const jiraRestAllowList: RestAllowList = ({ ticket }) => {
   return [
     rule('GET', `/issue/${key}`, 'read the ticket'),
     rule('GET', `/project/${project}`, 'tell a hidden project from a missing issue'),
-    rule('GET', `/issue/${key}/comment`, 'list the comment ids of the ticket'),
-    rule('POST', '/comment/list', "read comments' properties (the hidden key); reads only"),
+    rule(
+      'GET',
+      `/issue/${key}/comment`,
+      "list the ticket's comments (with their hidden key on Cloud: expand=properties)",
+    ),
     rule(
       'GET',
       '/comment/\\d+/properties/agentsmith',
-      "read a comment's hidden key on Server / Data Center (no /comment/list there)",
+      "read a comment's hidden key on Server / Data Center (no expand=properties there)",
     ),
     rule('POST', `/issue/${key}/comment`, 'comment on the ticket'),
     rule('GET', `/issue/${key}/transitions`, 'find the transition to the completed state'),

@@ -41,9 +41,9 @@ export const JiraCommentPage = z.object({
   maxResults: z.number().int(),
 });
 
-/** `POST /comment/list?expand=properties`: the comments with their entity properties. */
-export const JiraCommentsWithProperties = z.object({
-  values: z.array(
+/** `GET /issue/{key}/comment?expand=properties` (Cloud): a page of comments with their entity properties. */
+export const JiraCommentPageWithProperties = z.object({
+  comments: z.array(
     z.object({
       id: z.string(),
       properties: z
@@ -52,6 +52,9 @@ export const JiraCommentsWithProperties = z.object({
         .default([]),
     }),
   ),
+  total: z.number().int(),
+  startAt: z.number().int(),
+  maxResults: z.number().int(),
 });
 
 /** `GET /comment/{id}/properties/{key}` (Server / Data Center). */

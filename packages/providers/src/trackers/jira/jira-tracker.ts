@@ -1,4 +1,5 @@
 import { AppError } from '@agentsmith/kit';
+import type { z } from 'zod';
 import type { CallOptions } from '../../call-options.js';
 import { adfToText, markdownToAdf, markdownToWikiMarkup } from '../../jira-api/adf.js';
 import {
@@ -8,8 +9,7 @@ import {
 } from '../../jira-api/jira-client.js';
 import {
   Ignored,
-  JiraCommentPage,
-  JiraCommentsWithProperties,
+  JiraCommentPageWithProperties,
   JiraCount,
   JiraCreatedIssue,
   JiraEntityProperty,
@@ -135,45 +135,48 @@ export function createJiraTracker(settings: JiraTrackerSettings): Tracker {
     }
   };
 
-  const commentIds = async (key: string, options: CallOptions): Promise<string[]> => {
-    const ids: string[] = [];
+  /** The ticket's comments, with their entity properties on Cloud (`expand=properties`). */
+  const ticketComments = async (key: string, options: CallOptions) => {
+    const comments: z.infer<typeof JiraCommentPageWithProperties>['comments'] = [];
     for (let page = 0; page < MAX_COMMENT_PAGES; page += 1) {
-      const batch = await client.get(`/issue/${encodeURIComponent(key)}/comment`, JiraCommentPage, {
-        ...options,
-        query: { startAt: page * COMMENT_PAGE, maxResults: COMMENT_PAGE },
-      });
-      ids.push(...batch.comments.map((comment) => comment.id));
+      const batch = await client.get(
+        `/issue/${encodeURIComponent(key)}/comment`,
+        JiraCommentPageWithProperties,
+        {
+          ...options,
+          query: {
+            ...(cloud ? { expand: 'properties' } : {}),
+            startAt: page * COMMENT_PAGE,
+            maxResults: COMMENT_PAGE,
+          },
+        },
+      );
+      comments.push(...batch.comments);
       if (batch.comments.length === 0 || batch.startAt + batch.comments.length >= batch.total)
         break;
     }
-    return ids;
+    return comments;
   };
 
   const carriesKey = (value: unknown, commentKey: string): boolean =>
     (value as { key?: unknown } | null)?.key === commentKey;
 
   /**
-   * Cloud returns every comment's properties in one read-only POST; Server / Data Center has no
-   * such list, so each comment's `agentsmith` property is read (404: the comment has none).
+   * Cloud returns the ticket's comments with their properties (`expand=properties`); Server /
+   * Data Center does not, so each comment's `agentsmith` property is read (404: it has none).
+   * Only the ticket's own comments are read: `POST /comment/list` would reach any comment by id.
    */
   const hasKeyedComment = async (key: string, commentKey: string, options: CallOptions) => {
-    const ids = await commentIds(key, options);
-    if (ids.length === 0) return false;
+    const comments = await ticketComments(key, options);
     if (cloud) {
-      const { values } = await client.post(
-        '/comment/list',
-        { ids: ids.map(Number) },
-        JiraCommentsWithProperties,
-        { ...options, query: { expand: 'properties' } },
-      );
-      return values.some((comment) =>
+      return comments.some((comment) =>
         comment.properties.some(
           (property) =>
             property.key === JIRA_COMMENT_KEY_PROPERTY && carriesKey(property.value, commentKey),
         ),
       );
     }
-    for (const id of ids) {
+    for (const { id } of comments) {
       try {
         const property = await client.get(
           `/comment/${id}/properties/${JIRA_COMMENT_KEY_PROPERTY}`,
