@@ -86,3 +86,24 @@ describe('broker/job-scope budgetExhaustion', () => {
     );
   });
 });
+
+describe('loadBrokerConfig: credentials in URLs', () => {
+  it('refuses an upstream base URL carrying credentials, naming the variable', () => {
+    for (const name of ['GITLAB_URL', 'JIRA_URL', 'GITHUB_API_URL', 'OPENAI_BASE_URL']) {
+      expect(() => loadBrokerConfig({ [name]: 'https://bot:s3cret@example.test/api' })).toThrow(
+        `${name}: credentials in the URL are not accepted`,
+      );
+    }
+  });
+
+  it('strips credentials from AGENTSMITH_CLONE_URL (the broker presents the token itself)', () => {
+    const { credentials } = loadBrokerConfig({
+      AGENTSMITH_CLONE_URL: 'https://x-access-token:ghp_secret@git.example.test/acme/app.git',
+    });
+    expect(credentials.cloneUrl).toBe('https://git.example.test/acme/app.git');
+    expect(
+      loadBrokerConfig({ AGENTSMITH_CLONE_URL: 'http://127.0.0.1:9/acme/app.git' }).credentials
+        .cloneUrl,
+    ).toBe('http://127.0.0.1:9/acme/app.git');
+  });
+});

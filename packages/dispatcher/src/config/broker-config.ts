@@ -60,6 +60,37 @@ function positiveNumber(
 
 const nonEmpty = (value: string | undefined) => value?.trim() || undefined;
 
+/** Upstream roots; one carrying `user:password@` would leak it into logs and error messages. */
+const UPSTREAM_URL_KEYS = [
+  'ANTHROPIC_BASE_URL',
+  'OPENAI_BASE_URL',
+  'GITHUB_API_URL',
+  'GITLAB_URL',
+  'JIRA_URL',
+  'AZURE_DEVOPS_URL',
+] as const;
+
+function parsed(raw: string | undefined): URL | undefined {
+  const text = nonEmpty(raw);
+  if (!text || !URL.canParse(text)) return undefined;
+  return new URL(text);
+}
+
+/** True when the URL names a user or password. */
+function userInfoOf(raw: string | undefined): boolean {
+  const url = parsed(raw);
+  return url !== undefined && (url.username !== '' || url.password !== '');
+}
+
+/** The clone URL without `user:password@`: the broker presents the host's token itself. */
+function withoutUserInfo(raw: string | undefined): string | undefined {
+  const url = parsed(raw);
+  if (!url || (url.username === '' && url.password === '')) return raw;
+  url.username = '';
+  url.password = '';
+  return url.toString();
+}
+
 /** Reads the broker's settings; a wrong value is a {@link ConfigError} naming the variable. */
 export function loadBrokerConfig(env: Readonly<Record<string, string | undefined>>): BrokerConfig {
   const problems: string[] = [];
@@ -75,6 +106,12 @@ export function loadBrokerConfig(env: Readonly<Record<string, string | undefined
   const usd =
     positiveNumber('AGENT_BUDGET_USD', env['AGENT_BUDGET_USD'], problems) ?? DEFAULT_BUDGET_USD;
   const tokens = positiveNumber('AGENT_BUDGET_TOKENS', env['AGENT_BUDGET_TOKENS'], problems, true);
+  for (const name of UPSTREAM_URL_KEYS) {
+    if (userInfoOf(env[name]))
+      problems.push(
+        `${name}: credentials in the URL are not accepted (put the token in its own variable)`,
+      );
+  }
   if (problems.length > 0)
     throw new ConfigError(`Invalid broker settings: ${problems.join('; ')}`, problems);
   const credentials: BrokerCredentials = {};
@@ -98,7 +135,7 @@ export function loadBrokerConfig(env: Readonly<Record<string, string | undefined
   set('gitlabUrl', nonEmpty(env['GITLAB_URL']));
   set('jiraUrl', nonEmpty(env['JIRA_URL']));
   set('azureDevOpsUrl', nonEmpty(env['AZURE_DEVOPS_URL']));
-  set('cloneUrl', nonEmpty(env['AGENTSMITH_CLONE_URL']));
+  set('cloneUrl', withoutUserInfo(nonEmpty(env['AGENTSMITH_CLONE_URL'])));
   return {
     port,
     agentUrl: agentUrl.replace(/\/$/, ''),
