@@ -260,3 +260,35 @@ describe.each([
     expect(seen).toEqual(new Set([`${user}:${REAL_TOKEN}`]));
   });
 });
+
+describe('broker git proxy: an unreachable host', () => {
+  it('answers 502 without the cause, which can quote credentials from the URL', async () => {
+    const fixture = await startBrokerFixture({
+      projects: {
+        app: {
+          source: { type: 'github', url: 'https://github.com/acme/app.git' },
+          tickets: { type: 'github', url: 'https://github.com/acme/app' },
+        },
+      },
+      // A URL with user info makes fetch fail with a message quoting it.
+      credentials: { githubToken: REAL_TOKEN, cloneUrl: 'http://bot:s3cret@127.0.0.1:9/app.git' },
+    });
+    try {
+      const token = (await fixture.mint()).env[BROKER_ENVIRONMENT.jobToken]!;
+      const answer = await fetch(
+        `${fixture.broker.url}/git/app.git/info/refs?service=git-upload-pack`,
+        {
+          headers: {
+            authorization: `Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`,
+          },
+        },
+      );
+      expect(answer.status).toBe(502);
+      const text = await answer.text();
+      expect(text).toContain('the git host is unreachable');
+      expect(text).not.toContain('s3cret');
+    } finally {
+      await fixture.close();
+    }
+  });
+});

@@ -159,3 +159,30 @@ describe('broker REST proxy (GitHub allow-list)', () => {
     expect(forged.status).toBe(401);
   });
 });
+
+describe('broker REST proxy: an unreachable API', () => {
+  it('answers 502 without the cause, which can quote credentials from the URL', async () => {
+    const broken = await startBrokerFixture({
+      projects: {
+        app: {
+          source: { type: 'github', url: 'https://github.com/acme/app.git' },
+          tickets: { type: 'github', url: 'https://github.com/acme/app' },
+        },
+      },
+      // A URL with user info makes fetch fail with a message quoting it.
+      credentials: { githubToken: REAL_TOKEN, githubApiUrl: 'http://bot:s3cret@127.0.0.1:9' },
+    });
+    try {
+      const token = (await broken.mint()).env[BROKER_ENVIRONMENT.jobToken]!;
+      const answer = await fetch(`${broken.broker.url}/rest/github/repos/acme/app`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(answer.status).toBe(502);
+      const text = await answer.text();
+      expect(text).toContain('the github API is unreachable');
+      expect(text).not.toContain('s3cret');
+    } finally {
+      await broken.close();
+    }
+  });
+});
