@@ -34,14 +34,10 @@ export const JiraCount = z.object({ count: z.number().int() });
 
 export const JiraCreatedIssue = z.object({ id: z.string(), key: z.string() });
 
-export const JiraCommentPage = z.object({
-  comments: z.array(z.object({ id: z.string() })),
-  total: z.number().int(),
-  startAt: z.number().int(),
-  maxResults: z.number().int(),
-});
-
-/** `GET /issue/{key}/comment?expand=properties` (Cloud): a page of comments with their entity properties. */
+/**
+ * `GET /issue/{key}/comment`: a page of the ticket's comments, with their entity properties when
+ * asked for (`expand=properties`, Cloud; absent on Server / Data Center).
+ */
 export const JiraCommentPageWithProperties = z.object({
   comments: z.array(
     z.object({
