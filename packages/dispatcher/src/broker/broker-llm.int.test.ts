@@ -36,7 +36,9 @@ describe('broker LLM proxy', () => {
             type: 'ollama',
             model: 'qwen2.5-coder',
             base_url: llm.baseUrl,
-            pricing: { models: { 'qwen2.5-coder': { input_per_million: 0, output_per_million: 0 } } },
+            pricing: {
+              models: { 'qwen2.5-coder': { input_per_million: 0, output_per_million: 0 } },
+            },
           },
         },
         unpriced: {
