@@ -39,7 +39,9 @@ export function refusedFeature(
     const type = (tool as { type?: unknown } | null)?.type;
     if (type === undefined) continue;
     const clientTool =
-      provider === 'anthropic' ? type === 'custom' : OPENAI_CLIENT_TOOLS.has(String(type));
+      provider === 'anthropic'
+        ? type === 'custom'
+        : typeof type === 'string' && OPENAI_CLIENT_TOOLS.has(type);
     if (!clientTool) {
       return `server-side tools (tools[].type ${JSON.stringify(type)})`;
     }
