@@ -23,3 +23,4 @@ export * from './github-api/github-rest-allow-list.js';
 export * from './llm-pricing.js';
 export * from './gitlab-api/gitlab-location.js';
 export * from './azure-devops-api/azure-repos-location.js';
+export * from './llm-default-models.js';

@@ -3,7 +3,7 @@ import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { AgentLlmConfig, LlmProvider } from '@agentsmith/providers';
-import { canonicalLlmProvider } from '@agentsmith/providers';
+import { canonicalLlmProvider, defaultModelFor } from '@agentsmith/providers';
 import type { generateText, LanguageModel } from 'ai';
 
 /** Per-call provider settings (thinking, reasoning effort, storage) as the SDK takes them. */
@@ -49,37 +49,6 @@ export interface ModelRegistrySettings {
   /** Injected for tests and proxies. */
   fetch?: typeof globalThis.fetch;
 }
-
-const DEFAULT_MODELS: Record<LlmProvider, Record<ModelRole, string>> = {
-  anthropic: {
-    scout: 'claude-haiku-4-5',
-    primary: 'claude-sonnet-4-5',
-    planning: 'claude-sonnet-4-5',
-    reasoning: 'claude-opus-4-5',
-    summarization: 'claude-haiku-4-5',
-  },
-  openai: {
-    scout: 'gpt-5-mini',
-    primary: 'gpt-5',
-    planning: 'gpt-5',
-    reasoning: 'gpt-5',
-    summarization: 'gpt-5-mini',
-  },
-  google: {
-    scout: 'gemini-2.5-flash',
-    primary: 'gemini-2.5-pro',
-    planning: 'gemini-2.5-pro',
-    reasoning: 'gemini-2.5-pro',
-    summarization: 'gemini-2.5-flash',
-  },
-  'openai-compatible': {
-    scout: 'qwen2.5-coder',
-    primary: 'qwen2.5-coder',
-    planning: 'qwen2.5-coder',
-    reasoning: 'qwen2.5-coder',
-    summarization: 'qwen2.5-coder',
-  },
-};
 
 const DEFAULT_MAX_TOKENS: Record<ModelRole, number> = {
   scout: 2048,
@@ -194,18 +163,6 @@ export function thinkingOptions(
     };
   }
   return undefined;
-}
-
-function defaultModelFor(
-  role: ModelRole,
-  provider: LlmProvider,
-  model: string | undefined,
-): string {
-  // A single configured model is the user's choice for the work; cheap roles keep cheap defaults
-  // only where the provider has them (an unknown local server gets the configured model everywhere).
-  if (model === undefined) return DEFAULT_MODELS[provider][role];
-  if (provider === 'openai-compatible') return model;
-  return role === 'scout' || role === 'summarization' ? DEFAULT_MODELS[provider][role] : model;
 }
 
 function providerFactory(

@@ -25,9 +25,35 @@ describe('broker LLM proxy', () => {
       projects: {
         app: anthropicProject(),
         tight: anthropicProject({ tokens: 1000 }),
-        gemini: { ...anthropicProject(), agent: { type: 'gemini', base_url: llm.server.url } },
+        gemini: {
+          ...anthropicProject(),
+          agent: { type: 'gemini', model: 'gemini-2.5-pro', base_url: llm.server.url },
+        },
         openai: { ...anthropicProject(), agent: { type: 'openai', model: 'gpt-5-mini' } },
-        ollama: { ...anthropicProject(), agent: { type: 'ollama', base_url: llm.baseUrl } },
+        ollama: {
+          ...anthropicProject(),
+          agent: {
+            type: 'ollama',
+            model: 'qwen2.5-coder',
+            base_url: llm.baseUrl,
+            pricing: {
+              models: { 'qwen2.5-coder': { input_per_million: 0, output_per_million: 0 } },
+            },
+          },
+        },
+        unpriced: {
+          ...anthropicProject(),
+          agent: { type: 'ollama', model: 'local-llama', base_url: llm.baseUrl },
+        },
+        unpricedTokens: {
+          ...anthropicProject(),
+          agent: {
+            type: 'ollama',
+            model: 'local-llama',
+            base_url: llm.baseUrl,
+            budget: { tokens: 10_000 },
+          },
+        },
       },
       credentials: {
         anthropicApiKey: REAL_KEY,
@@ -275,6 +301,254 @@ describe('broker LLM proxy', () => {
       release();
       await streaming.close();
       await new Promise((resolve) => upstream.close(resolve));
+    }
+  });
+
+  const chat = (token: string, project: string, body: Record<string, unknown>) =>
+    fetch(`${fixture.broker.url}/llm/${project}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }], ...body }),
+    });
+
+  it('asks for the usage of a streamed Chat Completion the agent did not ask for, and bills it', async () => {
+    const { spec, env } = await fixture.mint({ intent: { ticketId: '58', project: 'openai' } });
+    llm.script({ text: 'usage hidden', usage: { inputTokens: 40, outputTokens: 6 } });
+    const response = await chat(env[BROKER_ENVIRONMENT.jobToken]!, 'openai', {
+      model: 'gpt-5-mini',
+      stream: true,
+    });
+    expect(await response.text()).toContain('usage hidden');
+    const sent = JSON.parse(llm.requests[0]!.http.body) as {
+      stream_options?: { include_usage?: boolean };
+    };
+    expect(sent.stream_options?.include_usage).toBe(true);
+    expect(await fixture.store.ledger(spec.jobId)).toMatchObject({
+      calls: 1,
+      inputTokens: 40,
+      outputTokens: 6,
+    });
+  });
+
+  it('counts an answer without usage as an unpriced call', async () => {
+    const upstream = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"choices":[{"message":{"role":"assistant","content":"no usage"}}]}');
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const bare = await startBrokerFixture({
+      projects: { app: { ...anthropicProject(), agent: { type: 'openai', model: 'gpt-5-mini' } } },
+      credentials: {
+        openaiApiKey: 'sk-openai-real',
+        openaiBaseUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`,
+      },
+    });
+    try {
+      const { spec, env } = await bare.mint();
+      const response = await fetch(`${bare.broker.url}/llm/openai/chat/completions`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${env[BROKER_ENVIRONMENT.jobToken]}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ model: 'gpt-5-mini', messages: [] }),
+      });
+      expect(response.status).toBe(200);
+      await response.text();
+      expect(await bare.store.ledger(spec.jobId)).toMatchObject({ calls: 1, unpricedCalls: 1 });
+    } finally {
+      await bare.close();
+      await new Promise((resolve) => upstream.close(resolve));
+    }
+  });
+
+  it("refuses a model the project's agent does not use, naming both", async () => {
+    const { env } = await fixture.mint({ intent: { ticketId: '58', project: 'openai' } });
+    const refused = await chat(env[BROKER_ENVIRONMENT.jobToken]!, 'openai', { model: 'gpt-4.1' });
+    expect(refused.status).toBe(403);
+    const message = ((await refused.json()) as { error: { message: string } }).error.message;
+    expect(message).toContain('gpt-4.1');
+    expect(message).toContain('gpt-5-mini');
+    const gemini = await fixture.mint({ intent: { ticketId: '58', project: 'gemini' } });
+    const onPath = await fetch(
+      `${fixture.broker.url}/llm/google/models/gemini-1.5-ultra:generateContent?key=${gemini.env[BROKER_ENVIRONMENT.jobToken]}`,
+      { method: 'POST', body: JSON.stringify({ contents: [] }) },
+    );
+    expect(onPath.status).toBe(403);
+    expect(llm.requests).toHaveLength(0);
+  });
+
+  it("lets the agent's cheap-role default model through next to the configured one", async () => {
+    const { env } = await fixture.mint();
+    llm.script({ text: 'scout', usage: { inputTokens: 1, outputTokens: 1 } });
+    const response = await messages(env[BROKER_ENVIRONMENT.jobToken]!, {
+      model: 'claude-haiku-4-5',
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it('refuses an unpriced model under a dollar budget, saying where to add its price', async () => {
+    const { env } = await fixture.mint({ intent: { ticketId: '58', project: 'unpriced' } });
+    const refused = await chat(env[BROKER_ENVIRONMENT.jobToken]!, 'openai-compatible', {
+      model: 'local-llama',
+    });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
+      'agent.pricing.models',
+    );
+    expect(llm.requests).toHaveLength(0);
+  });
+
+  it('lets an unpriced model through when a token budget bounds it', async () => {
+    const { env } = await fixture.mint({ intent: { ticketId: '58', project: 'unpricedTokens' } });
+    llm.script({ text: 'local', usage: { inputTokens: 3, outputTokens: 2 } });
+    const response = await chat(env[BROKER_ENVIRONMENT.jobToken]!, 'openai-compatible', {
+      model: 'local-llama',
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it('allows two calls of a job in flight and answers a third with a 429 and Retry-After', async () => {
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let arrived = 0;
+    const upstream = createServer((_request, response) => {
+      arrived += 1;
+      void released.then(() => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(
+          '{"type":"message","content":[],"usage":{"input_tokens":1,"output_tokens":1}}',
+        );
+      });
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const slow = await startBrokerFixture({
+      projects: { app: anthropicProject() },
+      credentials: {
+        anthropicApiKey: REAL_KEY,
+        anthropicBaseUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`,
+      },
+    });
+    try {
+      const { spec, env } = await slow.mint();
+      const call = () =>
+        fetch(`${slow.broker.url}/llm/anthropic/messages`, {
+          method: 'POST',
+          headers: { 'x-api-key': env[BROKER_ENVIRONMENT.jobToken]! },
+          body: JSON.stringify({ model: 'claude-sonnet-4-5', messages: [] }),
+        });
+      const first = call();
+      const second = call();
+      await expect.poll(() => arrived).toBe(2);
+      const third = await call();
+      expect(third.status).toBe(429);
+      expect(third.headers.get('retry-after')).toBe('1');
+      expect(((await third.json()) as { error: { type: string } }).error.type).toBe(
+        'rate_limit_error',
+      );
+      release();
+      expect((await first).status).toBe(200);
+      expect((await second).status).toBe(200);
+      await expect.poll(async () => (await slow.store.ledger(spec.jobId)).calls).toBe(2);
+      const after = await call();
+      expect(after.status).toBe(200);
+    } finally {
+      release();
+      await slow.close();
+      await new Promise((resolve) => upstream.close(resolve));
+    }
+  });
+
+  it.each([
+    ['anthropic', { mcp_servers: [{ type: 'url', url: 'https://evil.example/mcp', name: 'x' }] }],
+    ['anthropic', { tools: [{ type: 'web_fetch_20250910', name: 'web_fetch' }] }],
+    ['anthropic', { tools: [{ type: 'web_search_20250305', name: 'web_search' }] }],
+    ['anthropic', { tools: [{ type: 'code_execution_20250825', name: 'code_execution' }] }],
+    ['anthropic', { container: 'container_1' }],
+    ['openai', { tools: [{ type: 'mcp', server_url: 'https://evil.example/mcp' }] }],
+    ['openai', { tools: [{ type: 'web_search' }] }],
+    ['openai', { tools: [{ type: 'code_interpreter', container: { type: 'auto' } }] }],
+    ['openai', { background: true }],
+  ])('refuses a %s body with %j: it acts outside the sandbox', async (provider, extra) => {
+    const project = provider === 'openai' ? 'openai' : 'app';
+    const { env } = await fixture.mint({ intent: { ticketId: '58', project } });
+    const token = env[BROKER_ENVIRONMENT.jobToken]!;
+    const refused =
+      provider === 'openai'
+        ? await fetch(`${fixture.broker.url}/llm/openai/responses`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}` },
+            body: JSON.stringify({ model: 'gpt-5-mini', input: 'hi', ...extra }),
+          })
+        : await messages(token, extra);
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
+      'may not use',
+    );
+    expect(llm.requests).toHaveLength(0);
+  });
+
+  it('passes client tools (function, custom, untyped Anthropic tools) through', async () => {
+    const { env } = await fixture.mint();
+    llm.script({ text: 'tools ok', usage: { inputTokens: 1, outputTokens: 1 } });
+    const response = await messages(env[BROKER_ENVIRONMENT.jobToken]!, {
+      tools: [
+        { name: 'read_file', input_schema: { type: 'object' } },
+        { type: 'custom', name: 'edit', input_schema: { type: 'object' } },
+      ],
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it('drops anthropic-beta, OpenAI organization/project and method-override headers', async () => {
+    const { env } = await fixture.mint();
+    llm.script({ text: 'ok', usage: { inputTokens: 1, outputTokens: 1 } });
+    const response = await fetch(`${fixture.broker.url}/llm/anthropic/messages`, {
+      method: 'POST',
+      headers: {
+        'x-api-key': env[BROKER_ENVIRONMENT.jobToken]!,
+        'anthropic-beta': 'mcp-client-2025-04-04',
+        'openai-organization': 'org-other',
+        'openai-project': 'proj-other',
+        'x-http-method-override': 'DELETE',
+        'x-http-method': 'DELETE',
+        'x-method-override': 'DELETE',
+      },
+      body: JSON.stringify({ model: 'claude-sonnet-4-5', messages: [] }),
+    });
+    expect(response.status).toBe(200);
+    const headers = llm.requests[0]?.http.headers ?? {};
+    for (const name of [
+      'anthropic-beta',
+      'openai-organization',
+      'openai-project',
+      'x-http-method-override',
+      'x-http-method',
+      'x-method-override',
+    ]) {
+      expect(headers[name]).toBeUndefined();
+    }
+  });
+
+  it('answers an upstream fetch failure with a fixed message, never the error it carried', async () => {
+    const broken = await startBrokerFixture({
+      projects: { app: anthropicProject() },
+      credentials: { anthropicApiKey: REAL_KEY, anthropicBaseUrl: 'http://127.0.0.1:1/v1' },
+      fetch: () => Promise.reject(new Error(`connect refused (x-api-key: ${REAL_KEY})`)),
+    });
+    try {
+      const { env } = await broken.mint();
+      const response = await fetch(`${broken.broker.url}/llm/anthropic/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': env[BROKER_ENVIRONMENT.jobToken]! },
+        body: JSON.stringify({ model: 'claude-sonnet-4-5', messages: [] }),
+      });
+      expect(response.status).toBe(502);
+      const text = await response.text();
+      expect(text).toContain('the LLM endpoint is unreachable');
+      expect(text).not.toContain(REAL_KEY);
+    } finally {
+      await broken.close();
     }
   });
 });

@@ -24,6 +24,14 @@ const DROPPED_REQUEST_HEADERS = new Set([
   'x-forwarded-for',
   'x-forwarded-host',
   'x-forwarded-proto',
+  // Account and feature switches the job must not pick: beta server tools, another organization
+  // or project of the key, and a method other than the one the broker checked.
+  'anthropic-beta',
+  'openai-organization',
+  'openai-project',
+  'x-http-method-override',
+  'x-http-method',
+  'x-method-override',
 ]);
 
 const DROPPED_RESPONSE_HEADERS = new Set([

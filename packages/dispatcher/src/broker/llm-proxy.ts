@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  agentModelIds,
   BUILT_IN_PRICING,
+  findPricing,
   llmCallCost,
   type LlmTokenCounts,
   type ProjectConfig,
@@ -9,6 +11,8 @@ import type { BrokerContext } from './broker-context.js';
 import { readBody, relayResponse, upstreamHeaders } from './http-relay.js';
 import { budgetExhaustedError, providerError } from './llm-errors.js';
 import { budgetExhaustion, type JobScope } from './job-scope.js';
+import { takeLlmSlot } from './llm-in-flight.js';
+import { jsonBody, refusedFeature, withStreamedUsage } from './llm-request-checks.js';
 import { UsageScanner } from './llm-usage.js';
 import { llmUpstream } from './upstreams.js';
 
@@ -83,7 +87,47 @@ export async function proxyLlm(
       `The dispatcher has no ${upstream.missing}; ask an operator.`,
     );
   }
-  const body = await readBody(request);
+  const release = takeLlmSlot(scope.jobId);
+  if (!release) {
+    throw providerError(
+      provider,
+      429,
+      'rate_limit_error',
+      'Agent Smith broker: this job already has its maximum of LLM calls in flight; retry when one has finished.',
+      { 'retry-after': '1' },
+    );
+  }
+  try {
+    await forward(context, scope, project, upstream, request, response, route);
+  } finally {
+    release();
+  }
+}
+
+async function forward(
+  context: BrokerContext,
+  scope: JobScope,
+  project: ProjectConfig,
+  upstream: { baseUrl: string; headers: Record<string, string> },
+  request: IncomingMessage,
+  response: ServerResponse,
+  route: { provider: string; path: string; search: URLSearchParams },
+): Promise<void> {
+  const { provider } = route;
+  const received = await readBody(request);
+  const parsed = jsonBody(received);
+  const refused = refusedFeature(provider, parsed);
+  if (refused) {
+    throw providerError(
+      provider,
+      400,
+      'invalid_request_error',
+      `Agent Smith broker: this job may not use ${refused}; they act outside the job's sandbox.`,
+    );
+  }
+  const modelId = modelOf(route.path, received);
+  checkModel(scope, project, provider, modelId);
+  const body = withStreamedUsage(route.path, parsed) ?? received;
   const search = new URLSearchParams(route.search);
   search.delete('key');
   const query = search.size > 0 ? `?${search.toString()}` : '';
@@ -97,11 +141,16 @@ export async function proxyLlm(
       redirect: 'manual',
     });
   } catch (error) {
+    // The fetch error can quote the URL or headers it was given; the agent gets a fixed text.
+    context.logger.warn(
+      { jobId: scope.jobId, provider, error: (error as Error).message },
+      'LLM endpoint unreachable',
+    );
     throw providerError(
       provider,
       502,
       'api_error',
-      `The LLM endpoint is unreachable: ${(error as Error).message}`,
+      'Agent Smith broker: the LLM endpoint is unreachable; the dispatcher log has the cause.',
     );
   }
   const scanner = new UsageScanner(answer.headers.get('content-type') ?? undefined);
@@ -109,7 +158,46 @@ export async function proxyLlm(
     await relayResponse(answer, response, (chunk) => scanner.push(chunk), true);
   } finally {
     // Whatever usage was seen is billed, also when the stream broke off.
-    await recordUsage(context, scope, project, route.path, body, scanner.finish());
+    const usage = scanner.finish();
+    if (usage || (answer.ok && !/count_?tokens/i.test(route.path))) {
+      await recordUsage(context, scope, project, modelId, usage);
+    }
+  }
+}
+
+/**
+ * Refuses a model the project's agent does not use (when the job names one), and an unpriced model
+ * under a dollar budget alone: its calls would cost the ledger nothing and never reach the cap.
+ */
+function checkModel(
+  scope: JobScope,
+  project: ProjectConfig,
+  provider: string,
+  modelId: string,
+): void {
+  if (scope.llm.model !== undefined) {
+    const allowed = agentModelIds(project.agent).add(scope.llm.model);
+    if (!allowed.has(modelId)) {
+      throw providerError(
+        provider,
+        403,
+        'permission_error',
+        `Agent Smith broker: this job may only use the models of project ${scope.project} ` +
+          `(${[...allowed].join(', ')}), not ${modelId}.`,
+      );
+    }
+  }
+  const pricing = { ...BUILT_IN_PRICING, ...project.agent.pricing.models };
+  const { usd, tokens } = scope.budget;
+  if (usd !== undefined && tokens === undefined && !findPricing(modelId, pricing)) {
+    throw providerError(
+      provider,
+      400,
+      'invalid_request_error',
+      `Agent Smith broker: model ${modelId} has no price, so the job's $${usd.toFixed(2)} budget ` +
+        `cannot bound it. Add a price in agent.pricing.models.${modelId} (input_per_million, ` +
+        `output_per_million) of project ${scope.project}, or set agent.budget.tokens.`,
+    );
   }
 }
 
@@ -117,17 +205,14 @@ async function recordUsage(
   context: BrokerContext,
   scope: JobScope,
   project: ProjectConfig,
-  path: string,
-  body: Buffer,
+  modelId: string,
   usage: LlmTokenCounts | undefined,
 ): Promise<void> {
-  if (!usage) return;
-  const modelId = modelOf(path, body);
   const pricing = { ...BUILT_IN_PRICING, ...project.agent.pricing.models };
-  const ledger = await context.store.record(
-    scope.jobId,
-    { ...usage, costUsd: llmCallCost(modelId, usage, pricing) },
-    scope.expiresAt,
-  );
+  // An answer without usage still counts, as an unpriced call the final card shows.
+  const entry = usage
+    ? { ...usage, costUsd: llmCallCost(modelId, usage, pricing) }
+    : { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, costUsd: undefined };
+  const ledger = await context.store.record(scope.jobId, entry, scope.expiresAt);
   context.logger.debug({ jobId: scope.jobId, modelId, usage, ledger }, 'LLM call recorded');
 }

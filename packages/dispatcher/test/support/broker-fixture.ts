@@ -38,6 +38,8 @@ export async function startBrokerFixture(options: {
   projects: Record<string, unknown>;
   credentials: BrokerCredentials;
   defaultBudget?: BrokerConfig['defaultBudget'];
+  /** Replaces the broker's outbound fetch (to make the upstream fail in a chosen way). */
+  fetch?: typeof fetch;
 }): Promise<BrokerFixture> {
   const redis = await redisTestContext();
   const projects = Object.fromEntries(
@@ -52,7 +54,13 @@ export async function startBrokerFixture(options: {
     credentials: options.credentials,
   };
   const broker = await startBrokerServer(
-    { store, credentials: options.credentials, loadProject, logger: silentLogger() },
+    {
+      store,
+      credentials: options.credentials,
+      loadProject,
+      logger: silentLogger(),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    },
     { port: 0, host: '127.0.0.1' },
   );
   const issuer = createJobCredentialIssuer({
