@@ -8,6 +8,14 @@ interface ProcessInfo {
 }
 
 const PROC = '/proc';
+const HAS_PROCFS = ((): boolean => {
+  try {
+    readFileSync(`${PROC}/self/stat`);
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 /**
  * Everything a command started, including what escaped its process group.
@@ -22,14 +30,17 @@ const PROC = '/proc';
  */
 export class ProcessTree {
   private readonly known = new Map<number, string>();
-  private readonly supported: boolean;
+  private readonly supported = HAS_PROCFS;
+  /** When the root started: anything older cannot be one of its descendants. */
+  private readonly rootStartTicks: number;
 
   constructor(
     private readonly rootPid: number,
     /** `NAME=value`, exactly as it appears in the children's environment. */
     private readonly marker: string,
   ) {
-    this.supported = hasProcfs();
+    const root = this.supported ? readProcessInfo(rootPid) : undefined;
+    this.rootStartTicks = root === undefined ? 0 : Number(root.startTicks);
   }
 
   /** Records the current descendants of the root (cheap enough to call a few times a second). */
@@ -61,7 +72,8 @@ export class ProcessTree {
     if (!this.supported) return 0;
     let signalled = 0;
     for (const info of listProcesses()) {
-      if (info.pid === process.pid) continue;
+      // Older processes (nearly all of a host's) are skipped before their environment is read.
+      if (info.pid === process.pid || Number(info.startTicks) < this.rootStartTicks) continue;
       const recorded = this.known.get(info.pid);
       const isRecorded = recorded !== undefined && recorded === info.startTicks;
       if (isRecorded || carriesMarker(info.pid, this.marker)) {
@@ -82,15 +94,6 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
     process.kill(-pid, signal);
   } catch {
     // ESRCH: the group is already gone.
-  }
-}
-
-function hasProcfs(): boolean {
-  try {
-    readFileSync(`${PROC}/self/stat`);
-    return true;
-  } catch {
-    return false;
   }
 }
 
