@@ -7,9 +7,11 @@ import { parseIntent } from './intents/parse-intent.js';
 import { answerQuestion } from './jobs/answer-question.js';
 import { handleChatMessage, retryFix } from './jobs/chat-commands.js';
 import { expireJob, finishJob } from './jobs/finish-job.js';
+import type { AccessControl } from './jobs/access-control.js';
 import type { JobContext } from './jobs/job-context.js';
 import { dispatcherKeys } from './jobs/job-keys.js';
 import type { ProjectCatalog } from './jobs/project-catalog.js';
+import { RedisAuditLog } from './jobs/redis-audit-log.js';
 import { RedisJobStore } from './jobs/redis-job-store.js';
 import { createRedisClient } from './redis/create-redis-client.js';
 import { RedisDedupStore } from './redis/redis-dedup-store.js';
@@ -20,6 +22,7 @@ import { createMetrics, type Metrics } from './server/metrics.js';
 import { createSlackApp, createSlackClient } from './slack/slack-app.js';
 import type { SlackHandlers } from './slack/slack-handlers.js';
 import { SlackNotifier } from './slack/slack-notifier.js';
+import { SlackPeopleDirectory } from './slack/slack-people-directory.js';
 import type { JobSpawner } from './spawners/job-spawner.js';
 import { createJobSupervision } from './supervision/job-supervision.js';
 
@@ -88,6 +91,11 @@ export async function startDispatcher(
           logger: logger.child({ component: 'supervision' }),
           credentials: broker?.issuer,
         });
+  const access: AccessControl = {
+    policy: config.access,
+    directory: new SlackPeopleDirectory(slackClient, config.access.directoryCacheTtlMs, now),
+    audit: new RedisAuditLog(redis, keys.audit, logger.child({ component: 'audit' })),
+  };
   const context: JobContext = {
     conversations,
     jobs: store,
@@ -101,6 +109,7 @@ export async function startDispatcher(
     cancelGraceSeconds: config.cancelGraceSeconds,
     now,
     newJobId: dependencies.newJobId ?? newJobId,
+    access,
     ...(broker ? { credentials: broker.issuer } : {}),
     ...(supervision
       ? {

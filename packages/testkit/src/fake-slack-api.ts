@@ -11,6 +11,21 @@ export interface SlackCall {
   at: number;
 }
 
+/** A person as `users.info` describes them (the fields the dispatcher reads, Slack's names). */
+export interface FakeSlackUser {
+  id: string;
+  team_id?: string;
+  name?: string;
+  deleted?: boolean;
+  is_bot?: boolean;
+  /** Multi-channel guest. */
+  is_restricted?: boolean;
+  /** Single-channel guest. */
+  is_ultra_restricted?: boolean;
+  /** Someone from an organisation not connected to this one (Slack Connect). */
+  is_stranger?: boolean;
+}
+
 export interface FakeSlackApiOptions {
   botUserId?: string;
   botId?: string;
@@ -39,7 +54,7 @@ function argsOf(request: RecordedRequest): Record<string, unknown> {
 
 /**
  * A fake Slack Web API (`chat.postMessage`, `chat.update`, `auth.test`, `conversations.info`,
- * `apps.connections.open`) on a
+ * `users.info`, `usergroups.users.list`, `apps.connections.open`) on a
  * {@link FakeServer}. Point the real client at it with `SLACK_API_URL=<url>/api/`. It answers
  * `ok: true` with increasing `ts` values, records a transcript, and can answer the next calls with
  * a 429 + `Retry-After` or an `ok: false` error.
@@ -49,6 +64,15 @@ export class FakeSlackApi {
   readonly calls: SlackCall[] = [];
   readonly botUserId: string;
   readonly botId: string;
+  /** The workspace the app is installed in (`auth.test`'s `team_id`). */
+  readonly teamId: string;
+  /**
+   * People `users.info` knows besides the default: anyone not added here is a full member of
+   * {@link teamId}, so tests that do not care about people need not list them.
+   */
+  readonly users = new Map<string, FakeSlackUser>();
+  /** User groups (`S…`) and their members, for `usergroups.users.list`. */
+  readonly usergroups = new Map<string, string[]>();
   /** WebSocket URL `apps.connections.open` hands out (Socket Mode); set it to a FakeSocketModeServer's url. */
   socketModeUrl = '';
   #ts = 1_700_000_000;
@@ -67,6 +91,7 @@ export class FakeSlackApi {
     this.botUserId = options.botUserId ?? 'UBOT';
     this.botId = options.botId ?? 'BBOT';
     const teamId = options.teamId ?? 'T1';
+    this.teamId = teamId;
     this.server.on(
       'POST',
       '/api/auth.test',
@@ -89,6 +114,44 @@ export class FakeSlackApi {
         channel: { id: argsOf(request)['channel'], name: 'fake-channel', is_member: true },
       },
     }));
+    this.server.on('POST', '/api/users.info', (request) => {
+      const userId = text(argsOf(request)['user']);
+      const refusal = this.#refusal('users.info', true);
+      if (refusal) return refusal;
+      if (!/^[UW][A-Z0-9]+$/.test(userId)) return { body: { ok: false, error: 'user_not_found' } };
+      const user = {
+        id: userId,
+        team_id: teamId,
+        name: userId.toLowerCase(),
+        ...this.users.get(userId),
+      };
+      return {
+        body: {
+          ok: true,
+          user: {
+            deleted: false,
+            is_admin: false,
+            is_owner: false,
+            is_primary_owner: false,
+            is_restricted: false,
+            is_ultra_restricted: false,
+            is_bot: false,
+            is_app_user: false,
+            updated: 1_700_000_000,
+            profile: { real_name: user.name, display_name: user.name, team: user.team_id },
+            ...user,
+          },
+        },
+      };
+    });
+    this.server.on('POST', '/api/usergroups.users.list', (request) => {
+      const refusal = this.#refusal('usergroups.users.list', true);
+      if (refusal) return refusal;
+      const members = this.usergroups.get(text(argsOf(request)['usergroup']));
+      return members
+        ? { body: { ok: true, users: members } }
+        : { body: { ok: false, error: 'no_such_subteam' } };
+    });
     this.server.on(
       'POST',
       '/api/apps.connections.open',

@@ -20,6 +20,23 @@ export type DeepReadonly<T> = T extends (infer Item)[]
     ? { readonly [Key in keyof T]: DeepReadonly<T[Key]> }
     : T;
 
+/** Who may use the bot (`SLACK_ADMIN_USERS`, `SLACK_ALLOWED_*`, `SLACK_ALLOW_*`); docs/security.md. */
+interface AccessSettings {
+  /** May do everything, and control every job. */
+  admins: string[];
+  /** Workspaces whose members may ask; empty → only the workspace the app is installed in. */
+  teams: string[];
+  /** Empty → every channel the bot is in. */
+  channels: string[];
+  /** With `usergroups`: empty both → every member; otherwise a person must be listed or in a group. */
+  users: string[];
+  usergroups: string[];
+  allowGuests: boolean;
+  allowExternalUsers: boolean;
+  /** How long a looked-up profile or user group is trusted. */
+  directoryCacheTtlMs: number;
+}
+
 interface DispatcherSettings {
   /** `redis://host:port[/db]` as ioredis takes it. */
   redisUrl: string;
@@ -28,7 +45,10 @@ interface DispatcherSettings {
   /** Path of `agentsmith.yml`: the project catalog, and the file every agent receives. */
   configPath: string;
   port: number;
+  /** `/metrics` and `/ready` with its reasons: never on the public port. */
+  opsPort: number;
   slack: SlackMode;
+  access: AccessSettings;
   /** Web API base URL ending in `/`, e.g. `https://slack.com/api/`; undefined → Slack's. */
   slackApiUrl: string | undefined;
   jobMaxDurationMs: number;
@@ -151,7 +171,18 @@ export function loadDispatcherConfig(
     agentRedisUrl: vars.REDIS_URL.asGiven,
     configPath: vars.AGENTSMITH_CONFIG,
     port: vars.PORT,
+    opsPort: vars.OPS_PORT,
     slack,
+    access: {
+      admins: vars.SLACK_ADMIN_USERS,
+      teams: vars.SLACK_ALLOWED_TEAMS,
+      channels: vars.SLACK_ALLOWED_CHANNELS,
+      users: vars.SLACK_ALLOWED_USERS,
+      usergroups: vars.SLACK_ALLOWED_USERGROUPS,
+      allowGuests: vars.SLACK_ALLOW_GUESTS,
+      allowExternalUsers: vars.SLACK_ALLOW_EXTERNAL_USERS,
+      directoryCacheTtlMs: vars.SLACK_DIRECTORY_CACHE_TTL,
+    },
     slackApiUrl: vars.SLACK_API_URL,
     jobMaxDurationMs: vars.JOB_MAX_DURATION,
     instanceId: vars.DISPATCHER_INSTANCE_ID ?? vars.HOSTNAME ?? hostname,

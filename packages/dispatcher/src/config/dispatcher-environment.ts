@@ -99,6 +99,26 @@ function dockerEngine(value: string): { socketPath: string } | { host: string; p
   return { host: match[1], port: Number(match[2] ?? 2375) };
 }
 
+/** Slack ids (`U…`, `C…`, `S…`, `T…`), separated by commas or blanks; empty when unset. */
+function slackIds(kind: string) {
+  return variable<string[]>(
+    `use ${kind} ids separated by commas, e.g. U012AB3CD,U045EF6GH`,
+    (value) => {
+      const ids = value.split(/[\s,]+/).filter(Boolean);
+      return ids.every((id) => /^[A-Z0-9]{2,}$/.test(id)) ? ids : undefined;
+    },
+    [],
+  );
+}
+
+function yesNo(fallback: boolean) {
+  return variable(
+    'use true or false',
+    (value) => ({ true: true, false: false })[value.toLowerCase() as 'true' | 'false'],
+    fallback,
+  );
+}
+
 const forwardedToAgents = Object.fromEntries(
   AGENT_FORWARDED_KEYS.map((name) => [name, optionalText()]),
 ) as Record<(typeof AGENT_FORWARDED_KEYS)[number], ReturnType<typeof optionalText>>;
@@ -137,6 +157,15 @@ export const DispatcherEnvironment = z
       (value) => (/^https?:\/\/\S+$/.test(value) ? value.replace(/\/?$/, '/') : undefined),
       undefined,
     ),
+    OPS_PORT: wholeNumber('use a port number (0-65535)', 0, 65_535, 9090),
+    SLACK_ADMIN_USERS: slackIds('user'),
+    SLACK_ALLOWED_TEAMS: slackIds('workspace (team)'),
+    SLACK_ALLOWED_CHANNELS: slackIds('channel'),
+    SLACK_ALLOWED_USERS: slackIds('user'),
+    SLACK_ALLOWED_USERGROUPS: slackIds('user group'),
+    SLACK_ALLOW_GUESTS: yesNo(false),
+    SLACK_ALLOW_EXTERNAL_USERS: yesNo(false),
+    SLACK_DIRECTORY_CACHE_TTL: duration('5m'),
     JOB_MAX_DURATION: duration('60m'),
     CANCEL_GRACE_SECONDS: wholeNumber(
       'use a whole number of seconds',

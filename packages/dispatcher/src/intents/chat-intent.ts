@@ -5,6 +5,8 @@ export type ChatIntent =
   | { kind: 'create'; title: string; project: string; description?: string }
   | { kind: 'status' }
   | { kind: 'cancel' }
+  /** The newest audit records (admins only). */
+  | { kind: 'audit' }
   | { kind: 'help' }
   | { kind: 'greeting' }
   /** Anything else: answered with the help text. */

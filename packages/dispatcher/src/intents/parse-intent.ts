@@ -40,6 +40,7 @@ const patterns: Array<[RegExp, (match: RegExpExecArray) => ChatIntent]> = [
   ],
   [/^(?:status|what(?:'s| is) (?:running|the status))$/i, () => ({ kind: 'status' })],
   [/^(?:cancel|stop|abort)(?:\s+(?:the\s+)?job)?$/i, () => ({ kind: 'cancel' })],
+  [/^(?:audit|audit log|show (?:the )?audit(?: log)?)$/i, () => ({ kind: 'audit' })],
   [/^(?:help|usage|\?|commands)$/i, () => ({ kind: 'help' })],
   [
     /^(?:hi|hello|hey|hallo|moin|good (?:morning|afternoon|evening)|yo)(?:\s+there)?$/i,

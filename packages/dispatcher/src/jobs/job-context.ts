@@ -1,5 +1,6 @@
 import type { JobSpec } from '@agentsmith/contracts';
 import type { Logger } from '@agentsmith/kit';
+import type { AccessControl } from './access-control.js';
 import type { JobCredentialIssuer } from './job-credential-issuer.js';
 import type { ConversationStateManager } from '../conversations/conversation-state-manager.js';
 import type { Metrics } from '../server/metrics.js';
@@ -25,6 +26,8 @@ export interface JobContext {
   newJobId: () => string;
   /** Mints and revokes each job's own identity (the credential broker); absent in some tests. */
   credentials?: JobCredentialIssuer;
+  /** Who may use the bot, and the audit log; without it everyone may (some tests). */
+  access?: AccessControl;
   /** Called once the spawner accepted a job (the watchdog starts following it). */
   onSpawned?: (spec: JobSpec) => void;
 }
@@ -34,6 +37,8 @@ export interface ChatOrigin {
   platform: 'slack';
   channelId: string;
   userId: string;
+  /** The workspace the request came from (`user_team` of a Slack event), when the platform says. */
+  teamId?: string | undefined;
   /** Thread to reply in (the asking message's ts, or its thread). */
   threadTs: string;
 }

@@ -7,6 +7,8 @@ export interface DispatcherKeys {
   /** Pub/Sub channel: the set of active jobs changed. */
   jobsChanged: string;
   dedup: (key: string) => string;
+  /** Stream of audit records (`jobs/redis-audit-log.ts`). */
+  audit: string;
 }
 
 /** Consumer group every replica reads `job:<id>:out` through. */
@@ -21,5 +23,6 @@ export function dispatcherKeys(prefix = 'dispatcher:'): DispatcherKeys {
     owner: (jobId) => `${prefix}job:${jobId}:owner`,
     jobsChanged: `${prefix}jobs:changed`,
     dedup: (key) => `${prefix}dedup:${key}`,
+    audit: `${prefix}audit`,
   };
 }

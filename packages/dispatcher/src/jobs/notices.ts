@@ -1,4 +1,5 @@
 import type { ConversationState, Done, ErrorEntry, Question } from '@agentsmith/contracts';
+import type { AuditRecord } from './audit-log.js';
 import type { TrackedJob } from './job-store.js';
 
 /** A job as notices name it. */
@@ -56,4 +57,14 @@ export type Notice =
   | { kind: 'details'; lines: string[] }
   | { kind: 'question'; jobId: string; question: Question }
   | { kind: 'done'; job: JobRef; done: Done }
-  | { kind: 'failed'; job: JobRef & Pick<TrackedJob, 'cancelledBy'>; error: ErrorEntry };
+  | { kind: 'failed'; job: JobRef & Pick<TrackedJob, 'cancelledBy'>; error: ErrorEntry }
+  // Access policy and audit (issue 11, access).
+  | { kind: 'access-refused'; action: string; reason: string; admins: string[] }
+  | {
+      kind: 'not-job-owner';
+      jobId: string;
+      action: 'cancel' | 'answer';
+      requestedBy: string | undefined;
+      admins: string[];
+    }
+  | { kind: 'audit'; records: AuditRecord[] };

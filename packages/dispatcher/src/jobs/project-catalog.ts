@@ -1,5 +1,6 @@
 import { matchName } from '@agentsmith/contracts';
 import type { Tracker } from '@agentsmith/providers';
+import type { AccessRules } from './access-policy.js';
 import type { ChatOrigin, JobContext } from './job-context.js';
 
 /** The configured projects, or why there are none. */
@@ -17,6 +18,8 @@ export interface ProjectCatalog {
   tracker(project: string): Promise<Tracker>;
   /** The project's `environment.image`; undefined runs the spawner's default image. */
   image?(project: string): Promise<string | undefined>;
+  /** The project's own access rules (`projects.<name>.access`); undefined when it sets none. */
+  access?(project: string): Promise<AccessRules | undefined>;
 }
 
 /**

@@ -40,5 +40,6 @@ export function createProjectCatalog(
       return createTracker(tickets, env, { logger });
     },
     image: async (project) => (await load()).config?.projects[project]?.environment.image,
+    access: async (project) => (await load()).config?.projects[project]?.access,
   };
 }

@@ -9,6 +9,8 @@ export interface Metrics {
   relayLagMs: number;
   relayEntries: number;
   jobsActive: number;
+  /** Requests refused by the access policy or because the job is someone else's. */
+  accessRefusals: number;
 }
 
 export function createMetrics(): Metrics {
@@ -21,6 +23,7 @@ export function createMetrics(): Metrics {
     relayLagMs: 0,
     relayEntries: 0,
     jobsActive: 0,
+    accessRefusals: 0,
   };
 }
 
@@ -45,6 +48,11 @@ const descriptions: Record<keyof Metrics, [string, 'counter' | 'gauge', string]>
   ],
   relayEntries: ['agentsmith_relay_entries_total', 'counter', 'Stream entries relayed'],
   jobsActive: ['agentsmith_jobs_active', 'gauge', 'Jobs this replica relays'],
+  accessRefusals: [
+    'agentsmith_access_refusals_total',
+    'counter',
+    "Requests refused by the access policy or because the job was someone else's",
+  ],
 };
 
 /** Renders the metrics in the Prometheus text exposition format. */

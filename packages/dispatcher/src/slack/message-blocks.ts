@@ -6,6 +6,7 @@ import {
   type ErrorEntry,
   type Question,
 } from '@agentsmith/contracts';
+import type { AuditRecord } from '../jobs/audit-log.js';
 import { formatDuration } from '../jobs/format-duration.js';
 import type { JobRef, Notice, ProgressFacts } from '../jobs/notices.js';
 
@@ -222,6 +223,47 @@ function ticketList(notice: Extract<Notice, { kind: 'tickets' }>): ChatMessage {
   );
 }
 
+/** "Ask <@A> or <@B>" — the admins are the operator's own ids, so the mention is ours. */
+function whomToAsk(admins: string[]): string {
+  const ids = admins.filter((id) => /^[A-Z0-9]+$/.test(id)).slice(0, 5);
+  return ids.length > 0
+    ? `Ask an admin (${ids.map((id) => `<@${id}>`).join(', ')}) if you need it.`
+    : 'Ask whoever runs Agent Smith (SLACK_ADMIN_USERS) if you need it.';
+}
+
+function accessRefusedMessage(notice: Extract<Notice, { kind: 'access-refused' }>): ChatMessage {
+  const text = `I can't do \`${escape(notice.action)}\` for you: ${escape(notice.reason)}. ${whomToAsk(notice.admins)}`;
+  return { text, blocks: [section(`:no_entry: ${text.slice(0, 2900)}`)] };
+}
+
+function notJobOwnerMessage(notice: Extract<Notice, { kind: 'not-job-owner' }>): ChatMessage {
+  const what = notice.action === 'cancel' ? 'cancel' : 'answer the questions of';
+  const owner =
+    notice.requestedBy && /^[A-Z0-9]+$/.test(notice.requestedBy)
+      ? `<@${notice.requestedBy}>`
+      : 'the person who started it';
+  const text = `Only ${owner} or an admin can ${what} job ${escape(notice.jobId)}. ${whomToAsk(notice.admins)}`;
+  return { text, blocks: [section(`:no_entry: ${text}`)] };
+}
+
+/** The newest audit records, one line each; every value is escaped and no id becomes a mention. */
+function auditMessage(records: AuditRecord[]): ChatMessage {
+  if (records.length === 0) return plainMessage('The audit log is empty.');
+  const lines = records.map((record) => {
+    const facts = [
+      record.project ? `project ${record.project}` : '',
+      record.ticketId ? `ticket ${record.ticketId}` : '',
+      record.jobId ? `job ${record.jobId}` : '',
+      record.costUsd === undefined ? '' : `cost ${formatCost(record.costUsd)}`,
+    ].filter(Boolean);
+    const line = `${new Date(record.at).toISOString()} ${record.userId} in ${record.channelId}: ${record.action} ${record.allowed ? 'allowed' : 'refused'} (${record.reason})${facts.length > 0 ? ` — ${facts.join(', ')}` : ''}`;
+    return `• \`${escape(line).replace(/`/g, "'")}\``;
+  });
+  const head = `:scroll: *Audit log* (newest first, ${records.length}):`;
+  const text = [head, ...lines].join('\n');
+  return { text, blocks: [section(text.slice(0, 2900))] };
+}
+
 /** How each {@link Notice} looks in Slack. */
 export function renderNotice(notice: Notice): ChatMessage {
   switch (notice.kind) {
@@ -286,5 +328,11 @@ export function renderNotice(notice: Notice): ChatMessage {
       return doneCard(notice.job, notice.done);
     case 'failed':
       return errorCard(notice.job, notice.error);
+    case 'access-refused':
+      return accessRefusedMessage(notice);
+    case 'not-job-owner':
+      return notJobOwnerMessage(notice);
+    case 'audit':
+      return auditMessage(notice.records);
   }
 }

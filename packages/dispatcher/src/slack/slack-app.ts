@@ -43,10 +43,12 @@ interface MessageEvent {
   channel_type?: string;
   ts?: string;
   thread_ts?: string;
+  /** The author's workspace (differs from the installation's for Slack Connect users). */
+  user_team?: string;
 }
 
 interface ActionBody {
-  user?: { id?: string };
+  user?: { id?: string; team_id?: string };
   channel?: { id?: string };
   message?: { ts?: string; thread_ts?: string };
   container?: { message_ts?: string; thread_ts?: string };
@@ -132,10 +134,11 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
 
   const onMessage = async (
     event: MessageEvent,
-    eventId: string | undefined,
+    envelope: { event_id?: string; team_id?: string },
     botUserId: string | undefined,
     addressed: boolean,
   ) => {
+    const eventId = envelope.event_id;
     if (event.subtype || event.bot_id || !event.user || event.user === botUserId) return;
     if (!event.text || !event.channel || !event.ts) return;
     // One mention arrives as `message` and `app_mention` with different event ids but one ts.
@@ -147,6 +150,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         platform: 'slack',
         channelId: event.channel,
         userId: event.user,
+        teamId: event.user_team ?? envelope.team_id,
         threadTs: event.thread_ts ?? event.ts,
       },
       event.text,
@@ -155,10 +159,10 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   };
 
   app.event('message', async ({ event, body, context }) => {
-    await onMessage(event, (body as { event_id?: string }).event_id, context.botUserId, false);
+    await onMessage(event, body as { event_id?: string }, context.botUserId, false);
   });
   app.event('app_mention', async ({ event, body, context }) => {
-    await onMessage(event, (body as { event_id?: string }).event_id, context.botUserId, true);
+    await onMessage(event, body as { event_id?: string }, context.botUserId, true);
   });
 
   app.action(new RegExp(`^${ANSWER_ACTION_PREFIX}\\d+$`), async ({ ack, body }) => {
@@ -197,7 +201,10 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       return;
     }
     const threadTs = action.message?.thread_ts ?? action.container?.thread_ts ?? messageTs;
-    await handlers.retry({ platform: 'slack', channelId, userId, threadTs }, request);
+    await handlers.retry(
+      { platform: 'slack', channelId, userId, teamId: action.user?.team_id, threadTs },
+      request,
+    );
   });
 
   app.error(async (error) => {

@@ -1,5 +1,6 @@
 import { PROJECT_NAME_PATTERN } from '@agentsmith/contracts';
 import { z } from 'zod';
+import { ProjectAccessConfig } from './access-config.js';
 import { AgentLlmConfig } from './agent-llm-config.js';
 import { COMMAND_NAMES, CURRENT_COMMAND_NAMES, DEFAULT_PIPELINE_NAME } from './command-names.js';
 import { Duration } from './duration-schema.js';
@@ -53,6 +54,8 @@ export const ProjectConfig = z
     commit_author: CommitAuthorConfig.optional(),
     /** Image, setup commands, test command and variables of the project's jobs. */
     environment: EnvironmentConfig.prefault({}),
+    /** Who may use the dispatcher for this project (on top of its global policy). */
+    access: ProjectAccessConfig.optional(),
   })
   .refine(
     (project) =>

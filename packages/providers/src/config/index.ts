@@ -1,3 +1,4 @@
+export * from './access-config.js';
 export * from './agent-llm-config.js';
 export * from './agentsmith-config.js';
 export * from './command-names.js';

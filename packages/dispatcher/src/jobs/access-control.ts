@@ -1,0 +1,91 @@
+import { decideAccess, type AccessDecision, type AccessPolicy } from './access-policy.js';
+import type { AuditLog, AuditRecord } from './audit-log.js';
+import type { ChatOrigin, JobContext } from './job-context.js';
+import type { Notice } from './notices.js';
+import type { PeopleDirectory } from './people-directory.js';
+
+/** The access policy, the directory it asks and where decisions are recorded. */
+export interface AccessControl {
+  policy: AccessPolicy;
+  directory: PeopleDirectory;
+  audit: AuditLog;
+}
+
+type AccessContext = Pick<
+  JobContext,
+  'access' | 'projects' | 'notifier' | 'metrics' | 'now' | 'logger'
+>;
+
+/** The configured admins (`SLACK_ADMIN_USERS`); none without an access policy. */
+export function adminsOf(context: Pick<JobContext, 'access'>): ReadonlySet<string> {
+  return new Set(context.access?.policy.admins ?? []);
+}
+
+/** What an audit record says about a request, besides the decision. */
+export type AuditFacts = Partial<Pick<AuditRecord, 'project' | 'ticketId' | 'jobId' | 'costUsd'>>;
+
+/** Records a decision (no-op without an access policy); never throws. */
+export async function audit(
+  context: Pick<JobContext, 'access' | 'now'>,
+  origin: Pick<ChatOrigin, 'userId' | 'channelId' | 'teamId'>,
+  action: string,
+  decision: { allowed: boolean; reason: string },
+  facts: AuditFacts = {},
+): Promise<void> {
+  await context.access?.audit
+    .record({
+      at: context.now(),
+      userId: origin.userId,
+      ...(origin.teamId ? { teamId: origin.teamId } : {}),
+      channelId: origin.channelId,
+      action,
+      allowed: decision.allowed,
+      reason: decision.reason,
+      ...facts,
+    })
+    .catch(() => undefined);
+}
+
+/**
+ * May this person use `action` here (and for `project`)? Without an access policy everyone may.
+ * A refusal is answered in the thread (why, and whom to ask), counted and recorded.
+ */
+export async function checkAccess(
+  context: AccessContext,
+  origin: ChatOrigin,
+  action: string,
+  project?: string,
+): Promise<AccessDecision> {
+  const access = context.access;
+  if (!access) return { allowed: true, why: 'policy' };
+  const rules = project
+    ? await context.projects.access?.(project).catch(() => undefined)
+    : undefined;
+  const decision = await decideAccess(access.policy, access.directory, {
+    userId: origin.userId,
+    channelId: origin.channelId,
+    teamId: origin.teamId,
+    ...(project ? { project: { name: project, rules } } : {}),
+  });
+  if (!decision.allowed)
+    await refuse(context, origin, action, decision.reason, project ? { project } : {});
+  return decision;
+}
+
+/** Answers a refusal in the thread (by default with `access-refused`), counts it and records it. */
+export async function refuse(
+  context: AccessContext,
+  origin: ChatOrigin,
+  action: string,
+  reason: string,
+  facts: AuditFacts = {},
+  notice: Notice = { kind: 'access-refused', action, reason, admins: [...adminsOf(context)] },
+): Promise<void> {
+  context.metrics.accessRefusals += 1;
+  await audit(context, origin, action, { allowed: false, reason }, facts);
+  await context.notifier
+    .post(origin.channelId, notice, origin.threadTs)
+    .catch((error: unknown) =>
+      context.logger.warn({ err: error, action }, 'Could not answer a refused request'),
+    );
+}
