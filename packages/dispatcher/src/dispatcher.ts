@@ -44,7 +44,10 @@ export interface DispatcherDependencies {
 }
 
 export interface RunningDispatcher {
+  /** The public port: Slack, `/health`, a bare `/ready`. */
   url: string;
+  /** The operators' port: `/metrics`, `/ready` with reasons. */
+  opsUrl: string;
   /** The credential broker's URL, when it runs. */
   brokerUrl?: string;
   context: JobContext;
@@ -173,6 +176,7 @@ export async function startDispatcher(
   });
   const http = await startHttpServer({
     port: config.port,
+    opsPort: config.opsPort,
     ...(dependencies.host ? { host: dependencies.host } : {}),
     metrics,
     slack: slack.requestListener,
@@ -190,6 +194,7 @@ export async function startDispatcher(
   logger.info(
     {
       url: http.url,
+      opsUrl: http.opsUrl,
       spawner: spawner.type,
       slackMode: config.slack.kind,
       instanceId: config.instanceId,
@@ -200,6 +205,7 @@ export async function startDispatcher(
   let closing: Promise<void> | undefined;
   return {
     url: http.url,
+    opsUrl: http.opsUrl,
     ...(broker ? { brokerUrl: broker.url } : {}),
     context,
     relay,
@@ -215,7 +221,7 @@ export async function startDispatcher(
           Promise.allSettled([...inFlight]),
           new Promise((resolve) => setTimeout(resolve, graceMs).unref()),
         ]);
-        http.server.closeAllConnections();
+        http.closeAllConnections();
         await httpClosed;
         await broker?.close();
         await Promise.all(

@@ -82,10 +82,10 @@ export async function refuse(
   notice: Notice = { kind: 'access-refused', action, reason, admins: [...adminsOf(context)] },
 ): Promise<void> {
   context.metrics.accessRefusals += 1;
-  await audit(context, origin, action, { allowed: false, reason }, facts);
   await context.notifier
     .post(origin.channelId, notice, origin.threadTs)
     .catch((error: unknown) =>
       context.logger.warn({ err: error, action }, 'Could not answer a refused request'),
     );
+  await audit(context, origin, action, { allowed: false, reason }, facts);
 }

@@ -183,7 +183,7 @@ describe('jobs/dispatch-job', () => {
         .split('\n')
         .filter((line) => line.startsWith('•')),
     ).toHaveLength(20);
-    const ready = await fetch(`${harness.url}/ready`);
+    const ready = await fetch(`${harness.dispatcher.opsUrl}/ready`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({
       checks: [

@@ -48,7 +48,7 @@ describe('relay/redis-outage', () => {
 
     await server.kill();
     const duringStatus = await harness.message(channel, 'status');
-    const ready = await fetch(`${harness.url}/ready`);
+    const ready = await fetch(`${harness.dispatcher.opsUrl}/ready`);
     const health = await fetch(`${harness.url}/health`);
     await expect
       .poll(

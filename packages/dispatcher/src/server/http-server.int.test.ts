@@ -30,7 +30,7 @@ describe('server/http-server', () => {
   });
 
   it('counts jobs started, finished and failed, relayed entries, relay lag and Slack API errors in /metrics', async () => {
-    const before = await scrape(harness.url);
+    const before = await scrape(harness.dispatcher.opsUrl);
     const writtenAt = Date.now() - 60_000;
     const finished = uniqueChannel();
     const jobId = await harness.startJob(finished);
@@ -70,7 +70,7 @@ describe('server/http-server', () => {
       .poll(() => harness.dispatcher.metrics.jobsFailed === 1, { message: 'the failed spawn' })
       .toBe(true);
 
-    const after = await scrape(harness.url);
+    const after = await scrape(harness.dispatcher.opsUrl);
     const delta = (name: string) => (after[name] ?? NaN) - (before[name] ?? NaN);
 
     expect({

@@ -9,22 +9,38 @@ export interface ReadinessCheck {
   check: () => Promise<{ ready: boolean; reason?: string | undefined }>;
 }
 
+/** How long a client may take to send its headers, and its whole request. */
+export interface ServerTimeouts {
+  headersMs: number;
+  requestMs: number;
+}
+
+export const DEFAULT_SERVER_TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 30_000 };
+
 export interface HttpServerOptions {
+  /** The public port: Slack's endpoints, `/health` and a `/ready` without reasons. */
   port: number;
+  /** The operators' port: `/metrics` and `/ready` with every check's reason. */
+  opsPort: number;
   host?: string;
   metrics: Metrics;
   checks: ReadinessCheck[];
   /** Slack's endpoints (`/slack/events`, `/slack/interact`); absent in Socket Mode. */
   slack?: RequestListener | undefined;
   logger: Logger;
+  timeouts?: ServerTimeouts;
 }
 
 export interface DispatcherHttpServer {
   server: Server;
   url: string;
+  opsServer: Server;
+  opsUrl: string;
   /** `/ready` answers 503 from now on (first step of a graceful shutdown). */
   markNotReady(): void;
+  /** Closes both servers' idle connections; every connection left is closed by `closeAllConnections`. */
   close(): Promise<void>;
+  closeAllConnections(): void;
 }
 
 const CHECK_TIMEOUT_MS = 3_000;
@@ -37,51 +53,73 @@ function raceTimeout<T>(promise: Promise<T>, message: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function json(response: Parameters<RequestListener>[1], status: number, body: unknown): void {
+type Response = Parameters<RequestListener>[1];
+
+function json(response: Response, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
-/** `/health`, `/ready`, `/metrics` and the Slack endpoints on one HTTP server. */
+function pathOf(url: string | undefined): string {
+  return (url ?? '/').split('?')[0] ?? '/';
+}
+
+/** Runs every readiness check (each within {@link CHECK_TIMEOUT_MS}). */
+async function readiness(checks: ReadinessCheck[], accepting: boolean) {
+  const results = await Promise.all(
+    checks.map(async ({ name, check }) => {
+      try {
+        return {
+          name,
+          ...(await raceTimeout(check(), `${name} did not answer within ${CHECK_TIMEOUT_MS} ms`)),
+        };
+      } catch (error) {
+        return {
+          name,
+          ready: false,
+          reason: error instanceof Error ? error.message : String(error),
+        };
+      }
+    }),
+  );
+  const ok = accepting && results.every((result) => result.ready);
+  return { ok, status: ok ? 'ready' : accepting ? 'not ready' : 'shutting down', results };
+}
+
+async function listen(server: Server, port: number, host: string, timeouts: ServerTimeouts) {
+  server.headersTimeout = timeouts.headersMs;
+  server.requestTimeout = timeouts.requestMs;
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * Two HTTP servers. The public one (`PORT`) serves only what Slack and a load balancer need:
+ * the Slack endpoints, `/health` and a bare `/ready`. The operators' one (`OPS_PORT`, never
+ * published) serves `/metrics` and `/ready` with every check's reason. Both limit how long a
+ * client may take over its headers and its request.
+ */
 export async function startHttpServer(options: HttpServerOptions): Promise<DispatcherHttpServer> {
-  let ready = true;
+  let accepting = true;
+  const host = options.host ?? '0.0.0.0';
+  const timeouts = options.timeouts ?? DEFAULT_SERVER_TIMEOUTS;
+
   const server = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
+    const path = pathOf(request.url);
     if (request.method === 'GET' && path === '/health') {
-      json(response, 200, { status: 'ok', timestamp: new Date().toISOString() });
-      return;
-    }
-    if (request.method === 'GET' && path === '/metrics') {
-      response
-        .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
-        .end(renderMetrics(options.metrics));
+      json(response, 200, { status: 'ok' });
       return;
     }
     if (request.method === 'GET' && path === '/ready') {
-      void Promise.all(
-        options.checks.map(async ({ name, check }) => {
-          try {
-            return {
-              name,
-              ...(await raceTimeout(
-                check(),
-                `${name} did not answer within ${CHECK_TIMEOUT_MS} ms`,
-              )),
-            };
-          } catch (error) {
-            return {
-              name,
-              ready: false,
-              reason: error instanceof Error ? error.message : String(error),
-            };
-          }
-        }),
-      ).then((results) => {
-        const ok = ready && results.every((result) => result.ready);
-        json(response, ok ? 200 : 503, {
-          status: ok ? 'ready' : ready ? 'not ready' : 'shutting down',
-          checks: results,
-        });
-      });
+      void readiness(options.checks, accepting).then(({ ok, status }) =>
+        json(response, ok ? 200 : 503, { status }),
+      );
       return;
     }
     if (
@@ -99,20 +137,44 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Dispa
     }
     json(response, 404, { error: 'not found' });
   });
-  await new Promise<void>((resolve) =>
-    server.listen(options.port, options.host ?? '0.0.0.0', resolve),
-  );
-  const { port } = server.address() as AddressInfo;
+
+  const opsServer = createServer((request, response) => {
+    const path = pathOf(request.url);
+    if (request.method === 'GET' && path === '/health') {
+      json(response, 200, { status: 'ok', timestamp: new Date().toISOString() });
+      return;
+    }
+    if (request.method === 'GET' && path === '/metrics') {
+      response
+        .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
+        .end(renderMetrics(options.metrics));
+      return;
+    }
+    if (request.method === 'GET' && path === '/ready') {
+      void readiness(options.checks, accepting).then(({ ok, status, results }) =>
+        json(response, ok ? 200 : 503, { status, checks: results }),
+      );
+      return;
+    }
+    json(response, 404, { error: 'not found' });
+  });
+
+  const url = await listen(server, options.port, host, timeouts);
+  const opsUrl = await listen(opsServer, options.opsPort, host, timeouts);
   return {
     server,
-    url: `http://127.0.0.1:${port}`,
+    url,
+    opsServer,
+    opsUrl,
     markNotReady: () => {
-      ready = false;
+      accepting = false;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      }),
+    close: async () => {
+      await Promise.all([closeServer(server), closeServer(opsServer)]);
+    },
+    closeAllConnections: () => {
+      server.closeAllConnections();
+      opsServer.closeAllConnections();
+    },
   };
 }

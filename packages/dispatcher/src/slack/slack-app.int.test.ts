@@ -181,11 +181,11 @@ describe('slack/slack-app', () => {
     expect([status, answeredBeforeTheReply]).toEqual([200, true]);
   });
 
-  it('answers 404 for other paths, and serves health and metrics', async () => {
+  it('answers 404 for other paths, and serves health (metrics only on the ops port)', async () => {
     const [missing, health, metrics] = await Promise.all([
       fetch(`${harness.url}/nope`),
       fetch(`${harness.url}/health`),
-      fetch(`${harness.url}/metrics`),
+      fetch(`${harness.dispatcher.opsUrl}/metrics`),
     ]);
 
     expect([missing.status, health.status, metrics.status]).toEqual([404, 200, 200]);

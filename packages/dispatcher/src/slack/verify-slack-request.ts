@@ -1,10 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 
 /** Slack's replay window: a request older (or newer) than this is refused. */
 export const SLACK_REPLAY_WINDOW_SECONDS = 300;
-const BODY_LIMIT_BYTES = 1_048_576;
+/** Slack's payloads are a few kilobytes; anything near this is not Slack. */
+export const BODY_LIMIT_BYTES = 1_048_576;
 
 export type VerifyResult = { ok: true } | { ok: false; status: 400 | 401 | 413; reason: string };
 
@@ -76,22 +77,24 @@ export function verifiedSlackListener(
   now: () => number = Date.now,
 ): RequestListener {
   return (request, response) => {
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > BODY_LIMIT_BYTES) {
+      refuseOversized(request, response);
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
-    request.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > BODY_LIMIT_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    request.on('error', () => {
-      if (!response.headersSent) response.writeHead(400).end();
-    });
-    request.on('end', () => {
-      if (tooLarge) {
-        response.writeHead(413).end();
+      if (size <= BODY_LIMIT_BYTES) {
+        chunks.push(chunk);
         return;
       }
+      request.off('data', onData);
+      request.off('end', onEnd);
+      refuseOversized(request, response);
+    };
+    const onEnd = () => {
       const rawBody = Buffer.concat(chunks);
       const result = verifySlackRequest(signingSecret, request, rawBody, Math.floor(now() / 1000));
       if (!result.ok) {
@@ -101,6 +104,27 @@ export function verifiedSlackListener(
       }
       (request as IncomingMessage & { rawBody: Buffer }).rawBody = rawBody;
       next(request, response);
+    };
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', () => {
+      if (!response.headersSent) response.writeHead(400).end();
     });
   };
+}
+
+/**
+ * Answers 413 and closes the connection at once: the rest of the body is never read, so a
+ * client cannot keep the dispatcher busy by sending more.
+ */
+function refuseOversized(request: IncomingMessage, response: ServerResponse): void {
+  request.pause();
+  if (!response.headersSent) {
+    response.writeHead(413, { connection: 'close', 'content-type': 'text/plain' });
+    response.end(`Request body over ${BODY_LIMIT_BYTES} bytes`, () => request.socket.destroy());
+  } else {
+    request.socket.destroy();
+  }
+  // A client that stops reading must not hold the socket open either.
+  setTimeout(() => request.socket.destroy(), 1_000).unref();
 }

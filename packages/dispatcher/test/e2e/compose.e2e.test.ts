@@ -42,7 +42,7 @@ const JOB_SECRET_NAMES = [
 let firstJobId = 'aaaaaaaaaaaa';
 const docker = testDocker();
 const READY_PROBE =
-  "fetch('http://127.0.0.1:8080/ready').then((r) => r.text()).then((t) => process.stdout.write(t))";
+  "fetch('http://127.0.0.1:9090/ready').then((r) => r.text()).then((t) => process.stdout.write(t))";
 
 const SOCKET_PROBE =
   "process.stdout.write(String(require('node:fs').existsSync('/var/run/docker.sock')))";
@@ -200,8 +200,14 @@ describe('docker compose (seed success criteria)', () => {
     await compose(testFiles, 'up', '-d', '--wait');
     await fetch(`${await publishedUrl('fakes', 9000)}/script/fix-sum`, { method: 'POST' });
     const dispatcherUrl = await publishedUrl('dispatcher', 8080);
+    // The published port has a bare /ready and no /metrics; the details are on the ops port.
     const ready = await fetch(`${dispatcherUrl}/ready`);
-    expect([ready.status, await ready.text()]).toEqual([200, expect.stringContaining('spawner')]);
+    const metrics = await fetch(`${dispatcherUrl}/metrics`);
+    expect([ready.status, await ready.json(), metrics.status]).toEqual([
+      200,
+      { status: 'ready' },
+      404,
+    ]);
     const channel = `C${randomBytes(4).toString('hex').toUpperCase()}`;
     const body = JSON.stringify({
       type: 'event_callback',

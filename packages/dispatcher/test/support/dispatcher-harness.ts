@@ -98,6 +98,7 @@ export class DispatcherHarness<S extends JobSpawner = FakeJobSpawner> {
       SLACK_API_URL: slack.apiUrl,
       REDIS_URL: redis.url,
       PORT: '0',
+      OPS_PORT: '0',
       SPAWNER_TYPE: 'docker',
       DISPATCHER_INSTANCE_ID: options.instanceId ?? `replica-${randomBytes(3).toString('hex')}`,
       JOB_MAX_DURATION: '10m',

@@ -200,7 +200,7 @@ describe('spawners through the dispatcher (real Docker)', () => {
     const running = await start({ DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
     const channel = uniqueChannel();
 
-    const ready = await fetch(`${running.url}/ready`);
+    const ready = await fetch(`${running.dispatcher.opsUrl}/ready`);
     const readiness = await ready.text();
     expect(await running.message(channel, 'fix #1 in sleep')).toBe(200);
     await expect

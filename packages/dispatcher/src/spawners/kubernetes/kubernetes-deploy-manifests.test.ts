@@ -104,6 +104,16 @@ describe('deploy/k8s', () => {
       dig(container, 'livenessProbe', 'httpGet', 'path'),
       dig(container, 'image'),
     ]).toEqual(['/ready', '/health', 'registry.example.com/agentsmith/dispatcher:0.1.0']);
+    // Readiness (with its reasons) and metrics live on the ops port, which no Service publishes.
+    expect([
+      env['OPS_PORT'],
+      dig(container, 'readinessProbe', 'httpGet', 'port'),
+      dig(container, 'livenessProbe', 'httpGet', 'port'),
+      (dig(container, 'ports') as Array<{ name: string; containerPort: number }>).find(
+        (port) => port.name === 'ops',
+      )?.containerPort,
+      dig(find(objects, 'Service', 'agentsmith-dispatcher'), 'spec', 'ports'),
+    ]).toEqual(['9090', 'ops', 'http', 9090, [{ name: 'http', port: 80, targetPort: 'http' }]]);
     const rules = find(objects, 'Role', 'agentsmith-dispatcher')['rules'] as Array<{
       resources: string[];
       verbs: string[];
