@@ -30,6 +30,7 @@ const confinedModules = [
     name: 'ioredis',
     allowedIn: [
       'packages/agent/src/progress/**',
+      'packages/agent/src/server/redis-*',
       'packages/dispatcher/src/redis/**',
       'packages/dispatcher/src/conversations/redis-*',
       'packages/dispatcher/src/jobs/redis-*',

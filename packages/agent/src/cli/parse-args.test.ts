@@ -47,8 +47,9 @@ describe('cli/parse-args', () => {
     argv                                           | expected
     ${['config', 'validate']}                      | ${{ kind: 'config-validate', configPath: undefined }}
     ${['config', 'validate', '--config', 'a.yml']} | ${{ kind: 'config-validate', configPath: 'a.yml' }}
-    ${['--server']}                                | ${{ kind: 'server', port: 8080, configPath: undefined, verbose: false, headless: true }}
-    ${['--server', '--port', '9000']}              | ${{ kind: 'server', port: 9000, configPath: undefined, verbose: false, headless: true }}
+    ${['--server']}                                | ${{ kind: 'server', port: 8080, configPath: undefined, redisUrl: undefined, verbose: false, headless: true }}
+    ${['--server', '--port', '9000']}              | ${{ kind: 'server', port: 9000, configPath: undefined, redisUrl: undefined, verbose: false, headless: true }}
+    ${['--server', '--redis-url', 'redis:6379']}   | ${{ kind: 'server', port: 8080, configPath: undefined, redisUrl: 'redis:6379', verbose: false, headless: true }}
     ${['--help']}                                  | ${{ kind: 'help' }}
   `('reads $argv', ({ argv, expected }) => {
     expect(parseCliArgs(argv as string[])).toEqual(expected);

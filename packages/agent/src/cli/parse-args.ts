@@ -26,6 +26,8 @@ export type CliCommand =
       kind: 'server';
       port: number;
       configPath: string | undefined;
+      /** Where handled delivery ids are remembered; in memory when absent. */
+      redisUrl: string | undefined;
       verbose: boolean;
       headless: boolean;
     }
@@ -35,7 +37,7 @@ export type CliCommand =
 export const USAGE = `Usage:
   agentsmith [options] "<input>"        e.g. agentsmith "fix #58 in my-project"
   agentsmith config validate [--config <path>]
-  agentsmith --server [--port N]
+  agentsmith --server [--port N] [--redis-url <url>]
 
 Options:
   --config <path>     configuration file (default: $AGENTSMITH_CONFIG, else ${DEFAULT_CONFIG_PATH})
@@ -49,6 +51,7 @@ Options:
   --verbose           debug logs
   --server            webhook mode (GitHub issues.labeled, signature-checked)
   --port <n>          webhook port (default 8080)
+                      with --server, --redis-url remembers delivery ids (replays refused)
   --help              this text`;
 
 const OPTIONS = {
@@ -84,6 +87,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       kind: 'server',
       port: parsePort(values.port),
       configPath: values.config,
+      redisUrl: values['redis-url'],
       verbose: values.verbose,
       headless: true,
     };

@@ -3,6 +3,7 @@ import {
   EXIT_CODES,
   fixCommandLine,
   resolveConfigPath,
+  toRedisUrl,
   AGENT_WEBHOOK_SECRET_ENV,
   type ExitCode,
   type FixTicketIntent,
@@ -12,6 +13,8 @@ import { loadConfig, parseGithubRepositoryUrl, type AgentsmithConfig } from '@ag
 import { printError, printLine } from '../cli/terminal.js';
 import type { LabeledIssue } from '../server/webhook-server.js';
 import { WebhookServer } from '../server/webhook-server.js';
+import { MemoryDeliveryLog, type DeliveryLog } from '../server/delivery-log.js';
+import { RedisDeliveryLog } from '../server/redis-delivery-log.js';
 
 export interface ServeWebhooksEnvironment {
   env: NodeJS.ProcessEnv;
@@ -27,7 +30,12 @@ export interface ServeWebhooksEnvironment {
  * this CLI, one process per run and one run per ticket at a time.
  */
 export async function serveWebhooks(
-  command: { port: number; configPath: string | undefined; verbose: boolean },
+  command: {
+    port: number;
+    configPath: string | undefined;
+    redisUrl?: string | undefined;
+    verbose: boolean;
+  },
   environment: ServeWebhooksEnvironment,
 ): Promise<ExitCode> {
   const { env, logger } = environment;
@@ -45,14 +53,28 @@ export async function serveWebhooks(
     printError(error.message);
     return EXIT_CODES.usage;
   }
+  let deliveries: DeliveryLog;
+  try {
+    deliveries = command.redisUrl
+      ? new RedisDeliveryLog(toRedisUrl(command.redisUrl))
+      : new MemoryDeliveryLog();
+  } catch (error) {
+    printError(`--redis-url: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT_CODES.usage;
+  }
   const server = new WebhookServer({
     secret,
+    deliveries,
     logger,
     resolve: (issue) => resolveWebhookProject(config, issue),
     startRun: (intent) => startRun(intent, configPath, command.verbose, environment),
   });
   const port = await server.listen(command.port);
   printLine(`Listening for GitHub webhooks on port ${port} (POST /webhook, GET /health)`);
+  if (!command.redisUrl)
+    printLine(
+      'Delivery ids are remembered in memory only; add --redis-url to keep them across restarts',
+    );
   await new Promise<void>((resolve) => {
     if (environment.stopSignal.aborted) resolve();
     environment.stopSignal.addEventListener('abort', () => resolve(), { once: true });

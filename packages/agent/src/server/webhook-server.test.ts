@@ -1,9 +1,11 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { silentLogger } from '@agentsmith/kit';
 import type { FixTicketIntent } from '@agentsmith/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebhookServer } from './webhook-server.js';
+import { MemoryDeliveryLog } from './delivery-log.js';
+import { MAX_BODY_BYTES, WebhookServer } from './webhook-server.js';
+import { sendUntilClosed } from '@agentsmith/testkit';
 
 const SECRET = 'webhook-secret-1234';
 
@@ -37,6 +39,7 @@ describe('server/webhook-server', () => {
     });
     server = new WebhookServer({
       secret: SECRET,
+      deliveries: new MemoryDeliveryLog(),
       logger: silentLogger(),
       resolve: (issue) =>
         issue.repository === 'acme/demo' && issue.label === 'agent-smith'
@@ -56,7 +59,11 @@ describe('server/webhook-server', () => {
     fetch(`${url}/webhook`, {
       method: 'POST',
       body,
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: {
+        'content-type': 'application/json',
+        'x-github-delivery': randomUUID(),
+        ...headers,
+      },
     });
 
   it('accepts a signed issues.labeled delivery with 202 and starts one run', async () => {
@@ -144,6 +151,55 @@ describe('server/webhook-server', () => {
     expect(health.status).toBe(200);
     expect(started).toEqual([]);
   });
+
+  it('refuses a replayed delivery id with 409 and starts nothing for it', async () => {
+    const url = await start();
+    const body = labeled(60);
+    const headers = {
+      'x-github-event': 'issues',
+      'x-hub-signature-256': sign(body),
+      'x-github-delivery': 'delivery-60',
+    };
+
+    const first = await post(url, body, headers);
+    release();
+    const replay = await post(url, body, headers);
+
+    expect([first.status, replay.status]).toEqual([202, 409]);
+    expect(await replay.text()).toBe('Delivery delivery-60 was already handled');
+    expect(started.map((intent) => intent.ticketId)).toEqual(['60']);
+  });
+
+  it('refuses a signed delivery without X-GitHub-Delivery with 400', async () => {
+    const url = await start();
+    const body = labeled(61);
+
+    const response = await post(url, body, {
+      'x-github-event': 'issues',
+      'x-hub-signature-256': sign(body),
+      'x-github-delivery': '',
+    });
+
+    expect(response.status).toBe(400);
+    expect(started).toEqual([]);
+  });
+
+  it.each([
+    ['declared in Content-Length', true],
+    ['sent chunked', false],
+  ])(
+    'cuts off an oversized body %s: 413 and the connection closes before the body is sent',
+    async (_case, declare) => {
+      const url = await start();
+      const total = MAX_BODY_BYTES * 8;
+
+      const result = await sendUntilClosed(new URL(url), '/webhook', total, declare);
+
+      expect(result.status).toBe(413);
+      expect(result.sentBytes).toBeLessThan(total);
+      expect(started).toEqual([]);
+    },
+  );
 
   it('answers the health check and 404 elsewhere', async () => {
     const url = await start();

@@ -2,9 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { FixTicketIntent } from '@agentsmith/contracts';
 import type { Logger } from '@agentsmith/kit';
+import type { DeliveryLog } from './delivery-log.js';
 import { labeledIssue, verifyGithubSignature } from './github-webhook.js';
 
-const MAX_BODY_BYTES = 1024 * 1024;
+/** GitHub caps payloads at 25 MB; an `issues` event is a few kilobytes. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** How long a client may take over its headers, and over its whole request. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /** A labelled issue, to be matched against the configured projects. */
 export interface LabeledIssue {
@@ -17,6 +22,8 @@ export interface LabeledIssue {
 export interface WebhookServerOptions {
   /** `GITHUB_WEBHOOK_SECRET`: every delivery must be signed with it. */
   secret: string;
+  /** Delivery ids already handled: a replayed delivery is refused. */
+  deliveries: DeliveryLog;
   /** The run a labelled issue asks for; null when no project listens for that repository and label. */
   resolve: (issue: LabeledIssue) => FixTicketIntent | null;
   /** Starts one run; resolves when it ends (with its exit code). */
@@ -25,8 +32,10 @@ export interface WebhookServerOptions {
 }
 
 /**
- * Webhook mode: `POST /webhook` takes GitHub `issues.labeled` deliveries (signature-checked),
- * answers 202 and starts a run; one run per ticket at a time. `GET /health` answers `ok`.
+ * Webhook mode: `POST /webhook` takes GitHub `issues.labeled` deliveries (signature-checked, each
+ * `X-GitHub-Delivery` id once), answers 202 and starts a run; one run per ticket at a time.
+ * `GET /health` answers `ok`. A body over {@link MAX_BODY_BYTES} is refused and its connection
+ * closed without reading the rest.
  */
 export class WebhookServer {
   readonly #options: WebhookServerOptions;
@@ -46,6 +55,8 @@ export class WebhookServer {
         else response.destroy();
       });
     });
+    server.headersTimeout = HEADERS_TIMEOUT_MS;
+    server.requestTimeout = REQUEST_TIMEOUT_MS;
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -68,6 +79,7 @@ export class WebhookServer {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
     await Promise.allSettled(this.#running.values());
+    await this.#options.deliveries.close?.();
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -77,14 +89,18 @@ export class WebhookServer {
       return send(response, 404, 'Not found. Use POST /webhook or GET /health');
     }
     const body = await readBody(request);
-    if (body === null) return send(response, 413, 'Payload too large');
+    if (body === null) return refuseOversized(request, response);
     const signature = header(request, 'x-hub-signature-256');
+    const delivery = header(request, 'x-github-delivery');
     if (!verifyGithubSignature(this.#options.secret, body, signature)) {
-      this.#options.logger.warn(
-        { delivery: header(request, 'x-github-delivery') },
-        'webhook signature invalid',
-      );
+      this.#options.logger.warn({ delivery }, 'webhook signature invalid');
       return send(response, 401, 'Invalid signature');
+    }
+    if (!delivery) return send(response, 400, 'Missing X-GitHub-Delivery header');
+    // Only after the signature: unsigned requests cannot fill the log.
+    if (!(await this.#options.deliveries.firstSeen(delivery))) {
+      this.#options.logger.warn({ delivery }, 'webhook delivery replayed; refused');
+      return send(response, 409, `Delivery ${delivery} was already handled`);
     }
     let payload: unknown;
     try {
@@ -124,15 +140,35 @@ function header(request: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** The body, or null as soon as it passes {@link MAX_BODY_BYTES} (declared or sent). */
 async function readBody(request: IncomingMessage): Promise<Buffer | null> {
+  if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return null;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      request.off('data', onData);
+      request.off('end', onEnd);
+      resolve(null);
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks));
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.once('error', reject);
+  });
+}
+
+/** 413, then the connection is closed: the rest of the body is never read. */
+function refuseOversized(request: IncomingMessage, response: ServerResponse): void {
+  request.pause();
+  response.writeHead(413, { connection: 'close', 'content-type': 'text/plain; charset=utf-8' });
+  response.end('Payload too large', () => request.socket.destroy());
+  setTimeout(() => request.socket.destroy(), 1_000).unref();
 }
 
 function send(response: ServerResponse, status: number, text: string): void {
