@@ -17,7 +17,7 @@ import { createRedisClient } from './redis/create-redis-client.js';
 import { RedisDedupStore } from './redis/redis-dedup-store.js';
 import { EntryDelivery } from './relay/entry-delivery.js';
 import { ProgressRelay } from './relay/progress-relay.js';
-import { startHttpServer } from './server/http-server.js';
+import { startHttpServer, type ServerTimeouts } from './server/http-server.js';
 import { createMetrics, type Metrics } from './server/metrics.js';
 import { createSlackApp, createSlackClient } from './slack/slack-app.js';
 import type { SlackHandlers } from './slack/slack-handlers.js';
@@ -35,6 +35,8 @@ export interface DispatcherDependencies {
   relay?: { leaseMs?: number; blockMs?: number; minIntervalMs?: number };
   unhandledRequestTimeoutMs?: number;
   host?: string;
+  /** Header and request timeouts of both HTTP servers (default: 10 s for the headers, 30 s for the request). */
+  httpTimeouts?: ServerTimeouts;
   /** Run the spawners' watchdog and reaper (default true; tests of the relay turn it off). */
   supervise?: boolean;
   now?: () => number;
@@ -177,6 +179,7 @@ export async function startDispatcher(
   const http = await startHttpServer({
     port: config.port,
     opsPort: config.opsPort,
+    ...(dependencies.httpTimeouts ? { timeouts: dependencies.httpTimeouts } : {}),
     ...(dependencies.host ? { host: dependencies.host } : {}),
     metrics,
     slack: slack.requestListener,

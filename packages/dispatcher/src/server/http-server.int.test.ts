@@ -1,8 +1,11 @@
 import { jobOutStreamKey } from '@agentsmith/contracts';
 import { AppError } from '@agentsmith/kit';
+import { sendUntilClosed } from '@agentsmith/testkit';
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DispatcherHarness, uniqueChannel } from '../../test/support/dispatcher-harness.js';
 import { RELAY_GROUP } from '../jobs/job-keys.js';
+import { BODY_LIMIT_BYTES } from '../slack/verify-slack-request.js';
 
 /** The metrics page as `name → value`. */
 async function scrape(url: string): Promise<Record<string, number>> {
@@ -88,6 +91,64 @@ describe('server/http-server', () => {
       entries: 3,
       lagAtLeastAMinute: true,
     });
+  });
+
+  it('keeps /metrics and the readiness reasons off the public port: they are on the ops port only', async () => {
+    const publicMetrics = await fetch(`${harness.url}/metrics`);
+    const publicReady = await fetch(`${harness.url}/ready`);
+    const opsMetrics = await fetch(`${harness.dispatcher.opsUrl}/metrics`);
+    const opsReady = await fetch(`${harness.dispatcher.opsUrl}/ready`);
+    const opsSlack = await fetch(`${harness.dispatcher.opsUrl}/slack/events`, {
+      method: 'POST',
+      body: '{}',
+    });
+
+    expect([publicMetrics.status, await publicReady.json()]).toEqual([404, { status: 'ready' }]);
+    expect(await publicMetrics.text()).not.toContain('agentsmith_');
+    expect([opsMetrics.status, opsReady.status, opsSlack.status]).toEqual([200, 200, 404]);
+    expect(await opsMetrics.text()).toMatch(/^agentsmith_access_refusals_total 0$/m);
+    expect(await opsReady.json()).toMatchObject({
+      status: 'ready',
+      checks: [
+        { name: 'redis', ready: true },
+        { name: 'spawner', ready: true },
+      ],
+    });
+    expect(harness.dispatcher.opsUrl).not.toBe(harness.url);
+  });
+
+  it.each([
+    ['declared in Content-Length', true],
+    ['sent chunked', false],
+  ])(
+    'cuts off an oversized Slack body %s: 413, and the socket closes before the body is sent',
+    async (_case, declare) => {
+      const total = BODY_LIMIT_BYTES * 16;
+
+      const result = await sendUntilClosed(new URL(harness.url), '/slack/events', total, declare);
+      const health = await fetch(`${harness.url}/health`);
+
+      expect(result.status).toBe(413);
+      expect(result.sentBytes).toBeLessThan(total);
+      expect(health.status).toBe(200);
+    },
+  );
+
+  it('answers 408 and closes a connection whose headers do not arrive within the headers timeout', async () => {
+    await harness.stop();
+    harness = await DispatcherHarness.start({
+      dependencies: { httpTimeouts: { headersMs: 500, requestMs: 1_000 } },
+    });
+    const socket = connect(Number(new URL(harness.url).port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write('POST /slack/events HTTP/1.1\r\nHost: x\r\n');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+
+    await closed;
+
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
   });
 
   it('acknowledges an entry only once Slack accepted it, and on shutdown finishes the call in hand before closing Redis', async () => {

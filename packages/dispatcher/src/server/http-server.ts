@@ -110,7 +110,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Dispa
   const host = options.host ?? '0.0.0.0';
   const timeouts = options.timeouts ?? DEFAULT_SERVER_TIMEOUTS;
 
-  const server = createServer((request, response) => {
+  // Node checks the timeouts every `connectionsCheckingInterval`; keep it below the timeouts.
+  const serverOptions = {
+    connectionsCheckingInterval: Math.max(
+      100,
+      Math.min(timeouts.headersMs, timeouts.requestMs) / 2,
+    ),
+  };
+  const server = createServer(serverOptions, (request, response) => {
     const path = pathOf(request.url);
     if (request.method === 'GET' && path === '/health') {
       json(response, 200, { status: 'ok' });
@@ -138,7 +145,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Dispa
     json(response, 404, { error: 'not found' });
   });
 
-  const opsServer = createServer((request, response) => {
+  const opsServer = createServer(serverOptions, (request, response) => {
     const path = pathOf(request.url);
     if (request.method === 'GET' && path === '/health') {
       json(response, 200, { status: 'ok', timestamp: new Date().toISOString() });
