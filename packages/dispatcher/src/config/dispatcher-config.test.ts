@@ -31,7 +31,56 @@ describe('config/dispatcher-config', () => {
       cancelGraceSeconds: 30,
       logLevel: 'info',
       keyPrefix: 'dispatcher:',
+      opsPort: 9090,
+      access: {
+        admins: [],
+        teams: [],
+        channels: [],
+        users: [],
+        usergroups: [],
+        allowGuests: false,
+        allowExternalUsers: false,
+        directoryCacheTtlMs: 300_000,
+      },
     });
+  });
+
+  it('reads the access policy: id lists (commas or blanks), yes/no switches, the cache TTL', () => {
+    const config = loadDispatcherConfig({
+      ...base,
+      OPS_PORT: '9191',
+      SLACK_ADMIN_USERS: 'U1, U2',
+      SLACK_ALLOWED_TEAMS: 'T1 T2',
+      SLACK_ALLOWED_CHANNELS: 'C1',
+      SLACK_ALLOWED_USERS: 'U3',
+      SLACK_ALLOWED_USERGROUPS: 'S1,S2',
+      SLACK_ALLOW_GUESTS: 'TRUE',
+      SLACK_ALLOW_EXTERNAL_USERS: 'false',
+      SLACK_DIRECTORY_CACHE_TTL: '1h',
+    });
+
+    expect([config.opsPort, config.access]).toEqual([
+      9191,
+      {
+        admins: ['U1', 'U2'],
+        teams: ['T1', 'T2'],
+        channels: ['C1'],
+        users: ['U3'],
+        usergroups: ['S1', 'S2'],
+        allowGuests: true,
+        allowExternalUsers: false,
+        directoryCacheTtlMs: 3_600_000,
+      },
+    ]);
+  });
+
+  it('refuses an access list that is not Slack ids, and a switch that is not true/false', () => {
+    expect(problemsOf({ ...base, SLACK_ADMIN_USERS: '@alice', SLACK_ALLOW_GUESTS: 'yes' })).toEqual(
+      [
+        'SLACK_ADMIN_USERS="@alice" is not valid: use user ids separated by commas, e.g. U012AB3CD,U045EF6GH',
+        'SLACK_ALLOW_GUESTS="yes" is not valid: use true or false',
+      ],
+    );
   });
 
   it('is frozen all the way down', () => {

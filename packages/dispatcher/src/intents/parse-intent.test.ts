@@ -28,6 +28,8 @@ describe('intents/parse-intent', () => {
     ],
     ['status', { kind: 'status' }],
     ['Cancel', { kind: 'cancel' }],
+    ['audit', { kind: 'audit' }],
+    ['show the audit log', { kind: 'audit' }],
     ['help', { kind: 'help' }],
     ['hello', { kind: 'greeting' }],
     ['<@UBOT> hi', { kind: 'greeting' }],

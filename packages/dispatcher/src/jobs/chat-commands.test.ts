@@ -77,17 +77,23 @@ describe('jobs/chat-commands', () => {
     expect(context.metrics.jobsStarted).toBe(1);
   });
 
-  it('cancels: Cancel on the inbound stream, channel freed, who cancelled', async () => {
+  it('cancels only for the requester: Cancel on the inbound stream, channel freed, who cancelled', async () => {
     await handleChatMessage(context, origin, 'fix #7 in shop-2');
 
     await handleChatMessage(context, { ...origin, userId: 'U2' }, 'cancel');
+    const refused = notifier.posts.at(-1)?.text;
+    await handleChatMessage(context, origin, 'cancel');
 
+    expect(refused).toBe(
+      'Only <@U1> or an admin can cancel job 000000000001. Ask whoever runs Agent Smith (SLACK_ADMIN_USERS) if you need it.',
+    );
+    expect(context.metrics.accessRefusals).toBe(1);
     expect(jobs.toAgent).toEqual([
-      { type: 'cancel', jobId: '000000000001', at: 1_000, requestedBy: 'U2' },
+      { type: 'cancel', jobId: '000000000001', at: 1_000, requestedBy: 'U1' },
     ]);
     expect(await context.conversations.get('slack', 'C1')).toBeNull();
-    expect(jobs.jobs.get('000000000001')?.cancelledBy).toBe('U2');
-    expect(notifier.posts.at(-1)?.text).toBe('Job 000000000001 cancelled by <@U2>.');
+    expect(jobs.jobs.get('000000000001')?.cancelledBy).toBe('U1');
+    expect(notifier.posts.at(-1)?.text).toBe('Job 000000000001 cancelled by <@U1>.');
   });
 
   it('answers a pending question once, and not after the job ended', async () => {
@@ -112,7 +118,7 @@ describe('jobs/chat-commands', () => {
         jobId: '000000000001',
         questionId: 'q',
         answer: 'No',
-        userId: 'U2',
+        userId: 'U1',
       }),
     ];
     await jobs.untrack('000000000001');
