@@ -159,10 +159,10 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   };
 
   app.event('message', async ({ event, body, context }) => {
-    await onMessage(event, body as { event_id?: string }, context.botUserId, false);
+    await onMessage(event, body, context.botUserId, false);
   });
   app.event('app_mention', async ({ event, body, context }) => {
-    await onMessage(event, body as { event_id?: string }, context.botUserId, true);
+    await onMessage(event, body, context.botUserId, true);
   });
 
   app.action(new RegExp(`^${ANSWER_ACTION_PREFIX}\\d+$`), async ({ ack, body }) => {
