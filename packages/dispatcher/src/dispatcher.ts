@@ -7,7 +7,7 @@ import { parseIntent } from './intents/parse-intent.js';
 import { answerQuestion } from './jobs/answer-question.js';
 import { handleChatMessage, retryFix } from './jobs/chat-commands.js';
 import { expireJob, finishJob } from './jobs/finish-job.js';
-import type { AccessControl } from './jobs/access-control.js';
+import { auditJobEnded, type AccessControl } from './jobs/access-control.js';
 import type { JobContext } from './jobs/job-context.js';
 import { dispatcherKeys } from './jobs/job-keys.js';
 import type { ProjectCatalog } from './jobs/project-catalog.js';
@@ -157,7 +157,11 @@ export async function startDispatcher(
     notifier: context.notifier,
     logger: logger.child({ component: 'relay' }),
     metrics,
-    onFinal: (job, entry) => finishJob(context, job.jobId, entry),
+    onFinal: async (job, entry) => {
+      const ledgerCost = await broker?.finalCost(job.jobId).catch(() => undefined);
+      await finishJob(context, job.jobId, entry);
+      await auditJobEnded(context, job, entry, ledgerCost);
+    },
     ...(broker ? { finalCost: (jobId: string) => broker.finalCost(jobId) } : {}),
     ...(dependencies.relay?.minIntervalMs !== undefined
       ? { minIntervalMs: dependencies.relay.minIntervalMs }

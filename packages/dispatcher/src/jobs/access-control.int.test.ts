@@ -211,8 +211,22 @@ describe('jobs/access-control', () => {
     harness.slack.users.set('UGUEST', { id: 'UGUEST', is_ultra_restricted: true });
     const [work, admin, member] = [uniqueChannel(), uniqueChannel(), uniqueChannel()];
     const jobId = await harness.startJob(work);
+    await harness.agentWrites({
+      type: 'done',
+      jobId,
+      at: Date.now(),
+      summary: 'Fixed',
+      durationMs: 1_000,
+      changedFiles: [],
+      costUsd: 0.42,
+    });
+    await expect
+      .poll(() => harness.textsIn(work).some((text) => text.startsWith('Done:')))
+      .toBe(true);
     await harness.message(work, 'list tickets in api-v2', { user: 'UGUEST' });
-    await replies(work, 2);
+    await expect
+      .poll(() => harness.textsIn(work).some((text) => text.includes('single-channel guest')))
+      .toBe(true);
 
     await harness.message(member, 'audit', { user: 'UHUMAN' });
     const [refused] = await replies(member);
@@ -220,7 +234,7 @@ describe('jobs/access-control', () => {
     const [log] = await replies(admin);
 
     expect(refused).toContain("I can't do `audit` for you: only admins may read the audit log.");
-    expect(log).toContain(':scroll: *Audit log* (newest first, 3):');
+    expect(log).toContain(':scroll: *Audit log* (newest first, 4):');
     expect(log).toContain(
       `UHUMAN in ${member}: audit refused (only admins may read the audit log)`,
     );
@@ -228,6 +242,9 @@ describe('jobs/access-control', () => {
       `UHUMAN in ${work}: fix allowed (policy) — project agent-smith-test, ticket 58, job ${jobId}`,
     );
     expect(log).toContain(`UGUEST in ${work}: list refused`);
+    expect(log).toContain(
+      `UHUMAN in ${work}: job-ended allowed (succeeded) — project agent-smith-test, ticket 58, job ${jobId}, cost $0.42`,
+    );
     // Ids are shown as text: reading the log pings nobody.
     expect(log).not.toMatch(/<@U/);
   });

@@ -1,6 +1,8 @@
 import { decideAccess, type AccessDecision, type AccessPolicy } from './access-policy.js';
 import type { AuditLog, AuditRecord } from './audit-log.js';
+import type { Done, ErrorEntry } from '@agentsmith/contracts';
 import type { ChatOrigin, JobContext } from './job-context.js';
+import type { TrackedJob } from './job-store.js';
 import type { Notice } from './notices.js';
 import type { PeopleDirectory } from './people-directory.js';
 
@@ -44,6 +46,40 @@ export async function audit(
       ...facts,
     })
     .catch(() => undefined);
+}
+
+/**
+ * The last audit record of a job: who started it, how it ended and what it cost (the broker's
+ * ledger when it knows, else what the agent reported).
+ */
+export async function auditJobEnded(
+  context: Pick<JobContext, 'access' | 'now'>,
+  job: Pick<
+    TrackedJob,
+    'jobId' | 'channelId' | 'requestedBy' | 'project' | 'ticketId' | 'cancelledBy'
+  >,
+  final: Done | ErrorEntry,
+  ledgerCostUsd: number | undefined,
+): Promise<void> {
+  const outcome =
+    final.type === 'done'
+      ? 'succeeded'
+      : job.cancelledBy
+        ? 'cancelled'
+        : (final.outcome ?? 'failed');
+  const costUsd = ledgerCostUsd ?? (final.type === 'done' ? final.costUsd : undefined);
+  await audit(
+    context,
+    { userId: job.requestedBy ?? 'unknown', channelId: job.channelId },
+    'job-ended',
+    { allowed: true, reason: outcome },
+    {
+      jobId: job.jobId,
+      project: job.project,
+      ticketId: job.ticketId,
+      ...(costUsd === undefined ? {} : { costUsd }),
+    },
+  );
 }
 
 /**
