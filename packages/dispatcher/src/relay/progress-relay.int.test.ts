@@ -7,7 +7,10 @@ describe('relay/progress-relay', () => {
   let harness: DispatcherHarness;
 
   beforeEach(async () => {
-    harness = await DispatcherHarness.start();
+    // The clicking users are admins: only the requester (UHUMAN) and admins may answer.
+    harness = await DispatcherHarness.start({
+      env: { SLACK_ADMIN_USERS: 'UANSWER,UFIRST,USECOND' },
+    });
   });
 
   afterEach(async () => {
