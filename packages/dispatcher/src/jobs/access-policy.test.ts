@@ -205,6 +205,21 @@ describe('jobs/access-policy', () => {
     });
   });
 
+  it('refuses when the home workspace is unknown and none is configured', async () => {
+    const people = {
+      ...directory([member('U1')]),
+      homeTeamId: () => Promise.reject(new Error('down')),
+    };
+
+    const refused = await decideAccess(open, people, ask('U1'));
+    const configured = await decideAccess({ ...open, teams: ['THOME'] }, people, ask('U1'));
+
+    expect([refused.allowed, configured.allowed]).toEqual([false, true]);
+    expect(refused).toMatchObject({
+      reason: expect.stringContaining('auth.test failed') as unknown,
+    });
+  });
+
   it('never asks the directory about an admin', async () => {
     const people = directory([]);
 

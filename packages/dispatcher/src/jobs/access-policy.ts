@@ -52,8 +52,13 @@ export async function decideAccess(
     );
   }
   if (person.deleted || person.bot) return refuse('this account is deactivated or a bot');
-  const homeTeam = await directory.homeTeamId().catch(() => undefined);
+  const homeTeam =
+    policy.teams.length > 0 ? undefined : await directory.homeTeamId().catch(() => undefined);
   const teams = policy.teams.length > 0 ? policy.teams : homeTeam ? [homeTeam] : [];
+  if (teams.length === 0)
+    return refuse(
+      'I could not find out which Slack workspace I am installed in (auth.test failed), so I cannot tell whether you belong to it',
+    );
   const personTeams = [person.teamId, request.teamId].filter((team) => team !== undefined);
   const foreign = personTeams.find((team) => !teams.includes(team));
   if (foreign !== undefined || personTeams.length === 0)
