@@ -1,4 +1,8 @@
 import { jobInStreamKey } from '@agentsmith/contracts';
+import { silentLogger } from '@agentsmith/kit';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DispatcherHarness,
@@ -6,6 +10,7 @@ import {
   type HarnessOptions,
 } from '../../test/support/dispatcher-harness.js';
 import type { FakeJobSpawner } from '../../test/support/fake-job-spawner.js';
+import { createProjectCatalog } from '../projects/load-project-catalog.js';
 
 /** Access policy, job control and audit through Bolt, real Redis and the fake Slack over HTTP. */
 describe('jobs/access-control', () => {
@@ -127,6 +132,48 @@ describe('jobs/access-control', () => {
     const [reply] = await replies(other);
 
     expect(reply).toContain('this channel is not one where I take requests here');
+  });
+
+  it("applies a project's own access block from agentsmith.yml, whatever the project's spelling", async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'access-'));
+    const [payments, elsewhere] = [uniqueChannel(), uniqueChannel()];
+    const local = `source: { type: local, path: ${directory} }\n    tickets: { type: local, path: ${directory} }`;
+    await writeFile(
+      join(directory, 'agentsmith.yml'),
+      `projects:\n  payments:\n    ${local}\n    access: { channels: [${payments}], usergroups: [SPAY] }\n  open:\n    ${local}\n`,
+    );
+    try {
+      await start(
+        {},
+        {
+          dependencies: {
+            projects: createProjectCatalog(join(directory, 'agentsmith.yml'), {}, silentLogger()),
+          },
+        },
+      );
+      harness.slack.usergroups.set('SPAY', ['UHUMAN']);
+
+      await harness.message(elsewhere, 'fix #1 in PAYMENTS');
+      const [wrongChannel] = await replies(elsewhere);
+      await harness.message(payments, 'fix #1 in payments', { user: 'UOUTSIDER' });
+      const [notInGroup] = await replies(payments);
+      await harness.message(elsewhere, 'fix #2 in open', { user: 'UOUTSIDER' });
+      await expect.poll(() => harness.jobIn(elsewhere), { message: 'the open spawn' }).not.toBe('');
+      await harness.startJob(payments, 'fix #1 in payments');
+
+      expect(wrongChannel).toContain(
+        'this channel is not one where I take requests for the project payments',
+      );
+      expect(notInGroup).toContain(
+        'you are not among the people or user groups allowed to use me for the project payments',
+      );
+      expect(harness.attempted.map((spec) => [spec.intent.project, spec.requestedBy])).toEqual([
+        ['open', 'UOUTSIDER'],
+        ['payments', 'UHUMAN'],
+      ]);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it("refuses someone else's cancel; the requester's and an admin's work", async () => {

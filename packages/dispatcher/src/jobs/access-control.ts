@@ -1,6 +1,11 @@
-import { decideAccess, type AccessDecision, type AccessPolicy } from './access-policy.js';
+import {
+  decideAccess,
+  type AccessDecision,
+  type AccessPolicy,
+  type AccessRequest,
+} from './access-policy.js';
 import type { AuditLog, AuditRecord } from './audit-log.js';
-import type { Done, ErrorEntry } from '@agentsmith/contracts';
+import { matchName, type Done, type ErrorEntry } from '@agentsmith/contracts';
 import type { ChatOrigin, JobContext } from './job-context.js';
 import type { TrackedJob } from './job-store.js';
 import type { Notice } from './notices.js';
@@ -94,18 +99,37 @@ export async function checkAccess(
 ): Promise<AccessDecision> {
   const access = context.access;
   if (!access) return { allowed: true, why: 'policy' };
-  const rules = project
-    ? await context.projects.access?.(project).catch(() => undefined)
-    : undefined;
+  let forProject: AccessRequest['project'];
+  try {
+    forProject = project ? await projectRules(context, project) : undefined;
+  } catch (error) {
+    const reason = `I could not read the access rules of the project ${project ?? ''} (${error instanceof Error ? error.message : String(error)})`;
+    await refuse(context, origin, action, reason, project ? { project } : {});
+    return { allowed: false, reason };
+  }
   const decision = await decideAccess(access.policy, access.directory, {
     userId: origin.userId,
     channelId: origin.channelId,
     teamId: origin.teamId,
-    ...(project ? { project: { name: project, rules } } : {}),
+    ...(forProject ? { project: forProject } : {}),
   });
   if (!decision.allowed)
     await refuse(context, origin, action, decision.reason, project ? { project } : {});
   return decision;
+}
+
+/**
+ * The rules of the project a request names, under its configured name: `fix #1 in SHOP` is about
+ * `shop` (names match ignoring case), so its rules apply whatever the spelling. An unknown name
+ * has no rules; the command itself then answers that the project is unknown.
+ */
+async function projectRules(
+  context: AccessContext,
+  requested: string,
+): Promise<NonNullable<AccessRequest['project']>> {
+  const match = matchName(requested, (await context.projects.projects()).names);
+  if (!match.found) return { name: requested, rules: undefined };
+  return { name: match.name, rules: await context.projects.access?.(match.name) };
 }
 
 /** Answers a refusal in the thread (by default with `access-refused`), counts it and records it. */
