@@ -90,6 +90,7 @@ describe('jobs/chat-commands (Retry button)', () => {
     };
 
     await Promise.all([harness.click(channel, click), harness.click(channel, click)]);
+    // The refused click's reply can overtake the accepted one's spawn: wait for both.
     await expect
       .poll(() =>
         harness.slack.calls.some((call) =>
@@ -97,6 +98,7 @@ describe('jobs/chat-commands (Retry button)', () => {
         ),
       )
       .toBe(true);
+    await expect.poll(() => spawnedIn(channel).length, { message: 'the retry spawn' }).toBe(2);
 
     expect(spawnedIn(channel).map((spec) => spec.intent.ticketId)).toEqual(['58', '58']);
   });
