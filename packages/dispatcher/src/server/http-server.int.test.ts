@@ -134,6 +134,16 @@ describe('server/http-server', () => {
     },
   );
 
+  it('answers a body sent to any other path with 404 and closes the connection without reading it', async () => {
+    const total = BODY_LIMIT_BYTES * 16;
+
+    const result = await sendUntilClosed(new URL(harness.url), '/not-slack', total, false);
+    const ops = await sendUntilClosed(new URL(harness.dispatcher.opsUrl), '/metrics', total, true);
+
+    expect([result.status, ops.status]).toEqual([404, 404]);
+    expect([result.sentBytes < total, ops.sentBytes < total]).toEqual([true, true]);
+  });
+
   it('answers 408 and closes a connection whose headers do not arrive within the headers timeout', async () => {
     await harness.stop();
     harness = await DispatcherHarness.start({

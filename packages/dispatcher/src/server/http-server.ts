@@ -59,6 +59,26 @@ function json(response: Response, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
+/**
+ * Answers and closes the connection when the request still has an unread body: nothing on these
+ * routes reads one, and draining it would let a client keep the server busy.
+ */
+function answerWithoutBody(
+  request: Parameters<RequestListener>[0],
+  response: Response,
+  status: number,
+  body: unknown,
+): void {
+  const unread = !request.complete;
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    ...(unread ? { connection: 'close' } : {}),
+  });
+  response.end(JSON.stringify(body), () => {
+    if (unread) request.socket.destroy();
+  });
+}
+
 function pathOf(url: string | undefined): string {
   return (url ?? '/').split('?')[0] ?? '/';
 }
@@ -142,7 +162,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Dispa
       }
       return;
     }
-    json(response, 404, { error: 'not found' });
+    answerWithoutBody(request, response, 404, { error: 'not found' });
   });
 
   const opsServer = createServer(serverOptions, (request, response) => {
@@ -163,7 +183,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Dispa
       );
       return;
     }
-    json(response, 404, { error: 'not found' });
+    answerWithoutBody(request, response, 404, { error: 'not found' });
   });
 
   const url = await listen(server, options.port, host, timeouts);
