@@ -55,5 +55,11 @@ export type Notice =
   | { kind: 'finished'; job: JobRef; outcome: 'succeeded' | 'failed' | 'cancelled' }
   | { kind: 'details'; lines: string[] }
   | { kind: 'question'; jobId: string; question: Question }
-  | { kind: 'done'; job: JobRef; done: Done }
+  | {
+      kind: 'done';
+      job: JobRef;
+      done: Done;
+      /** The project's repository web URL: the pull request is linked only when inside it. */
+      repositoryUrl?: string | undefined;
+    }
   | { kind: 'failed'; job: JobRef & Pick<TrackedJob, 'cancelledBy'>; error: ErrorEntry };

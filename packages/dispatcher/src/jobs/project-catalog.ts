@@ -17,6 +17,11 @@ export interface ProjectCatalog {
   tracker(project: string): Promise<Tracker>;
   /** The project's `environment.image`; undefined runs the spawner's default image. */
   image?(project: string): Promise<string | undefined>;
+  /**
+   * The web URL of the project's repository (`https://github.com/org/repo`), inside which the final
+   * card links the pull request; undefined for a local repository or an unknown project.
+   */
+  repositoryUrl?(project: string): Promise<string | undefined>;
 }
 
 /**

@@ -43,11 +43,11 @@ describe('slack/message-blocks', () => {
       jobId: job.jobId,
       at: 0,
       summary: 'Fixed <it>',
-      prUrl: 'https://x/pull/1',
+      prUrl: 'https://github.com/org/repo/pull/1',
       costUsd: 1.234,
       durationMs: 61_000,
       changedFiles: ['a.ts'],
-    });
+    }, 'https://github.com/org/repo');
 
     expect(card).toMatchSnapshot();
   });

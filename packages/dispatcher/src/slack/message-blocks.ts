@@ -8,45 +8,59 @@ import {
 } from '@agentsmith/contracts';
 import { formatDuration } from '../jobs/format-duration.js';
 import type { JobRef, Notice, ProgressFacts } from '../jobs/notices.js';
+import {
+  actions,
+  chatMessage,
+  context,
+  section,
+  sections,
+  type Block,
+  type ChatMessage,
+} from './block-kit.js';
+import { code, codeBlock, joinMd, linkWithin, md, userMention, type Mrkdwn } from './mrkdwn.js';
 
-/** A Slack message: fallback text plus Block Kit blocks. */
-export interface ChatMessage {
-  text: string;
-  blocks?: unknown[];
-}
+export type { ChatMessage } from './block-kit.js';
+
+/*
+ * Every renderer builds its text with `md` (external strings are escaped there) and its blocks
+ * with the builders of block-kit.ts (limits enforced there); ChatMessage can be made no other
+ * way. So a new notice cannot forget escaping or limits: see docs/security.md#output-hygiene.
+ */
 
 /** `action_id` prefix of a question's answer buttons; `block_id` is `question:<jobId>:<questionId>`. */
 export const ANSWER_ACTION_PREFIX = 'answer:';
 export const RETRY_ACTION_ID = 'retry';
 export const QUESTION_BLOCK_PREFIX = 'question:';
 
-const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
-const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
-
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+/** Sections a question may use: a long plan is shown whole up to about 30,000 characters. */
+const QUESTION_SECTIONS = 10;
+/** Sections of a failure's reason (a failing test's output). */
+const REASON_SECTIONS = 2;
+const CHANGED_FILES_SHOWN = 20;
 
 export function progressBar(step: number, total: number): string {
-  const filled = total > 0 ? Math.min(10, Math.round((step / total) * 10)) : 0;
+  const filled = total > 0 ? Math.max(0, Math.min(10, Math.round((step / total) * 10))) : 0;
   return `\`[${'█'.repeat(filled)}${'░'.repeat(10 - filled)}]\` ${step}/${total}`;
 }
 
+function jobName(job: Pick<JobRef, 'jobId' | 'ticketId' | 'project'>): Mrkdwn {
+  return md`job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project}`;
+}
+
 function startingMessage(job: JobRef): ChatMessage {
-  const text = `Starting job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project}`;
-  return { text, blocks: [section(`:rocket: ${escape(text)}`)] };
+  const text = md`Starting ${jobName(job)}`;
+  return chatMessage(text, [section(md`:rocket: ${text}`)]);
 }
 
 /** The one status message of a job, edited in place as steps start. */
 function statusMessage(job: JobRef, progress: ProgressFacts): ChatMessage {
-  const head = `Job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project}`;
-  const line = `*[${progress.step}/${progress.total}]* ${escape(progress.label)}`;
-  return {
-    text: `${head}: [${progress.step}/${progress.total}] ${progress.label}`,
-    blocks: [
-      section(`:gear: ${escape(head)}\n${line}\n${progressBar(progress.step, progress.total)}`),
-    ],
-  };
+  const head = md`Job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project}`;
+  const step = `${progress.step}/${progress.total}`;
+  return chatMessage(md`${head}: [${step}] ${progress.label}`, [
+    section(
+      md`:gear: ${head}\n*[${step}]* ${progress.label}\n${progressBar(progress.step, progress.total)}`,
+    ),
+  ]);
 }
 
 function finishedStatusMessage(
@@ -56,68 +70,65 @@ function finishedStatusMessage(
   const icon = { succeeded: ':white_check_mark:', failed: ':x:', cancelled: ':no_entry_sign:' }[
     outcome
   ];
-  const text = `Job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project}: ${outcome}`;
-  return { text, blocks: [section(`${icon} ${escape(text)}`)] };
+  const text = md`Job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project}: ${outcome}`;
+  return chatMessage(text, [section(md`${icon} ${text}`)]);
 }
 
 function detailMessage(lines: string[]): ChatMessage {
-  const text = lines.join('\n');
-  return { text, blocks: [context(escape(text).slice(0, 2900))] };
+  const text = joinMd(lines, '\n');
+  return chatMessage(text, [context(text)]);
 }
 
 function questionMessage(jobId: string, question: Question): ChatMessage {
-  return {
-    text: `Question: ${question.text}`,
-    blocks: [
-      section(`:thought_balloon: *${escape(question.text)}*`),
-      {
-        type: 'actions',
-        block_id: `${QUESTION_BLOCK_PREFIX}${jobId}:${question.questionId}`,
-        elements: question.choices.slice(0, 5).map((choice, index) => ({
-          type: 'button',
-          action_id: `${ANSWER_ACTION_PREFIX}${index}`,
-          text: { type: 'plain_text', text: choice.slice(0, 75) },
-          value: choice,
-          ...(index === 0 ? { style: 'primary' } : {}),
-        })),
-      },
-    ],
-  };
+  const buttons = question.choices.slice(0, 5).map((choice, index) => ({
+    actionId: `${ANSWER_ACTION_PREFIX}${index}`,
+    text: choice,
+    value: choice,
+    ...(index === 0 ? { style: 'primary' as const } : {}),
+  }));
+  return chatMessage(md`Question: ${question.text}`, [
+    ...sections(md`:thought_balloon: *${question.text}*`, QUESTION_SECTIONS),
+    actions(buttons, `${QUESTION_BLOCK_PREFIX}${jobId}:${question.questionId}`),
+  ]);
 }
 
 function questionAnsweredMessage(text: string, answer: string, userId: string): ChatMessage {
-  return {
-    text: `Question: ${text} (answered ${answer} by ${userId})`,
-    blocks: [
-      section(
-        `:thought_balloon: *${escape(text)}*\n:white_check_mark: <@${userId}> answered *${escape(answer)}*`,
-      ),
-    ],
-  };
+  return chatMessage(md`Question: ${text} (answered ${answer} by ${userId})`, [
+    section(
+      md`:thought_balloon: *${text}*\n:white_check_mark: ${userMention(userId)} answered *${answer}*`,
+    ),
+  ]);
+}
+
+/**
+ * The pull request line of the final card: a link only to an https URL inside the project's own
+ * repository (`repositoryUrl`); anything else is shown as text that says why it is not a link.
+ */
+function pullRequestLine(prUrl: string | undefined, repositoryUrl: string | undefined): Mrkdwn {
+  if (!prUrl) return md``;
+  const link = linkWithin(prUrl, 'View pull request', repositoryUrl);
+  return link.linked
+    ? md`\n:link: ${link.text}`
+    : md`\n:link: Pull request: ${link.text} _(not a link: not an https address in the project's repository)_`;
 }
 
 /** Final card of a successful job: PR link, cost, duration, changed files. */
-export function doneCard(job: JobRef, done: Done): ChatMessage {
+export function doneCard(job: JobRef, done: Done, repositoryUrl?: string): ChatMessage {
   const cost = formatCost(done.costUsd);
-  const files =
-    done.changedFiles.length === 0
-      ? '_none_'
-      : done.changedFiles
-          .slice(0, 20)
-          .map((file) => `\`${escape(file)}\``)
-          .join(', ');
-  const more = done.changedFiles.length > 20 ? ` and ${done.changedFiles.length - 20} more` : '';
-  const pr = done.prUrl ? `\n:link: <${done.prUrl}|View pull request>` : '';
-  return {
-    text: `Done: ${done.summary}${done.prUrl ? ` ${done.prUrl}` : ''}`,
-    blocks: [
-      section(
-        `:white_check_mark: *Done: ${escape(ticketLabel(job.ticketId))} in ${escape(job.project)}*\n${escape(done.summary)}${pr}`,
-      ),
-      section(`*Changed files (${done.changedFiles.length}):* ${files}${more}`),
-      context(`Cost: ${cost} · Duration: ${formatDuration(done.durationMs)} · Job ${job.jobId}`),
-    ],
-  };
+  const shown = done.changedFiles.slice(0, CHANGED_FILES_SHOWN).map(code);
+  const files = shown.length === 0 ? md`_none_` : joinMd(shown, ', ');
+  const more =
+    done.changedFiles.length > CHANGED_FILES_SHOWN
+      ? md` and ${done.changedFiles.length - CHANGED_FILES_SHOWN} more`
+      : md``;
+  return chatMessage(md`Done: ${done.summary}${done.prUrl ? ` ${done.prUrl}` : ''}`, [
+    ...sections(
+      md`:white_check_mark: *Done: ${ticketLabel(job.ticketId)} in ${job.project}*\n${done.summary}${pullRequestLine(done.prUrl, repositoryUrl)}`,
+      2,
+    ),
+    section(md`*Changed files (${done.changedFiles.length}):* ${files}${more}`),
+    context(md`Cost: ${cost} · Duration: ${formatDuration(done.durationMs)} · Job ${job.jobId}`),
+  ]);
 }
 
 /** Error card: the step, the plain-language reason and a Retry button. */
@@ -126,45 +137,47 @@ export function errorCard(
   error: ErrorEntry,
 ): ChatMessage {
   if (error.outcome === 'cancelled' || job.cancelledBy) {
-    const who = job.cancelledBy ? ` by <@${job.cancelledBy}>` : '';
-    return {
-      text: `Job ${job.jobId} was cancelled`,
-      blocks: [section(`:no_entry_sign: Job ${job.jobId} was cancelled${who}.`)],
-    };
+    const who = job.cancelledBy ? md` by ${userMention(job.cancelledBy)}` : md``;
+    return chatMessage(md`Job ${job.jobId} was cancelled`, [
+      section(md`:no_entry_sign: Job ${job.jobId} was cancelled${who}.`),
+    ]);
   }
   const where =
     error.step > 0
-      ? `step ${error.step}/${error.total} (${escape(error.stepName)})`
-      : escape(error.stepName || 'start-up');
-  return {
-    text: `Job ${job.jobId} failed at ${error.stepName}: ${error.reason}`,
-    blocks: [
-      section(
-        `:x: *Job ${job.jobId} for ${escape(ticketLabel(job.ticketId))} in ${escape(job.project)} failed* at ${where}\n${escape(error.reason)}`,
-      ),
-      context(`Error code: \`${escape(error.code)}\``),
-      {
-        type: 'actions',
-        elements: [
-          {
-            type: 'button',
-            action_id: RETRY_ACTION_ID,
-            text: { type: 'plain_text', text: 'Retry' },
-            value: JSON.stringify({ project: job.project, ticketId: job.ticketId }),
-          },
-        ],
-      },
-    ],
-  };
+      ? md`step ${error.step}/${error.total} (${error.stepName})`
+      : md`${error.stepName || 'start-up'}`;
+  const retry = actions([
+    {
+      actionId: RETRY_ACTION_ID,
+      text: 'Retry',
+      value: JSON.stringify({ project: job.project, ticketId: job.ticketId }),
+    },
+  ]);
+  const blocks: Array<Block | undefined> = [
+    section(
+      md`:x: *Job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project} failed* at ${where}`,
+    ),
+    ...sections(reasonText(error.reason), REASON_SECTIONS),
+    context(md`Error code: ${code(error.code)}`),
+    retry,
+  ];
+  return chatMessage(md`Job ${job.jobId} failed at ${error.stepName}: ${error.reason}`, blocks);
+}
+
+/** A reason with several lines (test output) reads best as a code block after its first line. */
+function reasonText(reason: string): Mrkdwn {
+  const newline = reason.indexOf('\n');
+  if (newline < 0) return md`${reason || 'No reason was given.'}`;
+  return md`${reason.slice(0, newline)}\n${codeBlock(reason.slice(newline + 1))}`;
 }
 
 function alreadyRunningMessage(holder: ConversationState): ChatMessage {
-  const text = `A job is already running in this channel: job ${holder.jobId} for ${ticketLabel(holder.ticketId)} in ${holder.project}. Wait for it to finish or say \`cancel\`.`;
-  return { text, blocks: [section(`:hourglass: ${escape(text)}`)] };
+  const text = md`A job is already running in this channel: ${jobName(holder)}. Wait for it to finish or say \`cancel\`.`;
+  return chatMessage(text, [section(md`:hourglass: ${text}`)]);
 }
 
-function plainMessage(text: string, icon = ':information_source:'): ChatMessage {
-  return { text, blocks: [section(`${icon} ${text}`)] };
+function iconMessage(text: Mrkdwn, icon = ':information_source:'): ChatMessage {
+  return chatMessage(text, [section(md`${icon} ${text}`)]);
 }
 
 const HELP_INTROS = {
@@ -175,15 +188,12 @@ const HELP_INTROS = {
 
 /** The help text with examples: for a greeting, for `help`, or for a message not understood. */
 function helpMessage(reason: keyof typeof HELP_INTROS = 'unknown'): ChatMessage {
-  const intro = HELP_INTROS[reason];
-  const examples = [
-    '`fix #58 in agent-smith-test` (also `fix ticket 58 in …`, `fix PROJ-58 in …`)',
-    '`list tickets in agent-smith-test`',
-    '`create ticket "Add logging" in agent-smith-test "optional description"`',
-    '`status` · `cancel` · `help`',
-  ];
-  const text = `${intro}\n${examples.map((line) => `• ${line}`).join('\n')}`;
-  return { text, blocks: [section(text)] };
+  const text = md`${HELP_INTROS[reason]}
+• \`fix #58 in agent-smith-test\` (also \`fix ticket 58 in …\`, \`fix PROJ-58 in …\`)
+• \`list tickets in agent-smith-test\`
+• \`create ticket "Add logging" in agent-smith-test "optional description"\`
+• \`status\` · \`cancel\` · \`help\``;
+  return chatMessage(text, [section(text)]);
 }
 
 function unknownProjectMessage(
@@ -191,35 +201,34 @@ function unknownProjectMessage(
   known: string[],
   closest: string | undefined,
 ): ChatMessage {
-  const hint = closest ? ` Did you mean *${escape(closest)}*?` : '';
-  const list =
-    known.length > 0 ? known.map((name) => `\`${escape(name)}\``).join(', ') : '_none configured_';
-  const text = `I don't know the project *${escape(project)}*.${hint} Known projects: ${list}`;
-  return { text, blocks: [section(`:question: ${text}`)] };
+  const hint = closest ? md` Did you mean *${closest}*?` : md``;
+  const list = known.length > 0 ? joinMd(known.map(code), ', ') : md`_none configured_`;
+  const text = md`I don't know the project *${project}*.${hint} Known projects: ${list}`;
+  return chatMessage(text, [section(md`:question: ${text}`)]);
 }
 
 function statusLine(notice: Extract<Notice, { kind: 'status' }>): ChatMessage {
   const { state, progress, costUsd } = notice;
   const step = progress
-    ? `step ${progress.step}/${progress.total}: ${progress.label}`
-    : 'waiting for the agent to report its first step';
+    ? md`step ${progress.step}/${progress.total}: ${progress.label}`
+    : md`waiting for the agent to report its first step`;
   const cost = costUsd === undefined ? 'not known yet' : formatCost(costUsd);
-  const text = `Job ${state.jobId} for ${ticketLabel(state.ticketId)} in ${state.project} — ${step} — running for ${formatDuration(notice.elapsedMs)}, cost so far: ${cost}.`;
-  return plainMessage(text, ':hourglass_flowing_sand:');
-}
-
-function mrkdwnOnly(text: string): ChatMessage {
-  return { text, blocks: [section(text.slice(0, 2900))] };
+  return iconMessage(
+    md`Job ${state.jobId} for ${ticketLabel(state.ticketId)} in ${state.project} — ${step} — running for ${formatDuration(notice.elapsedMs)}, cost so far: ${cost}.`,
+    ':hourglass_flowing_sand:',
+  );
 }
 
 function ticketList(notice: Extract<Notice, { kind: 'tickets' }>): ChatMessage {
   const { project, tickets, total } = notice;
-  if (tickets.length === 0) return mrkdwnOnly(`No open tickets in *${project}*.`);
-  const lines = tickets.map((ticket) => `• *${ticketLabel(ticket.id)}* — ${ticket.title}`);
+  if (tickets.length === 0) {
+    const text = md`No open tickets in *${project}*.`;
+    return chatMessage(text, [section(text)]);
+  }
+  const lines = tickets.map((ticket) => md`• *${ticketLabel(ticket.id)}* — ${ticket.title}`);
   const rest = total - lines.length;
-  return mrkdwnOnly(
-    `:ticket: *Open tickets in ${project}* (${total}):\n${lines.join('\n')}${rest > 0 ? `\n…and ${rest} more` : ''}`,
-  );
+  const text = md`:ticket: *Open tickets in ${project}* (${total}):\n${joinMd(lines, '\n')}${rest > 0 ? md`\n…and ${rest} more` : md``}`;
+  return chatMessage(text, sections(text, 5));
 }
 
 /** How each {@link Notice} looks in Slack. */
@@ -228,16 +237,16 @@ export function renderNotice(notice: Notice): ChatMessage {
     case 'help':
       return helpMessage(notice.reason);
     case 'no-job':
-      return plainMessage('No job is running in this channel.');
+      return iconMessage(md`No job is running in this channel.`);
     case 'command-failed':
-      return plainMessage(`Something went wrong: ${notice.reason}`, ':x:');
+      return iconMessage(md`Something went wrong: ${notice.reason}`, ':x:');
     case 'projects-unreadable':
-      return plainMessage(`I can't read my project configuration: ${notice.problem}`, ':warning:');
+      return iconMessage(md`I can't read my project configuration: ${notice.problem}`, ':warning:');
     case 'unknown-project':
       return unknownProjectMessage(notice.requested, notice.known, notice.closest);
     case 'spawner-unavailable':
-      return plainMessage(
-        `I can't start jobs right now: ${notice.reason}. \`list\`, \`create\`, \`status\` and \`help\` still work.`,
+      return iconMessage(
+        md`I can't start jobs right now: ${notice.reason}. \`list\`, \`create\`, \`status\` and \`help\` still work.`,
         ':warning:',
       );
     case 'busy':
@@ -245,31 +254,33 @@ export function renderNotice(notice: Notice): ChatMessage {
     case 'starting':
       return startingMessage(notice.job);
     case 'spawn-failed':
-      return plainMessage(
-        `Job ${notice.jobId} could not be started: ${notice.reason}. The channel is free again; try again or ask an operator.`,
+      return iconMessage(
+        md`Job ${notice.jobId} could not be started: ${notice.reason}. The channel is free again; try again or ask an operator.`,
         ':x:',
       );
     case 'cancelled':
-      return plainMessage(
-        `Job ${notice.jobId} cancelled by <@${notice.userId}>.`,
+      return iconMessage(
+        md`Job ${notice.jobId} cancelled by ${userMention(notice.userId)}.`,
         ':no_entry_sign:',
       );
     case 'status':
       return statusLine(notice);
     case 'tickets':
       return ticketList(notice);
-    case 'tickets-failed':
-      return mrkdwnOnly(`:x: I couldn't list the tickets of *${notice.project}*: ${notice.reason}`);
+    case 'tickets-failed': {
+      const text = md`:x: I couldn't list the tickets of *${notice.project}*: ${notice.reason}`;
+      return chatMessage(text, [section(text)]);
+    }
     case 'ticket-created': {
       const reference = ticketLabel(notice.ticket.id);
-      return plainMessage(
-        `Ticket *${reference}* ${notice.created ? 'created' : 'already open'} in *${notice.project}*: _${notice.ticket.title}_\nTo work on it: \`fix ${reference} in ${notice.project}\``,
+      return iconMessage(
+        md`Ticket *${reference}* ${notice.created ? 'created' : 'already open'} in *${notice.project}*: _${notice.ticket.title}_\nTo work on it: ${code(`fix ${reference} in ${notice.project}`)}`,
         ':white_check_mark:',
       );
     }
     case 'ticket-create-failed':
-      return plainMessage(
-        `I couldn't create the ticket in *${notice.project}*: ${notice.reason}`,
+      return iconMessage(
+        md`I couldn't create the ticket in *${notice.project}*: ${notice.reason}`,
         ':x:',
       );
     case 'question-answered':
@@ -283,7 +294,7 @@ export function renderNotice(notice: Notice): ChatMessage {
     case 'question':
       return questionMessage(notice.jobId, notice.question);
     case 'done':
-      return doneCard(notice.job, notice.done);
+      return doneCard(notice.job, notice.done, notice.repositoryUrl);
     case 'failed':
       return errorCard(notice.job, notice.error);
   }
