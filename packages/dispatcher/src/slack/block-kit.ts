@@ -197,7 +197,10 @@ export function actions(buttons: readonly ButtonInput[], blockId?: string): Bloc
  * A message: at most 50 blocks (the last shown one says how many were left out) and a fallback
  * text (notifications, screen readers) cut to 4,000 characters.
  */
-export function chatMessage(fallback: Mrkdwn, blocks: ReadonlyArray<Block | undefined>): ChatMessage {
+export function chatMessage(
+  fallback: Mrkdwn,
+  blocks: ReadonlyArray<Block | undefined>,
+): ChatMessage {
   const present = blocks.filter((block): block is Block => block !== undefined);
   const max = BLOCK_KIT_LIMITS.blocksPerMessage;
   const shown =

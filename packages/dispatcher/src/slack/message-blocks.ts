@@ -116,7 +116,12 @@ function pullRequestLine(prUrl: string | undefined, repositoryUrl: string | unde
 export function doneCard(job: JobRef, done: Done, repositoryUrl?: string): ChatMessage {
   const cost = formatCost(done.costUsd);
   const shown = done.changedFiles.slice(0, CHANGED_FILES_SHOWN).map(code);
-  const files = shown.length === 0 ? md`_none_` : joinMd(shown, ', ');
+  const files =
+    shown.length === 0
+      ? md`
+_none_
+        `
+      : joinMd(shown, ', ');
   const more =
     done.changedFiles.length > CHANGED_FILES_SHOWN
       ? md` and ${done.changedFiles.length - CHANGED_FILES_SHOWN} more`
@@ -202,7 +207,12 @@ function unknownProjectMessage(
   closest: string | undefined,
 ): ChatMessage {
   const hint = closest ? md` Did you mean *${closest}*?` : md``;
-  const list = known.length > 0 ? joinMd(known.map(code), ', ') : md`_none configured_`;
+  const list =
+    known.length > 0
+      ? joinMd(known.map(code), ', ')
+      : md`
+_none configured_
+        `;
   const text = md`I don't know the project *${project}*.${hint} Known projects: ${list}`;
   return chatMessage(text, [section(md`:question: ${text}`)]);
 }
@@ -211,7 +221,9 @@ function statusLine(notice: Extract<Notice, { kind: 'status' }>): ChatMessage {
   const { state, progress, costUsd } = notice;
   const step = progress
     ? md`step ${progress.step}/${progress.total}: ${progress.label}`
-    : md`waiting for the agent to report its first step`;
+    : md`
+waiting for the agent to report its first step
+      `;
   const cost = costUsd === undefined ? 'not known yet' : formatCost(costUsd);
   return iconMessage(
     md`Job ${state.jobId} for ${ticketLabel(state.ticketId)} in ${state.project} — ${step} — running for ${formatDuration(notice.elapsedMs)}, cost so far: ${cost}.`,
@@ -237,7 +249,9 @@ export function renderNotice(notice: Notice): ChatMessage {
     case 'help':
       return helpMessage(notice.reason);
     case 'no-job':
-      return iconMessage(md`No job is running in this channel.`);
+      return iconMessage(md`
+No job is running in this channel.
+      `);
     case 'command-failed':
       return iconMessage(md`Something went wrong: ${notice.reason}`, ':x:');
     case 'projects-unreadable':

@@ -30,8 +30,8 @@ export type MrkdwnPart = Mrkdwn | string | number;
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g;
 // Bidirectional overrides can make a shown URL read differently from the real one.
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
-/** Broadcast words Slack turns into mentions when a client asks it to link names. */
-const BROADCAST_WORDS = /@(channel|here|everyone)\b/gi;
+/** Broadcast words Slack turns into mentions when asked to link names; also as a word prefix, as a cut may end one there. */
+const BROADCAST_WORDS = /@(channel|here|everyone)/gi;
 const WORD_JOINER = '\u2060';
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 

@@ -57,7 +57,8 @@ export class SecretSanitizer {
     if (Array.isArray(value))
       return value.map((item: unknown) => this.sanitizeStrings(item, depth + 1)) as T;
     const copy: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) copy[key] = this.sanitizeStrings(item, depth + 1);
+    for (const [key, item] of Object.entries(value))
+      copy[key] = this.sanitizeStrings(item, depth + 1);
     return copy as T;
   }
 
