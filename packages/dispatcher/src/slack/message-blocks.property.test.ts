@@ -287,5 +287,21 @@ describe('slack/message-blocks (property)', () => {
     );
 
     expect(rendered).toBe(RUNS * kinds.length);
+    // Thousands of renders of texts up to 45,000 characters: generous for a loaded machine.
+  }, 180_000);
+
+  it('has a checker that catches what it must (a raw mention, a link, an over-long section)', () => {
+    expect(activeMarkup('hi <!channel> and <https://evil|login> and @here')).toEqual([
+      '<!channel>',
+      '<https://evil|login>',
+      '@here',
+    ]);
+    expect(activeMarkup(`<@U0123> <${REPOSITORY}/pull/1|View pull request>`)).toEqual([]);
+    expect(
+      blockKitProblems({
+        text: 'x',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }],
+      }),
+    ).toEqual(['blocks[0].text.text: 3001 characters, over 3000']);
   });
 });

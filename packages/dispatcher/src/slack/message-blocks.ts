@@ -17,12 +17,12 @@ import {
   type Block,
   type ChatMessage,
 } from './block-kit.js';
-import { code, codeBlock, joinMd, linkWithin, md, userMention, type Mrkdwn } from './mrkdwn.js';
+import { code, codeBlock, joinMd, linkWithin, mrkdwn, userMention, type Mrkdwn } from './mrkdwn.js';
 
 export type { ChatMessage } from './block-kit.js';
 
 /*
- * Every renderer builds its text with `md` (external strings are escaped there) and its blocks
+ * Every renderer builds its text with `mrkdwn` (external strings are escaped there) and its blocks
  * with the builders of block-kit.ts (limits enforced there); ChatMessage can be made no other
  * way. So a new notice cannot forget escaping or limits: see docs/security.md#output-hygiene.
  */
@@ -44,21 +44,21 @@ export function progressBar(step: number, total: number): string {
 }
 
 function jobName(job: Pick<JobRef, 'jobId' | 'ticketId' | 'project'>): Mrkdwn {
-  return md`job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project}`;
+  return mrkdwn`job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project}`;
 }
 
 function startingMessage(job: JobRef): ChatMessage {
-  const text = md`Starting ${jobName(job)}`;
-  return chatMessage(text, [section(md`:rocket: ${text}`)]);
+  const text = mrkdwn`Starting ${jobName(job)}`;
+  return chatMessage(text, [section(mrkdwn`:rocket: ${text}`)]);
 }
 
 /** The one status message of a job, edited in place as steps start. */
 function statusMessage(job: JobRef, progress: ProgressFacts): ChatMessage {
-  const head = md`Job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project}`;
+  const head = mrkdwn`Job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project}`;
   const step = `${progress.step}/${progress.total}`;
-  return chatMessage(md`${head}: [${step}] ${progress.label}`, [
+  return chatMessage(mrkdwn`${head}: [${step}] ${progress.label}`, [
     section(
-      md`:gear: ${head}\n*[${step}]* ${progress.label}\n${progressBar(progress.step, progress.total)}`,
+      mrkdwn`:gear: ${head}\n*[${step}]* ${progress.label}\n${progressBar(progress.step, progress.total)}`,
     ),
   ]);
 }
@@ -70,8 +70,8 @@ function finishedStatusMessage(
   const icon = { succeeded: ':white_check_mark:', failed: ':x:', cancelled: ':no_entry_sign:' }[
     outcome
   ];
-  const text = md`Job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project}: ${outcome}`;
-  return chatMessage(text, [section(md`${icon} ${text}`)]);
+  const text = mrkdwn`Job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project}: ${outcome}`;
+  return chatMessage(text, [section(mrkdwn`${icon} ${text}`)]);
 }
 
 function detailMessage(lines: string[]): ChatMessage {
@@ -86,16 +86,16 @@ function questionMessage(jobId: string, question: Question): ChatMessage {
     value: choice,
     ...(index === 0 ? { style: 'primary' as const } : {}),
   }));
-  return chatMessage(md`Question: ${question.text}`, [
-    ...sections(md`:thought_balloon: *${question.text}*`, QUESTION_SECTIONS),
+  return chatMessage(mrkdwn`Question: ${question.text}`, [
+    ...sections(mrkdwn`:thought_balloon: *${question.text}*`, QUESTION_SECTIONS),
     actions(buttons, `${QUESTION_BLOCK_PREFIX}${jobId}:${question.questionId}`),
   ]);
 }
 
 function questionAnsweredMessage(text: string, answer: string, userId: string): ChatMessage {
-  return chatMessage(md`Question: ${text} (answered ${answer} by ${userId})`, [
+  return chatMessage(mrkdwn`Question: ${text} (answered ${answer} by ${userId})`, [
     section(
-      md`:thought_balloon: *${text}*\n:white_check_mark: ${userMention(userId)} answered *${answer}*`,
+      mrkdwn`:thought_balloon: *${text}*\n:white_check_mark: ${userMention(userId)} answered *${answer}*`,
     ),
   ]);
 }
@@ -105,34 +105,31 @@ function questionAnsweredMessage(text: string, answer: string, userId: string): 
  * repository (`repositoryUrl`); anything else is shown as text that says why it is not a link.
  */
 function pullRequestLine(prUrl: string | undefined, repositoryUrl: string | undefined): Mrkdwn {
-  if (!prUrl) return md``;
+  if (!prUrl) return mrkdwn``;
   const link = linkWithin(prUrl, 'View pull request', repositoryUrl);
   return link.linked
-    ? md`\n:link: ${link.text}`
-    : md`\n:link: Pull request: ${link.text} _(not a link: not an https address in the project's repository)_`;
+    ? mrkdwn`\n:link: ${link.text}`
+    : mrkdwn`\n:link: Pull request: ${link.text} _(not a link: not an https address in the project's repository)_`;
 }
 
 /** Final card of a successful job: PR link, cost, duration, changed files. */
 export function doneCard(job: JobRef, done: Done, repositoryUrl?: string): ChatMessage {
   const cost = formatCost(done.costUsd);
   const shown = done.changedFiles.slice(0, CHANGED_FILES_SHOWN).map(code);
-  const files =
-    shown.length === 0
-      ? md`
-_none_
-        `
-      : joinMd(shown, ', ');
+  const files = shown.length === 0 ? mrkdwn`_none_` : joinMd(shown, ', ');
   const more =
     done.changedFiles.length > CHANGED_FILES_SHOWN
-      ? md` and ${done.changedFiles.length - CHANGED_FILES_SHOWN} more`
-      : md``;
-  return chatMessage(md`Done: ${done.summary}${done.prUrl ? ` ${done.prUrl}` : ''}`, [
+      ? mrkdwn` and ${done.changedFiles.length - CHANGED_FILES_SHOWN} more`
+      : mrkdwn``;
+  return chatMessage(mrkdwn`Done: ${done.summary}${done.prUrl ? ` ${done.prUrl}` : ''}`, [
     ...sections(
-      md`:white_check_mark: *Done: ${ticketLabel(job.ticketId)} in ${job.project}*\n${done.summary}${pullRequestLine(done.prUrl, repositoryUrl)}`,
+      mrkdwn`:white_check_mark: *Done: ${ticketLabel(job.ticketId)} in ${job.project}*\n${done.summary}${pullRequestLine(done.prUrl, repositoryUrl)}`,
       2,
     ),
-    section(md`*Changed files (${done.changedFiles.length}):* ${files}${more}`),
-    context(md`Cost: ${cost} · Duration: ${formatDuration(done.durationMs)} · Job ${job.jobId}`),
+    section(mrkdwn`*Changed files (${done.changedFiles.length}):* ${files}${more}`),
+    context(
+      mrkdwn`Cost: ${cost} · Duration: ${formatDuration(done.durationMs)} · Job ${job.jobId}`,
+    ),
   ]);
 }
 
@@ -142,15 +139,15 @@ export function errorCard(
   error: ErrorEntry,
 ): ChatMessage {
   if (error.outcome === 'cancelled' || job.cancelledBy) {
-    const who = job.cancelledBy ? md` by ${userMention(job.cancelledBy)}` : md``;
-    return chatMessage(md`Job ${job.jobId} was cancelled`, [
-      section(md`:no_entry_sign: Job ${job.jobId} was cancelled${who}.`),
+    const who = job.cancelledBy ? mrkdwn` by ${userMention(job.cancelledBy)}` : mrkdwn``;
+    return chatMessage(mrkdwn`Job ${job.jobId} was cancelled`, [
+      section(mrkdwn`:no_entry_sign: Job ${job.jobId} was cancelled${who}.`),
     ]);
   }
   const where =
     error.step > 0
-      ? md`step ${error.step}/${error.total} (${error.stepName})`
-      : md`${error.stepName || 'start-up'}`;
+      ? mrkdwn`step ${error.step}/${error.total} (${error.stepName})`
+      : mrkdwn`${error.stepName || 'start-up'}`;
   const retry = actions([
     {
       actionId: RETRY_ACTION_ID,
@@ -160,29 +157,29 @@ export function errorCard(
   ]);
   const blocks: Array<Block | undefined> = [
     section(
-      md`:x: *Job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project} failed* at ${where}`,
+      mrkdwn`:x: *Job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project} failed* at ${where}`,
     ),
     ...sections(reasonText(error.reason), REASON_SECTIONS),
-    context(md`Error code: ${code(error.code)}`),
+    context(mrkdwn`Error code: ${code(error.code)}`),
     retry,
   ];
-  return chatMessage(md`Job ${job.jobId} failed at ${error.stepName}: ${error.reason}`, blocks);
+  return chatMessage(mrkdwn`Job ${job.jobId} failed at ${error.stepName}: ${error.reason}`, blocks);
 }
 
 /** A reason with several lines (test output) reads best as a code block after its first line. */
 function reasonText(reason: string): Mrkdwn {
   const newline = reason.indexOf('\n');
-  if (newline < 0) return md`${reason || 'No reason was given.'}`;
-  return md`${reason.slice(0, newline)}\n${codeBlock(reason.slice(newline + 1))}`;
+  if (newline < 0) return mrkdwn`${reason || 'No reason was given.'}`;
+  return mrkdwn`${reason.slice(0, newline)}\n${codeBlock(reason.slice(newline + 1))}`;
 }
 
 function alreadyRunningMessage(holder: ConversationState): ChatMessage {
-  const text = md`A job is already running in this channel: ${jobName(holder)}. Wait for it to finish or say \`cancel\`.`;
-  return chatMessage(text, [section(md`:hourglass: ${text}`)]);
+  const text = mrkdwn`A job is already running in this channel: ${jobName(holder)}. Wait for it to finish or say \`cancel\`.`;
+  return chatMessage(text, [section(mrkdwn`:hourglass: ${text}`)]);
 }
 
 function iconMessage(text: Mrkdwn, icon = ':information_source:'): ChatMessage {
-  return chatMessage(text, [section(md`${icon} ${text}`)]);
+  return chatMessage(text, [section(mrkdwn`${icon} ${text}`)]);
 }
 
 const HELP_INTROS = {
@@ -193,7 +190,7 @@ const HELP_INTROS = {
 
 /** The help text with examples: for a greeting, for `help`, or for a message not understood. */
 function helpMessage(reason: keyof typeof HELP_INTROS = 'unknown'): ChatMessage {
-  const text = md`${HELP_INTROS[reason]}
+  const text = mrkdwn`${HELP_INTROS[reason]}
 • \`fix #58 in agent-smith-test\` (also \`fix ticket 58 in …\`, \`fix PROJ-58 in …\`)
 • \`list tickets in agent-smith-test\`
 • \`create ticket "Add logging" in agent-smith-test "optional description"\`
@@ -206,27 +203,20 @@ function unknownProjectMessage(
   known: string[],
   closest: string | undefined,
 ): ChatMessage {
-  const hint = closest ? md` Did you mean *${closest}*?` : md``;
-  const list =
-    known.length > 0
-      ? joinMd(known.map(code), ', ')
-      : md`
-_none configured_
-        `;
-  const text = md`I don't know the project *${project}*.${hint} Known projects: ${list}`;
-  return chatMessage(text, [section(md`:question: ${text}`)]);
+  const hint = closest ? mrkdwn` Did you mean *${closest}*?` : mrkdwn``;
+  const list = known.length > 0 ? joinMd(known.map(code), ', ') : mrkdwn`_none configured_`;
+  const text = mrkdwn`I don't know the project *${project}*.${hint} Known projects: ${list}`;
+  return chatMessage(text, [section(mrkdwn`:question: ${text}`)]);
 }
 
 function statusLine(notice: Extract<Notice, { kind: 'status' }>): ChatMessage {
   const { state, progress, costUsd } = notice;
   const step = progress
-    ? md`step ${progress.step}/${progress.total}: ${progress.label}`
-    : md`
-waiting for the agent to report its first step
-      `;
+    ? mrkdwn`step ${progress.step}/${progress.total}: ${progress.label}`
+    : mrkdwn`waiting for the agent to report its first step`;
   const cost = costUsd === undefined ? 'not known yet' : formatCost(costUsd);
   return iconMessage(
-    md`Job ${state.jobId} for ${ticketLabel(state.ticketId)} in ${state.project} — ${step} — running for ${formatDuration(notice.elapsedMs)}, cost so far: ${cost}.`,
+    mrkdwn`Job ${state.jobId} for ${ticketLabel(state.ticketId)} in ${state.project} — ${step} — running for ${formatDuration(notice.elapsedMs)}, cost so far: ${cost}.`,
     ':hourglass_flowing_sand:',
   );
 }
@@ -234,12 +224,12 @@ waiting for the agent to report its first step
 function ticketList(notice: Extract<Notice, { kind: 'tickets' }>): ChatMessage {
   const { project, tickets, total } = notice;
   if (tickets.length === 0) {
-    const text = md`No open tickets in *${project}*.`;
+    const text = mrkdwn`No open tickets in *${project}*.`;
     return chatMessage(text, [section(text)]);
   }
-  const lines = tickets.map((ticket) => md`• *${ticketLabel(ticket.id)}* — ${ticket.title}`);
+  const lines = tickets.map((ticket) => mrkdwn`• *${ticketLabel(ticket.id)}* — ${ticket.title}`);
   const rest = total - lines.length;
-  const text = md`:ticket: *Open tickets in ${project}* (${total}):\n${joinMd(lines, '\n')}${rest > 0 ? md`\n…and ${rest} more` : md``}`;
+  const text = mrkdwn`:ticket: *Open tickets in ${project}* (${total}):\n${joinMd(lines, '\n')}${rest > 0 ? mrkdwn`\n…and ${rest} more` : mrkdwn``}`;
   return chatMessage(text, sections(text, 5));
 }
 
@@ -249,18 +239,19 @@ export function renderNotice(notice: Notice): ChatMessage {
     case 'help':
       return helpMessage(notice.reason);
     case 'no-job':
-      return iconMessage(md`
-No job is running in this channel.
-      `);
+      return iconMessage(mrkdwn`No job is running in this channel.`);
     case 'command-failed':
-      return iconMessage(md`Something went wrong: ${notice.reason}`, ':x:');
+      return iconMessage(mrkdwn`Something went wrong: ${notice.reason}`, ':x:');
     case 'projects-unreadable':
-      return iconMessage(md`I can't read my project configuration: ${notice.problem}`, ':warning:');
+      return iconMessage(
+        mrkdwn`I can't read my project configuration: ${notice.problem}`,
+        ':warning:',
+      );
     case 'unknown-project':
       return unknownProjectMessage(notice.requested, notice.known, notice.closest);
     case 'spawner-unavailable':
       return iconMessage(
-        md`I can't start jobs right now: ${notice.reason}. \`list\`, \`create\`, \`status\` and \`help\` still work.`,
+        mrkdwn`I can't start jobs right now: ${notice.reason}. \`list\`, \`create\`, \`status\` and \`help\` still work.`,
         ':warning:',
       );
     case 'busy':
@@ -269,12 +260,12 @@ No job is running in this channel.
       return startingMessage(notice.job);
     case 'spawn-failed':
       return iconMessage(
-        md`Job ${notice.jobId} could not be started: ${notice.reason}. The channel is free again; try again or ask an operator.`,
+        mrkdwn`Job ${notice.jobId} could not be started: ${notice.reason}. The channel is free again; try again or ask an operator.`,
         ':x:',
       );
     case 'cancelled':
       return iconMessage(
-        md`Job ${notice.jobId} cancelled by ${userMention(notice.userId)}.`,
+        mrkdwn`Job ${notice.jobId} cancelled by ${userMention(notice.userId)}.`,
         ':no_entry_sign:',
       );
     case 'status':
@@ -282,19 +273,19 @@ No job is running in this channel.
     case 'tickets':
       return ticketList(notice);
     case 'tickets-failed': {
-      const text = md`:x: I couldn't list the tickets of *${notice.project}*: ${notice.reason}`;
+      const text = mrkdwn`:x: I couldn't list the tickets of *${notice.project}*: ${notice.reason}`;
       return chatMessage(text, [section(text)]);
     }
     case 'ticket-created': {
       const reference = ticketLabel(notice.ticket.id);
       return iconMessage(
-        md`Ticket *${reference}* ${notice.created ? 'created' : 'already open'} in *${notice.project}*: _${notice.ticket.title}_\nTo work on it: ${code(`fix ${reference} in ${notice.project}`)}`,
+        mrkdwn`Ticket *${reference}* ${notice.created ? 'created' : 'already open'} in *${notice.project}*: _${notice.ticket.title}_\nTo work on it: ${code(`fix ${reference} in ${notice.project}`)}`,
         ':white_check_mark:',
       );
     }
     case 'ticket-create-failed':
       return iconMessage(
-        md`I couldn't create the ticket in *${notice.project}*: ${notice.reason}`,
+        mrkdwn`I couldn't create the ticket in *${notice.project}*: ${notice.reason}`,
         ':x:',
       );
     case 'question-answered':

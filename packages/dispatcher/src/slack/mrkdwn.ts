@@ -1,6 +1,6 @@
 /**
  * Slack mrkdwn the dispatcher wrote itself. External text (ticket titles, summaries, errors, test
- * output, project names, URLs, what people typed) can enter it only through {@link md} or
+ * output, project names, URLs, what people typed) can enter it only through {@link mrkdwn} or
  * {@link plain}, which escape it, so it can never form a mention, a link or a channel reference
  * (docs/security.md#output-hygiene). Blocks accept nothing else (see block-kit.ts).
  */
@@ -22,7 +22,7 @@ export class Mrkdwn {
   }
 }
 
-/** What {@link md} accepts: trusted mrkdwn as it is; strings and numbers escaped. */
+/** What {@link mrkdwn} accepts: trusted mrkdwn as it is; strings and numbers escaped. */
 export type MrkdwnPart = Mrkdwn | string | number;
 
 // C0/C1 controls and separators that Slack renders oddly or that hide text; tab and newline stay.
@@ -65,10 +65,10 @@ function part(value: MrkdwnPart): string {
  * interpolated string or number is escaped; a {@link Mrkdwn} value is inserted as it is.
  *
  * ```ts
- * md`:x: *Job ${jobId} failed* at ${stepName}\n${reason}`
+ * mrkdwn`:x: *Job ${jobId} failed* at ${stepName}\n${reason}`
  * ```
  */
-export function md(literals: TemplateStringsArray, ...values: MrkdwnPart[]): Mrkdwn {
+export function mrkdwn(literals: TemplateStringsArray, ...values: MrkdwnPart[]): Mrkdwn {
   let source = literals[0] ?? '';
   values.forEach((value, index) => {
     source += part(value) + (literals[index + 1] ?? '');
