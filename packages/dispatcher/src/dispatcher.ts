@@ -148,7 +148,8 @@ export async function startDispatcher(
     metrics,
     onFinal: (job, entry) => finishJob(context, job.jobId, entry),
     sanitizer,
-    ...(projects.repositoryUrl ? { repositoryUrl: projects.repositoryUrl } : {}),
+    repositoryUrl: (project: string) =>
+      projects.repositoryUrl?.(project) ?? Promise.resolve(undefined),
     ...(broker ? { finalCost: (jobId: string) => broker.finalCost(jobId) } : {}),
     ...(dependencies.relay?.minIntervalMs !== undefined
       ? { minIntervalMs: dependencies.relay.minIntervalMs }

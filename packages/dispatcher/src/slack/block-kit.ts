@@ -136,16 +136,6 @@ export function context(...elements: Mrkdwn[]): Block {
   });
 }
 
-export function header(text: string): Block {
-  return built({
-    type: 'header',
-    text: {
-      type: 'plain_text' as const,
-      text: nonEmpty(plainFit(cleanPlainText(text), BLOCK_KIT_LIMITS.headerText), '-'),
-    },
-  });
-}
-
 function plainFit(text: string, max: number): string {
   if (text.length <= max) return text;
   let cut = max - 1;

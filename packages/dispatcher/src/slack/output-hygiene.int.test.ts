@@ -229,5 +229,6 @@ describe('slack output hygiene (dispatcher → fake Slack)', () => {
 });
 
 function textOf(call: SlackCall): string {
-  return String(call.args['text'] ?? '');
+  const text = call.args['text'];
+  return typeof text === 'string' ? text : '';
 }

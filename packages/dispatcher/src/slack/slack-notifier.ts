@@ -60,7 +60,7 @@ export class SlackNotifier implements Notifier {
 
   #render(notice: Notice): { text: string; blocks: webApi.Block[] } {
     const message: ChatMessage = renderNotice(this.sanitizer.sanitizeStrings(notice));
-    return { text: message.text, blocks: [...message.blocks] as unknown as webApi.Block[] };
+    return { text: message.text, blocks: [...message.blocks] };
   }
 
   async post(channelId: string, notice: Notice, threadTs?: string): Promise<string> {
