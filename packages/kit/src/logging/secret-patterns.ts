@@ -22,6 +22,8 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   { name: 'a Slack app token', pattern: /\bxapp-\d-[A-Za-z0-9-]{10,250}/g },
   { name: 'an Anthropic API key', pattern: /\bsk-ant-[A-Za-z0-9_-]{20,250}/g },
   { name: 'an OpenAI API key', pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,250}/g },
+  // The broker's per-job tokens (packages/dispatcher/src/broker/job-token.ts): any job's, known or not.
+  { name: 'an Agent Smith job token', pattern: /\basjob_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g },
   { name: 'an AWS access key id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g },
 ];
 

@@ -17,6 +17,7 @@ const TOKENS: Array<[string, string]> = [
   ['an Anthropic API key', fake('sk-ant-', 90)],
   ['an OpenAI API key', fake('sk-proj-', 60)],
   ['an OpenAI API key', fake('sk-', 48)],
+  ['an Agent Smith job token', fake('asjob_', 43)],
   ['an AWS access key id', fake('AKIA', 16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')],
   [
     'a private key',
