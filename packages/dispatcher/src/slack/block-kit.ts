@@ -1,4 +1,4 @@
-import { cleanPlainText, Mrkdwn } from './mrkdwn.js';
+import { cleanPlainText, mrkdwn, type Mrkdwn } from './mrkdwn.js';
 
 /**
  * Slack's Block Kit limits for messages (docs.slack.dev/reference/block-kit): what Slack refuses
@@ -93,9 +93,9 @@ export function sections(text: Mrkdwn, maxSections: number): Block[] {
       chunk += '\n```';
       rest = '```\n' + rest;
     }
-    blocks.push(section(Mrkdwn.trusted(chunk)));
+    blocks.push(sectionOf(chunk));
   }
-  blocks.push(section(Mrkdwn.trusted(rest)));
+  blocks.push(sectionOf(rest));
   return blocks;
 }
 
@@ -107,17 +107,22 @@ function built<T extends { type: string }>(block: T): T & Block {
   return block as T & Block;
 }
 
-function mrkdwnObject(text: Mrkdwn, max: number) {
+/** `source` is mrkdwn that came out of a {@link Mrkdwn} (or a cut of one); never external text. */
+function mrkdwnObject(source: string, max: number) {
   // verbatim: Slack does not auto-link URLs or channel names in our text; only our own <…> links.
   return {
     type: 'mrkdwn' as const,
-    text: nonEmpty(fitText(text.source, max), '_(empty)_'),
+    text: nonEmpty(fitText(source, max), '_(empty)_'),
     verbatim: true,
   };
 }
 
 export function section(text: Mrkdwn): Block {
-  return built({ type: 'section', text: mrkdwnObject(text, BLOCK_KIT_LIMITS.sectionText) });
+  return sectionOf(text.source);
+}
+
+function sectionOf(source: string): Block {
+  return built({ type: 'section', text: mrkdwnObject(source, BLOCK_KIT_LIMITS.sectionText) });
 }
 
 /** A context block of up to ten mrkdwn elements (more are dropped with a note). */
@@ -126,13 +131,10 @@ export function context(...elements: Mrkdwn[]): Block {
   const shown =
     elements.length <= max
       ? elements
-      : [
-          ...elements.slice(0, max - 1),
-          Mrkdwn.trusted(`_(${elements.length - max + 1} more not shown)_`),
-        ];
+      : [...elements.slice(0, max - 1), mrkdwn`_(${elements.length - max + 1} more not shown)_`];
   return built({
     type: 'context',
-    elements: shown.map((element) => mrkdwnObject(element, BLOCK_KIT_LIMITS.contextText)),
+    elements: shown.map((element) => mrkdwnObject(element.source, BLOCK_KIT_LIMITS.contextText)),
   });
 }
 
@@ -198,7 +200,7 @@ export function chatMessage(
       ? present
       : [
           ...present.slice(0, max - 1),
-          context(Mrkdwn.trusted(`_(${present.length - max + 1} more blocks not shown)_`)),
+          context(mrkdwn`_(${present.length - max + 1} more blocks not shown)_`),
         ];
   const text = nonEmpty(fitText(fallback.source, BLOCK_KIT_LIMITS.fallbackText), '-');
   return { text, blocks: shown } as unknown as ChatMessage;

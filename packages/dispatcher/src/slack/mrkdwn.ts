@@ -1,3 +1,6 @@
+/** Makes a {@link Mrkdwn} of text already known to be safe: deliberately not exported. */
+let trusted: (source: string) => Mrkdwn;
+
 /**
  * Slack mrkdwn the dispatcher wrote itself. External text (ticket titles, summaries, errors, test
  * output, project names, URLs, what people typed) can enter it only through {@link mrkdwn} or
@@ -16,9 +19,8 @@ export class Mrkdwn {
     return this.#source;
   }
 
-  /** Only for this module: text already known to be safe mrkdwn. */
-  static trusted(source: string): Mrkdwn {
-    return new Mrkdwn(source);
+  static {
+    trusted = (source) => new Mrkdwn(source);
   }
 }
 
@@ -73,34 +75,34 @@ export function mrkdwn(literals: TemplateStringsArray, ...values: MrkdwnPart[]):
   values.forEach((value, index) => {
     source += part(value) + (literals[index + 1] ?? '');
   });
-  return Mrkdwn.trusted(source);
+  return trusted(source);
 }
 
 /** External text as mrkdwn, escaped. */
 export function plain(text: string): Mrkdwn {
-  return Mrkdwn.trusted(escapeMrkdwn(text));
+  return trusted(escapeMrkdwn(text));
 }
 
 /** Parts joined by a separator (itself escaped when it is a string). */
 export function joinMd(parts: readonly MrkdwnPart[], separator: MrkdwnPart): Mrkdwn {
-  return Mrkdwn.trusted(parts.map(part).join(part(separator)));
+  return trusted(parts.map(part).join(part(separator)));
 }
 
 /** Inline code of external text: escaped, and a backtick inside cannot end the span early. */
 export function code(text: string): Mrkdwn {
-  return Mrkdwn.trusted(`\`${escapeMrkdwn(text.replace(/`/g, 'ˋ')) || ' '}\``);
+  return trusted(`\`${escapeMrkdwn(text.replace(/`/g, 'ˋ')) || ' '}\``);
 }
 
 /** A code block of external text (test output): escaped; a ``` inside cannot close it. */
 export function codeBlock(text: string): Mrkdwn {
-  return Mrkdwn.trusted(`\`\`\`\n${escapeMrkdwn(text.replace(/```/g, 'ˋˋˋ'))}\n\`\`\``);
+  return trusted(`\`\`\`\n${escapeMrkdwn(text.replace(/```/g, 'ˋˋˋ'))}\n\`\`\``);
 }
 
 const SLACK_USER_ID = /^[UW][A-Z0-9]{1,30}$/;
 
 /** A mention of a Slack user id from Slack's own payload; anything else is shown as text. */
 export function userMention(userId: string): Mrkdwn {
-  return SLACK_USER_ID.test(userId) ? Mrkdwn.trusted(`<@${userId}>`) : plain(userId);
+  return SLACK_USER_ID.test(userId) ? trusted(`<@${userId}>`) : plain(userId);
 }
 
 /**
@@ -116,7 +118,7 @@ export function linkWithin(
 ): { linked: boolean; text: Mrkdwn } {
   const safe = allowedPrefix !== undefined && isWithin(url, allowedPrefix);
   return safe
-    ? { linked: true, text: Mrkdwn.trusted(`<${url}|${escapeMrkdwn(label)}>`) }
+    ? { linked: true, text: trusted(`<${url}|${escapeMrkdwn(label)}>`) }
     : { linked: false, text: plain(url) };
 }
 
