@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { BLOCK_KIT_LIMITS, chatMessage, fitText, section, sections } from './block-kit.js';
+import {
+  BLOCK_KIT_LIMITS,
+  chatMessage,
+  fitText,
+  section,
+  sections,
+  type ChatMessage,
+} from './block-kit.js';
 import { code, escapeMrkdwn, linkWithin, mrkdwn, userMention } from './mrkdwn.js';
 
 const REPOSITORY = 'https://github.com/org/app';
@@ -48,6 +55,18 @@ describe('slack/mrkdwn', () => {
 });
 
 describe('slack/block-kit', () => {
+  it('accepts no raw string as mrkdwn and no hand-written message (checked by the typecheck)', () => {
+    const title = '<!channel>';
+    // @ts-expect-error -- external text must go through mrkdwn`…`, which escapes it
+    const raw = () => section(title);
+    // @ts-expect-error -- a message is made by chatMessage only
+    const handWritten: ChatMessage = { text: title, blocks: [] };
+
+    expect(typeof raw).toBe('function');
+    expect(handWritten.text).toBe(title);
+    expect(JSON.stringify(section(mrkdwn`${title}`))).toContain('&lt;!channel&gt;');
+  });
+
   it('cuts text to the limit, says so, and never splits an entity, a link or a pair', () => {
     const escaped = escapeMrkdwn('&'.repeat(4000));
     const cut = fitText(escaped, 3000);
