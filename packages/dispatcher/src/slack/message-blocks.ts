@@ -86,9 +86,15 @@ function questionMessage(jobId: string, question: Question): ChatMessage {
     value: choice,
     ...(index === 0 ? { style: 'primary' as const } : {}),
   }));
+  const answers = actions(buttons, `${QUESTION_BLOCK_PREFIX}${jobId}:${question.questionId}`);
+  const fallbackChoice = question.defaultChoice ?? 'its default';
   return chatMessage(mrkdwn`Question: ${question.text}`, [
     ...sections(mrkdwn`:thought_balloon: *${question.text}*`, QUESTION_SECTIONS),
-    actions(buttons, `${QUESTION_BLOCK_PREFIX}${jobId}:${question.questionId}`),
+    // Ids or answers longer than Slack allows cannot make buttons: say so instead of going silent.
+    answers ??
+      context(
+        mrkdwn`:warning: The answers are too long for Slack buttons; the job takes ${fallbackChoice} when the question times out.`,
+      ),
   ]);
 }
 

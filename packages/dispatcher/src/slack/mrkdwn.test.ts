@@ -7,6 +7,7 @@ import {
   sections,
   type ChatMessage,
 } from './block-kit.js';
+import { renderNotice } from './message-blocks.js';
 import { code, escapeMrkdwn, linkWithin, mrkdwn, userMention } from './mrkdwn.js';
 
 const REPOSITORY = 'https://github.com/org/app';
@@ -92,6 +93,25 @@ describe('slack/block-kit', () => {
     expect(blocks.length).toBeGreaterThan(2);
     for (const block of blocks) expect(block.text.text.length).toBeLessThanOrEqual(3000);
     expect(blocks.map((block) => block.text.text).join('')).toBe(plan);
+  });
+
+  it('says so when a question cannot have buttons (an answer longer than a button value)', () => {
+    const message = renderNotice({
+      kind: 'question',
+      jobId: 'j1',
+      question: {
+        type: 'question',
+        jobId: 'j1',
+        at: 0,
+        questionId: 'q1',
+        text: 'Pick one',
+        choices: ['x'.repeat(2001)],
+        defaultChoice: 'reject',
+      },
+    });
+    expect(JSON.stringify(message.blocks)).toContain(
+      'the job takes reject when the question times out',
+    );
   });
 
   it('keeps a message to 50 blocks, the last one saying how many were left out', () => {
