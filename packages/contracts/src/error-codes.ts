@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'source_checkout_failed'
   | 'source_no_changes'
   | 'git_push_rejected'
+  | 'secret_in_diff'
   | 'host_pull_request_failed'
   | 'llm_rate_limited'
   | 'llm_unavailable'

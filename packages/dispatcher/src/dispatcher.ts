@@ -1,5 +1,5 @@
 import type { JobSpec } from '@agentsmith/contracts';
-import { newJobId, type Logger } from '@agentsmith/kit';
+import { newJobId, SecretSanitizer, type Logger } from '@agentsmith/kit';
 import { startBroker, type BrokerSetup } from './broker/start-broker.js';
 import type { DispatcherConfig } from './config/dispatcher-config.js';
 import { RedisConversationStateManager } from './conversations/redis-conversation-state-manager.js';
@@ -43,6 +43,8 @@ export interface DispatcherDependencies {
   newJobId?: () => string;
   /** The credential broker (main.ts always starts it; some tests run without). */
   broker?: BrokerSetup;
+  /** Scrubs the dispatcher's known secret values (and token formats) from all it relays and posts. */
+  sanitizer?: SecretSanitizer;
 }
 
 export interface RunningDispatcher {
@@ -65,6 +67,7 @@ export async function startDispatcher(
   dependencies: DispatcherDependencies,
 ): Promise<RunningDispatcher> {
   const { logger, spawner, projects } = dependencies;
+  const sanitizer = dependencies.sanitizer ?? new SecretSanitizer();
   const redis = createRedisClient(config.redisUrl, logger, 'commands');
   const blocking = createRedisClient(config.redisUrl, logger, 'relay-blocking');
   const subscriber = createRedisClient(config.redisUrl, logger, 'relay-subscriber');
@@ -104,7 +107,7 @@ export async function startDispatcher(
   const context: JobContext = {
     conversations,
     jobs: store,
-    notifier: new SlackNotifier(slackClient, metrics),
+    notifier: new SlackNotifier(slackClient, metrics, sanitizer),
     spawner,
     projects,
     metrics,
@@ -162,6 +165,9 @@ export async function startDispatcher(
       await finishJob(context, job.jobId, entry);
       await auditJobEnded(context, job, entry, ledgerCost);
     },
+    sanitizer,
+    repositoryUrl: (project: string) =>
+      projects.repositoryUrl?.(project) ?? Promise.resolve(undefined),
     ...(broker ? { finalCost: (jobId: string) => broker.finalCost(jobId) } : {}),
     ...(dependencies.relay?.minIntervalMs !== undefined
       ? { minIntervalMs: dependencies.relay.minIntervalMs }

@@ -40,7 +40,13 @@ async function main(): Promise<void> {
     config: config.broker,
     loadProject: async (name: string) => (await loadConfig(configPath, env)).projects[name],
   };
-  const dispatcher = await startDispatcher(config, { logger, spawner, projects, broker });
+  const dispatcher = await startDispatcher(config, {
+    logger,
+    spawner,
+    projects,
+    broker,
+    sanitizer,
+  });
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,3 +1,4 @@
+import { blockKitProblems, MESSAGE_TEXT_LIMIT } from './block-kit-validator.js';
 import { FakeServer, type RecordedRequest } from './fake-server.js';
 
 /** One Web API call the fake accepted, in arrival order. */
@@ -57,7 +58,8 @@ function argsOf(request: RecordedRequest): Record<string, unknown> {
  * `users.info`, `usergroups.users.list`, `apps.connections.open`) on a
  * {@link FakeServer}. Point the real client at it with `SLACK_API_URL=<url>/api/`. It answers
  * `ok: true` with increasing `ts` values, records a transcript, and can answer the next calls with
- * a 429 + `Retry-After` or an `ok: false` error.
+ * a 429 + `Retry-After` or an `ok: false` error. Like Slack, it refuses a chat message that breaks
+ * a Block Kit rule or limit with `invalid_blocks` (or `msg_too_long`): see {@link blockKitProblems}.
  */
 export class FakeSlackApi {
   readonly server = new FakeServer('slack');
@@ -86,6 +88,11 @@ export class FakeSlackApi {
   readonly #delays: Array<{ method: string | undefined; ms: number }> = [];
   /** Calls the fake answered with a queued failure (429, 5xx, `ok: false`), in order. */
   readonly refusals: Array<{ method: string; status: number; at: number }> = [];
+  /**
+   * Chat calls refused as Slack refuses them (`invalid_blocks`, `msg_too_long`) because the
+   * payload broke a Block Kit rule or limit, with the problems found.
+   */
+  readonly invalid: Array<{ method: string; error: string; problems: string[] }> = [];
 
   constructor(options: FakeSlackApiOptions = {}) {
     this.botUserId = options.botUserId ?? 'UBOT';
@@ -237,6 +244,18 @@ export class FakeSlackApi {
     const refusal = this.#refusal(method, false);
     if (refusal) return refusal;
     const args = argsOf(request);
+    const problems = blockKitProblems(args);
+    if (problems.length > 0) {
+      const text = args['text'];
+      const error =
+        typeof text === 'string' && text.length > MESSAGE_TEXT_LIMIT
+          ? 'msg_too_long'
+          : 'invalid_blocks';
+      this.invalid.push({ method, error, problems });
+      return {
+        body: { ok: false, error, errors: problems, response_metadata: { messages: problems } },
+      };
+    }
     if (method === 'chat.update') {
       const ts = text(args['ts']);
       this.calls.push({ method, args, ts, at: Date.now() });

@@ -21,3 +21,4 @@ export * from './fake-llm-errors.js';
 export * from './eval/index.js';
 export * from './hostile-ticket-session.js';
 export * from './send-until-closed.js';
+export * from './block-kit-validator.js';

@@ -1,7 +1,13 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jobBranchName, type FixTicketIntent } from '@agentsmith/contracts';
-import { ConfigError, parseDuration, type Logger } from '@agentsmith/kit';
+import {
+  ConfigError,
+  parseDuration,
+  SecretSanitizer,
+  secretValuesFromEnv,
+  type Logger,
+} from '@agentsmith/kit';
 import {
   canonicalLlmProvider,
   canonicalTicketReference,
@@ -19,6 +25,7 @@ import type { ProgressReporter } from '../progress/progress-reporter.js';
 import { brokerAccess } from './broker-access.js';
 import { createLlmCodingAgent } from './llm-coding-agent.js';
 import { resolvePrinciplesPath } from './resolve-principles-path.js';
+import { sanitizedGitHost, sanitizedTracker } from './sanitized-writes.js';
 
 export interface BuildRunContextInput {
   intent: FixTicketIntent;
@@ -42,10 +49,15 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
   // Job mode: every provider call goes through the dispatcher's broker with the job token.
   const brokered = brokerAccess(env, resolved.name, project.agent);
   const providerEnv = brokered?.providerEnv ?? env;
-  const tracker = createTracker(project.tickets, providerEnv, options);
-  const gitHost = withCloneUrl(
-    createGitHost(project.source, providerEnv, options),
-    providerEnv['AGENTSMITH_CLONE_URL'],
+  // Whatever leaves for the git host and the tracker is scrubbed of every secret this run knows.
+  const sanitizer = new SecretSanitizer(secretValuesFromEnv({ ...env, ...providerEnv }));
+  const tracker = sanitizedTracker(createTracker(project.tickets, providerEnv, options), sanitizer);
+  const gitHost = sanitizedGitHost(
+    withCloneUrl(
+      createGitHost(project.source, providerEnv, options),
+      providerEnv['AGENTSMITH_CLONE_URL'],
+    ),
+    sanitizer,
   );
   const workRoot = env['AGENTSMITH_WORKDIR'] || join(tmpdir(), 'agentsmith');
   const source = createGitSourceWorkspace({
@@ -58,6 +70,7 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
     env,
     author: resolveGitAuthor(project.commit_author, env),
     logger,
+    sanitizer,
   });
   const { environment } = project;
   const testCommand = environment.test ?? project.test.command;

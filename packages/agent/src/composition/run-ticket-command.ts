@@ -7,7 +7,13 @@ import {
   type FixTicketIntent,
   type JobSpec,
 } from '@agentsmith/contracts';
-import { CancelledError, toAppError, type Logger } from '@agentsmith/kit';
+import {
+  CancelledError,
+  SecretSanitizer,
+  secretValuesFromEnv,
+  toAppError,
+  type Logger,
+} from '@agentsmith/kit';
 import { loadConfig, resolveProject } from '@agentsmith/providers';
 import { formatDryRun } from '../cli/dry-run.js';
 import { parseFixInput } from '../cli/parse-fix-input.js';
@@ -19,6 +25,7 @@ import { ConsoleReporter, type ConsoleSink } from '../progress/console-reporter.
 import { FinalReportGuard } from '../progress/final-report-guard.js';
 import type { ProgressReporter } from '../progress/progress-reporter.js';
 import { RedisProgressReporter } from '../progress/redis-progress-reporter.js';
+import { SanitizingReporter } from '../progress/sanitizing-reporter.js';
 import { redisCredentialsFromEnv } from '../progress/redis-credentials.js';
 import { stepsFor } from '../steps/step-registry.js';
 import { buildRunContext } from './build-run-context.js';
@@ -73,7 +80,9 @@ export async function runTicketCommand(
   } else {
     inner = new ConsoleReporter({ sink: environment.sink, headless: options.headless });
   }
-  const reporter = new FinalReportGuard(inner);
+  // Test output, summaries and reasons reach Slack through the stream: scrubbed of secrets first.
+  const sanitizer = new SecretSanitizer(secretValuesFromEnv(environment.env));
+  const reporter = new FinalReportGuard(new SanitizingReporter(inner, sanitizer));
   environment.onReporter(reporter);
   try {
     return await execute(options, reporter, environment);

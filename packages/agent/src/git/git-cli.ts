@@ -31,6 +31,8 @@ export interface GitRunOptions {
   allowFailure?: boolean;
   /** Extra variables (e.g. the commit identity). */
   env?: NodeJS.ProcessEnv;
+  /** Cap on captured output (default 1 MiB); the secret scan reads whole diffs. */
+  maxOutputBytes?: number;
 }
 
 export interface GitResult {
@@ -72,7 +74,7 @@ export class GitCli {
         ...(NETWORK_COMMANDS.has(args[0] ?? '') ? this.#networkEnv : this.#localEnv),
         ...options.env,
       },
-      maxOutputBytes: 1024 * 1024,
+      maxOutputBytes: options.maxOutputBytes ?? 1024 * 1024,
       ...(options.signal ? { signal: options.signal } : {}),
     });
     if (result.timedOut) {

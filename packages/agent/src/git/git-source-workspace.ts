@@ -1,4 +1,4 @@
-import type { Logger } from '@agentsmith/kit';
+import type { Logger, SecretSanitizer } from '@agentsmith/kit';
 import type { GitHost } from '@agentsmith/providers';
 import type { CheckedOutSource, PushedCommit, SourceWorkspace } from '../pipeline/run-ports.js';
 import { checkoutRepository } from './git-checkout.js';
@@ -12,6 +12,7 @@ import {
   type GitAuthor,
 } from './git-commit.js';
 import { splitUrlCredentials } from './git-credentials.js';
+import { refuseSecretsInOutgoingDiff } from './outgoing-secrets.js';
 
 /** Settings of {@link createGitSourceWorkspace}. */
 export interface GitSourceWorkspaceSettings {
@@ -26,6 +27,11 @@ export interface GitSourceWorkspaceSettings {
   tokenVariable?: string | undefined;
   timeoutMs?: number | undefined;
   logger?: Logger | undefined;
+  /**
+   * Scrubs secrets from the commit message and refuses a push whose diff adds a known secret
+   * value or a recognisable token (`secret_in_diff`).
+   */
+  sanitizer?: SecretSanitizer | undefined;
 }
 
 /**
@@ -80,13 +86,18 @@ export function createGitSourceWorkspace(settings: GitSourceWorkspaceSettings): 
         checkedOut?.branch ??
         (await git.output(['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: directory }));
       if ((await listChangedFiles(git, directory, options.signal)).length === 0) return null;
+      const { sanitizer } = settings;
       const commit = await commitAll(
         git,
         directory,
-        message,
+        sanitizer ? sanitizer.sanitize(message) : message,
         settings.author ?? DEFAULT_GIT_AUTHOR,
         options.signal,
       );
+      if (sanitizer) {
+        const base = `refs/remotes/origin/${checkedOut?.baseBranch ?? 'HEAD'}`;
+        await refuseSecretsInOutgoingDiff(git, directory, base, sanitizer, options.signal);
+      }
       await pushBranch(git, directory, branch, options.signal);
       return { sha: commit.sha, changedFiles: commit.files };
     },

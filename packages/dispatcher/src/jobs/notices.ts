@@ -56,7 +56,13 @@ export type Notice =
   | { kind: 'finished'; job: JobRef; outcome: 'succeeded' | 'failed' | 'cancelled' }
   | { kind: 'details'; lines: string[] }
   | { kind: 'question'; jobId: string; question: Question }
-  | { kind: 'done'; job: JobRef; done: Done }
+  | {
+      kind: 'done';
+      job: JobRef;
+      done: Done;
+      /** The project's repository web URL: the pull request is linked only when inside it. */
+      repositoryUrl?: string | undefined;
+    }
   | { kind: 'failed'; job: JobRef & Pick<TrackedJob, 'cancelledBy'>; error: ErrorEntry }
   // Access policy and audit (issue 11, access).
   | { kind: 'access-refused'; action: string; reason: string; admins: string[] }

@@ -20,6 +20,11 @@ export interface ProjectCatalog {
   image?(project: string): Promise<string | undefined>;
   /** The project's own access rules (`projects.<name>.access`); undefined when it sets none. */
   access?(project: string): Promise<AccessRules | undefined>;
+  /**
+   * The web URL of the project's repository (`https://github.com/org/repo`), inside which the final
+   * card links the pull request; undefined for a local repository or an unknown project.
+   */
+  repositoryUrl?(project: string): Promise<string | undefined>;
 }
 
 /**

@@ -41,5 +41,21 @@ export function createProjectCatalog(
     },
     image: async (project) => (await load()).config?.projects[project]?.environment.image,
     access: async (project) => (await load()).config?.projects[project]?.access,
+    repositoryUrl: async (project) => {
+      const source = (await load()).config?.projects[project]?.source;
+      return source && source.type !== 'local' ? repositoryWebUrl(source.url) : undefined;
+    },
   };
+}
+
+/** `https://github.com/org/repo.git/` → `https://github.com/org/repo`: where its pull requests live. */
+export function repositoryWebUrl(cloneUrl: string): string | undefined {
+  if (!URL.canParse(cloneUrl)) return undefined;
+  const url = new URL(cloneUrl);
+  url.username = '';
+  url.password = '';
+  url.search = '';
+  url.hash = '';
+  url.pathname = url.pathname.replace(/\/+$/, '').replace(/\.git$/, '');
+  return url.href.replace(/\/+$/, '');
 }

@@ -38,16 +38,20 @@ describe('slack/message-blocks', () => {
   });
 
   it('renders the final card with PR link, cost, duration and changed files', () => {
-    const card = doneCard(job, {
-      type: 'done',
-      jobId: job.jobId,
-      at: 0,
-      summary: 'Fixed <it>',
-      prUrl: 'https://x/pull/1',
-      costUsd: 1.234,
-      durationMs: 61_000,
-      changedFiles: ['a.ts'],
-    });
+    const card = doneCard(
+      job,
+      {
+        type: 'done',
+        jobId: job.jobId,
+        at: 0,
+        summary: 'Fixed <it>',
+        prUrl: 'https://github.com/org/repo/pull/1',
+        costUsd: 1.234,
+        durationMs: 61_000,
+        changedFiles: ['a.ts'],
+      },
+      'https://github.com/org/repo',
+    );
 
     expect(card).toMatchSnapshot();
   });

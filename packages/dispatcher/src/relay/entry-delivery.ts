@@ -6,7 +6,7 @@ import {
   type Done,
   type ErrorEntry,
 } from '@agentsmith/contracts';
-import { AppError, sleep, type Logger } from '@agentsmith/kit';
+import { AppError, SecretSanitizer, sleep, type Logger } from '@agentsmith/kit';
 import type { RawEntry, RelayJobStore, TrackedJob } from '../jobs/job-store.js';
 import type { Notifier } from '../jobs/notifier.js';
 import type { Metrics } from '../server/metrics.js';
@@ -22,6 +22,10 @@ export interface EntryDeliveryOptions {
   onFinal: (job: TrackedJob, entry: Done | ErrorEntry) => Promise<void>;
   /** The job's LLM cost as the credential broker counted it; wins over the agent's own figure. */
   finalCost?: (jobId: string) => Promise<number | undefined>;
+  /** Scrubs secrets from every entry before anything renders or stores it (default: token formats). */
+  sanitizer?: SecretSanitizer;
+  /** The project's repository web URL: the final card links the pull request only inside it. */
+  repositoryUrl?: (project: string) => Promise<string | undefined>;
   /** Minimum time between two edits of the status message, and between two detail posts. */
   minIntervalMs?: number;
   now?: () => number;
@@ -47,9 +51,11 @@ export class EntryDelivery {
   readonly #lastDetail = new Map<string, number>();
   readonly #interval: number;
   readonly #now: () => number;
+  readonly #sanitizer: SecretSanitizer;
 
   constructor(private readonly options: EntryDeliveryOptions) {
     this.#interval = options.minIntervalMs ?? 1000;
+    this.#sanitizer = options.sanitizer ?? new SecretSanitizer();
     this.#now = options.now ?? Date.now;
   }
 
@@ -66,7 +72,7 @@ export class EntryDelivery {
     const delivered = await store.delivered(jobId);
     const entries: Array<{ id: string; entry: BusEntry | undefined }> = raw.map(([id, fields]) => {
       try {
-        return { id, entry: decodeBusEntry(fields) };
+        return { id, entry: this.#sanitizer.sanitizeStrings(decodeBusEntry(fields)) };
       } catch (error) {
         metrics.relayErrors += 1;
         logger.warn(
@@ -215,10 +221,14 @@ export class EntryDelivery {
         }
         const brokerCost = await this.options.finalCost?.(job.jobId).catch(() => undefined);
         const final = brokerCost === undefined ? entry : { ...entry, costUsd: brokerCost };
+        const repositoryUrl =
+          final.type === 'done'
+            ? await this.options.repositoryUrl?.(job.project).catch(() => undefined)
+            : undefined;
         await notifier.post(
           job.channelId,
           final.type === 'done'
-            ? { kind: 'done', job, done: final }
+            ? { kind: 'done', job, done: final, repositoryUrl }
             : { kind: 'failed', job, error: final },
           job.threadTs,
         );

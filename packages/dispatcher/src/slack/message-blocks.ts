@@ -9,45 +9,59 @@ import {
 import type { AuditRecord } from '../jobs/audit-log.js';
 import { formatDuration } from '../jobs/format-duration.js';
 import type { JobRef, Notice, ProgressFacts } from '../jobs/notices.js';
+import {
+  actions,
+  chatMessage,
+  context,
+  section,
+  sections,
+  type Block,
+  type ChatMessage,
+} from './block-kit.js';
+import { code, codeBlock, joinMd, linkWithin, mrkdwn, userMention, type Mrkdwn } from './mrkdwn.js';
 
-/** A Slack message: fallback text plus Block Kit blocks. */
-export interface ChatMessage {
-  text: string;
-  blocks?: unknown[];
-}
+export type { ChatMessage } from './block-kit.js';
+
+/*
+ * Every renderer builds its text with `mrkdwn` (external strings are escaped there) and its blocks
+ * with the builders of block-kit.ts (limits enforced there); ChatMessage can be made no other
+ * way. So a new notice cannot forget escaping or limits: see docs/security.md#output-hygiene.
+ */
 
 /** `action_id` prefix of a question's answer buttons; `block_id` is `question:<jobId>:<questionId>`. */
 export const ANSWER_ACTION_PREFIX = 'answer:';
 export const RETRY_ACTION_ID = 'retry';
 export const QUESTION_BLOCK_PREFIX = 'question:';
 
-const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
-const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
-
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+/** Sections a question may use: a long plan is shown whole up to about 30,000 characters. */
+const QUESTION_SECTIONS = 10;
+/** Sections of a failure's reason (a failing test's output). */
+const REASON_SECTIONS = 2;
+const CHANGED_FILES_SHOWN = 20;
 
 export function progressBar(step: number, total: number): string {
-  const filled = total > 0 ? Math.min(10, Math.round((step / total) * 10)) : 0;
+  const filled = total > 0 ? Math.max(0, Math.min(10, Math.round((step / total) * 10))) : 0;
   return `\`[${'█'.repeat(filled)}${'░'.repeat(10 - filled)}]\` ${step}/${total}`;
 }
 
+function jobName(job: Pick<JobRef, 'jobId' | 'ticketId' | 'project'>): Mrkdwn {
+  return mrkdwn`job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project}`;
+}
+
 function startingMessage(job: JobRef): ChatMessage {
-  const text = `Starting job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project}`;
-  return { text, blocks: [section(`:rocket: ${escape(text)}`)] };
+  const text = mrkdwn`Starting ${jobName(job)}`;
+  return chatMessage(text, [section(mrkdwn`:rocket: ${text}`)]);
 }
 
 /** The one status message of a job, edited in place as steps start. */
 function statusMessage(job: JobRef, progress: ProgressFacts): ChatMessage {
-  const head = `Job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project}`;
-  const line = `*[${progress.step}/${progress.total}]* ${escape(progress.label)}`;
-  return {
-    text: `${head}: [${progress.step}/${progress.total}] ${progress.label}`,
-    blocks: [
-      section(`:gear: ${escape(head)}\n${line}\n${progressBar(progress.step, progress.total)}`),
-    ],
-  };
+  const head = mrkdwn`Job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project}`;
+  const step = `${progress.step}/${progress.total}`;
+  return chatMessage(mrkdwn`${head}: [${step}] ${progress.label}`, [
+    section(
+      mrkdwn`:gear: ${head}\n*[${step}]* ${progress.label}\n${progressBar(progress.step, progress.total)}`,
+    ),
+  ]);
 }
 
 function finishedStatusMessage(
@@ -57,68 +71,73 @@ function finishedStatusMessage(
   const icon = { succeeded: ':white_check_mark:', failed: ':x:', cancelled: ':no_entry_sign:' }[
     outcome
   ];
-  const text = `Job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project}: ${outcome}`;
-  return { text, blocks: [section(`${icon} ${escape(text)}`)] };
+  const text = mrkdwn`Job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project}: ${outcome}`;
+  return chatMessage(text, [section(mrkdwn`${icon} ${text}`)]);
 }
 
 function detailMessage(lines: string[]): ChatMessage {
-  const text = lines.join('\n');
-  return { text, blocks: [context(escape(text).slice(0, 2900))] };
+  const text = joinMd(lines, '\n');
+  return chatMessage(text, [context(text)]);
 }
 
 function questionMessage(jobId: string, question: Question): ChatMessage {
-  return {
-    text: `Question: ${question.text}`,
-    blocks: [
-      section(`:thought_balloon: *${escape(question.text)}*`),
-      {
-        type: 'actions',
-        block_id: `${QUESTION_BLOCK_PREFIX}${jobId}:${question.questionId}`,
-        elements: question.choices.slice(0, 5).map((choice, index) => ({
-          type: 'button',
-          action_id: `${ANSWER_ACTION_PREFIX}${index}`,
-          text: { type: 'plain_text', text: choice.slice(0, 75) },
-          value: choice,
-          ...(index === 0 ? { style: 'primary' } : {}),
-        })),
-      },
-    ],
-  };
+  const buttons = question.choices.slice(0, 5).map((choice, index) => ({
+    actionId: `${ANSWER_ACTION_PREFIX}${index}`,
+    text: choice,
+    value: choice,
+    ...(index === 0 ? { style: 'primary' as const } : {}),
+  }));
+  const answers = actions(buttons, `${QUESTION_BLOCK_PREFIX}${jobId}:${question.questionId}`);
+  const fallbackChoice = question.defaultChoice ?? 'its default';
+  return chatMessage(mrkdwn`Question: ${question.text}`, [
+    ...sections(mrkdwn`:thought_balloon: *${question.text}*`, QUESTION_SECTIONS),
+    // Ids or answers longer than Slack allows cannot make buttons: say so instead of going silent.
+    answers ??
+      context(
+        mrkdwn`:warning: The answers are too long for Slack buttons; the job takes ${fallbackChoice} when the question times out.`,
+      ),
+  ]);
 }
 
 function questionAnsweredMessage(text: string, answer: string, userId: string): ChatMessage {
-  return {
-    text: `Question: ${text} (answered ${answer} by ${userId})`,
-    blocks: [
-      section(
-        `:thought_balloon: *${escape(text)}*\n:white_check_mark: <@${userId}> answered *${escape(answer)}*`,
-      ),
-    ],
-  };
+  return chatMessage(mrkdwn`Question: ${text} (answered ${answer} by ${userId})`, [
+    section(
+      mrkdwn`:thought_balloon: *${text}*\n:white_check_mark: ${userMention(userId)} answered *${answer}*`,
+    ),
+  ]);
+}
+
+/**
+ * The pull request line of the final card: a link only to an https URL inside the project's own
+ * repository (`repositoryUrl`); anything else is shown as text that says why it is not a link.
+ */
+function pullRequestLine(prUrl: string | undefined, repositoryUrl: string | undefined): Mrkdwn {
+  if (!prUrl) return mrkdwn``;
+  const link = linkWithin(prUrl, 'View pull request', repositoryUrl);
+  return link.linked
+    ? mrkdwn`\n:link: ${link.text}`
+    : mrkdwn`\n:link: Pull request: ${link.text} _(not a link: not an https address in the project's repository)_`;
 }
 
 /** Final card of a successful job: PR link, cost, duration, changed files. */
-export function doneCard(job: JobRef, done: Done): ChatMessage {
+export function doneCard(job: JobRef, done: Done, repositoryUrl?: string): ChatMessage {
   const cost = formatCost(done.costUsd);
-  const files =
-    done.changedFiles.length === 0
-      ? '_none_'
-      : done.changedFiles
-          .slice(0, 20)
-          .map((file) => `\`${escape(file)}\``)
-          .join(', ');
-  const more = done.changedFiles.length > 20 ? ` and ${done.changedFiles.length - 20} more` : '';
-  const pr = done.prUrl ? `\n:link: <${done.prUrl}|View pull request>` : '';
-  return {
-    text: `Done: ${done.summary}${done.prUrl ? ` ${done.prUrl}` : ''}`,
-    blocks: [
-      section(
-        `:white_check_mark: *Done: ${escape(ticketLabel(job.ticketId))} in ${escape(job.project)}*\n${escape(done.summary)}${pr}`,
-      ),
-      section(`*Changed files (${done.changedFiles.length}):* ${files}${more}`),
-      context(`Cost: ${cost} · Duration: ${formatDuration(done.durationMs)} · Job ${job.jobId}`),
-    ],
-  };
+  const shown = done.changedFiles.slice(0, CHANGED_FILES_SHOWN).map(code);
+  const files = shown.length === 0 ? mrkdwn`_none_` : joinMd(shown, ', ');
+  const more =
+    done.changedFiles.length > CHANGED_FILES_SHOWN
+      ? mrkdwn` and ${done.changedFiles.length - CHANGED_FILES_SHOWN} more`
+      : mrkdwn``;
+  return chatMessage(mrkdwn`Done: ${done.summary}${done.prUrl ? ` ${done.prUrl}` : ''}`, [
+    ...sections(
+      mrkdwn`:white_check_mark: *Done: ${ticketLabel(job.ticketId)} in ${job.project}*\n${done.summary}${pullRequestLine(done.prUrl, repositoryUrl)}`,
+      2,
+    ),
+    section(mrkdwn`*Changed files (${done.changedFiles.length}):* ${files}${more}`),
+    context(
+      mrkdwn`Cost: ${cost} · Duration: ${formatDuration(done.durationMs)} · Job ${job.jobId}`,
+    ),
+  ]);
 }
 
 /** Error card: the step, the plain-language reason and a Retry button. */
@@ -127,45 +146,47 @@ export function errorCard(
   error: ErrorEntry,
 ): ChatMessage {
   if (error.outcome === 'cancelled' || job.cancelledBy) {
-    const who = job.cancelledBy ? ` by <@${job.cancelledBy}>` : '';
-    return {
-      text: `Job ${job.jobId} was cancelled`,
-      blocks: [section(`:no_entry_sign: Job ${job.jobId} was cancelled${who}.`)],
-    };
+    const who = job.cancelledBy ? mrkdwn` by ${userMention(job.cancelledBy)}` : mrkdwn``;
+    return chatMessage(mrkdwn`Job ${job.jobId} was cancelled`, [
+      section(mrkdwn`:no_entry_sign: Job ${job.jobId} was cancelled${who}.`),
+    ]);
   }
   const where =
     error.step > 0
-      ? `step ${error.step}/${error.total} (${escape(error.stepName)})`
-      : escape(error.stepName || 'start-up');
-  return {
-    text: `Job ${job.jobId} failed at ${error.stepName}: ${error.reason}`,
-    blocks: [
-      section(
-        `:x: *Job ${job.jobId} for ${escape(ticketLabel(job.ticketId))} in ${escape(job.project)} failed* at ${where}\n${escape(error.reason)}`,
-      ),
-      context(`Error code: \`${escape(error.code)}\``),
-      {
-        type: 'actions',
-        elements: [
-          {
-            type: 'button',
-            action_id: RETRY_ACTION_ID,
-            text: { type: 'plain_text', text: 'Retry' },
-            value: JSON.stringify({ project: job.project, ticketId: job.ticketId }),
-          },
-        ],
-      },
-    ],
-  };
+      ? mrkdwn`step ${error.step}/${error.total} (${error.stepName})`
+      : mrkdwn`${error.stepName || 'start-up'}`;
+  const retry = actions([
+    {
+      actionId: RETRY_ACTION_ID,
+      text: 'Retry',
+      value: JSON.stringify({ project: job.project, ticketId: job.ticketId }),
+    },
+  ]);
+  const blocks: Array<Block | undefined> = [
+    section(
+      mrkdwn`:x: *Job ${job.jobId} for ${ticketLabel(job.ticketId)} in ${job.project} failed* at ${where}`,
+    ),
+    ...sections(reasonText(error.reason), REASON_SECTIONS),
+    context(mrkdwn`Error code: ${code(error.code)}`),
+    retry,
+  ];
+  return chatMessage(mrkdwn`Job ${job.jobId} failed at ${error.stepName}: ${error.reason}`, blocks);
+}
+
+/** A reason with several lines (test output) reads best as a code block after its first line. */
+function reasonText(reason: string): Mrkdwn {
+  const newline = reason.indexOf('\n');
+  if (newline < 0) return mrkdwn`${reason || 'No reason was given.'}`;
+  return mrkdwn`${reason.slice(0, newline)}\n${codeBlock(reason.slice(newline + 1))}`;
 }
 
 function alreadyRunningMessage(holder: ConversationState): ChatMessage {
-  const text = `A job is already running in this channel: job ${holder.jobId} for ${ticketLabel(holder.ticketId)} in ${holder.project}. Wait for it to finish or say \`cancel\`.`;
-  return { text, blocks: [section(`:hourglass: ${escape(text)}`)] };
+  const text = mrkdwn`A job is already running in this channel: ${jobName(holder)}. Wait for it to finish or say \`cancel\`.`;
+  return chatMessage(text, [section(mrkdwn`:hourglass: ${text}`)]);
 }
 
-function plainMessage(text: string, icon = ':information_source:'): ChatMessage {
-  return { text, blocks: [section(`${icon} ${text}`)] };
+function iconMessage(text: Mrkdwn, icon = ':information_source:'): ChatMessage {
+  return chatMessage(text, [section(mrkdwn`${icon} ${text}`)]);
 }
 
 const HELP_INTROS = {
@@ -176,15 +197,12 @@ const HELP_INTROS = {
 
 /** The help text with examples: for a greeting, for `help`, or for a message not understood. */
 function helpMessage(reason: keyof typeof HELP_INTROS = 'unknown'): ChatMessage {
-  const intro = HELP_INTROS[reason];
-  const examples = [
-    '`fix #58 in agent-smith-test` (also `fix ticket 58 in …`, `fix PROJ-58 in …`)',
-    '`list tickets in agent-smith-test`',
-    '`create ticket "Add logging" in agent-smith-test "optional description"`',
-    '`status` · `cancel` · `help`',
-  ];
-  const text = `${intro}\n${examples.map((line) => `• ${line}`).join('\n')}`;
-  return { text, blocks: [section(text)] };
+  const text = mrkdwn`${HELP_INTROS[reason]}
+• \`fix #58 in agent-smith-test\` (also \`fix ticket 58 in …\`, \`fix PROJ-58 in …\`)
+• \`list tickets in agent-smith-test\`
+• \`create ticket "Add logging" in agent-smith-test "optional description"\`
+• \`status\` · \`cancel\` · \`help\``;
+  return chatMessage(text, [section(text)]);
 }
 
 function unknownProjectMessage(
@@ -192,63 +210,61 @@ function unknownProjectMessage(
   known: string[],
   closest: string | undefined,
 ): ChatMessage {
-  const hint = closest ? ` Did you mean *${escape(closest)}*?` : '';
-  const list =
-    known.length > 0 ? known.map((name) => `\`${escape(name)}\``).join(', ') : '_none configured_';
-  const text = `I don't know the project *${escape(project)}*.${hint} Known projects: ${list}`;
-  return { text, blocks: [section(`:question: ${text}`)] };
+  const hint = closest ? mrkdwn` Did you mean *${closest}*?` : mrkdwn``;
+  const list = known.length > 0 ? joinMd(known.map(code), ', ') : mrkdwn`_none configured_`;
+  const text = mrkdwn`I don't know the project *${project}*.${hint} Known projects: ${list}`;
+  return chatMessage(text, [section(mrkdwn`:question: ${text}`)]);
 }
 
 function statusLine(notice: Extract<Notice, { kind: 'status' }>): ChatMessage {
   const { state, progress, costUsd } = notice;
   const step = progress
-    ? `step ${progress.step}/${progress.total}: ${progress.label}`
-    : 'waiting for the agent to report its first step';
+    ? mrkdwn`step ${progress.step}/${progress.total}: ${progress.label}`
+    : mrkdwn`waiting for the agent to report its first step`;
   const cost = costUsd === undefined ? 'not known yet' : formatCost(costUsd);
-  const text = `Job ${state.jobId} for ${ticketLabel(state.ticketId)} in ${state.project} — ${step} — running for ${formatDuration(notice.elapsedMs)}, cost so far: ${cost}.`;
-  return plainMessage(text, ':hourglass_flowing_sand:');
-}
-
-function mrkdwnOnly(text: string): ChatMessage {
-  return { text, blocks: [section(text.slice(0, 2900))] };
+  return iconMessage(
+    mrkdwn`Job ${state.jobId} for ${ticketLabel(state.ticketId)} in ${state.project} — ${step} — running for ${formatDuration(notice.elapsedMs)}, cost so far: ${cost}.`,
+    ':hourglass_flowing_sand:',
+  );
 }
 
 function ticketList(notice: Extract<Notice, { kind: 'tickets' }>): ChatMessage {
   const { project, tickets, total } = notice;
-  if (tickets.length === 0) return mrkdwnOnly(`No open tickets in *${project}*.`);
-  const lines = tickets.map((ticket) => `• *${ticketLabel(ticket.id)}* — ${ticket.title}`);
+  if (tickets.length === 0) {
+    const text = mrkdwn`No open tickets in *${project}*.`;
+    return chatMessage(text, [section(text)]);
+  }
+  const lines = tickets.map((ticket) => mrkdwn`• *${ticketLabel(ticket.id)}* — ${ticket.title}`);
   const rest = total - lines.length;
-  return mrkdwnOnly(
-    `:ticket: *Open tickets in ${project}* (${total}):\n${lines.join('\n')}${rest > 0 ? `\n…and ${rest} more` : ''}`,
-  );
+  const text = mrkdwn`:ticket: *Open tickets in ${project}* (${total}):\n${joinMd(lines, '\n')}${rest > 0 ? mrkdwn`\n…and ${rest} more` : mrkdwn``}`;
+  return chatMessage(text, sections(text, 5));
 }
 
-/** "Ask <@A> or <@B>" — the admins are the operator's own ids, so the mention is ours. */
-function whomToAsk(admins: string[]): string {
-  const ids = admins.filter((id) => /^[A-Z0-9]+$/.test(id)).slice(0, 5);
-  return ids.length > 0
-    ? `Ask an admin (${ids.map((id) => `<@${id}>`).join(', ')}) if you need it.`
-    : 'Ask whoever runs Agent Smith (SLACK_ADMIN_USERS) if you need it.';
+/** "Ask @A or @B": the admins are the operator's own ids, so the mentions are ours. */
+function whomToAsk(admins: string[]): Mrkdwn {
+  const mentions = admins.slice(0, 5).map(userMention);
+  return mentions.length > 0
+    ? mrkdwn`Ask an admin (${joinMd(mentions, ', ')}) if you need it.`
+    : mrkdwn`Ask whoever runs Agent Smith (SLACK_ADMIN_USERS) if you need it.`;
 }
 
 function accessRefusedMessage(notice: Extract<Notice, { kind: 'access-refused' }>): ChatMessage {
-  const text = `I can't do \`${escape(notice.action)}\` for you: ${escape(notice.reason)}. ${whomToAsk(notice.admins)}`;
-  return { text, blocks: [section(`:no_entry: ${text.slice(0, 2900)}`)] };
+  const text = mrkdwn`I can't do ${code(notice.action)} for you: ${notice.reason}. ${whomToAsk(notice.admins)}`;
+  return iconMessage(text, ':no_entry:');
 }
 
 function notJobOwnerMessage(notice: Extract<Notice, { kind: 'not-job-owner' }>): ChatMessage {
   const what = notice.action === 'cancel' ? 'cancel' : 'answer the questions of';
-  const owner =
-    notice.requestedBy && /^[A-Z0-9]+$/.test(notice.requestedBy)
-      ? `<@${notice.requestedBy}>`
-      : 'the person who started it';
-  const text = `Only ${owner} or an admin can ${what} job ${escape(notice.jobId)}. ${whomToAsk(notice.admins)}`;
-  return { text, blocks: [section(`:no_entry: ${text}`)] };
+  const owner = notice.requestedBy
+    ? userMention(notice.requestedBy)
+    : mrkdwn`the person who started it`;
+  const text = mrkdwn`Only ${owner} or an admin can ${what} job ${notice.jobId}. ${whomToAsk(notice.admins)}`;
+  return iconMessage(text, ':no_entry:');
 }
 
 /** The newest audit records, one line each; every value is escaped and no id becomes a mention. */
 function auditMessage(records: AuditRecord[]): ChatMessage {
-  if (records.length === 0) return plainMessage('The audit log is empty.');
+  if (records.length === 0) return iconMessage(mrkdwn`The audit log is empty.`);
   const lines = records.map((record) => {
     const facts = [
       record.project ? `project ${record.project}` : '',
@@ -257,11 +273,10 @@ function auditMessage(records: AuditRecord[]): ChatMessage {
       record.costUsd === undefined ? '' : `cost ${formatCost(record.costUsd)}`,
     ].filter(Boolean);
     const line = `${new Date(record.at).toISOString()} ${record.userId} in ${record.channelId}: ${record.action} ${record.allowed ? 'allowed' : 'refused'} (${record.reason})${facts.length > 0 ? ` — ${facts.join(', ')}` : ''}`;
-    return `• \`${escape(line).replace(/`/g, "'")}\``;
+    return mrkdwn`• ${code(line)}`;
   });
-  const head = `:scroll: *Audit log* (newest first, ${records.length}):`;
-  const text = [head, ...lines].join('\n');
-  return { text, blocks: [section(text.slice(0, 2900))] };
+  const text = mrkdwn`:scroll: *Audit log* (newest first, ${records.length}):\n${joinMd(lines, '\n')}`;
+  return chatMessage(text, sections(text, 5));
 }
 
 /** How each {@link Notice} looks in Slack. */
@@ -270,16 +285,19 @@ export function renderNotice(notice: Notice): ChatMessage {
     case 'help':
       return helpMessage(notice.reason);
     case 'no-job':
-      return plainMessage('No job is running in this channel.');
+      return iconMessage(mrkdwn`No job is running in this channel.`);
     case 'command-failed':
-      return plainMessage(`Something went wrong: ${notice.reason}`, ':x:');
+      return iconMessage(mrkdwn`Something went wrong: ${notice.reason}`, ':x:');
     case 'projects-unreadable':
-      return plainMessage(`I can't read my project configuration: ${notice.problem}`, ':warning:');
+      return iconMessage(
+        mrkdwn`I can't read my project configuration: ${notice.problem}`,
+        ':warning:',
+      );
     case 'unknown-project':
       return unknownProjectMessage(notice.requested, notice.known, notice.closest);
     case 'spawner-unavailable':
-      return plainMessage(
-        `I can't start jobs right now: ${notice.reason}. \`list\`, \`create\`, \`status\` and \`help\` still work.`,
+      return iconMessage(
+        mrkdwn`I can't start jobs right now: ${notice.reason}. \`list\`, \`create\`, \`status\` and \`help\` still work.`,
         ':warning:',
       );
     case 'busy':
@@ -287,31 +305,33 @@ export function renderNotice(notice: Notice): ChatMessage {
     case 'starting':
       return startingMessage(notice.job);
     case 'spawn-failed':
-      return plainMessage(
-        `Job ${notice.jobId} could not be started: ${notice.reason}. The channel is free again; try again or ask an operator.`,
+      return iconMessage(
+        mrkdwn`Job ${notice.jobId} could not be started: ${notice.reason}. The channel is free again; try again or ask an operator.`,
         ':x:',
       );
     case 'cancelled':
-      return plainMessage(
-        `Job ${notice.jobId} cancelled by <@${notice.userId}>.`,
+      return iconMessage(
+        mrkdwn`Job ${notice.jobId} cancelled by ${userMention(notice.userId)}.`,
         ':no_entry_sign:',
       );
     case 'status':
       return statusLine(notice);
     case 'tickets':
       return ticketList(notice);
-    case 'tickets-failed':
-      return mrkdwnOnly(`:x: I couldn't list the tickets of *${notice.project}*: ${notice.reason}`);
+    case 'tickets-failed': {
+      const text = mrkdwn`:x: I couldn't list the tickets of *${notice.project}*: ${notice.reason}`;
+      return chatMessage(text, [section(text)]);
+    }
     case 'ticket-created': {
       const reference = ticketLabel(notice.ticket.id);
-      return plainMessage(
-        `Ticket *${reference}* ${notice.created ? 'created' : 'already open'} in *${notice.project}*: _${notice.ticket.title}_\nTo work on it: \`fix ${reference} in ${notice.project}\``,
+      return iconMessage(
+        mrkdwn`Ticket *${reference}* ${notice.created ? 'created' : 'already open'} in *${notice.project}*: _${notice.ticket.title}_\nTo work on it: ${code(`fix ${reference} in ${notice.project}`)}`,
         ':white_check_mark:',
       );
     }
     case 'ticket-create-failed':
-      return plainMessage(
-        `I couldn't create the ticket in *${notice.project}*: ${notice.reason}`,
+      return iconMessage(
+        mrkdwn`I couldn't create the ticket in *${notice.project}*: ${notice.reason}`,
         ':x:',
       );
     case 'question-answered':
@@ -325,7 +345,7 @@ export function renderNotice(notice: Notice): ChatMessage {
     case 'question':
       return questionMessage(notice.jobId, notice.question);
     case 'done':
-      return doneCard(notice.job, notice.done);
+      return doneCard(notice.job, notice.done, notice.repositoryUrl);
     case 'failed':
       return errorCard(notice.job, notice.error);
     case 'access-refused':

@@ -1,9 +1,9 @@
 import type { webApi } from '@slack/bolt';
-import { ExternalServiceError } from '@agentsmith/kit';
+import { ExternalServiceError, SecretSanitizer } from '@agentsmith/kit';
 import type { Notice } from '../jobs/notices.js';
 import type { Notifier } from '../jobs/notifier.js';
 import type { Metrics } from '../server/metrics.js';
-import { renderNotice } from './message-blocks.js';
+import { renderNotice, type ChatMessage } from './message-blocks.js';
 
 /** Platform errors worth another try later; every other `ok:false` is final. */
 const RETRYABLE_PLATFORM_ERRORS = new Set([
@@ -41,26 +41,38 @@ function toServiceError(method: string, error: unknown): ExternalServiceError {
   });
 }
 
+/** Slack must not turn names into mentions nor unfold links into previews, whatever the text. */
+const INERT = { parse: 'none', link_names: false } as const;
+
 /**
- * {@link Notifier} over the Slack Web API client: renders each notice as Block Kit. The client waits out 429s as `Retry-After`
- * says and retries network errors a few times; what still fails becomes an ExternalServiceError
- * marked retryable or not, and is counted.
+ * {@link Notifier} over the Slack Web API client: scrubs secrets from each notice, then renders it
+ * as Block Kit (escaped, within Slack's limits: message-blocks.ts). The client waits out 429s as
+ * `Retry-After` says and retries network errors a few times; what still fails becomes an
+ * ExternalServiceError marked retryable or not, and is counted.
  */
 export class SlackNotifier implements Notifier {
   constructor(
     private readonly client: webApi.WebClient,
     private readonly metrics: Metrics,
+    /** Known secret values of the dispatcher; token formats are recognised without it. */
+    private readonly sanitizer: SecretSanitizer = new SecretSanitizer(),
   ) {}
 
+  #render(notice: Notice): { text: string; blocks: webApi.Block[] } {
+    const message: ChatMessage = renderNotice(this.sanitizer.sanitizeStrings(notice));
+    return { text: message.text, blocks: [...message.blocks] };
+  }
+
   async post(channelId: string, notice: Notice, threadTs?: string): Promise<string> {
-    const message = renderNotice(notice);
+    const message = this.#render(notice);
     try {
       const result = await this.client.chat.postMessage({
         channel: channelId,
-        text: message.text,
-        ...(message.blocks ? { blocks: message.blocks as webApi.Block[] } : {}),
+        ...message,
         ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...INERT,
         unfurl_links: false,
+        unfurl_media: false,
       });
       if (!result.ts) throw new Error('chat.postMessage returned no ts');
       return result.ts;
@@ -71,14 +83,9 @@ export class SlackNotifier implements Notifier {
   }
 
   async update(channelId: string, ts: string, notice: Notice): Promise<void> {
-    const message = renderNotice(notice);
+    const message = this.#render(notice);
     try {
-      await this.client.chat.update({
-        channel: channelId,
-        ts,
-        text: message.text,
-        ...(message.blocks ? { blocks: message.blocks as webApi.Block[] } : {}),
-      });
+      await this.client.chat.update({ channel: channelId, ts, ...message, ...INERT });
     } catch (error) {
       this.metrics.slackApiErrors += 1;
       throw toServiceError('chat.update', error);

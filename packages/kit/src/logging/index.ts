@@ -1,2 +1,3 @@
 export * from './create-logger.js';
 export * from './secret-sanitizer.js';
+export * from './secret-patterns.js';
