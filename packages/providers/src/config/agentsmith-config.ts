@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AgentLlmConfig } from './agent-llm-config.js';
 import { COMMAND_NAMES, CURRENT_COMMAND_NAMES, DEFAULT_PIPELINE_NAME } from './command-names.js';
 import { Duration } from './duration-schema.js';
+import { EgressConfig } from './egress-config.js';
 import { EnvironmentConfig } from './environment-config.js';
 import { SourceConfig, TicketsConfig } from './source-config.js';
 
@@ -53,6 +54,8 @@ export const ProjectConfig = z
     commit_author: CommitAuthorConfig.optional(),
     /** Image, setup commands, test command and variables of the project's jobs. */
     environment: EnvironmentConfig.prefault({}),
+    /** Hosts the job may reach through the broker's forward proxy; none by default. */
+    egress: EgressConfig.prefault({}),
   })
   .refine(
     (project) =>
