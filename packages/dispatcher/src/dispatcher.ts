@@ -75,7 +75,7 @@ export async function startDispatcher(
   };
 
   const broker = dependencies.broker
-    ? await startBroker(dependencies.broker, redis, logger.child({ component: 'broker' }))
+    ? await startBroker(dependencies.broker, redis, logger.child({ component: 'broker' }), store)
     : undefined;
   const supervision =
     dependencies.supervise === false

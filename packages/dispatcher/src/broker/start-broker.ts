@@ -1,8 +1,10 @@
+import type { OutboundEntry } from '@agentsmith/contracts';
 import type { Logger } from '@agentsmith/kit';
 import type { ProjectConfig } from '@agentsmith/providers';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { startBrokerServer } from './broker-server.js';
 import type { JobCredentialIssuer } from '../jobs/job-credential-issuer.js';
+import type { JobStore } from '../jobs/job-store.js';
 import { createJobCredentialIssuer } from './job-credentials.js';
 import { RedisCredentialStore, type RedisConnection } from './redis-credential-store.js';
 
@@ -32,6 +34,7 @@ export async function startBroker(
   setup: BrokerSetup,
   redis: RedisConnection,
   logger: Logger,
+  jobs?: Pick<JobStore, 'writeAsAgent'>,
 ): Promise<StartedBroker> {
   const store = new RedisCredentialStore(redis, setup.keyPrefix);
   const loadProject = async (name: string): Promise<ProjectConfig> => {
@@ -45,6 +48,7 @@ export async function startBroker(
       credentials: setup.config.credentials,
       loadProject: setup.loadProject,
       logger,
+      ...(jobs ? { reportToJob: (entry: OutboundEntry) => jobs.writeAsAgent(entry) } : {}),
       ...(setup.fetch ? { fetch: setup.fetch } : {}),
     },
     { port: setup.config.port, ...(setup.host ? { host: setup.host } : {}) },

@@ -56,4 +56,6 @@ export type Notice =
   | { kind: 'details'; lines: string[] }
   | { kind: 'question'; jobId: string; question: Question }
   | { kind: 'done'; job: JobRef; done: Done }
-  | { kind: 'failed'; job: JobRef & Pick<TrackedJob, 'cancelledBy'>; error: ErrorEntry };
+  | { kind: 'failed'; job: JobRef & Pick<TrackedJob, 'cancelledBy'>; error: ErrorEntry }
+  // Egress (docs/security.md, "Egress"): the broker's proxy refused a host the job asked for.
+  | { kind: 'egress-refused'; job: JobRef; host: string; port: number; rule: string };

@@ -65,6 +65,21 @@ function detailMessage(lines: string[]): ChatMessage {
   return { text, blocks: [context(escape(text).slice(0, 2900))] };
 }
 
+/** A host the egress proxy refused, with the `agentsmith.yml` line that would admit it. */
+function egressRefusedMessage(notice: Extract<Notice, { kind: 'egress-refused' }>): ChatMessage {
+  const target = `${notice.host}:${notice.port}`;
+  const where = `projects.${notice.job.project}.egress.allow`;
+  const text = `Blocked a connection to ${target}: it is not in this project's egress allow-list. To allow it, add this line under ${where} in agentsmith.yml: - ${notice.rule}`;
+  return {
+    text,
+    blocks: [
+      section(
+        `:no_entry: Blocked a connection to \`${escape(target)}\`: it is not in this project's egress allow-list. To allow it, add this line under \`${escape(where)}\` in agentsmith.yml:\n\`\`\`- ${escape(notice.rule)}\`\`\``,
+      ),
+    ],
+  };
+}
+
 function questionMessage(jobId: string, question: Question): ChatMessage {
   return {
     text: `Question: ${question.text}`,
@@ -286,5 +301,7 @@ export function renderNotice(notice: Notice): ChatMessage {
       return doneCard(notice.job, notice.done);
     case 'failed':
       return errorCard(notice.job, notice.error);
+    case 'egress-refused':
+      return egressRefusedMessage(notice);
   }
 }
