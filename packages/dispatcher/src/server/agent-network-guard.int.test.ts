@@ -37,23 +37,30 @@ describe('server/agent-network-guard', () => {
     const locals = () => ['127.0.0.1', '172.30.0.3', '10.1.0.5'];
 
     expect(
-      await agentFacingAddresses('http://dispatcher:8081', () =>
-        Promise.resolve(['172.30.0.3']),
+      await agentFacingAddresses(
+        'http://dispatcher:8081',
+        () => Promise.resolve(['172.30.0.3']),
         locals,
       ),
     ).toEqual(new Set(['172.30.0.3']));
     expect(
-      await agentFacingAddresses('http://broker.example:8081', () =>
-        Promise.resolve(['203.0.113.9']),
+      await agentFacingAddresses(
+        'http://broker.example:8081',
+        () => Promise.resolve(['203.0.113.9']),
         locals,
       ),
     ).toEqual(new Set());
     expect(
-      await agentFacingAddresses('http://localhost:8081', () => Promise.resolve(['127.0.0.1']), locals),
+      await agentFacingAddresses(
+        'http://localhost:8081',
+        () => Promise.resolve(['127.0.0.1']),
+        locals,
+      ),
     ).toEqual(new Set());
     expect(
-      await agentFacingAddresses('http://nowhere.invalid:8081', () =>
-        Promise.reject(new Error('ENOTFOUND')),
+      await agentFacingAddresses(
+        'http://nowhere.invalid:8081',
+        () => Promise.reject(new Error('ENOTFOUND')),
         locals,
       ),
     ).toEqual(new Set());
