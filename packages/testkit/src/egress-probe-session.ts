@@ -11,6 +11,8 @@ export interface EgressTarget {
   name: string;
   host: string;
   port: number;
+  /** What to send once connected (default an HTTP request); Redis closes on HTTP, so it gets PING. */
+  send?: string;
 }
 
 /**
@@ -24,7 +26,7 @@ const PROBE =
   'const s=net.connect({host:t.host,port:t.port});' +
   'const end=(how)=>{clearTimeout(timer);s.destroy();done(t.name+"="+how)};' +
   'const timer=setTimeout(()=>end("timeout"),5000);' +
-  's.on("connect",()=>s.write("GET / HTTP/1.0\\r\\nhost: probe\\r\\n\\r\\n"));' +
+  's.on("connect",()=>s.write(t.send||"GET / HTTP/1.0\\r\\nhost: probe\\r\\n\\r\\n"));' +
   's.on("data",()=>end("answered"));' +
   's.on("error",(e)=>end(e.code||e.message));' +
   's.on("close",()=>end("closed"));' +

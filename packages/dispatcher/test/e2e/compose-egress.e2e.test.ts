@@ -137,7 +137,7 @@ describe('docker compose: agents reach only the broker and Redis; registries thr
     const hostPort = (hostService.address() as AddressInfo).port;
     const targets: EgressTarget[] = [
       // Positive controls: the probe does see an answer where the agent may go.
-      { name: 'redis', host: 'redis', port: 6379 },
+      { name: 'redis', host: 'redis', port: 6379, send: 'PING\r\n' },
       { name: 'broker', host: 'broker', port: 8081 },
       { name: 'internet-by-address', host: internet.ip, port: 9000 },
       { name: 'internet-by-name', host: 'fakes', port: 9000 },
@@ -208,7 +208,7 @@ describe('docker compose: agents reach only the broker and Redis; registries thr
 
     expect(networks).toEqual([`${project}_agents`]);
     const probeLine =
-      state.toolResults.flatMap((text) => /EGRESS-PROBE (.*)/.exec(text)?.[1] ?? [])[0] ?? '';
+      state.toolResults.flatMap((text) => /^EGRESS-PROBE (.*)$/m.exec(text)?.[1] ?? [])[0] ?? '';
     const outcomes = Object.fromEntries(probeLine.split(' ').map((pair) => pair.split('=')));
     expect(Object.keys(outcomes).sort()).toEqual(targets.map((target) => target.name).sort());
     expect({ redis: outcomes['redis'], broker: outcomes['broker'] }).toEqual({
