@@ -4,7 +4,6 @@ import type { ProjectConfig } from '@agentsmith/providers';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { startBrokerServer } from './broker-server.js';
 import type { JobCredentialIssuer } from '../jobs/job-credential-issuer.js';
-import type { JobStore } from '../jobs/job-store.js';
 import { createJobCredentialIssuer } from './job-credentials.js';
 import { RedisCredentialStore, type RedisConnection } from './redis-credential-store.js';
 
@@ -34,7 +33,8 @@ export async function startBroker(
   setup: BrokerSetup,
   redis: RedisConnection,
   logger: Logger,
-  jobs?: Pick<JobStore, 'writeAsAgent'>,
+  /** Where the egress proxy's refusal notes go: the job store's `writeAsAgent`. */
+  jobs?: { writeAsAgent(entry: OutboundEntry): Promise<void> },
 ): Promise<StartedBroker> {
   const store = new RedisCredentialStore(redis, setup.keyPrefix);
   const loadProject = async (name: string): Promise<ProjectConfig> => {
