@@ -39,6 +39,7 @@ describe('broker egress proxy (real sockets, real Redis, curl as the client)', (
   let registryPort: number;
   let echoPort: number;
   let otherPort: number;
+  let closedPort: number;
   let echo: ReturnType<typeof createTcpServer>;
   const reported: OutboundEntry[] = [];
   const seenProxyAuthorization: Array<string | undefined> = [];
@@ -56,12 +57,25 @@ describe('broker egress proxy (real sockets, real Redis, curl as the client)', (
     await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
     echoPort = (echo.address() as AddressInfo).port;
     otherPort = echoPort === 65_000 ? 65_001 : 65_000;
+    // A port that was free a moment ago and is allowed: nothing listens there.
+    closedPort = await new Promise<number>((resolve) => {
+      const probe = createTcpServer().listen(0, '127.0.0.1', () => {
+        const free = (probe.address() as AddressInfo).port;
+        probe.close(() => resolve(free));
+      });
+    });
     fixture = await startBrokerFixture({
       projects: {
         app: {
           source: { type: 'github', url: 'https://github.com/acme/app.git' },
           tickets: { type: 'github', url: 'https://github.com/acme/app' },
-          egress: { allow: [`localhost:${registryPort}`, `localhost:${echoPort}`] },
+          egress: {
+            allow: [
+              `localhost:${registryPort}`,
+              `localhost:${echoPort}`,
+              `localhost:${closedPort}`,
+            ],
+          },
         },
       },
       credentials: {},
@@ -129,6 +143,18 @@ describe('broker egress proxy (real sockets, real Redis, curl as the client)', (
       socket.on('error', reject);
     });
     expect(raw).toBe('HTTP/1.1 200 Connection Established\r\n\r\nping through the tunnel');
+  });
+
+  it('answers 502 with the reason when an allowed host does not accept the connection', async () => {
+    const answer = await rawRequest(
+      brokerPort(),
+      `CONNECT localhost:${closedPort} HTTP/1.1\r\nhost: localhost\r\nproxy-authorization: ${basic(token)}\r\n\r\n`,
+    );
+
+    expect(answer).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/);
+    expect(answer).toContain(
+      `Agent Smith egress proxy: localhost:${closedPort}: connect ECONNREFUSED`,
+    );
   });
 
   it('asks for the egress token (407) when it is missing, unknown or revoked', async () => {

@@ -162,19 +162,23 @@ export function handleConnect(
   admit(context, request, authority.host, authority.port).then(
     ({ address }) => {
       const upstream: Socket = connect(authority.port, address);
+      let tunnelled = false;
       upstream.once('connect', () => {
+        tunnelled = true;
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
         if (head.length > 0) upstream.write(head);
         upstream.pipe(client);
         client.pipe(upstream);
       });
       upstream.once('error', (error) => {
-        if (upstream.readyState === 'opening' || !upstream.remoteAddress)
+        if (!tunnelled)
           refuse(new ProxyRefusal(502, `${authority.host}:${authority.port}: ${error.message}`));
-        else client.destroy();
       });
       client.once('close', () => upstream.destroy());
-      upstream.once('close', () => client.destroy());
+      // Before the tunnel stands, the refusal above answers the client and ends it.
+      upstream.once('close', () => {
+        if (tunnelled) client.destroy();
+      });
     },
     (error: unknown) => {
       if (error instanceof ProxyRefusal) refuse(error);
