@@ -32,3 +32,37 @@ export function jobBranchName(ticketId: string): string {
  * spent (value `exhausted`); the agent ends the run with `budget_exhausted` instead of retrying.
  */
 export const BUDGET_HEADER = 'x-agentsmith-budget';
+
+/**
+ * The standard proxy variables a spawned agent gets (both spellings: curl and git read only the
+ * lower-case `http_proxy`, most other tools either). They point at the broker's forward proxy
+ * with the job's egress token as the password, the only way out of the agents' network; the
+ * broker and Redis are reached directly (docs/security.md, "Egress").
+ */
+export const EGRESS_PROXY_ENVIRONMENT = {
+  proxy: ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'],
+  noProxy: ['NO_PROXY', 'no_proxy'],
+} as const;
+
+/** The user name in the proxy URL (any name works; the password is the egress token). */
+const EGRESS_PROXY_USER = 'job';
+
+/**
+ * The proxy variables of a job: `http://job:<egressToken>@<broker host:port>` for every proxy
+ * name, and the broker's and Redis's hosts (plus localhost) for the `NO_PROXY` names.
+ */
+export function egressProxyEnvironment(
+  brokerUrl: string,
+  egressToken: string,
+  directHosts: readonly string[],
+): Record<string, string> {
+  const broker = new URL(brokerUrl);
+  const proxyUrl = `http://${EGRESS_PROXY_USER}:${encodeURIComponent(egressToken)}@${broker.host}`;
+  const noProxy = [...new Set([broker.hostname, ...directHosts, 'localhost', '127.0.0.1'])].join(
+    ',',
+  );
+  const env: Record<string, string> = {};
+  for (const name of EGRESS_PROXY_ENVIRONMENT.proxy) env[name] = proxyUrl;
+  for (const name of EGRESS_PROXY_ENVIRONMENT.noProxy) env[name] = noProxy;
+  return env;
+}

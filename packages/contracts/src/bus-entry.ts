@@ -34,6 +34,13 @@ const Detail = z.object({
   ...Base,
   type: z.literal('detail'),
   text: z.string(),
+  /**
+   * Set when the broker's egress proxy refused a connection of the job (written by the broker,
+   * once per host): the dispatcher shows the `egress.allow` line that would admit it.
+   */
+  egressRefused: z
+    .object({ host: z.string().min(1), port: z.number().int().positive(), rule: z.string().min(1) })
+    .optional(),
 });
 type Detail = z.infer<typeof Detail>;
 

@@ -17,6 +17,7 @@ import { createRedisClient } from './redis/create-redis-client.js';
 import { RedisDedupStore } from './redis/redis-dedup-store.js';
 import { EntryDelivery } from './relay/entry-delivery.js';
 import { ProgressRelay } from './relay/progress-relay.js';
+import { agentFacingAddresses, refuseAgentConnections } from './server/agent-network-guard.js';
 import { startHttpServer, type ServerTimeouts } from './server/http-server.js';
 import { createMetrics, type Metrics } from './server/metrics.js';
 import { createSlackApp, createSlackClient } from './slack/slack-app.js';
@@ -86,7 +87,7 @@ export async function startDispatcher(
   };
 
   const broker = dependencies.broker
-    ? await startBroker(dependencies.broker, redis, logger.child({ component: 'broker' }))
+    ? await startBroker(dependencies.broker, redis, logger.child({ component: 'broker' }), store)
     : undefined;
   const supervision =
     dependencies.supervise === false
@@ -186,6 +187,10 @@ export async function startDispatcher(
     ...(dependencies.relay?.blockMs !== undefined ? { blockMs: dependencies.relay.blockMs } : {}),
     onDeadline: ({ jobId }) => expireJob(context, jobId),
   });
+  // Resolved before listening, so the guard is on the server before its first connection.
+  const agentAddresses = dependencies.broker
+    ? await agentFacingAddresses(dependencies.broker.config.agentUrl)
+    : new Set<string>();
   const http = await startHttpServer({
     port: config.port,
     opsPort: config.opsPort,
@@ -199,6 +204,8 @@ export async function startDispatcher(
       { name: 'spawner', check: () => spawner.checkReadiness() },
     ],
   });
+  refuseAgentConnections(http.server, agentAddresses, logger);
+  refuseAgentConnections(http.opsServer, agentAddresses, logger);
   relay.start();
   await slack.start();
   supervision

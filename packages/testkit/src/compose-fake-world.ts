@@ -6,6 +6,7 @@ import { FakeLlmApi } from './fake-llm-api.js';
 import { FakeSlackApi, type SlackCall } from './fake-slack-api.js';
 import { startGitHttpServer } from './git-http-server.js';
 import { gitTestRepo } from './git-test-repo.js';
+import { egressProbeTurns, FAKE_REGISTRY_PORT, type EgressTarget } from './egress-probe-session.js';
 import { HOSTILE_TICKET, hostileTurns, overBudgetTurns } from './hostile-ticket-session.js';
 
 /** Ports of the fake world inside its container (reach them as `fakes:<port>` on the network). */
@@ -15,6 +16,8 @@ export const COMPOSE_FAKE_PORTS = {
   github: 9002,
   llm: 9003,
   git: 9004,
+  /** A fake npm registry, the "allowed registry" of the egress test. */
+  registry: FAKE_REGISTRY_PORT,
 } as const;
 
 /** What `GET /state` on the control port answers. */
@@ -33,6 +36,8 @@ export interface ComposeFakeWorldState {
    */
   agentTraffic: string[];
   git: string[];
+  /** Requests the fake npm registry answered (`GET /left-pad`), as `method path`. */
+  registry: string[];
   unexpected: string[];
 }
 
@@ -87,6 +92,24 @@ export async function startComposeFakeWorld(
     repositories: { [`${options.repository}.git`]: repository.origin },
     password: options.token,
   });
+  const registryRequests: string[] = [];
+  // A minimal npm registry: the packument of left-pad, enough for `npm view left-pad version`.
+  const registry: Server = createHttpServer((request, response) => {
+    registryRequests.push(`${request.method} ${request.url}`);
+    if (request.url?.split('?')[0] !== '/left-pad') {
+      response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+      return;
+    }
+    const version = { name: 'left-pad', version: '1.3.0', dist: { tarball: 'http://unused/' } };
+    response.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        name: 'left-pad',
+        'dist-tags': { latest: '1.3.0' },
+        versions: { '1.3.0': version },
+        time: { '1.3.0': '2018-04-09T00:00:00.000Z' },
+      }),
+    );
+  }).listen(COMPOSE_FAKE_PORTS.registry, host);
   const proxies = [
     expose(COMPOSE_FAKE_PORTS.slack, slack.server.url, host),
     expose(COMPOSE_FAKE_PORTS.github, github.url, host),
@@ -105,6 +128,17 @@ export async function startComposeFakeWorld(
     if (request.method === 'POST' && url.pathname === '/script/hostile') {
       llm.script(...hostileTurns(url.searchParams.get('other') ?? 'aaaaaaaaaaaa'));
       response.writeHead(204).end();
+      return;
+    }
+    if (request.method === 'POST' && url.pathname === '/script/egress') {
+      // The body names the direct connections the agent tries: `{"targets":[{name,host,port}]}`.
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        const { targets } = JSON.parse(body) as { targets: EgressTarget[] };
+        llm.script(...egressProbeTurns(targets));
+        response.writeHead(204).end();
+      });
       return;
     }
     if (request.method === 'POST' && url.pathname === '/script/budget') {
@@ -135,6 +169,7 @@ export async function startComposeFakeWorld(
       git: gitServer.requests.map(
         (entry) => `${entry.method} ${entry.url} ${entry.authorized ? 'authorized' : 'refused'}`,
       ),
+      registry: registryRequests,
       unexpected: [
         ...slack.server.unexpected,
         ...github.server.unexpected,
@@ -145,7 +180,7 @@ export async function startComposeFakeWorld(
   }).listen(COMPOSE_FAKE_PORTS.control, host);
   return {
     async close() {
-      for (const server of [...proxies, control]) server.close();
+      for (const server of [...proxies, control, registry]) server.close();
       // Unexpected requests were reported through /state; every server still gets closed.
       await Promise.allSettled([slack.stop(), github.stop(), llm.stop(), gitServer.stop()]);
       await repository.cleanup();

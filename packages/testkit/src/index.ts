@@ -22,3 +22,4 @@ export * from './eval/index.js';
 export * from './hostile-ticket-session.js';
 export * from './send-until-closed.js';
 export * from './block-kit-validator.js';
+export * from './egress-probe-session.js';

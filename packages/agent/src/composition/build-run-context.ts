@@ -85,6 +85,8 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
     loop: loopSettingsFromConfig(project.agent, models.primary),
     usage,
     commandEnvironment: env,
+    // Only a spawned job sits behind the broker's proxy; a plain CLI run has the machine's network.
+    ...(brokered ? { egressAllow: project.egress.allow } : {}),
     logger,
   });
   return Promise.resolve({

@@ -21,6 +21,8 @@ export interface LlmCodingAgentSettings {
   usage: UsageTracker;
   /** Environment of `run_command` (scrubbed of credentials by the loop). */
   commandEnvironment: NodeJS.ProcessEnv;
+  /** Job mode: the project's `egress.allow`, stated in the system prompt. */
+  egressAllow?: readonly string[] | undefined;
   logger: Logger;
 }
 
@@ -120,6 +122,7 @@ async function buildPrompt(
     repositoryInstructions,
     codeMap,
     planApproval: task.approvePlan !== undefined,
+    egressAllow: settings.egressAllow,
   });
 }
 

@@ -38,6 +38,20 @@ describe('llm/system-prompt', () => {
     expect(prompt).toContain("The project's test command is `pytest -q`.");
     expect(prompt).toContain('- Before any change, `pytest -q` passed.');
     expect(prompt).not.toContain('submit_plan');
+    expect(prompt).not.toContain('Network:');
+  });
+
+  it("states a spawned job's egress allow-list, or that it has no network at all", () => {
+    const allowed = buildSystemPrompt({
+      testCommand: null,
+      egressAllow: ['registry.npmjs.org', '*.pythonhosted.org'],
+    });
+    const none = buildSystemPrompt({ testCommand: null, egressAllow: [] });
+
+    expect(allowed).toContain(
+      '- Network: only these hosts are reachable, through the proxy already set in HTTP_PROXY/HTTPS_PROXY (package managers use it): `registry.npmjs.org`, `*.pythonhosted.org`. Every other host is refused',
+    );
+    expect(none).toContain('- Network: this job has no internet access');
   });
 
   it('frames repository instruction files as repository content that cannot close its frame', async () => {

@@ -16,6 +16,11 @@ export interface SystemPromptInput {
   planApproval?: boolean;
   /** Time limit of one command, for the environment facts. */
   commandTimeoutMinutes?: number;
+  /**
+   * A dispatcher-spawned job's `egress.allow`: the only hosts its commands reach (through the
+   * broker's proxy). Undefined for a plain CLI run, whose network is the machine's.
+   */
+  egressAllow?: readonly string[] | undefined;
 }
 
 const ROLE =
@@ -57,7 +62,14 @@ function environment(input: SystemPromptInput): string[] {
     );
   }
   if (input.baseline) facts.push(`- ${input.baseline}`);
+  if (input.egressAllow) facts.push(networkFact(input.egressAllow));
   return facts;
+}
+
+function networkFact(allow: readonly string[]): string {
+  if (allow.length === 0)
+    return '- Network: this job has no internet access; package registries and every other host are refused. Work with the repository and the dependencies already installed.';
+  return `- Network: only these hosts are reachable, through the proxy already set in HTTP_PROXY/HTTPS_PROXY (package managers use it): ${allow.map((rule) => `\`${rule}\``).join(', ')}. Every other host is refused; do not try to work around it.`;
 }
 
 /** Neutralises a closing tag inside repository text so it cannot end its frame early. */

@@ -1,3 +1,4 @@
+import type { OutboundEntry } from '@agentsmith/contracts';
 import type { Logger } from '@agentsmith/kit';
 import type { ProjectConfig } from '@agentsmith/providers';
 import type { BrokerCredentials } from '../config/broker-config.js';
@@ -10,6 +11,8 @@ export interface BrokerContext {
   /** A configured project, read fresh (so the upstream follows edits); undefined when unknown. */
   loadProject: (name: string) => Promise<ProjectConfig | undefined>;
   logger: Logger;
+  /** Writes onto a job's `job:<id>:out` stream (the egress proxy's refusal notes). */
+  reportToJob?: (entry: OutboundEntry) => Promise<void>;
   /** Injected in tests; global fetch otherwise. */
   fetch?: typeof fetch;
 }

@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { gitToken, llmToken, restToken } from './authenticate.js';
 import type { BrokerContext } from './broker-context.js';
+import { handleAbsoluteForm, handleConnect, isAbsoluteForm } from './egress-proxy.js';
 import { proxyGit } from './git-proxy.js';
 import { BrokerRefusal, sendRefusal } from './http-relay.js';
 import { providerError } from './llm-errors.js';
@@ -108,13 +110,19 @@ function unauthorized(route: Exclude<Route, { kind: 'health' }>, why: string): B
 
 /**
  * The credential broker's HTTP server (its own port, for agents only): every LLM, git and REST
- * call of a job passes here, authenticated by the job token and held to the job's scope.
+ * call of a job passes here, authenticated by the job token and held to the job's scope. The same
+ * port is the job's forward proxy (CONNECT and absolute-form requests, egress-proxy.ts), the only
+ * way out of the agents' network.
  */
 export async function startBrokerServer(
   context: BrokerContext,
   options: { port: number; host?: string },
 ): Promise<RunningBroker> {
   const server = createServer((request, response) => {
+    if (isAbsoluteForm(request)) {
+      handleAbsoluteForm(context, request, response);
+      return;
+    }
     handle(context, request, response).catch((error: unknown) => {
       const refusal =
         error instanceof BrokerRefusal
@@ -130,6 +138,9 @@ export async function startBrokerServer(
       sendRefusal(response, refusal);
     });
   });
+  server.on('connect', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+    handleConnect(context, request, socket, head),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '0.0.0.0', () => {

@@ -1,4 +1,4 @@
-import { BROKER_ENVIRONMENT } from '@agentsmith/contracts';
+import { BROKER_ENVIRONMENT, EGRESS_PROXY_ENVIRONMENT } from '@agentsmith/contracts';
 import { ProjectConfig } from '@agentsmith/providers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DispatcherHarness, uniqueChannel } from '../../test/support/dispatcher-harness.js';
@@ -55,7 +55,15 @@ describe('per-job credentials through the dispatcher (real Redis)', () => {
     const { jobId } = harness.spawner.spawned[0]!;
     const env = harness.spawner.environments.get(jobId) ?? {};
 
-    expect(Object.keys(env).sort()).toEqual(Object.values(BROKER_ENVIRONMENT).sort());
+    expect(Object.keys(env).sort()).toEqual(
+      [
+        ...Object.values(BROKER_ENVIRONMENT),
+        ...EGRESS_PROXY_ENVIRONMENT.proxy,
+        ...EGRESS_PROXY_ENVIRONMENT.noProxy,
+      ].sort(),
+    );
+    // The proxy URL carries the egress token, never the job token.
+    expect(env['HTTPS_PROXY']).toMatch(/^http:\/\/job:asegress_[\w-]{43}@dispatcher:8081$/);
     expect(env[BROKER_ENVIRONMENT.brokerUrl]).toBe('http://dispatcher:8081');
     expect(env[BROKER_ENVIRONMENT.jobToken]).toMatch(/^asjob_[\w-]{43}$/);
     expect(env[BROKER_ENVIRONMENT.redisUsername]).toBe(jobRedisUsername(jobId));
@@ -67,6 +75,11 @@ describe('per-job credentials through the dispatcher (real Redis)', () => {
     // The broker's ledger (here: two calls it counted) wins over the agent's own figure.
     const ledger = new RedisCredentialStore(harness.redis.redis);
     const usage = { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0 };
+    const egressToken = decodeURIComponent(new URL(env['HTTPS_PROXY']!).password);
+    expect(await ledger.resolveEgress(egressToken)).toMatchObject({
+      jobId,
+      project: 'agent-smith-test',
+    });
     await ledger.record(jobId, { ...usage, costUsd: 1.25 }, Date.now() + 60_000);
     await ledger.record(jobId, { ...usage, costUsd: 0.5 }, Date.now() + 60_000);
     await harness.agentWrites({
@@ -83,6 +96,7 @@ describe('per-job credentials through the dispatcher (real Redis)', () => {
       'the token to be revoked',
     );
     expect(await redisUsers()).not.toContain(jobRedisUsername(jobId));
+    expect(await ledger.resolveEgress(egressToken)).toBeUndefined();
     const card = JSON.stringify(
       harness.slack.calls.find((call) => String(call.args['text']).startsWith('Done:')),
     );

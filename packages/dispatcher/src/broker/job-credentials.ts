@@ -1,5 +1,11 @@
 import type { Redis } from 'ioredis';
-import { BROKER_ENVIRONMENT, jobBranchName, type JobSpec } from '@agentsmith/contracts';
+import {
+  BROKER_ENVIRONMENT,
+  egressProxyEnvironment,
+  jobBranchName,
+  toRedisUrl,
+  type JobSpec,
+} from '@agentsmith/contracts';
 import {
   canonicalLlmProvider,
   canonicalTicketReference,
@@ -8,7 +14,7 @@ import {
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { JobCredentialIssuer } from '../jobs/job-credential-issuer.js';
 import type { JobScope } from './job-scope.js';
-import { mintJobToken, mintPassword } from './job-token.js';
+import { mintEgressToken, mintJobToken, mintPassword } from './job-token.js';
 import type { RedisCredentialStore } from './redis-credential-store.js';
 import { createJobRedisUser, deleteJobRedisUser } from './redis-job-acl.js';
 import { projectRepositories } from './upstreams.js';
@@ -60,8 +66,17 @@ export function createJobCredentialIssuer(options: {
       // A little past the deadline: the agent still writes its final entry when the deadline hits.
       const expiresAt = now() + spec.maxDurationSeconds * 1000 + 60_000;
       await store.save(token, jobScope(spec, project, config, expiresAt));
+      const egressToken = mintEgressToken();
+      await store.saveEgress(egressToken, {
+        jobId: spec.jobId,
+        project: spec.intent.project,
+        expiresAt,
+      });
       const username = await createJobRedisUser(redis, spec.jobId, password);
       return {
+        ...egressProxyEnvironment(config.agentUrl, egressToken, [
+          new URL(toRedisUrl(spec.redisUrl)).hostname,
+        ]),
         [BROKER_ENVIRONMENT.brokerUrl]: config.agentUrl,
         [BROKER_ENVIRONMENT.jobToken]: token,
         [BROKER_ENVIRONMENT.redisUsername]: username,

@@ -2,13 +2,21 @@ import type { Redis } from 'ioredis';
 
 /** The dispatcher's command connection, as the broker uses it. */
 export type RedisConnection = Redis;
-import { hashJobToken, looksLikeJobToken } from './job-token.js';
+import { hashJobToken, looksLikeEgressToken, looksLikeJobToken } from './job-token.js';
 import { JobScope, type JobLedger } from './job-scope.js';
 
 /** How long a job's ledger outlives its deadline (the final card reads it). */
 const LEDGER_RETENTION_MS = 24 * 60 * 60_000;
 
 const MICRO = 1_000_000;
+
+/** What a job's egress token opens: the forward proxy, to its project's `egress.allow`. */
+export interface EgressGrant {
+  jobId: string;
+  project: string;
+  /** Epoch ms: the job's deadline. */
+  expiresAt: number;
+}
 
 /** The usage of one LLM call, added to a job's ledger. */
 export interface LedgerEntry {
@@ -41,6 +49,45 @@ export class RedisCredentialStore {
   #ledgerKey(jobId: string): string {
     return `${this.prefix}job:${jobId}:ledger`;
   }
+  #egressKey(hash: string): string {
+    return `${this.prefix}egress:${hash}`;
+  }
+  #jobEgressKey(jobId: string): string {
+    return `${this.prefix}job:${jobId}:egress`;
+  }
+  #refusedKey(jobId: string): string {
+    return `${this.prefix}job:${jobId}:egress-refused`;
+  }
+
+  /** Stores the job's egress token until its deadline. */
+  async saveEgress(token: string, grant: EgressGrant): Promise<void> {
+    const hash = hashJobToken(token);
+    await this.redis
+      .multi()
+      .set(this.#egressKey(hash), JSON.stringify(grant), 'PXAT', grant.expiresAt)
+      .set(this.#jobEgressKey(grant.jobId), hash, 'PXAT', grant.expiresAt)
+      .exec();
+  }
+
+  /** The grant of a live egress token, or undefined (unknown, revoked, expired or malformed). */
+  async resolveEgress(token: string): Promise<EgressGrant | undefined> {
+    if (!looksLikeEgressToken(token)) return undefined;
+    const raw = await this.redis.get(this.#egressKey(hashJobToken(token)));
+    if (raw === null) return undefined;
+    const grant = JSON.parse(raw) as EgressGrant;
+    return grant.expiresAt > this.now() ? grant : undefined;
+  }
+
+  /**
+   * True the first time `rule` is refused for the job, false ever after (one atomic SADD, so two
+   * replicas or two parallel connections never both report it).
+   */
+  async firstEgressRefusal(jobId: string, rule: string, expiresAt: number): Promise<boolean> {
+    const key = this.#refusedKey(jobId);
+    const [[, added] = []] =
+      (await this.redis.multi().sadd(key, rule).pexpireat(key, expiresAt).exec()) ?? [];
+    return added === 1;
+  }
 
   /** Stores `token`'s scope until `scope.expiresAt`. */
   async save(token: string, scope: JobScope): Promise<void> {
@@ -62,10 +109,18 @@ export class RedisCredentialStore {
     return parsed.data;
   }
 
-  /** Makes the job's token worthless at once. Idempotent. */
+  /** Makes the job's tokens (job and egress) worthless at once. Idempotent. */
   async revoke(jobId: string): Promise<void> {
-    const hash = await this.redis.get(this.#jobTokenKey(jobId));
-    const keys = [this.#jobTokenKey(jobId), ...(hash ? [this.#tokenKey(hash)] : [])];
+    const [hash, egressHash] = await this.redis.mget(
+      this.#jobTokenKey(jobId),
+      this.#jobEgressKey(jobId),
+    );
+    const keys = [
+      this.#jobTokenKey(jobId),
+      this.#jobEgressKey(jobId),
+      ...(hash ? [this.#tokenKey(hash)] : []),
+      ...(egressHash ? [this.#egressKey(egressHash)] : []),
+    ];
     await this.redis.del(...keys);
   }
 

@@ -1,3 +1,4 @@
+import type { OutboundEntry } from '@agentsmith/contracts';
 import type { Logger } from '@agentsmith/kit';
 import type { ProjectConfig } from '@agentsmith/providers';
 import type { BrokerConfig } from '../config/broker-config.js';
@@ -32,6 +33,8 @@ export async function startBroker(
   setup: BrokerSetup,
   redis: RedisConnection,
   logger: Logger,
+  /** Where the egress proxy's refusal notes go: the job store's `writeAsAgent`. */
+  jobs?: { writeAsAgent(entry: OutboundEntry): Promise<void> },
 ): Promise<StartedBroker> {
   const store = new RedisCredentialStore(redis, setup.keyPrefix);
   const loadProject = async (name: string): Promise<ProjectConfig> => {
@@ -45,6 +48,7 @@ export async function startBroker(
       credentials: setup.config.credentials,
       loadProject: setup.loadProject,
       logger,
+      ...(jobs ? { reportToJob: (entry: OutboundEntry) => jobs.writeAsAgent(entry) } : {}),
       ...(setup.fetch ? { fetch: setup.fetch } : {}),
     },
     { port: setup.config.port, ...(setup.host ? { host: setup.host } : {}) },

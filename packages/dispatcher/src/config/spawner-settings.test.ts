@@ -55,7 +55,7 @@ describe('config/spawner-settings', () => {
         SPAWNER_TYPE: 'docker',
         AGENTSMITH_IMAGE: 'registry.example/agentsmith:2',
         DOCKER_HOST: 'tcp://engine:2376',
-        DOCKER_NETWORK: 'agentsmith_default',
+        DOCKER_NETWORK: 'agentsmith_agents',
         AGENT_MEMORY: '512m',
         AGENT_CPUS: '0.5',
         AGENT_PIDS_LIMIT: '100',
@@ -70,7 +70,7 @@ describe('config/spawner-settings', () => {
         image: 'registry.example/agentsmith:2',
         host: 'engine',
         port: 2376,
-        network: 'agentsmith_default',
+        network: 'agentsmith_agents',
         resources: {
           memoryBytes: 512 * 1024 ** 2,
           cpus: 0.5,

@@ -73,4 +73,6 @@ export type Notice =
       requestedBy: string | undefined;
       admins: string[];
     }
-  | { kind: 'audit'; records: AuditRecord[] };
+  | { kind: 'audit'; records: AuditRecord[] }
+  // Egress (docs/security.md, "Egress"): the broker's proxy refused a host the job asked for.
+  | { kind: 'egress-refused'; job: JobRef; host: string; port: number; rule: string };

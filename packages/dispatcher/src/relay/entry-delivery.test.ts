@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration } from '../jobs/format-duration.js';
-import { doneCard, errorCard, progressBar } from '../slack/message-blocks.js';
+import { doneCard, errorCard, progressBar, renderNotice } from '../slack/message-blocks.js';
 import { compareStreamIds } from './entry-delivery.js';
 
 const job = {
@@ -72,5 +72,20 @@ describe('slack/message-blocks', () => {
     expect(errorCard({ ...job, cancelledBy: 'U1' }, entry).text).toBe(
       'Job 0123456789ab was cancelled',
     );
+  });
+
+  it('names a refused egress host and the exact agentsmith.yml line that admits it', () => {
+    const message = renderNotice({
+      kind: 'egress-refused',
+      job,
+      host: 'nexus.example.org',
+      port: 8443,
+      rule: 'nexus.example.org:8443',
+    });
+
+    expect(message.text).toBe(
+      "Blocked a connection to nexus.example.org:8443: it is not in this project's egress allow-list. To allow it, add this line under projects.p.egress.allow in agentsmith.yml: - nexus.example.org:8443",
+    );
+    expect(JSON.stringify(message.blocks)).toContain('```\\n- nexus.example.org:8443\\n```');
   });
 });

@@ -186,9 +186,22 @@ export class EntryDelivery {
         return;
       }
       case 'detail': {
-        await this.#throttle(this.#lastDetail, job.jobId);
-        const lines = group.flatMap((item) => (item.type === 'detail' ? [item.text] : []));
-        await notifier.post(job.channelId, { kind: 'details', lines }, job.threadTs);
+        const details = group.flatMap((item) => (item.type === 'detail' ? [item] : []));
+        const lines = details.flatMap((item) => (item.egressRefused ? [] : [item.text]));
+        if (lines.length > 0) {
+          await this.#throttle(this.#lastDetail, job.jobId);
+          await notifier.post(job.channelId, { kind: 'details', lines }, job.threadTs);
+        }
+        // Written by the broker's egress proxy, once per refused host (broker/egress-proxy.ts).
+        for (const { egressRefused } of details) {
+          if (!egressRefused) continue;
+          await this.#throttle(this.#lastDetail, job.jobId);
+          await notifier.post(
+            job.channelId,
+            { kind: 'egress-refused', job, ...egressRefused },
+            job.threadTs,
+          );
+        }
         return;
       }
       case 'question': {

@@ -218,6 +218,13 @@ const FIXTURES: Record<Notice['kind'], (s: Strings) => Notice> = {
     requestedBy: s(1),
     admins: [s(2), 'U0ADMIN'],
   }),
+  'egress-refused': (s) => ({
+    kind: 'egress-refused',
+    job: job(s),
+    host: s(3),
+    port: 443,
+    rule: s(4),
+  }),
   audit: (s) => ({
     kind: 'audit',
     records: Array.from({ length: 15 }, (_, index) => ({

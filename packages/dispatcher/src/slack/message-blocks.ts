@@ -80,6 +80,15 @@ function detailMessage(lines: string[]): ChatMessage {
   return chatMessage(text, [context(text)]);
 }
 
+/** A host the egress proxy refused, with the `agentsmith.yml` line that would admit it. */
+function egressRefusedMessage(notice: Extract<Notice, { kind: 'egress-refused' }>): ChatMessage {
+  const target = `${notice.host}:${notice.port}`;
+  const where = `projects.${notice.job.project}.egress.allow`;
+  const fallback = mrkdwn`Blocked a connection to ${target}: it is not in this project's egress allow-list. To allow it, add this line under ${where} in agentsmith.yml: - ${notice.rule}`;
+  const shown = mrkdwn`:no_entry: Blocked a connection to ${code(target)}: it is not in this project's egress allow-list. To allow it, add this line under ${code(where)} in agentsmith.yml:\n${codeBlock(`- ${notice.rule}`)}`;
+  return chatMessage(fallback, [section(shown)]);
+}
+
 function questionMessage(jobId: string, question: Question): ChatMessage {
   const buttons = question.choices.slice(0, 5).map((choice, index) => ({
     actionId: `${ANSWER_ACTION_PREFIX}${index}`,
@@ -354,5 +363,7 @@ export function renderNotice(notice: Notice): ChatMessage {
       return notJobOwnerMessage(notice);
     case 'audit':
       return auditMessage(notice.records);
+    case 'egress-refused':
+      return egressRefusedMessage(notice);
   }
 }

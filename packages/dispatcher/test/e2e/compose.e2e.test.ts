@@ -155,7 +155,7 @@ describe('docker compose (seed success criteria)', () => {
       const gate = await docker
         .getContainer((await base('ps', '-q', 'docker-gate')).trim())
         .inspect();
-      // Where agents live (the project's default network), the gate is not even a name.
+      // Where agents live (the internal agents network), the gate is not even a name.
       const fromAgentNetwork = (
         await exec('docker', [
           'run',
@@ -163,7 +163,7 @@ describe('docker compose (seed success criteria)', () => {
           '--label',
           `agentsmith.test-run=${testRunId}`,
           '--network',
-          `${project}-base_default`,
+          `${project}-base_agents`,
           'node:22-bookworm-slim',
           'node',
           '-e',
@@ -299,7 +299,7 @@ describe('docker compose (seed success criteria)', () => {
         project: 'agent-smith-test',
         'managed-by': 'agentsmith-dispatcher',
       },
-      networks: [`${project}_default`],
+      networks: [`${project}_agents`],
       // Only the job's own secrets: the broker holds GitHub and LLM credentials, Slack stays home.
       credentials: JOB_SECRET_NAMES,
     });

@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, type JobSpec } from '@agentsmith/contracts';
+import { PROTOCOL_VERSION, type JobSpec, type OutboundEntry } from '@agentsmith/contracts';
 import { newJobId, silentLogger } from '@agentsmith/kit';
 import { ProjectConfig } from '@agentsmith/providers';
 import { redisTestContext, type RedisTestContext } from '@agentsmith/testkit';
@@ -40,6 +40,8 @@ export async function startBrokerFixture(options: {
   defaultBudget?: BrokerConfig['defaultBudget'];
   /** Replaces the broker's outbound fetch (to make the upstream fail in a chosen way). */
   fetch?: typeof fetch;
+  /** Receives what the broker writes onto a job's out stream (egress refusals). */
+  reportToJob?: (entry: OutboundEntry) => Promise<void>;
 }): Promise<BrokerFixture> {
   const redis = await redisTestContext();
   const projects = Object.fromEntries(
@@ -60,6 +62,7 @@ export async function startBrokerFixture(options: {
       loadProject,
       logger: silentLogger(),
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.reportToJob ? { reportToJob: options.reportToJob } : {}),
     },
     { port: 0, host: '127.0.0.1' },
   );

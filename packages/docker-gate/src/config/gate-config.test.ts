@@ -7,12 +7,12 @@ describe('docker-gate/gate-config', () => {
     expect(
       gateConfigFromEnv({
         DOCKER_GATE_IMAGES: 'agentsmith:latest, agentsmith-*:v1,',
-        DOCKER_GATE_NETWORK: 'agentsmith_default',
+        DOCKER_GATE_NETWORK: 'agentsmith_agents',
       }),
     ).toEqual({
       policy: {
         images: ['agentsmith:latest', 'agentsmith-*:v1'],
-        network: 'agentsmith_default',
+        network: 'agentsmith_agents',
         archiveDirectories: ['/etc/agentsmith'],
       },
       socketPath: '/var/run/docker.sock',

@@ -4,7 +4,7 @@ import type { GatePolicy } from './gate-policy.js';
 
 const policy: GatePolicy = {
   images: ['agentsmith:latest', 'agentsmith-project-*:v1'],
-  network: 'agentsmith_default',
+  network: 'agentsmith_agents',
   archiveDirectories: ['/etc/agentsmith'],
 };
 
@@ -29,7 +29,7 @@ function agentCreate(): Record<string, unknown> {
     HostConfig: {
       AutoRemove: true,
       Init: true,
-      NetworkMode: 'agentsmith_default',
+      NetworkMode: 'agentsmith_agents',
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
       ReadonlyRootfs: true,
@@ -43,7 +43,7 @@ function agentCreate(): Record<string, unknown> {
         '/home/node': 'rw,nosuid,size=256m,uid=1000,gid=1000,mode=0700',
       },
     },
-    NetworkingConfig: { EndpointsConfig: { agentsmith_default: {} } },
+    NetworkingConfig: { EndpointsConfig: { agentsmith_agents: {} } },
   };
 }
 
@@ -124,12 +124,12 @@ describe('docker-gate/create-policy', () => {
     [
       'the host network',
       withHost({ NetworkMode: 'host' }),
-      'NetworkMode host is not the agent network agentsmith_default (host, container: and other networks are refused)',
+      'NetworkMode host is not the agent network agentsmith_agents (host, container: and other networks are refused)',
     ],
     [
       'another container’s network',
       withHost({ NetworkMode: 'container:dispatcher' }),
-      'NetworkMode container:dispatcher is not the agent network agentsmith_default (host, container: and other networks are refused)',
+      'NetworkMode container:dispatcher is not the agent network agentsmith_agents (host, container: and other networks are refused)',
     ],
     [
       'the host PID namespace',
@@ -235,9 +235,9 @@ describe('docker-gate/create-policy', () => {
       'a second network',
       {
         ...agentCreate(),
-        NetworkingConfig: { EndpointsConfig: { agentsmith_default: {}, bridge: {} } },
+        NetworkingConfig: { EndpointsConfig: { agentsmith_agents: {}, bridge: {} } },
       },
-      'the container may join only the agent network agentsmith_default',
+      'the container may join only the agent network agentsmith_agents',
     ],
     ['no body', null, 'the create body must be a JSON object'],
   ])('refuses %s', (_what, body, expected) => {

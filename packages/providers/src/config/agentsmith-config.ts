@@ -4,6 +4,7 @@ import { ProjectAccessConfig } from './access-config.js';
 import { AgentLlmConfig } from './agent-llm-config.js';
 import { COMMAND_NAMES, CURRENT_COMMAND_NAMES, DEFAULT_PIPELINE_NAME } from './command-names.js';
 import { Duration } from './duration-schema.js';
+import { EgressConfig } from './egress-config.js';
 import { EnvironmentConfig } from './environment-config.js';
 import { SourceConfig, TicketsConfig } from './source-config.js';
 
@@ -56,6 +57,8 @@ export const ProjectConfig = z
     environment: EnvironmentConfig.prefault({}),
     /** Who may use the dispatcher for this project (on top of its global policy). */
     access: ProjectAccessConfig.optional(),
+    /** Hosts the job may reach through the broker's forward proxy; none by default. */
+    egress: EgressConfig.prefault({}),
   })
   .refine(
     (project) =>

@@ -31,7 +31,7 @@ describe('spawners/docker-container-spec', () => {
           createdAt: 0,
         },
         image: 'agentsmith:latest',
-        network: 'agentsmith_default',
+        network: 'agentsmith_agents',
         resources: defaultResources(),
         env: { GITHUB_TOKEN: 'ghp_x' },
         withConfig,
@@ -39,7 +39,7 @@ describe('spawners/docker-container-spec', () => {
 
       const decision = checkCreateContainer(name, JSON.parse(JSON.stringify(body)), {
         images: ['agentsmith:latest'],
-        network: 'agentsmith_default',
+        network: 'agentsmith_agents',
         archiveDirectories: ['/etc/agentsmith'],
       });
 

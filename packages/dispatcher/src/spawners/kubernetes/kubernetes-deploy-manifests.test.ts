@@ -169,16 +169,22 @@ describe('deploy/k8s', () => {
     expect(policy).toContain('"port":8081');
   });
 
-  it('lets agent pods reach only DNS (never the metadata address), Redis and the broker port', async () => {
+  it('lets agent pods reach only the cluster DNS (never the metadata address or port 53 elsewhere), Redis and the broker port', async () => {
     const objects = await renderKustomization(join(k8sRoot, 'base'));
 
     const egress = dig(find(objects, 'NetworkPolicy', 'agentsmith-agents'), 'spec', 'egress');
+    const blocks = JSON.stringify(egress).match(/"cidr":"[^"]+"/g);
 
+    // The only address block is NodeLocal DNSCache's: nothing admits 169.254.169.254 or the internet.
+    expect(blocks).toEqual(['"cidr":"169.254.20.10/32"']);
     expect(egress).toEqual([
       {
         to: [
-          { ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } },
-          { ipBlock: { cidr: '::/0', except: ['fd00:ec2::254/128'] } },
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          },
+          { ipBlock: { cidr: '169.254.20.10/32' } },
         ],
         ports: [
           { protocol: 'UDP', port: 53 },
