@@ -1,4 +1,5 @@
 import { ConfigError } from '@agentsmith/kit';
+import { DEFAULT_JOB_BUDGET_USD } from '@agentsmith/providers';
 
 /** Credentials and upstream overrides the broker holds for every job (never given to agents). */
 export interface BrokerCredentials {
@@ -39,8 +40,6 @@ export interface BrokerConfig {
   credentials: BrokerCredentials;
 }
 
-/** Default LLM budget of one job in US dollars (a generous fix; `agent.budget.usd` overrides it). */
-export const DEFAULT_BUDGET_USD = 20;
 
 function positiveNumber(
   name: string,
@@ -104,7 +103,7 @@ export function loadBrokerConfig(env: Readonly<Record<string, string | undefined
   if (!/^https?:\/\/[^/]+\/?$/.test(agentUrl))
     problems.push(`BROKER_URL: "${agentUrl}" must be http(s)://host:port with no path`);
   const usd =
-    positiveNumber('AGENT_BUDGET_USD', env['AGENT_BUDGET_USD'], problems) ?? DEFAULT_BUDGET_USD;
+    positiveNumber('AGENT_BUDGET_USD', env['AGENT_BUDGET_USD'], problems) ?? DEFAULT_JOB_BUDGET_USD;
   const tokens = positiveNumber('AGENT_BUDGET_TOKENS', env['AGENT_BUDGET_TOKENS'], problems, true);
   for (const name of UPSTREAM_URL_KEYS) {
     if (userInfoOf(env[name]))
