@@ -56,6 +56,9 @@ export const Question = z.object({
 });
 export type Question = z.infer<typeof Question>;
 
+/** The choices of a `budget` question: "Continue" raises the job's cap, "Stop" (the default) ends it. */
+export const BUDGET_CHOICES = { continue: 'Continue', stop: 'Stop' } as const;
+
 /** A human's answer to a question (dispatcher → agent). */
 export const Answer = z.object({
   ...Base,

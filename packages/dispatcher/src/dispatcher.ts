@@ -38,6 +38,8 @@ export interface DispatcherDependencies {
   newJobId?: () => string;
   /** The credential broker (main.ts always starts it; some tests run without). */
   broker?: BrokerSetup;
+  /** Who may control any job besides its requester (access's `SLACK_ADMIN_USERS`). */
+  admins?: ReadonlySet<string>;
 }
 
 export interface RunningDispatcher {
@@ -101,7 +103,8 @@ export async function startDispatcher(
     cancelGraceSeconds: config.cancelGraceSeconds,
     now,
     newJobId: dependencies.newJobId ?? newJobId,
-    ...(broker ? { credentials: broker.issuer } : {}),
+    ...(broker ? { credentials: broker.issuer, budget: broker.budget } : {}),
+    ...(dependencies.admins ? { admins: dependencies.admins } : {}),
     ...(supervision
       ? {
           onSpawned: (spec: JobSpec) => {

@@ -10,6 +10,26 @@ const LEDGER_RETENTION_MS = 24 * 60 * 60_000;
 
 const MICRO = 1_000_000;
 
+/** HSETNX of the question's flag, and the raise only when the flag was new: one raise per answer. */
+const RAISE_ONCE = `
+if redis.call('HSETNX', KEYS[1], ARGV[1], '1') == 0 then return 0 end
+redis.call('HINCRBY', KEYS[1], 'raisedMicroUsd', ARGV[2])
+redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+return 1`;
+
+/** The requester's decisions on a job's budget, as the broker keeps them. */
+export interface BudgetDecisions {
+  /** Dollars "Continue" added to the job's cap. */
+  raisedUsd: number;
+  /** Set once the job was stopped (its requester said stop, or the question timed out). */
+  stopped?: string;
+}
+
+/** `YYYY-MM-DD` of the UTC day `at` falls in: daily caps reset at midnight UTC. */
+export function utcDay(at: number): string {
+  return new Date(at).toISOString().slice(0, 10);
+}
+
 /** The usage of one LLM call, added to a job's ledger. */
 export interface LedgerEntry {
   inputTokens: number;
@@ -40,6 +60,12 @@ export class RedisCredentialStore {
   }
   #ledgerKey(jobId: string): string {
     return `${this.prefix}job:${jobId}:ledger`;
+  }
+  #budgetKey(jobId: string): string {
+    return `${this.prefix}job:${jobId}:budget`;
+  }
+  #dayKey(project: string, day: string): string {
+    return `${this.prefix}project:${encodeURIComponent(project)}:day:${day}`;
   }
 
   /** Stores `token`'s scope until `scope.expiresAt`. */
@@ -83,6 +109,70 @@ export class RedisCredentialStore {
       .pexpireat(key, expiresAt + LEDGER_RETENTION_MS)
       .exec();
     return this.ledger(jobId);
+  }
+
+  /** The scope of the job's live token (the broker's view of its budget), or undefined. */
+  async scopeOfJob(jobId: string): Promise<JobScope | undefined> {
+    const hash = await this.redis.get(this.#jobTokenKey(jobId));
+    const raw = hash === null ? null : await this.redis.get(this.#tokenKey(hash));
+    if (raw === null) return undefined;
+    const parsed = JobScope.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  /** What the requester decided about the job's budget: dollars added, or why it was stopped. */
+  async budgetDecisions(jobId: string): Promise<BudgetDecisions> {
+    const raw = await this.redis.hmget(this.#budgetKey(jobId), 'raisedMicroUsd', 'stopped');
+    return {
+      raisedUsd: (Number(raw[0] ?? 0) || 0) / MICRO,
+      ...(raw[1] ? { stopped: raw[1] } : {}),
+    };
+  }
+
+  /**
+   * Adds `usd` to the job's cap once per question (a second click or a retried answer adds
+   * nothing); false when this question already raised it.
+   */
+  async raiseBudget(
+    jobId: string,
+    questionId: string,
+    usd: number,
+    expiresAt: number,
+  ): Promise<boolean> {
+    const added = await this.redis.eval(
+      RAISE_ONCE,
+      1,
+      this.#budgetKey(jobId),
+      `raise:${questionId}`,
+      String(Math.round(usd * MICRO)),
+      String(expiresAt + LEDGER_RETENTION_MS),
+    );
+    return added === 1;
+  }
+
+  /** Refuses every further LLM call of the job, saying why. */
+  async stopBudget(jobId: string, reason: string, expiresAt: number): Promise<void> {
+    const key = this.#budgetKey(jobId);
+    await this.redis
+      .multi()
+      .hset(key, 'stopped', reason)
+      .pexpireat(key, expiresAt + LEDGER_RETENTION_MS)
+      .exec();
+  }
+
+  /** Adds a call's cost to the project's spending of the UTC day `at` falls in. */
+  async recordDaily(project: string, costUsd: number, at: number): Promise<void> {
+    const key = this.#dayKey(project, utcDay(at));
+    await this.redis
+      .multi()
+      .incrby(key, Math.round(costUsd * MICRO))
+      .pexpire(key, 2 * LEDGER_RETENTION_MS)
+      .exec();
+  }
+
+  /** What the project's jobs spent on the UTC day `at` falls in. */
+  async dailySpent(project: string, at: number): Promise<number> {
+    return (Number(await this.redis.get(this.#dayKey(project, utcDay(at)))) || 0) / MICRO;
   }
 
   /** The job's spending so far (zero for a job that made no call). */

@@ -37,9 +37,14 @@ export interface BrokerConfig {
   agentUrl: string;
   /** `AGENT_BUDGET_USD` / `AGENT_BUDGET_TOKENS`: a job's LLM budget when its project sets none. */
   defaultBudget: { usd?: number; tokens?: number };
+  /** `BUDGET_QUESTION_TIMEOUT_SECONDS` (default 900): how long the 80 % budget question waits. */
+  budgetQuestionTimeoutSeconds: number;
   credentials: BrokerCredentials;
 }
 
+
+/** How long the 80 % budget question waits for its answer by default (15 minutes). */
+const DEFAULT_BUDGET_QUESTION_TIMEOUT_SECONDS = 900;
 
 function positiveNumber(
   name: string,
@@ -105,6 +110,13 @@ export function loadBrokerConfig(env: Readonly<Record<string, string | undefined
   const usd =
     positiveNumber('AGENT_BUDGET_USD', env['AGENT_BUDGET_USD'], problems) ?? DEFAULT_JOB_BUDGET_USD;
   const tokens = positiveNumber('AGENT_BUDGET_TOKENS', env['AGENT_BUDGET_TOKENS'], problems, true);
+  const budgetQuestionTimeoutSeconds =
+    positiveNumber(
+      'BUDGET_QUESTION_TIMEOUT_SECONDS',
+      env['BUDGET_QUESTION_TIMEOUT_SECONDS'],
+      problems,
+      true,
+    ) ?? DEFAULT_BUDGET_QUESTION_TIMEOUT_SECONDS;
   for (const name of UPSTREAM_URL_KEYS) {
     if (userInfoOf(env[name]))
       problems.push(
@@ -139,6 +151,7 @@ export function loadBrokerConfig(env: Readonly<Record<string, string | undefined
     port,
     agentUrl: agentUrl.replace(/\/$/, ''),
     defaultBudget: { usd, ...(tokens === undefined ? {} : { tokens }) },
+    budgetQuestionTimeoutSeconds,
     credentials,
   };
 }

@@ -1,6 +1,7 @@
+import { settleBudgetAnswer } from './budget-answer.js';
 import type { JobContext } from './job-context.js';
 
-export type AnswerResult = 'answered' | 'not-pending';
+export type AnswerResult = 'answered' | 'not-pending' | 'refused';
 
 /**
  * A click on a question button: only while the question is pending, claim it and write `Answer` to
@@ -10,13 +11,15 @@ export async function answerQuestion(
   context: JobContext,
   click: { jobId: string; questionId: string; answer: string; userId: string },
 ): Promise<AnswerResult> {
-  if (!(await context.jobs.get(click.jobId))) {
+  const job = await context.jobs.get(click.jobId);
+  if (!job) {
     context.logger.info(
       { jobId: click.jobId },
       'Click on a question of a job that has ended; ignored',
     );
     return 'not-pending';
   }
+  if ((await settleBudgetAnswer(context, job, click)) === 'refused') return 'refused';
   const question = await context.jobs.claimQuestion({
     type: 'answer',
     jobId: click.jobId,

@@ -1,5 +1,6 @@
 import type { JobSpec } from '@agentsmith/contracts';
 import type { Logger } from '@agentsmith/kit';
+import type { JobBudgetControl } from './job-budget.js';
 import type { JobCredentialIssuer } from './job-credential-issuer.js';
 import type { ConversationStateManager } from '../conversations/conversation-state-manager.js';
 import type { Metrics } from '../server/metrics.js';
@@ -25,6 +26,10 @@ export interface JobContext {
   newJobId: () => string;
   /** Mints and revokes each job's own identity (the credential broker); absent in some tests. */
   credentials?: JobCredentialIssuer;
+  /** The broker's say over spending (budget question, daily cap); absent without a broker. */
+  budget?: JobBudgetControl;
+  /** `SLACK_ADMIN_USERS`: who may control any job besides its requester. */
+  admins?: ReadonlySet<string>;
   /** Called once the spawner accepted a job (the watchdog starts following it). */
   onSpawned?: (spec: JobSpec) => void;
 }

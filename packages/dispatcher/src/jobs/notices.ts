@@ -56,4 +56,15 @@ export type Notice =
   | { kind: 'details'; lines: string[] }
   | { kind: 'question'; jobId: string; question: Question }
   | { kind: 'done'; job: JobRef; done: Done }
-  | { kind: 'failed'; job: JobRef & Pick<TrackedJob, 'cancelledBy'>; error: ErrorEntry };
+  | { kind: 'failed'; job: JobRef & Pick<TrackedJob, 'cancelledBy'>; error: ErrorEntry }
+  // Spending: the budget question's answers and the project's daily cap.
+  | { kind: 'budget-answer-refused'; jobId: string; requestedBy: string | undefined }
+  | { kind: 'budget-raised'; jobId: string; capUsd: number; userId: string }
+  | {
+      kind: 'daily-cap-reached';
+      project: string;
+      capUsd: number;
+      spentUsd: number;
+      /** Epoch ms of the next midnight UTC. */
+      resetsAt: number;
+    };

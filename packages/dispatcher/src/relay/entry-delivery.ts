@@ -198,6 +198,7 @@ export class EntryDelivery {
           channelId: job.channelId,
           ts,
           status: 'pending',
+          ...(entry.kind ? { kind: entry.kind } : {}),
         });
         return;
       }

@@ -107,12 +107,17 @@ export function doneCard(job: JobRef, done: Done): ChatMessage {
           .map((file) => `\`${escape(file)}\``)
           .join(', ');
   const more = done.changedFiles.length > 20 ? ` and ${done.changedFiles.length - 20} more` : '';
-  const pr = done.prUrl ? `\n:link: <${done.prUrl}|View pull request>` : '';
+  const pr = done.prUrl
+    ? `\n:link: <${done.prUrl}|View ${done.unfinished ? 'draft ' : ''}pull request>`
+    : '';
+  const unfinished = done.unfinished
+    ? `\n:construction: *Unfinished* (draft pull request): ${escape(done.unfinished)}`
+    : '';
   return {
     text: `Done: ${done.summary}${done.prUrl ? ` ${done.prUrl}` : ''}`,
     blocks: [
       section(
-        `:white_check_mark: *Done: ${escape(ticketLabel(job.ticketId))} in ${escape(job.project)}*\n${escape(done.summary)}${pr}`,
+        `:white_check_mark: *Done: ${escape(ticketLabel(job.ticketId))} in ${escape(job.project)}*\n${escape(done.summary)}${unfinished}${pr}`,
       ),
       section(`*Changed files (${done.changedFiles.length}):* ${files}${more}`),
       context(`Cost: ${cost} · Duration: ${formatDuration(done.durationMs)} · Job ${job.jobId}`),
@@ -156,6 +161,32 @@ export function errorCard(
       },
     ],
   };
+}
+
+function budgetAnswerRefused(requestedBy: string | undefined): ChatMessage {
+  const who = requestedBy ? `<@${escape(requestedBy)}> (who asked for the job)` : 'the requester';
+  return plainMessage(
+    `Only ${who} or an admin may answer this budget question; it stays open.`,
+    ':no_entry:',
+  );
+}
+
+function budgetRaised(notice: Extract<Notice, { kind: 'budget-raised' }>): ChatMessage {
+  return plainMessage(
+    `<@${escape(notice.userId)}> raised the LLM budget of job ${escape(notice.jobId)} to ${formatCost(notice.capUsd)}.`,
+    ':moneybag:',
+  );
+}
+
+/** Why a new job of the project is refused: the cap, what was spent and when it resets. */
+function dailyCapReached(notice: Extract<Notice, { kind: 'daily-cap-reached' }>): ChatMessage {
+  const resets = new Date(notice.resetsAt).toISOString().slice(0, 16).replace('T', ' ');
+  return plainMessage(
+    `Not starting: project *${escape(notice.project)}* reached its daily LLM cap ` +
+      `(${formatCost(notice.spentUsd)} spent of ${formatCost(notice.capUsd)}, \`agent.budget.daily_usd\`). ` +
+      `The cap resets at ${resets} UTC.`,
+    ':money_with_wings:',
+  );
 }
 
 function alreadyRunningMessage(holder: ConversationState): ChatMessage {
@@ -282,6 +313,12 @@ export function renderNotice(notice: Notice): ChatMessage {
       return detailMessage(notice.lines);
     case 'question':
       return questionMessage(notice.jobId, notice.question);
+    case 'budget-answer-refused':
+      return budgetAnswerRefused(notice.requestedBy);
+    case 'budget-raised':
+      return budgetRaised(notice);
+    case 'daily-cap-reached':
+      return dailyCapReached(notice);
     case 'done':
       return doneCard(notice.job, notice.done);
     case 'failed':
