@@ -65,6 +65,7 @@ export function createLlmCodingAgent(settings: LlmCodingAgentSettings): CodingAg
         commandEnvironment: settings.commandEnvironment,
         ...(task.approvePlan ? { approvePlan: task.approvePlan } : {}),
         ...(task.checkBeforeFinish ? { checkTests: task.checkBeforeFinish } : {}),
+        ...(task.budgetQuestion ? { onBudgetQuestion: task.budgetQuestion } : {}),
       });
       previous = result;
       settings.logger.info(
@@ -81,6 +82,7 @@ export function createLlmCodingAgent(settings: LlmCodingAgentSettings): CodingAg
         changedFiles: result.changedFiles,
         approvedPlan: result.approvedPlan,
         stopReason: result.stopReason,
+        budgetStop: result.budgetStop,
       };
     },
 
