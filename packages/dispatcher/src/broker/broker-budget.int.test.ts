@@ -50,6 +50,9 @@ describe('broker budget: the 80 % question, stop and the daily cap', () => {
         messages: [{ role: 'user', content: 'hello' }],
       }),
     });
+  /** The broker bills a call once its answer has passed through: waits for the bill. */
+  const billed = (jobId: string, calls: number) =>
+    expect.poll(async () => (await fixture.store.ledger(jobId)).calls).toBe(calls);
   const mint = async (name: string) => {
     const { spec, env } = await fixture.mint({ intent: { ticketId: '58', project: name } });
     return { jobId: spec.jobId, token: env[BROKER_ENVIRONMENT.jobToken]! };
@@ -59,6 +62,7 @@ describe('broker budget: the 80 % question, stop and the daily cap', () => {
     const { jobId, token } = await mint('paced');
     llm.script({ text: 'a', usage: EIGHTY_ONE_CENTS }, { text: 'b', usage: EIGHTY_ONE_CENTS });
     expect((await call(token)).status).toBe(200);
+    await billed(jobId, 1);
 
     const paused = await call(token);
     expect(paused.status).toBe(402);
@@ -83,6 +87,7 @@ describe('broker budget: the 80 % question, stop and the daily cap', () => {
     expect(await fixture.budget.continueJob(jobId, 'budget-made-up')).toBeUndefined();
     llm.script({ text: 'a', usage: EIGHTY_ONE_CENTS });
     expect((await call(token)).status).toBe(200);
+    await billed(jobId, 1);
     expect((await call(token)).headers.get('x-agentsmith-budget')).toBe('ask');
   });
 
@@ -112,10 +117,10 @@ describe('broker budget: the 80 % question, stop and the daily cap', () => {
       { text: 'b', usage: { inputTokens: 100_000, outputTokens: 0 } },
     );
     expect((await call(first.token)).status).toBe(200);
+    await billed(first.jobId, 1);
     expect((await call(second.token)).status).toBe(200);
+    await billed(second.jobId, 1);
 
-    // The broker bills a call once its answer has passed through: wait for the second bill.
-    await expect.poll(() => fixture.budget.dailyCapReached('capped')).toBeDefined();
     const reached = await fixture.budget.dailyCapReached('capped');
     expect(reached).toMatchObject({ project: 'capped', capUsd: 0.5 });
     expect(reached?.spentUsd).toBeCloseTo(0.6, 6);

@@ -163,6 +163,9 @@ export function errorCard(
   };
 }
 
+/** Dollars with cents, as caps are configured. */
+const dollars = (usd: number) => `$${usd.toFixed(2)}`;
+
 function budgetAnswerRefused(requestedBy: string | undefined): ChatMessage {
   const who = requestedBy ? `<@${escape(requestedBy)}> (who asked for the job)` : 'the requester';
   return plainMessage(
@@ -173,7 +176,7 @@ function budgetAnswerRefused(requestedBy: string | undefined): ChatMessage {
 
 function budgetRaised(notice: Extract<Notice, { kind: 'budget-raised' }>): ChatMessage {
   return plainMessage(
-    `<@${escape(notice.userId)}> raised the LLM budget of job ${escape(notice.jobId)} to ${formatCost(notice.capUsd)}.`,
+    `<@${escape(notice.userId)}> raised the LLM budget of job ${escape(notice.jobId)} to ${dollars(notice.capUsd)}.`,
     ':moneybag:',
   );
 }
@@ -183,7 +186,7 @@ function dailyCapReached(notice: Extract<Notice, { kind: 'daily-cap-reached' }>)
   const resets = new Date(notice.resetsAt).toISOString().slice(0, 16).replace('T', ' ');
   return plainMessage(
     `Not starting: project *${escape(notice.project)}* reached its daily LLM cap ` +
-      `(${formatCost(notice.spentUsd)} spent of ${formatCost(notice.capUsd)}, \`agent.budget.daily_usd\`). ` +
+      `(${dollars(notice.spentUsd)} spent of ${dollars(notice.capUsd)}, \`agent.budget.daily_usd\`). ` +
       `The cap resets at ${resets} UTC.`,
     ':money_with_wings:',
   );
