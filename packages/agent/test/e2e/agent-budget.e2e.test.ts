@@ -45,11 +45,12 @@ describe('agent (the budget question in job mode)', () => {
     await world.stop();
   });
 
-  const [editTurn, finishTurn] = fixingSumTurns() as [FakeLlmTurn, FakeLlmTurn];
+  const [editTurn, finishTurn] = fixingSumTurns();
   const questionOf = (entry: BusEntry) => entry as Question;
   const doneOf = async () =>
-    (await outEntries(world.redis, world.jobId)).find((entry) => entry.type === 'done') as
-      Done | undefined;
+    (await outEntries(world.redis, world.jobId)).find(
+      (entry): entry is Done => entry.type === 'done',
+    );
 
   it('asks at the pause; "Continue" lets the loop call again and finish with a ready pull request', async () => {
     world.llm.script(editTurn, brokerPause(600), finishTurn);
