@@ -45,7 +45,7 @@ describe('agent (the budget question in job mode)', () => {
     await world.stop();
   });
 
-  const [editTurn, finishTurn] = fixingSumTurns();
+  const [editTurn, finishTurn] = fixingSumTurns() as [FakeLlmTurn, FakeLlmTurn];
   const questionOf = (entry: BusEntry) => entry as Question;
   const doneOf = async () =>
     (await outEntries(world.redis, world.jobId)).find(
