@@ -213,7 +213,9 @@ async function recordUsage(
   const entry = usage
     ? { ...usage, costUsd: llmCallCost(modelId, usage, pricing) }
     : { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, costUsd: undefined };
-  const ledger = await context.store.record(scope.jobId, entry, scope.expiresAt);
-  if (entry.costUsd) await context.store.recordDaily(scope.project, entry.costUsd, Date.now());
+  const ledger = await context.store.record(scope.jobId, entry, scope.expiresAt, {
+    project: scope.project,
+    at: Date.now(),
+  });
   context.logger.debug({ jobId: scope.jobId, modelId, usage, ledger }, 'LLM call recorded');
 }

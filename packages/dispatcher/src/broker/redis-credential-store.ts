@@ -95,11 +95,25 @@ export class RedisCredentialStore {
     await this.redis.del(...keys);
   }
 
-  /** Adds one call's usage to the job's ledger and returns the new totals. */
-  async record(jobId: string, entry: LedgerEntry, expiresAt: number): Promise<JobLedger> {
+  /**
+   * Adds one call's usage to the job's ledger and, in the same transaction, its cost to the
+   * project's spending of the day (`daily`); returns the job's new totals.
+   */
+  async record(
+    jobId: string,
+    entry: LedgerEntry,
+    expiresAt: number,
+    daily?: { project: string; at: number },
+  ): Promise<JobLedger> {
     const key = this.#ledgerKey(jobId);
-    await this.redis
-      .multi()
+    const transaction = this.redis.multi();
+    if (daily && entry.costUsd) {
+      const dayKey = this.#dayKey(daily.project, utcDay(daily.at));
+      transaction
+        .incrby(dayKey, Math.round(entry.costUsd * MICRO))
+        .pexpire(dayKey, 2 * LEDGER_RETENTION_MS);
+    }
+    await transaction
       .hincrby(key, 'calls', 1)
       .hincrby(key, 'inputTokens', entry.inputTokens)
       .hincrby(key, 'outputTokens', entry.outputTokens)
@@ -157,16 +171,6 @@ export class RedisCredentialStore {
       .multi()
       .hset(key, 'stopped', reason)
       .pexpireat(key, expiresAt + LEDGER_RETENTION_MS)
-      .exec();
-  }
-
-  /** Adds a call's cost to the project's spending of the UTC day `at` falls in. */
-  async recordDaily(project: string, costUsd: number, at: number): Promise<void> {
-    const key = this.#dayKey(project, utcDay(at));
-    await this.redis
-      .multi()
-      .incrby(key, Math.round(costUsd * MICRO))
-      .pexpire(key, 2 * LEDGER_RETENTION_MS)
       .exec();
   }
 
