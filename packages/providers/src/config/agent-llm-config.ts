@@ -168,7 +168,11 @@ const AgentLlmFields = z.object({
    * Deprecated: the older name of `budget.usd`, read only when `budget.usd` is absent (which wins
    * when both are set). It used to be a separate soft stop of the loop.
    */
-  max_cost_usd: z.number().positive().optional(),
+  max_cost_usd: z
+    .number()
+    .positive()
+    .optional()
+    .meta({ deprecated: true, description: 'Deprecated: use agent.budget.usd.' }),
   /** Wall-clock limit of one agentic run, e.g. `40m`; keep it below the dispatcher's job deadline. */
   max_duration: Duration.default('40m'),
 });
