@@ -19,7 +19,9 @@ export async function answerQuestion(
     );
     return 'not-pending';
   }
-  if ((await settleBudgetAnswer(context, job, click)) === 'refused') return 'refused';
+  const budget = await settleBudgetAnswer(context, job, click);
+  if (budget === 'refused') return 'refused';
+  if (budget === 'expired') return 'not-pending';
   const question = await context.jobs.claimQuestion({
     type: 'answer',
     jobId: click.jobId,

@@ -4,13 +4,14 @@ import { mayControlJob } from './job-permissions.js';
 import type { TrackedJob } from './job-store.js';
 
 /** How a click on a question stands with the spending rules. */
-export type BudgetAnswerResult = 'not-budget' | 'refused' | 'settled';
+export type BudgetAnswerResult = 'not-budget' | 'refused' | 'expired' | 'settled';
 
 /**
  * Before the answer to a budget question reaches the agent: only the requester or an admin may
  * give it (anyone else is told so in the thread and the question stays open); "Continue" raises the
  * job's cap in the broker's ledger first, so the agent's next call finds it raised; "Stop" makes
- * the broker refuse the job's further calls, whatever the agent does next.
+ * the broker refuse the job's further calls, whatever the agent does next. An answer after the
+ * question's timeout (the agent already took "Stop") stops the job in the broker too.
  */
 export async function settleBudgetAnswer(
   context: JobContext,
@@ -30,6 +31,11 @@ export async function settleBudgetAnswer(
       job.threadTs,
     );
     return 'refused';
+  }
+  if (question.answerBy !== undefined && context.now() > question.answerBy) {
+    // The agent took "Stop" when the time ran out; a late "Continue" must not reopen the tap.
+    await context.budget?.stopJob(job.jobId, 'no answer to the budget question in time');
+    return 'expired';
   }
   if (click.answer === BUDGET_CHOICES.continue) {
     const capUsd = await context.budget?.continueJob(job.jobId, click.questionId);

@@ -82,7 +82,7 @@ describe('the budget question and the daily cap, through Slack and the broker', 
       decodeBusEntry(fields),
     );
   /** Spends 81 % of the job's $1, then posts the budget question the broker's pause asks for. */
-  const pausedJob = async (channel: string, questionId: string) => {
+  const pausedJob = async (channel: string, questionId: string, askedAt = Date.now()) => {
     const jobId = await harness.startJob(channel);
     llm.script({ text: 'explored', usage: EIGHTY_ONE_CENTS });
     expect((await llmCall(jobId)).status).toBe(200);
@@ -93,7 +93,7 @@ describe('the budget question and the daily cap, through Slack and the broker', 
     await harness.agentWrites({
       type: 'question',
       jobId,
-      at: Date.now(),
+      at: askedAt,
       questionId,
       kind: 'budget',
       text: 'This job has spent $0.81 of its $1.00 LLM budget. Continue up to $2.00 more?',
@@ -158,6 +158,21 @@ describe('the budget question and the daily cap, through Slack and the broker', 
     expect(refused.headers.get('x-agentsmith-budget')).toBe('stopped');
     expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(
       `stopped by ${ADMIN}`,
+    );
+  });
+
+  it('a Continue after the timeout (the agent took Stop) stops the job in the broker instead', async () => {
+    const channel = uniqueChannel();
+    // Asked 20 minutes ago with a 10-minute timeout.
+    const jobId = await pausedJob(channel, 'budget-3', Date.now() - 20 * 60_000);
+
+    await clickAnswer(channel, jobId, 'budget-3', BUDGET_CHOICES.continue, REQUESTER);
+    await expect
+      .poll(async () => (await llmCall(jobId)).headers.get('x-agentsmith-budget'))
+      .toBe('stopped');
+    expect(await answersTo(jobId)).toEqual([]);
+    expect(harness.textsIn(channel).some((text) => text.includes('raised the LLM budget'))).toBe(
+      false,
     );
   });
 

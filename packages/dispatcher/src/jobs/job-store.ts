@@ -36,6 +36,8 @@ export interface QuestionRecord {
   answeredBy?: string;
   /** `budget`: the 80 % budget question (see the `Question` bus entry). */
   kind?: 'budget';
+  /** Epoch ms after which the agent took the default answer (the question's timeout). */
+  answerBy?: number;
 }
 
 /**

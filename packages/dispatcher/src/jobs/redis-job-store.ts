@@ -75,6 +75,7 @@ const QuestionHash = z.object({
   answer: z.string().optional(),
   answeredBy: z.string().optional(),
   kind: z.literal('budget').optional(),
+  answerBy: z.coerce.number().int().optional(),
 }) satisfies z.ZodType<QuestionRecord>;
 
 /** `XREADGROUP` / `XRANGE` replies: `[key, [[id, [field, value, …]], …]]`. */

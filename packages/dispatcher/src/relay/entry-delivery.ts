@@ -199,6 +199,9 @@ export class EntryDelivery {
           ts,
           status: 'pending',
           ...(entry.kind ? { kind: entry.kind } : {}),
+          ...(entry.timeoutSeconds === undefined
+            ? {}
+            : { answerBy: entry.at + entry.timeoutSeconds * 1000 }),
         });
         return;
       }
