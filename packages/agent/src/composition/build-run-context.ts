@@ -69,7 +69,9 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
   });
   const coder = createLlmCodingAgent({
     models,
-    loop: loopSettingsFromConfig(project.agent, models.primary, { brokered: brokered !== undefined }),
+    loop: loopSettingsFromConfig(project.agent, models.primary, {
+      brokered: brokered !== undefined,
+    }),
     usage,
     commandEnvironment: env,
     logger,

@@ -52,7 +52,7 @@ describe('llm/budget-refusal', () => {
   );
 
   it('calls again after "Continue" and stops after "Stop" or without anyone to ask', async () => {
-    const pause = classifyLlmError(brokerRefusal(ASK, 'pause'));
+    const pause = classifyLlmError(brokerRefusal(ASK, 'pause')) as BudgetPauseError;
     let calls = 0;
     const pausedOnce = () => {
       calls += 1;

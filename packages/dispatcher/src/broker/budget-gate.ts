@@ -44,7 +44,12 @@ export async function dailyCapReached(
   if (capUsd === undefined) return undefined;
   const spentUsd = await store.dailySpent(projectName, now);
   if (spentUsd < capUsd) return undefined;
-  return { project: projectName, capUsd, spentUsd, resetsAt: (Math.floor(now / DAY_MS) + 1) * DAY_MS };
+  return {
+    project: projectName,
+    capUsd,
+    spentUsd,
+    resetsAt: (Math.floor(now / DAY_MS) + 1) * DAY_MS,
+  };
 }
 
 /** "project shop spent $5.10 of its $5.00 daily LLM cap (agent.budget.daily_usd); …" */

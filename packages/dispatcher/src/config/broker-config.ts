@@ -42,7 +42,6 @@ export interface BrokerConfig {
   credentials: BrokerCredentials;
 }
 
-
 /** How long the 80 % budget question waits for its answer by default (15 minutes). */
 const DEFAULT_BUDGET_QUESTION_TIMEOUT_SECONDS = 900;
 
