@@ -105,7 +105,7 @@ const dispatcherDirections = {
   supervision: ['jobs', 'conversations/conversation-state-manager.ts', 'spawners/job-spawner.ts'],
   relay: ['jobs', 'server/metrics.ts'],
   slack: ['jobs', 'config/dispatcher-config.ts', 'server/metrics.ts'],
-  broker: ['config', 'jobs/job-credential-issuer.ts'],
+  broker: ['config', 'jobs/job-credential-issuer.ts', 'jobs/job-budget.ts'],
   spawners: ['config'],
   'spawners/docker': ['config', 'spawners/job-spawner.ts', 'spawners/job-exit-description.ts'],
   'spawners/kubernetes': ['config', 'spawners/job-spawner.ts', 'spawners/job-exit-description.ts'],

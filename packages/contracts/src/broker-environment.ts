@@ -28,8 +28,8 @@ export function jobBranchName(ticketId: string): string {
 }
 
 /**
- * Response header by which the broker marks its refusal of an LLM call once the job's budget is
- * spent (value `exhausted`); the agent ends the run with `budget_exhausted` instead of retrying.
+ * Response header by which the broker marks its refusal (HTTP 402) of an LLM call for money
+ * reasons; the value is one of {@link BudgetRefusal}. The agent never retries such a refusal.
  */
 export const BUDGET_HEADER = 'x-agentsmith-budget';
 
@@ -66,3 +66,24 @@ export function egressProxyEnvironment(
   for (const name of EGRESS_PROXY_ENVIRONMENT.noProxy) env[name] = noProxy;
   return env;
 }
+
+/**
+ * Why the broker refused an LLM call (the value of {@link BUDGET_HEADER}):
+ * - `ask`: the job reached 80 % of its budget; the agent asks the requester (a `budget` question)
+ *   and calls again after "Continue", which raised the cap in the broker's ledger;
+ * - `exhausted`: the job's cap is reached; `stopped`: the requester (or the question's timeout)
+ *   said stop; `daily-cap`: the project's daily cap is reached. The agent keeps its work: it
+ *   commits what it has and opens a draft pull request that says it is unfinished.
+ */
+export type BudgetRefusal = 'ask' | 'exhausted' | 'stopped' | 'daily-cap';
+
+/** Headers of an `ask` refusal: spent and cap so far, the step "Continue" adds, the answer's timeout. */
+export const BUDGET_ASK_HEADERS = {
+  spentUsd: 'x-agentsmith-budget-spent-usd',
+  capUsd: 'x-agentsmith-budget-cap-usd',
+  stepUsd: 'x-agentsmith-budget-step-usd',
+  timeoutSeconds: 'x-agentsmith-budget-timeout-seconds',
+} as const;
+
+/** The share of a job's dollar budget at which the broker pauses it and the requester is asked. */
+export const BUDGET_ASK_FRACTION = 0.8;

@@ -54,8 +54,17 @@ export const Question = z.object({
   /** Choice taken when nobody answers before `timeoutSeconds`. */
   defaultChoice: z.string().optional(),
   timeoutSeconds: z.number().int().positive().optional(),
+  /**
+   * `budget`: the job reached 80 % of its LLM budget; "Continue" (first choice) raises the
+   * broker's cap by the project's step, anything else stops the job with a draft pull request.
+   * Only the requester and admins may answer. Absent: an ordinary question (plan approval).
+   */
+  kind: z.enum(['budget']).optional(),
 });
 export type Question = z.infer<typeof Question>;
+
+/** The choices of a `budget` question: "Continue" raises the job's cap, "Stop" (the default) ends it. */
+export const BUDGET_CHOICES = { continue: 'Continue', stop: 'Stop' } as const;
 
 /** A human's answer to a question (dispatcher → agent). */
 export const Answer = z.object({
@@ -85,6 +94,11 @@ export const Done = z.object({
   costUsd: z.number().nonnegative().optional(),
   durationMs: z.number().int().nonnegative(),
   changedFiles: z.array(z.string()),
+  /**
+   * Set when the job stopped before finishing (its budget, the project's daily cap): why. The
+   * pull request is then a draft that says so.
+   */
+  unfinished: z.string().optional(),
 });
 export type Done = z.infer<typeof Done>;
 

@@ -119,7 +119,7 @@ export async function startDispatcher(
     now,
     newJobId: dependencies.newJobId ?? newJobId,
     access,
-    ...(broker ? { credentials: broker.issuer } : {}),
+    ...(broker ? { credentials: broker.issuer, budget: broker.budget } : {}),
     ...(supervision
       ? {
           onSpawned: (spec: JobSpec) => {

@@ -27,6 +27,8 @@ export interface FakeAzurePullRequest {
   status: 'active' | 'abandoned' | 'completed';
   sourceRefName: string;
   targetRefName: string;
+  /** `isDraft` as created (Azure Repos' field). */
+  isDraft: boolean;
 }
 
 interface FakeAzureProject {
@@ -145,7 +147,13 @@ export class FakeAzureDevOpsApi {
   seedPullRequest(
     project: string,
     repository: string,
-    pull: { source: string; target?: string; title?: string; description?: string },
+    pull: {
+      source: string;
+      target?: string;
+      title?: string;
+      description?: string;
+      isDraft?: boolean;
+    },
   ): number {
     const repo = this.#repository(project, repository);
     const id = this.#nextPull++;
@@ -156,6 +164,7 @@ export class FakeAzureDevOpsApi {
       status: 'active',
       sourceRefName: `refs/heads/${pull.source}`,
       targetRefName: `refs/heads/${pull.target ?? repo.defaultBranch}`,
+      isDraft: pull.isDraft === true,
     });
     return id;
   }
@@ -436,6 +445,15 @@ export class FakeAzureDevOpsApi {
             ),
           };
         }
+        if (body['isDraft'] !== undefined && typeof body['isDraft'] !== 'boolean') {
+          return {
+            status: 400,
+            body: azureError(
+              'TF401398: The pull request cannot be created: isDraft must be a boolean.',
+              'InvalidArgumentValueException',
+            ),
+          };
+        }
         if (typeof body['description'] === 'string' && body['description'].length > 4000) {
           return {
             status: 400,
@@ -465,6 +483,7 @@ export class FakeAzureDevOpsApi {
           target: target.replace('refs/heads/', ''),
           title: body['title'],
           description: typeof body['description'] === 'string' ? body['description'] : '',
+          isDraft: body['isDraft'] === true,
         });
         return { status: 201, body: this.#pullJson(project, repo.name, repo.pulls.get(id)!) };
       }),

@@ -24,6 +24,8 @@ export interface FakeGithubPull {
   base: string;
   state: 'open' | 'closed';
   merged: boolean;
+  /** `draft: true` when created: a draft pull request (GitHub's REST field). */
+  draft?: boolean;
 }
 
 export interface FakeRepository {
@@ -120,6 +122,7 @@ export function pullJson(
     body: pull.body === '' ? null : pull.body,
     state: pull.state,
     merged: pull.merged,
+    draft: pull.draft === true,
     html_url: `${links.html}/${repo.owner}/${repo.name}/pull/${pull.number}`,
     head: { ref: pull.head, label: `${pull.headOwner}:${pull.head}` },
     base: { ref: pull.base, label: `${repo.owner}:${pull.base}` },
@@ -245,10 +248,13 @@ export function postPull(
     (pull) => pull.state === 'open' && pull.head === head && pull.headOwner === headOwner,
   );
   if (existing) return unprocessable(`A pull request already exists for ${headOwner}:${head}.`);
+  if (body['draft'] !== undefined && typeof body['draft'] !== 'boolean') {
+    return unprocessable('draft must be a boolean');
+  }
   const pullBody = typeof body['body'] === 'string' ? body['body'] : '';
   const number = insertPull(
     repo,
-    { head, headOwner, base, title, body: pullBody, state: 'open' },
+    { head, headOwner, base, title, body: pullBody, state: 'open', draft: body['draft'] === true },
     createdAt,
   );
   return { status: 201, body: pullJson(repo, repo.pulls.get(number)!, links) };

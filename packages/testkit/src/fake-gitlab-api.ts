@@ -362,6 +362,8 @@ export class FakeGitlabApi {
 
   #mergeRequestJson(project: FakeGitlabProject, mr: FakeGitlabMergeRequest): unknown {
     return {
+      // GitLab derives draft status from the title's prefix (`Draft:`, `[Draft]`, `(Draft)`).
+      draft: /^\s*(\[draft\]|\(draft\)|draft:)/i.test(mr.title),
       id: project.id * 100_000 + mr.iid,
       iid: mr.iid,
       project_id: project.id,

@@ -82,7 +82,9 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
   });
   const coder = createLlmCodingAgent({
     models,
-    loop: loopSettingsFromConfig(project.agent, models.primary),
+    loop: loopSettingsFromConfig(project.agent, models.primary, {
+      brokered: brokered !== undefined,
+    }),
     usage,
     commandEnvironment: env,
     // Only a spawned job sits behind the broker's proxy; a plain CLI run has the machine's network.

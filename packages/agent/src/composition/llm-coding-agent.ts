@@ -67,6 +67,7 @@ export function createLlmCodingAgent(settings: LlmCodingAgentSettings): CodingAg
         commandEnvironment: settings.commandEnvironment,
         ...(task.approvePlan ? { approvePlan: task.approvePlan } : {}),
         ...(task.checkBeforeFinish ? { checkTests: task.checkBeforeFinish } : {}),
+        ...(task.budgetQuestion ? { onBudgetQuestion: task.budgetQuestion } : {}),
       });
       previous = result;
       settings.logger.info(
@@ -83,6 +84,7 @@ export function createLlmCodingAgent(settings: LlmCodingAgentSettings): CodingAg
         changedFiles: result.changedFiles,
         approvedPlan: result.approvedPlan,
         stopReason: result.stopReason,
+        budgetStop: result.budgetStop,
       };
     },
 

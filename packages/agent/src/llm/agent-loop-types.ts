@@ -1,4 +1,5 @@
 import type { ModelMessage } from 'ai';
+import type { BudgetQuestion } from './budget-refusal.js';
 import type { CompactionSettings } from './compaction.js';
 import type { FinishTestCheck } from './finish-gate.js';
 import type { LlmRetryOptions } from './llm-retry.js';
@@ -91,6 +92,11 @@ export interface AgentLoopOptions {
    */
   maxCostUsd?: number;
   /**
+   * The credential broker paused the job at 80 % of its budget: asks the requester; true continues
+   * (the broker raised the cap). Absent: the pause ends the loop like "stop".
+   */
+  onBudgetQuestion?: BudgetQuestion;
+  /**
    * `approval: required`: offers `submit_plan`, refuses edits until a plan is approved, and ends
    * the loop with `plan-rejected` when it is not.
    */
@@ -118,6 +124,8 @@ export interface AgentLoopResult {
   /** True when the model called `finish`. */
   finished: boolean;
   stopReason: AgentStopReason;
+  /** With `stopReason: 'budget'`: why, in words for the pull request and the final card. */
+  budgetStop?: string;
   /** Model turns used in this call. */
   iterations: number;
   /** Files written or edited (relative paths), this call and the runs it continues. */

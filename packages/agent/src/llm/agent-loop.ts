@@ -13,6 +13,7 @@ import {
   pruneToolOutputs,
   summarizeIterations,
 } from './compaction.js';
+import { BudgetStopError, withBudgetQuestions } from './budget-refusal.js';
 import { PromptTooLongError, withLlmRetry, type LlmRetryOptions } from './llm-retry.js';
 import { callModel } from './model-call.js';
 import type { ModelRole, RoleModel } from './model-registry.js';
@@ -130,12 +131,14 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
     reason: AgentStopReason,
     iterations: number,
     summary: string,
+    budgetStop?: string,
   ): AgentLoopResult => {
     emit({ type: 'loop-end', reason, iterations });
     return {
       summary,
       finished: reason === 'finished',
       stopReason: reason,
+      ...(budgetStop === undefined ? {} : { budgetStop }),
       iterations,
       changedFiles: [...workspace.changedFiles],
       messages: conversation(),
@@ -197,16 +200,20 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
     if (older.length < (forced ? 1 : MIN_TURNS_TO_SUMMARIZE) || (forced && changed)) return changed;
     const dropped = held.splice(0, older.length);
     for (const path of readPathsIn(dropped)) forgottenReads.add(path);
-    const summary = await withLlmRetry(
+    const summary = await withBudgetQuestions(
       () =>
-        summarizeIterations({
-          model,
-          previousSummary: summaryText,
-          iterations: dropped,
-          stream,
-          signal,
-        }),
-      { policy: retry, signal, onRetry: (notice) => emit({ type: 'retry', ...notice }) },
+        withLlmRetry(
+          () =>
+            summarizeIterations({
+              model,
+              previousSummary: summaryText,
+              iterations: dropped,
+              stream,
+              signal,
+            }),
+          { policy: retry, signal, onRetry: (notice) => emit({ type: 'retry', ...notice }) },
+        ),
+      options.onBudgetQuestion,
     );
     recordUsage(role, model, summary.usage);
     summaryText = summary.text;
@@ -236,20 +243,24 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
       const messages = conversation();
       if (caching) markLastForCache(messages);
       try {
-        const response = await withLlmRetry(
+        const response = await withBudgetQuestions(
           () =>
-            callModel({
-              model: model.model,
-              instructions,
-              messages,
-              tools,
-              maxOutputTokens: model.maxTokens,
-              stream,
-              signal,
-              providerOptions: model.providerOptions,
-              ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
-            }),
-          { policy: retry, signal, onRetry: (notice) => emit({ type: 'retry', ...notice }) },
+            withLlmRetry(
+              () =>
+                callModel({
+                  model: model.model,
+                  instructions,
+                  messages,
+                  tools,
+                  maxOutputTokens: model.maxTokens,
+                  stream,
+                  signal,
+                  providerOptions: model.providerOptions,
+                  ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
+                }),
+              { policy: retry, signal, onRetry: (notice) => emit({ type: 'retry', ...notice }) },
+            ),
+          options.onBudgetQuestion,
         );
         estimator.report(response.promptTokens, messages.length);
         return response;
@@ -266,7 +277,10 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
   let iteration = 0;
   try {
     while (iteration < options.maxIterations) {
-      if (overBudget()) return finish('budget', iteration, lastText);
+      if (overBudget()) {
+        const cap = `$${(options.maxCostUsd ?? 0).toFixed(2)}`;
+        return finish('budget', iteration, lastText, `The run spent its ${cap} LLM budget.`);
+      }
       iteration += 1;
       await fitContext(iteration, false);
 
@@ -308,6 +322,9 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
   } catch (error) {
     if (options.signal?.aborted) throw new CancelledError('cancelled', { cause: error });
     if (deadlineSignal?.aborted) return finish('deadline', iteration, lastText);
+    if (error instanceof BudgetStopError) {
+      return finish('budget', iteration, lastText, error.message);
+    }
     throw error;
   }
 }

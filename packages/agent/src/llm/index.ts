@@ -1,4 +1,5 @@
 export * from './agent-loop.js';
+export * from './budget-refusal.js';
 export * from './compaction.js';
 export * from './llm-retry.js';
 export * from './loop-settings.js';

@@ -1,4 +1,3 @@
-import { BUDGET_HEADER } from '@agentsmith/contracts';
 import {
   AppError,
   ExternalServiceError,
@@ -9,6 +8,7 @@ import {
 } from '@agentsmith/kit';
 import type { RetryPolicy } from '@agentsmith/kit';
 import { APICallError, LoadAPIKeyError } from 'ai';
+import { budgetRefusalError } from './budget-refusal.js';
 
 /** The one retry layer around LLM calls (the SDK's own `maxRetries` is 0). */
 export interface LlmRetryOptions extends RetryPolicy {
@@ -58,10 +58,11 @@ export function classifyLlmError(error: unknown): unknown {
     });
   }
   const apiError = findApiCallError(error);
-  if (apiError?.responseHeaders?.[BUDGET_HEADER] === 'exhausted') {
-    // The credential broker's refusal: the job's LLM budget is spent; retrying cannot help.
-    return new AppError('budget_exhausted', brokerMessage(apiError), { cause: error });
-  }
+  // The credential broker's money refusal: retrying cannot help; the loop asks or stops.
+  const budget = apiError
+    ? budgetRefusalError(apiError.responseHeaders, brokerMessage(apiError), error)
+    : undefined;
+  if (budget) return budget;
   if (apiError && isPromptTooLong(apiError)) {
     return new PromptTooLongError(
       `The request exceeds the model's context window (${apiError.statusCode}): ${apiError.message}`,
@@ -146,8 +147,6 @@ export async function withLlmRetry<T>(
     throw error;
   }
 }
-
-/** Header the dispatcher's credential broker sets on its budget refusal. */
 
 /** The broker's own words from a provider-shaped error body (`error.message` in every shape). */
 function brokerMessage(error: APICallError): string {

@@ -8,7 +8,7 @@ describe('llm/loop-settings', () => {
     const config = AgentLlmConfig.parse({
       max_iterations: 12,
       max_duration: '1h30m',
-      max_cost_usd: 1.5,
+      budget: { usd: 1.5 },
       retry: { max_retries: 1 },
       cache: { strategy: 'none' },
       compaction: { keep_recent_iterations: 4, threshold_iterations: 8 },
@@ -30,6 +30,16 @@ describe('llm/loop-settings', () => {
         keepRecentIterations: 4,
       },
     });
+  });
+
+  it('has one budget: agent.budget.usd, the deprecated max_cost_usd only when it is absent', () => {
+    const model = { modelId: 'claude-sonnet-4-5', provider: 'anthropic' } as const;
+    const both = AgentLlmConfig.parse({ max_cost_usd: 1.5, budget: { usd: 7 } });
+    expect(both.budget.usd).toBe(7);
+    expect(loopSettingsFromConfig(both, model).maxCostUsd).toBe(7);
+    expect(loopSettingsFromConfig(AgentLlmConfig.parse({}), model).maxCostUsd).toBe(20);
+    // Under the dispatcher the broker holds the budget (and may raise it after "Continue").
+    expect(loopSettingsFromConfig(both, model, { brokered: true }).maxCostUsd).toBeUndefined();
   });
 
   it('takes a configured window and trigger over the model defaults', () => {

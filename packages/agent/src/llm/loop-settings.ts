@@ -1,5 +1,5 @@
 import { parseDuration } from '@agentsmith/kit';
-import type { AgentLlmConfig } from '@agentsmith/providers';
+import { DEFAULT_JOB_BUDGET_USD, type AgentLlmConfig } from '@agentsmith/providers';
 import type { CompactionSettings } from './compaction.js';
 import { contextWindowOf } from './context-window.js';
 import type { LlmRetryOptions } from './llm-retry.js';
@@ -9,8 +9,12 @@ import type { RoleModel } from './model-registry.js';
 export interface LoopSettings {
   /** A safety net; cost and time are the real bounds. */
   maxIterations: number;
-  /** The run's LLM budget in US dollars. */
-  maxCostUsd: number;
+  /**
+   * `agent.budget.usd` (default $20): where the loop stops itself when it calls the LLM directly
+   * (CLI). Under the dispatcher the broker enforces the same budget (and its 80 % question), so
+   * job mode passes none.
+   */
+  maxCostUsd: number | undefined;
   /** `max_duration` in ms; the caller turns it into a deadline (`Date.now() + maxDurationMs`). */
   maxDurationMs: number;
   retry: LlmRetryOptions;
@@ -25,10 +29,11 @@ export interface LoopSettings {
 export function loopSettingsFromConfig(
   config: AgentLlmConfig,
   loopModel: Pick<RoleModel, 'modelId' | 'provider'>,
+  options: { brokered?: boolean } = {},
 ): LoopSettings {
   return {
     maxIterations: config.max_iterations,
-    maxCostUsd: config.max_cost_usd,
+    maxCostUsd: options.brokered ? undefined : (config.budget.usd ?? DEFAULT_JOB_BUDGET_USD),
     maxDurationMs: parseDuration(config.max_duration),
     retry: {
       maxRetries: config.retry.max_retries,

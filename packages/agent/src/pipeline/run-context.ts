@@ -47,6 +47,11 @@ export interface RunState {
   prUrl?: string;
   prCreated?: boolean;
   commitSha?: string;
+  /**
+   * Set when the coding loop stopped for money (its cap, the requester's "stop", the question's
+   * timeout, the project's daily cap): why. The run keeps its work as a draft pull request.
+   */
+  unfinished?: string;
 }
 
 /** Everything a step may use: ports (never concrete providers), settings and the run's state. */

@@ -45,6 +45,7 @@ export async function runFixTicket(
       costUsd: context.coder.costUsd(),
       durationMs: now() - started,
       changedFiles,
+      ...(context.state.unfinished ? { unfinished: context.state.unfinished } : {}),
     };
     if (ticket) {
       await writeback.completed(ticket, summary, signal);
@@ -82,6 +83,9 @@ function successSummary(context: RunContext): string {
   const subject = ticket
     ? `${ticketLabel(ticket.id)} ${ticket.title}`
     : ticketLabel(context.intent.ticketId);
+  if (prUrl && context.state.unfinished) {
+    return `Unfinished work on ${subject} (draft pull request): ${codingSummary ?? 'see the pull request'}`;
+  }
   if (prUrl) return `Fixed ${subject}: ${codingSummary ?? 'see the pull request'}`;
   return `Finished ${subject}${codingSummary ? `: ${codingSummary}` : ''}`;
 }

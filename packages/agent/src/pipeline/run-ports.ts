@@ -60,6 +60,17 @@ export interface CodingTask {
   approvePlan?: ((plan: string) => Promise<PlanDecision>) | undefined;
   /** Runs the tests and compares with the baseline when the model calls `finish`. */
   checkBeforeFinish?: (() => Promise<FinishTestCheck>) | undefined;
+  /** Asks the requester whether to continue past 80 % of the budget; true for "Continue". */
+  budgetQuestion?: ((pause: BudgetPauseFacts) => Promise<boolean>) | undefined;
+}
+
+/** The broker's 80 % pause, in US dollars and seconds. */
+export interface BudgetPauseFacts {
+  spentUsd: number;
+  capUsd: number;
+  /** What "Continue" adds to the cap. */
+  stepUsd: number;
+  timeoutSeconds: number;
 }
 
 /** What the model did in one coding session. */
@@ -71,6 +82,8 @@ export interface CodingResult {
   approvedPlan?: string | undefined;
   /** Why the loop stopped: `finished`, `max-iterations`, `budget`, `deadline`, `no-tool-call`. */
   stopReason?: string | undefined;
+  /** Set when the session stopped for money (cap, "stop", timeout, daily cap): why. */
+  budgetStop?: string | undefined;
 }
 
 /**

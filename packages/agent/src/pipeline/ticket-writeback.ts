@@ -8,6 +8,8 @@ export interface CompletionFacts {
   changedFiles: string[];
   costUsd?: number | undefined;
   summary: string;
+  /** Why the work is unfinished: the comment says so and the ticket keeps its state. */
+  unfinished?: string | undefined;
 }
 
 /**
@@ -48,8 +50,11 @@ export class TicketWriteback {
   }
 
   async completed(ticket: Ticket, facts: CompletionFacts, signal: AbortSignal): Promise<void> {
-    const lines = ['## Agent Smith - Completed', ''];
-    if (facts.prUrl) lines.push(`**Pull request:** ${facts.prUrl}`);
+    const lines = facts.unfinished
+      ? ['## Agent Smith - Unfinished', '', `**Why:** ${facts.unfinished}`]
+      : ['## Agent Smith - Completed', ''];
+    if (facts.prUrl)
+      lines.push(`**${facts.unfinished ? 'Draft pull' : 'Pull'} request:** ${facts.prUrl}`);
     lines.push(
       `**Cost:** ${formatCost(facts.costUsd)}`,
       '',
@@ -60,7 +65,9 @@ export class TicketWriteback {
     lines.push(...facts.changedFiles.map((file) => `- \`${file}\``));
     const key = `agentsmith:${ticket.id}:completed:${facts.prUrl ?? facts.changedFiles.join(',')}`;
     await this.#comment(ticket.id, key, lines.join('\n'), signal);
-    if (this.completedState) await this.#transition(ticket.id, this.completedState, signal);
+    if (this.completedState && !facts.unfinished) {
+      await this.#transition(ticket.id, this.completedState, signal);
+    }
   }
 
   async #comment(ticketId: string, key: string, body: string, signal: AbortSignal): Promise<void> {

@@ -28,6 +28,8 @@ export interface QuestionRequest {
   /** Taken when nobody can or does answer before the timeout. */
   defaultChoice: string;
   timeoutSeconds: number;
+  /** `budget`: the 80 % budget question (the dispatcher settles it with the broker). */
+  kind?: 'budget';
 }
 
 /** The report of a successful run. */
@@ -38,6 +40,8 @@ export interface RunSummary {
   costUsd?: number | undefined;
   durationMs: number;
   changedFiles: string[];
+  /** Why the work is unfinished (stopped for money); the pull request is then a draft. */
+  unfinished?: string | undefined;
 }
 
 /** The report of a failed or cancelled run. */

@@ -25,8 +25,17 @@ export const agenticExecuteStep: Step<RunContext> = {
       );
     }
     context.state.codingSummary = result.summary;
+    if (result.budgetStop) context.state.unfinished = result.budgetStop;
     const changedFiles = await context.source.changedFiles({ signal });
     context.state.changedFiles = changedFiles;
+    if (changedFiles.length === 0 && result.budgetStop) {
+      return failed(
+        new AppError(
+          'budget_exhausted',
+          `${result.budgetStop} No file was changed yet, so there is nothing to keep.`,
+        ),
+      );
+    }
     if (changedFiles.length === 0) {
       return failed(
         new AppError(
@@ -36,6 +45,9 @@ export const agenticExecuteStep: Step<RunContext> = {
       );
     }
     const count = changedFiles.length === 1 ? '1 file' : `${changedFiles.length} files`;
+    if (result.budgetStop) {
+      return completed(`Stopped unfinished (${result.budgetStop}); keeping ${count}`);
+    }
     return completed(`Changed ${count}: ${changedFiles.join(', ')}`);
   },
 };

@@ -1,5 +1,6 @@
 import type { RunContext } from '../pipeline/run-context.js';
 import type { CodingTask, Ticket, TicketComment } from '../pipeline/run-ports.js';
+import { budgetQuestion } from './budget-stop.js';
 import { compareWithBaseline, describeBaseline, renderComparison } from './test-baseline.js';
 
 export const APPROVE = 'Approve';
@@ -47,6 +48,7 @@ export function codingTask(
             return { approved: true };
           }
         : undefined,
+    budgetQuestion: budgetQuestion(context, signal),
     checkBeforeFinish:
       command === null
         ? undefined

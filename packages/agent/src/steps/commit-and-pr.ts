@@ -3,6 +3,7 @@ import type { RunContext } from '../pipeline/run-context.js';
 import type { Ticket } from '../pipeline/run-ports.js';
 import { completed, failed, type Step } from '../pipeline/step.js';
 import { ticketLabel } from '@agentsmith/contracts';
+import { unfinishedNote } from './budget-stop.js';
 import { requireState } from './require-state.js';
 import { describeBaseline } from './test-baseline.js';
 
@@ -34,6 +35,7 @@ export const commitAndPrStep: Step<RunContext> = {
         base: source.baseBranch,
         title,
         body: pullRequestBody(context, ticket, commit.changedFiles),
+        ...(context.state.unfinished ? { draft: true } : {}),
       },
       { signal },
     );
@@ -42,7 +44,8 @@ export const commitAndPrStep: Step<RunContext> = {
     if (context.gitHost.type === 'local') {
       return completed(`Pushed branch ${source.branch} to ${pullRequest.url}`);
     }
-    return completed(`${created ? 'Opened' : 'Updated'} pull request ${pullRequest.url}`);
+    const kind = context.state.unfinished ? 'draft pull request' : 'pull request';
+    return completed(`${created ? 'Opened' : 'Updated'} ${kind} ${pullRequest.url}`);
   },
 };
 
@@ -56,7 +59,13 @@ export function pullRequestBody(
   const reference = linksTicket
     ? `Fixes #${ticket.id}`
     : `Ticket: ${ticketLabel(ticket.id)}${ticket.url ? ` (${ticket.url})` : ''}`;
-  const lines = [reference, '', `**${ticket.title}**`];
+  const unfinished = context.state.unfinished;
+  const lines = [
+    ...(unfinished ? unfinishedNote(unfinished) : []),
+    reference,
+    '',
+    `**${ticket.title}**`,
+  ];
   if (context.state.codingSummary) lines.push('', context.state.codingSummary);
   if (context.state.approvedPlan) {
     lines.push('', '### Plan (approved before the change)', context.state.approvedPlan);

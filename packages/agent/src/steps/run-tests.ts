@@ -28,14 +28,20 @@ export const testStep: Step<RunContext> = {
     const rounds = context.settings.testRepairRounds;
     let result = await runOnce(context, source.path, command, signal);
     let comparison = compareWithBaseline(baseline, result);
-    for (let round = 1; !comparison.acceptable && round <= rounds; round += 1) {
+    // Unfinished work (stopped for money) gets no repair round: the broker refuses its calls.
+    for (
+      let round = 1;
+      !comparison.acceptable && !context.state.unfinished && round <= rounds;
+      round += 1
+    ) {
       context.reporter.detail(`New test failures; repair round ${round} of ${rounds}`);
-      await context.coder.execute(
+      const repair = await context.coder.execute(
         codingTask(context, ticket, source.path, signal, {
           instructions: repairInstructions(command, result, comparison),
         }),
         { signal, onDetail: (text) => context.reporter.detail(text) },
       );
+      if (repair.budgetStop) context.state.unfinished = repair.budgetStop;
       result = await runOnce(context, source.path, command, signal);
       comparison = compareWithBaseline(baseline, result);
     }
@@ -45,6 +51,9 @@ export const testStep: Step<RunContext> = {
     if (result.passed) return completed(`Tests pass (${command})`);
     if (comparison.acceptable) {
       return completed(`No new test failures (${command}; ${alreadyFailing(comparison)})`);
+    }
+    if (context.state.unfinished) {
+      return completed(`Tests fail (${command}); the draft pull request is unfinished and says so`);
     }
     const repaired = rounds === 1 ? '1 repair round' : `${rounds} repair rounds`;
     return failed(

@@ -63,13 +63,14 @@ describe('broker REST proxy: GitLab', () => {
     const host = createGitHost({ type: 'gitlab', url: 'https://gitlab.com/acme/app.git' }, env, {
       maxRetries: 0,
     });
-    const input = { head: 'fix/58', base: 'main', title: 'Fix #58', body: 'b' };
+    // A draft (unfinished work) too: GitLab marks it by the title's prefix.
+    const input = { head: 'fix/58', base: 'main', title: 'Fix #58', body: 'b', draft: true };
     await host.ensurePullRequest(input);
     await host.ensurePullRequest({ ...input, body: 'changed' });
     expect(gitlab.notes('acme/app', 58)).toHaveLength(1);
-    expect(gitlab.mergeRequests('acme/app').map((request) => request.description)).toEqual([
-      'changed',
-    ]);
+    expect(
+      gitlab.mergeRequests('acme/app').map((request) => [request.title, request.description]),
+    ).toEqual([['Draft: Fix #58', 'changed']]);
     expect(authorizations(gitlab.requests, 'private-token')).toEqual(new Set([REAL]));
   });
 
@@ -264,11 +265,13 @@ describe('broker REST proxy: Azure DevOps', () => {
       created: false,
     });
     const host = createGitHost(source, env, { maxRetries: 0 });
-    const input = { head: 'fix/58', base: 'main', title: 'Fix #58', body: 'b' };
+    const input = { head: 'fix/58', base: 'main', title: 'Fix #58', body: 'b', draft: true };
     await host.ensurePullRequest(input);
     await host.ensurePullRequest({ ...input, body: 'changed' });
     expect(azure.workItem(58)?.comments).toHaveLength(1);
-    expect(azure.pullRequests('Shop', 'web').map((pull) => pull.description)).toEqual(['changed']);
+    expect(
+      azure.pullRequests('Shop', 'web').map((pull) => [pull.description, pull.isDraft]),
+    ).toEqual([['changed', true]]);
     const basic = `Basic ${Buffer.from(`:${REAL}`).toString('base64')}`;
     expect(authorizations(azure.requests, 'authorization')).toEqual(new Set([basic]));
   });

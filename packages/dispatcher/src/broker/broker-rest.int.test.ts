@@ -77,7 +77,7 @@ describe('broker REST proxy (GitHub allow-list)', () => {
     expect(new Set(seen)).toEqual(new Set([`Bearer ${REAL_TOKEN}`]));
   });
 
-  it("opens and edits the pull request of the job's own branch", async () => {
+  it("opens (as a draft) and edits the pull request of the job's own branch", async () => {
     expect((await call('GET', '/repos/acme/app/pulls?state=open&head=acme:fix/58')).status).toBe(
       200,
     );
@@ -86,9 +86,11 @@ describe('broker REST proxy (GitHub allow-list)', () => {
       head: 'fix/58',
       base: 'main',
       body: 'b',
+      draft: true,
     });
     expect(created.status).toBe(201);
     const { number } = (await created.json()) as { number: number };
+    expect(github.pulls('acme/app').find((pull) => pull.number === number)?.draft).toBe(true);
     expect(
       (await call('PATCH', `/repos/acme/app/pulls/${number}`, { title: 'Fix #58 (v2)' })).status,
     ).toBe(200);

@@ -30,6 +30,7 @@ describe('per-job credentials through the dispatcher (real Redis)', () => {
             port: 0,
             agentUrl: 'http://dispatcher:8081',
             defaultBudget: { usd: 20 },
+            budgetQuestionTimeoutSeconds: 900,
             credentials: { githubToken: 'ghp_real', anthropicApiKey: 'sk-ant-real' },
           },
           loadProject: (name) => Promise.resolve(name === 'agent-smith-test' ? project : undefined),

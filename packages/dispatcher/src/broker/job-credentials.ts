@@ -30,6 +30,7 @@ export function jobScope(
   const budget = { ...config.defaultBudget };
   if (project.agent.budget.usd !== undefined) budget.usd = project.agent.budget.usd;
   if (project.agent.budget.tokens !== undefined) budget.tokens = project.agent.budget.tokens;
+  const stepUsd = project.agent.budget.step_usd ?? budget.usd;
   return {
     jobId: spec.jobId,
     project: spec.intent.project,
@@ -43,7 +44,11 @@ export function jobScope(
       provider: canonicalLlmProvider(project.agent.type),
       ...(project.agent.model === undefined ? {} : { model: project.agent.model }),
     },
-    budget,
+    budget: {
+      ...budget,
+      ...(stepUsd === undefined ? {} : { stepUsd }),
+      questionTimeoutSeconds: config.budgetQuestionTimeoutSeconds,
+    },
     expiresAt,
   };
 }

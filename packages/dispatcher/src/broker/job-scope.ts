@@ -32,6 +32,10 @@ export const JobScope = z.object({
   budget: z.object({
     usd: z.number().positive().optional(),
     tokens: z.number().int().positive().optional(),
+    /** What "Continue" on the 80 % question adds to {@link usd} (absent: `usd` again). */
+    stepUsd: z.number().positive().optional(),
+    /** How long the agent waits for the answer to the 80 % question. */
+    questionTimeoutSeconds: z.number().int().positive().optional(),
   }),
   /** Epoch ms: the job's deadline; the token is worthless afterwards. */
   expiresAt: z.number().int(),
@@ -48,9 +52,13 @@ export function ledgerTokens(ledger: JobLedger): number {
   return ledger.inputTokens + ledger.outputTokens + ledger.cacheReadTokens;
 }
 
-/** Why the job's budget is spent, or undefined while it is not. */
-export function budgetExhaustion(scope: JobScope, ledger: JobLedger): string | undefined {
-  const { usd, tokens } = scope.budget;
+/** Why the job's budget is spent, or undefined while it is not; `usd` is the cap after raises. */
+export function budgetExhaustion(
+  scope: JobScope,
+  ledger: JobLedger,
+  usd = scope.budget.usd,
+): string | undefined {
+  const { tokens } = scope.budget;
   if (usd !== undefined && ledger.costUsd >= usd) {
     return `this job spent $${ledger.costUsd.toFixed(2)} of its $${usd.toFixed(2)} LLM budget`;
   }

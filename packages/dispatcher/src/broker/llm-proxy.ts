@@ -9,8 +9,9 @@ import {
 } from '@agentsmith/providers';
 import type { BrokerContext } from './broker-context.js';
 import { readBody, relayResponse, upstreamHeaders } from './http-relay.js';
-import { budgetExhaustedError, providerError } from './llm-errors.js';
-import { budgetExhaustion, type JobScope } from './job-scope.js';
+import { checkJobBudget } from './budget-gate.js';
+import { providerError } from './llm-errors.js';
+import type { JobScope } from './job-scope.js';
 import { takeLlmSlot } from './llm-in-flight.js';
 import { jsonBody, refusedFeature, withStreamedUsage } from './llm-request-checks.js';
 import { UsageScanner } from './llm-usage.js';
@@ -68,8 +69,6 @@ export async function proxyLlm(
       `Agent Smith broker: ${request.method ?? 'GET'} ${route.path} is not an inference call this job may make.`,
     );
   }
-  const spent = budgetExhaustion(scope, await context.store.ledger(scope.jobId));
-  if (spent) throw budgetExhaustedError(provider, spent, scope.project);
   const project = await context.loadProject(scope.project);
   if (!project)
     throw providerError(
@@ -78,6 +77,7 @@ export async function proxyLlm(
       'api_error',
       `Project ${scope.project} is no longer configured.`,
     );
+  await checkJobBudget(context, scope, project, provider, Date.now());
   const upstream = llmUpstream(provider, project, context.credentials);
   if ('missing' in upstream) {
     throw providerError(
@@ -213,6 +213,9 @@ async function recordUsage(
   const entry = usage
     ? { ...usage, costUsd: llmCallCost(modelId, usage, pricing) }
     : { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, costUsd: undefined };
-  const ledger = await context.store.record(scope.jobId, entry, scope.expiresAt);
+  const ledger = await context.store.record(scope.jobId, entry, scope.expiresAt, {
+    project: scope.project,
+    at: Date.now(),
+  });
   context.logger.debug({ jobId: scope.jobId, modelId, usage, ledger }, 'LLM call recorded');
 }

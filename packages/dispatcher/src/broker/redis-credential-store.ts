@@ -18,6 +18,26 @@ export interface EgressGrant {
   expiresAt: number;
 }
 
+/** HSETNX of the question's flag, and the raise only when the flag was new: one raise per answer. */
+const RAISE_ONCE = `
+if redis.call('HSETNX', KEYS[1], ARGV[1], '1') == 0 then return 0 end
+redis.call('HINCRBY', KEYS[1], 'raisedMicroUsd', ARGV[2])
+redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+return 1`;
+
+/** The requester's decisions on a job's budget, as the broker keeps them. */
+export interface BudgetDecisions {
+  /** Dollars "Continue" added to the job's cap. */
+  raisedUsd: number;
+  /** Set once the job was stopped (its requester said stop, or the question timed out). */
+  stopped?: string;
+}
+
+/** `YYYY-MM-DD` of the UTC day `at` falls in: daily caps reset at midnight UTC. */
+export function utcDay(at: number): string {
+  return new Date(at).toISOString().slice(0, 10);
+}
+
 /** The usage of one LLM call, added to a job's ledger. */
 export interface LedgerEntry {
   inputTokens: number;
@@ -89,6 +109,13 @@ export class RedisCredentialStore {
     return added === 1;
   }
 
+  #budgetKey(jobId: string): string {
+    return `${this.prefix}job:${jobId}:budget`;
+  }
+  #dayKey(project: string, day: string): string {
+    return `${this.prefix}project:${encodeURIComponent(project)}:day:${day}`;
+  }
+
   /** Stores `token`'s scope until `scope.expiresAt`. */
   async save(token: string, scope: JobScope): Promise<void> {
     const hash = hashJobToken(token);
@@ -124,11 +151,25 @@ export class RedisCredentialStore {
     await this.redis.del(...keys);
   }
 
-  /** Adds one call's usage to the job's ledger and returns the new totals. */
-  async record(jobId: string, entry: LedgerEntry, expiresAt: number): Promise<JobLedger> {
+  /**
+   * Adds one call's usage to the job's ledger and, in the same transaction, its cost to the
+   * project's spending of the day (`daily`); returns the job's new totals.
+   */
+  async record(
+    jobId: string,
+    entry: LedgerEntry,
+    expiresAt: number,
+    daily?: { project: string; at: number },
+  ): Promise<JobLedger> {
     const key = this.#ledgerKey(jobId);
-    await this.redis
-      .multi()
+    const transaction = this.redis.multi();
+    if (daily && entry.costUsd) {
+      const dayKey = this.#dayKey(daily.project, utcDay(daily.at));
+      transaction
+        .incrby(dayKey, Math.round(entry.costUsd * MICRO))
+        .pexpire(dayKey, 2 * LEDGER_RETENTION_MS);
+    }
+    await transaction
       .hincrby(key, 'calls', 1)
       .hincrby(key, 'inputTokens', entry.inputTokens)
       .hincrby(key, 'outputTokens', entry.outputTokens)
@@ -138,6 +179,60 @@ export class RedisCredentialStore {
       .pexpireat(key, expiresAt + LEDGER_RETENTION_MS)
       .exec();
     return this.ledger(jobId);
+  }
+
+  /** The scope of the job's live token (the broker's view of its budget), or undefined. */
+  async scopeOfJob(jobId: string): Promise<JobScope | undefined> {
+    const hash = await this.redis.get(this.#jobTokenKey(jobId));
+    const raw = hash === null ? null : await this.redis.get(this.#tokenKey(hash));
+    if (raw === null) return undefined;
+    const parsed = JobScope.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  /** What the requester decided about the job's budget: dollars added, or why it was stopped. */
+  async budgetDecisions(jobId: string): Promise<BudgetDecisions> {
+    const raw = await this.redis.hmget(this.#budgetKey(jobId), 'raisedMicroUsd', 'stopped');
+    return {
+      raisedUsd: (Number(raw[0] ?? 0) || 0) / MICRO,
+      ...(raw[1] ? { stopped: raw[1] } : {}),
+    };
+  }
+
+  /**
+   * Adds `usd` to the job's cap once per question (a second click or a retried answer adds
+   * nothing); false when this question already raised it.
+   */
+  async raiseBudget(
+    jobId: string,
+    questionId: string,
+    usd: number,
+    expiresAt: number,
+  ): Promise<boolean> {
+    const added = await this.redis.eval(
+      RAISE_ONCE,
+      1,
+      this.#budgetKey(jobId),
+      `raise:${questionId}`,
+      String(Math.round(usd * MICRO)),
+      String(expiresAt + LEDGER_RETENTION_MS),
+    );
+    return added === 1;
+  }
+
+  /** Refuses every further LLM call of the job, saying why. */
+  async stopBudget(jobId: string, reason: string, expiresAt: number): Promise<void> {
+    const key = this.#budgetKey(jobId);
+    await this.redis
+      .multi()
+      .hset(key, 'stopped', reason)
+      .pexpireat(key, expiresAt + LEDGER_RETENTION_MS)
+      .exec();
+  }
+
+  /** What the project's jobs spent on the UTC day `at` falls in. */
+  async dailySpent(project: string, at: number): Promise<number> {
+    return (Number(await this.redis.get(this.#dayKey(project, utcDay(at)))) || 0) / MICRO;
   }
 
   /** The job's spending so far (zero for a job that made no call). */

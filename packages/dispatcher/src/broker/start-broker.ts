@@ -4,6 +4,8 @@ import type { ProjectConfig } from '@agentsmith/providers';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { startBrokerServer } from './broker-server.js';
 import type { JobCredentialIssuer } from '../jobs/job-credential-issuer.js';
+import type { JobBudgetControl } from '../jobs/job-budget.js';
+import { createBudgetControl } from './budget-control.js';
 import { createJobCredentialIssuer } from './job-credentials.js';
 import { RedisCredentialStore, type RedisConnection } from './redis-credential-store.js';
 
@@ -23,6 +25,8 @@ export interface BrokerSetup {
 export interface StartedBroker {
   url: string;
   issuer: JobCredentialIssuer;
+  /** The budget question's answers and the daily cap, over the broker's ledger. */
+  budget: JobBudgetControl;
   /** The broker's count of a job's LLM spending, for the final card (undefined: none or unpriced). */
   finalCost(jobId: string): Promise<number | undefined>;
   close(): Promise<void>;
@@ -58,6 +62,7 @@ export async function startBroker(
   return {
     url: server.url,
     issuer,
+    budget: createBudgetControl({ store, loadProject: setup.loadProject }),
     async finalCost(jobId) {
       const ledger = await store.ledger(jobId);
       return ledger.calls > 0 && ledger.unpricedCalls === 0 ? ledger.costUsd : undefined;

@@ -9,8 +9,18 @@ describe('broker/broker-config', () => {
       port: 8081,
       agentUrl: 'http://dispatcher:8081',
       defaultBudget: { usd: 20 },
+      budgetQuestionTimeoutSeconds: 900,
       credentials: { githubToken: 'ghp' },
     });
+  });
+
+  it('takes the budget question timeout and names a wrong one', () => {
+    expect(
+      loadBrokerConfig({ BUDGET_QUESTION_TIMEOUT_SECONDS: '60' }).budgetQuestionTimeoutSeconds,
+    ).toBe(60);
+    expect(() => loadBrokerConfig({ BUDGET_QUESTION_TIMEOUT_SECONDS: '1.5' })).toThrow(
+      /BUDGET_QUESTION_TIMEOUT_SECONDS: "1.5" is not a positive whole number/,
+    );
   });
 
   it('holds the GitLab, Jira and Azure DevOps credentials and sites for the broker', () => {

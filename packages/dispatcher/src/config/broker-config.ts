@@ -1,4 +1,5 @@
 import { ConfigError } from '@agentsmith/kit';
+import { DEFAULT_JOB_BUDGET_USD } from '@agentsmith/providers';
 
 /** Credentials and upstream overrides the broker holds for every job (never given to agents). */
 export interface BrokerCredentials {
@@ -36,11 +37,13 @@ export interface BrokerConfig {
   agentUrl: string;
   /** `AGENT_BUDGET_USD` / `AGENT_BUDGET_TOKENS`: a job's LLM budget when its project sets none. */
   defaultBudget: { usd?: number; tokens?: number };
+  /** `BUDGET_QUESTION_TIMEOUT_SECONDS` (default 900): how long the 80 % budget question waits. */
+  budgetQuestionTimeoutSeconds: number;
   credentials: BrokerCredentials;
 }
 
-/** Default LLM budget of one job in US dollars (a generous fix; `agent.budget.usd` overrides it). */
-export const DEFAULT_BUDGET_USD = 20;
+/** How long the 80 % budget question waits for its answer by default (15 minutes). */
+const DEFAULT_BUDGET_QUESTION_TIMEOUT_SECONDS = 900;
 
 function positiveNumber(
   name: string,
@@ -104,8 +107,15 @@ export function loadBrokerConfig(env: Readonly<Record<string, string | undefined
   if (!/^https?:\/\/[^/]+\/?$/.test(agentUrl))
     problems.push(`BROKER_URL: "${agentUrl}" must be http(s)://host:port with no path`);
   const usd =
-    positiveNumber('AGENT_BUDGET_USD', env['AGENT_BUDGET_USD'], problems) ?? DEFAULT_BUDGET_USD;
+    positiveNumber('AGENT_BUDGET_USD', env['AGENT_BUDGET_USD'], problems) ?? DEFAULT_JOB_BUDGET_USD;
   const tokens = positiveNumber('AGENT_BUDGET_TOKENS', env['AGENT_BUDGET_TOKENS'], problems, true);
+  const budgetQuestionTimeoutSeconds =
+    positiveNumber(
+      'BUDGET_QUESTION_TIMEOUT_SECONDS',
+      env['BUDGET_QUESTION_TIMEOUT_SECONDS'],
+      problems,
+      true,
+    ) ?? DEFAULT_BUDGET_QUESTION_TIMEOUT_SECONDS;
   for (const name of UPSTREAM_URL_KEYS) {
     if (userInfoOf(env[name]))
       problems.push(
@@ -140,6 +150,7 @@ export function loadBrokerConfig(env: Readonly<Record<string, string | undefined
     port,
     agentUrl: agentUrl.replace(/\/$/, ''),
     defaultBudget: { usd, ...(tokens === undefined ? {} : { tokens }) },
+    budgetQuestionTimeoutSeconds,
     credentials,
   };
 }

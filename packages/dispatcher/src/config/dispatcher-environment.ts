@@ -206,6 +206,7 @@ export const DispatcherEnvironment = z
     BROKER_URL: optionalText(),
     AGENT_BUDGET_USD: optionalText(),
     AGENT_BUDGET_TOKENS: optionalText(),
+    BUDGET_QUESTION_TIMEOUT_SECONDS: optionalText(),
     ...forwardedToAgents,
     ...heldForTheBroker,
   })

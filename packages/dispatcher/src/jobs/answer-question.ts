@@ -1,4 +1,5 @@
 import { adminsOf, audit, refuse } from './access-control.js';
+import { settleBudgetAnswer } from './budget-answer.js';
 import type { JobContext } from './job-context.js';
 import { mayControlJob } from './job-permissions.js';
 
@@ -45,6 +46,9 @@ export async function answerQuestion(
     );
     return 'refused';
   }
+  const budget = await settleBudgetAnswer(context, job, click);
+  if (budget === 'refused') return 'refused';
+  if (budget === 'expired') return 'not-pending';
   const question = await context.jobs.claimQuestion({
     type: 'answer',
     jobId: click.jobId,

@@ -1,6 +1,7 @@
 import type { FixTicketIntent } from '@agentsmith/contracts';
 import { JobSpec, PROTOCOL_VERSION } from '@agentsmith/contracts';
 import { toAppError } from '@agentsmith/kit';
+import { refuseOverDailyCap } from './daily-cap.js';
 import type { ChatOrigin, JobContext } from './job-context.js';
 import { lockTtlMs } from './job-context.js';
 import type { TrackedJob } from './job-store.js';
@@ -35,6 +36,8 @@ export async function dispatchFix(
     await reply({ kind: 'spawner-unavailable', reason });
     return { kind: 'refused', reason };
   }
+  const overCap = await refuseOverDailyCap(context, project, reply);
+  if (overCap) return { kind: 'refused', reason: overCap };
 
   const jobId = context.newJobId();
   const startedAt = context.now();

@@ -1,6 +1,7 @@
 import type { JobSpec } from '@agentsmith/contracts';
 import type { Logger } from '@agentsmith/kit';
 import type { AccessControl } from './access-control.js';
+import type { JobBudgetControl } from './job-budget.js';
 import type { JobCredentialIssuer } from './job-credential-issuer.js';
 import type { ConversationStateManager } from '../conversations/conversation-state-manager.js';
 import type { Metrics } from '../server/metrics.js';
@@ -28,6 +29,8 @@ export interface JobContext {
   credentials?: JobCredentialIssuer;
   /** Who may use the bot, and the audit log; without it everyone may (some tests). */
   access?: AccessControl;
+  /** The broker's say over spending (budget question, daily cap); absent without a broker. */
+  budget?: JobBudgetControl;
   /** Called once the spawner accepted a job (the watchdog starts following it). */
   onSpawned?: (spec: JobSpec) => void;
 }

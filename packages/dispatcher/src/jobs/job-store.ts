@@ -34,6 +34,10 @@ export interface QuestionRecord {
   status: 'pending' | 'answered';
   answer?: string;
   answeredBy?: string;
+  /** `budget`: the 80 % budget question (see the `Question` bus entry). */
+  kind?: 'budget';
+  /** Epoch ms after which the agent took the default answer (the question's timeout). */
+  answerBy?: number;
 }
 
 /**
@@ -61,6 +65,8 @@ export interface JobStore {
   claimQuestion(answer: Answer): Promise<QuestionRecord | null>;
   /** Whether the agent's final entry (`done` or `error`) is on `job:<id>:out`. */
   hasFinalEntry(jobId: string): Promise<boolean>;
+  /** A question the relay posted (pending or answered), or null when unknown. */
+  question(jobId: string, questionId: string): Promise<QuestionRecord | null>;
 }
 
 /** A raw stream entry: id and the alternating field list. */

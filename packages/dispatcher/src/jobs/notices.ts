@@ -75,4 +75,15 @@ export type Notice =
     }
   | { kind: 'audit'; records: AuditRecord[] }
   // Egress (docs/security.md, "Egress"): the broker's proxy refused a host the job asked for.
-  | { kind: 'egress-refused'; job: JobRef; host: string; port: number; rule: string };
+  | { kind: 'egress-refused'; job: JobRef; host: string; port: number; rule: string }
+  // Spending: the budget question's answers and the project's daily cap.
+  | { kind: 'budget-answer-refused'; jobId: string; requestedBy: string | undefined }
+  | { kind: 'budget-raised'; jobId: string; capUsd: number; userId: string }
+  | {
+      kind: 'daily-cap-reached';
+      project: string;
+      capUsd: number;
+      spentUsd: number;
+      /** Epoch ms of the next midnight UTC. */
+      resetsAt: number;
+    };

@@ -74,6 +74,8 @@ const QuestionHash = z.object({
   status: z.enum(['pending', 'answered']),
   answer: z.string().optional(),
   answeredBy: z.string().optional(),
+  kind: z.literal('budget').optional(),
+  answerBy: z.coerce.number().int().optional(),
 }) satisfies z.ZodType<QuestionRecord>;
 
 /** `XREADGROUP` / `XRANGE` replies: `[key, [[id, [field, value, …]], …]]`. */
@@ -202,6 +204,13 @@ export class RedisJobStore implements RelayJobStore {
     );
     if (flat === null) return null;
     return validated(QuestionHash, pairs(validated(z.array(z.string()), flat, key)), key);
+  }
+
+  async question(jobId: string, questionId: string): Promise<QuestionRecord | null> {
+    const key = this.keys.question(jobId, questionId);
+    const fields = await this.redis.hgetall(key);
+    if (Object.keys(fields).length === 0) return null;
+    return validated(QuestionHash, fields, key);
   }
 
   async hasFinalEntry(jobId: string): Promise<boolean> {

@@ -217,6 +217,10 @@ export class EntryDelivery {
           channelId: job.channelId,
           ts,
           status: 'pending',
+          ...(entry.kind ? { kind: entry.kind } : {}),
+          ...(entry.timeoutSeconds === undefined
+            ? {}
+            : { answerBy: entry.at + entry.timeoutSeconds * 1000 }),
         });
         return;
       }

@@ -187,6 +187,7 @@ const FIXTURES: Record<Notice['kind'], (s: Strings) => Notice> = {
       at: 0,
       summary: s(3),
       prUrl: s(4),
+      unfinished: s(5),
       durationMs: 1_000,
       changedFiles: Array.from({ length: 25 }, (_, index) => s(index % 8)),
     },
@@ -217,6 +218,19 @@ const FIXTURES: Record<Notice['kind'], (s: Strings) => Notice> = {
     action: 'cancel',
     requestedBy: s(1),
     admins: [s(2), 'U0ADMIN'],
+  }),
+  'budget-answer-refused': (s) => ({
+    kind: 'budget-answer-refused',
+    jobId: s(0),
+    requestedBy: s(1),
+  }),
+  'budget-raised': (s) => ({ kind: 'budget-raised', jobId: s(0), capUsd: 12.5, userId: s(1) }),
+  'daily-cap-reached': (s) => ({
+    kind: 'daily-cap-reached',
+    project: s(0),
+    capUsd: 50,
+    spentUsd: 51.25,
+    resetsAt: 0,
   }),
   'egress-refused': (s) => ({
     kind: 'egress-refused',
@@ -265,7 +279,7 @@ function textObjects(value: unknown, found: TextObject[] = []): TextObject[] {
 
 const OWN_MARKUP = [
   /^@[UW][A-Z0-9]+$/, // a user mention of a Slack user id (from Slack's own payload)
-  new RegExp(`^${REPOSITORY.replace(/[.]/g, '\\.')}/[^|<>\\s]+\\|View pull request$`),
+  new RegExp(`^${REPOSITORY.replace(/[.]/g, '\\.')}/[^|<>\\s]+\\|View (draft )?pull request$`),
 ];
 
 /**

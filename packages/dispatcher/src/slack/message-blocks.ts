@@ -120,9 +120,17 @@ function questionAnsweredMessage(text: string, answer: string, userId: string): 
  * The pull request line of the final card: a link only to an https URL inside the project's own
  * repository (`repositoryUrl`); anything else is shown as text that says why it is not a link.
  */
-function pullRequestLine(prUrl: string | undefined, repositoryUrl: string | undefined): Mrkdwn {
+function pullRequestLine(
+  prUrl: string | undefined,
+  repositoryUrl: string | undefined,
+  draft: boolean,
+): Mrkdwn {
   if (!prUrl) return mrkdwn``;
-  const link = linkWithin(prUrl, 'View pull request', repositoryUrl);
+  const link = linkWithin(
+    prUrl,
+    draft ? 'View draft pull request' : 'View pull request',
+    repositoryUrl,
+  );
   return link.linked
     ? mrkdwn`\n:link: ${link.text}`
     : mrkdwn`\n:link: Pull request: ${link.text} _(not a link: not an https address in the project's repository)_`;
@@ -137,9 +145,12 @@ export function doneCard(job: JobRef, done: Done, repositoryUrl?: string): ChatM
     done.changedFiles.length > CHANGED_FILES_SHOWN
       ? mrkdwn` and ${done.changedFiles.length - CHANGED_FILES_SHOWN} more`
       : mrkdwn``;
+  const unfinished = done.unfinished
+    ? mrkdwn`\n:construction: *Unfinished* (draft pull request): ${done.unfinished}`
+    : mrkdwn``;
   return chatMessage(mrkdwn`Done: ${done.summary}${done.prUrl ? ` ${done.prUrl}` : ''}`, [
     ...sections(
-      mrkdwn`:white_check_mark: *Done: ${ticketLabel(job.ticketId)} in ${job.project}*\n${done.summary}${pullRequestLine(done.prUrl, repositoryUrl)}`,
+      mrkdwn`:white_check_mark: *Done: ${ticketLabel(job.ticketId)} in ${job.project}*\n${done.summary}${unfinished}${pullRequestLine(done.prUrl, repositoryUrl, done.unfinished !== undefined)}`,
       2,
     ),
     section(mrkdwn`*Changed files (${done.changedFiles.length}):* ${files}${more}`),
@@ -187,6 +198,35 @@ function reasonText(reason: string): Mrkdwn {
   const newline = reason.indexOf('\n');
   if (newline < 0) return mrkdwn`${reason || 'No reason was given.'}`;
   return mrkdwn`${reason.slice(0, newline)}\n${codeBlock(reason.slice(newline + 1))}`;
+}
+
+/** Dollars with cents, as caps are configured. */
+const dollars = (usd: number) => `$${usd.toFixed(2)}`;
+
+function budgetAnswerRefused(requestedBy: string | undefined): ChatMessage {
+  const who = requestedBy
+    ? mrkdwn`${userMention(requestedBy)} (who asked for the job)`
+    : mrkdwn`the requester`;
+  return iconMessage(
+    mrkdwn`Only ${who} or an admin may answer this budget question; it stays open.`,
+    ':no_entry:',
+  );
+}
+
+function budgetRaised(notice: Extract<Notice, { kind: 'budget-raised' }>): ChatMessage {
+  return iconMessage(
+    mrkdwn`${userMention(notice.userId)} raised the LLM budget of job ${notice.jobId} to ${dollars(notice.capUsd)}.`,
+    ':moneybag:',
+  );
+}
+
+/** Why a new job of the project is refused: the cap, what was spent and when it resets. */
+function dailyCapReached(notice: Extract<Notice, { kind: 'daily-cap-reached' }>): ChatMessage {
+  const resets = new Date(notice.resetsAt).toISOString().slice(0, 16).replace('T', ' ');
+  return iconMessage(
+    mrkdwn`Not starting: project *${notice.project}* reached its daily LLM cap (${dollars(notice.spentUsd)} spent of ${dollars(notice.capUsd)}, ${code('agent.budget.daily_usd')}). The cap resets at ${resets} UTC.`,
+    ':money_with_wings:',
+  );
 }
 
 function alreadyRunningMessage(holder: ConversationState): ChatMessage {
@@ -353,6 +393,12 @@ export function renderNotice(notice: Notice): ChatMessage {
       return detailMessage(notice.lines);
     case 'question':
       return questionMessage(notice.jobId, notice.question);
+    case 'budget-answer-refused':
+      return budgetAnswerRefused(notice.requestedBy);
+    case 'budget-raised':
+      return budgetRaised(notice);
+    case 'daily-cap-reached':
+      return dailyCapReached(notice);
     case 'done':
       return doneCard(notice.job, notice.done, notice.repositoryUrl);
     case 'failed':

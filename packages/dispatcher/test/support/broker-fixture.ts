@@ -4,7 +4,9 @@ import { ProjectConfig } from '@agentsmith/providers';
 import { redisTestContext, type RedisTestContext } from '@agentsmith/testkit';
 import { startBrokerServer, type RunningBroker } from '../../src/broker/broker-server.js';
 import type { BrokerConfig, BrokerCredentials } from '../../src/config/broker-config.js';
+import { createBudgetControl } from '../../src/broker/budget-control.js';
 import { createJobCredentialIssuer } from '../../src/broker/job-credentials.js';
+import type { JobBudgetControl } from '../../src/jobs/job-budget.js';
 import type { JobCredentialIssuer } from '../../src/jobs/job-credential-issuer.js';
 import { RedisCredentialStore } from '../../src/broker/redis-credential-store.js';
 
@@ -12,6 +14,8 @@ import { RedisCredentialStore } from '../../src/broker/redis-credential-store.js
 export interface BrokerFixture {
   broker: RunningBroker;
   issuer: JobCredentialIssuer;
+  /** The dispatcher's side of the budget question and the daily cap. */
+  budget: JobBudgetControl;
   store: RedisCredentialStore;
   redis: RedisTestContext;
   /** Mints a job of `project` (default `app`, ticket 58) and returns its spec and environment. */
@@ -53,6 +57,7 @@ export async function startBrokerFixture(options: {
     port: 0,
     agentUrl: 'http://broker.invalid:8081',
     defaultBudget: options.defaultBudget ?? { usd: 20 },
+    budgetQuestionTimeoutSeconds: 30,
     credentials: options.credentials,
   };
   const broker = await startBrokerServer(
@@ -80,6 +85,7 @@ export async function startBrokerFixture(options: {
   return {
     broker,
     issuer,
+    budget: createBudgetControl({ store, loadProject }),
     store,
     redis,
     async mint(overrides = {}) {

@@ -44,6 +44,11 @@ export class MemoryJobStore implements JobStore {
     return Promise.resolve();
   }
 
+  question(jobId: string, questionId: string): Promise<QuestionRecord | null> {
+    const question = this.questions.get(`${jobId}:${questionId}`);
+    return Promise.resolve(question ? { ...question } : null);
+  }
+
   hasFinalEntry(jobId: string): Promise<boolean> {
     return Promise.resolve(
       this.asAgent.some(

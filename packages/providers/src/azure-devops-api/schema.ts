@@ -57,6 +57,7 @@ export const AzurePullRequest = z.object({
   status: z.string(),
   sourceRefName: z.string(),
   targetRefName: z.string(),
+  isDraft: z.boolean().optional(),
 });
 export type AzurePullRequest = z.infer<typeof AzurePullRequest>;
 

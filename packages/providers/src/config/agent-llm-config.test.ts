@@ -20,7 +20,6 @@ describe('config/agent-llm-config', () => {
       pricing: { models: {} },
       budget: {},
       max_iterations: 200,
-      max_cost_usd: 3,
       max_duration: '40m',
     });
   });

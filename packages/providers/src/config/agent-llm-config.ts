@@ -124,24 +124,31 @@ const LlmPricingConfig = z.object({
 });
 export type LlmPricingConfig = z.infer<typeof LlmPricingConfig>;
 
+/** A job's dollar budget when neither its project nor the dispatcher (`AGENT_BUDGET_USD`) sets one. */
+export const DEFAULT_JOB_BUDGET_USD = 20;
+
 /**
- * `agent.budget`: what one job may spend on the LLM. The dispatcher's credential broker keeps the
- * job's ledger and refuses further calls once either cap is reached; absent keys take the
- * dispatcher's defaults (`AGENT_BUDGET_USD`, `AGENT_BUDGET_TOKENS`).
+ * `agent.budget`: what one job may spend on the LLM, the one budget setting. The dispatcher's
+ * credential broker keeps the job's ledger: at 80 % of `usd` it pauses the job and asks the
+ * requester to continue (by `step_usd` more) or stop; at the cap, on "stop", on the question's
+ * timeout or at the project's `daily_usd` it refuses further calls, and the agent opens a draft pull
+ * request with what it has. Absent keys take the dispatcher's defaults (`AGENT_BUDGET_USD`,
+ * `AGENT_BUDGET_TOKENS`); a CLI run without the broker stops its loop at `usd`.
  */
 export const LlmBudgetConfig = z.object({
   /** US dollars, at the prices of `agent.pricing` over the built-in table. */
   usd: z.number().positive().optional(),
-  /** Input plus output tokens, cache reads included. */
+  /** Input plus output tokens, cache reads included (a hard cap, without a question). */
   tokens: z.number().int().positive().optional(),
+  /** What "Continue" on the 80 % question adds to the job's cap; default: the job's `usd` again. */
+  step_usd: z.number().positive().optional(),
+  /** All jobs of the project together per UTC day; new jobs are refused once it is reached. */
+  daily_usd: z.number().positive().optional(),
 });
 export type LlmBudgetConfig = z.infer<typeof LlmBudgetConfig>;
 
-/**
- * The `agent:` block of a project in agentsmith.yml: which LLM provider and models the agent uses,
- * retries, caching, compaction, prices and the loop's bounds. Every key is optional.
- */
-export const AgentLlmConfig = z.object({
+/** The keys of the `agent:` block, before the deprecated name is folded in. */
+const AgentLlmFields = z.object({
   /** claude|anthropic, openai, gemini|google, openai-compatible|ollama. */
   type: z.enum(LLM_PROVIDER_TYPES).default('claude'),
   /** Default model for every role without its own entry in `models`. */
@@ -157,9 +164,27 @@ export const AgentLlmConfig = z.object({
   budget: LlmBudgetConfig.prefault({}),
   /** Cap on model turns in one agentic run (a safety net; cost and time are the real bounds). */
   max_iterations: positiveInt.default(200),
-  /** The run's LLM budget in US dollars; the loop stops when it is spent (unpriced models: no cap). */
-  max_cost_usd: z.number().positive().default(3),
+  /**
+   * Deprecated: the older name of `budget.usd`, read only when `budget.usd` is absent (which wins
+   * when both are set). It used to be a separate soft stop of the loop.
+   */
+  max_cost_usd: z
+    .number()
+    .positive()
+    .optional()
+    .meta({ deprecated: true, description: 'Deprecated: use agent.budget.usd.' }),
   /** Wall-clock limit of one agentic run, e.g. `40m`; keep it below the dispatcher's job deadline. */
   max_duration: Duration.default('40m'),
 });
+
+/**
+ * The `agent:` block of a project in agentsmith.yml: which LLM provider and models the agent uses,
+ * retries, caching, compaction, prices, the budget and the loop's bounds. Every key is optional.
+ * The deprecated `max_cost_usd` becomes `budget.usd` when that is absent, so there is one budget.
+ */
+export const AgentLlmConfig = AgentLlmFields.transform((agent) =>
+  agent.max_cost_usd !== undefined && agent.budget.usd === undefined
+    ? { ...agent, budget: { ...agent.budget, usd: agent.max_cost_usd } }
+    : agent,
+);
 export type AgentLlmConfig = z.infer<typeof AgentLlmConfig>;

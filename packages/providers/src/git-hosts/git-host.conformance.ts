@@ -10,6 +10,8 @@ export interface GitHostFixture {
   seedPullRequest(pull: { head: string; base: string; title: string; body: string }): Promise<void>;
   /** Every open pull request of the repository as the store holds it. */
   openPullRequests(): Promise<{ head: string; title: string; body: string }[]>;
+  /** Heads of the open pull requests the host holds as drafts (in its own field or title form). */
+  draftHeads(): Promise<string[]>;
   /** Makes the next lookup of open pull requests find nothing (a race with another run). */
   hideNextLookup(): void;
   cleanup(): Promise<void>;
@@ -62,6 +64,21 @@ export function describeGitHostConformance(
       expect(await fixture.openPullRequests()).toEqual([
         { head: 'fix/58', title: 'fix: a (#58)', body: 'two' },
       ]);
+    });
+
+    it('opens a draft when asked, and only then', async () => {
+      const base = fixture.defaultBranch;
+      const draft = await fixture.host.ensurePullRequest({
+        head: 'fix/60',
+        base,
+        title: 'fix: unfinished (#60)',
+        body: 'stopped at its budget',
+        draft: true,
+      });
+      await fixture.host.ensurePullRequest({ head: 'fix/61', base, title: 'fix: b', body: 'b' });
+
+      expect(draft).toMatchObject({ created: true, pullRequest: { draft: true, head: 'fix/60' } });
+      expect(await fixture.draftHeads()).toEqual(['fix/60']);
     });
 
     it('updates an existing open pull request of the branch instead of opening another', async () => {

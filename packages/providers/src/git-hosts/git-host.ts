@@ -10,6 +10,8 @@ export interface PullRequest {
   /** The description, when the host returned it. */
   body?: string;
   state: 'open' | 'closed' | 'merged';
+  /** True for a draft, when the host said so. */
+  draft?: boolean;
 }
 
 export interface PullRequestInput {
@@ -19,6 +21,11 @@ export interface PullRequestInput {
   base: string;
   title: string;
   body: string;
+  /**
+   * Open it as a draft (work the agent could not finish): GitHub `draft: true`, GitLab's `Draft:`
+   * title prefix, Azure Repos `isDraft: true`. An existing pull request keeps its state.
+   */
+  draft?: boolean;
 }
 
 /** Where a repository is cloned from and how git authenticates (never in argv or URLs). */

@@ -32,6 +32,7 @@ export const GithubPullRequest = z.object({
   state: z.enum(['open', 'closed']),
   merged: z.boolean().nullish(),
   merged_at: z.string().nullish(),
+  draft: z.boolean().optional(),
   html_url: z.string(),
   head: z.object({ ref: z.string() }),
   base: z.object({ ref: z.string() }),

@@ -36,6 +36,8 @@ export const GitlabMergeRequest = z.object({
   web_url: z.string(),
   source_branch: z.string(),
   target_branch: z.string(),
+  /** GitLab 15+: true when the title marks a draft. */
+  draft: z.boolean().optional(),
 });
 export type GitlabMergeRequest = z.infer<typeof GitlabMergeRequest>;
 export const GitlabMergeRequestList = z.array(GitlabMergeRequest);

@@ -38,6 +38,13 @@ describeGitHostConformance('azure repos', async () => {
             body: pull.description,
           })),
       ),
+    draftHeads: () =>
+      Promise.resolve(
+        api
+          .pullRequests('Shop', 'web')
+          .filter((pull) => pull.status === 'active' && pull.isDraft)
+          .map((pull) => pull.sourceRefName.replace('refs/heads/', '')),
+      ),
     hideNextLookup: () =>
       api.failNext('GET', PULLS, { status: 200, body: { count: 0, value: [] } }),
     cleanup: async () => {

@@ -52,6 +52,7 @@ export function createAzureReposGitHost(settings: AzureReposGitHostSettings): Gi
     title: pull.title,
     body: pull.description ?? '',
     state: pull.status === 'completed' ? 'merged' : pull.status === 'active' ? 'open' : 'closed',
+    ...(pull.isDraft === undefined ? {} : { draft: pull.isDraft }),
   });
 
   const findActive = async (branch: string, options: CallOptions): Promise<PullRequest | null> => {
@@ -129,6 +130,7 @@ export function createAzureReposGitHost(settings: AzureReposGitHostSettings): Gi
             targetRefName: `${HEADS}${input.base}`,
             title: input.title,
             description: input.body.slice(0, MAX_DESCRIPTION),
+            ...(input.draft ? { isDraft: true } : {}),
           },
           AzurePullRequest,
           { ...options, query: version },

@@ -29,6 +29,13 @@ describeGitHostConformance('github', async () => {
           .filter((pull) => pull.state === 'open')
           .map(({ head, title, body }) => ({ head, title, body })),
       ),
+    draftHeads: () =>
+      Promise.resolve(
+        api
+          .pulls(REPO)
+          .filter((pull) => pull.state === 'open' && pull.draft === true)
+          .map((pull) => pull.head),
+      ),
     hideNextLookup: () => api.failNext('GET', '/repos/org/app/pulls', { status: 200, body: [] }),
     cleanup: async () => {
       api.server.assertDone();
@@ -84,6 +91,7 @@ describe('git-hosts/github/github-git-host', () => {
       title: 'fix: crash (#58)',
       body: 'Fixes #58',
       state: 'open',
+      draft: false,
     });
     expect(again).toEqual({ pullRequest: first.pullRequest, created: false });
     expect(updated.created).toEqual(false);

@@ -93,7 +93,13 @@ export function createGithubGitHost(settings: GithubGitHostSettings): GitHost {
       try {
         const created = await client.post(
           `${repoPath}/pulls`,
-          { title: input.title, head: input.head, base: input.base, body: input.body },
+          {
+            title: input.title,
+            head: input.head,
+            base: input.base,
+            body: input.body,
+            ...(input.draft ? { draft: true } : {}),
+          },
           GithubPullRequest,
           options,
         );
@@ -143,5 +149,6 @@ function toPullRequest(pull: GithubPullRequest): PullRequest {
     title: pull.title,
     body: pull.body ?? '',
     state: merged ? 'merged' : pull.state,
+    ...(pull.draft === undefined ? {} : { draft: pull.draft }),
   };
 }

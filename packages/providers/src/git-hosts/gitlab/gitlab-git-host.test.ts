@@ -38,6 +38,13 @@ describeGitHostConformance('gitlab (self-managed under /gitlab)', async () => {
           .filter((mr) => mr.state === 'opened')
           .map((mr) => ({ head: mr.sourceBranch, title: mr.title, body: mr.description })),
       ),
+    draftHeads: () =>
+      Promise.resolve(
+        api
+          .mergeRequests(PROJECT)
+          .filter((mr) => mr.state === 'opened' && mr.title.startsWith('Draft: '))
+          .map((mr) => mr.sourceBranch),
+      ),
     hideNextLookup: () => api.failNext('GET', MERGE_REQUESTS, { status: 200, body: [] }),
     cleanup: async () => {
       api.server.assertDone();

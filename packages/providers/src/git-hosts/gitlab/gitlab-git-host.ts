@@ -60,13 +60,14 @@ export function createGitlabGitHost(settings: GitlabGitHostSettings): GitHost {
     input: PullRequestInput,
     options: CallOptions,
   ): Promise<PullRequest> => {
-    if (existing.title === input.title && existing.body === input.body) return existing;
+    const title = mergeRequestTitle(input);
+    if (existing.title === title && existing.body === input.body) return existing;
     try {
       const updated = await client.request(
         'PUT',
         `${project}/merge_requests/${existing.number}`,
         GitlabMergeRequest,
-        { title: input.title, description: input.body },
+        { title, description: input.body },
         options,
       );
       return toPullRequest(updated);
@@ -110,7 +111,7 @@ export function createGitlabGitHost(settings: GitlabGitHostSettings): GitHost {
           {
             source_branch: input.head,
             target_branch: input.base,
-            title: input.title,
+            title: mergeRequestTitle(input),
             description: input.body,
           },
           GitlabMergeRequest,
@@ -131,6 +132,13 @@ export function createGitlabGitHost(settings: GitlabGitHostSettings): GitHost {
   };
 }
 
+/** GitLab has no draft field: a title starting with `Draft:` makes the merge request a draft. */
+function mergeRequestTitle(input: PullRequestInput): string {
+  return input.draft && !/^\s*(\[draft\]|\(draft\)|draft:)/i.test(input.title)
+    ? `Draft: ${input.title}`
+    : input.title;
+}
+
 function toPullRequest(request: GitlabMergeRequest): PullRequest {
   return {
     number: request.iid,
@@ -140,5 +148,6 @@ function toPullRequest(request: GitlabMergeRequest): PullRequest {
     title: request.title,
     body: request.description ?? '',
     state: request.state === 'merged' ? 'merged' : request.state === 'opened' ? 'open' : 'closed',
+    ...(request.draft === undefined ? {} : { draft: request.draft }),
   };
 }
