@@ -10,6 +10,8 @@ import type { EvalTask } from './eval-tasks.js';
 /** Who solves the task: the scripted oracle (right or deliberately wrong) or a real model. */
 export type EvalSolver =
   | { kind: 'oracle'; wrong?: boolean }
+  /** Replays a recorded session (`agentsmith --replay`): no model, no API key. */
+  | { kind: 'replay'; recording: string }
   | { kind: 'model'; type: string; model: string; env: NodeJS.ProcessEnv };
 
 /** What one run of one task produced, graded. */
@@ -34,6 +36,8 @@ export interface EvalResult {
   inputTokens: number;
   outputTokens: number;
   durationMs: number;
+  /** The agent's stdout and stderr (not kept in `--json` reports). */
+  output?: string;
 }
 
 export interface RunEvalTaskOptions {
@@ -44,6 +48,8 @@ export interface RunEvalTaskOptions {
   timeoutMs?: number;
   /** Keep the task's temporary folder (for inspection). */
   keep?: boolean;
+  /** Record the run's model session to this file (`agentsmith --record`). */
+  record?: string;
 }
 
 const ENVIRONMENT_STEPS = new Set([
@@ -75,7 +81,7 @@ export async function runEvalTask(
       '1-ticket.md': `# ${task.ticket.title}\n\n${task.ticket.body}\n`,
     });
     const agent =
-      options.solver.kind === 'oracle'
+      options.solver.kind !== 'model'
         ? '{ type: claude, model: claude-oracle, retry: { max_retries: 0 } }'
         : `{ type: ${options.solver.type}, model: ${options.solver.model} }`;
     await writeFile(
@@ -103,12 +109,19 @@ export async function runEvalTask(
           ? options.solver.env
           : {}),
     };
+    const session =
+      options.solver.kind === 'replay'
+        ? ['--replay', options.solver.recording]
+        : options.record
+          ? ['--record', options.record]
+          : [];
     const run = await runProcess(
       process.execPath,
-      [options.agentMain, '--config', join(root, 'agentsmith.yml'), 'fix #1 in task'],
+      [options.agentMain, '--config', join(root, 'agentsmith.yml'), ...session, 'fix #1 in task'],
       { cwd: root, env, timeoutMs: options.timeoutMs ?? 15 * 60_000 },
     );
     const metrics = parseAgentOutput(run.stdout, run.stderr);
+    const output = `${run.stdout}\n${run.stderr}`;
     const branchCreated = (await git(repo, 'branch', '--list', 'fix/1')).includes('fix/1');
     let grade = { failToPass: false, passToPass: false, error: undefined as string | undefined };
     if (branchCreated) grade = await gradeBranch(task, repo, join(root, 'graded'), env);
@@ -135,6 +148,7 @@ export async function runEvalTask(
       inputTokens: metrics.inputTokens,
       outputTokens: metrics.outputTokens,
       durationMs: Date.now() - started,
+      output,
     };
   } finally {
     await llm?.stop();
