@@ -52,6 +52,9 @@ export interface RunEvalTaskOptions {
   record?: string;
 }
 
+/** The fake server takes any key; one unlike any word of a session keeps recordings readable. */
+const ORACLE_API_KEY = 'fake-llm-key-7f3a9c';
+
 const ENVIRONMENT_STEPS = new Set([
   'FetchTicketCommand',
   'CheckoutSourceCommand',
@@ -104,7 +107,7 @@ export async function runEvalTask(
       LOG_LEVEL: 'info',
       AGENTSMITH_WORKDIR: join(root, 'work'),
       ...(llm
-        ? { ANTHROPIC_API_KEY: 'oracle', ANTHROPIC_BASE_URL: llm.baseUrl }
+        ? { ANTHROPIC_API_KEY: ORACLE_API_KEY, ANTHROPIC_BASE_URL: llm.baseUrl }
         : options.solver.kind === 'model'
           ? options.solver.env
           : {}),

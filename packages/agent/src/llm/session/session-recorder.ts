@@ -55,7 +55,8 @@ export class SessionRecorder {
       ...(settings.project !== undefined ? { project: settings.project } : {}),
       ...(settings.ticket !== undefined ? { ticket: settings.ticket } : {}),
     };
-    writeFileSync(settings.file, `${formatSessionLine(header)}\n`, { mode: 0o600 });
+    const clean = sanitizer.sanitizeValue(header) as SessionHeader;
+    writeFileSync(settings.file, `${formatSessionLine(clean)}\n`, { mode: 0o600 });
     return new SessionRecorder(settings.file, sanitizer);
   }
 
