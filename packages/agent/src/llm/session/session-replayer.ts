@@ -70,22 +70,25 @@ export class SessionReplayer {
   /** The middleware that answers one role's model calls; the real model is never called. */
   middleware(role: string, modelId: string): LanguageModelMiddleware {
     return {
-      wrapGenerate: ({ params }) => {
-        const exchange = this.#take(role, modelId, describeRequest(params, false, (t) => t));
-        return Promise.resolve(generateResultOf(exchange));
-      },
-      wrapStream: ({ params }) => {
-        const exchange = this.#take(role, modelId, describeRequest(params, true, (t) => t));
-        const parts = streamPartsOf(exchange);
-        return Promise.resolve({
-          stream: new ReadableStream({
-            start(controller) {
-              for (const part of parts) controller.enqueue(part);
-              controller.close();
-            },
-          }),
-        });
-      },
+      // `new Promise` turns a divergence into a rejection, as a failed model call would be.
+      wrapGenerate: ({ params }) =>
+        new Promise((resolve) => {
+          const exchange = this.#take(role, modelId, describeRequest(params, false, (t) => t));
+          resolve(generateResultOf(exchange));
+        }),
+      wrapStream: ({ params }) =>
+        new Promise((resolve) => {
+          const exchange = this.#take(role, modelId, describeRequest(params, true, (t) => t));
+          const parts = streamPartsOf(exchange);
+          resolve({
+            stream: new ReadableStream({
+              start(controller) {
+                for (const part of parts) controller.enqueue(part);
+                controller.close();
+              },
+            }),
+          });
+        }),
     };
   }
 
