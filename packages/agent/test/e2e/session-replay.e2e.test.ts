@@ -108,9 +108,18 @@ describe('replayed sessions as regression fixtures (agentsmith --replay)', () =>
     expect(result.output).toMatch(/not-a-recording\.jsonl line 1 is not an agentsmith-session header/);
   });
 
-  it('records a session that replays to the same result', async () => {
+  it("records a session that replays to the same result; the ticket's comments reach the model", async () => {
     const file = join(scratch, 'recorded.jsonl');
-    const recorded = await runEvalTask(task('node-isEven'), {
+    const base = task('node-isEven');
+    // A local ticket's people's comments sit under `## Comments`, one `### <time> <author>` block each.
+    const commented: EvalTask = {
+      ...base,
+      ticket: {
+        ...base.ticket,
+        body: `${base.ticket.body}\n\n## Comments\n\n### 2026-05-01T10:00:00Z ana\n\nIt also fails for negative odd numbers.`,
+      },
+    };
+    const recorded = await runEvalTask(commented, {
       agentMain: AGENT_MAIN,
       solver: { kind: 'oracle' },
       record: file,
@@ -121,8 +130,12 @@ describe('replayed sessions as regression fixtures (agentsmith --replay)', () =>
       /^\{"type":"header","format":"agentsmith-session","version":1,"provider":"anthropic","model":"claude-oracle"/,
     );
     expect(text).not.toContain('fake-llm-key-7f3a9c');
+    const firstInput = JSON.stringify(JSON.parse(text.split('\n')[1] ?? '{}').request.input);
+    expect(firstInput).toContain(
+      '<comment author=\\"ana\\" date=\\"2026-05-01T10:00:00Z\\">\\nIt also fails for negative odd numbers.\\n</comment>',
+    );
 
-    const replayed = await runEvalTask(task('node-isEven'), {
+    const replayed = await runEvalTask(commented, {
       agentMain: AGENT_MAIN,
       solver: { kind: 'replay', recording: file },
     });
