@@ -1,6 +1,6 @@
 /**
- * `npm run eval`: the seeded-bug benchmark. Runs the agent CLI on generated tasks (Node, Python,
- * Go) and grades them with hidden tests, SWE-bench style. Without `--model` the oracle (a scripted
+ * `npm run eval`: the seeded-bug benchmark. Runs the agent CLI on generated tasks (Node, Python, Go,
+ * Rust, Java) and grades them with hidden tests, SWE-bench style. Without `--model` the oracle (a scripted
  * model applying the known fix through the real tools) gives the pipeline's ceiling; with
  * `--model` a real model runs `--trials` times per task and its solve rate is printed beside the
  * oracle's. See docs/eval.md.
@@ -17,7 +17,7 @@ const err = (text: unknown) =>
   process.stderr.write(`${text instanceof Error ? (text.stack ?? text.message) : String(text)}\n`);
 
 const USAGE = `Usage: npm run eval -- [options]
-  --ecosystem <list>   node,python,go (default: all)
+  --ecosystem <list>   node,python,go,rust,java (default: all)
   --task <id>          only this task (repeatable), e.g. node-add
   --model <id>         run a real model too, e.g. claude-sonnet-4-5 (its API key from the environment)
   --provider <type>    agent.type for --model: claude, openai, gemini, openai-compatible (default claude)

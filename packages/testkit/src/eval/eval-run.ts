@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FakeLlmApi } from '../fake-llm-api.js';
 import { git } from '../git-test-repo.js';
@@ -159,11 +159,17 @@ export async function runEvalTask(
   }
 }
 
-/** PATH, HOME and the Go settings every task's commands run with (Go's build cache is shared). */
+/**
+ * PATH, HOME and the toolchains' settings every task's commands run with: Go's build cache and
+ * Maven's local repository are shared between tasks; rustup and Cargo keep their own homes.
+ */
 export function toolchainEnvironment(root: string): NodeJS.ProcessEnv {
   return {
     PATH: process.env['PATH'],
     HOME: root,
+    RUSTUP_HOME: process.env['RUSTUP_HOME'] ?? join(homedir(), '.rustup'),
+    CARGO_HOME: process.env['CARGO_HOME'] ?? join(homedir(), '.cargo'),
+    MAVEN_OPTS: `-Dmaven.repo.local=${join(tmpdir(), 'agentsmith-eval-m2')}`,
     GOCACHE: join(tmpdir(), 'agentsmith-eval-gocache'),
     GOPATH: join(root, 'gopath'),
     GOFLAGS: '-mod=mod',
