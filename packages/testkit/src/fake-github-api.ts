@@ -320,7 +320,5 @@ const BOT_LOGIN = 'agentsmith-bot';
 function pageOf<T>(request: RecordedRequest, items: readonly T[]): { item: T; index: number }[] {
   const perPage = Math.min(100, Math.max(1, Number(request.query.get('per_page') ?? 30) || 30));
   const page = Math.max(1, Number(request.query.get('page') ?? 1) || 1);
-  return items
-    .map((item, index) => ({ item, index }))
-    .slice((page - 1) * perPage, page * perPage);
+  return items.map((item, index) => ({ item, index })).slice((page - 1) * perPage, page * perPage);
 }

@@ -37,7 +37,7 @@ describe('cli/parse-args', () => {
     });
   });
 
-  it.each(['record', 'replay'])('reads --%s FILE as the run\'s model session', (mode) => {
+  it.each(['record', 'replay'])("reads --%s FILE as the run's model session", (mode) => {
     const command = parseCliArgs([`--${mode}`, 'session.jsonl', 'fix #1 in demo']);
 
     expect(command).toMatchObject({

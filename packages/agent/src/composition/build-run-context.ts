@@ -41,8 +41,7 @@ export interface BuildRunContextInput {
 
 /** How the run's model session is recorded or replayed. */
 export type RunSessionOption =
-  | { mode: 'record'; file: string }
-  | { mode: 'replay'; replayer: SessionReplayer };
+  { mode: 'record'; file: string } | { mode: 'replay'; replayer: SessionReplayer };
 
 /** Seconds a required approval waits in job mode before taking the default. */
 const APPROVAL_TIMEOUT_SECONDS = 15 * 60;

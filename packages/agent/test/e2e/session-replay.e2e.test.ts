@@ -105,7 +105,9 @@ describe('replayed sessions as regression fixtures (agentsmith --replay)', () =>
     });
 
     expect(result.agentExitCode).toBe(2);
-    expect(result.output).toMatch(/not-a-recording\.jsonl line 1 is not an agentsmith-session header/);
+    expect(result.output).toMatch(
+      /not-a-recording\.jsonl line 1 is not an agentsmith-session header/,
+    );
   });
 
   it("records a session that replays to the same result; the ticket's comments reach the model", async () => {

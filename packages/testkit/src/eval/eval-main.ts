@@ -85,7 +85,8 @@ async function main(): Promise<number> {
 
   let ceiling: EvalResult[] | undefined;
   if (!values.model || !values['skip-oracle']) {
-    const recordDir = values['record-dir'] === undefined ? undefined : resolve(values['record-dir']);
+    const recordDir =
+      values['record-dir'] === undefined ? undefined : resolve(values['record-dir']);
     if (recordDir) await mkdir(recordDir, { recursive: true });
     ceiling = await runAll(tasks, agentMain, { kind: 'oracle' }, 1, 'oracle', recordDir);
     all.push({ solver: 'oracle', results: ceiling });

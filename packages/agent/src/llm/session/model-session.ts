@@ -5,8 +5,7 @@ import type { SessionReplayer } from './session-replayer.js';
 
 /** A run whose model calls are recorded (`--record`) or answered from a recording (`--replay`). */
 export type ModelSession =
-  | { mode: 'record'; recorder: SessionRecorder }
-  | { mode: 'replay'; replayer: SessionReplayer };
+  { mode: 'record'; recorder: SessionRecorder } | { mode: 'replay'; replayer: SessionReplayer };
 
 /**
  * Puts the recorder or the replayer in front of every role's model. The loop keeps calling the

@@ -80,7 +80,11 @@ describe('llm/session recording and replay', () => {
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain('authorization');
     const recording = parseSessionRecording(text, file);
-    expect(recording.header).toMatchObject({ model: 'claude-x', provider: 'anthropic', version: 1 });
+    expect(recording.header).toMatchObject({
+      model: 'claude-x',
+      provider: 'anthropic',
+      version: 1,
+    });
     expect(recording.exchanges).toHaveLength(1);
     expect(recording.exchanges[0]).toMatchObject({
       turn: 1,
@@ -123,7 +127,9 @@ describe('llm/session recording and replay', () => {
         params: params('x', ['read_file', 'submit_plan']),
         model: {} as never,
       }),
-    ).rejects.toThrow(/turn 1 .*the run offered read_file, submit_plan; the recording offered read_file/);
+    ).rejects.toThrow(
+      /turn 1 .*the run offered read_file, submit_plan; the recording offered read_file/,
+    );
   });
 
   it('refuses another format version, naming it', async () => {

@@ -73,12 +73,20 @@ export class SessionReplayer {
       // `new Promise` turns a divergence into a rejection, as a failed model call would be.
       wrapGenerate: ({ params }) =>
         new Promise((resolve) => {
-          const exchange = this.#take(role, modelId, describeRequest(params, false, (t) => t));
+          const exchange = this.#take(
+            role,
+            modelId,
+            describeRequest(params, false, (t) => t),
+          );
           resolve(generateResultOf(exchange));
         }),
       wrapStream: ({ params }) =>
         new Promise((resolve) => {
-          const exchange = this.#take(role, modelId, describeRequest(params, true, (t) => t));
+          const exchange = this.#take(
+            role,
+            modelId,
+            describeRequest(params, true, (t) => t),
+          );
           const parts = streamPartsOf(exchange);
           resolve({
             stream: new ReadableStream({
@@ -118,7 +126,9 @@ export class SessionReplayer {
     const sent = shapeOf(request.input);
     const expected = shapeOf(recorded.request.input);
     if (sent !== expected) {
-      throw diverged(`the run sent ${sent || 'nothing new'}; the recording has ${expected || 'nothing new'}`);
+      throw diverged(
+        `the run sent ${sent || 'nothing new'}; the recording has ${expected || 'nothing new'}`,
+      );
     }
     this.#next += 1;
     if (recorded.error) throw replayedError(recorded.error);

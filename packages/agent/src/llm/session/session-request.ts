@@ -1,12 +1,14 @@
 import type { LanguageModelMiddleware } from 'ai';
-import { RECORDED_INPUT_CHARS, type RecordedInput, type SessionExchange } from './session-format.js';
+import {
+  RECORDED_INPUT_CHARS,
+  type RecordedInput,
+  type SessionExchange,
+} from './session-format.js';
 
 type StreamWrapper = NonNullable<LanguageModelMiddleware['wrapStream']>;
 /** What the SDK hands a model for one call (the provider interface's call options). */
 export type ModelCallParams = Parameters<StreamWrapper>[0]['params'];
-export type ModelGenerateResult = Awaited<
-  ReturnType<Parameters<StreamWrapper>[0]['doGenerate']>
->;
+export type ModelGenerateResult = Awaited<ReturnType<Parameters<StreamWrapper>[0]['doGenerate']>>;
 export type ModelStreamResult = Awaited<ReturnType<Parameters<StreamWrapper>[0]['doStream']>>;
 export type ModelStreamPart =
   ModelStreamResult['stream'] extends ReadableStream<infer Part> ? Part : never;

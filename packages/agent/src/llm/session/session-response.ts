@@ -15,51 +15,38 @@ export class StreamedResponse {
   error: unknown;
 
   add(part: ModelStreamPart): void {
-    switch (part.type) {
-      case 'text-start':
-      case 'reasoning-start': {
-        const entry: Extract<RecordedContent, { type: 'text' | 'reasoning' }> =
-          part.type === 'text-start' ? { type: 'text', text: '' } : { type: 'reasoning', text: '' };
-        this.#open.set(`${entry.type}:${part.id}`, entry);
-        this.#content.push(entry);
-        this.#mergeMetadata(entry, part.providerMetadata);
-        return;
-      }
-      case 'text-delta':
-      case 'reasoning-delta': {
-        const kind = part.type === 'text-delta' ? 'text' : 'reasoning';
-        const entry = this.#open.get(`${kind}:${part.id}`);
-        if (!entry) return;
-        entry.text += part.delta;
-        this.#mergeMetadata(entry, part.providerMetadata);
-        return;
-      }
-      case 'text-end':
-      case 'reasoning-end': {
-        const kind = part.type === 'text-end' ? 'text' : 'reasoning';
-        const entry = this.#open.get(`${kind}:${part.id}`);
-        if (entry) this.#mergeMetadata(entry, part.providerMetadata);
-        this.#open.delete(`${kind}:${part.id}`);
-        return;
-      }
-      case 'tool-call':
-        this.#content.push({
-          type: 'tool-call',
-          toolCallId: part.toolCallId,
-          toolName: part.toolName,
-          input: part.input,
-        });
-        return;
-      case 'finish':
-        this.usage = part.usage;
-        this.finishReason = part.finishReason;
-        return;
-      case 'error':
-        this.error ??= part.error;
-        return;
-      default:
-        return;
+    if (part.type === 'text-start' || part.type === 'reasoning-start') {
+      const entry: Extract<RecordedContent, { type: 'text' | 'reasoning' }> =
+        part.type === 'text-start' ? { type: 'text', text: '' } : { type: 'reasoning', text: '' };
+      this.#open.set(`${entry.type}:${part.id}`, entry);
+      this.#content.push(entry);
+      this.#mergeMetadata(entry, part.providerMetadata);
+    } else if (part.type === 'text-delta' || part.type === 'reasoning-delta') {
+      const entry = this.#open.get(
+        `${part.type === 'text-delta' ? 'text' : 'reasoning'}:${part.id}`,
+      );
+      if (!entry) return;
+      entry.text += part.delta;
+      this.#mergeMetadata(entry, part.providerMetadata);
+    } else if (part.type === 'text-end' || part.type === 'reasoning-end') {
+      const key = `${part.type === 'text-end' ? 'text' : 'reasoning'}:${part.id}`;
+      const entry = this.#open.get(key);
+      if (entry) this.#mergeMetadata(entry, part.providerMetadata);
+      this.#open.delete(key);
+    } else if (part.type === 'tool-call') {
+      this.#content.push({
+        type: 'tool-call',
+        toolCallId: part.toolCallId,
+        toolName: part.toolName,
+        input: part.input,
+      });
+    } else if (part.type === 'finish') {
+      this.usage = part.usage;
+      this.finishReason = part.finishReason;
+    } else if (part.type === 'error') {
+      this.error ??= part.error;
     }
+    // Other parts (metadata, raw chunks, tool input deltas) carry nothing the replay needs.
   }
 
   get content(): RecordedContent[] {
@@ -110,9 +97,7 @@ export function recordedUsageOf(usage: Usage | undefined): RecordedUsage {
     outputTokens: usage.outputTokens.total,
     reasoningTokens: usage.outputTokens.reasoning,
   };
-  return Object.fromEntries(
-    Object.entries(recorded).filter(([, value]) => value !== undefined),
-  ) as RecordedUsage;
+  return Object.fromEntries(Object.entries(recorded).filter(([, value]) => value !== undefined));
 }
 
 /** The error a recorded call ended with, as the recording keeps it (never headers). */

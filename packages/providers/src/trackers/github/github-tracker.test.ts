@@ -69,7 +69,8 @@ describe('trackers/github/github-tracker', () => {
   it('reads the newest comments of an issue with more than a page of them', async () => {
     api.addRepository(REPO);
     const number = api.seedIssue(REPO, { title: 'Busy', body: '' });
-    for (let n = 1; n <= 230; n += 1) api.seedComment(REPO, number, { author: 'dev', body: `c ${n}` });
+    for (let n = 1; n <= 230; n += 1)
+      api.seedComment(REPO, number, { author: 'dev', body: `c ${n}` });
 
     const ticket = await trackerFor(api).getTicket(String(number));
 
