@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'llm_unavailable'
   | 'llm_invalid_response'
   | 'llm_iteration_limit'
+  | 'llm_replay_diverged'
   | 'budget_exhausted'
   | 'tests_failed'
   | 'setup_failed'

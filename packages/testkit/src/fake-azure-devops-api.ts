@@ -7,6 +7,17 @@ export interface FakeAzureState {
   category: 'Proposed' | 'InProgress' | 'Resolved' | 'Completed' | 'Removed';
 }
 
+/** A comment on a work item held by {@link FakeAzureDevopsApi}. */
+export interface FakeAzureComment {
+  id: number;
+  text: string;
+  /** `markdown` or `html`. */
+  format: string;
+  /** The author's display name. */
+  author?: string;
+  createdDate?: string;
+}
+
 /** A work item held by {@link FakeAzureDevOpsApi}. */
 export interface FakeAzureWorkItem {
   id: number;
@@ -16,7 +27,7 @@ export interface FakeAzureWorkItem {
   description: string;
   state: string;
   tags: string[];
-  comments: { id: number; text: string; format: string }[];
+  comments: FakeAzureComment[];
 }
 
 /** A pull request held by {@link FakeAzureDevOpsApi}. */
@@ -167,6 +178,19 @@ export class FakeAzureDevOpsApi {
       isDraft: pull.isDraft === true,
     });
     return id;
+  }
+
+  /** Adds a person's comment (the newest), in markdown. */
+  seedComment(id: number, comment: { author: string; body: string }): void {
+    const found = this.workItem(id);
+    if (!found) throw new Error(`no work item ${id}`);
+    found.comments.push({
+      id: this.#nextComment++,
+      text: comment.body,
+      format: 'markdown',
+      author: comment.author,
+      createdDate: new Date().toISOString(),
+    });
   }
 
   workItem(id: number): FakeAzureWorkItem | undefined {
@@ -376,12 +400,19 @@ export class FakeAzureDevOpsApi {
       item(project, request, (found) => {
         const top = Number(request.query.get('$top') ?? 200);
         const start = Number(request.query.get('continuationToken') ?? 0);
-        const page = found.comments.slice(start, start + top);
+        const ordered =
+          request.query.get('order') === 'desc' ? [...found.comments].reverse() : found.comments;
+        const page = ordered.slice(start, start + top);
         const more = start + top < found.comments.length;
         return ok({
           totalCount: found.comments.length,
           count: page.length,
-          comments: page.map((comment) => ({ workItemId: found.id, ...comment })),
+          comments: page.map(({ author, createdDate, ...comment }) => ({
+            workItemId: found.id,
+            ...comment,
+            createdBy: { displayName: author ?? 'Agent Smith bot' },
+            createdDate: createdDate ?? new Date(0).toISOString(),
+          })),
           ...(more ? { continuationToken: String(start + top) } : {}),
         });
       }),
@@ -399,6 +430,8 @@ export class FakeAzureDevOpsApi {
           id: this.#nextComment++,
           text,
           format: request.query.get('format') ?? 'html',
+          author: 'Agent Smith bot',
+          createdDate: new Date().toISOString(),
         };
         found.comments.push(comment);
         return ok({ workItemId: found.id, ...comment });

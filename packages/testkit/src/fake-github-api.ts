@@ -127,7 +127,14 @@ export class FakeGithubApi {
   }
 
   comments(fullName: string, number: number): string[] {
-    return [...(this.issue(fullName, number)?.comments ?? [])];
+    return (this.issue(fullName, number)?.comments ?? []).map((comment) => comment.body);
+  }
+
+  /** Adds a person's comment to an issue (the newest). */
+  seedComment(fullName: string, number: number, comment: { author: string; body: string }): void {
+    const issue = this.issue(fullName, number);
+    if (!issue) throw new Error(`no issue #${number} in ${fullName}`);
+    issue.comments.push({ ...comment, createdAt: this.#now() });
   }
 
   pulls(fullName: string): FakeGithubPull[] {
@@ -203,9 +210,11 @@ export class FakeGithubApi {
       this.#withRepo(request, false, (repo) =>
         this.#issueOr404(repo, request, (n) =>
           ok(
-            (repo.issues.get(n)?.comments ?? []).map((body, index) => ({
+            pageOf(request, repo.issues.get(n)?.comments ?? []).map(({ item, index }) => ({
               id: n * 1000 + index,
-              body,
+              body: item.body,
+              user: { login: item.author },
+              created_at: item.createdAt,
             })),
           ),
         ),
@@ -217,7 +226,7 @@ export class FakeGithubApi {
           const body = object(request.json)['body'];
           if (typeof body !== 'string' || body === '') return unprocessable('body is missing');
           const issue = repo.issues.get(n);
-          issue?.comments.push(body);
+          issue?.comments.push({ body, author: BOT_LOGIN, createdAt: this.#now() });
           const id = n * 1000 + (issue?.comments.length ?? 0);
           const htmlUrl = `${this.#html}/${repo.owner}/${repo.name}/issues/${n}#issuecomment-${id}`;
           return { status: 201, body: { id, body, html_url: htmlUrl } };
@@ -302,4 +311,14 @@ export class FakeGithubApi {
     this.#clock += 60_000;
     return new Date(this.#clock).toISOString();
   }
+}
+
+/** The login the fake gives the token's own comments. */
+const BOT_LOGIN = 'agentsmith-bot';
+
+/** GitHub's `per_page` (default 30, at most 100) and 1-based `page` over a list. */
+function pageOf<T>(request: RecordedRequest, items: readonly T[]): { item: T; index: number }[] {
+  const perPage = Math.min(100, Math.max(1, Number(request.query.get('per_page') ?? 30) || 30));
+  const page = Math.max(1, Number(request.query.get('page') ?? 1) || 1);
+  return items.map((item, index) => ({ item, index })).slice((page - 1) * perPage, page * perPage);
 }

@@ -8,7 +8,15 @@ export interface FakeGithubIssue {
   state: 'open' | 'closed';
   stateReason: string | null;
   labels: string[];
-  comments: string[];
+  comments: FakeGithubComment[];
+  createdAt: string;
+}
+
+/** A comment on an issue held by {@link FakeGithubApi}. */
+export interface FakeGithubComment {
+  body: string;
+  /** The login of its author. */
+  author: string;
   createdAt: string;
 }
 

@@ -8,7 +8,17 @@ export interface FakeGitlabIssue {
   description: string;
   state: 'opened' | 'closed';
   labels: string[];
-  notes: string[];
+  notes: FakeGitlabNote[];
+}
+
+/** A note (comment) on an issue held by {@link FakeGitlabApi}. */
+export interface FakeGitlabNote {
+  body: string;
+  /** The author's username. */
+  author: string;
+  createdAt: string;
+  /** GitLab's own notes ("changed the description"). */
+  system?: boolean;
 }
 
 /** A merge request held by {@link FakeGitlabApi}. */
@@ -141,7 +151,18 @@ export class FakeGitlabApi {
   }
 
   notes(path: string, iid: number): string[] {
-    return [...(this.issue(path, iid)?.notes ?? [])];
+    return (this.issue(path, iid)?.notes ?? []).map((note) => note.body);
+  }
+
+  /** Adds a note to an issue (the newest): a person's, or GitLab's own with `system`. */
+  seedNote(
+    path: string,
+    iid: number,
+    note: { author: string; body: string; system?: boolean },
+  ): void {
+    const issue = this.issue(path, iid);
+    if (!issue) throw new Error(`no issue #${iid} in ${path}`);
+    issue.notes.push({ ...note, createdAt: new Date().toISOString() });
   }
 
   mergeRequests(path: string): FakeGitlabMergeRequest[] {
@@ -244,10 +265,12 @@ export class FakeGitlabApi {
     );
     on('GET', '/projects/:id/issues/:iid/notes', false, (project, request) =>
       withIssue(project, request, (issue) => {
-        const notes = issue.notes.map((body, index) => ({
+        const notes = issue.notes.map((note, index) => ({
           id: issue.iid * 1000 + index + 1,
-          body,
-          system: false,
+          body: note.body,
+          author: { username: note.author, name: note.author },
+          created_at: note.createdAt,
+          system: note.system ?? false,
         }));
         if (request.query.get('sort') === 'desc') notes.reverse();
         return paginate(request, notes, (note) => note);
@@ -258,7 +281,7 @@ export class FakeGitlabApi {
         const body = bodyObject(request.json)['body'];
         if (typeof body !== 'string' || body === '')
           return { status: 400, body: { error: 'body is missing' } };
-        issue.notes.push(body);
+        issue.notes.push({ body, author: 'agentsmith-bot', createdAt: new Date().toISOString() });
         return {
           status: 201,
           body: { id: issue.iid * 1000 + issue.notes.length, body, system: false },

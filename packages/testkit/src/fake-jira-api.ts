@@ -19,6 +19,9 @@ export interface FakeJiraComment {
   id: string;
   body: unknown;
   properties: { key: string; value: unknown }[];
+  /** The author's display name. */
+  author?: string;
+  created?: string;
 }
 
 /** An issue held by {@link FakeJiraApi}. */
@@ -140,6 +143,26 @@ export class FakeJiraApi {
 
   comments(key: string): FakeJiraComment[] {
     return [...(this.issue(key)?.comments ?? [])];
+  }
+
+  /** Adds a person's comment (the newest): ADF on Cloud (v3), wiki text on Server. */
+  seedComment(key: string, comment: { author: string; body: string }): void {
+    const issue = this.issue(key);
+    if (!issue) throw new Error(`no issue ${key}`);
+    const body = this.#options.email
+      ? {
+          type: 'doc',
+          version: 1,
+          content: [{ type: 'paragraph', content: [{ type: 'text', text: comment.body }] }],
+        }
+      : comment.body;
+    issue.comments.push({
+      id: String(this.#nextCommentId++),
+      body,
+      properties: [],
+      author: comment.author,
+      created: jiraTime(new Date()),
+    });
   }
 
   /** Answers the next `times` requests matching `method` and path with `response`. */
@@ -271,6 +294,8 @@ export class FakeJiraApi {
           comments: issue.comments.slice(startAt, startAt + maxResults).map((comment) => ({
             id: comment.id,
             body: comment.body,
+            author: { displayName: comment.author ?? 'Agent Smith bot' },
+            created: comment.created ?? jiraTime(new Date(0)),
             ...(expand.includes('properties') ? { properties: comment.properties } : {}),
           })),
         });
@@ -303,7 +328,13 @@ export class FakeJiraApi {
               return { key: String(entry['key']), value: entry['value'] };
             })
           : [];
-        const comment = { id: String(this.#nextCommentId++), body: body['body'], properties };
+        const comment = {
+          id: String(this.#nextCommentId++),
+          body: body['body'],
+          properties,
+          author: 'Agent Smith bot',
+          created: jiraTime(new Date()),
+        };
         issue.comments.push(comment);
         return { status: 201, body: { id: comment.id, body: comment.body } };
       }),
@@ -475,4 +506,9 @@ function ok(body: unknown): FakeResponse {
 
 function errors(status: number, message: string): FakeResponse {
   return { status, body: { errorMessages: [message], errors: {} } };
+}
+
+/** Jira's timestamp format: `2026-05-01T10:00:00.000+0000`. */
+function jiraTime(at: Date): string {
+  return at.toISOString().replace('Z', '+0000');
 }

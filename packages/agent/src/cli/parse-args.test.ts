@@ -37,6 +37,15 @@ describe('cli/parse-args', () => {
     });
   });
 
+  it.each(['record', 'replay'])("reads --%s FILE as the run's model session", (mode) => {
+    const command = parseCliArgs([`--${mode}`, 'session.jsonl', 'fix #1 in demo']);
+
+    expect(command).toMatchObject({
+      kind: 'run',
+      options: { session: { mode, file: 'session.jsonl' } },
+    });
+  });
+
   it('reads a dry run with a config path', () => {
     const command = parseCliArgs(['--dry-run', '--config=x.yml', 'fix #1 in demo']);
 
@@ -66,6 +75,9 @@ describe('cli/parse-args', () => {
     ${['--server', '--port', 'x']}                                                                              | ${/--port must be a number/}
     ${['--port', '1', 'fix #1 in x']}                                                                           | ${/only valid with --server/}
     ${['config', 'check']}                                                                                      | ${/config validate/}
+    ${['--record', 'a.jsonl', '--replay', 'b.jsonl', 'fix #1 in x']}                                            | ${/exclude each other/}
+    ${['--server', '--replay', 'b.jsonl']}                                                                      | ${/only valid for a one-shot run/}
+    ${['--record', ' ', 'fix #1 in x']}                                                                         | ${/--record needs a file name/}
   `('rejects $argv', ({ argv, problem }) => {
     const attempt = () => parseCliArgs(argv as string[]);
 

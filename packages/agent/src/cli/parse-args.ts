@@ -17,6 +17,8 @@ export interface RunOptions {
   /** Job mode (`--job-id` …): the argv half of the job spec, read by the contract's grammar. */
   job: JobArguments | undefined;
   verbose: boolean;
+  /** `--record FILE` / `--replay FILE`: the run's model session is written to or read from FILE. */
+  session?: { mode: 'record' | 'replay'; file: string } | undefined;
 }
 
 /** What the command line asks for. */
@@ -48,6 +50,8 @@ Options:
   --redis-url <url>   host:port or redis://[user:pass@]host:port[/db]
   --platform <name>   slack | teams | cli (recorded on the job)
   --channel-id <id>   recorded on the job
+  --record <file>     write every model exchange of the run to <file> (docs/recordings.md)
+  --replay <file>     answer the model calls from a recording; no model or API key is used
   --verbose           debug logs
   --server            webhook mode (GitHub issues.labeled, signature-checked)
   --port <n>          webhook port (default 8080)
@@ -58,6 +62,8 @@ const OPTIONS = {
   ...JOB_ARGUMENT_OPTIONS,
   config: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
+  record: { type: 'string' },
+  replay: { type: 'string' },
   verbose: { type: 'boolean', default: false },
   server: { type: 'boolean', default: false },
   port: { type: 'string' },
@@ -81,8 +87,13 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     }
     return { kind: 'config-validate', configPath: values.config };
   }
+  if (values.record !== undefined && values.replay !== undefined) {
+    throw usage('--record and --replay exclude each other: record a session, then replay it');
+  }
+  const session = modelSession(values.record, values.replay);
   if (values.server) {
     if (positionals.length > 0) throw usage('--server takes no input');
+    if (session) throw usage(`--${session.mode} is only valid for a one-shot run, not --server`);
     return {
       kind: 'server',
       port: parsePort(values.port),
@@ -105,8 +116,24 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       headless: values.headless,
       job: jobMode(values, positionals[0]),
       verbose: values.verbose,
+      session,
     },
   };
+}
+
+function modelSession(
+  record: string | undefined,
+  replay: string | undefined,
+): RunOptions['session'] {
+  for (const [mode, file] of [
+    ['record', record],
+    ['replay', replay],
+  ] as const) {
+    if (file === undefined) continue;
+    if (!file.trim()) throw usage(`--${mode} needs a file name`);
+    return { mode, file };
+  }
+  return undefined;
 }
 
 /** The job-mode options, when any was given; they are all-or-nothing. */

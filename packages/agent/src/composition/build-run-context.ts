@@ -18,7 +18,16 @@ import {
   type ResolvedProject,
 } from '@agentsmith/providers';
 import { createGitSourceWorkspace, resolveGitAuthor } from '../git/index.js';
-import { createModelRegistry, loopSettingsFromConfig, UsageTracker } from '../llm/index.js';
+import {
+  createModelRegistry,
+  loopSettingsFromConfig,
+  SessionRecorder,
+  UsageTracker,
+  withModelSession,
+  type ModelSession,
+  type ModelSet,
+  type SessionReplayer,
+} from '../llm/index.js';
 import { createProjectEnvironment, createTestRunner } from '../test-runner/index.js';
 import type { RunContext } from '../pipeline/run-context.js';
 import type { ProgressReporter } from '../progress/progress-reporter.js';
@@ -33,7 +42,13 @@ export interface BuildRunContextInput {
   env: NodeJS.ProcessEnv;
   logger: Logger;
   reporter: ProgressReporter;
+  /** `--record FILE` or `--replay FILE` (the replayer already loaded). */
+  session?: RunSessionOption;
 }
+
+/** How the run's model session is recorded or replayed. */
+export type RunSessionOption =
+  { mode: 'record'; file: string } | { mode: 'replay'; replayer: SessionReplayer };
 
 /** Seconds a required approval waits in job mode before taking the default. */
 const APPROVAL_TIMEOUT_SECONDS = 15 * 60;
@@ -76,10 +91,7 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
   const testCommand = environment.test ?? project.test.command;
   const timeoutMs = parseDuration(project.test.timeout);
   const usage = new UsageTracker(project.agent.pricing.models);
-  const models = createModelRegistry({
-    config: project.agent,
-    ...(brokered?.llm ?? llmCredentials(project.agent, env)),
-  });
+  const models = modelsForRun(input, brokered?.llm);
   const coder = createLlmCodingAgent({
     models,
     loop: loopSettingsFromConfig(project.agent, models.primary, {
@@ -125,6 +137,48 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
     logger,
     state: {},
   });
+}
+
+/**
+ * The run's models: the configured provider's, recorded when `--record` is given; with `--replay`
+ * the recording answers instead and no API key is needed (the provider is never reached).
+ */
+function modelsForRun(
+  input: BuildRunContextInput,
+  brokeredLlm: { apiKey?: string; baseUrlOverride?: string } | undefined,
+): ModelSet {
+  const { resolved, env, session, intent } = input;
+  const config = resolved.project.agent;
+  if (session?.mode === 'replay') {
+    const models = createModelRegistry({
+      config,
+      apiKey: 'replay-without-a-key',
+      fetch: () => Promise.reject(new Error('A replayed run never calls the model API.')),
+    });
+    const { header } = session.replayer.recording;
+    if (header.model !== models.primary.modelId || header.provider !== models.primary.provider) {
+      throw new ConfigError(
+        `The recording was made with ${header.model} (${header.provider}); project ${resolved.name} uses ${models.primary.modelId} (${models.primary.provider}). Set agent.type and agent.model to the recording's.`,
+        [`agent.model: ${models.primary.modelId} (the recording's model is ${header.model})`],
+      );
+    }
+    return withModelSession(models, { mode: 'replay', replayer: session.replayer });
+  }
+  const models = createModelRegistry({
+    config,
+    ...(brokeredLlm ?? llmCredentials(config, env)),
+  });
+  if (session?.mode !== 'record') return models;
+  const recorder = SessionRecorder.create({
+    file: session.file,
+    provider: models.primary.provider,
+    model: models.primary.modelId,
+    project: resolved.name,
+    ticket: intent.ticketId,
+    secrets: [...secretValuesFromEnv(env), brokeredLlm?.apiKey],
+  });
+  const recording: ModelSession = { mode: 'record', recorder };
+  return withModelSession(models, recording);
 }
 
 /**

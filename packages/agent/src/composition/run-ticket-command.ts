@@ -28,7 +28,9 @@ import { RedisProgressReporter } from '../progress/redis-progress-reporter.js';
 import { SanitizingReporter } from '../progress/sanitizing-reporter.js';
 import { redisCredentialsFromEnv } from '../progress/redis-credentials.js';
 import { stepsFor } from '../steps/step-registry.js';
-import { buildRunContext } from './build-run-context.js';
+import { ReplayReporter } from '../progress/replay-reporter.js';
+import { SessionReplayer } from '../llm/index.js';
+import { buildRunContext, type RunSessionOption } from './build-run-context.js';
 
 /** Docker's `stop` waits 10 s before SIGKILL: report the cancellation well before that. */
 const CANCEL_GRACE_MS = 8000;
@@ -80,12 +82,16 @@ export async function runTicketCommand(
   } else {
     inner = new ConsoleReporter({ sink: environment.sink, headless: options.headless });
   }
+  const replay: { replayer?: SessionReplayer } = {};
+  if (options.session?.mode === 'replay') {
+    inner = new ReplayReporter(inner, options.session.file, () => replay.replayer?.remaining ?? 0);
+  }
   // Test output, summaries and reasons reach Slack through the stream: scrubbed of secrets first.
   const sanitizer = new SecretSanitizer(secretValuesFromEnv(environment.env));
   const reporter = new FinalReportGuard(new SanitizingReporter(inner, sanitizer));
   environment.onReporter(reporter);
   try {
-    return await execute(options, reporter, environment);
+    return await execute(options, reporter, environment, replay);
   } catch (error) {
     return await reportFailure(reporter, error, environment);
   } finally {
@@ -97,8 +103,12 @@ async function execute(
   options: RunOptions,
   reporter: FinalReportGuard,
   environment: TicketCommandEnvironment,
+  replay: { replayer?: SessionReplayer },
 ): Promise<ExitCode> {
-  const { env, logger } = environment;
+  const { env } = environment;
+  const logger = options.session
+    ? environment.logger.child({ [options.session.mode]: options.session.file })
+    : environment.logger;
   const started = Date.now();
   // In job mode the dispatcher's spec is checked first: another version ends here, with an Error.
   const job = options.job === undefined ? undefined : jobSpecFromArguments(options.job, env);
@@ -118,8 +128,19 @@ async function execute(
     return EXIT_CODES.success;
   }
 
+  let session: RunSessionOption | undefined;
+  if (options.session?.mode === 'replay') {
+    replay.replayer = SessionReplayer.load(options.session.file);
+    session = { mode: 'replay', replayer: replay.replayer };
+    reporter.detail(
+      `Replaying ${options.session.file} (${replay.replayer.recording.exchanges.length} recorded turns of ${replay.replayer.recording.header.model}); no model is called`,
+    );
+  } else if (options.session?.mode === 'record') {
+    session = { mode: 'record', file: options.session.file };
+  }
   const context = await buildRunContext({
     intent: { ticketId: intent.ticketId, project: resolved.name },
+    ...(session ? { session } : {}),
     resolved,
     env,
     logger: logger.child({ project: resolved.name, ticket: intent.ticketId, ...jobFacts(job) }),

@@ -11,3 +11,4 @@ export * from './context-window.js';
 export * from './finish-gate.js';
 export * from './repository-instructions.js';
 export * from './system-prompt.js';
+export * from './session/index.js';

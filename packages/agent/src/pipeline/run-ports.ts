@@ -1,4 +1,4 @@
-import type { GitHost, Ticket, Tracker } from '@agentsmith/providers';
+import type { GitHost, Ticket, TicketComment, Tracker } from '@agentsmith/providers';
 
 /** The working copy a run changes. */
 export interface CheckedOutSource {
@@ -24,12 +24,6 @@ export interface SourceWorkspace {
   changedFiles(options: { signal: AbortSignal }): Promise<string[]>;
   /** Stages everything, commits with `message` and pushes the branch; null when nothing changed. */
   commitAndPush(message: string, options: { signal: AbortSignal }): Promise<PushedCommit | null>;
-}
-
-/** A comment on a ticket, oldest first in lists. */
-export interface TicketComment {
-  author: string;
-  body: string;
 }
 
 /** A human's answer to the plan the coding loop submitted. */
@@ -157,4 +151,4 @@ export interface ProjectEnvironment {
   ): Promise<EnvironmentSetup>;
 }
 
-export type { GitHost, Ticket, Tracker };
+export type { GitHost, Ticket, TicketComment, Tracker };

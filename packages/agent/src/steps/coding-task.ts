@@ -1,5 +1,5 @@
 import type { RunContext } from '../pipeline/run-context.js';
-import type { CodingTask, Ticket, TicketComment } from '../pipeline/run-ports.js';
+import type { CodingTask, Ticket } from '../pipeline/run-ports.js';
 import { budgetQuestion } from './budget-stop.js';
 import { compareWithBaseline, describeBaseline, renderComparison } from './test-baseline.js';
 
@@ -21,7 +21,7 @@ export function codingTask(
   const baseline = context.state.baseline;
   return {
     ticket,
-    comments: ticketComments(ticket),
+    comments: ticket.comments ?? [],
     repositoryPath,
     codingPrinciples: context.state.codingPrinciples,
     ...extra,
@@ -61,18 +61,4 @@ export function codingTask(
             };
           },
   };
-}
-
-/**
- * The ticket's comments when the tracker port provides them (a `comments` list on the ticket);
- * trackers that do not yet give an empty list.
- */
-export function ticketComments(ticket: Ticket): TicketComment[] {
-  const comments: unknown = (ticket as { comments?: unknown }).comments;
-  if (!Array.isArray(comments)) return [];
-  return comments.filter(
-    (comment): comment is TicketComment =>
-      typeof (comment as TicketComment | null)?.body === 'string' &&
-      typeof (comment as TicketComment).author === 'string',
-  );
 }

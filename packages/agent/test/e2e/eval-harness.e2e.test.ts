@@ -24,17 +24,22 @@ function task(id: string): EvalTask {
  * fail-to-pass tests fail before the fix (otherwise the task would measure nothing).
  */
 describe('eval harness (npm run eval)', () => {
-  it('generates at least 30 tasks over Node, Python and Go, each with hidden tests', () => {
+  it('generates at least 30 tasks over Node, Python, Go, Rust and Java, each with hidden tests', () => {
     const tasks = evalTasks();
     expect(tasks.length).toBeGreaterThanOrEqual(30);
-    expect(new Set(tasks.map((t) => t.ecosystem))).toEqual(new Set(['node', 'python', 'go']));
+    expect(new Set(tasks.map((t) => t.ecosystem))).toEqual(
+      new Set(['node', 'python', 'go', 'rust', 'java']),
+    );
+    for (const ecosystem of ['rust', 'java']) {
+      expect(tasks.filter((t) => t.ecosystem === ecosystem).length).toBeGreaterThanOrEqual(3);
+    }
     for (const t of tasks) {
       expect(Object.keys(t.hiddenTests)).toHaveLength(2);
       for (const path of Object.keys(t.hiddenTests)) expect(t.files[path]).toBeUndefined();
     }
   });
 
-  it.each(['node-countVowels', 'python-sum_to', 'go-Sign'])(
+  it.each(['node-countVowels', 'python-sum_to', 'go-Sign', 'rust-sum_to'])(
     'task %s is valid: its fail-to-pass tests fail and its pass-to-pass tests pass before the fix',
     async (id) => {
       expect(await validateTask(task(id))).toBeUndefined();
@@ -61,6 +66,10 @@ describe('eval harness (npm run eval)', () => {
         solver: { kind: 'oracle' },
       }),
       await runEvalTask(task('python-sum_to'), {
+        agentMain: AGENT_MAIN,
+        solver: { kind: 'oracle' },
+      }),
+      await runEvalTask(task('rust-is_even'), {
         agentMain: AGENT_MAIN,
         solver: { kind: 'oracle' },
       }),

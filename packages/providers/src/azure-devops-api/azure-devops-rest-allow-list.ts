@@ -26,7 +26,7 @@ export const azureDevOpsRestAllowList: RestAllowList = ({ repository, ticket }) 
     rule('GET', `${base}/wit/workitemtypes`, "read the work item types' states and categories"),
     rule('GET', item, 'read the ticket'),
     rule('PATCH', item, 'move the ticket to the completed state'),
-    rule('GET', `${item}/comments`, 'find an earlier comment by its key'),
+    rule('GET', `${item}/comments`, "read the ticket's comments; find an earlier one by its key"),
     rule('POST', `${item}/comments`, 'comment on the ticket'),
     rule('GET', repositoryRoute, 'read the default branch'),
     rule('GET', `${repositoryRoute}/pullrequests`, 'find the active pull request of the branch'),

@@ -38,7 +38,16 @@ export const AzureWorkItemTypes = z.object({
 });
 
 export const AzureCommentPage = z.object({
-  comments: z.array(z.object({ id: z.number().int(), text: z.string().nullish() })),
+  comments: z.array(
+    z.object({
+      id: z.number().int(),
+      text: z.string().nullish(),
+      /** `markdown` or `html`. */
+      format: z.string().nullish(),
+      createdBy: z.object({ displayName: z.string().nullish() }).nullish(),
+      createdDate: z.string().optional(),
+    }),
+  ),
   continuationToken: z.string().nullish(),
 });
 

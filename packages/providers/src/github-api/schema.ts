@@ -19,6 +19,8 @@ export const GithubIssue = z.object({
     .optional()
     .default([]),
   pull_request: z.unknown().optional(),
+  /** How many comments the issue has. */
+  comments: z.number().int().optional(),
 });
 export type GithubIssue = z.infer<typeof GithubIssue>;
 
@@ -43,7 +45,12 @@ export const GithubPullRequestList = z.array(GithubPullRequest);
 
 /** An issue comment; only the text is read (for the comment key). */
 export const GithubCommentList = z.array(
-  z.object({ id: z.number().int(), body: z.string().nullish() }),
+  z.object({
+    id: z.number().int(),
+    body: z.string().nullish(),
+    user: z.object({ login: z.string() }).nullish(),
+    created_at: z.string().optional(),
+  }),
 );
 
 /** Responses whose content we do not read. */

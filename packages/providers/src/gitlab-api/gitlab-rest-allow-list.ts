@@ -23,7 +23,7 @@ export const gitlabRestAllowList: RestAllowList = ({ repository, ticket }) => {
     ),
     rule('GET', issue, 'read the ticket'),
     rule('PUT', issue, 'close or label the ticket on completion'),
-    rule('GET', `${issue}/notes`, 'find an earlier comment by its key'),
+    rule('GET', `${issue}/notes`, "read the ticket's comments; find an earlier one by its key"),
     rule('POST', `${issue}/notes`, 'comment on the ticket'),
     rule('GET', `${project}/merge_requests`, 'find the open merge request of the branch'),
     rule('POST', `${project}/merge_requests`, 'open the merge request'),

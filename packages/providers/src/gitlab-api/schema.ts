@@ -24,7 +24,14 @@ export const GitlabIssuesStatistics = z.object({
   statistics: z.object({ counts: z.object({ opened: z.number().int() }) }),
 });
 
-export const GitlabNote = z.object({ id: z.number().int(), body: z.string() });
+export const GitlabNote = z.object({
+  id: z.number().int(),
+  body: z.string(),
+  author: z.object({ username: z.string(), name: z.string().nullish() }).nullish(),
+  created_at: z.string().optional(),
+  /** GitLab's own notes (label changes, mentions), not people's comments. */
+  system: z.boolean().optional(),
+});
 export const GitlabNoteList = z.array(GitlabNote);
 
 export const GitlabMergeRequest = z.object({

@@ -42,6 +42,10 @@ export const JiraCommentPageWithProperties = z.object({
   comments: z.array(
     z.object({
       id: z.string(),
+      /** ADF (v3) or wiki text (v2). */
+      body: z.unknown().optional(),
+      author: z.object({ displayName: z.string().nullish() }).nullish(),
+      created: z.string().optional(),
       properties: z
         .array(z.object({ key: z.string(), value: z.unknown() }))
         .optional()

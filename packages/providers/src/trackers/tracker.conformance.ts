@@ -1,11 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Tracker } from './tracker.js';
+import { MAX_TICKET_COMMENTS, type Tracker } from './tracker.js';
 
 /** A tracker under test plus direct access to the store behind it. */
 export interface TrackerFixture {
   tracker: Tracker;
   /** Adds an open ticket straight to the backing store; returns its id as the tracker names it. */
   seedTicket(ticket: { title: string; body: string }): Promise<string>;
+  /** Adds a person's comment straight to the backing store (the newest). */
+  seedComment(ticketId: string, comment: { author: string; body: string }): Promise<void>;
   /** Every comment of the ticket as the backing store holds it, in order. */
   comments(ticketId: string): Promise<string[]>;
   /** A reference no ticket has, in the tracker's own form (`9999`, `PROJ-9999`). */
@@ -141,6 +143,39 @@ export function describeTrackerConformance(
 
       expect(await fixture.isInState(id, fixture.namedState)).toBe(true);
       expect((await fixture.tracker.getTicket(id))?.state).toEqual('open');
+    });
+
+    it("gives the ticket people's comments, oldest first, without the agent's keyed ones", async () => {
+      const id = await fixture.seedTicket({ title: 'discussed', body: 'text' });
+      await fixture.seedComment(id, { author: 'alice', body: 'It also fails on Safari.' });
+      await fixture.tracker.ensureComment(id, {
+        key: `agentsmith:${id}:started`,
+        body: 'Agent Smith is working on this issue...',
+      });
+      await fixture.seedComment(id, { author: 'bob', body: 'Steps: open a file, save.' });
+
+      const ticket = await fixture.tracker.getTicket(id);
+
+      expect(ticket?.comments?.map((comment) => [comment.author, comment.body])).toEqual([
+        ['alice', 'It also fails on Safari.'],
+        ['bob', 'Steps: open a file, save.'],
+      ]);
+      for (const comment of ticket?.comments ?? []) {
+        expect(Number.isNaN(Date.parse(comment.createdAt ?? ''))).toBe(false);
+      }
+    });
+
+    it('keeps only the newest comments of a long discussion', async () => {
+      const id = await fixture.seedTicket({ title: 'long thread', body: '' });
+      for (let n = 1; n <= MAX_TICKET_COMMENTS + 2; n += 1) {
+        await fixture.seedComment(id, { author: 'carol', body: `comment ${n}` });
+      }
+
+      const comments = (await fixture.tracker.getTicket(id))?.comments ?? [];
+
+      expect(comments).toHaveLength(MAX_TICKET_COMMENTS);
+      expect(comments[0]?.body).toEqual('comment 3');
+      expect(comments.at(-1)?.body).toEqual(`comment ${MAX_TICKET_COMMENTS + 2}`);
     });
 
     it('refuses to comment on a ticket that does not exist', async () => {

@@ -11,7 +11,28 @@ export interface Ticket {
   url?: string;
   labels: string[];
   state: 'open' | 'closed';
+  /**
+   * People's comments, oldest first: at most the newest {@link MAX_TICKET_COMMENTS}, each cut at
+   * {@link MAX_TICKET_COMMENT_CHARS}; the agent's own keyed status comments are left out. Absent
+   * where the adapter does not read them (lists).
+   */
+  comments?: TicketComment[];
 }
+
+/** A comment on a ticket as a person wrote it. Ticket text: untrusted input for the model. */
+export interface TicketComment {
+  /** The author's display name or login (`unknown` when the tracker does not say). */
+  author: string;
+  /** ISO 8601 creation time, when the tracker gives one. */
+  createdAt?: string;
+  /** Markdown or the tracker's text (Jira's ADF is converted to text). */
+  body: string;
+}
+
+/** Comments a ticket carries at most (the newest). */
+export const MAX_TICKET_COMMENTS = 20;
+/** Characters of one comment kept. */
+export const MAX_TICKET_COMMENT_CHARS = 4000;
 
 export interface TicketPage {
   tickets: Ticket[];

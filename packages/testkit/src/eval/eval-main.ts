@@ -1,12 +1,12 @@
 /**
- * `npm run eval`: the seeded-bug benchmark. Runs the agent CLI on generated tasks (Node, Python,
- * Go) and grades them with hidden tests, SWE-bench style. Without `--model` the oracle (a scripted
+ * `npm run eval`: the seeded-bug benchmark. Runs the agent CLI on generated tasks (Node, Python, Go,
+ * Rust, Java) and grades them with hidden tests, SWE-bench style. Without `--model` the oracle (a scripted
  * model applying the known fix through the real tools) gives the pipeline's ceiling; with
  * `--model` a real model runs `--trials` times per task and its solve rate is printed beside the
  * oracle's. See docs/eval.md.
  */
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatReport, summarize } from './eval-report.js';
 import { runEvalTask, validateTask, type EvalResult, type EvalSolver } from './eval-run.js';
@@ -17,7 +17,7 @@ const err = (text: unknown) =>
   process.stderr.write(`${text instanceof Error ? (text.stack ?? text.message) : String(text)}\n`);
 
 const USAGE = `Usage: npm run eval -- [options]
-  --ecosystem <list>   node,python,go (default: all)
+  --ecosystem <list>   node,python,go,rust,java (default: all)
   --task <id>          only this task (repeatable), e.g. node-add
   --model <id>         run a real model too, e.g. claude-sonnet-4-5 (its API key from the environment)
   --provider <type>    agent.type for --model: claude, openai, gemini, openai-compatible (default claude)
@@ -25,6 +25,7 @@ const USAGE = `Usage: npm run eval -- [options]
   --skip-oracle        with --model: do not run the oracle ceiling
   --validate           only check that every task is valid (fail-to-pass fails, pass-to-pass passes)
   --json <file>        also write every result as JSON
+  --record-dir <dir>   record each oracle run's model session as <dir>/<task>.jsonl (docs/recordings.md)
   --agent <path>       the built agent CLI (default packages/agent/dist/main.js)`;
 
 async function main(): Promise<number> {
@@ -37,6 +38,7 @@ async function main(): Promise<number> {
       trials: { type: 'string', default: '3' },
       'skip-oracle': { type: 'boolean', default: false },
       json: { type: 'string' },
+      'record-dir': { type: 'string' },
       validate: { type: 'boolean', default: false },
       agent: { type: 'string', default: 'packages/agent/dist/main.js' },
       help: { type: 'boolean', default: false },
@@ -83,7 +85,10 @@ async function main(): Promise<number> {
 
   let ceiling: EvalResult[] | undefined;
   if (!values.model || !values['skip-oracle']) {
-    ceiling = await runAll(tasks, agentMain, { kind: 'oracle' }, 1, 'oracle');
+    const recordDir =
+      values['record-dir'] === undefined ? undefined : resolve(values['record-dir']);
+    if (recordDir) await mkdir(recordDir, { recursive: true });
+    ceiling = await runAll(tasks, agentMain, { kind: 'oracle' }, 1, 'oracle', recordDir);
     all.push({ solver: 'oracle', results: ceiling });
     out(formatReport(`Oracle (the pipeline's ceiling), ${tasks.length} tasks:`, ceiling));
   }
@@ -104,7 +109,13 @@ async function main(): Promise<number> {
       ),
     );
   }
-  if (values.json) await writeFile(values.json, `${JSON.stringify(all, null, 2)}\n`);
+  if (values.json) {
+    const withoutOutput = all.map(({ solver, results }) => ({
+      solver,
+      results: results.map(({ output: _output, ...result }) => result),
+    }));
+    await writeFile(values.json, `${JSON.stringify(withoutOutput, null, 2)}\n`);
+  }
   const oracle = ceiling ? summarize(ceiling) : undefined;
   // The oracle must resolve everything: anything less is a defect of the pipeline or the harness.
   return oracle && oracle.resolved < oracle.runs ? 1 : 0;
@@ -116,11 +127,16 @@ async function runAll(
   solver: EvalSolver,
   trials: number,
   label: string,
+  recordDir?: string,
 ): Promise<EvalResult[]> {
   const results: EvalResult[] = [];
   for (const task of tasks) {
     for (let trial = 1; trial <= trials; trial += 1) {
-      const result = await runEvalTask(task, { agentMain, solver });
+      const result = await runEvalTask(task, {
+        agentMain,
+        solver,
+        ...(recordDir ? { record: join(recordDir, `${task.id}.jsonl`) } : {}),
+      });
       results.push(result);
       const verdict = result.resolved ? 'resolved' : 'unresolved';
       const suffix = trials > 1 ? ` (trial ${trial}/${trials})` : '';

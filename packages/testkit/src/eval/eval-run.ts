@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FakeLlmApi } from '../fake-llm-api.js';
 import { git } from '../git-test-repo.js';
@@ -10,6 +10,8 @@ import type { EvalTask } from './eval-tasks.js';
 /** Who solves the task: the scripted oracle (right or deliberately wrong) or a real model. */
 export type EvalSolver =
   | { kind: 'oracle'; wrong?: boolean }
+  /** Replays a recorded session (`agentsmith --replay`): no model, no API key. */
+  | { kind: 'replay'; recording: string }
   | { kind: 'model'; type: string; model: string; env: NodeJS.ProcessEnv };
 
 /** What one run of one task produced, graded. */
@@ -34,6 +36,8 @@ export interface EvalResult {
   inputTokens: number;
   outputTokens: number;
   durationMs: number;
+  /** The agent's stdout and stderr (not kept in `--json` reports). */
+  output?: string;
 }
 
 export interface RunEvalTaskOptions {
@@ -44,7 +48,12 @@ export interface RunEvalTaskOptions {
   timeoutMs?: number;
   /** Keep the task's temporary folder (for inspection). */
   keep?: boolean;
+  /** Record the run's model session to this file (`agentsmith --record`). */
+  record?: string;
 }
+
+/** The fake server takes any key; one unlike any word of a session keeps recordings readable. */
+const ORACLE_API_KEY = 'fake-llm-key-7f3a9c';
 
 const ENVIRONMENT_STEPS = new Set([
   'FetchTicketCommand',
@@ -75,7 +84,7 @@ export async function runEvalTask(
       '1-ticket.md': `# ${task.ticket.title}\n\n${task.ticket.body}\n`,
     });
     const agent =
-      options.solver.kind === 'oracle'
+      options.solver.kind !== 'model'
         ? '{ type: claude, model: claude-oracle, retry: { max_retries: 0 } }'
         : `{ type: ${options.solver.type}, model: ${options.solver.model} }`;
     await writeFile(
@@ -98,17 +107,24 @@ export async function runEvalTask(
       LOG_LEVEL: 'info',
       AGENTSMITH_WORKDIR: join(root, 'work'),
       ...(llm
-        ? { ANTHROPIC_API_KEY: 'oracle', ANTHROPIC_BASE_URL: llm.baseUrl }
+        ? { ANTHROPIC_API_KEY: ORACLE_API_KEY, ANTHROPIC_BASE_URL: llm.baseUrl }
         : options.solver.kind === 'model'
           ? options.solver.env
           : {}),
     };
+    const session =
+      options.solver.kind === 'replay'
+        ? ['--replay', options.solver.recording]
+        : options.record
+          ? ['--record', options.record]
+          : [];
     const run = await runProcess(
       process.execPath,
-      [options.agentMain, '--config', join(root, 'agentsmith.yml'), 'fix #1 in task'],
+      [options.agentMain, '--config', join(root, 'agentsmith.yml'), ...session, 'fix #1 in task'],
       { cwd: root, env, timeoutMs: options.timeoutMs ?? 15 * 60_000 },
     );
     const metrics = parseAgentOutput(run.stdout, run.stderr);
+    const output = `${run.stdout}\n${run.stderr}`;
     const branchCreated = (await git(repo, 'branch', '--list', 'fix/1')).includes('fix/1');
     let grade = { failToPass: false, passToPass: false, error: undefined as string | undefined };
     if (branchCreated) grade = await gradeBranch(task, repo, join(root, 'graded'), env);
@@ -135,6 +151,7 @@ export async function runEvalTask(
       inputTokens: metrics.inputTokens,
       outputTokens: metrics.outputTokens,
       durationMs: Date.now() - started,
+      output,
     };
   } finally {
     await llm?.stop();
@@ -142,11 +159,17 @@ export async function runEvalTask(
   }
 }
 
-/** PATH, HOME and the Go settings every task's commands run with (Go's build cache is shared). */
+/**
+ * PATH, HOME and the toolchains' settings every task's commands run with: Go's build cache and
+ * Maven's local repository are shared between tasks; rustup and Cargo keep their own homes.
+ */
 export function toolchainEnvironment(root: string): NodeJS.ProcessEnv {
   return {
     PATH: process.env['PATH'],
     HOME: root,
+    RUSTUP_HOME: process.env['RUSTUP_HOME'] ?? join(homedir(), '.rustup'),
+    CARGO_HOME: process.env['CARGO_HOME'] ?? join(homedir(), '.cargo'),
+    MAVEN_OPTS: `-Dmaven.repo.local=${join(tmpdir(), 'agentsmith-eval-m2')}`,
     GOCACHE: join(tmpdir(), 'agentsmith-eval-gocache'),
     GOPATH: join(root, 'gopath'),
     GOFLAGS: '-mod=mod',

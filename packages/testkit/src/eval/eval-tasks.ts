@@ -1,7 +1,9 @@
+import { compiledTasks } from './eval-compiled.js';
 import { LIBRARY, type FunctionCase, type LibraryFunction } from './eval-functions.js';
 
-export type Ecosystem = 'node' | 'python' | 'go';
-export const ECOSYSTEMS: readonly Ecosystem[] = ['node', 'python', 'go'];
+export type Ecosystem = 'node' | 'python' | 'go' | 'rust' | 'java';
+export const ECOSYSTEMS: readonly Ecosystem[] = ['node', 'python', 'go', 'rust', 'java'];
+type ScriptedEcosystem = 'node' | 'python' | 'go';
 
 /** One replacement the oracle makes through `edit_file`. */
 export interface EvalEdit {
@@ -31,8 +33,8 @@ export interface EvalTask {
 }
 
 type Lang = 'js' | 'py' | 'go';
-const LANG: Record<Ecosystem, Lang> = { node: 'js', python: 'py', go: 'go' };
-const SOURCE: Record<Ecosystem, string> = {
+const LANG: Record<ScriptedEcosystem, Lang> = { node: 'js', python: 'py', go: 'go' };
+const SOURCE: Record<ScriptedEcosystem, string> = {
   node: 'src/lib.js',
   python: 'mathlib/core.py',
   go: 'mathlib.go',
@@ -98,7 +100,7 @@ function renderTests(lang: Lang, functions: LibraryFunction[], prefix: string): 
   return `package mathlib\n\nimport "testing"\n\n${tests.join('\n')}`;
 }
 
-function projectFiles(ecosystem: Ecosystem): Record<string, string> {
+function projectFiles(ecosystem: ScriptedEcosystem): Record<string, string> {
   if (ecosystem === 'node') {
     return {
       'package.json': `${JSON.stringify({ name: 'mathlib', private: true, type: 'module', scripts: { test: 'node --test' } }, null, 2)}\n`,
@@ -121,13 +123,13 @@ function projectFiles(ecosystem: Ecosystem): Record<string, string> {
   };
 }
 
-const TEST_COMMAND: Record<Ecosystem, string> = {
+const TEST_COMMAND: Record<ScriptedEcosystem, string> = {
   node: 'npm test',
   python: 'python3 -m pytest -q',
   go: 'go test -count=1 ./...',
 };
 
-function testPaths(ecosystem: Ecosystem): { smoke: string; f2p: string; p2p: string } {
+function testPaths(ecosystem: ScriptedEcosystem): { smoke: string; f2p: string; p2p: string } {
   if (ecosystem === 'node') {
     return {
       smoke: 'test/smoke.test.js',
@@ -145,14 +147,14 @@ function testPaths(ecosystem: Ecosystem): { smoke: string; f2p: string; p2p: str
   return { smoke: 'smoke_test.go', f2p: 'hidden_f2p_test.go', p2p: 'hidden_p2p_test.go' };
 }
 
-function gradeCommand(ecosystem: Ecosystem, path: string, prefix: string): string {
+function gradeCommand(ecosystem: ScriptedEcosystem, path: string, prefix: string): string {
   if (ecosystem === 'node') return `node --test ${path}`;
   if (ecosystem === 'python') return `python3 -m pytest -q -p no:cacheprovider ${path}`;
   return `go test -count=1 -run '^Test${prefix}_' ./...`;
 }
 
 /** Builds one task: the library with `bug` seeded, in `ecosystem`. */
-export function buildTask(ecosystem: Ecosystem, bug: LibraryFunction): EvalTask {
+export function buildTask(ecosystem: ScriptedEcosystem, bug: LibraryFunction): EvalTask {
   const lang = LANG[ecosystem];
   const source = SOURCE[ecosystem];
   const paths = testPaths(ecosystem);
@@ -188,7 +190,14 @@ export function buildTask(ecosystem: Ecosystem, bug: LibraryFunction): EvalTask 
   };
 }
 
-/** Every task: each library function seeded as a bug, in each ecosystem (33 tasks). */
+/**
+ * Every task: each library function seeded as a bug in Node, Python and Go (33 tasks), and four
+ * of them in Rust and Java (8 tasks).
+ */
 export function evalTasks(ecosystems: readonly Ecosystem[] = ECOSYSTEMS): EvalTask[] {
-  return ecosystems.flatMap((ecosystem) => LIBRARY.map((bug) => buildTask(ecosystem, bug)));
+  return ecosystems.flatMap((ecosystem) =>
+    ecosystem === 'rust' || ecosystem === 'java'
+      ? compiledTasks(ecosystem)
+      : LIBRARY.map((bug) => buildTask(ecosystem, bug)),
+  );
 }

@@ -27,6 +27,7 @@ describeTrackerConformance('azure boards', async () => {
     tracker: trackerFor(api),
     seedTicket: ({ title, body }) =>
       Promise.resolve(String(api.seedWorkItem('Shop', { title, description: textToHtml(body) }))),
+    seedComment: (id, comment) => Promise.resolve(api.seedComment(Number(id), comment)),
     comments: (id) =>
       Promise.resolve(api.workItem(Number(id))?.comments.map((comment) => comment.text) ?? []),
     missingId: '9999',

@@ -27,8 +27,10 @@ import {
 } from '../../provider-error.js';
 import { ensureKeyedComment } from '../comment-key.js';
 import { ensureTicketByTitle } from '../ensure-ticket.js';
+import { peoplesComments } from '../ticket-comments.js';
 import {
   DONE_STATE,
+  MAX_TICKET_COMMENTS,
   type KeyedComment,
   type NewTicket,
   type Ticket,
@@ -92,6 +94,34 @@ export function createAzureBoardsTracker(settings: AzureBoardsTrackerSettings): 
         .filter(Boolean),
       state: category !== undefined && FINISHED.has(category) ? 'closed' : 'open',
     };
+  };
+
+  /** The newest comments, people's only, oldest first (HTML comments as text). */
+  const newestComments = async (id: number, options: CallOptions) => {
+    try {
+      const page = await client.get(
+        `${project}/_apis/wit/workItems/${id}/comments`,
+        AzureCommentPage,
+        {
+          ...options,
+          query: {
+            'api-version': AZURE_COMMENTS_API_VERSION,
+            $top: MAX_TICKET_COMMENTS * 2,
+            order: 'desc',
+          },
+        },
+      );
+      return peoplesComments(
+        page.comments.reverse().map((comment) => ({
+          author: comment.createdBy?.displayName ?? 'unknown',
+          ...(comment.createdDate ? { createdAt: comment.createdDate } : {}),
+          body:
+            comment.format === 'markdown' ? (comment.text ?? '') : htmlToText(comment.text ?? ''),
+        })),
+      );
+    } catch (error) {
+      throw fail(error, `read the comments of work item ${id}`);
+    }
   };
 
   const idOf = (ticketId: string): number | null => {
@@ -164,7 +194,8 @@ export function createAzureBoardsTracker(settings: AzureBoardsTrackerSettings): 
       const id = idOf(ticketId);
       if (id === null) return null;
       const item = await readItem(id, options);
-      return item === null ? null : toTicket(item, options);
+      if (item === null) return null;
+      return { ...(await toTicket(item, options)), comments: await newestComments(id, options) };
     },
 
     listOpenTickets: (limit, options = {}) => listOpen(limit, options),

@@ -22,6 +22,7 @@ describeTrackerConformance('github', async () => {
   return {
     tracker: trackerFor(api),
     seedTicket: ({ title, body }) => Promise.resolve(String(api.seedIssue(REPO, { title, body }))),
+    seedComment: (id, comment) => Promise.resolve(api.seedComment(REPO, Number(id), comment)),
     comments: (id) => Promise.resolve(api.comments(REPO, Number(id))),
     missingId: '9999',
     namedState: 'in review',
@@ -58,10 +59,28 @@ describe('trackers/github/github-tracker', () => {
       labels: ['bug'],
       state: 'open',
       url: 'https://github.com/org/app/issues/1',
+      comments: [],
     });
     const [request] = api.requests;
     expect(request?.headers.authorization).toEqual(`Bearer ${TOKEN}`);
     expect(request?.headers.accept).toEqual('application/vnd.github+json');
+  });
+
+  it('reads the newest comments of an issue with more than a page of them', async () => {
+    api.addRepository(REPO);
+    const number = api.seedIssue(REPO, { title: 'Busy', body: '' });
+    for (let n = 1; n <= 230; n += 1)
+      api.seedComment(REPO, number, { author: 'dev', body: `c ${n}` });
+
+    const ticket = await trackerFor(api).getTicket(String(number));
+
+    expect(ticket?.comments?.map((comment) => comment.body)).toEqual(
+      Array.from({ length: 20 }, (_, index) => `c ${211 + index}`),
+    );
+    expect(api.requests.map((request) => request.query.get('page')).filter(Boolean)).toEqual([
+      '2',
+      '3',
+    ]);
   });
 
   it('does not treat a pull request as a ticket', async () => {

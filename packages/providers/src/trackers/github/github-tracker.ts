@@ -10,8 +10,10 @@ import {
 } from '../../github-api/schema.js';
 import { ensureKeyedComment } from '../comment-key.js';
 import { ensureTicketByTitle } from '../ensure-ticket.js';
+import { peoplesComments } from '../ticket-comments.js';
 import {
   DONE_STATE,
+  MAX_TICKET_COMMENTS,
   type KeyedComment,
   type NewTicket,
   type Ticket,
@@ -81,6 +83,28 @@ export function createGithubTracker(settings: GithubTrackerSettings): Tracker {
     return { tickets, total };
   };
 
+  /** The issue's last comments: its last page (and the one before when that is short). */
+  const newestComments = async (issue: GithubIssue, options: CallOptions) => {
+    const path = `${repoPath}/issues/${issue.number}/comments`;
+    const lastPage = Math.max(1, Math.ceil((issue.comments ?? 0) / PAGE_SIZE));
+    const pages = lastPage > 1 ? [lastPage - 1, lastPage] : [1];
+    const comments = [];
+    for (const page of pages) {
+      const batch = await client.get(path, GithubCommentList, {
+        ...options,
+        query: { per_page: PAGE_SIZE, page },
+      });
+      comments.push(...batch);
+    }
+    return peoplesComments(
+      comments.slice(-MAX_TICKET_COMMENTS * 2).map((comment) => ({
+        author: comment.user?.login ?? 'unknown',
+        ...(comment.created_at ? { createdAt: comment.created_at } : {}),
+        body: comment.body ?? '',
+      })),
+    );
+  };
+
   return {
     type: 'github',
 
@@ -89,7 +113,8 @@ export function createGithubTracker(settings: GithubTrackerSettings): Tracker {
       if (number === null) return null;
       try {
         const issue = await client.get(`${repoPath}/issues/${number}`, GithubIssue, options);
-        return issue.pull_request === undefined ? toTicket(issue) : null;
+        if (issue.pull_request !== undefined) return null;
+        return { ...toTicket(issue), comments: await newestComments(issue, options) };
       } catch (error) {
         if (githubStatus(error) !== 404)
           throw fail(error, `read issue #${number} of ${owner}/${name}`);

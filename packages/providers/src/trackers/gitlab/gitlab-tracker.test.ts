@@ -21,6 +21,7 @@ describeTrackerConformance('gitlab', async () => {
     tracker: trackerFor(api),
     seedTicket: ({ title, body }) =>
       Promise.resolve(String(api.seedIssue(PROJECT, { title, description: body }))),
+    seedComment: (id, comment) => Promise.resolve(api.seedNote(PROJECT, Number(id), comment)),
     comments: (id) => Promise.resolve(api.notes(PROJECT, Number(id))),
     missingId: '9999',
     namedState: 'workflow::in review',
@@ -45,6 +46,7 @@ describeTrackerConformance('gitlab (self-managed under /gitlab)', async () => {
     ),
     seedTicket: ({ title, body }) =>
       Promise.resolve(String(api.seedIssue(PROJECT, { title, description: body }))),
+    seedComment: (id, comment) => Promise.resolve(api.seedNote(PROJECT, Number(id), comment)),
     comments: (id) => Promise.resolve(api.notes(PROJECT, Number(id))),
     missingId: '9999',
     namedState: 'in review',
@@ -55,6 +57,23 @@ describeTrackerConformance('gitlab (self-managed under /gitlab)', async () => {
       await api.stop();
     },
   };
+});
+
+describe('trackers/gitlab/gitlab-tracker comments', () => {
+  it("leaves GitLab's system notes out of the ticket's comments", async () => {
+    const api = await new FakeGitlabApi({ token: TOKEN }).addProject(PROJECT).start();
+    try {
+      const iid = api.seedIssue(PROJECT, { title: 'noted' });
+      api.seedNote(PROJECT, iid, { author: 'dev', body: 'added ~bug label', system: true });
+      api.seedNote(PROJECT, iid, { author: 'dev', body: 'Reproduced on main.' });
+
+      const ticket = await trackerFor(api).getTicket(String(iid));
+
+      expect(ticket?.comments?.map((comment) => comment.body)).toEqual(['Reproduced on main.']);
+    } finally {
+      await api.stop();
+    }
+  });
 });
 
 describe('trackers/gitlab/gitlab-tracker', () => {
@@ -86,6 +105,7 @@ describe('trackers/gitlab/gitlab-tracker', () => {
       labels: ['bug'],
       state: 'open',
       url: 'https://gitlab.example.com/acme/platform/app/-/issues/1',
+      comments: [],
     });
     const [request] = api.requests;
     expect(request?.headers['private-token']).toEqual(TOKEN);
@@ -164,8 +184,9 @@ describe('trackers/gitlab/gitlab-tracker', () => {
   it('finds a keyed note on a later page (X-Next-Page pagination) and posts nothing', async () => {
     const iid = api.seedIssue(PROJECT, { title: 'busy' });
     const notes = api.issue(PROJECT, iid)!.notes;
-    for (let index = 0; index < 150; index += 1) notes.push(`note ${index}`);
-    notes.push('Done\n\n<!-- agentsmith:key=agentsmith:1:completed -->');
+    const note = (body: string) => ({ body, author: 'dev', createdAt: '2026-01-01T00:00:00Z' });
+    for (let index = 0; index < 150; index += 1) notes.push(note(`note ${index}`));
+    notes.push(note('Done\n\n<!-- agentsmith:key=agentsmith:1:completed -->'));
 
     const result = await trackerFor(api).ensureComment(String(iid), {
       key: 'agentsmith:1:completed',

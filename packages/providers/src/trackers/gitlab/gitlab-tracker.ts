@@ -21,6 +21,7 @@ import {
 } from '../../provider-error.js';
 import { ensureKeyedComment } from '../comment-key.js';
 import { ensureTicketByTitle } from '../ensure-ticket.js';
+import { peoplesComments } from '../ticket-comments.js';
 import {
   DONE_STATE,
   type KeyedComment,
@@ -86,6 +87,28 @@ export function createGitlabTracker(settings: GitlabTrackerSettings): Tracker {
     return null;
   };
 
+  /** The newest notes, people's only (GitLab's system notes left out), oldest first. */
+  const newestNotes = async (iid: number, options: CallOptions) => {
+    try {
+      const notes = await client.get(`${project}/issues/${iid}/notes`, GitlabNoteList, {
+        ...options,
+        query: { sort: 'desc', order_by: 'created_at', per_page: PAGE_SIZE, page: 1 },
+      });
+      return peoplesComments(
+        notes
+          .filter((note) => note.system !== true)
+          .reverse()
+          .map((note) => ({
+            author: note.author?.name || note.author?.username || 'unknown',
+            ...(note.created_at ? { createdAt: note.created_at } : {}),
+            body: note.body,
+          })),
+      );
+    } catch (error) {
+      throw fail(error, `read the notes of issue #${iid} of ${settings.projectPath}`);
+    }
+  };
+
   const listOpen = async (limit: number, options: CallOptions): Promise<TicketPage> => {
     try {
       const issues = await client.get(`${project}/issues`, GitlabIssueList, {
@@ -118,7 +141,8 @@ export function createGitlabTracker(settings: GitlabTrackerSettings): Tracker {
       const iid = iidOf(ticketId);
       if (iid === null) return null;
       const issue = await readIssue(iid, options);
-      return issue === null ? null : toTicket(issue);
+      if (issue === null) return null;
+      return { ...toTicket(issue), comments: await newestNotes(iid, options) };
     },
 
     listOpenTickets: (limit, options = {}) => listOpen(limit, options),

@@ -26,6 +26,7 @@ describeTrackerConformance('jira cloud (REST v3, ADF)', async () => {
     tracker: cloudTracker(api),
     seedTicket: ({ title, body }) =>
       Promise.resolve(api.seedIssue('PROJ', { summary: title, description: body })),
+    seedComment: (id, comment) => Promise.resolve(api.seedComment(id, comment)),
     comments: (id) => Promise.resolve(api.comments(id).map((comment) => commentText(comment.body))),
     missingId: 'PROJ-9999',
     namedState: 'In Review',
@@ -47,6 +48,7 @@ describeTrackerConformance('jira server (REST v2, wiki text, PAT)', async () => 
     ),
     seedTicket: ({ title, body }) =>
       Promise.resolve(api.seedIssue('PROJ', { summary: title, description: body })),
+    seedComment: (id, comment) => Promise.resolve(api.seedComment(id, comment)),
     comments: (id) => Promise.resolve(api.comments(id).map((comment) => commentText(comment.body))),
     missingId: 'PROJ-9999',
     namedState: 'In Review',

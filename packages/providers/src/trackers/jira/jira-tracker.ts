@@ -25,8 +25,10 @@ import {
   ticketNotFound,
 } from '../../provider-error.js';
 import { ensureTicketByTitle } from '../ensure-ticket.js';
+import { peoplesComments } from '../ticket-comments.js';
 import {
   DONE_STATE,
+  MAX_TICKET_COMMENTS,
   type KeyedComment,
   type NewTicket,
   type Ticket,
@@ -191,6 +193,42 @@ export function createJiraTracker(settings: JiraTrackerSettings): Tracker {
     return false;
   };
 
+  /** Whether the agent wrote this comment: it carries the `agentsmith` entity property. */
+  const isOwnComment = async (
+    comment: Awaited<ReturnType<typeof ticketComments>>[number],
+    options: CallOptions,
+  ): Promise<boolean> => {
+    if (cloud) {
+      return comment.properties.some((property) => property.key === JIRA_COMMENT_KEY_PROPERTY);
+    }
+    try {
+      await client.get(
+        `/comment/${comment.id}/properties/${JIRA_COMMENT_KEY_PROPERTY}`,
+        JiraEntityProperty,
+        options,
+      );
+      return true;
+    } catch (error) {
+      if (httpStatus(error) === 404) return false;
+      throw error;
+    }
+  };
+
+  /** The newest people's comments, oldest first (Server reads the property of those only). */
+  const peoplesCommentsOf = async (key: string, options: CallOptions) => {
+    const picked = [];
+    for (const comment of (await ticketComments(key, options)).reverse()) {
+      if (picked.length >= MAX_TICKET_COMMENTS) break;
+      if (await isOwnComment(comment, options)) continue;
+      picked.unshift({
+        author: comment.author?.displayName ?? 'unknown',
+        ...(comment.created ? { createdAt: comment.created } : {}),
+        body: adfToText(comment.body),
+      });
+    }
+    return peoplesComments(picked);
+  };
+
   return {
     type: 'jira',
 
@@ -198,7 +236,12 @@ export function createJiraTracker(settings: JiraTrackerSettings): Tracker {
       const key = keyOf(ticketId);
       if (key === null) return null;
       const issue = await readIssue(key, options);
-      return issue === null ? null : toTicket(issue);
+      if (issue === null) return null;
+      try {
+        return { ...toTicket(issue), comments: await peoplesCommentsOf(issue.key, options) };
+      } catch (error) {
+        throw fail(error, `read the comments of ${issue.key}`);
+      }
     },
 
     listOpenTickets: (limit, options = {}) => listOpen(limit, options),

@@ -53,6 +53,29 @@ export function formatLocalComment(body: string, at: Date): string {
   return `### ${at.toISOString()}\n\n${body.trim()}`;
 }
 
+/**
+ * The comment blocks under `## Comments`: each starts with `### <time>`, optionally followed by
+ * the author (`### 2026-05-01 alice`); a block without one is by `local`.
+ */
+export function parseLocalComments(
+  comments: string,
+): { author: string; createdAt?: string; body: string }[] {
+  return comments
+    .split(/^### /m)
+    .filter((block) => block.trim() !== '')
+    .map((block) => {
+      const newline = block.indexOf('\n');
+      const heading = (newline === -1 ? block : block.slice(0, newline)).trim();
+      const body = newline === -1 ? '' : block.slice(newline + 1).trim();
+      const [createdAt, ...author] = heading.split(/\s+/);
+      return {
+        author: author.join(' ') || 'local',
+        ...(createdAt ? { createdAt } : {}),
+        body,
+      };
+    });
+}
+
 /** A file-name slug from a title: lower case, ASCII letters and digits joined by `-`. */
 export function slugify(title: string): string {
   const slug = title

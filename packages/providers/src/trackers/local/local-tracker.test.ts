@@ -26,6 +26,13 @@ describeTrackerConformance('local', async () => {
       await writeFile(join(folder, `${id}.md`), `# ${title}\n\n${body}\n`);
       return id;
     },
+    seedComment: async (id, { author, body }) => {
+      const path = join(folder, await fileOf(folder, id));
+      const text = await readFile(path, 'utf8');
+      const block = `### ${new Date().toISOString()} ${author}\n\n${body}\n`;
+      const heading = text.includes('## Comments') ? '' : '\n## Comments\n\n';
+      await writeFile(path, `${text.trimEnd()}\n${heading}\n${block}`);
+    },
     comments: async (id) => {
       const text = await readFile(join(folder, await fileOf(folder, id)), 'utf8');
       return text.split(/^### \d{4}-\S+$/m).slice(1);
@@ -58,6 +65,7 @@ describe('trackers/local/local-tracker', () => {
         title: 'Login fails',
         body: 'The form hangs.',
         labels: ['bug', 'auth'],
+        comments: [],
         state: 'open',
         url: `file://${join(folder, '7-login-fails.md')}`,
       });

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { AppError, throwIfAborted } from '@agentsmith/kit';
 import type { CallOptions } from '../../call-options.js';
 import { hasCommentKey, withCommentKey } from '../comment-key.js';
+import { peoplesComments } from '../ticket-comments.js';
 import { ensureTicketByTitle } from '../ensure-ticket.js';
 import {
   DONE_STATE,
@@ -15,6 +16,7 @@ import {
 } from '../tracker.js';
 import {
   formatLocalComment,
+  parseLocalComments,
   formatLocalTicket,
   parseLocalTicket,
   slugify,
@@ -75,6 +77,7 @@ export function createLocalTracker(settings: LocalTrackerSettings): Tracker {
       url: pathToFileURL(path).href,
       labels: parsed.labels,
       state: parsed.state,
+      comments: peoplesComments(parseLocalComments(parsed.comments)),
     };
   };
 
