@@ -6,11 +6,15 @@ import { RedisConversationStateManager } from './conversations/redis-conversatio
 import { parseIntent } from './intents/parse-intent.js';
 import { answerQuestion } from './jobs/answer-question.js';
 import { handleChatMessage, retryFix } from './jobs/chat-commands.js';
-import { expireJob, finishJob } from './jobs/finish-job.js';
+import { expireJob, finishJob, releaseBeforeFinalCard } from './jobs/finish-job.js';
 import type { JobContext } from './jobs/job-context.js';
+import { lockTtlMs } from './jobs/job-context.js';
 import { dispatcherKeys } from './jobs/job-keys.js';
 import type { ProjectCatalog } from './jobs/project-catalog.js';
+import { RedisAdmissionQueue } from './jobs/redis-admission-queue.js';
 import { RedisJobStore } from './jobs/redis-job-store.js';
+import { startAdmittedJobs } from './jobs/start-admitted-job.js';
+import { StopEnforcer } from './jobs/stop-enforcer.js';
 import { createRedisClient } from './redis/create-redis-client.js';
 import { RedisDedupStore } from './redis/redis-dedup-store.js';
 import { EntryDelivery } from './relay/entry-delivery.js';
@@ -88,8 +92,18 @@ export async function startDispatcher(
           logger: logger.child({ component: 'supervision' }),
           credentials: broker?.issuer,
         });
+  let stopEnforcer: StopEnforcer | undefined;
   const context: JobContext = {
     conversations,
+    admission: new RedisAdmissionQueue(
+      redis,
+      keys,
+      config.admissionLimits,
+      config.jobMaxDurationMs,
+      lockTtlMs(config.jobMaxDurationMs),
+      now,
+    ),
+    onStopping: () => stopEnforcer?.wake(),
     jobs: store,
     notifier: new SlackNotifier(slackClient, metrics),
     spawner,
@@ -144,6 +158,11 @@ export async function startDispatcher(
     logger: logger.child({ component: 'relay' }),
     metrics,
     onFinal: (job, entry) => finishJob(context, job.jobId, entry),
+    // A failure here must not cost the card: finishJob frees the channel again afterwards.
+    beforeFinalCard: (job) =>
+      releaseBeforeFinalCard(context, job.jobId).catch((error: unknown) =>
+        logger.warn({ err: error, jobId: job.jobId }, 'Could not free the channel before the card'),
+      ),
     ...(broker ? { finalCost: (jobId: string) => broker.finalCost(jobId) } : {}),
     ...(dependencies.relay?.minIntervalMs !== undefined
       ? { minIntervalMs: dependencies.relay.minIntervalMs }
@@ -173,7 +192,21 @@ export async function startDispatcher(
       { name: 'spawner', check: () => spawner.checkReadiness() },
     ],
   });
+  stopEnforcer = new StopEnforcer({
+    context,
+    store,
+    instanceId: config.instanceId,
+    leaseMs: dependencies.relay?.leaseMs ?? 30_000,
+  });
   relay.start();
+  stopEnforcer.start();
+  // Jobs queued while no replica ran (or whose slot freed meanwhile) start now.
+  void track(
+    context.admission
+      .admitWaiting()
+      .then((started) => startAdmittedJobs(context, started))
+      .catch((error: unknown) => logger.warn({ err: error }, 'Could not admit waiting jobs')),
+  );
   await slack.start();
   supervision
     ?.start()
@@ -201,6 +234,7 @@ export async function startDispatcher(
         const httpClosed = http.close();
         await slack.stop().catch(() => undefined);
         await relay.close();
+        await stopEnforcer?.close();
         await supervision?.close();
         await Promise.race([
           Promise.allSettled([...inFlight]),

@@ -7,6 +7,23 @@ export interface DispatcherKeys {
   /** Pub/Sub channel: the set of active jobs changed. */
   jobsChanged: string;
   dedup: (key: string) => string;
+  // Admission (jobs/redis-admission-queue.ts): the queue, the slots and the ticket locks.
+  /** List of queued job ids, oldest first. */
+  admissionQueue: string;
+  /** A queued job's request (JSON), until it starts or is cancelled. */
+  admissionRequest: (jobId: string) => string;
+  /** Hash: job id → its slot (user, project, channel, ticket) for every admitted job. */
+  admissionSlots: string;
+  /** Hash: user id → admitted jobs. */
+  admissionUsers: string;
+  /** Hash: project → admitted jobs. */
+  admissionProjects: string;
+  /** Sorted set: cancelled jobs whose container has not exited yet, scored by their stop deadline. */
+  stoppingJobs: string;
+  /** The job queued for a channel (at most one). */
+  channelNext: (platform: string, channelId: string) => string;
+  /** The job that holds a ticket (queued, running or stopping). */
+  ticket: (project: string, ticketId: string) => string;
 }
 
 /** Consumer group every replica reads `job:<id>:out` through. */
@@ -21,5 +38,14 @@ export function dispatcherKeys(prefix = 'dispatcher:'): DispatcherKeys {
     owner: (jobId) => `${prefix}job:${jobId}:owner`,
     jobsChanged: `${prefix}jobs:changed`,
     dedup: (key) => `${prefix}dedup:${key}`,
+    admissionQueue: `${prefix}admission:queue`,
+    admissionRequest: (jobId) => `${prefix}admission:request:${jobId}`,
+    admissionSlots: `${prefix}admission:slots`,
+    admissionUsers: `${prefix}admission:users`,
+    admissionProjects: `${prefix}admission:projects`,
+    stoppingJobs: `${prefix}jobs:stopping`,
+    channelNext: (platform, channelId) => `${prefix}channel-next:${platform}:${channelId}`,
+    ticket: (project, ticketId) =>
+      `${prefix}ticket:${encodeURIComponent(project)}:${encodeURIComponent(ticketId)}`,
   };
 }

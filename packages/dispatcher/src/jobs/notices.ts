@@ -1,4 +1,5 @@
 import type { ConversationState, Done, ErrorEntry, Question } from '@agentsmith/contracts';
+import type { JobHolder } from './admission-queue.js';
 import type { TrackedJob } from './job-store.js';
 
 /** A job as notices name it. */
@@ -56,4 +57,18 @@ export type Notice =
   | { kind: 'details'; lines: string[] }
   | { kind: 'question'; jobId: string; question: Question }
   | { kind: 'done'; job: JobRef; done: Done }
-  | { kind: 'failed'; job: JobRef & Pick<TrackedJob, 'cancelledBy'>; error: ErrorEntry };
+  | { kind: 'failed'; job: JobRef & Pick<TrackedJob, 'cancelledBy'>; error: ErrorEntry }
+  // Admission: the queue, one job per channel and per ticket, stopping after cancel.
+  | {
+      kind: 'queued';
+      job: JobRef;
+      position: number;
+      length: number;
+      /** A cancelled job whose container has not exited yet; the queued job waits for it. */
+      behindStopping: JobHolder | undefined;
+    }
+  | { kind: 'job-in-the-way'; holder: JobHolder; reason: 'channel' | 'ticket' }
+  | { kind: 'stopping'; jobId: string; userId: string; graceSeconds: number }
+  | { kind: 'already-stopping'; jobId: string }
+  | { kind: 'queue-left'; jobId: string; userId: string }
+  | { kind: 'cancel-refused'; jobId: string; requestedBy: string | undefined };

@@ -9,6 +9,8 @@ export interface Metrics {
   relayLagMs: number;
   relayEntries: number;
   jobsActive: number;
+  /** Requests that had to wait in the admission queue. */
+  jobsQueued: number;
 }
 
 export function createMetrics(): Metrics {
@@ -21,6 +23,7 @@ export function createMetrics(): Metrics {
     relayLagMs: 0,
     relayEntries: 0,
     jobsActive: 0,
+    jobsQueued: 0,
   };
 }
 
@@ -45,6 +48,11 @@ const descriptions: Record<keyof Metrics, [string, 'counter' | 'gauge', string]>
   ],
   relayEntries: ['agentsmith_relay_entries_total', 'counter', 'Stream entries relayed'],
   jobsActive: ['agentsmith_jobs_active', 'gauge', 'Jobs this replica relays'],
+  jobsQueued: [
+    'agentsmith_jobs_queued_total',
+    'counter',
+    'Fix requests that waited in the admission queue (a cap, or a stopping job in the way)',
+  ],
 };
 
 /** Renders the metrics in the Prometheus text exposition format. */

@@ -286,5 +286,80 @@ export function renderNotice(notice: Notice): ChatMessage {
       return doneCard(notice.job, notice.done);
     case 'failed':
       return errorCard(notice.job, notice.error);
+    case 'queued':
+      return queuedMessage(notice);
+    case 'job-in-the-way':
+      return jobInTheWayMessage(notice.holder, notice.reason);
+    case 'stopping':
+      return plainMessage(
+        `Job ${notice.jobId} cancelled by <@${notice.userId}>; stopping it (it is killed after ${notice.graceSeconds} s). A new \`fix\` here waits until its container has exited, then starts by itself.`,
+        ':no_entry_sign:',
+      );
+    case 'already-stopping':
+      return plainMessage(
+        `Job ${notice.jobId} is already stopping; the channel is free once its container has exited.`,
+        ':hourglass:',
+      );
+    case 'queue-left':
+      return plainMessage(
+        `Job ${notice.jobId} was taken out of the queue by <@${notice.userId}>; it will not start.`,
+        ':no_entry_sign:',
+      );
+    case 'cancel-refused':
+      return plainMessage(
+        `Only ${notice.requestedBy ? `<@${notice.requestedBy}>, who asked for job ${notice.jobId}, or` : ''} an admin may cancel job ${notice.jobId}.`,
+        ':no_entry:',
+      );
   }
+}
+
+/** A link to a job's thread (Slack redirects `slack.com/archives/…` to the workspace). */
+function threadLink(channelId: string, threadTs: string | undefined, label: string): string {
+  if (!threadTs || !/^[A-Z0-9]+$/.test(channelId) || !/^\d+\.\d+$/.test(threadTs))
+    return escape(label);
+  return `<https://slack.com/archives/${channelId}/p${threadTs.replace('.', '')}|${escape(label)}>`;
+}
+
+function queuedMessage(notice: Extract<Notice, { kind: 'queued' }>): ChatMessage {
+  const head = `Job ${notice.job.jobId} for ${ticketLabel(notice.job.ticketId)} in ${notice.job.project}`;
+  const behind = notice.behindStopping;
+  const why = behind
+    ? `job ${behind.jobId} is stopping; this one starts by itself once its container has exited`
+    : `it starts by itself when a slot is free (say \`cancel\` to take it out of the queue)`;
+  const text = `${head}: queued, position ${notice.position} of ${notice.length}; ${why}.`;
+  const shownWhy = behind
+    ? `${threadLink(behind.channelId, behind.threadTs, `job ${behind.jobId}`)} is stopping; this one starts by itself once its container has exited`
+    : escape(why);
+  return {
+    text,
+    blocks: [
+      section(
+        `:hourglass_flowing_sand: ${escape(head)}: *queued, position ${notice.position} of ${notice.length}*; ${shownWhy}.`,
+      ),
+    ],
+  };
+}
+
+function jobInTheWayMessage(
+  holder: Extract<Notice, { kind: 'job-in-the-way' }>['holder'],
+  reason: 'channel' | 'ticket',
+): ChatMessage {
+  const what = `job ${holder.jobId} for ${ticketLabel(holder.ticketId)} in ${holder.project}`;
+  const state = { queued: 'is queued', running: 'is running', stopping: 'is stopping' }[
+    holder.status
+  ];
+  const where = reason === 'channel' ? 'in this channel' : 'for this ticket (one job per ticket)';
+  const advice =
+    reason === 'channel'
+      ? 'Wait for it to finish or say `cancel`.'
+      : 'Follow it there; ask again once it has finished.';
+  const text = `A job ${state} ${where}: ${what}. ${advice}`;
+  return {
+    text,
+    blocks: [
+      section(
+        `:hourglass: A job ${state} ${where}: ${threadLink(holder.channelId, holder.threadTs, what)}. ${escape(advice)}`,
+      ),
+    ],
+  };
 }
