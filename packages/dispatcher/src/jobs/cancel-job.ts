@@ -26,7 +26,10 @@ export async function cancelJob(context: JobContext, origin: ChatOrigin): Promis
           .catch(() => undefined);
       }
       await reply(notice);
-      context.logger.info({ jobId: queued.jobId, requestedBy: origin.userId }, 'Queued job dropped');
+      context.logger.info(
+        { jobId: queued.jobId, requestedBy: origin.userId },
+        'Queued job dropped',
+      );
     }
     await startAdmittedJobs(context, released.started);
     if (released.was === 'queued') return queued.jobId;

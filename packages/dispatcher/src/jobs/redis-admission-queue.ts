@@ -296,7 +296,9 @@ export class RedisAdmissionQueue implements AdmissionQueue {
       ticketKey: this.keys.ticket(request.project, request.ticketId),
       nextKey: this.keys.channelNext(request.platform, request.channelId),
     };
-    const outcome = Outcome.parse(JSON.parse(String(await this.#run(REQUEST, JSON.stringify(stored)))));
+    const outcome = Outcome.parse(
+      JSON.parse(String(await this.#run(REQUEST, JSON.stringify(stored)))),
+    );
     switch (outcome.kind) {
       case 'admitted':
         return outcome;
@@ -313,7 +315,10 @@ export class RedisAdmissionQueue implements AdmissionQueue {
     }
   }
 
-  async release(jobId: string, options: { keepIfStopping?: boolean } = {}): Promise<ReleaseOutcome> {
+  async release(
+    jobId: string,
+    options: { keepIfStopping?: boolean } = {},
+  ): Promise<ReleaseOutcome> {
     const raw = await this.#run(RELEASE, jobId, options.keepIfStopping ? '1' : '0');
     return Released.parse(JSON.parse(String(raw)));
   }

@@ -79,12 +79,10 @@ async function showStarting(
   notice: Notice,
 ): Promise<string> {
   if (request.statusTs) {
-    const updated = await context.notifier
-      .update(request.channelId, request.statusTs, notice)
-      .then(
-        () => true,
-        () => false,
-      );
+    const updated = await context.notifier.update(request.channelId, request.statusTs, notice).then(
+      () => true,
+      () => false,
+    );
     if (updated) return request.statusTs;
   }
   return context.notifier.post(request.channelId, notice, request.threadTs);

@@ -345,9 +345,11 @@ function jobInTheWayMessage(
   reason: 'channel' | 'ticket',
 ): ChatMessage {
   const what = `job ${holder.jobId} for ${ticketLabel(holder.ticketId)} in ${holder.project}`;
-  const state = { queued: 'is queued', running: 'is running', stopping: 'is stopping' }[
-    holder.status
-  ];
+  const state = {
+    queued: 'is already queued',
+    running: 'is already running',
+    stopping: 'is stopping',
+  }[holder.status];
   const where = reason === 'channel' ? 'in this channel' : 'for this ticket (one job per ticket)';
   const advice =
     reason === 'channel'

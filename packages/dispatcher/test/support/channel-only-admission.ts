@@ -36,7 +36,8 @@ export class ChannelOnlyAdmission implements AdmissionQueue {
       },
       this.jobMaxDurationMs,
     );
-    if (lock.acquired) return { kind: 'admitted', started: [{ ...request, startedAt, deadlineAt }] };
+    if (lock.acquired)
+      return { kind: 'admitted', started: [{ ...request, startedAt, deadlineAt }] };
     const holder = lock.holder;
     return {
       kind: 'channel-busy',
@@ -51,8 +52,12 @@ export class ChannelOnlyAdmission implements AdmissionQueue {
     };
   }
 
-  async release(jobId: string, options: { keepIfStopping?: boolean } = {}): Promise<ReleaseOutcome> {
-    if (options.keepIfStopping && this.#stopping.has(jobId)) return { was: 'stopping', started: [] };
+  async release(
+    jobId: string,
+    options: { keepIfStopping?: boolean } = {},
+  ): Promise<ReleaseOutcome> {
+    if (options.keepIfStopping && this.#stopping.has(jobId))
+      return { was: 'stopping', started: [] };
     this.#stopping.delete(jobId);
     const released = await this.conversations.release(jobId);
     return { was: released ? 'running' : 'none', started: [] };
@@ -69,7 +74,9 @@ export class ChannelOnlyAdmission implements AdmissionQueue {
   }
 
   stopping(): Promise<Array<{ jobId: string; deadlineAt: number }>> {
-    return Promise.resolve([...this.#stopping].map(([jobId, deadlineAt]) => ({ jobId, deadlineAt })));
+    return Promise.resolve(
+      [...this.#stopping].map(([jobId, deadlineAt]) => ({ jobId, deadlineAt })),
+    );
   }
 
   queuedIn(): Promise<AdmissionRequest | null> {
