@@ -60,6 +60,11 @@ export class FakeSlackApi {
     error?: string;
   }> = [];
   readonly #delays: Array<{ method: string | undefined; ms: number }> = [];
+  /**
+   * Called with each accepted chat call the moment it is recorded, before the caller has its
+   * answer (a test can act exactly when a message becomes visible).
+   */
+  onCall: ((call: SlackCall) => void) | undefined;
   /** Calls the fake answered with a queued failure (429, 5xx, `ok: false`), in order. */
   readonly refusals: Array<{ method: string; status: number; at: number }> = [];
 
@@ -170,18 +175,23 @@ export class FakeSlackApi {
     return this.#answer(method, request);
   }
 
+  #record(call: SlackCall): void {
+    this.calls.push(call);
+    this.onCall?.(call);
+  }
+
   #answer(method: string, request: RecordedRequest) {
     const refusal = this.#refusal(method, false);
     if (refusal) return refusal;
     const args = argsOf(request);
     if (method === 'chat.update') {
       const ts = text(args['ts']);
-      this.calls.push({ method, args, ts, at: Date.now() });
+      this.#record({ method, args, ts, at: Date.now() });
       return { body: { ok: true, channel: args['channel'], ts, text: args['text'] } };
     }
     this.#seq += 1;
     const ts = `${this.#ts + this.#seq}.${String(this.#seq).padStart(6, '0')}`;
-    this.calls.push({ method, args, ts, at: Date.now() });
+    this.#record({ method, args, ts, at: Date.now() });
     return {
       body: { ok: true, channel: args['channel'], ts, message: { ts, text: args['text'] } },
     };
