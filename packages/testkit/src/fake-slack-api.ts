@@ -62,9 +62,11 @@ export class FakeSlackApi {
   readonly #delays: Array<{ method: string | undefined; ms: number }> = [];
   /**
    * Called with each accepted chat call the moment it is recorded, before the caller has its
-   * answer (a test can act exactly when a message becomes visible).
+   * answer (a test can act exactly when a message becomes visible). When it returns a promise,
+   * the answer is held until it settles: the message is visible, its sender does not know yet.
    */
-  onCall: ((call: SlackCall) => void) | undefined;
+  onCall: ((call: SlackCall) => void | Promise<void>) | undefined;
+  #hold: Promise<void> | undefined;
   /** Calls the fake answered with a queued failure (429, 5xx, `ok: false`), in order. */
   readonly refusals: Array<{ method: string; status: number; at: number }> = [];
 
@@ -172,12 +174,17 @@ export class FakeSlackApi {
       const [delay] = this.#delays.splice(index, 1);
       await new Promise((resolve) => setTimeout(resolve, delay?.ms ?? 0));
     }
-    return this.#answer(method, request);
+    const answer = this.#answer(method, request);
+    const hold = this.#hold;
+    this.#hold = undefined;
+    if (hold) await hold.catch(() => undefined);
+    return answer;
   }
 
   #record(call: SlackCall): void {
     this.calls.push(call);
-    this.onCall?.(call);
+    const hold = this.onCall?.(call);
+    if (hold) this.#hold = hold;
   }
 
   #answer(method: string, request: RecordedRequest) {
