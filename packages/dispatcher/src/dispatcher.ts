@@ -92,7 +92,8 @@ export async function startDispatcher(
           logger: logger.child({ component: 'supervision' }),
           credentials: broker?.issuer,
         });
-  let stopEnforcer: StopEnforcer | undefined;
+  // Set once the stop enforcer exists (it needs the context).
+  const stopEnforcerWake = { wake: (): void => undefined };
   const context: JobContext = {
     conversations,
     admission: new RedisAdmissionQueue(
@@ -103,7 +104,7 @@ export async function startDispatcher(
       lockTtlMs(config.jobMaxDurationMs),
       now,
     ),
-    onStopping: () => stopEnforcer?.wake(),
+    onStopping: () => stopEnforcerWake.wake(),
     jobs: store,
     notifier: new SlackNotifier(slackClient, metrics),
     spawner,
@@ -192,12 +193,13 @@ export async function startDispatcher(
       { name: 'spawner', check: () => spawner.checkReadiness() },
     ],
   });
-  stopEnforcer = new StopEnforcer({
+  const stopEnforcer = new StopEnforcer({
     context,
     store,
     instanceId: config.instanceId,
     leaseMs: dependencies.relay?.leaseMs ?? 30_000,
   });
+  stopEnforcerWake.wake = () => stopEnforcer.wake();
   relay.start();
   stopEnforcer.start();
   // Jobs queued while no replica ran (or whose slot freed meanwhile) start now.
@@ -234,7 +236,7 @@ export async function startDispatcher(
         const httpClosed = http.close();
         await slack.stop().catch(() => undefined);
         await relay.close();
-        await stopEnforcer?.close();
+        await stopEnforcer.close();
         await supervision?.close();
         await Promise.race([
           Promise.allSettled([...inFlight]),

@@ -310,7 +310,8 @@ export class RedisAdmissionQueue implements AdmissionQueue {
           behindStopping: outcome.behind ? holder(outcome.behind) : undefined,
           started: outcome.started,
         };
-      default:
+      case 'channel-busy':
+      case 'ticket-busy':
         return { kind: outcome.kind, holder: holder(outcome.holder) };
     }
   }

@@ -106,5 +106,7 @@ export async function releaseJob(
   options: { keepIfStopping?: boolean } = {},
 ): Promise<void> {
   const released = await context.admission.release(jobId, options);
+  // A channel lock taken without a slot (by a dispatcher from before admission) is freed too.
+  if (released.was !== 'stopping') await context.conversations.release(jobId);
   if (released.started.length > 0) await startAdmittedJobs(context, released.started);
 }
