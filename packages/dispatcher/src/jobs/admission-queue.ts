@@ -9,6 +9,8 @@ export interface AdmissionRequest {
   project: string;
   ticketId: string;
   requestedAt: number;
+  /** The project's own cap (`max_concurrent_jobs` in agentsmith.yml) instead of `MAX_JOBS_PER_PROJECT`. */
+  projectCap?: number;
   /** The message that shows the queue position; it becomes the job's status message. */
   statusTs?: string;
   /** When the job was admitted (set by the queue). */

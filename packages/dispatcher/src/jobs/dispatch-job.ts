@@ -34,6 +34,7 @@ export async function dispatchFix(
   }
 
   const jobId = context.newJobId();
+  const projectCap = await context.projects.maxConcurrentJobs?.(project);
   const admission = {
     jobId,
     platform: origin.platform,
@@ -43,6 +44,7 @@ export async function dispatchFix(
     project,
     ticketId: request.ticketId,
     requestedAt: context.now(),
+    ...(projectCap === undefined ? {} : { projectCap }),
   };
   const outcome = await context.admission.request(admission);
   switch (outcome.kind) {

@@ -17,6 +17,8 @@ export interface ProjectCatalog {
   tracker(project: string): Promise<Tracker>;
   /** The project's `environment.image`; undefined runs the spawner's default image. */
   image?(project: string): Promise<string | undefined>;
+  /** The project's `max_concurrent_jobs`; undefined applies `MAX_JOBS_PER_PROJECT`. */
+  maxConcurrentJobs?(project: string): Promise<number | undefined>;
 }
 
 /**

@@ -71,6 +71,21 @@ describe('jobs/redis-admission-queue', () => {
     expect(await admission.position(sequenceId(4))).toEqual({ position: 1, length: 1 });
   });
 
+  it('applies a project’s own cap (max_concurrent_jobs) instead of MAX_JOBS_PER_PROJECT', async () => {
+    const admission = queue({ perProject: 5 });
+    const outcomes = [];
+    for (let index = 0; index < 3; index += 1)
+      outcomes.push(await admission.request(request({ projectCap: 2 })));
+    const unlimited = await admission.request(request({ project: 'other' }));
+
+    expect([...outcomes, unlimited].map((outcome) => outcome.kind)).toEqual([
+      'admitted',
+      'admitted',
+      'queued',
+      'admitted',
+    ]);
+  });
+
   it('starts a freed slot’s queued job exactly once, however many replicas look at once', async () => {
     const admission = queue({ total: 1 });
     await admission.request(request());

@@ -68,7 +68,9 @@ local function fits(request)
     end
   end
   if count(USERS, request.requestedBy) >= PER_USER then return false end
-  if count(PROJECTS, request.project) >= PER_PROJECT then return false end
+  if count(PROJECTS, request.project) >= (tonumber(request.projectCap) or PER_PROJECT) then
+    return false
+  end
   local holder = channel_holder(request.conversationKey)
   return holder == nil or holder.jobId == request.jobId
 end
@@ -220,6 +222,7 @@ const Started = z
     project: z.string(),
     ticketId: z.string(),
     requestedAt: z.number(),
+    projectCap: z.number().optional(),
     statusTs: z.string().optional(),
     startedAt: z.number().optional(),
     deadlineAt: z.number().optional(),

@@ -40,5 +40,7 @@ export function createProjectCatalog(
       return createTracker(tickets, env, { logger });
     },
     image: async (project) => (await load()).config?.projects[project]?.environment.image,
+    maxConcurrentJobs: async (project) =>
+      (await load()).config?.projects[project]?.max_concurrent_jobs,
   };
 }

@@ -53,6 +53,13 @@ export const ProjectConfig = z
     commit_author: CommitAuthorConfig.optional(),
     /** Image, setup commands, test command and variables of the project's jobs. */
     environment: EnvironmentConfig.prefault({}),
+    /** Jobs of this project running at once (dispatcher); more wait in its queue. */
+    max_concurrent_jobs: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('Jobs of this project running at once; default MAX_JOBS_PER_PROJECT'),
   })
   .refine(
     (project) =>
