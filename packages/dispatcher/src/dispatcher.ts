@@ -92,8 +92,11 @@ export async function startDispatcher(
           logger: logger.child({ component: 'supervision' }),
           credentials: broker?.issuer,
         });
-  // Set once the stop enforcer exists (it needs the context).
-  const stopEnforcerWake = { wake: (): void => undefined };
+  const stopEnforcer = new StopEnforcer({
+    store,
+    instanceId: config.instanceId,
+    leaseMs: dependencies.relay?.leaseMs ?? 30_000,
+  });
   const context: JobContext = {
     conversations,
     admission: new RedisAdmissionQueue(
@@ -104,7 +107,7 @@ export async function startDispatcher(
       lockTtlMs(config.jobMaxDurationMs),
       now,
     ),
-    onStopping: () => stopEnforcerWake.wake(),
+    onStopping: () => stopEnforcer.wake(),
     jobs: store,
     notifier: new SlackNotifier(slackClient, metrics),
     spawner,
@@ -193,15 +196,8 @@ export async function startDispatcher(
       { name: 'spawner', check: () => spawner.checkReadiness() },
     ],
   });
-  const stopEnforcer = new StopEnforcer({
-    context,
-    store,
-    instanceId: config.instanceId,
-    leaseMs: dependencies.relay?.leaseMs ?? 30_000,
-  });
-  stopEnforcerWake.wake = () => stopEnforcer.wake();
   relay.start();
-  stopEnforcer.start();
+  stopEnforcer.start(context);
   // Jobs queued while no replica ran (or whose slot freed meanwhile) start now.
   void track(
     context.admission

@@ -5,7 +5,6 @@ import type { RelayJobStore } from './job-store.js';
 import { releaseJob } from './start-admitted-job.js';
 
 export interface StopEnforcerOptions {
-  context: JobContext;
   store: Pick<RelayJobStore, 'activeJobIds' | 'acquireLease' | 'leaseHolder' | 'hasFinalEntry'>;
   instanceId: string;
   /** The relay's lease length; a stopping job no longer relayed is leased for as long. */
@@ -30,12 +29,15 @@ export class StopEnforcer {
   #running: Promise<void> | undefined;
   #again = false;
   #closed = false;
+  #context: JobContext | undefined;
 
   constructor(private readonly options: StopEnforcerOptions) {
     this.#intervalMs = options.intervalMs ?? Math.max(200, Math.min(2_000, options.leaseMs / 3));
   }
 
-  start(): void {
+  /** Starts looking; `context` is the one whose `onStopping` wakes this enforcer. */
+  start(context: JobContext): void {
+    this.#context = context;
     this.#timer = setInterval(() => this.wake(), this.#intervalMs);
     this.#timer.unref();
     this.wake();
@@ -43,14 +45,15 @@ export class StopEnforcer {
 
   /** Looks at the stopping jobs now (e.g. right after a cancel). */
   wake(): void {
-    if (this.#closed) return;
+    const context = this.#context;
+    if (this.#closed || !context) return;
     if (this.#running) {
       this.#again = true;
       return;
     }
-    this.#running = this.#round()
+    this.#running = this.#round(context)
       .catch((error: unknown) =>
-        this.options.context.logger.warn({ err: error }, 'Stop enforcer round failed'),
+        context.logger.warn({ err: error }, 'Stop enforcer round failed'),
       )
       .finally(() => {
         this.#running = undefined;
@@ -69,8 +72,7 @@ export class StopEnforcer {
     await this.#running;
   }
 
-  async #round(): Promise<void> {
-    const { context } = this.options;
+  async #round(context: JobContext): Promise<void> {
     const stopping = await context.admission.stopping();
     const ids = new Set(stopping.map((job) => job.jobId));
     for (const [jobId, controller] of this.#watching) {
@@ -89,7 +91,7 @@ export class StopEnforcer {
         this.#stopAsked.delete(jobId);
         continue;
       }
-      if (!this.#watching.has(jobId)) this.#watch(jobId);
+      if (!this.#watching.has(jobId)) this.#watch(context, jobId);
       if (context.now() >= deadlineAt && !this.#stopAsked.has(jobId)) {
         this.#stopAsked.add(jobId);
         context.logger.info({ jobId }, 'Stop deadline passed; stopping the job');
@@ -108,14 +110,13 @@ export class StopEnforcer {
     return store.acquireLease(jobId, instanceId, leaseMs);
   }
 
-  #watch(jobId: string): void {
-    const { context } = this.options;
+  #watch(context: JobContext, jobId: string): void {
     const controller = new AbortController();
     this.#watching.set(jobId, controller);
     context.spawner.waitForExit(jobId, controller.signal).then(
       (exit) => {
         if (controller.signal.aborted) return;
-        void this.#exited(jobId, exit).finally(() => {
+        void this.#exited(context, jobId, exit).finally(() => {
           this.#watching.delete(jobId);
           this.#stopAsked.delete(jobId);
         });
@@ -130,8 +131,8 @@ export class StopEnforcer {
     );
   }
 
-  async #exited(jobId: string, exit: JobExit): Promise<void> {
-    const { context, store } = this.options;
+  async #exited(context: JobContext, jobId: string, exit: JobExit): Promise<void> {
+    const { store } = this.options;
     try {
       if (!(await store.hasFinalEntry(jobId))) {
         await reportJobLost(context, jobId, `it was stopped (${exit.message})`, 'agent_lost');
