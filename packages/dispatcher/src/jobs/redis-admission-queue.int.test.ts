@@ -99,7 +99,7 @@ describe('jobs/redis-admission-queue', () => {
       admission.release(sequenceId(1)),
       ...replicas.map((replica) => replica.admitWaiting()),
     ]);
-    const started = [...release!.started, ...passes.flat()].map((job) =>
+    const started = [...release.started, ...passes.flat()].map((job) =>
       'jobId' in job ? job.jobId : '',
     );
 

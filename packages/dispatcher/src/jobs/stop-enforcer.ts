@@ -52,9 +52,7 @@ export class StopEnforcer {
       return;
     }
     this.#running = this.#round(context)
-      .catch((error: unknown) =>
-        context.logger.warn({ err: error }, 'Stop enforcer round failed'),
-      )
+      .catch((error: unknown) => context.logger.warn({ err: error }, 'Stop enforcer round failed'))
       .finally(() => {
         this.#running = undefined;
         if (this.#again) {

@@ -293,7 +293,7 @@ describe('relay/progress-relay', () => {
       .toBe(true);
     // The channel is freed before the card is posted; the job is untracked once the card is in.
     await expect
-      .poll(async () => await harness.dispatcher.context.jobs.get(jobId), {
+      .poll(async () => harness.dispatcher.context.jobs.get(jobId), {
         message: 'the job to be untracked',
       })
       .toBeNull();
