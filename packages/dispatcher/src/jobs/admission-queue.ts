@@ -80,6 +80,8 @@ export interface AdmissionQueue {
   stopping(): Promise<Array<{ jobId: string; deadlineAt: number }>>;
   /** The job queued for a channel, or null. */
   queuedIn(platform: string, channelId: string): Promise<AdmissionRequest | null>;
+  /** Every admitted job (holding a slot) and when it was admitted. */
+  admitted(): Promise<Array<{ jobId: string; admittedAt: number }>>;
   /** Whether a job is stopping. */
   isStopping(jobId: string): Promise<boolean>;
   /** Records the message that shows a queued job's position. */

@@ -236,6 +236,37 @@ describe('jobs/admission (queue, caps, one job per channel and per ticket, stopp
     expect(await second.dispatcher.context.admission.stopping()).toEqual([]);
   });
 
+  it('frees the slot of a job claimed from the queue by a replica that died before starting it', async () => {
+    let skewMs = 0;
+    const harness = await start({
+      env: { MAX_CONCURRENT_JOBS: '1', JOB_MAX_DURATION: '3h' },
+      dependencies: { now: () => Date.now() + skewMs },
+    });
+    const [lost, waiting] = [uniqueChannel(), uniqueChannel()];
+    // A replica claimed this job (it holds the one slot), then died before tracking or spawning it.
+    const claimed = await harness.dispatcher.context.admission.request({
+      jobId: 'abandoned001',
+      platform: 'slack',
+      channelId: lost,
+      threadTs: '1700000000.000001',
+      requestedBy: 'UGONE',
+      project: 'agent-smith-test',
+      ticketId: '11',
+      requestedAt: Date.now(),
+    });
+    harness.trackJob('abandoned001', lost);
+    await harness.message(waiting, 'fix #12 in agent-smith-test');
+    await expect.poll(() => queuedReply(harness, waiting), WAIT).toBeDefined();
+
+    skewMs = 3_600_000;
+    await expect
+      .poll(() => spawnedIn(waiting), WAIT)
+      .toEqual([queuedReply(harness, waiting)!.jobId]);
+
+    expect(claimed.kind).toBe('admitted');
+    expect(await harness.dispatcher.context.conversations.get('slack', lost)).toBeNull();
+  });
+
   it('answers a fix sent the moment the final card lands by starting it, 20 times in a row', async () => {
     const harness = await start();
     const channel = uniqueChannel();

@@ -82,7 +82,7 @@ local function admit(jobId, request)
     requestedBy = request.requestedBy, project = request.project, ticketId = request.ticketId,
     channelId = request.channelId, threadTs = request.threadTs,
     conversationKey = request.conversationKey, indexKey = request.indexKey,
-    ticketKey = request.ticketKey }))
+    ticketKey = request.ticketKey, admittedAt = NOW }))
   redis.call('HINCRBY', USERS, request.requestedBy, 1)
   redis.call('HINCRBY', PROJECTS, request.project, 1)
   local state = request.conversation
@@ -229,6 +229,8 @@ const Started = z
   })
   .strip() satisfies z.ZodType<AdmissionRequest>;
 
+const AdmittedSlot = z.object({ admittedAt: z.number().optional() });
+
 const Holder = z.object({
   jobId: z.string(),
   channelId: z.string(),
@@ -348,6 +350,14 @@ export class RedisAdmissionQueue implements AdmissionQueue {
     if (jobId === null) return null;
     const raw = await this.redis.get(this.keys.admissionRequest(jobId));
     return raw === null ? null : Started.parse(JSON.parse(raw));
+  }
+
+  async admitted(): Promise<Array<{ jobId: string; admittedAt: number }>> {
+    const slots = await this.redis.hgetall(this.keys.admissionSlots);
+    return Object.entries(slots).map(([jobId, raw]) => ({
+      jobId,
+      admittedAt: AdmittedSlot.parse(JSON.parse(raw)).admittedAt ?? 0,
+    }));
   }
 
   async isStopping(jobId: string): Promise<boolean> {

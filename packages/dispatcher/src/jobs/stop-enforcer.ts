@@ -11,6 +11,11 @@ export interface StopEnforcerOptions {
   leaseMs: number;
   /** How often the stopping jobs are looked at (deadlines are checked this often). */
   intervalMs?: number;
+  /**
+   * A slot whose job was never tracked this long after its admission is freed: the replica that
+   * claimed it died before it could start the job (default 10 minutes).
+   */
+  abandonedAfterMs?: number;
 }
 
 /**
@@ -30,6 +35,7 @@ export class StopEnforcer {
   #again = false;
   #closed = false;
   #context: JobContext | undefined;
+  #lastSweep = 0;
 
   constructor(private readonly options: StopEnforcerOptions) {
     this.#intervalMs = options.intervalMs ?? Math.max(200, Math.min(2_000, options.leaseMs / 3));
@@ -71,6 +77,7 @@ export class StopEnforcer {
   }
 
   async #round(context: JobContext): Promise<void> {
+    await this.#sweepAbandoned(context);
     const stopping = await context.admission.stopping();
     const ids = new Set(stopping.map((job) => job.jobId));
     for (const [jobId, controller] of this.#watching) {
@@ -99,6 +106,28 @@ export class StopEnforcer {
           context.logger.warn({ err: error, jobId }, 'Could not stop a stopping job; retrying');
         });
       }
+    }
+  }
+
+  /** Once a minute: frees slots of jobs claimed from the queue by a replica that died before starting them. */
+  async #sweepAbandoned(context: JobContext): Promise<void> {
+    const now = context.now();
+    if (now - this.#lastSweep < 60_000) return;
+    this.#lastSweep = now;
+    const limit = this.options.abandonedAfterMs ?? 600_000;
+    const old = (await context.admission.admitted()).filter(
+      (slot) => now - slot.admittedAt >= limit,
+    );
+    if (old.length === 0) return;
+    const tracked = new Set(await this.options.store.activeJobIds());
+    const stopping = new Set((await context.admission.stopping()).map((job) => job.jobId));
+    for (const { jobId } of old) {
+      if (tracked.has(jobId) || stopping.has(jobId)) continue;
+      context.logger.warn(
+        { jobId },
+        'Freeing the slot of a job that was admitted but never started',
+      );
+      await releaseJob(context, jobId);
     }
   }
 

@@ -79,6 +79,10 @@ export class ChannelOnlyAdmission implements AdmissionQueue {
     );
   }
 
+  admitted(): Promise<Array<{ jobId: string; admittedAt: number }>> {
+    return Promise.resolve([]);
+  }
+
   queuedIn(): Promise<AdmissionRequest | null> {
     return Promise.resolve(null);
   }
