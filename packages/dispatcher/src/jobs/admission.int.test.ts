@@ -193,6 +193,13 @@ describe('jobs/admission (queue, caps, one job per channel and per ticket, stopp
         WAIT,
       )
       .toBe(1);
+    await harness.message(channel, 'status');
+    await expect
+      .poll(() => harness.textsIn(channel, 'chat.postMessage').slice(-2), WAIT)
+      .toEqual([
+        `Job ${old} is already stopping; the channel is free once its container has exited.`,
+        queued.text,
+      ]);
     expect(spawnedIn(channel)).toEqual([old]);
     expect(spawner.stopped).toEqual([]);
 
