@@ -127,7 +127,13 @@ describe('spawners through the dispatcher (real Docker)', () => {
       })
       .toBe(true);
 
-    expect(await running.redis.redis.get(conversationKey('slack', channel))).toEqual(null);
+    // The expired job is "stopping" until its exit is seen; then the channel is free.
+    await expect
+      .poll(() => running.redis.redis.get(conversationKey('slack', channel)), {
+        timeout: 30_000,
+        message: 'the channel to be free',
+      })
+      .toEqual(null);
   });
 
   it('`cancel` removes the container within the grace period', async () => {
