@@ -6,13 +6,17 @@ import { RedisConversationStateManager } from './conversations/redis-conversatio
 import { parseIntent } from './intents/parse-intent.js';
 import { answerQuestion } from './jobs/answer-question.js';
 import { handleChatMessage, retryFix } from './jobs/chat-commands.js';
-import { expireJob, finishJob } from './jobs/finish-job.js';
+import { expireJob, finishJob, releaseBeforeFinalCard } from './jobs/finish-job.js';
 import { auditJobEnded, type AccessControl } from './jobs/access-control.js';
 import type { JobContext } from './jobs/job-context.js';
+import { lockTtlMs } from './jobs/job-context.js';
 import { dispatcherKeys } from './jobs/job-keys.js';
 import type { ProjectCatalog } from './jobs/project-catalog.js';
 import { RedisAuditLog } from './jobs/redis-audit-log.js';
+import { RedisAdmissionQueue } from './jobs/redis-admission-queue.js';
 import { RedisJobStore } from './jobs/redis-job-store.js';
+import { startAdmittedJobs } from './jobs/start-admitted-job.js';
+import { StopEnforcer } from './jobs/stop-enforcer.js';
 import { createRedisClient } from './redis/create-redis-client.js';
 import { RedisDedupStore } from './redis/redis-dedup-store.js';
 import { EntryDelivery } from './relay/entry-delivery.js';
@@ -105,8 +109,22 @@ export async function startDispatcher(
     directory: new SlackPeopleDirectory(slackClient, config.access.directoryCacheTtlMs, now),
     audit: new RedisAuditLog(redis, keys.audit, logger.child({ component: 'audit' })),
   };
+  const stopEnforcer = new StopEnforcer({
+    store,
+    instanceId: config.instanceId,
+    leaseMs: dependencies.relay?.leaseMs ?? 30_000,
+  });
   const context: JobContext = {
     conversations,
+    admission: new RedisAdmissionQueue(
+      redis,
+      keys,
+      config.admissionLimits,
+      config.jobMaxDurationMs,
+      lockTtlMs(config.jobMaxDurationMs),
+      now,
+    ),
+    onStopping: () => stopEnforcer.wake(),
     jobs: store,
     notifier: new SlackNotifier(slackClient, metrics, sanitizer),
     spawner,
@@ -169,6 +187,11 @@ export async function startDispatcher(
     sanitizer,
     repositoryUrl: (project: string) =>
       projects.repositoryUrl?.(project) ?? Promise.resolve(undefined),
+    // A failure here must not cost the card: finishJob frees the channel again afterwards.
+    beforeFinalCard: (job) =>
+      releaseBeforeFinalCard(context, job.jobId).catch((error: unknown) =>
+        logger.warn({ err: error, jobId: job.jobId }, 'Could not free the channel before the card'),
+      ),
     ...(broker ? { finalCost: (jobId: string) => broker.finalCost(jobId) } : {}),
     ...(dependencies.relay?.minIntervalMs !== undefined
       ? { minIntervalMs: dependencies.relay.minIntervalMs }
@@ -207,6 +230,14 @@ export async function startDispatcher(
   refuseAgentConnections(http.server, agentAddresses, logger);
   refuseAgentConnections(http.opsServer, agentAddresses, logger);
   relay.start();
+  stopEnforcer.start(context);
+  // Jobs queued while no replica ran (or whose slot freed meanwhile) start now.
+  void track(
+    context.admission
+      .admitWaiting()
+      .then((started) => startAdmittedJobs(context, started))
+      .catch((error: unknown) => logger.warn({ err: error }, 'Could not admit waiting jobs')),
+  );
   await slack.start();
   supervision
     ?.start()
@@ -236,6 +267,7 @@ export async function startDispatcher(
         const httpClosed = http.close();
         await slack.stop().catch(() => undefined);
         await relay.close();
+        await stopEnforcer.close();
         await supervision?.close();
         await Promise.race([
           Promise.allSettled([...inFlight]),

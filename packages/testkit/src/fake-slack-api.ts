@@ -86,6 +86,13 @@ export class FakeSlackApi {
     error?: string;
   }> = [];
   readonly #delays: Array<{ method: string | undefined; ms: number }> = [];
+  /**
+   * Called with each accepted chat call the moment it is recorded, before the caller has its
+   * answer (a test can act exactly when a message becomes visible). When it returns a promise,
+   * the answer is held until it settles: the message is visible, its sender does not know yet.
+   */
+  onCall: ((call: SlackCall) => void | Promise<void>) | undefined;
+  #hold: Promise<void> | undefined;
   /** Calls the fake answered with a queued failure (429, 5xx, `ok: false`), in order. */
   readonly refusals: Array<{ method: string; status: number; at: number }> = [];
   /**
@@ -237,7 +244,17 @@ export class FakeSlackApi {
       const [delay] = this.#delays.splice(index, 1);
       await new Promise((resolve) => setTimeout(resolve, delay?.ms ?? 0));
     }
-    return this.#answer(method, request);
+    const answer = this.#answer(method, request);
+    const hold = this.#hold;
+    this.#hold = undefined;
+    if (hold) await hold.catch(() => undefined);
+    return answer;
+  }
+
+  #record(call: SlackCall): void {
+    this.calls.push(call);
+    const hold = this.onCall?.(call);
+    if (hold) this.#hold = hold;
   }
 
   #answer(method: string, request: RecordedRequest) {
@@ -258,12 +275,12 @@ export class FakeSlackApi {
     }
     if (method === 'chat.update') {
       const ts = text(args['ts']);
-      this.calls.push({ method, args, ts, at: Date.now() });
+      this.#record({ method, args, ts, at: Date.now() });
       return { body: { ok: true, channel: args['channel'], ts, text: args['text'] } };
     }
     this.#seq += 1;
     const ts = `${this.#ts + this.#seq}.${String(this.#seq).padStart(6, '0')}`;
-    this.calls.push({ method, args, ts, at: Date.now() });
+    this.#record({ method, args, ts, at: Date.now() });
     return {
       body: { ok: true, channel: args['channel'], ts, message: { ts, text: args['text'] } },
     };

@@ -56,6 +56,8 @@ interface DispatcherSettings {
   instanceId: string;
   /** Seconds between `cancel` and the spawner's stop. */
   cancelGraceSeconds: number;
+  /** Concurrent jobs across every replica, per user and per project; more wait in the queue. */
+  admissionLimits: { total: number; perUser: number; perProject: number };
   logLevel: LogLevel;
   /** Prefix of the dispatcher's own Redis keys (the wire keys are fixed by the contract). */
   keyPrefix: string;
@@ -187,6 +189,11 @@ export function loadDispatcherConfig(
     jobMaxDurationMs: vars.JOB_MAX_DURATION,
     instanceId: vars.DISPATCHER_INSTANCE_ID ?? vars.HOSTNAME ?? hostname,
     cancelGraceSeconds: vars.CANCEL_GRACE_SECONDS,
+    admissionLimits: {
+      total: vars.MAX_CONCURRENT_JOBS,
+      perUser: vars.MAX_JOBS_PER_USER,
+      perProject: vars.MAX_JOBS_PER_PROJECT,
+    },
     logLevel: vars.LOG_LEVEL,
     keyPrefix: vars.DISPATCHER_KEY_PREFIX,
     spawner,

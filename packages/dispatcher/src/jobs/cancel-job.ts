@@ -1,6 +1,7 @@
 import { adminsOf, refuse } from './access-control.js';
 import type { ChatOrigin, JobContext } from './job-context.js';
 import { mayControlJob } from './job-permissions.js';
+import { startAdmittedJobs } from './start-admitted-job.js';
 
 /** How a `cancel` ended. */
 export type CancelResult =
@@ -10,21 +11,53 @@ export type CancelResult =
   | { kind: 'refused'; jobId: string };
 
 /**
- * `cancel`: only the person who started the job or an admin. Writes Cancel to `job:<id>:in`,
- * frees the channel, posts "cancelled by @user" and asks the spawner to stop the job once the
- * grace period has passed (the agent normally exits first).
+ * `cancel`, only by the person who started the job or an admin: a job still waiting in the queue
+ * is taken out of it. A running job gets Cancel on `job:<id>:in` and becomes "stopping": it keeps
+ * its channel, ticket and slot until its container's exit is seen; the stop deadline
+ * (`CANCEL_GRACE_SECONDS`) is kept in Redis and enforced by the replica that holds the job's lease
+ * (jobs/stop-enforcer.ts).
  */
 export async function cancelJob(context: JobContext, origin: ChatOrigin): Promise<CancelResult> {
+  const reply = (notice: Parameters<JobContext['notifier']['post']>[1]) =>
+    context.notifier.post(origin.channelId, notice, origin.threadTs);
+  const admins = adminsOf(context);
+  const queued = await context.admission.queuedIn(origin.platform, origin.channelId);
+  if (queued) {
+    if (!mayControlJob(origin.userId, queued, admins)) {
+      await refuseNotOwner(context, origin, queued.jobId, queued.requestedBy, admins);
+      return { kind: 'refused', jobId: queued.jobId };
+    }
+    const released = await context.admission.release(queued.jobId);
+    if (released.was === 'queued') {
+      const notice = { kind: 'queue-left', jobId: queued.jobId, userId: origin.userId } as const;
+      if (queued.statusTs) {
+        await context.notifier
+          .update(origin.channelId, queued.statusTs, notice)
+          .catch(() => undefined);
+      }
+      await reply(notice);
+      context.logger.info(
+        { jobId: queued.jobId, requestedBy: origin.userId },
+        'Queued job dropped',
+      );
+    }
+    await startAdmittedJobs(context, released.started);
+    if (released.was === 'queued') return { kind: 'cancelled', jobId: queued.jobId };
+  }
+
   const state = await context.conversations.get(origin.platform, origin.channelId);
   if (!state) {
-    await context.notifier.post(origin.channelId, { kind: 'no-job' }, origin.threadTs);
+    await reply({ kind: 'no-job' });
     return { kind: 'no-job' };
   }
   const { jobId } = state;
-  const admins = adminsOf(context);
   if (!mayControlJob(origin.userId, state, admins)) {
     await refuseNotOwner(context, origin, jobId, state.requestedBy, admins);
     return { kind: 'refused', jobId };
+  }
+  if (await context.admission.isStopping(jobId)) {
+    await reply({ kind: 'already-stopping', jobId });
+    return { kind: 'cancelled', jobId };
   }
   await context.jobs.writeToAgent({
     type: 'cancel',
@@ -33,19 +66,20 @@ export async function cancelJob(context: JobContext, origin: ChatOrigin): Promis
     requestedBy: origin.userId,
   });
   await context.jobs.patch(jobId, { cancelledBy: origin.userId });
-  await context.conversations.release(jobId);
-  await context.notifier.post(
-    origin.channelId,
-    { kind: 'cancelled', jobId, userId: origin.userId },
-    origin.threadTs,
+  const stopping = await context.admission.beginStop(
+    jobId,
+    context.now() + context.cancelGraceSeconds * 1000,
   );
-  const timer = setTimeout(() => {
-    context.spawner.stop(jobId, { graceSeconds: 10 }).catch((error: unknown) => {
-      context.logger.warn({ err: error, jobId }, 'Spawner could not stop a cancelled job');
-    });
-  }, context.cancelGraceSeconds * 1000);
-  timer.unref();
-  context.logger.info({ jobId, requestedBy: origin.userId }, 'Job cancelled');
+  // A lock without a slot (taken before admission existed) has nothing to wait for.
+  if (!stopping) await context.conversations.release(jobId);
+  await reply({
+    kind: 'stopping',
+    jobId,
+    userId: origin.userId,
+    graceSeconds: context.cancelGraceSeconds,
+  });
+  context.onStopping?.(jobId);
+  context.logger.info({ jobId, requestedBy: origin.userId }, 'Job cancelled; stopping');
   return { kind: 'cancelled', jobId };
 }
 

@@ -1,5 +1,6 @@
 import { silentLogger } from '@agentsmith/kit';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ChannelOnlyAdmission } from '../../test/support/channel-only-admission.js';
 import { MemoryConversationStateManager } from '../../test/support/memory-conversation-state-manager.js';
 import { createMetrics } from '../server/metrics.js';
 import { renderNotice } from '../slack/message-blocks.js';
@@ -41,8 +42,10 @@ describe('jobs/chat-commands', () => {
     jobs = new MemoryJobStore();
     spawner = new FakeJobSpawner();
     ids = 0;
+    const conversations = new MemoryConversationStateManager();
     context = {
-      conversations: new MemoryConversationStateManager(),
+      conversations,
+      admission: new ChannelOnlyAdmission(conversations, 600_000),
       jobs,
       notifier,
       spawner,
@@ -77,11 +80,12 @@ describe('jobs/chat-commands', () => {
     expect(context.metrics.jobsStarted).toBe(1);
   });
 
-  it('cancels only for the requester: Cancel on the inbound stream, channel freed, who cancelled', async () => {
+  it('cancels only for the requester: Cancel on the inbound stream, the channel stopping until the exit', async () => {
     await handleChatMessage(context, origin, 'fix #7 in shop-2');
 
     await handleChatMessage(context, { ...origin, userId: 'U2' }, 'cancel');
     const refused = notifier.posts.at(-1)?.text;
+    await handleChatMessage(context, origin, 'cancel');
     await handleChatMessage(context, origin, 'cancel');
 
     expect(refused).toBe(
@@ -91,9 +95,15 @@ describe('jobs/chat-commands', () => {
     expect(jobs.toAgent).toEqual([
       { type: 'cancel', jobId: '000000000001', at: 1_000, requestedBy: 'U1' },
     ]);
-    expect(await context.conversations.get('slack', 'C1')).toBeNull();
+    expect((await context.conversations.get('slack', 'C1'))?.jobId).toBe('000000000001');
+    expect(await context.admission.stopping()).toEqual([
+      { jobId: '000000000001', deadlineAt: 1_000 + 3_600_000 },
+    ]);
     expect(jobs.jobs.get('000000000001')?.cancelledBy).toBe('U1');
-    expect(notifier.posts.at(-1)?.text).toBe('Job 000000000001 cancelled by <@U1>.');
+    expect(notifier.posts.slice(-2).map((post) => post.text)).toEqual([
+      'Job 000000000001 cancelled by <@U1>; stopping it (it is killed after 3600 s). A new `fix` here waits until its container has exited, then starts by itself.',
+      'Job 000000000001 is already stopping; the channel is free once its container has exited.',
+    ]);
   });
 
   it('answers a pending question once, and not after the job ended', async () => {

@@ -1,25 +1,22 @@
 import type { FixTicketIntent } from '@agentsmith/contracts';
-import { JobSpec, PROTOCOL_VERSION } from '@agentsmith/contracts';
-import { toAppError } from '@agentsmith/kit';
 import { refuseOverDailyCap } from './daily-cap.js';
 import type { ChatOrigin, JobContext } from './job-context.js';
-import { lockTtlMs } from './job-context.js';
-import type { TrackedJob } from './job-store.js';
 import type { Notice } from './notices.js';
 import { findProject } from './project-catalog.js';
+import { startAdmittedJob, startAdmittedJobs } from './start-admitted-job.js';
 
 /** How a `fix` request ended, for callers and tests. */
 export type DispatchResult =
   | { kind: 'started'; jobId: string }
+  | { kind: 'queued'; jobId: string; position: number; length: number }
   | { kind: 'busy'; jobId: string }
   | { kind: 'refused'; reason: string };
 
-const SPAWN_TIMEOUT_MS = 60_000;
-
 /**
- * The fix flow: check the project and the spawner, take the channel's lock atomically, reply
- * "Starting job …" in the thread, track the job for the relay, and spawn the agent. A failed
- * spawn is reported in plain language and frees the channel.
+ * The fix flow: check the project and the spawner, then ask the admission queue (atomically, on
+ * Redis): the job starts at once, waits in the queue (its position is shown and the message turns
+ * into "Starting job …" when it starts), or the reply names the job that already holds the
+ * channel or the ticket, with a link to its thread. Every request gets one of these answers.
  */
 export async function dispatchFix(
   context: JobContext,
@@ -40,76 +37,51 @@ export async function dispatchFix(
   if (overCap) return { kind: 'refused', reason: overCap };
 
   const jobId = context.newJobId();
-  const startedAt = context.now();
-  const deadlineAt = startedAt + context.jobMaxDurationMs;
-  const lock = await context.conversations.acquire(
-    {
-      schemaVersion: 1,
-      jobId,
-      platform: origin.platform,
-      channelId: origin.channelId,
-      project: project,
-      ticketId: request.ticketId,
-      threadId: origin.threadTs,
-      requestedBy: origin.userId,
-      startedAt,
-      deadlineAt,
-    },
-    lockTtlMs(context.jobMaxDurationMs),
-  );
-  if (!lock.acquired) {
-    await reply({ kind: 'busy', holder: lock.holder });
-    return { kind: 'busy', jobId: lock.holder.jobId };
-  }
-
-  const job: TrackedJob = {
+  const projectCap = await context.projects.maxConcurrentJobs?.(project);
+  const admission = {
     jobId,
     platform: origin.platform,
     channelId: origin.channelId,
     threadTs: origin.threadTs,
-    project: project,
-    ticketId: request.ticketId,
     requestedBy: origin.userId,
-    startedAt,
-    deadlineAt,
+    project,
+    ticketId: request.ticketId,
+    requestedAt: context.now(),
+    ...(projectCap === undefined ? {} : { projectCap }),
   };
-  const logger = context.logger.child({ jobId, channelId: origin.channelId });
-  try {
-    job.statusTs = await reply({ kind: 'starting', job });
-    await context.jobs.track(job);
-    const image = await context.projects.image?.(project);
-    const spec = JobSpec.parse({
-      specificationVersion: PROTOCOL_VERSION,
-      jobId,
-      intent: { ticketId: request.ticketId, project: project },
-      platform: origin.platform,
-      channelId: origin.channelId,
-      threadId: origin.threadTs,
-      requestedBy: origin.userId,
-      redisUrl: context.agentRedisUrl,
-      maxDurationSeconds: Math.ceil(context.jobMaxDurationMs / 1000),
-      createdAt: startedAt,
-      ...(image ? { image } : {}),
-    });
-    const jobEnvironment = await context.credentials?.issue(spec);
-    await context.spawner.spawn(spec, AbortSignal.timeout(SPAWN_TIMEOUT_MS), jobEnvironment);
-    context.onSpawned?.(spec);
-  } catch (error) {
-    const failure = toAppError(error, 'spawner_failed');
-    logger.error({ err: failure, code: failure.code }, 'Job could not be started');
-    context.metrics.jobsFailed += 1;
-    await context.credentials?.revoke(jobId).catch(() => undefined);
-    await context.jobs.untrack(jobId).catch(() => undefined);
-    await context.conversations.release(jobId).catch(() => undefined);
-    const notice: Notice = { kind: 'spawn-failed', jobId, reason: failure.message };
-    if (job.statusTs) {
-      await context.notifier.update(origin.channelId, job.statusTs, notice).catch(() => undefined);
-    } else {
-      await reply(notice).catch(() => undefined);
+  const outcome = await context.admission.request(admission);
+  switch (outcome.kind) {
+    case 'channel-busy':
+    case 'ticket-busy':
+      await reply({
+        kind: 'job-in-the-way',
+        holder: outcome.holder,
+        reason: outcome.kind === 'channel-busy' ? 'channel' : 'ticket',
+      });
+      return { kind: 'busy', jobId: outcome.holder.jobId };
+    case 'admitted': {
+      const mine = outcome.started.find((started) => started.jobId === jobId);
+      const others = outcome.started.filter((started) => started.jobId !== jobId);
+      const started = mine ? await startAdmittedJob(context, mine) : false;
+      await startAdmittedJobs(context, others);
+      return started ? { kind: 'started', jobId } : { kind: 'refused', reason: 'spawn failed' };
     }
-    return { kind: 'refused', reason: failure.message };
+    case 'queued': {
+      context.metrics.jobsQueued += 1;
+      const ts = await reply({
+        kind: 'queued',
+        job: { jobId, ticketId: request.ticketId, project },
+        position: outcome.position,
+        length: outcome.length,
+        behindStopping: outcome.behindStopping,
+      });
+      await context.admission.setStatusMessage(jobId, ts);
+      await startAdmittedJobs(context, outcome.started);
+      context.logger.info(
+        { jobId, channelId: origin.channelId, position: outcome.position, length: outcome.length },
+        'Job queued',
+      );
+      return { kind: 'queued', jobId, position: outcome.position, length: outcome.length };
+    }
   }
-  context.metrics.jobsStarted += 1;
-  logger.info({ project: project, ticketId: request.ticketId }, 'Job started');
-  return { kind: 'started', jobId };
 }

@@ -1,6 +1,7 @@
 import type { Done, ErrorEntry, ErrorCode } from '@agentsmith/contracts';
 import { formatDuration } from './format-duration.js';
 import type { JobContext } from './job-context.js';
+import { releaseJob } from './start-admitted-job.js';
 
 /**
  * Reports a job that ended without telling us (container death, OOM, deadline, vanished Pod).
@@ -34,11 +35,20 @@ export async function reportJobLost(
 }
 
 /**
+ * Called by the relay just before a job's final card is posted: the channel, the ticket and the
+ * slot are free before anyone can see the card, so a `fix` sent the moment it appears starts (and
+ * a queued job may start now). A cancelled job still stopping keeps them until its exit is seen.
+ */
+export async function releaseBeforeFinalCard(context: JobContext, jobId: string): Promise<void> {
+  await releaseJob(context, jobId, { keepIfStopping: true });
+}
+
+/**
  * Called by the relay once a job's final entry reached the chat: revokes the job's credentials,
- * frees the channel (only if this job still holds it), stops tracking the job and counts the outcome.
+ * frees what it still holds (unless it is stopping), stops tracking the job and counts the outcome.
  */
 export async function finishJob(
-  context: Pick<JobContext, 'jobs' | 'conversations' | 'metrics' | 'logger' | 'credentials'>,
+  context: JobContext,
   jobId: string,
   final: Done | ErrorEntry,
 ): Promise<void> {
@@ -50,7 +60,7 @@ export async function finishJob(
     );
   if (final.type === 'done') context.metrics.jobsFinished += 1;
   else context.metrics.jobsFailed += 1;
-  await context.conversations.release(jobId);
+  await releaseJob(context, jobId, { keepIfStopping: true });
   await context.jobs.untrack(jobId);
   context.logger.info(
     { jobId, outcome: final.type === 'done' ? 'succeeded' : (final.outcome ?? 'failed') },
@@ -59,10 +69,12 @@ export async function finishJob(
 }
 
 /**
- * A job past `JOB_MAX_DURATION` (the relay notices): report it on the agent's behalf, then stop
- * its container or Pod.
+ * A job past `JOB_MAX_DURATION` (the relay notices): mark it stopping, report it on the agent's
+ * behalf, then stop its container or Pod.
  */
 export async function expireJob(context: JobContext, jobId: string): Promise<void> {
+  // Stopping until its exit is seen: nothing new starts beside the dying container.
+  if (await context.admission.beginStop(jobId, context.now())) context.onStopping?.(jobId);
   await reportJobLost(
     context,
     jobId,

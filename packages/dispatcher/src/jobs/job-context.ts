@@ -2,6 +2,7 @@ import type { JobSpec } from '@agentsmith/contracts';
 import type { Logger } from '@agentsmith/kit';
 import type { AccessControl } from './access-control.js';
 import type { JobBudgetControl } from './job-budget.js';
+import type { AdmissionQueue } from './admission-queue.js';
 import type { JobCredentialIssuer } from './job-credential-issuer.js';
 import type { ConversationStateManager } from '../conversations/conversation-state-manager.js';
 import type { Metrics } from '../server/metrics.js';
@@ -13,6 +14,8 @@ import type { ProjectCatalog } from './project-catalog.js';
 /** Everything the job application services need; built once in `main.ts`. */
 export interface JobContext {
   conversations: ConversationStateManager;
+  /** Who may start now, who waits; one job per channel and per ticket (jobs/admission-queue.ts). */
+  admission: AdmissionQueue;
   jobs: JobStore;
   notifier: Notifier;
   spawner: JobSpawner;
@@ -33,6 +36,10 @@ export interface JobContext {
   budget?: JobBudgetControl;
   /** Called once the spawner accepted a job (the watchdog starts following it). */
   onSpawned?: (spec: JobSpec) => void;
+  /** Called when a job became "stopping" (the stop enforcer looks at once). */
+  onStopping?: (jobId: string) => void;
+  /** Slack user ids that may control any job (`SLACK_ADMIN_USERS`). */
+  admins?: ReadonlySet<string>;
 }
 
 /** Where a chat request came from and where replies go. */

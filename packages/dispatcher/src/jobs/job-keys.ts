@@ -9,6 +9,23 @@ export interface DispatcherKeys {
   dedup: (key: string) => string;
   /** Stream of audit records (`jobs/redis-audit-log.ts`). */
   audit: string;
+  // Admission (jobs/redis-admission-queue.ts): the queue, the slots and the ticket locks.
+  /** List of queued job ids, oldest first. */
+  admissionQueue: string;
+  /** A queued job's request (JSON), until it starts or is cancelled. */
+  admissionRequest: (jobId: string) => string;
+  /** Hash: job id → its slot (user, project, channel, ticket) for every admitted job. */
+  admissionSlots: string;
+  /** Hash: user id → admitted jobs. */
+  admissionUsers: string;
+  /** Hash: project → admitted jobs. */
+  admissionProjects: string;
+  /** Sorted set: cancelled jobs whose container has not exited yet, scored by their stop deadline. */
+  stoppingJobs: string;
+  /** The job queued for a channel (at most one). */
+  channelNext: (platform: string, channelId: string) => string;
+  /** The job that holds a ticket (queued, running or stopping). */
+  ticket: (project: string, ticketId: string) => string;
 }
 
 /** Consumer group every replica reads `job:<id>:out` through. */
@@ -24,5 +41,14 @@ export function dispatcherKeys(prefix = 'dispatcher:'): DispatcherKeys {
     jobsChanged: `${prefix}jobs:changed`,
     dedup: (key) => `${prefix}dedup:${key}`,
     audit: `${prefix}audit`,
+    admissionQueue: `${prefix}admission:queue`,
+    admissionRequest: (jobId) => `${prefix}admission:request:${jobId}`,
+    admissionSlots: `${prefix}admission:slots`,
+    admissionUsers: `${prefix}admission:users`,
+    admissionProjects: `${prefix}admission:projects`,
+    stoppingJobs: `${prefix}jobs:stopping`,
+    channelNext: (platform, channelId) => `${prefix}channel-next:${platform}:${channelId}`,
+    ticket: (project, ticketId) =>
+      `${prefix}ticket:${encodeURIComponent(project)}:${encodeURIComponent(ticketId)}`,
   };
 }

@@ -95,4 +95,6 @@ export interface RelayJobStore extends JobStore {
   markDeliveredCursorOnly(jobId: string, id: string): Promise<void>;
   /** Records delivery and acknowledges, in one transaction. */
   markDelivered(jobId: string, ids: string[]): Promise<void>;
+  /** The replica holding a job's lease, or null (read only: renewing stays the relay's business). */
+  leaseHolder(jobId: string): Promise<string | null>;
 }

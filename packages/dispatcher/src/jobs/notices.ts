@@ -1,5 +1,6 @@
 import type { ConversationState, Done, ErrorEntry, Question } from '@agentsmith/contracts';
 import type { AuditRecord } from './audit-log.js';
+import type { JobHolder } from './admission-queue.js';
 import type { TrackedJob } from './job-store.js';
 
 /** A job as notices name it. */
@@ -86,4 +87,17 @@ export type Notice =
       spentUsd: number;
       /** Epoch ms of the next midnight UTC. */
       resetsAt: number;
-    };
+    }
+  // Admission: the queue, one job per channel and per ticket, stopping after cancel.
+  | {
+      kind: 'queued';
+      job: JobRef;
+      position: number;
+      length: number;
+      /** A cancelled job whose container has not exited yet; the queued job waits for it. */
+      behindStopping: JobHolder | undefined;
+    }
+  | { kind: 'job-in-the-way'; holder: JobHolder; reason: 'channel' | 'ticket' }
+  | { kind: 'stopping'; jobId: string; userId: string; graceSeconds: number }
+  | { kind: 'already-stopping'; jobId: string }
+  | { kind: 'queue-left'; jobId: string; userId: string };

@@ -306,4 +306,9 @@ export class RedisJobStore implements RelayJobStore {
       .xack(jobOutStreamKey(jobId), RELAY_GROUP, ...ids)
       .exec();
   }
+
+  /** The replica holding a job's lease, or null (read only: renewing stays the relay's business). */
+  leaseHolder(jobId: string): Promise<string | null> {
+    return this.redis.get(this.keys.owner(jobId));
+  }
 }

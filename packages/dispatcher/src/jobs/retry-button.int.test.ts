@@ -32,9 +32,13 @@ describe('jobs/chat-commands (Retry button)', () => {
         { message: 'the channel to be free' },
       )
       .toBe(true);
-    const card = harness.slack.calls.find((call) =>
-      String(call.args['text']).startsWith(`Job ${jobId} failed at TestCommand`),
-    )!;
+    // The channel is free before the card is posted: wait for the card too.
+    const findCard = () =>
+      harness.slack.calls.find((call) =>
+        String(call.args['text']).startsWith(`Job ${jobId} failed at TestCommand`),
+      );
+    await expect.poll(findCard, { message: 'the error card' }).toBeDefined();
+    const card = findCard()!;
     const button = (
       card.args['blocks'] as Array<{ type: string; elements?: Array<{ value: string }> }>
     ).find((block) => block.type === 'actions')!.elements![0]!;
@@ -100,6 +104,8 @@ describe('jobs/chat-commands (Retry button)', () => {
       .toBe(true);
     await expect.poll(() => spawnedIn(channel).length, { message: 'the retry spawn' }).toBe(2);
 
-    expect(spawnedIn(channel).map((spec) => spec.intent.ticketId)).toEqual(['58', '58']);
+    await expect
+      .poll(() => spawnedIn(channel).map((spec) => spec.intent.ticketId), { message: 'the retry' })
+      .toEqual(['58', '58']);
   });
 });

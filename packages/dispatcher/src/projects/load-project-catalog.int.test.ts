@@ -38,15 +38,17 @@ describe('config/load-project-catalog', () => {
     ]);
   });
 
-  it("gives a project's environment.image, and nothing for a project without one", async () => {
+  it("gives a project's environment.image and max_concurrent_jobs, and nothing for a project without them", async () => {
     const project = (name: string, extra: string) =>
       `  ${name}:\n    source: { type: local, path: ${dir} }\n    tickets: { type: local, path: ${join(dir, 'tickets')} }\n${extra}`;
     const catalog = write(
-      `projects:\n${project('py', '    environment: { image: agentsmith:polyglot }\n')}${project('js', '')}`,
+      `projects:\n${project('py', '    environment: { image: agentsmith:polyglot }\n    max_concurrent_jobs: 2\n')}${project('js', '')}`,
     );
 
     expect(await catalog.image?.('py')).toEqual('agentsmith:polyglot');
     expect(await catalog.image?.('js')).toBeUndefined();
+    expect(await catalog.maxConcurrentJobs?.('py')).toEqual(2);
+    expect(await catalog.maxConcurrentJobs?.('js')).toBeUndefined();
   });
 
   it('reports an unusable configuration instead of failing, naming the file', async () => {

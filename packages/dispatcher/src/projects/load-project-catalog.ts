@@ -45,6 +45,8 @@ export function createProjectCatalog(
       const source = (await load()).config?.projects[project]?.source;
       return source && source.type !== 'local' ? repositoryWebUrl(source.url) : undefined;
     },
+    maxConcurrentJobs: async (project) =>
+      (await load()).config?.projects[project]?.max_concurrent_jobs,
   };
 }
 

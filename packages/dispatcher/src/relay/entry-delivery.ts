@@ -20,6 +20,11 @@ export interface EntryDeliveryOptions {
   metrics: Metrics;
   /** Called once a job's final entry reached the chat (frees the channel, untracks). */
   onFinal: (job: TrackedJob, entry: Done | ErrorEntry) => Promise<void>;
+  /**
+   * Called before a final card is posted (and again on a retry): frees the channel first, so a
+   * `fix` sent the moment the card appears is never met by the lock (jobs/finish-job.ts).
+   */
+  beforeFinalCard?: (job: TrackedJob) => Promise<void>;
   /** The job's LLM cost as the credential broker counted it; wins over the agent's own figure. */
   finalCost?: (jobId: string) => Promise<number | undefined>;
   /** Scrubs secrets from every entry before anything renders or stores it (default: token formats). */
@@ -226,6 +231,7 @@ export class EntryDelivery {
       }
       case 'done':
       case 'error': {
+        await this.options.beforeFinalCard?.(job);
         const outcome =
           entry.type === 'done'
             ? 'succeeded'

@@ -294,6 +294,12 @@ describe('relay/progress-relay', () => {
         { message: 'the channel to be free' },
       )
       .toBe(true);
+    // The channel is freed before the card is posted; the job is untracked once the card is in.
+    await expect
+      .poll(async () => harness.dispatcher.context.jobs.get(jobId), {
+        message: 'the job to be untracked',
+      })
+      .toBeNull();
     const again = await reportJobLost(harness.dispatcher.context, jobId, 'vanished');
 
     expect([reported, again]).toEqual([true, false]);

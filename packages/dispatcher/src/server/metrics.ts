@@ -11,6 +11,8 @@ export interface Metrics {
   jobsActive: number;
   /** Requests refused by the access policy or because the job is someone else's. */
   accessRefusals: number;
+  /** Requests that had to wait in the admission queue. */
+  jobsQueued: number;
 }
 
 export function createMetrics(): Metrics {
@@ -24,6 +26,7 @@ export function createMetrics(): Metrics {
     relayEntries: 0,
     jobsActive: 0,
     accessRefusals: 0,
+    jobsQueued: 0,
   };
 }
 
@@ -52,6 +55,11 @@ const descriptions: Record<keyof Metrics, [string, 'counter' | 'gauge', string]>
     'agentsmith_access_refusals_total',
     'counter',
     "Requests refused by the access policy or because the job was someone else's",
+  ],
+  jobsQueued: [
+    'agentsmith_jobs_queued_total',
+    'counter',
+    'Fix requests that waited in the admission queue (a cap, or a stopping job in the way)',
   ],
 };
 

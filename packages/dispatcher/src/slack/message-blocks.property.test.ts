@@ -108,6 +108,19 @@ function conversation(s: Strings) {
   } as unknown as Extract<Notice, { kind: 'busy' }>['holder'];
 }
 
+/** A job in the way: hostile names, and a real thread half of the time (so the link is made). */
+function holder(s: Strings, status: 'queued' | 'running' | 'stopping') {
+  const real = s(7).length % 2 === 0;
+  return {
+    jobId: s(0),
+    channelId: real ? 'C0THREAD' : s(5),
+    threadTs: real ? '1700000000.000100' : s(6),
+    project: s(2),
+    ticketId: s(1),
+    status,
+  };
+}
+
 /**
  * One fixture per notice kind, every string field fed with generated text. Typed by the union's
  * kinds: a new kind without a fixture here does not compile.
@@ -232,6 +245,21 @@ const FIXTURES: Record<Notice['kind'], (s: Strings) => Notice> = {
     spentUsd: 51.25,
     resetsAt: 0,
   }),
+  queued: (s) => ({
+    kind: 'queued',
+    job: job(s),
+    position: 2,
+    length: 3,
+    behindStopping: holder(s, 'stopping'),
+  }),
+  'job-in-the-way': (s) => ({
+    kind: 'job-in-the-way',
+    holder: holder(s, 'running'),
+    reason: 'ticket',
+  }),
+  stopping: (s) => ({ kind: 'stopping', jobId: s(0), userId: s(1), graceSeconds: 30 }),
+  'already-stopping': (s) => ({ kind: 'already-stopping', jobId: s(0) }),
+  'queue-left': (s) => ({ kind: 'queue-left', jobId: s(0), userId: s(1) }),
   'egress-refused': (s) => ({
     kind: 'egress-refused',
     job: job(s),
@@ -278,6 +306,7 @@ function textObjects(value: unknown, found: TextObject[] = []): TextObject[] {
 }
 
 const OWN_MARKUP = [
+  /^https:\/\/slack\.com\/archives\/[A-Z0-9]+\/p\d+\|[^<>|]*$/, // a link to a job's thread
   /^@[UW][A-Z0-9]+$/, // a user mention of a Slack user id (from Slack's own payload)
   new RegExp(`^${REPOSITORY.replace(/[.]/g, '\\.')}/[^|<>\\s]+\\|View (draft )?pull request$`),
 ];

@@ -411,5 +411,68 @@ export function renderNotice(notice: Notice): ChatMessage {
       return auditMessage(notice.records);
     case 'egress-refused':
       return egressRefusedMessage(notice);
+    case 'queued':
+      return queuedMessage(notice);
+    case 'job-in-the-way':
+      return jobInTheWayMessage(notice.holder, notice.reason);
+    case 'stopping':
+      return iconMessage(
+        mrkdwn`Job ${notice.jobId} cancelled by ${userMention(notice.userId)}; stopping it (it is killed after ${notice.graceSeconds} s). A new ${code('fix')} here waits until its container has exited, then starts by itself.`,
+        ':no_entry_sign:',
+      );
+    case 'already-stopping':
+      return iconMessage(
+        mrkdwn`Job ${notice.jobId} is already stopping; the channel is free once its container has exited.`,
+        ':hourglass:',
+      );
+    case 'queue-left':
+      return iconMessage(
+        mrkdwn`Job ${notice.jobId} was taken out of the queue by ${userMention(notice.userId)}; it will not start.`,
+        ':no_entry_sign:',
+      );
   }
+}
+
+/** A link to a job's thread (Slack redirects `slack.com/archives/…` to the workspace). */
+function threadLink(channelId: string, threadTs: string | undefined, label: string): Mrkdwn {
+  if (!threadTs || !/^[A-Z0-9]+$/.test(channelId) || !/^\d+\.\d+$/.test(threadTs))
+    return mrkdwn`${label}`;
+  const url = `https://slack.com/archives/${channelId}/p${threadTs.replace('.', '')}`;
+  return linkWithin(url, label, 'https://slack.com/archives/').text;
+}
+
+function queuedMessage(notice: Extract<Notice, { kind: 'queued' }>): ChatMessage {
+  const head = mrkdwn`Job ${notice.job.jobId} for ${ticketLabel(notice.job.ticketId)} in ${notice.job.project}`;
+  const behind = notice.behindStopping;
+  const why = behind
+    ? mrkdwn`${threadLink(behind.channelId, behind.threadTs, `job ${behind.jobId}`)} is stopping; this one starts by itself once its container has exited`
+    : mrkdwn`it starts by itself when a slot is free (say ${code('cancel')} to take it out of the queue)`;
+  const fallback = mrkdwn`${head}: queued, position ${notice.position} of ${notice.length}; ${behind ? mrkdwn`job ${behind.jobId} is stopping; this one starts by itself once its container has exited` : why}.`;
+  return chatMessage(fallback, [
+    section(
+      mrkdwn`:hourglass_flowing_sand: ${head}: *queued, position ${notice.position} of ${notice.length}*; ${why}.`,
+    ),
+  ]);
+}
+
+function jobInTheWayMessage(
+  holder: Extract<Notice, { kind: 'job-in-the-way' }>['holder'],
+  reason: 'channel' | 'ticket',
+): ChatMessage {
+  const what = `job ${holder.jobId} for ${ticketLabel(holder.ticketId)} in ${holder.project}`;
+  const state = {
+    queued: 'is already queued',
+    running: 'is already running',
+    stopping: 'is stopping',
+  }[holder.status];
+  const where = reason === 'channel' ? 'in this channel' : 'for this ticket (one job per ticket)';
+  const advice =
+    reason === 'channel'
+      ? mrkdwn`Wait for it to finish or say ${code('cancel')}.`
+      : mrkdwn`Follow it there; ask again once it has finished.`;
+  return chatMessage(mrkdwn`A job ${state} ${where}: ${what}. ${advice}`, [
+    section(
+      mrkdwn`:hourglass: A job ${state} ${where}: ${threadLink(holder.channelId, holder.threadTs, what)}. ${advice}`,
+    ),
+  ]);
 }

@@ -59,6 +59,13 @@ export const ProjectConfig = z
     access: ProjectAccessConfig.optional(),
     /** Hosts the job may reach through the broker's forward proxy; none by default. */
     egress: EgressConfig.prefault({}),
+    /** Jobs of this project running at once (dispatcher); more wait in its queue. */
+    max_concurrent_jobs: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('Jobs of this project running at once; default MAX_JOBS_PER_PROJECT'),
   })
   .refine(
     (project) =>

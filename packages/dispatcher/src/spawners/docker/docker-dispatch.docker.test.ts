@@ -127,7 +127,13 @@ describe('spawners through the dispatcher (real Docker)', () => {
       })
       .toBe(true);
 
-    expect(await running.redis.redis.get(conversationKey('slack', channel))).toEqual(null);
+    // The expired job is "stopping" until its exit is seen; then the channel is free.
+    await expect
+      .poll(() => running.redis.redis.get(conversationKey('slack', channel)), {
+        timeout: 30_000,
+        message: 'the channel to be free',
+      })
+      .toEqual(null);
   });
 
   it('`cancel` removes the container within the grace period', async () => {
@@ -152,6 +158,65 @@ describe('spawners through the dispatcher (real Docker)', () => {
     expect(
       running.textsIn(channel).some((text) => text.includes(`Job ${jobId} cancelled`)),
     ).toEqual(true);
+  });
+
+  it('tells a fix after `cancel` that the channel is stopping, and starts it by itself only once the old container has exited', async () => {
+    const stillRunningAtSpawn: boolean[] = [];
+    const spawned: string[] = [];
+    const running = await start({ CANCEL_GRACE_SECONDS: '1' });
+    const spawner = running.spawner;
+    const realSpawn = spawner.spawn.bind(spawner);
+    spawner.spawn = async (spec, signal, environment) => {
+      const previous = spawned.at(-1);
+      if (previous) {
+        const state = await fixture.docker
+          .getContainer(jobName(previous))
+          .inspect()
+          .then(
+            (info) => info.State.Running,
+            () => false,
+          );
+        stillRunningAtSpawn.push(state);
+      }
+      spawned.push(spec.jobId);
+      return realSpawn(spec, signal, environment);
+    };
+    const channel = uniqueChannel();
+    expect(await running.message(channel, 'fix #1 in sleep')).toBe(200);
+    const old = await startedJob(running, channel);
+    await waitForFakeAgentReady(fixture.docker, jobName(old));
+
+    expect(await running.message(channel, 'cancel')).toBe(200);
+    await expect
+      .poll(() => running.textsIn(channel).some((text) => text.includes('; stopping it')), {
+        message: 'the cancel reply',
+      })
+      .toBe(true);
+    expect(await running.message(channel, 'fix #2 in sleep')).toBe(200);
+    const queued = () =>
+      running
+        .textsIn(channel, 'chat.postMessage')
+        .find((text) => text.includes(': queued, position'));
+    await expect.poll(queued, { message: 'the queued reply' }).toBeDefined();
+    const next = /^Job (\w+) /.exec(queued() ?? '')?.[1] ?? '';
+    await expect
+      .poll(() => running.textsIn(channel, 'chat.update'), {
+        timeout: 30_000,
+        message: 'the queued job to start by itself',
+      })
+      .toContain(`Starting job ${next} for #2 in sleep`);
+
+    await expect.poll(() => spawned, { message: 'the second spawn' }).toEqual([old, next]);
+
+    expect(queued()).toContain(`job ${old} is stopping; this one starts by itself`);
+    expect(stillRunningAtSpawn).toEqual([false]);
+    await running.message(channel, 'cancel');
+    await expect
+      .poll(async () => !(await containerExists(fixture.docker, jobName(next))), {
+        timeout: 30_000,
+        message: 'the second container to be gone',
+      })
+      .toBe(true);
   });
 
   it('answers a fix with the build command when the agent image is missing, and frees the channel', async () => {
