@@ -38,8 +38,6 @@ export interface JobContext {
   onSpawned?: (spec: JobSpec) => void;
   /** Called when a job became "stopping" (the stop enforcer looks at once). */
   onStopping?: (jobId: string) => void;
-  /** Slack user ids that may control any job (`SLACK_ADMIN_USERS`). */
-  admins?: ReadonlySet<string>;
 }
 
 /** Where a chat request came from and where replies go. */

@@ -306,7 +306,7 @@ function textObjects(value: unknown, found: TextObject[] = []): TextObject[] {
 }
 
 const OWN_MARKUP = [
-  /^https:\/\/slack\.com\/archives\/[A-Z0-9]+\/p\d+\|[^<>|]*$/, // a link to a job's thread
+  /^https:\/\/slack\.com\/archives\/[A-Z0-9]+\/p\d+\|[^<>]*$/, // a link to a job's thread (label escaped)
   /^@[UW][A-Z0-9]+$/, // a user mention of a Slack user id (from Slack's own payload)
   new RegExp(`^${REPOSITORY.replace(/[.]/g, '\\.')}/[^|<>\\s]+\\|View (draft )?pull request$`),
 ];
