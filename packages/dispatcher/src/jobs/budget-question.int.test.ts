@@ -37,7 +37,8 @@ describe('the budget question and the daily cap, through Slack and the broker', 
     redis = await redisTestContext();
     harness = await DispatcherHarness.start({
       redis,
-      env: { SLACK_ADMIN_USERS: ADMIN },
+      // Each test leaves its paused job running: caps out of the way.
+      env: { SLACK_ADMIN_USERS: ADMIN, MAX_JOBS_PER_USER: '50', MAX_JOBS_PER_PROJECT: '50' },
       dependencies: {
         broker: {
           config: {
@@ -82,8 +83,10 @@ describe('the budget question and the daily cap, through Slack and the broker', 
       decodeBusEntry(fields),
     );
   /** Spends 81 % of the job's $1, then posts the budget question the broker's pause asks for. */
+  // One ticket per job: a ticket already being worked on is never started twice.
+  let ticket = 100;
   const pausedJob = async (channel: string, questionId: string, askedAt = Date.now()) => {
-    const jobId = await harness.startJob(channel);
+    const jobId = await harness.startJob(channel, `fix #${(ticket += 1)} in agent-smith-test`);
     llm.script({ text: 'explored', usage: EIGHTY_ONE_CENTS });
     expect((await llmCall(jobId)).status).toBe(200);
     await expect.poll(async () => (await ledger(jobId)).calls).toBe(1);
