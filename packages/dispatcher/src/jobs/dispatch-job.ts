@@ -5,6 +5,7 @@ import type { ChatOrigin, JobContext } from './job-context.js';
 import { lockTtlMs } from './job-context.js';
 import type { TrackedJob } from './job-store.js';
 import type { Notice } from './notices.js';
+import { recordPhase } from './phase-timings.js';
 import { findProject } from './project-catalog.js';
 
 /** How a `fix` request ended, for callers and tests. */
@@ -69,10 +70,12 @@ export async function dispatchFix(
     requestedBy: origin.userId,
     startedAt,
     deadlineAt,
+    phases: { received: origin.receivedAt ?? startedAt },
   };
   const logger = context.logger.child({ jobId, channelId: origin.channelId });
   try {
     job.statusTs = await reply({ kind: 'starting', job });
+    job.phases = { ...job.phases, acknowledged: context.now() };
     await context.jobs.track(job);
     const image = await context.projects.image?.(project);
     const spec = JobSpec.parse({
@@ -90,6 +93,9 @@ export async function dispatchFix(
     });
     const jobEnvironment = await context.credentials?.issue(spec);
     await context.spawner.spawn(spec, AbortSignal.timeout(SPAWN_TIMEOUT_MS), jobEnvironment);
+    await recordPhase(context.jobs, job, 'spawned', context.now()).catch((error: unknown) =>
+      logger.warn({ err: error }, 'Could not record the spawn time'),
+    );
     context.onSpawned?.(spec);
   } catch (error) {
     const failure = toAppError(error, 'spawner_failed');

@@ -1,4 +1,5 @@
 import type { ChatOrigin, JobContext } from './job-context.js';
+import { jobPhases } from './phase-timings.js';
 
 /** `status`: the channel's job with its ticket, current step and elapsed time. */
 export async function replyStatus(context: JobContext, origin: ChatOrigin): Promise<void> {
@@ -20,6 +21,7 @@ export async function replyStatus(context: JobContext, origin: ChatOrigin): Prom
       progress,
       costUsd: job?.costUsd,
       elapsedMs: context.now() - state.startedAt,
+      ...(job ? { phases: jobPhases(job) } : {}),
     },
     origin.threadTs,
   );

@@ -1,4 +1,10 @@
-import type { ConversationState, Done, ErrorEntry, Question } from '@agentsmith/contracts';
+import type {
+  ConversationState,
+  Done,
+  ErrorEntry,
+  PhaseMarks,
+  Question,
+} from '@agentsmith/contracts';
 import type { TrackedJob } from './job-store.js';
 
 /** A job as notices name it. */
@@ -33,6 +39,8 @@ export type Notice =
       progress: ProgressFacts | undefined;
       costUsd: number | undefined;
       elapsedMs: number;
+      /** The job's phase marks so far (jobs/phase-timings.ts). */
+      phases?: PhaseMarks;
     }
   | {
       kind: 'tickets';
@@ -55,5 +63,10 @@ export type Notice =
   | { kind: 'finished'; job: JobRef; outcome: 'succeeded' | 'failed' | 'cancelled' }
   | { kind: 'details'; lines: string[] }
   | { kind: 'question'; jobId: string; question: Question }
-  | { kind: 'done'; job: JobRef; done: Done }
-  | { kind: 'failed'; job: JobRef & Pick<TrackedJob, 'cancelledBy'>; error: ErrorEntry };
+  | { kind: 'done'; job: JobRef; done: Done; phases?: PhaseMarks }
+  | {
+      kind: 'failed';
+      job: JobRef & Pick<TrackedJob, 'cancelledBy'>;
+      error: ErrorEntry;
+      phases?: PhaseMarks;
+    };

@@ -4,10 +4,12 @@ import {
   type ConversationState,
   type Done,
   type ErrorEntry,
+  type PhaseMarks,
   type Question,
 } from '@agentsmith/contracts';
 import { formatDuration } from '../jobs/format-duration.js';
 import type { JobRef, Notice, ProgressFacts } from '../jobs/notices.js';
+import { formatPhaseLine } from '../jobs/phase-timings.js';
 
 /** A Slack message: fallback text plus Block Kit blocks. */
 export interface ChatMessage {
@@ -22,6 +24,12 @@ export const QUESTION_BLOCK_PREFIX = 'question:';
 
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
+
+/** The job's phase timings as one context line (none when the job has no timings). */
+function phaseContext(phases: PhaseMarks): unknown[] {
+  const line = formatPhaseLine(phases);
+  return line === undefined ? [] : [context(`:stopwatch: ${escape(line)}`)];
+}
 
 function escape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -97,7 +105,7 @@ function questionAnsweredMessage(text: string, answer: string, userId: string): 
 }
 
 /** Final card of a successful job: PR link, cost, duration, changed files. */
-export function doneCard(job: JobRef, done: Done): ChatMessage {
+export function doneCard(job: JobRef, done: Done, phases: PhaseMarks = {}): ChatMessage {
   const cost = formatCost(done.costUsd);
   const files =
     done.changedFiles.length === 0
@@ -116,6 +124,7 @@ export function doneCard(job: JobRef, done: Done): ChatMessage {
       ),
       section(`*Changed files (${done.changedFiles.length}):* ${files}${more}`),
       context(`Cost: ${cost} · Duration: ${formatDuration(done.durationMs)} · Job ${job.jobId}`),
+      ...phaseContext(phases),
     ],
   };
 }
@@ -124,6 +133,7 @@ export function doneCard(job: JobRef, done: Done): ChatMessage {
 export function errorCard(
   job: Extract<Notice, { kind: 'failed' }>['job'],
   error: ErrorEntry,
+  phases: PhaseMarks = {},
 ): ChatMessage {
   if (error.outcome === 'cancelled' || job.cancelledBy) {
     const who = job.cancelledBy ? ` by <@${job.cancelledBy}>` : '';
@@ -143,6 +153,7 @@ export function errorCard(
         `:x: *Job ${job.jobId} for ${escape(ticketLabel(job.ticketId))} in ${escape(job.project)} failed* at ${where}\n${escape(error.reason)}`,
       ),
       context(`Error code: \`${escape(error.code)}\``),
+      ...phaseContext(phases),
       {
         type: 'actions',
         elements: [
@@ -205,7 +216,8 @@ function statusLine(notice: Extract<Notice, { kind: 'status' }>): ChatMessage {
     : 'waiting for the agent to report its first step';
   const cost = costUsd === undefined ? 'not known yet' : formatCost(costUsd);
   const text = `Job ${state.jobId} for ${ticketLabel(state.ticketId)} in ${state.project} — ${step} — running for ${formatDuration(notice.elapsedMs)}, cost so far: ${cost}.`;
-  return plainMessage(text, ':hourglass_flowing_sand:');
+  const message = plainMessage(text, ':hourglass_flowing_sand:');
+  return { ...message, blocks: [...(message.blocks ?? []), ...phaseContext(notice.phases ?? {})] };
 }
 
 function mrkdwnOnly(text: string): ChatMessage {
@@ -283,8 +295,8 @@ export function renderNotice(notice: Notice): ChatMessage {
     case 'question':
       return questionMessage(notice.jobId, notice.question);
     case 'done':
-      return doneCard(notice.job, notice.done);
+      return doneCard(notice.job, notice.done, notice.phases);
     case 'failed':
-      return errorCard(notice.job, notice.error);
+      return errorCard(notice.job, notice.error, notice.phases);
   }
 }

@@ -136,6 +136,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     botUserId: string | undefined,
     addressed: boolean,
   ) => {
+    const receivedAt = Date.now();
     if (event.subtype || event.bot_id || !event.user || event.user === botUserId) return;
     if (!event.text || !event.channel || !event.ts) return;
     // One mention arrives as `message` and `app_mention` with different event ids but one ts.
@@ -148,6 +149,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         channelId: event.channel,
         userId: event.user,
         threadTs: event.thread_ts ?? event.ts,
+        receivedAt,
       },
       event.text,
       addressed || mentioned || event.channel_type === 'im',
