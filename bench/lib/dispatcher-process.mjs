@@ -25,13 +25,20 @@ export function freePort() {
  * Starts the dispatcher. `docker` false points it at an engine that does not answer (the relay
  * benches track jobs themselves and need no containers).
  */
-export async function startDispatcherProcess({ slackApiUrl, redisUrl, prefix, docker, env = {} }) {
+export async function startDispatcherProcess({
+  slackApiUrl,
+  redisUrl,
+  prefix,
+  docker,
+  project = 'bench',
+  env = {},
+}) {
   const dir = mkdtempSync(join(tmpdir(), 'agentsmith-bench-'));
   writeFileSync(
     join(dir, 'agentsmith.yml'),
     [
       'projects:',
-      '  bench:',
+      `  ${project}:`,
       '    source: { type: github, url: https://github.com/o/r }',
       '    tickets: { type: github, url: https://github.com/o/r }',
       '',
