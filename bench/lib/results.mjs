@@ -15,11 +15,12 @@ export const median = (values) => percentile(values, 50);
  * Records one row. `value` is the figure the target is about (in `unit`), `floor` the same
  * statistic of the floor measured in the same run (absent when the row has none), `met` whether the
  * target was met, `why` what explains a missed target, `samples` the raw distributions to chart
- * (`{ label: number[] }`), `details` extra lines for the report.
+ * (`{ label: number[] }`), `details` extra lines for the report, `ratio` when the ratio is not
+ * value ÷ floor.
  */
 export function recordRow(row) {
   const ratio =
-    row.floor === undefined || row.floor === 0 ? undefined : row.value / row.floor;
+    row.ratio ?? (row.floor === undefined || row.floor === 0 ? undefined : row.value / row.floor);
   const full = { ...row, ratio, round: Number(process.env.BENCH_ROUND ?? 1) };
   const file = process.env.BENCH_RESULT_FILE;
   if (file) appendFileSync(file, `${JSON.stringify(full)}\n`);
