@@ -51,10 +51,11 @@ export function distributionChart(input: DistributionChartInput): string {
   const y = (share: number) => PLOT.top + (1 - share) * plotHeight;
 
   const ticks = logarithmic
-    ? Array.from(
-        { length: Math.floor(high) - Math.ceil(low) + 1 },
-        (_, index) => 10 ** (Math.ceil(low) + index),
+    ? Array.from({ length: Math.ceil(high) - Math.floor(low) + 1 }, (_, index) =>
+        [1, 2, 5].map((step) => step * 10 ** (Math.floor(low) + index)),
       )
+        .flat()
+        .filter((tick) => scale(tick) >= low && scale(tick) <= high)
     : Array.from({ length: 6 }, (_, index) => low + ((high - low) * index) / 5);
   const grid = [
     ...ticks.map(
@@ -81,7 +82,7 @@ export function distributionChart(input: DistributionChartInput): string {
     const column = index % 2;
     const row = Math.floor(index / 2);
     const left = PLOT.left + column * (plotWidth / 2);
-    const top = HEIGHT - PLOT.bottom + 40 + row * 18;
+    const top = HEIGHT - PLOT.bottom + 58 + row * 18;
     const colour = COLOURS[index % COLOURS.length] as string;
     return (
       `<rect x="${left}" y="${top - 9}" width="14" height="4" fill="${colour}"/>` +
