@@ -124,13 +124,26 @@ async function firstProgress(redis, configDir) {
     const name = `agentsmith-bench-${tag}-agent${run}`;
     const key = jobOutStreamKey(jobId);
     docker(
-      'run', '-d', '--name', name, '--label', FLOOR_LABEL, '--network', 'host',
-      '-v', `${configDir}:/bench-config:ro`, ...env, IMAGE, ...agentArguments(spec),
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--label',
+      FLOOR_LABEL,
+      '--network',
+      'host',
+      '-v',
+      `${configDir}:/bench-config:ro`,
+      ...env,
+      IMAGE,
+      ...agentArguments(spec),
     );
     let progressAt;
     for (let attempt = 0; attempt < 600 && progressAt === undefined; attempt += 1) {
       const entries = await redis.xrange(key, '-', '+');
-      const progress = entries.map(([, fields]) => decodeBusEntry(fields)).find((e) => e.type === 'progress');
+      const progress = entries
+        .map(([, fields]) => decodeBusEntry(fields))
+        .find((e) => e.type === 'progress');
       progressAt = progress?.at;
       if (progressAt === undefined) await sleep(50);
     }
@@ -141,9 +154,23 @@ async function firstProgress(redis, configDir) {
     if (run > 0) toProgress.push(progressAt - startedAt);
 
     const floorName = `agentsmith-bench-${tag}-node${run}`;
-    docker('run', '--name', floorName, '--label', FLOOR_LABEL, '--entrypoint', 'node', IMAGE, '-e', '0');
+    docker(
+      'run',
+      '--name',
+      floorName,
+      '--label',
+      FLOOR_LABEL,
+      '--entrypoint',
+      'node',
+      IMAGE,
+      '-e',
+      '0',
+    );
     const [started, finished] = docker(
-      'inspect', '-f', '{{.State.StartedAt}} {{.State.FinishedAt}}', floorName,
+      'inspect',
+      '-f',
+      '{{.State.StartedAt}} {{.State.FinishedAt}}',
+      floorName,
     ).split(' ');
     docker('rm', '-f', floorName);
     if (run > 0) nodeFloor.push(Date.parse(finished) - Date.parse(started));

@@ -103,4 +103,3 @@ try {
 } finally {
   await rm(root, { recursive: true, force: true });
 }
-

@@ -31,7 +31,9 @@ recordRow({
   met: lean <= 1.5 * base,
   why: 'the agent image adds git and the toolchain the tests need, and the workspace packages with their production dependencies (deploy/Dockerfile.agent)',
   samples: {},
-  details: [`polyglot image (agentsmith:polyglot, every ecosystem's toolchain): ${polyglot.toFixed(0)} MB`],
+  details: [
+    `polyglot image (agentsmith:polyglot, every ecosystem's toolchain): ${polyglot.toFixed(0)} MB`,
+  ],
 });
 if (process.env.BENCH_ECOSYSTEMS === '1') {
   for (const sample of ECOSYSTEM_SAMPLES) {

@@ -282,7 +282,8 @@ try {
   await dispatcher.stop();
   await slack.stop();
   const keys = jobIds.flatMap((id) => [jobOutStreamKey(id), jobInStreamKey(id), jobIndexKey(id)]);
-  for (let index = 0; index < keys.length; index += 500) await redis.del(...keys.slice(index, index + 500));
+  for (let index = 0; index < keys.length; index += 500)
+    await redis.del(...keys.slice(index, index + 500));
   const own = await redis.keys(`${prefix}*`);
   if (own.length > 0) await redis.del(...own);
   redis.disconnect();

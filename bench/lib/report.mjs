@@ -87,7 +87,9 @@ export function writeBenchmarkReport({ rounds, failures, totalSeconds, machine }
       `| ${row.row} | ${row.measure} | ${row.statistic} | ${number(first?.value, row.unit)} | ${number(second?.value, row.unit)} | ${spread(first?.value, second?.value)} | ${floor} | ${ratio} | ${row.target} | ${met.join(' / ')} |`,
     );
     if ([first, second].some((item) => item && !item.met)) {
-      missed.push(`- **Row ${row.row}, ${row.measure}**: ${row.why ?? 'no explanation was recorded'}.`);
+      missed.push(
+        `- **Row ${row.row}, ${row.measure}**: ${row.why ?? 'no explanation was recorded'}.`,
+      );
     }
     const section = [`### Row ${row.row}: ${row.measure}`, ''];
     [first, second].forEach((item, index) => {
@@ -134,12 +136,17 @@ export function writeBenchmarkReport({ rounds, failures, totalSeconds, machine }
     '',
     ...(missed.length > 0 ? missed : ['Every target was met in both rounds.']),
     ...(failures.length > 0
-      ? ['', '**Benchmarks that failed** (their rows are missing or incomplete):', '', ...failures.map((f) => `- ${f}`)]
+      ? [
+          '',
+          '**Benchmarks that failed** (their rows are missing or incomplete):',
+          '',
+          ...failures.map((f) => `- ${f}`),
+        ]
       : []),
     '',
     '## Details and distributions',
     '',
-    'Each chart shows the cumulative distribution of one row\'s samples in both rounds: a curve further left is faster; the gap between a measure and its floor is the cost of the machinery.',
+    "Each chart shows the cumulative distribution of one row's samples in both rounds: a curve further left is faster; the gap between a measure and its floor is the cost of the machinery.",
     '',
     ...details,
     '## Machine',

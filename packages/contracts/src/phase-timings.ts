@@ -38,8 +38,5 @@ const mark = z.number().int().nonnegative().optional();
 
 /** Schema of {@link PhaseMarks}; unknown phase names from a newer peer are dropped. */
 export const PhaseMarks = z.object(
-  Object.fromEntries(JOB_PHASES.map((phase) => [phase, mark])) as Record<
-    JobPhase,
-    typeof mark
-  >,
+  Object.fromEntries(JOB_PHASES.map((phase) => [phase, mark])) as Record<JobPhase, typeof mark>,
 ) satisfies z.ZodType<PhaseMarks>;

@@ -94,7 +94,12 @@ describe('progress/redis-progress-reporter', () => {
 
   it('sends its phase marks on progress and final entries: start, first progress, completed steps, end', async () => {
     reporter = await connect();
-    const step = { step: 2, total: 3, label: 'Checking out source', stepName: 'CheckoutSourceCommand' };
+    const step = {
+      step: 2,
+      total: 3,
+      label: 'Checking out source',
+      stepName: 'CheckoutSourceCommand',
+    };
 
     await reporter.stepStarted(step);
     await reporter.stepEnded({ ...step, status: 'completed', message: '', durationMs: 1 });

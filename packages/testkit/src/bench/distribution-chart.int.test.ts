@@ -1,9 +1,13 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distributionChart } from './distribution-chart.js';
 
 // Debian's chromium (scripts/provision.sh installs it), headless and offline.
 const CHROMIUM = '/usr/bin/chromium';
+// The charts `npm run bench` wrote and docs/benchmarks.md shows.
+const COMMITTED_CHARTS = resolve(import.meta.dirname, '../../../../docs/benchmarks');
 
 describe('bench/distribution-chart in a browser', () => {
   let browser: Browser;
@@ -22,22 +26,17 @@ describe('bench/distribution-chart in a browser', () => {
   async function render(svg: string) {
     const page = await browser.newPage();
     try {
-      const parseErrors = await page.evaluate(
-        (text) =>
-          new DOMParser()
-            .parseFromString(text, 'image/svg+xml')
-            .getElementsByTagName('parsererror').length,
-        svg,
+      // Evaluated in the page (this package has no DOM types).
+      const parseErrors = await page.evaluate<number>(
+        `new DOMParser().parseFromString(${JSON.stringify(svg)}, 'image/svg+xml').getElementsByTagName('parsererror').length`,
       );
       await page.setContent(`<!doctype html><body style="margin:0">${svg}</body>`);
-      const boxes = await page
-        .locator('svg path.series')
-        .evaluateAll((paths) =>
-          paths.map((path) => {
-            const box = (path as SVGPathElement).getBBox();
-            return { name: path.getAttribute('data-series'), width: box.width, height: box.height };
-          }),
-        );
+      const boxes = await page.evaluate<Array<{ name: string; width: number; height: number }>>(
+        `Array.from(document.querySelectorAll('svg path.series')).map((path) => {
+          const box = path.getBBox();
+          return { name: path.getAttribute('data-series'), width: box.width, height: box.height };
+        })`,
+      );
       const svgBox = await page.locator('svg').boundingBox();
       const screenshot = await page.locator('svg').screenshot();
       return { parseErrors, boxes, svgBox, screenshot };
@@ -91,5 +90,23 @@ describe('bench/distribution-chart in a browser', () => {
     expect(rendered.parseErrors).toBe(0);
     expect(svg).not.toContain('(logarithmic)');
     expect(rendered.boxes.map((box) => box.name)).toEqual(['under load']);
+  });
+
+  it('renders every chart docs/benchmarks.md shows, with the series it declares', async () => {
+    const files = readdirSync(COMMITTED_CHARTS).filter((file) => file.endsWith('.svg'));
+    const report = readFileSync(join(COMMITTED_CHARTS, '..', 'benchmarks.md'), 'utf8');
+    expect(files.length).toBeGreaterThan(0);
+
+    for (const file of files) {
+      const svg = readFileSync(join(COMMITTED_CHARTS, file), 'utf8');
+      const declared = Number(/data-series-count="(\d+)"/.exec(svg)?.[1]);
+      const rendered = await render(svg);
+
+      expect(report).toContain(`(benchmarks/${file})`);
+      expect(rendered.parseErrors, file).toBe(0);
+      expect(declared, file).toBeGreaterThan(0);
+      expect(rendered.boxes, file).toHaveLength(declared);
+      for (const box of rendered.boxes) expect(box.width + box.height, file).toBeGreaterThan(0);
+    }
   });
 });

@@ -46,8 +46,7 @@ export function distributionChart(input: DistributionChartInput): string {
   const scale = (value: number) => (logarithmic ? Math.log10(value) : value);
   const plotWidth = WIDTH - PLOT.left - PLOT.right;
   const plotHeight = HEIGHT - PLOT.top - PLOT.bottom;
-  const x = (value: number) =>
-    PLOT.left + ((scale(value) - low) / (high - low || 1)) * plotWidth;
+  const x = (value: number) => PLOT.left + ((scale(value) - low) / (high - low || 1)) * plotWidth;
   const y = (share: number) => PLOT.top + (1 - share) * plotHeight;
 
   const ticks = logarithmic
