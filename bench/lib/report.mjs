@@ -54,7 +54,7 @@ function spread(a, b) {
 const both = (first, second, format) =>
   second === undefined ? format(first) : `${format(first)} / ${format(second)}`;
 
-export function writeBenchmarkReport({ rounds, failures, totalSeconds, machine }) {
+export function writeBenchmarkReport({ rounds, failures, totalSeconds, machine, takenAt }) {
   const keys = [];
   const byRound = rounds.map((round) => new Map(round.rows.map((row) => [keyOf(row), row])));
   for (const round of rounds) {
@@ -87,9 +87,8 @@ export function writeBenchmarkReport({ rounds, failures, totalSeconds, machine }
       `| ${row.row} | ${row.measure} | ${row.statistic} | ${number(first?.value, row.unit)} | ${number(second?.value, row.unit)} | ${spread(first?.value, second?.value)} | ${floor} | ${ratio} | ${row.target} | ${met.join(' / ')} |`,
     );
     if ([first, second].some((item) => item && !item.met)) {
-      missed.push(
-        `- **Row ${row.row}, ${row.measure}**: ${row.why ?? 'no explanation was recorded'}.`,
-      );
+      const why = second?.why ?? first?.why ?? 'no explanation was recorded';
+      missed.push(`- **Row ${row.row}, ${row.measure}**: ${why}.`);
     }
     const section = [`### Row ${row.row}: ${row.measure}`, ''];
     [first, second].forEach((item, index) => {
@@ -128,7 +127,7 @@ export function writeBenchmarkReport({ rounds, failures, totalSeconds, machine }
     '',
     '## Results',
     '',
-    `Taken ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC in ${(totalSeconds / 60).toFixed(1)} minutes, ${rounds.length} rounds. Spread is the difference between the two rounds as a share of their mean.${loaded ? ` **The machine was under load from other work while this ran** (load average ${before.load[0].toFixed(1)} before, ${after.load[0].toFixed(1)} after, on ${before.cores} cores): the figures are noisier and slower than on an idle machine.` : ''}`,
+    `Taken ${(takenAt ?? new Date().toISOString()).slice(0, 16).replace('T', ' ')} UTC in ${(totalSeconds / 60).toFixed(1)} minutes, ${rounds.length} rounds. Spread is the difference between the two rounds as a share of their mean.${loaded ? ` **The machine was under load from other work while this ran** (load average ${before.load[0].toFixed(1)} before, ${after.load[0].toFixed(1)} after, on ${before.cores} cores): the figures are noisier and slower than on an idle machine.` : ''}`,
     '',
     ...table,
     '',
