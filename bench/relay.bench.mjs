@@ -146,7 +146,7 @@ async function entryToSlack(dispatcher) {
     floorLabel: 'bare XADD → blocking XREAD',
     target: 'p99 < 50 ms',
     met: p99 < 50,
-    why: `the ${LATENCY_JOBS} entries of a round are written at once, and each becomes its own chat.update call: the last ones wait behind the others in the dispatcher (and in the fake Slack, which shares the bench's process with the writer), so p99 measures that queue; one entry alone (p50) took ${median(lags).toFixed(0)} ms`,
+    why: `the ${LATENCY_JOBS} entries of a round are written at once, and each becomes its own chat.update call: the last ones wait behind the others in the dispatcher (and in the fake Slack, which shares the bench's process with the writer), so p99 measures that queue; the median entry took ${median(lags).toFixed(0)} ms`,
     samples: { 'entry → Slack call': lags, 'XADD → XREAD': floor },
     details: [
       `${lags.length} of ${written.size} entries shown (${LATENCY_JOBS} jobs, one progress entry each per 1.2 s); p50 ${median(lags).toFixed(1)} ms; floor p50 ${median(floor).toFixed(2)} ms`,
@@ -197,11 +197,13 @@ async function capacity(dispatcher, idleMiB) {
   const shown = shownAt(calls);
   const lags = [];
   let detailsShown = 0;
+  let detailsDuringLoad = 0;
   let details = 0;
   for (const [id, { at, type }] of written) {
     if (type === 'detail') details += 1;
     if (!shown.has(id)) continue;
     if (type === 'detail') detailsShown += 1;
+    if (type === 'detail' && shown.get(id) <= loadEnded) detailsDuringLoad += 1;
     lags.push(shown.get(id) - at);
   }
   // Edits per job: each job's status edits during the load, and the shortest gap between two.
@@ -223,7 +225,8 @@ async function capacity(dispatcher, idleMiB) {
   }
   await finishJobs(jobs);
   const p99 = percentile(lags, 99);
-  const throughput = (detailsShown / ((loadEnded - started) / 1000)).toFixed(0);
+  // Lines that reached a thread while the load ran, per second of load.
+  const throughput = (detailsDuringLoad / ((loadEnded - started) / 1000)).toFixed(0);
   const met = p99 < LAG_TARGET_MS && maxEditsPerSecond <= 1 && detailsShown === details;
   recordRow({
     row: 5,
@@ -238,7 +241,7 @@ async function capacity(dispatcher, idleMiB) {
       : [
           `each job's thread gets at most one status edit and one detail post per second (relay/entry-delivery.ts), so an entry written just after a post waits up to a second for the next: the lag of what a thread shows is bounded below by that interval, not by the relay's speed`,
           median(lags) > 1000
-            ? `beyond that, the relay fell behind the load: ${throughput} detail lines/s reached the threads against ${((details / LOAD_SECONDS) | 0).toString()}/s written, so entries queued in the streams (median lag ${(median(lags) / 1000).toFixed(1)} s)`
+            ? `beyond that, the relay fell behind the load: ${throughput} detail lines/s reached the threads while the load ran, against ${((details / LOAD_SECONDS) | 0).toString()}/s written, so entries queued in the streams (median lag ${(median(lags) / 1000).toFixed(1)} s)`
             : undefined,
           detailsShown === details
             ? undefined
@@ -248,7 +251,7 @@ async function capacity(dispatcher, idleMiB) {
           .join('; '),
     samples: { 'entry → thread': lags },
     details: [
-      `${written.size} entries written (${details} detail lines, the rest progress); ${detailsShown} detail lines reached the thread (${throughput}/s), progress entries coalesce into the latest`,
+      `${written.size} entries written (${details} detail lines, the rest progress); ${detailsShown} detail lines reached the threads (${detailsDuringLoad} while the load ran: ${throughput}/s; the rest while it drained), progress entries coalesce into the latest`,
       `lag p50 ${median(lags).toFixed(0)} ms, p90 ${percentile(lags, 90).toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${Math.max(...lags).toFixed(0)} ms`,
       `status edits per job during the load: at most ${maxEditsPerSecond.toFixed(2)}/s; shortest gap between two edits of one job, as the fake received them: ${shortestGap} ms; ${calls.length} Slack calls in all`,
       `the load writer was at most ${writerLateMs.toFixed(0)} ms behind its schedule`,
