@@ -10,6 +10,7 @@ import { FakeLlmApi } from '../packages/testkit/dist/index.js';
 import { startBrokerServer } from '../packages/dispatcher/dist/broker/broker-server.js';
 import { createJobCredentialIssuer } from '../packages/dispatcher/dist/broker/job-credentials.js';
 import { RedisCredentialStore } from '../packages/dispatcher/dist/broker/redis-credential-store.js';
+import { median, recordRow } from './lib/results.mjs';
 
 const REQUESTS = Number(process.env.BENCH_BROKER_REQUESTS ?? 200);
 
@@ -130,6 +131,27 @@ try {
     console.log(
       `  added by the broker: total p50 ${added(50)} ms, p99 ${added(99)} ms; first byte p50 ${addedFirst(50)} ms, p99 ${addedFirst(99)} ms`,
     );
+    const brokered50 = median(stream ? brokered.ttfb : brokered.total);
+    const direct50 = median(stream ? direct.ttfb : direct.total);
+    recordRow({
+      row: 9,
+      measure: stream
+        ? 'Broker overhead, first streamed byte (SSE)'
+        : 'Broker overhead per LLM request (plain JSON)',
+      statistic: 'p50 added',
+      unit: 'ms',
+      value: brokered50 - direct50,
+      floor: direct50,
+      floorLabel: 'direct to the fake (p50)',
+      ratio: brokered50 / direct50,
+      target: 'p50 < 5 ms',
+      met: brokered50 - direct50 < 5,
+      why: 'the broker looks the job token up in Redis, checks the budget, relays the body and writes the usage ledger on each request',
+      samples: stream
+        ? { 'through the broker (first byte)': brokered.ttfb, 'direct (first byte)': direct.ttfb }
+        : { 'through the broker': brokered.total, direct: direct.total },
+      details: [`${REQUESTS} sequential requests each way`],
+    });
   }
   const ledger = await store.ledger(jobId);
   console.log(

@@ -1,14 +1,30 @@
-// The coding loop's code map on a repository of 50,000 files: the git listing and the map itself
-// (files ranked by the ticket's words, top-level symbols read from at most 300 files).
+// Row 7: repository analysis on a generated repository of 50,000 files: the coding loop's
+// `list_files` and `search_files` tools beside `git ls-files` and `git grep` (their floors), and the
+// code map (files ranked by the ticket's words, top-level symbols read from at most 300 files).
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildCodeMap, Workspace } from '../packages/agent/dist/llm/index.js';
+import { listFilesTool } from '../packages/agent/dist/llm/tools/list-files.js';
+import { searchFilesTool } from '../packages/agent/dist/llm/tools/search-files.js';
+import { ReadCache } from '../packages/agent/dist/llm/tools/read-cache.js';
+import { median, recordRow } from './lib/results.mjs';
 
 const DIRECTORIES = 500;
 const FILES_PER_DIRECTORY = 100;
+const REPEATS = 3;
+
+async function timed(task) {
+  const samples = [];
+  for (let index = 0; index < REPEATS; index += 1) {
+    const started = performance.now();
+    await task();
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
 
 const root = await mkdtemp(join(tmpdir(), 'agentsmith-bench-map-'));
 try {
@@ -22,14 +38,67 @@ try {
   }
   execFileSync('git', ['init', '--quiet'], { cwd: root });
   execFileSync('git', ['add', '--all'], { cwd: root });
+  const git = (...args) =>
+    execFileSync('git', args, { cwd: root, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' });
+
+  const workspace = await Workspace.open(root);
+  const context = {
+    workspace,
+    signal: new AbortController().signal,
+    readCache: new ReadCache(),
+    commandEnvironment: {},
+    commandTimeoutMs: 60_000,
+  };
+  // A pattern in one file of 50,000: both sides read every file.
+  const pattern = 'class Thing42\\b';
+  const run = async (tool, input) => {
+    const result = await tool.execute(input, context);
+    if (result.isError) throw new Error(result.output);
+  };
+  // Warm the page cache and git's index once before timing.
+  git('ls-files');
+  await run(listFilesTool, {});
+  const listFloor = await timed(() => git('ls-files'));
+  const list = await timed(() => run(listFilesTool, {}));
+  const grepFloor = await timed(() => git('grep', '-n', '-E', 'class Thing42\\b'));
+  const search = await timed(() => run(searchFilesTool, { pattern }));
+
+  const listRatio = median(list) / median(listFloor);
+  recordRow({
+    row: 7,
+    measure: '`list_files` on a generated 50,000-file repository',
+    statistic: 'median',
+    unit: 'ms',
+    value: median(list),
+    floor: median(listFloor),
+    floorLabel: '`git ls-files`',
+    target: '≤ 2× the floor',
+    met: listRatio <= 2,
+    why: '`list_files` (llm/tools/workspace.ts) asks git for untracked files too (`--others --exclude-standard`, a walk of the working tree) and then `lstat`s every one of the 50,000 paths to drop deleted ones, where the floor only prints the index',
+    samples: { list_files: list, 'git ls-files': listFloor },
+    details: [`${REPEATS} runs each`],
+  });
+  const searchRatio = median(search) / median(grepFloor);
+  recordRow({
+    row: 7,
+    measure: '`search_files` on a generated 50,000-file repository',
+    statistic: 'median',
+    unit: 'ms',
+    value: median(search),
+    floor: median(grepFloor),
+    floorLabel: '`git grep`',
+    target: '≤ 2× the floor',
+    met: searchRatio <= 2,
+    why: '`search_files` reads and tests every file one after another in JavaScript (a stat, a read and a line split per file), where `git grep` searches in parallel native threads',
+    samples: { search_files: search, 'git grep': grepFloor },
+    details: [`${REPEATS} runs each, pattern /${pattern}/ (one match)`],
+  });
 
   const started = performance.now();
-  const files = await (await Workspace.open(root)).listFiles('.');
-  const listed = performance.now();
+  const files = await workspace.listFiles('.');
   const map = await buildCodeMap(root, files, { ticketText: 'handler of module42 crashes' });
-  const mapped = performance.now();
   console.log(
-    `code map: ${files.length} files listed in ${(listed - started).toFixed(0)} ms, map built in ${(mapped - listed).toFixed(0)} ms (${map.length} characters, ~${Math.round(map.length / 3.5)} tokens)`,
+    `code map: ${files.length} files, map built in ${(performance.now() - started).toFixed(0)} ms (${map.length} characters, ~${Math.round(map.length / 3.5)} tokens)`,
   );
 } finally {
   await rm(root, { recursive: true, force: true });

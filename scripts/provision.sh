@@ -56,6 +56,11 @@ ensure_redis() {
   redis-cli -p 6379 ping >/dev/null
 }
 
+# --- Headless Chromium (renders the benchmark charts in their test) -----------------------------
+ensure_chromium() {
+  command -v chromium >/dev/null || { log "installing chromium"; apt_install chromium; }
+}
+
 # --- Docker engine + Compose v2 ---------------------------------------------------------------
 ensure_docker() {
   if ! docker info >/dev/null 2>&1; then
@@ -136,6 +141,7 @@ ensure_image() { # tag
 
 ensure_node22
 ensure_redis
+ensure_chromium
 if [ "${PROVISION_SKIP_DOCKER:-0}" != 1 ]; then
   ensure_docker
   ensure_image node:22-bookworm-slim

@@ -44,6 +44,7 @@ const samples: BusEntry[] = [
     costUsd: 0.0123,
     durationMs: 93_000,
     changedFiles: ['src/a.ts', 'src/b.ts'],
+    phases: { started: at - 9000, firstLlmToken: at - 5000, prOpened: at - 10, ended: at },
   },
   { type: 'done', jobId, at, summary: 'Fixed', durationMs: 1, changedFiles: [] },
   {
@@ -58,6 +59,15 @@ const samples: BusEntry[] = [
     outcome: 'failed',
   },
   { type: 'cancel', jobId, at, requestedBy: 'U123' },
+  {
+    type: 'progress',
+    jobId,
+    at,
+    step: 4,
+    total: 9,
+    label: 'Fixing the ticket',
+    phases: { started: at - 900, firstProgress: at - 800, checkoutDone: at },
+  },
 ];
 
 describe('contracts/bus-codec', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PhaseMarks } from './phase-timings.js';
 
 /**
  * Entries on the job streams. `job:<id>:out` carries progress, detail, question, heartbeat, done
@@ -26,6 +27,8 @@ const Progress = z.object({
   stepName: z.string().optional(),
   /** LLM cost of the job so far in US dollars; absent while unknown (an unpriced model). */
   costUsd: z.number().nonnegative().optional(),
+  /** The agent's phase marks so far (see phase-timings.ts). */
+  phases: PhaseMarks.optional(),
 });
 type Progress = z.infer<typeof Progress>;
 
@@ -99,6 +102,8 @@ export const Done = z.object({
    * pull request is then a draft that says so.
    */
   unfinished: z.string().optional(),
+  /** The agent's phase marks, `ended` included (see phase-timings.ts). */
+  phases: PhaseMarks.optional(),
 });
 export type Done = z.infer<typeof Done>;
 
@@ -115,6 +120,8 @@ export const ErrorEntry = z.object({
   /** Plain-language reason for the person who asked. */
   reason: z.string(),
   outcome: z.enum(['failed', 'cancelled']).optional(),
+  /** The agent's phase marks, `ended` included (see phase-timings.ts). */
+  phases: PhaseMarks.optional(),
 });
 export type ErrorEntry = z.infer<typeof ErrorEntry>;
 

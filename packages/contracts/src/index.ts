@@ -5,6 +5,7 @@ export * from './run-outcome.js';
 export * from './redis-keys.js';
 export * from './redis-url.js';
 export * from './stream-retention.js';
+export * from './phase-timings.js';
 export * from './bus-entry.js';
 export * from './bus-codec.js';
 export * from './job-spec.js';

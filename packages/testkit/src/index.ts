@@ -23,3 +23,4 @@ export * from './hostile-ticket-session.js';
 export * from './send-until-closed.js';
 export * from './block-kit-validator.js';
 export * from './egress-probe-session.js';
+export * from './bench/distribution-chart.js';

@@ -55,6 +55,7 @@ export function createLlmCodingAgent(settings: LlmCodingAgentSettings): CodingAg
         maxCostUsd: settings.loop.maxCostUsd,
         deadline: (deadline ??= Date.now() + settings.loop.maxDurationMs),
         signal: options.signal,
+        onFirstToken: options.onFirstToken,
         onEvent: (event) => {
           const line = describeEvent(event);
           if (line) options.onDetail(line);

@@ -58,6 +58,8 @@ export type AgentEvent =
 
 /** Everything {@link runAgentLoop} needs. */
 export interface AgentLoopOptions {
+  /** Called each time a model answer starts arriving (phase timings use the first). */
+  onFirstToken?: (() => void) | undefined;
   /** Models by role; the loop uses `primary` (or `role`) and `summarization` for compaction. */
   models: ModelSet;
   /** Which role drives the loop; default `primary` (`reasoning` suits repair rounds). */

@@ -73,6 +73,19 @@ describe.each(flavours)('llm/agent-loop ($type, stream: $stream)', ({ type, stre
     };
   }
 
+  it('reports each model answer as it starts to arrive (phase timings use the first)', async () => {
+    llm.script(
+      { text: 'Let me look.', toolCalls: [{ name: 'read_file', input: { path: 'README.md' } }] },
+      { toolCalls: [{ name: 'finish', input: { summary: 'Nothing to fix.' } }] },
+    );
+    const arrivals: number[] = [];
+
+    await runAgentLoop(options({ onFirstToken: () => arrivals.push(llm.requests.length) }));
+
+    // Once per answer, each after its request reached the fake.
+    expect(arrivals).toEqual([1, 2]);
+  });
+
   it('reads, edits and finishes through a tool round-trip', async () => {
     llm.script(
       { text: 'Let me look.', toolCalls: [{ name: 'read_file', input: { path: 'README.md' } }] },

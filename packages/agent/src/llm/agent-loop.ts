@@ -256,6 +256,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
                   stream,
                   signal,
                   providerOptions: model.providerOptions,
+                  onFirstToken: options.onFirstToken,
                   ...(options.requestTimeoutMs ? { timeoutMs: options.requestTimeoutMs } : {}),
                 }),
               { policy: retry, signal, onRetry: (notice) => emit({ type: 'retry', ...notice }) },

@@ -25,6 +25,8 @@ export interface ModelCallRequest {
   timeoutMs?: number;
   /** Provider settings of the call, e.g. extended thinking. */
   providerOptions?: CallProviderOptions | undefined;
+  /** Called when the first part of the answer arrives (the whole answer when not streaming). */
+  onFirstToken?: (() => void) | undefined;
 }
 
 /** A tool call as the model made it; `invalidReason` is set when its arguments did not parse. */
@@ -71,6 +73,7 @@ async function send(request: ModelCallRequest): Promise<ModelCallResult> {
   };
   if (!request.stream) {
     const result = await generateText(common);
+    request.onFirstToken?.();
     return toResult(result.content, result.response.messages, result.usage);
   }
   let streamError: unknown;
@@ -80,8 +83,13 @@ async function send(request: ModelCallRequest): Promise<ModelCallResult> {
       streamError ??= error;
     },
   });
+  let first = true;
   for await (const part of result.fullStream) {
     if (part.type === 'error') streamError ??= part.error;
+    else if (first && part.type !== 'start' && part.type !== 'start-step') {
+      first = false;
+      request.onFirstToken?.();
+    }
   }
   if (streamError !== undefined) {
     throw streamError instanceof Error ? streamError : new Error(JSON.stringify(streamError));

@@ -87,7 +87,12 @@ export interface CodingResult {
 export interface CodingAgent {
   execute(
     task: CodingTask,
-    options: { signal: AbortSignal; onDetail: (text: string) => void },
+    options: {
+      signal: AbortSignal;
+      onDetail: (text: string) => void;
+      /** Called when a model answer starts arriving (the first call marks `firstLlmToken`). */
+      onFirstToken?: () => void;
+    },
   ): Promise<CodingResult>;
   /** Total cost so far in US dollars; undefined when a model had no price ("cost unknown"). */
   costUsd(): number | undefined;

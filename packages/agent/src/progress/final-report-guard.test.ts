@@ -24,6 +24,14 @@ describe('progress/final-report-guard', () => {
     expect(guard.finished).toBe(true);
   });
 
+  it('passes phase marks on to the reporter it wraps', () => {
+    const inner = new RecordingReporter();
+
+    new FinalReportGuard(inner).markPhase('firstLlmToken');
+
+    expect(inner.phases).toEqual(['firstLlmToken']);
+  });
+
   it('remembers the step in progress', async () => {
     const guard = new FinalReportGuard(new RecordingReporter());
     const progress = {

@@ -6,6 +6,7 @@ import type {
   StepEnd,
   StepProgress,
 } from './progress-reporter.js';
+import type { AgentPhase } from './phase-clock.js';
 
 /**
  * Wraps a reporter so that exactly one final report (`done` or `failed`) goes out whatever
@@ -39,6 +40,10 @@ export class FinalReportGuard implements ProgressReporter {
 
   detail(text: string): void {
     if (!this.#finished) this.inner.detail(text);
+  }
+
+  markPhase(phase: AgentPhase): void {
+    this.inner.markPhase?.(phase);
   }
 
   ask(question: QuestionRequest, signal: AbortSignal): Promise<string> {

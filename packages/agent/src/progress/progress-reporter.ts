@@ -1,4 +1,5 @@
 import type { RunOutcome } from '@agentsmith/contracts';
+import type { AgentPhase } from './phase-clock.js';
 
 /** A pipeline step starting: "step 3 of 9: Checking out the source". */
 export interface StepProgress {
@@ -69,6 +70,8 @@ export interface ProgressReporter {
   ask(question: QuestionRequest, signal: AbortSignal): Promise<string>;
   done(summary: RunSummary): Promise<void>;
   failed(failure: RunFailure): Promise<void>;
+  /** Records that a phase of the run happened (job mode sends the marks to the dispatcher). */
+  markPhase?(phase: AgentPhase): void;
   /** Stops timers and connections; idempotent. */
   close(): Promise<void>;
 }

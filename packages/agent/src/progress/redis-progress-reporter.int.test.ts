@@ -92,6 +92,50 @@ describe('progress/redis-progress-reporter', () => {
     expect(await redis.redis.ttl(jobOutStreamKey(jobId))).toBeGreaterThan(0);
   });
 
+  it('sends its phase marks on progress and final entries: start, first progress, completed steps, end', async () => {
+    reporter = await connect();
+    const step = {
+      step: 2,
+      total: 3,
+      label: 'Checking out source',
+      stepName: 'CheckoutSourceCommand',
+    };
+
+    await reporter.stepStarted(step);
+    await reporter.stepEnded({ ...step, status: 'completed', message: '', durationMs: 1 });
+    reporter.markPhase('firstLlmToken');
+    await reporter.stepStarted({ ...step, step: 3, label: 'Testing', stepName: 'TestCommand' });
+    await reporter.stepEnded({
+      ...step,
+      step: 3,
+      stepName: 'TestCommand',
+      status: 'failed',
+      message: 'red',
+      durationMs: 1,
+    });
+    await reporter.failed({ ...step, code: 'tests_failed', reason: 'red', outcome: 'failed' });
+
+    const [first, second, final] = await outEntries();
+    const firstMarks = first?.type === 'progress' ? (first.phases ?? {}) : {};
+    expect(Object.keys(firstMarks).sort()).toEqual(['firstProgress', 'started']);
+    expect(firstMarks.started).toBeLessThanOrEqual(firstMarks.firstProgress ?? 0);
+    expect(second?.type === 'progress' && Object.keys(second.phases ?? {}).sort()).toEqual([
+      'checkoutDone',
+      'firstLlmToken',
+      'firstProgress',
+      'started',
+    ]);
+    // The failed TestCommand marks no testsDone; the final entry adds `ended`.
+    expect(final?.type === 'error' && Object.keys(final.phases ?? {}).sort()).toEqual([
+      'checkoutDone',
+      'ended',
+      'firstLlmToken',
+      'firstProgress',
+      'started',
+    ]);
+    expect(final?.type === 'error' && final.phases?.firstProgress).toBe(firstMarks.firstProgress);
+  });
+
   it('writes heartbeats while the job runs', async () => {
     reporter = await connect({ heartbeatMs: 50 });
 

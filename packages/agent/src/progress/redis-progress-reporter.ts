@@ -12,6 +12,7 @@ import { sleep, type Logger } from '@agentsmith/kit';
 import { Redis } from 'ioredis';
 import { matchChoice } from './console-reporter.js';
 import { DetailThrottle } from './detail-throttle.js';
+import { PhaseClock, type AgentPhase } from './phase-clock.js';
 import type {
   ProgressReporter,
   QuestionRequest,
@@ -35,6 +36,8 @@ export interface RedisProgressReporterOptions {
   heartbeatMs?: number;
   detailIntervalMs?: number;
   now?: () => number;
+  /** When the agent process started (default: this process's start). */
+  startedAt?: number;
 }
 
 /**
@@ -48,6 +51,7 @@ export class RedisProgressReporter implements ProgressReporter {
   readonly #now: () => number;
   readonly #outKey: string;
   readonly #throttle: DetailThrottle;
+  readonly #phases: PhaseClock;
   readonly #answers = new Map<string, string>();
   readonly #waiters = new Map<string, (content: string) => void>();
   #writes: Promise<void> = Promise.resolve();
@@ -62,6 +66,7 @@ export class RedisProgressReporter implements ProgressReporter {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#outKey = jobOutStreamKey(options.jobId);
+    this.#phases = new PhaseClock(options.startedAt ?? performance.timeOrigin, this.#now);
     this.#throttle = new DetailThrottle(options.detailIntervalMs ?? 1000, (text) =>
       this.#publish({ type: 'detail', text }),
     );
@@ -96,12 +101,18 @@ export class RedisProgressReporter implements ProgressReporter {
 
   stepStarted(progress: StepProgress): Promise<void> {
     this.#throttle.flush();
-    return this.#publish({ type: 'progress', ...progress });
+    this.#phases.mark('firstProgress');
+    return this.#publish({ type: 'progress', ...progress, phases: this.#phases.marks() });
   }
 
-  stepEnded(_end: StepEnd): Promise<void> {
+  stepEnded(end: StepEnd): Promise<void> {
     this.#throttle.flush();
+    if (end.status === 'completed') this.#phases.stepCompleted(end.stepName);
     return this.#writes;
+  }
+
+  markPhase(phase: AgentPhase): void {
+    this.#phases.mark(phase);
   }
 
   detail(text: string): void {
@@ -139,12 +150,14 @@ export class RedisProgressReporter implements ProgressReporter {
 
   async done(summary: RunSummary): Promise<void> {
     this.#throttle.flush();
-    await this.#publish({ type: 'done', ...summary }, true);
+    this.#phases.mark('ended');
+    await this.#publish({ type: 'done', ...summary, phases: this.#phases.marks() }, true);
   }
 
   async failed(failure: RunFailure): Promise<void> {
     this.#throttle.flush();
-    await this.#publish({ type: 'error', ...failure }, true);
+    this.#phases.mark('ended');
+    await this.#publish({ type: 'error', ...failure, phases: this.#phases.marks() }, true);
   }
 
   close(): Promise<void> {

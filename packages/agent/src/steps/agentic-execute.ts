@@ -18,6 +18,7 @@ export const agenticExecuteStep: Step<RunContext> = {
     const result = await context.coder.execute(codingTask(context, ticket, source.path, signal), {
       signal,
       onDetail: (text) => context.reporter.detail(text),
+      onFirstToken: () => context.reporter.markPhase?.('firstLlmToken'),
     });
     if (result.stopReason === 'plan-rejected') {
       return failed(

@@ -1,3 +1,4 @@
+import type { AgentPhase } from '../../src/progress/phase-clock.js';
 import { silentLogger } from '@agentsmith/kit';
 import type {
   GitHost,
@@ -36,7 +37,12 @@ export type ReporterEvent =
 
 export class RecordingReporter implements ProgressReporter {
   readonly events: ReporterEvent[] = [];
+  readonly phases: AgentPhase[] = [];
   answer: string | undefined;
+
+  markPhase(phase: AgentPhase): void {
+    this.phases.push(phase);
+  }
 
   stepStarted(progress: StepProgress): Promise<void> {
     this.events.push({ kind: 'started', progress });

@@ -2,6 +2,7 @@ import type { FixTicketIntent } from '@agentsmith/contracts';
 import { refuseOverDailyCap } from './daily-cap.js';
 import type { ChatOrigin, JobContext } from './job-context.js';
 import type { Notice } from './notices.js';
+import { recordPhase } from './phase-timings.js';
 import { findProject } from './project-catalog.js';
 import { startAdmittedJob, startAdmittedJobs } from './start-admitted-job.js';
 
@@ -46,7 +47,7 @@ export async function dispatchFix(
     requestedBy: origin.userId,
     project,
     ticketId: request.ticketId,
-    requestedAt: context.now(),
+    requestedAt: origin.receivedAt ?? context.now(),
     ...(projectCap === undefined ? {} : { projectCap }),
   };
   const outcome = await context.admission.request(admission);

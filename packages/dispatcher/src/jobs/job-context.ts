@@ -49,6 +49,8 @@ export interface ChatOrigin {
   teamId?: string | undefined;
   /** Thread to reply in (the asking message's ts, or its thread). */
   threadTs: string;
+  /** When the message reached the dispatcher (epoch ms), for the job's phase timings. */
+  receivedAt?: number;
 }
 
 /** The lock outlives the job's deadline a little: it is only the last safety net. */

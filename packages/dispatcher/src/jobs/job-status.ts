@@ -1,5 +1,6 @@
 import type { ChatOrigin, JobContext } from './job-context.js';
 import type { Notice } from './notices.js';
+import { jobPhases } from './phase-timings.js';
 
 /**
  * `status`: the channel's job with its ticket, current step and elapsed time (or that it is
@@ -29,6 +30,7 @@ export async function replyStatus(context: JobContext, origin: ChatOrigin): Prom
       progress,
       costUsd: job?.costUsd,
       elapsedMs: context.now() - state.startedAt,
+      ...(job ? { phases: jobPhases(job) } : {}),
     });
   }
   const place = queued ? await context.admission.position(queued.jobId) : null;

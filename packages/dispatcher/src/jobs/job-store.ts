@@ -1,4 +1,4 @@
-import type { Answer, InboundEntry, OutboundEntry } from '@agentsmith/contracts';
+import type { Answer, InboundEntry, OutboundEntry, PhaseMarks } from '@agentsmith/contracts';
 
 /** What the dispatcher remembers about a running job, beyond the channel lock. */
 export interface TrackedJob {
@@ -22,6 +22,10 @@ export interface TrackedJob {
   costUsd?: number;
   /** Set when someone cancelled the job. */
   cancelledBy?: string;
+  /** The dispatcher's phase marks (received, acknowledged, queued, spawned; jobs/phase-timings.ts). */
+  phases?: PhaseMarks;
+  /** The agent's phase marks from its latest progress entry. */
+  agentPhases?: PhaseMarks;
 }
 
 /** A question the relay posted, with where its buttons live. */

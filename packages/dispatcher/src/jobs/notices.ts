@@ -1,4 +1,10 @@
-import type { ConversationState, Done, ErrorEntry, Question } from '@agentsmith/contracts';
+import type {
+  ConversationState,
+  Done,
+  ErrorEntry,
+  PhaseMarks,
+  Question,
+} from '@agentsmith/contracts';
 import type { AuditRecord } from './audit-log.js';
 import type { JobHolder } from './admission-queue.js';
 import type { TrackedJob } from './job-store.js';
@@ -35,6 +41,8 @@ export type Notice =
       progress: ProgressFacts | undefined;
       costUsd: number | undefined;
       elapsedMs: number;
+      /** The job's phase marks so far (jobs/phase-timings.ts). */
+      phases?: PhaseMarks;
     }
   | {
       kind: 'tickets';
@@ -63,8 +71,14 @@ export type Notice =
       done: Done;
       /** The project's repository web URL: the pull request is linked only when inside it. */
       repositoryUrl?: string | undefined;
+      phases?: PhaseMarks;
     }
-  | { kind: 'failed'; job: JobRef & Pick<TrackedJob, 'cancelledBy'>; error: ErrorEntry }
+  | {
+      kind: 'failed';
+      job: JobRef & Pick<TrackedJob, 'cancelledBy'>;
+      error: ErrorEntry;
+      phases?: PhaseMarks;
+    }
   // Access policy and audit (issue 11, access).
   | { kind: 'access-refused'; action: string; reason: string; admins: string[] }
   | {

@@ -7,6 +7,7 @@ import {
   isFinalEntry,
   jobInStreamKey,
   jobOutStreamKey,
+  PhaseMarks,
   type Answer,
   type InboundEntry,
   type OutboundEntry,
@@ -62,6 +63,8 @@ const TrackedJobRecord = z.object({
   label: z.string().optional(),
   costUsd: z.number().optional(),
   cancelledBy: z.string().optional(),
+  phases: PhaseMarks.optional(),
+  agentPhases: PhaseMarks.optional(),
 }) satisfies z.ZodType<TrackedJob>;
 
 /** A question's hash: plain string fields. */

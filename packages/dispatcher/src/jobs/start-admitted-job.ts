@@ -4,6 +4,7 @@ import type { AdmissionRequest } from './admission-queue.js';
 import type { JobContext } from './job-context.js';
 import type { TrackedJob } from './job-store.js';
 import type { Notice } from './notices.js';
+import { recordPhase } from './phase-timings.js';
 
 const SPAWN_TIMEOUT_MS = 60_000;
 
@@ -28,10 +29,16 @@ export async function startAdmittedJob(
     requestedBy: request.requestedBy,
     startedAt,
     deadlineAt: request.deadlineAt ?? startedAt + context.jobMaxDurationMs,
+    // A job with a queue message waited for a slot from the moment it was asked for.
+    phases: {
+      received: request.requestedAt,
+      ...(request.statusTs ? { queued: request.requestedAt } : {}),
+    },
   };
   const logger = context.logger.child({ jobId, channelId: request.channelId });
   try {
     job.statusTs = await showStarting(context, request, { kind: 'starting', job });
+    job.phases = { ...job.phases, acknowledged: context.now() };
     await context.jobs.track(job);
     const image = await context.projects.image?.(request.project);
     const spec = JobSpec.parse({
@@ -49,6 +56,9 @@ export async function startAdmittedJob(
     });
     const jobEnvironment = await context.credentials?.issue(spec);
     await context.spawner.spawn(spec, AbortSignal.timeout(SPAWN_TIMEOUT_MS), jobEnvironment);
+    await recordPhase(context.jobs, job, 'spawned', context.now()).catch((error: unknown) =>
+      logger.warn({ err: error }, 'Could not record the spawn time'),
+    );
     context.onSpawned?.(spec);
   } catch (error) {
     const failure = toAppError(error, 'spawner_failed');

@@ -9,7 +9,8 @@ import {
 import { AppError, SecretSanitizer, sleep, type Logger } from '@agentsmith/kit';
 import type { RawEntry, RelayJobStore, TrackedJob } from '../jobs/job-store.js';
 import type { Notifier } from '../jobs/notifier.js';
-import type { Metrics } from '../server/metrics.js';
+import { jobPhases } from '../jobs/phase-timings.js';
+import { observePhases, type Metrics } from '../server/metrics.js';
 
 export type BatchResult = 'ok' | 'retry' | 'ended';
 
@@ -186,8 +187,9 @@ export class EntryDelivery {
           job.statusTs = await notifier.post(job.channelId, notice, job.threadTs);
           await store.patch(job.jobId, { statusTs: job.statusTs });
         }
-        Object.assign(job, progress);
-        await store.patch(job.jobId, progress);
+        const agentPhases = entry.phases ? { agentPhases: entry.phases } : {};
+        Object.assign(job, progress, agentPhases);
+        await store.patch(job.jobId, { ...progress, ...agentPhases });
         return;
       }
       case 'detail': {
@@ -248,13 +250,15 @@ export class EntryDelivery {
           final.type === 'done'
             ? await this.options.repositoryUrl?.(job.project).catch(() => undefined)
             : undefined;
+        const phases = jobPhases(job, entry.phases);
         await notifier.post(
           job.channelId,
           final.type === 'done'
-            ? { kind: 'done', job, done: final, repositoryUrl }
-            : { kind: 'failed', job, error: final },
+            ? { kind: 'done', job, done: final, repositoryUrl, phases }
+            : { kind: 'failed', job, error: final, phases },
           job.threadTs,
         );
+        observePhases(this.options.metrics, phases);
         this.#lastEdit.delete(job.jobId);
         this.#lastDetail.delete(job.jobId);
         return;

@@ -1,7 +1,7 @@
 import type { Logger } from '@agentsmith/kit';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { renderMetrics, type Metrics } from './metrics.js';
+import { METRICS_CONTENT_TYPE, renderMetrics, type Metrics } from './metrics.js';
 
 /** A dependency `/ready` checks. */
 export interface ReadinessCheck {
@@ -172,9 +172,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Dispa
       return;
     }
     if (request.method === 'GET' && path === '/metrics') {
-      response
-        .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
-        .end(renderMetrics(options.metrics));
+      renderMetrics(options.metrics).then(
+        (text) => response.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE }).end(text),
+        () => response.writeHead(500).end(),
+      );
       return;
     }
     if (request.method === 'GET' && path === '/ready') {

@@ -1,3 +1,6 @@
+import { JOB_PHASES, type PhaseMarks } from '@agentsmith/contracts';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
 /** The dispatcher's Prometheus counters and gauges. */
 export interface Metrics {
   jobsStarted: number;
@@ -63,12 +66,72 @@ const descriptions: Record<keyof Metrics, [string, 'counter' | 'gauge', string]>
   ],
 };
 
+/** Phase timings span a quarter second (an acknowledgement) to an hour (a long coding loop). */
+const PHASE_BUCKETS_SECONDS = [0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600];
+
+interface MetricsRegistry {
+  registry: Registry;
+  phaseSeconds: Histogram<'phase'>;
+}
+
+// Callers keep incrementing plain numeric fields; the registry reads them when scraped.
+const registries = new WeakMap<Metrics, MetricsRegistry>();
+
+function registryOf(metrics: Metrics): MetricsRegistry {
+  let entry = registries.get(metrics);
+  if (entry) return entry;
+  const registry = new Registry();
+  for (const key of Object.keys(descriptions) as Array<keyof Metrics>) {
+    const [name, type, help] = descriptions[key];
+    if (type === 'counter') {
+      new Counter({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.reset();
+          this.inc(metrics[key]);
+        },
+      });
+    } else {
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.set(metrics[key]);
+        },
+      });
+    }
+  }
+  const phaseSeconds = new Histogram({
+    name: 'agentsmith_job_phase_seconds',
+    help: 'Seconds from the chat message reaching the dispatcher to each phase of a finished job',
+    labelNames: ['phase'],
+    buckets: PHASE_BUCKETS_SECONDS,
+    registers: [registry],
+  });
+  entry = { registry, phaseSeconds };
+  registries.set(metrics, entry);
+  return entry;
+}
+
+/** Records a finished job's phases (seconds since `received`) in the phase histogram. */
+export function observePhases(metrics: Metrics, marks: PhaseMarks): void {
+  const origin = marks.received;
+  if (origin === undefined) return;
+  const { phaseSeconds } = registryOf(metrics);
+  for (const phase of JOB_PHASES) {
+    const at = marks[phase];
+    if (phase === 'received' || at === undefined) continue;
+    phaseSeconds.observe({ phase }, Math.max(0, at - origin) / 1000);
+  }
+}
+
+/** The content type of {@link renderMetrics}' text. */
+export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
+
 /** Renders the metrics in the Prometheus text exposition format. */
-export function renderMetrics(metrics: Metrics): string {
-  return (Object.keys(descriptions) as Array<keyof Metrics>)
-    .map((key) => {
-      const [name, type, help] = descriptions[key];
-      return `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${metrics[key]}\n`;
-    })
-    .join('');
+export function renderMetrics(metrics: Metrics): Promise<string> {
+  return registryOf(metrics).registry.metrics();
 }

@@ -4,6 +4,7 @@ import {
   type ConversationState,
   type Done,
   type ErrorEntry,
+  type PhaseMarks,
   type Question,
 } from '@agentsmith/contracts';
 import type { AuditRecord } from '../jobs/audit-log.js';
@@ -19,6 +20,7 @@ import {
   type ChatMessage,
 } from './block-kit.js';
 import { code, codeBlock, joinMd, linkWithin, mrkdwn, userMention, type Mrkdwn } from './mrkdwn.js';
+import { formatPhaseLine } from '../jobs/phase-timings.js';
 
 export type { ChatMessage } from './block-kit.js';
 
@@ -38,6 +40,12 @@ const QUESTION_SECTIONS = 10;
 /** Sections of a failure's reason (a failing test's output). */
 const REASON_SECTIONS = 2;
 const CHANGED_FILES_SHOWN = 20;
+
+/** The job's phase timings as one context line (none when the job has no timings). */
+function phaseContext(phases: PhaseMarks): Block[] {
+  const line = formatPhaseLine(phases);
+  return line === undefined ? [] : [context(mrkdwn`:stopwatch: ${line}`)];
+}
 
 export function progressBar(step: number, total: number): string {
   const filled = total > 0 ? Math.max(0, Math.min(10, Math.round((step / total) * 10))) : 0;
@@ -137,7 +145,12 @@ function pullRequestLine(
 }
 
 /** Final card of a successful job: PR link, cost, duration, changed files. */
-export function doneCard(job: JobRef, done: Done, repositoryUrl?: string): ChatMessage {
+export function doneCard(
+  job: JobRef,
+  done: Done,
+  repositoryUrl?: string,
+  phases: PhaseMarks = {},
+): ChatMessage {
   const cost = formatCost(done.costUsd);
   const shown = done.changedFiles.slice(0, CHANGED_FILES_SHOWN).map(code);
   const files = shown.length === 0 ? mrkdwn`_none_` : joinMd(shown, ', ');
@@ -157,6 +170,7 @@ export function doneCard(job: JobRef, done: Done, repositoryUrl?: string): ChatM
     context(
       mrkdwn`Cost: ${cost} · Duration: ${formatDuration(done.durationMs)} · Job ${job.jobId}`,
     ),
+    ...phaseContext(phases),
   ]);
 }
 
@@ -164,6 +178,7 @@ export function doneCard(job: JobRef, done: Done, repositoryUrl?: string): ChatM
 export function errorCard(
   job: Extract<Notice, { kind: 'failed' }>['job'],
   error: ErrorEntry,
+  phases: PhaseMarks = {},
 ): ChatMessage {
   if (error.outcome === 'cancelled' || job.cancelledBy) {
     const who = job.cancelledBy ? mrkdwn` by ${userMention(job.cancelledBy)}` : mrkdwn``;
@@ -188,6 +203,7 @@ export function errorCard(
     ),
     ...sections(reasonText(error.reason), REASON_SECTIONS),
     context(mrkdwn`Error code: ${code(error.code)}`),
+    ...phaseContext(phases),
     retry,
   ];
   return chatMessage(mrkdwn`Job ${job.jobId} failed at ${error.stepName}: ${error.reason}`, blocks);
@@ -271,10 +287,11 @@ function statusLine(notice: Extract<Notice, { kind: 'status' }>): ChatMessage {
     ? mrkdwn`step ${progress.step}/${progress.total}: ${progress.label}`
     : mrkdwn`waiting for the agent to report its first step`;
   const cost = costUsd === undefined ? 'not known yet' : formatCost(costUsd);
-  return iconMessage(
-    mrkdwn`Job ${state.jobId} for ${ticketLabel(state.ticketId)} in ${state.project} — ${step} — running for ${formatDuration(notice.elapsedMs)}, cost so far: ${cost}.`,
-    ':hourglass_flowing_sand:',
-  );
+  const text = mrkdwn`Job ${state.jobId} for ${ticketLabel(state.ticketId)} in ${state.project} — ${step} — running for ${formatDuration(notice.elapsedMs)}, cost so far: ${cost}.`;
+  return chatMessage(text, [
+    section(mrkdwn`:hourglass_flowing_sand: ${text}`),
+    ...phaseContext(notice.phases ?? {}),
+  ]);
 }
 
 function ticketList(notice: Extract<Notice, { kind: 'tickets' }>): ChatMessage {
@@ -400,9 +417,9 @@ export function renderNotice(notice: Notice): ChatMessage {
     case 'daily-cap-reached':
       return dailyCapReached(notice);
     case 'done':
-      return doneCard(notice.job, notice.done, notice.repositoryUrl);
+      return doneCard(notice.job, notice.done, notice.repositoryUrl, notice.phases);
     case 'failed':
-      return errorCard(notice.job, notice.error);
+      return errorCard(notice.job, notice.error, notice.phases);
     case 'access-refused':
       return accessRefusedMessage(notice);
     case 'not-job-owner':

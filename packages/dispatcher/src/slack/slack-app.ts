@@ -139,6 +139,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     addressed: boolean,
   ) => {
     const eventId = envelope.event_id;
+    const receivedAt = Date.now();
     if (event.subtype || event.bot_id || !event.user || event.user === botUserId) return;
     if (!event.text || !event.channel || !event.ts) return;
     // One mention arrives as `message` and `app_mention` with different event ids but one ts.
@@ -152,6 +153,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         userId: event.user,
         teamId: event.user_team ?? envelope.team_id,
         threadTs: event.thread_ts ?? event.ts,
+        receivedAt,
       },
       event.text,
       addressed || mentioned || event.channel_type === 'im',
