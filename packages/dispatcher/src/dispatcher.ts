@@ -22,6 +22,7 @@ import type { SlackHandlers } from './slack/slack-handlers.js';
 import { SlackNotifier } from './slack/slack-notifier.js';
 import type { JobSpawner } from './spawners/job-spawner.js';
 import { createJobSupervision } from './supervision/job-supervision.js';
+import { createSilentAgents } from './supervision/silent-agents.js';
 
 export interface DispatcherDependencies {
   logger: Logger;
@@ -114,6 +115,7 @@ export async function startDispatcher(
         }
       : {}),
   };
+  const silentAgents = createSilentAgents({ ...context, jobs: store }, config.heartbeatTimeoutMs);
   const handlers: SlackHandlers = {
     message: async (origin, text, addressed) => {
       const kind = parseIntent(text).kind;
@@ -125,6 +127,9 @@ export async function startDispatcher(
     },
     retry: async (origin, request) => {
       await track(retryFix(context, origin, request));
+    },
+    silenceNotice: async (click) => {
+      await track(silentAgents.answer(click));
     },
   };
   const slack = createSlackApp({
@@ -161,6 +166,7 @@ export async function startDispatcher(
     ...(dependencies.relay?.leaseMs !== undefined ? { leaseMs: dependencies.relay.leaseMs } : {}),
     ...(dependencies.relay?.blockMs !== undefined ? { blockMs: dependencies.relay.blockMs } : {}),
     onDeadline: ({ jobId }) => expireJob(context, jobId),
+    ...(supervision ? { superviseJob: (jobId: string) => silentAgents.check(jobId) } : {}),
   });
   const http = await startHttpServer({
     port: config.port,

@@ -36,6 +36,8 @@ interface DispatcherSettings {
   instanceId: string;
   /** Seconds between `cancel` and the spawner's stop. */
   cancelGraceSeconds: number;
+  /** Silence (no entry, not even a heartbeat) after which the thread says the agent is not responding. */
+  heartbeatTimeoutMs: number;
   logLevel: LogLevel;
   /** Prefix of the dispatcher's own Redis keys (the wire keys are fixed by the contract). */
   keyPrefix: string;
@@ -156,6 +158,7 @@ export function loadDispatcherConfig(
     jobMaxDurationMs: vars.JOB_MAX_DURATION,
     instanceId: vars.DISPATCHER_INSTANCE_ID ?? vars.HOSTNAME ?? hostname,
     cancelGraceSeconds: vars.CANCEL_GRACE_SECONDS,
+    heartbeatTimeoutMs: vars.HEARTBEAT_TIMEOUT,
     logLevel: vars.LOG_LEVEL,
     keyPrefix: vars.DISPATCHER_KEY_PREFIX,
     spawner,

@@ -144,6 +144,7 @@ export const DispatcherEnvironment = z
       Number.MAX_SAFE_INTEGER,
       30,
     ),
+    HEARTBEAT_TIMEOUT: duration('90s'),
     DISPATCHER_INSTANCE_ID: optionalText(),
     HOSTNAME: optionalText(),
     DISPATCHER_KEY_PREFIX: text('dispatcher:'),

@@ -1,6 +1,7 @@
 import type { Done, ErrorEntry, ErrorCode } from '@agentsmith/contracts';
 import { formatDuration } from './format-duration.js';
 import type { JobContext } from './job-context.js';
+import { stopInBackground } from './stop-in-background.js';
 
 /**
  * Reports a job that ended without telling us (container death, OOM, deadline, vanished Pod).
@@ -60,7 +61,7 @@ export async function finishJob(
 
 /**
  * A job past `JOB_MAX_DURATION` (the relay notices): report it on the agent's behalf, then stop
- * its container or Pod.
+ * its container or Pod in the background (the relay never waits for a stop).
  */
 export async function expireJob(context: JobContext, jobId: string): Promise<void> {
   await reportJobLost(
@@ -69,9 +70,5 @@ export async function expireJob(context: JobContext, jobId: string): Promise<voi
     `it ran longer than its limit of ${formatDuration(context.jobMaxDurationMs)} (JOB_MAX_DURATION)`,
     'run_deadline_exceeded',
   );
-  await context.spawner
-    .stop(jobId, { graceSeconds: 10 })
-    .catch((error: unknown) =>
-      context.logger.warn({ err: error, jobId }, 'Could not stop an expired job'),
-    );
+  stopInBackground(context.spawner, jobId, context.logger);
 }

@@ -22,6 +22,14 @@ export interface TrackedJob {
   costUsd?: number;
   /** Set when someone cancelled the job. */
   cancelledBy?: string;
+  /** Heartbeat supervision: when the "not responding" notice was posted (0 = not posted). */
+  silenceNoticeAt?: number;
+  /** Heartbeat supervision: that notice's message, edited when the agent answers again. */
+  silenceNoticeTs?: string;
+  /** Heartbeat supervision: when someone chose "Keep waiting" (silence is counted from then). */
+  keepWaitingAt?: number;
+  /** Heartbeat supervision: when the job was ended for staying silent after the notice. */
+  silenceEndedAt?: number;
 }
 
 /** A question the relay posted, with where its buttons live. */
@@ -89,4 +97,9 @@ export interface RelayJobStore extends JobStore {
   markDeliveredCursorOnly(jobId: string, id: string): Promise<void>;
   /** Records delivery and acknowledges, in one transaction. */
   markDelivered(jobId: string, ids: string[]): Promise<void>;
+  /**
+   * How long ago the last entry of `job:<id>:out` was written, measured on Redis's own clock (the
+   * entry id's time) so a skewed dispatcher clock cannot fake a silence; undefined while empty.
+   */
+  silenceMs(jobId: string): Promise<number | undefined>;
 }

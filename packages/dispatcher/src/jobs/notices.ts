@@ -56,4 +56,18 @@ export type Notice =
   | { kind: 'details'; lines: string[] }
   | { kind: 'question'; jobId: string; question: Question }
   | { kind: 'done'; job: JobRef; done: Done }
-  | { kind: 'failed'; job: JobRef & Pick<TrackedJob, 'cancelledBy'>; error: ErrorEntry };
+  | { kind: 'failed'; job: JobRef & Pick<TrackedJob, 'cancelledBy'>; error: ErrorEntry }
+  // Faults: heartbeat supervision (supervision/heartbeat-check.ts).
+  | {
+      kind: 'agent-unresponsive';
+      job: JobRef;
+      silentMs: number;
+      /** `HEARTBEAT_TIMEOUT`: how much longer it may stay silent before it is stopped. */
+      timeoutMs: number;
+    }
+  | {
+      kind: 'agent-unresponsive-withdrawn';
+      job: JobRef;
+      /** Who chose "Keep waiting"; undefined when the agent answered again by itself. */
+      keptWaitingBy: string | undefined;
+    };

@@ -19,6 +19,9 @@ export interface ChatMessage {
 export const ANSWER_ACTION_PREFIX = 'answer:';
 export const RETRY_ACTION_ID = 'retry';
 export const QUESTION_BLOCK_PREFIX = 'question:';
+/** Buttons of the "agent is not responding" notice; their value is the job id. */
+export const UNRESPONSIVE_CANCEL_ACTION_ID = 'unresponsive:cancel';
+export const UNRESPONSIVE_WAIT_ACTION_ID = 'unresponsive:wait';
 
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
@@ -222,6 +225,46 @@ function ticketList(notice: Extract<Notice, { kind: 'tickets' }>): ChatMessage {
   );
 }
 
+function agentUnresponsiveMessage(
+  notice: Extract<Notice, { kind: 'agent-unresponsive' }>,
+): ChatMessage {
+  const { job } = notice;
+  const text = `The agent of job ${job.jobId} (${ticketLabel(job.ticketId)} in ${job.project}) is not responding: nothing from it for ${formatDuration(notice.silentMs)}. It will be stopped if it stays silent for another ${formatDuration(notice.timeoutMs)}.`;
+  return {
+    text,
+    blocks: [
+      section(`:warning: ${escape(text)}`),
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: UNRESPONSIVE_CANCEL_ACTION_ID,
+            text: { type: 'plain_text', text: 'Cancel' },
+            value: job.jobId,
+            style: 'danger',
+          },
+          {
+            type: 'button',
+            action_id: UNRESPONSIVE_WAIT_ACTION_ID,
+            text: { type: 'plain_text', text: 'Keep waiting' },
+            value: job.jobId,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+function agentUnresponsiveWithdrawnMessage(
+  notice: Extract<Notice, { kind: 'agent-unresponsive-withdrawn' }>,
+): ChatMessage {
+  const text = notice.keptWaitingBy
+    ? `Job ${notice.job.jobId}: waiting for the agent, as <@${notice.keptWaitingBy}> chose.`
+    : `Job ${notice.job.jobId}: the agent is responding again.`;
+  return plainMessage(text, ':hourglass_flowing_sand:');
+}
+
 /** How each {@link Notice} looks in Slack. */
 export function renderNotice(notice: Notice): ChatMessage {
   switch (notice.kind) {
@@ -286,5 +329,9 @@ export function renderNotice(notice: Notice): ChatMessage {
       return doneCard(notice.job, notice.done);
     case 'failed':
       return errorCard(notice.job, notice.error);
+    case 'agent-unresponsive':
+      return agentUnresponsiveMessage(notice);
+    case 'agent-unresponsive-withdrawn':
+      return agentUnresponsiveWithdrawnMessage(notice);
   }
 }
