@@ -20,3 +20,4 @@ export * from './ecosystem-samples.js';
 export * from './fake-llm-errors.js';
 export * from './eval/index.js';
 export * from './hostile-ticket-session.js';
+export * from './chaos-figures.js';
