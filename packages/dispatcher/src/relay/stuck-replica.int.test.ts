@@ -66,7 +66,7 @@ describe('relay/stuck replica', () => {
       })
       .toEqual(['line 1', expect.stringMatching(/^Done:/)]);
     await expect
-      .poll(async () => await stuck.dispatcher.context.conversations.get('slack', channel))
+      .poll(async () => stuck.dispatcher.context.conversations.get('slack', channel))
       .toBeNull();
   }, 60_000);
 });

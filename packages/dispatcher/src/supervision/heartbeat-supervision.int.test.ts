@@ -1,10 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SlackCall } from '@agentsmith/testkit';
-import {
-  DispatcherHarness,
-  textOf,
-  uniqueChannel,
-} from '../../test/support/dispatcher-harness.js';
+import { DispatcherHarness, textOf, uniqueChannel } from '../../test/support/dispatcher-harness.js';
 import {
   UNRESPONSIVE_CANCEL_ACTION_ID,
   UNRESPONSIVE_WAIT_ACTION_ID,
@@ -19,6 +15,11 @@ function buttonsOf(call: SlackCall | undefined): string[] {
   return blocks
     .filter((block) => block.type === 'actions')
     .flatMap((block) => (block.elements ?? []).map((element) => element.action_id ?? ''));
+}
+
+function textArg(call: SlackCall | undefined, name: string): string {
+  const value = call?.args[name];
+  return typeof value === 'string' ? value : '';
 }
 
 describe('supervision/heartbeat (HEARTBEAT_TIMEOUT)', () => {
@@ -86,7 +87,7 @@ describe('supervision/heartbeat (HEARTBEAT_TIMEOUT)', () => {
         actionId: UNRESPONSIVE_WAIT_ACTION_ID,
         value: jobId,
         messageTs: second?.ts ?? '',
-        threadTs: String(second?.args['thread_ts'] ?? ''),
+        threadTs: textArg(second, 'thread_ts'),
       }),
     ).toBe(200);
     await expect
@@ -104,8 +105,7 @@ describe('supervision/heartbeat (HEARTBEAT_TIMEOUT)', () => {
     await expect.poll(() => notices(channel).length, { timeout: 15_000 }).toBe(3);
     await expect
       .poll(
-        () =>
-          harness.slack.calls.find((call) => textOf(call).startsWith(`Job ${jobId} failed at`)),
+        () => harness.slack.calls.find((call) => textOf(call).startsWith(`Job ${jobId} failed at`)),
         { timeout: 15_000 },
       )
       .toBeDefined();
@@ -120,7 +120,7 @@ describe('supervision/heartbeat (HEARTBEAT_TIMEOUT)', () => {
     expect(JSON.stringify(card?.args['blocks'])).toContain('agent_unresponsive');
     await expect.poll(() => harness.spawner.stopped.map((stop) => stop.jobId)).toEqual([jobId]);
     await expect
-      .poll(async () => await harness.dispatcher.context.conversations.get('slack', channel))
+      .poll(async () => harness.dispatcher.context.conversations.get('slack', channel))
       .toBeNull();
     expect(
       harness.slack.calls.filter((call) => textOf(call).startsWith(`Job ${jobId} failed`)),
@@ -138,13 +138,13 @@ describe('supervision/heartbeat (HEARTBEAT_TIMEOUT)', () => {
       actionId: UNRESPONSIVE_CANCEL_ACTION_ID,
       value: jobId,
       messageTs: notice?.ts ?? '',
-      threadTs: String(notice?.args['thread_ts'] ?? ''),
+      threadTs: textArg(notice, 'thread_ts'),
     });
     await expect
       .poll(() => harness.textsIn(channel).includes(`Job ${jobId} cancelled by <@UHUMAN>.`))
       .toBe(true);
     await expect
-      .poll(async () => await harness.dispatcher.context.conversations.get('slack', channel))
+      .poll(async () => harness.dispatcher.context.conversations.get('slack', channel))
       .toBeNull();
   }, 30_000);
 

@@ -25,8 +25,8 @@ export function kubernetesLabelValue(value: string): string {
 }
 
 /** Annotation keys holding the names a label could only carry cleaned. */
-export const PROJECT_ANNOTATION = 'agentsmith/project';
-export const PLATFORM_ANNOTATION = 'agentsmith/platform';
+const PROJECT_ANNOTATION = 'agentsmith/project';
+const PLATFORM_ANNOTATION = 'agentsmith/platform';
 
 /** {@link jobLabels} with every value made a valid label value. */
 export function kubernetesJobLabels(spec: JobSpec): Record<string, string> {
