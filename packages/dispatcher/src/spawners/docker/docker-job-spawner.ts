@@ -1,12 +1,6 @@
 import Docker from 'dockerode';
 import type { JobSpec } from '@agentsmith/contracts';
-import {
-  AppError,
-  silentLogger,
-  throwIfAborted,
-  withTimeout,
-  type Logger,
-} from '@agentsmith/kit';
+import { AppError, silentLogger, throwIfAborted, withTimeout, type Logger } from '@agentsmith/kit';
 import { AGENT_CONFIG_DIRECTORY, AGENT_CONFIG_FILENAME } from '@agentsmith/contracts';
 import { singleFileTar } from './docker-config-archive.js';
 import { dockerContainerSpec } from './docker-container-spec.js';
