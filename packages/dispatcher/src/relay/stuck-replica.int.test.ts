@@ -49,9 +49,7 @@ describe('relay/stuck replica', () => {
     // while its renewal timer still runs (lease 3 s in the harness).
     stuckSlack.delayNext(20_000, 100);
     await stuck.agentWrites({ type: 'detail', jobId, at: Date.now(), text: 'line 1' });
-    await expect
-      .poll(() => redis.redis.get(ownerKey), { timeout: 15_000 })
-      .toBe('replica-healthy');
+    await expect.poll(() => redis.redis.get(ownerKey), { timeout: 15_000 }).toBe('replica-healthy');
     await stuck.agentWrites({
       type: 'done',
       jobId,
