@@ -43,6 +43,20 @@ describe('testkit/chaos-figures', () => {
     expect(figures).toEqual({ lost: 1, duplicated: 2, outOfOrder: 1, finalCards: 2 });
   });
 
+  it('tells two details with the same text from a duplicate', () => {
+    const figures = jobFigures(
+      [detail('Running npm test'), detail('x'), detail('Running npm test'), done],
+      [post('Running npm test\nx'), post('Running npm test'), post('Done: ok')],
+    );
+    expect(figures).toEqual({ lost: 0, duplicated: 0, outOfOrder: 0, finalCards: 1 });
+    expect(
+      jobFigures(
+        [detail('Running npm test'), done],
+        [post('Running npm test'), post('Running npm test'), post('Done: ok')],
+      ).duplicated,
+    ).toBe(1);
+  });
+
   it('counts steps shown backwards and a job without a final card', () => {
     const figures = jobFigures(
       [progress(1), progress(2), progress(3)],

@@ -52,16 +52,25 @@ export function jobFigures(entries: StreamEntry[], calls: SlackCall[]): JobFigur
   let lost = 0;
   let duplicated = 0;
   let outOfOrder = 0;
-  let lastPosition = -1;
-  for (const entry of entries.filter((item) => item.fields['type'] === 'detail')) {
-    const block = (entry.fields['text'] ?? '').split('\n');
+  let cursor = 0;
+  const details = entries
+    .filter((item) => item.fields['type'] === 'detail')
+    .map((item) => (item.fields['text'] ?? '').split('\n'));
+  // Two details may say the same thing ("Running npm test"): each consumes the next occurrence.
+  for (const block of details) {
     const positions = blockPositions(detailLines, block);
-    if (positions.length === 0) lost += 1;
-    duplicated += Math.max(0, positions.length - 1);
-    const first = positions.find((position) => position > lastPosition);
-    if (positions.length > 0 && first === undefined) outOfOrder += 1;
-    if (first !== undefined) lastPosition = first;
+    const next = positions.find((position) => position >= cursor);
+    if (next !== undefined) cursor = next + block.length;
+    else if (positions.length > 0) outOfOrder += 1;
+    else lost += 1;
   }
+  const blocks = new Map<string, { block: string[]; written: number }>();
+  for (const block of details) {
+    const key = block.join('\n');
+    blocks.set(key, { block, written: (blocks.get(key)?.written ?? 0) + 1 });
+  }
+  for (const { block, written } of blocks.values())
+    duplicated += Math.max(0, blockPositions(detailLines, block).length - written);
   const shownSteps = calls
     .map((call) => STEP.exec(textOf(call))?.[1])
     .filter((step): step is string => step !== undefined)

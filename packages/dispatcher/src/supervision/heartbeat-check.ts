@@ -3,7 +3,7 @@ import type { RelayJobStore, TrackedJob } from '../jobs/job-store.js';
 import type { Notifier } from '../jobs/notifier.js';
 
 export interface HeartbeatCheckPorts {
-  jobs: Pick<RelayJobStore, 'get' | 'patch' | 'silenceMs'>;
+  jobs: Pick<RelayJobStore, 'get' | 'patch' | 'silenceMs' | 'hasFinalEntry'>;
   notifier: Pick<Notifier, 'post' | 'update'>;
   now: () => number;
   logger: Logger;
@@ -35,6 +35,8 @@ async function silenceOf(ports: HeartbeatCheckPorts, job: TrackedJob): Promise<n
 export async function checkHeartbeat(ports: HeartbeatCheckPorts, jobId: string): Promise<void> {
   const job = await ports.jobs.get(jobId);
   if (!job || job.cancelledBy || job.silenceEndedAt) return;
+  // The agent said its last word; the relay has not shown it yet (Slack may be down). Not a hang.
+  if (await ports.jobs.hasFinalEntry(jobId)) return;
   const silentMs = await silenceOf(ports, job);
   const noticeAt = job.silenceNoticeAt ?? 0;
   if (noticeAt > 0) {

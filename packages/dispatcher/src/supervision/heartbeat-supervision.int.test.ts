@@ -148,6 +148,29 @@ describe('supervision/heartbeat (HEARTBEAT_TIMEOUT)', () => {
       .toBeNull();
   }, 30_000);
 
+  it('never calls an agent that has finished "not responding" while its final card waits for Slack', async () => {
+    const channel = uniqueChannel();
+    const jobId = await harness.startJob(channel);
+    harness.trackJob(jobId, channel);
+    await expect.poll(() => harness.textsIn(channel).length).toBeGreaterThan(0);
+    harness.slack.outage(7_000);
+    await harness.agentWrites({
+      type: 'done',
+      jobId,
+      at: Date.now(),
+      summary: 'Fixed',
+      durationMs: 1,
+      changedFiles: [],
+    });
+
+    await expect
+      .poll(() => harness.textsIn(channel).some((text) => text.startsWith('Done:')), {
+        timeout: 30_000,
+      })
+      .toBe(true);
+    expect(notices(channel)).toEqual([]);
+  }, 40_000);
+
   it('names in the crash card the step the thread showed, not the one the report was written at', async () => {
     const channel = uniqueChannel();
     const jobId = await harness.startJob(channel);
