@@ -56,8 +56,6 @@ export class DockerExitMonitor {
     this.#reopenDelayMs = options.reopenDelayMs ?? 500;
   }
 
-  /** How many times the event stream was opened (a reopen after a daemon restart counts). */
-  opened = 0;
 
   /** Opens the event stream once; later calls wait for the same opening. */
   start(): Promise<void> {
@@ -111,7 +109,6 @@ export class DockerExitMonitor {
       return;
     }
     this.#stream = stream;
-    this.opened += 1;
     let buffered = '';
     stream.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
