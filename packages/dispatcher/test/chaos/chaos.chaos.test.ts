@@ -66,6 +66,12 @@ async function killDispatcher(): Promise<void> {
 
 beforeAll(async () => {
   await requireDocker(testDocker());
+  // The agent image is shared with the Compose acceptance test: built only when missing.
+  const agentImage = await docker('image', 'inspect', 'agentsmith:latest').then(
+    () => true,
+    () => false,
+  );
+  if (!agentImage) await compose('build', 'agentsmith');
   await compose('build', 'dispatcher', 'fakes');
   await compose('up', '-d', '--wait', '--no-build');
 }, 1_800_000);
