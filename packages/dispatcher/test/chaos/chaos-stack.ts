@@ -198,15 +198,26 @@ export async function agentContainer(jobId: string): Promise<string> {
   return name;
 }
 
-/** Waits until the agent wrote an entry of `type` (or any of several). */
-export async function agentWrote(jobId: string, ...types: string[]): Promise<void> {
+/**
+ * Waits until the agent wrote an entry of `type` (or any of several); false when the job's final
+ * card came first (the job ended without getting there).
+ */
+export async function agentWrote(
+  jobId: string,
+  channel: string,
+  ...types: string[]
+): Promise<boolean> {
+  let wrote = false;
   await expect
     .poll(
-      async () =>
-        (await streamOf(jobId)).some((entry) => types.includes(entry.fields['type'] ?? '')),
-      { timeout: 120_000, message: `job ${jobId} to write ${types.join('/')}` },
+      async () => {
+        wrote = (await streamOf(jobId)).some((entry) => types.includes(entry.fields['type'] ?? ''));
+        return wrote || callsIn(await fakeState(), channel).some(isFinalCard);
+      },
+      { timeout: 180_000, message: `job ${jobId} to write ${types.join('/')} or end` },
     )
     .toBe(true);
+  return wrote;
 }
 
 export { textOf };
