@@ -56,7 +56,6 @@ export class DockerExitMonitor {
     this.#reopenDelayMs = options.reopenDelayMs ?? 500;
   }
 
-
   /** Opens the event stream once; later calls wait for the same opening. */
   start(): Promise<void> {
     this.#starting ??= this.#open().catch((error: unknown) => {
