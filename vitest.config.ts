@@ -5,7 +5,12 @@ import { defineConfig } from 'vitest/config';
 const conditions = ['@agentsmith/source', 'module', 'node', 'import', 'default'];
 const resolve = { conditions };
 const ssr = { resolve: { conditions, externalConditions: conditions } };
-const slowTiers = ['**/*.int.test.ts', '**/*.docker.test.ts', '**/*.e2e.test.ts'];
+const slowTiers = [
+  '**/*.int.test.ts',
+  '**/*.docker.test.ts',
+  '**/*.e2e.test.ts',
+  '**/*.chaos.test.ts',
+];
 // `expect.poll` is the one way tests wait for another process or the event loop; these defaults
 // fit the slower tiers (a test passes a longer `timeout` where it needs one).
 const poll = { timeout: 20_000, interval: 25 };
@@ -35,6 +40,19 @@ export default defineConfig({
           expect: { poll },
           testTimeout: 120_000,
           hookTimeout: 300_000,
+        },
+      },
+      {
+        resolve,
+        ssr,
+        test: {
+          // `npm run test:chaos` (scripts/run-chaos.mjs); not part of `npm test`.
+          name: 'chaos',
+          include: ['packages/*/test/chaos/**/*.chaos.test.ts'],
+          fileParallelism: false,
+          expect: { poll: { ...poll, interval: 250 } },
+          testTimeout: 300_000,
+          hookTimeout: 900_000,
         },
       },
       {

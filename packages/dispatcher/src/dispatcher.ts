@@ -30,6 +30,7 @@ import { SlackNotifier } from './slack/slack-notifier.js';
 import { SlackPeopleDirectory } from './slack/slack-people-directory.js';
 import type { JobSpawner } from './spawners/job-spawner.js';
 import { createJobSupervision } from './supervision/job-supervision.js';
+import { createSilentAgents } from './supervision/silent-agents.js';
 
 export interface DispatcherDependencies {
   logger: Logger;
@@ -150,6 +151,7 @@ export async function startDispatcher(
         }
       : {}),
   };
+  const silentAgents = createSilentAgents({ ...context, jobs: store }, config.heartbeatTimeoutMs);
   const handlers: SlackHandlers = {
     message: async (origin, text, addressed) => {
       const kind = parseIntent(text).kind;
@@ -161,6 +163,9 @@ export async function startDispatcher(
     },
     retry: async (origin, request) => {
       await track(retryFix(context, origin, request));
+    },
+    silenceNotice: async (click) => {
+      await track(silentAgents.answer(click));
     },
   };
   const slack = createSlackApp({
@@ -209,6 +214,7 @@ export async function startDispatcher(
     ...(dependencies.relay?.leaseMs !== undefined ? { leaseMs: dependencies.relay.leaseMs } : {}),
     ...(dependencies.relay?.blockMs !== undefined ? { blockMs: dependencies.relay.blockMs } : {}),
     onDeadline: ({ jobId }) => expireJob(context, jobId),
+    ...(supervision ? { superviseJob: (jobId: string) => silentAgents.check(jobId) } : {}),
   });
   // Resolved before listening, so the guard is on the server before its first connection.
   const agentAddresses = dependencies.broker

@@ -146,6 +146,31 @@ export async function startComposeFakeWorld(
       response.writeHead(204).end();
       return;
     }
+    // Chaos controls (packages/dispatcher/test/chaos): a Slack outage of `seconds` answering
+    // `status` (503 or 429), an LLM session whose first answer hangs for `seconds` (the fix-sum
+    // session otherwise), and dropping what a dead job's session left queued.
+    if (request.method === 'POST' && url.pathname === '/slack/outage') {
+      slack.outage(
+        Number(url.searchParams.get('seconds') ?? '30') * 1000,
+        Number(url.searchParams.get('status') ?? '503'),
+      );
+      response.writeHead(204).end();
+      return;
+    }
+    if (request.method === 'POST' && url.pathname === '/script/clear') {
+      llm.clearScript();
+      response.writeHead(204).end();
+      return;
+    }
+    if (request.method === 'POST' && url.pathname === '/script/hang') {
+      const [first, ...rest] = fixingSumTurns();
+      llm.script(
+        { ...first, delayMs: Number(url.searchParams.get('seconds') ?? '600') * 1000 },
+        ...rest,
+      );
+      response.writeHead(204).end();
+      return;
+    }
     if (url.pathname !== '/state') {
       response.writeHead(404).end();
       return;

@@ -1,12 +1,69 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ServerResponse } from 'node:http';
 import { FakeServer, type FakeResponse, type RecordedRequest } from './fake-server.js';
 
 type Manifest = Record<string, unknown> & {
-  metadata?: { name?: string; uid?: string; labels?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    uid?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    resourceVersion?: string;
+  };
   status?: unknown;
 };
+
+/** The collections a client can watch here. */
+type WatchedKind = 'jobs' | 'pods';
+type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+interface WatchEvent {
+  resourceVersion: number;
+  kind: WatchedKind;
+  type: WatchEventType;
+  object: Manifest;
+}
+
+interface Watcher {
+  kind: WatchedKind;
+  selector: Array<[string, string]>;
+  response: ServerResponse;
+}
+
+/** `a=b,c=d` as pairs. */
+function parseSelector(selector: string | null): Array<[string, string]> {
+  return selector ? selector.split(',').map((pair) => pair.split('=') as [string, string]) : [];
+}
+
+function matches(object: Manifest, selector: Array<[string, string]>): boolean {
+  const labels = object.metadata?.labels ?? {};
+  return selector.every(([key, value]) => labels[key] === value);
+}
+
+/**
+ * Pods by the name of their Job, as a test scripts them. Setting a Job's Pods stamps them as the
+ * Job controller would (the Job's template labels, `job-name`, the namespace) and tells watchers.
+ */
+class PodsByJob extends Map<string, unknown[]> {
+  constructor(
+    private readonly changed: (job: string, before: unknown[], after: unknown[]) => unknown[],
+  ) {
+    super();
+  }
+
+  override set(job: string, pods: unknown[]): this {
+    return super.set(job, this.changed(job, super.get(job) ?? [], pods));
+  }
+
+  override delete(job: string): boolean {
+    const before = super.get(job);
+    if (!before) return false;
+    this.changed(job, before, []);
+    return super.delete(job);
+  }
+}
 
 /** Checks a manifest the client sent (e.g. with kubernetes-models); throw to reject it. */
 export type ManifestValidator = (manifest: Manifest) => void;
@@ -15,6 +72,11 @@ export type ManifestValidator = (manifest: Manifest) => void;
  * A strict fake of the slice of the Kubernetes API the Kubernetes spawner uses: Jobs and
  * ConfigMaps and Secrets (created, deleted with their owning Job), Pods (list, delete collection) and Events (list).
  * Tests script Job status, Pods and Events; every created manifest passes `validate` first.
+ *
+ * Jobs and Pods can be watched the way the API server serves it: `?watch=true` answers a chunked
+ * stream of JSON lines (`{"type":"ADDED","object":…}`), every change carries a growing
+ * `resourceVersion`, lists carry the current one, a watch resumes after the version it names,
+ * and one older than the kept history is answered with a 410 Gone `ERROR` event.
  */
 export class FakeKubernetesApi {
   readonly server = new FakeServer('kubernetes');
@@ -23,11 +85,16 @@ export class FakeKubernetesApi {
   /** Secrets as created (garbage-collected with their owning Job, like the real cluster). */
   readonly secrets = new Map<string, Manifest>();
   /** Pods and events by job name, as the test scripts them. */
-  readonly pods = new Map<string, unknown[]>();
+  readonly pods = new PodsByJob((job, before, after) => this.#podsChanged(job, before, after));
   readonly events = new Map<string, unknown[]>();
   /** Answer the next Job creation with this (e.g. a 403 quota rejection). */
   rejectNextJob: FakeResponse | undefined;
   #uid = 0;
+  #resourceVersion = 1000;
+  /** Watches resuming from before this version are answered 410 Gone. */
+  #oldestKept = 1000;
+  readonly #history: WatchEvent[] = [];
+  readonly #watchers = new Set<Watcher>();
 
   constructor(
     readonly namespace = 'agentsmith',
@@ -37,16 +104,20 @@ export class FakeKubernetesApi {
     const core = `/api/v1/namespaces/${namespace}`;
     this.server
       .on('POST', base, (request) => this.#create(this.jobs, request, true))
-      .on('GET', base, (request) => ({
-        body: this.#list('JobList', [...this.jobs.values()], request),
-      }))
+      .on('GET', base, (request) =>
+        request.query.get('watch') === 'true'
+          ? this.#watch('jobs', request)
+          : { body: this.#list('JobList', [...this.jobs.values()], request) },
+      )
       .on('GET', `${base}/:name`, (request) => this.#read(this.jobs, request.params['name'] ?? ''))
       .on('DELETE', `${base}/:name`, (request) => this.#delete(request.params['name'] ?? ''))
       .on('POST', `${core}/configmaps`, (request) => this.#create(this.configMaps, request, false))
       .on('POST', `${core}/secrets`, (request) => this.#create(this.secrets, request, false))
-      .on('GET', `${core}/pods`, (request) => ({
-        body: this.#list('PodList', this.#podsFor(request), request),
-      }))
+      .on('GET', `${core}/pods`, (request) =>
+        request.query.get('watch') === 'true'
+          ? this.#watch('pods', request)
+          : { body: this.#list('PodList', [...this.pods.values()].flat(), request) },
+      )
       .on('DELETE', `${core}/pods`, () => ({
         body: { kind: 'Status', apiVersion: 'v1', status: 'Success' },
       }))
@@ -70,7 +141,30 @@ export class FakeKubernetesApi {
   }
 
   stop(): Promise<void> {
+    this.closeWatches();
     return this.server.stop();
+  }
+
+  /** Open watch streams. */
+  get watching(): number {
+    return this.#watchers.size;
+  }
+
+  /** Ends every open watch, as the API server does when a watch times out or it restarts. */
+  closeWatches(): void {
+    for (const watcher of this.#watchers) watcher.response.end();
+    this.#watchers.clear();
+  }
+
+  /**
+   * Forgets the change history (an etcd compaction) and ends the watches: a client resuming from
+   * the version it last saw gets 410 Gone and has to list again.
+   */
+  expireHistory(): void {
+    this.#resourceVersion += 1;
+    this.#oldestKept = this.#resourceVersion;
+    this.#history.length = 0;
+    this.closeWatches();
   }
 
   /** A kubeconfig file pointing at this fake (token auth, namespace set); returns its path. */
@@ -101,6 +195,7 @@ export class FakeKubernetesApi {
     const job = this.jobs.get(name);
     if (!job) throw new Error(`no Job ${name} in the fake Kubernetes API`);
     job.status = status;
+    this.#changed('jobs', 'MODIFIED', job);
   }
 
   /** Requests of one kind, e.g. `requests('POST', /\/jobs$/)`. */
@@ -151,6 +246,7 @@ export class FakeKubernetesApi {
       },
     };
     store.set(name, created);
+    if (isJob) this.#changed('jobs', 'ADDED', created);
     return { status: 201, body: created };
   }
 
@@ -172,7 +268,9 @@ export class FakeKubernetesApi {
   }
 
   #delete(name: string): FakeResponse {
-    if (!this.jobs.delete(name)) return this.#read(this.jobs, name);
+    const job = this.jobs.get(name);
+    if (!job || !this.jobs.delete(name)) return this.#read(this.jobs, name);
+    this.#changed('jobs', 'DELETED', job);
     for (const store of [this.configMaps, this.secrets]) {
       for (const [key, owned] of store) {
         const owners =
@@ -185,26 +283,92 @@ export class FakeKubernetesApi {
     return { body: { kind: 'Status', apiVersion: 'v1', status: 'Success' } };
   }
 
-  #podsFor(request: RecordedRequest): unknown[] {
-    const jobId = /job-id=([0-9a-f]+)/.exec(request.query.get('labelSelector') ?? '')?.[1];
-    if (!jobId) return [...this.pods.values()].flat();
-    return this.pods.get(`agentsmith-${jobId}`) ?? [];
-  }
-
   #list(kind: string, items: unknown[], request: RecordedRequest): unknown {
-    const selector = request.query.get('labelSelector');
-    const wanted = selector
-      ? selector.split(',').map((pair) => pair.split('=') as [string, string])
-      : [];
-    const matching = items.filter((item) => {
-      const labels = (item as Manifest).metadata?.labels ?? {};
-      return kind !== 'JobList' || wanted.every(([key, value]) => labels[key] === value);
-    });
+    const wanted = parseSelector(request.query.get('labelSelector'));
     return {
       kind,
       apiVersion: kind === 'JobList' ? 'batch/v1' : 'v1',
-      metadata: {},
-      items: matching,
+      metadata: { resourceVersion: String(this.#resourceVersion) },
+      items: items.filter((item) => matches(item as Manifest, wanted)),
+    };
+  }
+
+  /** Records a change under a new resourceVersion and tells the watchers it concerns. */
+  #changed(kind: WatchedKind, type: WatchEventType, object: Manifest): void {
+    this.#resourceVersion += 1;
+    object.metadata = { ...object.metadata, resourceVersion: String(this.#resourceVersion) };
+    const event = {
+      resourceVersion: this.#resourceVersion,
+      kind,
+      type,
+      object: structuredClone(object),
+    };
+    this.#history.push(event);
+    for (const watcher of this.#watchers)
+      if (watcher.kind === kind && matches(event.object, watcher.selector))
+        watcher.response.write(`${JSON.stringify({ type, object: event.object })}\n`);
+  }
+
+  #podsChanged(job: string, before: unknown[], after: unknown[]): unknown[] {
+    const template = this.jobs.get(job) as
+      { spec?: { template?: { metadata?: { labels?: Record<string, string> } } } } | undefined;
+    const stamped = (after as Manifest[]).map((pod) => ({
+      ...pod,
+      metadata: {
+        ...pod.metadata,
+        namespace: this.namespace,
+        labels: {
+          ...template?.spec?.template?.metadata?.labels,
+          'job-name': job,
+          ...pod.metadata?.labels,
+        },
+      },
+    }));
+    const names = new Set(stamped.map((pod) => pod.metadata.name));
+    for (const pod of before as Manifest[])
+      if (!names.has(pod.metadata?.name)) this.#changed('pods', 'DELETED', pod);
+    const existing = new Set((before as Manifest[]).map((pod) => pod.metadata?.name));
+    for (const pod of stamped)
+      this.#changed('pods', existing.has(pod.metadata.name) ? 'MODIFIED' : 'ADDED', pod);
+    return stamped;
+  }
+
+  /** A watch: what changed after the version asked for, then every change as it happens. */
+  #watch(kind: WatchedKind, request: RecordedRequest): FakeResponse {
+    const selector = parseSelector(request.query.get('labelSelector'));
+    const from = Number(request.query.get('resourceVersion') ?? '0') || this.#resourceVersion;
+    return {
+      stream: (response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.flushHeaders();
+        if (from < this.#oldestKept) {
+          response.end(
+            `${JSON.stringify({
+              type: 'ERROR',
+              object: {
+                kind: 'Status',
+                apiVersion: 'v1',
+                metadata: {},
+                status: 'Failure',
+                message: `too old resource version: ${from} (${this.#oldestKept})`,
+                reason: 'Expired',
+                code: 410,
+              },
+            })}\n`,
+          );
+          return;
+        }
+        for (const event of this.#history)
+          if (
+            event.resourceVersion > from &&
+            event.kind === kind &&
+            matches(event.object, selector)
+          )
+            response.write(`${JSON.stringify({ type: event.type, object: event.object })}\n`);
+        const watcher = { kind, selector, response };
+        this.#watchers.add(watcher);
+        response.on('close', () => this.#watchers.delete(watcher));
+      },
     };
   }
 }

@@ -116,6 +116,12 @@ export class FakeLlmApi {
     return this;
   }
 
+  /** Drops the turns not consumed yet (a job that died left its session's rest behind). */
+  clearScript(): this {
+    this.#turns.length = 0;
+    return this;
+  }
+
   /** Turns not consumed yet. */
   get remainingTurns(): number {
     return this.#turns.length;

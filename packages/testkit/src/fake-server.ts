@@ -25,6 +25,11 @@ export interface FakeResponse {
   raw?: string | string[];
   /** Delay before answering (ms), e.g. to simulate a slow server. */
   delayMs?: number;
+  /**
+   * Takes the response over instead (a long-lived stream such as a Kubernetes watch): the handler
+   * writes and ends it when it likes.
+   */
+  stream?: (response: ServerResponse) => void;
 }
 
 export type RouteHandler = (
@@ -200,7 +205,8 @@ export class FakeServer {
     try {
       const answer = await route.handler(recorded, this);
       if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
-      send(response, answer);
+      if (answer.stream) answer.stream(response);
+      else send(response, answer);
     } catch (error) {
       this.unexpected.push(`${recorded.method} ${recorded.path} (handler threw: ${String(error)})`);
       send(response, { status: 500, body: { error: String(error) } });

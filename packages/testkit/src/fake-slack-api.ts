@@ -93,6 +93,7 @@ export class FakeSlackApi {
    */
   onCall: ((call: SlackCall) => void | Promise<void>) | undefined;
   #hold: Promise<void> | undefined;
+  #outage: { until: number; status: number } | undefined;
   /** Calls the fake answered with a queued failure (429, 5xx, `ok: false`), in order. */
   readonly refusals: Array<{ method: string; status: number; at: number }> = [];
   /**
@@ -220,6 +221,14 @@ export class FakeSlackApi {
     for (let index = 0; index < times; index += 1) this.#delays.push({ method, ms });
   }
 
+  /**
+   * For the next `ms`, every chat call is refused with `status` (429 with `Retry-After: 1`, or a
+   * 5xx), as a Slack outage would be; calls are recorded only once it is over.
+   */
+  outage(ms: number, status = 503): void {
+    this.#outage = { until: Date.now() + ms, status };
+  }
+
   /** Drops every failure queued with rateLimitNext/failNext/failNextWithStatus. */
   clearFailures(): void {
     this.#failures.length = 0;
@@ -291,6 +300,17 @@ export class FakeSlackApi {
    * method apply to chat calls only, never to auth.test or apps.connections.open (`exactOnly`).
    */
   #refusal(method: string, exactOnly: boolean) {
+    if (!exactOnly && this.#outage && Date.now() < this.#outage.until) {
+      const { status } = this.#outage;
+      this.refusals.push({ method, status, at: Date.now() });
+      return status === 429
+        ? {
+            status,
+            headers: { 'retry-after': '1' },
+            body: { ok: false, error: 'ratelimited' },
+          }
+        : { status, body: { ok: false, error: 'service_unavailable' } };
+    }
     const failureIndex = this.#failures.findIndex(
       (failure) => failure.method === method || (!exactOnly && failure.method === undefined),
     );

@@ -24,3 +24,4 @@ export * from './send-until-closed.js';
 export * from './block-kit-validator.js';
 export * from './egress-probe-session.js';
 export * from './bench/distribution-chart.js';
+export * from './chaos-figures.js';

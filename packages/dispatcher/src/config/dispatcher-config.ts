@@ -58,6 +58,8 @@ interface DispatcherSettings {
   cancelGraceSeconds: number;
   /** Concurrent jobs across every replica, per user and per project; more wait in the queue. */
   admissionLimits: { total: number; perUser: number; perProject: number };
+  /** Silence (no entry, not even a heartbeat) after which the thread says the agent is not responding. */
+  heartbeatTimeoutMs: number;
   logLevel: LogLevel;
   /** Prefix of the dispatcher's own Redis keys (the wire keys are fixed by the contract). */
   keyPrefix: string;
@@ -194,6 +196,7 @@ export function loadDispatcherConfig(
       perUser: vars.MAX_JOBS_PER_USER,
       perProject: vars.MAX_JOBS_PER_PROJECT,
     },
+    heartbeatTimeoutMs: vars.HEARTBEAT_TIMEOUT,
     logLevel: vars.LOG_LEVEL,
     keyPrefix: vars.DISPATCHER_KEY_PREFIX,
     spawner,

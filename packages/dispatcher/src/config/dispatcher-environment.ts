@@ -176,6 +176,7 @@ export const DispatcherEnvironment = z
     MAX_CONCURRENT_JOBS: wholeNumber('use a whole number of jobs, 1 or more', 1, 100_000, 10),
     MAX_JOBS_PER_USER: wholeNumber('use a whole number of jobs, 1 or more', 1, 100_000, 3),
     MAX_JOBS_PER_PROJECT: wholeNumber('use a whole number of jobs, 1 or more', 1, 100_000, 5),
+    HEARTBEAT_TIMEOUT: duration('90s'),
     DISPATCHER_INSTANCE_ID: optionalText(),
     HOSTNAME: optionalText(),
     DISPATCHER_KEY_PREFIX: text('dispatcher:'),

@@ -2,6 +2,7 @@ import type { Done, ErrorEntry, ErrorCode } from '@agentsmith/contracts';
 import { formatDuration } from './format-duration.js';
 import type { JobContext } from './job-context.js';
 import { releaseJob } from './start-admitted-job.js';
+import { stopInBackground } from './stop-in-background.js';
 
 /**
  * Reports a job that ended without telling us (container death, OOM, deadline, vanished Pod).
@@ -70,7 +71,7 @@ export async function finishJob(
 
 /**
  * A job past `JOB_MAX_DURATION` (the relay notices): mark it stopping, report it on the agent's
- * behalf, then stop its container or Pod.
+ * behalf, then stop its container or Pod in the background (the relay never waits for a stop).
  */
 export async function expireJob(context: JobContext, jobId: string): Promise<void> {
   // Stopping until its exit is seen: nothing new starts beside the dying container.
@@ -81,9 +82,5 @@ export async function expireJob(context: JobContext, jobId: string): Promise<voi
     `it ran longer than its limit of ${formatDuration(context.jobMaxDurationMs)} (JOB_MAX_DURATION)`,
     'run_deadline_exceeded',
   );
-  await context.spawner
-    .stop(jobId, { graceSeconds: 10 })
-    .catch((error: unknown) =>
-      context.logger.warn({ err: error, jobId }, 'Could not stop an expired job'),
-    );
+  stopInBackground(context.spawner, jobId, context.logger);
 }

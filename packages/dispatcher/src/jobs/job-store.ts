@@ -26,6 +26,14 @@ export interface TrackedJob {
   phases?: PhaseMarks;
   /** The agent's phase marks from its latest progress entry. */
   agentPhases?: PhaseMarks;
+  /** Heartbeat supervision: when the "not responding" notice was posted (0 = not posted). */
+  silenceNoticeAt?: number;
+  /** Heartbeat supervision: that notice's message, edited when the agent answers again. */
+  silenceNoticeTs?: string;
+  /** Heartbeat supervision: when someone chose "Keep waiting" (silence is counted from then). */
+  keepWaitingAt?: number;
+  /** Heartbeat supervision: when the job was ended for staying silent after the notice. */
+  silenceEndedAt?: number;
 }
 
 /** A question the relay posted, with where its buttons live. */
@@ -101,4 +109,9 @@ export interface RelayJobStore extends JobStore {
   markDelivered(jobId: string, ids: string[]): Promise<void>;
   /** The replica holding a job's lease, or null (read only: renewing stays the relay's business). */
   leaseHolder(jobId: string): Promise<string | null>;
+  /**
+   * How long ago the last entry of `job:<id>:out` was written, measured on Redis's own clock (the
+   * entry id's time) so a skewed dispatcher clock cannot fake a silence; undefined while empty.
+   */
+  silenceMs(jobId: string): Promise<number | undefined>;
 }

@@ -114,4 +114,18 @@ export type Notice =
   | { kind: 'job-in-the-way'; holder: JobHolder; reason: 'channel' | 'ticket' }
   | { kind: 'stopping'; jobId: string; userId: string; graceSeconds: number }
   | { kind: 'already-stopping'; jobId: string }
-  | { kind: 'queue-left'; jobId: string; userId: string };
+  | { kind: 'queue-left'; jobId: string; userId: string }
+  // Faults: heartbeat supervision (supervision/heartbeat-check.ts).
+  | {
+      kind: 'agent-unresponsive';
+      job: JobRef;
+      silentMs: number;
+      /** `HEARTBEAT_TIMEOUT`: how much longer it may stay silent before it is stopped. */
+      timeoutMs: number;
+    }
+  | {
+      kind: 'agent-unresponsive-withdrawn';
+      job: JobRef;
+      /** Who chose "Keep waiting"; undefined when the agent answered again by itself. */
+      keptWaitingBy: string | undefined;
+    };

@@ -65,6 +65,10 @@ const TrackedJobRecord = z.object({
   cancelledBy: z.string().optional(),
   phases: PhaseMarks.optional(),
   agentPhases: PhaseMarks.optional(),
+  silenceNoticeAt: z.number().optional(),
+  silenceNoticeTs: z.string().optional(),
+  keepWaitingAt: z.number().optional(),
+  silenceEndedAt: z.number().optional(),
 }) satisfies z.ZodType<TrackedJob>;
 
 /** A question's hash: plain string fields. */
@@ -313,5 +317,22 @@ export class RedisJobStore implements RelayJobStore {
   /** The replica holding a job's lease, or null (read only: renewing stays the relay's business). */
   leaseHolder(jobId: string): Promise<string | null> {
     return this.redis.get(this.keys.owner(jobId));
+  }
+
+  async silenceMs(jobId: string): Promise<number | undefined> {
+    const replies = await this.redis
+      .multi()
+      .time()
+      .xrevrange(jobOutStreamKey(jobId), '+', '-', 'COUNT', 1)
+      .exec();
+    const [time, last] = (replies ?? []).map(([error, value]) => {
+      if (error) throw error;
+      return value;
+    });
+    const [seconds, micros] = z.tuple([z.coerce.number(), z.coerce.number()]).parse(time);
+    const lastId = z.array(z.tuple([z.string(), z.unknown()])).parse(last)[0]?.[0];
+    if (lastId === undefined) return undefined;
+    const writtenAt = Number(validated(StreamId, lastId, jobOutStreamKey(jobId)).split('-')[0]);
+    return Math.max(0, seconds * 1000 + Math.floor(micros / 1000) - writtenAt);
   }
 }

@@ -47,6 +47,17 @@ export function compareStreamIds(a: string, b: string): number {
 const MAX_DETAIL_LINES = 20;
 
 /**
+ * The error card names the step the thread last showed. A death reported on the agent's behalf
+ * (reportJobLost) names the step the job record held when it was written, which can lag behind
+ * progress entries still waiting in the stream ahead of it.
+ */
+export function atShownStep(entry: ErrorEntry, job: TrackedJob): ErrorEntry {
+  if (job.step === undefined || job.total === undefined || job.label === undefined) return entry;
+  if (entry.step >= job.step) return entry;
+  return { ...entry, step: job.step, total: job.total, stepName: job.label };
+}
+
+/**
  * Turns one job's stream entries into chat calls, in order: progress edits the status message
  * (consecutive progress entries coalesce into one edit, at most one edit per interval), details are
  * batched into thread posts, questions get buttons, Done/Error get their cards. An entry is
@@ -245,7 +256,8 @@ export class EntryDelivery {
           await notifier.update(job.channelId, job.statusTs, { kind: 'finished', job, outcome });
         }
         const brokerCost = await this.options.finalCost?.(job.jobId).catch(() => undefined);
-        const final = brokerCost === undefined ? entry : { ...entry, costUsd: brokerCost };
+        const shown = entry.type === 'error' ? atShownStep(entry, job) : entry;
+        const final = brokerCost === undefined ? shown : { ...shown, costUsd: brokerCost };
         const repositoryUrl =
           final.type === 'done'
             ? await this.options.repositoryUrl?.(job.project).catch(() => undefined)

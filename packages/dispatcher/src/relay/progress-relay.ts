@@ -22,8 +22,18 @@ export interface ProgressRelayOptions {
   metrics: Metrics;
   /** Called once for a relayed job that passed its deadline. */
   onDeadline: (job: Pick<TrackedJob, 'jobId' | 'deadlineAt'>) => Promise<void>;
+  /**
+   * Checks one job this replica relays (heartbeat supervision), at most once per `blockMs` per job;
+   * run by the lease holder only, so what it posts is posted once.
+   */
+  superviseJob?: (jobId: string) => Promise<void>;
   /** How long a replica's claim on a job lasts without renewal. */
   leaseMs?: number;
+  /**
+   * Leases are renewed only while the loop has completed a round within this time (default twice
+   * the lease): a loop stuck in a call gives its jobs up to another replica.
+   */
+  stallMs?: number;
   /** Longest blocking read; also how often leases are renewed. */
   blockMs?: number;
   batchSize?: number;
@@ -63,12 +73,20 @@ export class ProgressRelay {
   #blocked = false;
   #wakeWaiter: (() => void) | undefined;
   #renewTimer: NodeJS.Timeout | undefined;
+  readonly #stallMs: number;
+  /** When the loop last completed a round (or a delivery); leases are renewed only while recent. */
+  #progressAt: number;
+  #stallReported = false;
+  #supervisedAt = 0;
+  #supervising: Promise<void> | undefined;
 
   constructor(private readonly options: ProgressRelayOptions) {
     this.#leaseMs = options.leaseMs ?? 30_000;
+    this.#stallMs = options.stallMs ?? 2 * this.#leaseMs;
     this.#blockMs = options.blockMs ?? Math.min(5_000, Math.floor(this.#leaseMs / 3));
     this.#batch = options.batchSize ?? 100;
     this.#now = options.now ?? Date.now;
+    this.#progressAt = this.#now();
   }
 
   /** Starts the loop. Does not wait for Redis: an outage at start-up only delays relaying. */
@@ -94,7 +112,8 @@ export class ProgressRelay {
       },
     );
     // Renewed on a timer too, so a long Slack rate-limit wait inside a delivery cannot let the
-    // lease lapse and hand the job to a second replica.
+    // lease lapse and hand the job to a second replica; but only while the loop makes progress, so
+    // a replica stuck in a call loses its jobs to another.
     this.#renewTimer = setInterval(() => void this.#renewLeases(), this.#blockMs);
     this.#renewTimer.unref();
     this.#loop = this.#run();
@@ -115,6 +134,7 @@ export class ProgressRelay {
       clearInterval(this.#renewTimer);
       this.wake();
       await this.#loop;
+      await this.#supervising;
     })();
     return this.#closed;
   }
@@ -123,8 +143,10 @@ export class ProgressRelay {
     let failures = 0;
     while (!this.#closing) {
       try {
+        this.#madeProgress();
         await this.#refreshOwnership();
         await this.#checkDeadlines();
+        this.#supervise();
         await this.#replayPending();
         await this.#readNew();
         failures = 0;
@@ -179,8 +201,23 @@ export class ProgressRelay {
     this.options.metrics.jobsActive = this.#owned.size;
   }
 
+  #madeProgress(): void {
+    this.#progressAt = this.#now();
+    if (this.#stallReported) this.options.logger.info('Relay loop is moving again');
+    this.#stallReported = false;
+  }
+
   async #renewLeases(): Promise<void> {
     const { store, instanceId, logger } = this.options;
+    if (this.#now() - this.#progressAt > this.#stallMs) {
+      if (!this.#stallReported)
+        logger.warn(
+          { stalledMs: this.#now() - this.#progressAt, jobs: [...this.#owned.keys()] },
+          'Relay loop is stuck; no longer renewing its leases so another replica takes its jobs',
+        );
+      this.#stallReported = true;
+      return;
+    }
     for (const jobId of this.#owned.keys()) {
       try {
         if (!(await store.acquireLease(jobId, instanceId, this.#leaseMs)))
@@ -204,6 +241,24 @@ export class ProgressRelay {
         this.options.logger.warn({ err: error, jobId }, 'Could not end an expired job; retrying');
       }
     }
+  }
+
+  /** Heartbeat checks run beside the loop: a slow check must not delay relaying. */
+  #supervise(): void {
+    const { superviseJob, logger } = this.options;
+    const now = this.#now();
+    if (!superviseJob || this.#supervising || now - this.#supervisedAt < this.#blockMs) return;
+    this.#supervisedAt = now;
+    const jobIds = [...this.#owned.keys()];
+    this.#supervising = Promise.all(
+      jobIds.map((jobId) =>
+        superviseJob(jobId).catch((error: unknown) =>
+          logger.warn({ err: error, jobId }, 'Supervising a job failed; trying again'),
+        ),
+      ),
+    ).then(() => {
+      this.#supervising = undefined;
+    });
   }
 
   async #replayPending(): Promise<void> {
@@ -284,6 +339,7 @@ export class ProgressRelay {
       this.options.logger.warn({ err: error, jobId }, 'Delivery failed; entries stay pending');
       result = 'retry';
     }
+    this.#madeProgress();
     this.#settle(jobId, owned, result, more);
   }
 

@@ -260,6 +260,17 @@ const FIXTURES: Record<Notice['kind'], (s: Strings) => Notice> = {
   stopping: (s) => ({ kind: 'stopping', jobId: s(0), userId: s(1), graceSeconds: 30 }),
   'already-stopping': (s) => ({ kind: 'already-stopping', jobId: s(0) }),
   'queue-left': (s) => ({ kind: 'queue-left', jobId: s(0), userId: s(1) }),
+  'agent-unresponsive': (s) => ({
+    kind: 'agent-unresponsive',
+    job: job(s),
+    silentMs: 95_000,
+    timeoutMs: 90_000,
+  }),
+  'agent-unresponsive-withdrawn': (s) => ({
+    kind: 'agent-unresponsive-withdrawn',
+    job: job(s),
+    keptWaitingBy: s(4),
+  }),
   'egress-refused': (s) => ({
     kind: 'egress-refused',
     job: job(s),

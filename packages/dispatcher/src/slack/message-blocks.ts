@@ -34,6 +34,9 @@ export type { ChatMessage } from './block-kit.js';
 export const ANSWER_ACTION_PREFIX = 'answer:';
 export const RETRY_ACTION_ID = 'retry';
 export const QUESTION_BLOCK_PREFIX = 'question:';
+/** Buttons of the "agent is not responding" notice; their value is the job id. */
+export const UNRESPONSIVE_CANCEL_ACTION_ID = 'unresponsive:cancel';
+export const UNRESPONSIVE_WAIT_ACTION_ID = 'unresponsive:wait';
 
 /** Sections a question may use: a long plan is shown whole up to about 30,000 characters. */
 const QUESTION_SECTIONS = 10;
@@ -345,6 +348,34 @@ function auditMessage(records: AuditRecord[]): ChatMessage {
   return chatMessage(text, sections(text, 5));
 }
 
+function agentUnresponsiveMessage(
+  notice: Extract<Notice, { kind: 'agent-unresponsive' }>,
+): ChatMessage {
+  const { job } = notice;
+  const text = mrkdwn`The agent of job ${job.jobId} (${ticketLabel(job.ticketId)} in ${job.project}) is not responding: nothing from it for ${formatDuration(notice.silentMs)}. It will be stopped if it stays silent for another ${formatDuration(notice.timeoutMs)}.`;
+  return chatMessage(text, [
+    section(mrkdwn`:warning: ${text}`),
+    actions([
+      {
+        actionId: UNRESPONSIVE_CANCEL_ACTION_ID,
+        text: 'Cancel',
+        value: job.jobId,
+        style: 'danger',
+      },
+      { actionId: UNRESPONSIVE_WAIT_ACTION_ID, text: 'Keep waiting', value: job.jobId },
+    ]),
+  ]);
+}
+
+function agentUnresponsiveWithdrawnMessage(
+  notice: Extract<Notice, { kind: 'agent-unresponsive-withdrawn' }>,
+): ChatMessage {
+  const text = notice.keptWaitingBy
+    ? mrkdwn`Job ${notice.job.jobId}: waiting for the agent, as ${userMention(notice.keptWaitingBy)} chose.`
+    : mrkdwn`Job ${notice.job.jobId}: the agent is responding again.`;
+  return iconMessage(text, ':hourglass_flowing_sand:');
+}
+
 /** How each {@link Notice} looks in Slack. */
 export function renderNotice(notice: Notice): ChatMessage {
   switch (notice.kind) {
@@ -447,6 +478,10 @@ export function renderNotice(notice: Notice): ChatMessage {
         mrkdwn`Job ${notice.jobId} was taken out of the queue by ${userMention(notice.userId)}; it will not start.`,
         ':no_entry_sign:',
       );
+    case 'agent-unresponsive':
+      return agentUnresponsiveMessage(notice);
+    case 'agent-unresponsive-withdrawn':
+      return agentUnresponsiveWithdrawnMessage(notice);
   }
 }
 

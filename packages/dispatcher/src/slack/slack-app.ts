@@ -3,7 +3,13 @@ import { retry, type Logger } from '@agentsmith/kit';
 import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { RequestListener } from 'node:http';
 import type { SlackMode } from '../config/dispatcher-config.js';
-import { ANSWER_ACTION_PREFIX, QUESTION_BLOCK_PREFIX, RETRY_ACTION_ID } from './message-blocks.js';
+import {
+  ANSWER_ACTION_PREFIX,
+  QUESTION_BLOCK_PREFIX,
+  RETRY_ACTION_ID,
+  UNRESPONSIVE_CANCEL_ACTION_ID,
+  UNRESPONSIVE_WAIT_ACTION_ID,
+} from './message-blocks.js';
 import type { DedupStore, SlackHandlers } from './slack-handlers.js';
 import { boltLogger } from './bolt-logger.js';
 import { cachedBotAuthorization } from './bot-authorization.js';
@@ -208,6 +214,29 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       request,
     );
   });
+
+  for (const [actionId, choice] of [
+    [UNRESPONSIVE_CANCEL_ACTION_ID, 'cancel'],
+    [UNRESPONSIVE_WAIT_ACTION_ID, 'wait'],
+  ] as const) {
+    app.action(actionId, async ({ ack, body }) => {
+      await ack();
+      const action = body as ActionBody;
+      const clicked = action.actions?.[0];
+      const channelId = action.channel?.id;
+      const userId = action.user?.id;
+      const messageTs = action.message?.ts ?? action.container?.message_ts;
+      if (!clicked?.value || !channelId || !userId || !messageTs) return;
+      if (!(await firstSeen(`${actionId}:${channelId}:${messageTs}:${clicked.action_ts ?? ''}`)))
+        return;
+      const threadTs = action.message?.thread_ts ?? action.container?.thread_ts ?? messageTs;
+      await handlers.silenceNotice({
+        jobId: clicked.value,
+        choice,
+        origin: { platform: 'slack', channelId, userId, threadTs },
+      });
+    });
+  }
 
   app.error(async (error) => {
     logger.error({ err: error }, 'Slack listener failed');

@@ -17,6 +17,12 @@ export interface SlackHandlers {
   }): Promise<void>;
   /** The Retry button of an error card was clicked. */
   retry(origin: ChatOrigin, request: FixTicketIntent): Promise<void>;
+  /** Cancel or Keep waiting on an "agent is not responding" notice. */
+  silenceNotice(click: {
+    jobId: string;
+    choice: 'cancel' | 'wait';
+    origin: ChatOrigin;
+  }): Promise<void>;
 }
 
 /** Remembers request ids for a while, across replicas, so each is handled once. */

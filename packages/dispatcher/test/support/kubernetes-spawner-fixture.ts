@@ -51,7 +51,7 @@ export function fakeAgentPod(name: string, containerState: unknown, phase = 'Run
   };
 }
 
-/** A fake API server that validates every manifest, and a spawner polling it every 20 ms. */
+/** A fake API server that validates every manifest, and a spawner watching it (resync every 50 ms). */
 export async function startFakeKubernetes(): Promise<{
   api: FakeKubernetesApi;
   spawner: KubernetesJobSpawner;
@@ -63,7 +63,7 @@ export async function startFakeKubernetes(): Promise<{
     settings: kubernetesTestSettings,
     kubeConfig,
     readAgentConfig: () => Promise.resolve('projects: {}\n'),
-    pollIntervalMs: 20,
+    resyncMs: 50,
   });
   return { api, spawner };
 }

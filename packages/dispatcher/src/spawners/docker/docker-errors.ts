@@ -1,3 +1,5 @@
+import { CallTimeoutError } from '@agentsmith/kit';
+
 /** True when a dockerode error carries this HTTP status. */
 export function isStatus(error: unknown, status: number): boolean {
   return (error as { statusCode?: number } | null)?.statusCode === status;
@@ -26,6 +28,12 @@ export function dockerEngineProblem(error: unknown, address: string): DockerEngi
     return {
       unreachable: true,
       message: `permission denied on the Docker socket ${address}: use the docker-gate (DOCKER_HOST=tcp://docker-gate:2375), or run the dispatcher with the socket's group`,
+    };
+  }
+  if (error instanceof CallTimeoutError) {
+    return {
+      unreachable: true,
+      message: `the Docker engine at ${address} is not answering: ${error.message} (is dockerd, or the docker-gate service, overloaded or hung?)`,
     };
   }
   if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) {

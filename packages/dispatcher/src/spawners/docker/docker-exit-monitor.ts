@@ -1,10 +1,21 @@
 import type Docker from 'dockerode';
-import type { Logger } from '@agentsmith/kit';
+import { withTimeout, type Logger } from '@agentsmith/kit';
+import { isStatus } from './docker-errors.js';
 
 /** How a container ended, captured before `AutoRemove` deletes the evidence. */
 export interface ContainerExit {
   exitCode: number;
   oomKilled: boolean;
+  /** The container was gone when looked for (e.g. removed while the event stream was down). */
+  vanished?: boolean;
+}
+
+export interface DockerExitMonitorOptions {
+  /** Longest wait for opening the stream or one inspect (default 30 s). */
+  callTimeoutMs?: number;
+  /** First wait before reopening a lost event stream; doubles up to `maxReopenDelayMs`. */
+  reopenDelayMs?: number;
+  maxReopenDelayMs?: number;
 }
 
 interface DockerEvent {
@@ -20,6 +31,9 @@ const OOM_SETTLE_MS = 300;
  * Follows the engine's `die`/`oom` events for containers carrying `label`, so the exit code and the
  * OOM flag of an `AutoRemove` container survive its removal. Waiters register before the
  * container starts; a `container.wait()` attached before start backs the event stream up.
+ *
+ * A stream that ends (the daemon restarted) is reopened with back-off; every container still
+ * waited for is then inspected, because its `die` may have happened while nobody listened.
  */
 export class DockerExitMonitor {
   readonly #oomKilled = new Set<string>();
@@ -28,12 +42,19 @@ export class DockerExitMonitor {
   #stream: (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
   #starting: Promise<void> | undefined;
   #closed = false;
+  #reopenTimer: NodeJS.Timeout | undefined;
+  #reopenDelayMs: number;
+  readonly #callTimeoutMs: number;
 
   constructor(
     private readonly docker: Docker,
     private readonly label: string,
     private readonly logger: Logger,
-  ) {}
+    private readonly options: DockerExitMonitorOptions = {},
+  ) {
+    this.#callTimeoutMs = options.callTimeoutMs ?? 30_000;
+    this.#reopenDelayMs = options.reopenDelayMs ?? 500;
+  }
 
   /** Opens the event stream once; later calls wait for the same opening. */
   start(): Promise<void> {
@@ -69,14 +90,23 @@ export class DockerExitMonitor {
 
   close(): void {
     this.#closed = true;
+    clearTimeout(this.#reopenTimer);
     this.#stream?.destroy?.();
     this.#stream = undefined;
   }
 
   async #open(): Promise<void> {
-    const stream = (await this.docker.getEvents({
-      filters: { type: ['container'], event: ['die', 'oom'], label: [this.label] },
-    })) as NodeJS.ReadableStream & { destroy?: () => void };
+    const stream = (await withTimeout(
+      this.docker.getEvents({
+        filters: { type: ['container'], event: ['die', 'oom'], label: [this.label] },
+      }),
+      this.#callTimeoutMs,
+      'docker events',
+    )) as NodeJS.ReadableStream & { destroy?: () => void };
+    if (this.#closed) {
+      stream.destroy?.();
+      return;
+    }
     this.#stream = stream;
     let buffered = '';
     stream.on('data', (chunk: Buffer) => {
@@ -91,11 +121,75 @@ export class DockerExitMonitor {
     stream.on('error', (error: Error) =>
       this.logger.warn({ err: error }, 'docker event stream failed'),
     );
-    stream.on('close', () => {
+    let ended = false;
+    const onEnd = () => {
+      if (ended) return;
+      ended = true;
       this.#starting = undefined;
-      if (!this.#closed)
-        this.logger.warn({}, 'docker event stream closed; container.wait() remains as backup');
-    });
+      if (this.#stream === stream) this.#stream = undefined;
+      if (this.#closed) return;
+      this.logger.warn({}, 'docker event stream ended (daemon restarted?); reopening it');
+      this.#scheduleReopen();
+    };
+    stream.on('end', onEnd);
+    stream.on('close', onEnd);
+  }
+
+  /** Reopens the stream after a back-off, then looks at every container still waited for. */
+  #scheduleReopen(): void {
+    clearTimeout(this.#reopenTimer);
+    const delay = this.#reopenDelayMs;
+    this.#reopenTimer = setTimeout(() => {
+      this.start().then(
+        () => {
+          this.#reopenDelayMs = this.options.reopenDelayMs ?? 500;
+          this.logger.info({}, 'docker event stream reopened');
+          void this.#reconcile();
+        },
+        (error: unknown) => {
+          this.#reopenDelayMs = Math.min(
+            this.options.maxReopenDelayMs ?? 30_000,
+            this.#reopenDelayMs * 2,
+          );
+          this.logger.warn(
+            { err: error, retryInMs: this.#reopenDelayMs },
+            'docker event stream cannot be reopened yet',
+          );
+          if (!this.#closed) this.#scheduleReopen();
+        },
+      );
+    }, delay);
+    this.#reopenTimer.unref();
+  }
+
+  /** Settles every waited-for container that ended (or disappeared) while the stream was down. */
+  async #reconcile(): Promise<void> {
+    await Promise.all(
+      [...this.#waiters.keys()].map(async (name) => {
+        try {
+          const { State: state } = await withTimeout(
+            this.docker.getContainer(name).inspect(),
+            this.#callTimeoutMs,
+            `docker inspect ${name}`,
+          );
+          if (state.Running) {
+            this.docker
+              .getContainer(name)
+              .wait({ condition: 'next-exit' })
+              .then((answer: { StatusCode?: number }) => this.#died(name, answer.StatusCode ?? -1))
+              .catch(() => undefined);
+            return;
+          }
+          this.#settle(name, { exitCode: state.ExitCode, oomKilled: state.OOMKilled });
+        } catch (error) {
+          if (isStatus(error, 404)) {
+            this.#settle(name, { exitCode: -1, oomKilled: false, vanished: true });
+            return;
+          }
+          this.logger.warn({ err: error, name }, 'could not inspect a container after a reopen');
+        }
+      }),
+    );
   }
 
   #onLine(line: string): void {

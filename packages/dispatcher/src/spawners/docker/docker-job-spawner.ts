@@ -1,11 +1,11 @@
 import Docker from 'dockerode';
 import type { JobSpec } from '@agentsmith/contracts';
-import { AppError, silentLogger, throwIfAborted, type Logger } from '@agentsmith/kit';
+import { AppError, silentLogger, throwIfAborted, withTimeout, type Logger } from '@agentsmith/kit';
 import { AGENT_CONFIG_DIRECTORY, AGENT_CONFIG_FILENAME } from '@agentsmith/contracts';
 import { singleFileTar } from './docker-config-archive.js';
 import { dockerContainerSpec } from './docker-container-spec.js';
 import { dockerEngineProblem, isStatus } from './docker-errors.js';
-import { DockerExitMonitor } from './docker-exit-monitor.js';
+import { DockerExitMonitor, type ContainerExit } from './docker-exit-monitor.js';
 import { detectDockerNetwork, type SelfIdentity } from './docker-network.js';
 import { describeExit } from '../job-exit-description.js';
 import {
@@ -29,6 +29,11 @@ export interface DockerJobSpawnerOptions {
   /** Injected engine client (tests); by default one for the configured socket or host. */
   docker?: Docker;
   identity?: SelfIdentity;
+  /**
+   * Longest wait for one engine call (default 30 s; a stop gets its grace period on top). A hung
+   * engine must not hang the dispatcher.
+   */
+  callTimeoutMs?: number;
 }
 
 /** The seed's `DockerJobSpawner`: one `AutoRemove` container per job, through the Docker socket. */
@@ -40,9 +45,11 @@ export class DockerJobSpawner implements JobSpawner {
   readonly #exits = new Map<string, Promise<JobExit>>();
   readonly #stopped = new Set<string>();
   #network: Promise<string> | undefined;
+  readonly #callTimeoutMs: number;
 
   constructor(private readonly options: DockerJobSpawnerOptions) {
     const { settings } = options;
+    this.#callTimeoutMs = options.callTimeoutMs ?? 30_000;
     this.#docker =
       options.docker ??
       new Docker(
@@ -51,7 +58,9 @@ export class DockerJobSpawner implements JobSpawner {
           : { socketPath: settings.socketPath ?? '/var/run/docker.sock' },
       );
     this.#logger = (options.logger ?? silentLogger()).child({ component: 'docker-job-spawner' });
-    this.#monitor = new DockerExitMonitor(this.#docker, MANAGED_BY, this.#logger);
+    this.#monitor = new DockerExitMonitor(this.#docker, MANAGED_BY, this.#logger, {
+      callTimeoutMs: this.#callTimeoutMs,
+    });
   }
 
   /** Where the engine is, for messages. */
@@ -83,6 +92,7 @@ export class DockerJobSpawner implements JobSpawner {
   ): Promise<string> {
     const image = spec.image ?? this.options.settings.image;
     await this.#engineCall(
+      `docker image inspect ${image}`,
       () => this.#docker.getImage(image).inspect(),
       (error) =>
         isStatus(error, 404)
@@ -95,9 +105,9 @@ export class DockerJobSpawner implements JobSpawner {
             )
           : undefined,
     );
-    await this.#engineCall(() => this.#monitor.start());
+    await this.#engineCall('docker events', () => this.#monitor.start());
     throwIfAborted(signal);
-    const network = await this.#engineCall(() => this.network());
+    const network = await this.#engineCall('docker network detection', () => this.network());
     const configText = await this.options.readAgentConfig?.();
     const createOptions = dockerContainerSpec({
       spec,
@@ -109,20 +119,26 @@ export class DockerJobSpawner implements JobSpawner {
     });
     const name = jobName(spec.jobId);
     this.#logger.info({ jobId: spec.jobId, image, network }, 'spawning agent container');
-    const container = await this.#engineCall(() => this.#docker.createContainer(createOptions));
+    const container = await this.#engineCall(`docker create ${name}`, () =>
+      this.#docker.createContainer(createOptions),
+    );
     const exit = this.#monitor.exitOf(name, container);
     this.#exits.set(spec.jobId, this.#describe(spec.jobId, exit));
     void exit.then(() => this.#forgetLater(spec.jobId));
     try {
       if (configText !== undefined) {
-        await container.putArchive(singleFileTar(AGENT_CONFIG_FILENAME, configText), {
-          path: AGENT_CONFIG_DIRECTORY,
-        });
+        await this.#engineCall(`docker cp agentsmith.yml ${name}`, () =>
+          container.putArchive(singleFileTar(AGENT_CONFIG_FILENAME, configText), {
+            path: AGENT_CONFIG_DIRECTORY,
+          }),
+        );
       }
       throwIfAborted(signal);
-      await container.start();
+      await this.#engineCall(`docker start ${name}`, () => container.start());
     } catch (error) {
-      await container.remove({ force: true, v: true }).catch(() => undefined);
+      await this.#engineCall(`docker rm ${name}`, () =>
+        container.remove({ force: true, v: true }),
+      ).catch(() => undefined);
       this.#exits.delete(spec.jobId);
       throw error instanceof AppError
         ? error
@@ -136,10 +152,18 @@ export class DockerJobSpawner implements JobSpawner {
 
   async stop(jobId: string, options: { graceSeconds?: number } = {}): Promise<void> {
     this.#stopped.add(jobId);
+    const graceSeconds = options.graceSeconds ?? 10;
+    const name = jobName(jobId);
     try {
-      await this.#docker.getContainer(jobName(jobId)).stop({ t: options.graceSeconds ?? 10 });
+      await this.#engineCall(
+        `docker stop ${name}`,
+        () => this.#docker.getContainer(name).stop({ t: graceSeconds }),
+        undefined,
+        graceSeconds * 1000 + this.#callTimeoutMs,
+      );
     } catch (error) {
-      if (isStatus(error, 304) || isStatus(error, 404) || isStatus(error, 409)) return;
+      const cause = error instanceof AppError ? error.cause : error;
+      if (isStatus(cause, 304) || isStatus(cause, 404) || isStatus(cause, 409)) return;
       throw error;
     }
   }
@@ -166,8 +190,8 @@ export class DockerJobSpawner implements JobSpawner {
    * test run) on the same engine has its own network, and its agents are not ours to reap.
    */
   async listJobs(): Promise<SpawnedJob[]> {
-    const network = await this.#engineCall(() => this.network());
-    const containers = await this.#engineCall(() =>
+    const network = await this.#engineCall('docker network detection', () => this.network());
+    const containers = await this.#engineCall('docker ps', () =>
       this.#docker.listContainers({
         all: true,
         filters: { label: [MANAGED_BY, 'app=agentsmith'], network: [network] },
@@ -191,18 +215,22 @@ export class DockerJobSpawner implements JobSpawner {
 
   async remove(jobId: string): Promise<void> {
     this.#stopped.add(jobId);
+    const name = jobName(jobId);
     try {
-      await this.#docker.getContainer(jobName(jobId)).remove({ force: true, v: true });
+      await this.#engineCall(`docker rm ${name}`, () =>
+        this.#docker.getContainer(name).remove({ force: true, v: true }),
+      );
     } catch (error) {
       // 404: already gone; 409: AutoRemove is already removing it.
-      if (isStatus(error, 404) || isStatus(error, 409)) return;
+      const cause = error instanceof AppError ? error.cause : error;
+      if (isStatus(cause, 404) || isStatus(cause, 409)) return;
       throw error;
     }
   }
 
   async checkReadiness(): Promise<SpawnerReadiness> {
     try {
-      await this.#docker.ping();
+      await withTimeout(this.#docker.ping(), this.#callTimeoutMs, 'docker ping');
       return { ready: true };
     } catch (error) {
       return { ready: false, reason: dockerEngineProblem(error, this.engineAddress).message };
@@ -223,11 +251,14 @@ export class DockerJobSpawner implements JobSpawner {
     }, 10 * 60_000).unref();
   }
 
-  async #describe(
-    jobId: string,
-    exit: Promise<{ exitCode: number; oomKilled: boolean }>,
-  ): Promise<JobExit> {
+  async #describe(jobId: string, exit: Promise<ContainerExit>): Promise<JobExit> {
     const facts = await exit;
+    if (facts.vanished)
+      return {
+        jobId,
+        reason: 'vanished',
+        message: `container ${jobName(jobId)} disappeared while the Docker engine was not reporting (daemon restart?)`,
+      };
     return describeExit(jobId, {
       ...facts,
       stopped: this.#stopped.has(jobId),
@@ -238,13 +269,14 @@ export class DockerJobSpawner implements JobSpawner {
   /** A job this process did not spawn (e.g. after a restart): follow it if it still exists. */
   async #adopt(jobId: string): Promise<JobExit> {
     const name = jobName(jobId);
-    await this.#engineCall(() => this.#monitor.start());
+    await this.#engineCall('docker events', () => this.#monitor.start());
     const container = this.#docker.getContainer(name);
     let state: { Running?: boolean; ExitCode?: number; OOMKilled?: boolean };
     try {
-      state = (await container.inspect()).State;
+      state = (await this.#engineCall(`docker inspect ${name}`, () => container.inspect())).State;
     } catch (error) {
-      if (isStatus(error, 404))
+      const cause = error instanceof AppError ? error.cause : error;
+      if (isStatus(cause, 404))
         return { jobId, reason: 'vanished', message: `container ${name} is gone` };
       throw error;
     }
@@ -257,13 +289,15 @@ export class DockerJobSpawner implements JobSpawner {
     return this.#describe(jobId, this.#monitor.exitOf(name, state.Running ? container : undefined));
   }
 
-  /** Runs an engine call, turning "no engine" into a `spawner_unavailable` error that says what to fix. */
+  /** Runs an engine call with a time limit, turning "no engine" (or a hung one) into a `spawner_unavailable` error that says what to fix. */
   async #engineCall<T>(
+    what: string,
     call: () => Promise<T>,
     translate?: (error: unknown) => AppError | undefined,
+    timeoutMs = this.#callTimeoutMs,
   ): Promise<T> {
     try {
-      return await call();
+      return await withTimeout(call(), timeoutMs, what);
     } catch (error) {
       const translated = translate?.(error);
       if (translated) throw translated;

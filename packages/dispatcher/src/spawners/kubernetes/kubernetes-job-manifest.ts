@@ -14,7 +14,8 @@ import {
   agentContainerEnvironment,
   type JobSpec,
 } from '@agentsmith/contracts';
-import { jobLabels, jobName } from '../job-spawner.js';
+import { jobName } from '../job-spawner.js';
+import { kubernetesJobAnnotations, kubernetesJobLabels } from './kubernetes-labels.js';
 import {
   DEFAULT_TMP_BYTES,
   DEFAULT_WORKSPACE_BYTES,
@@ -89,7 +90,8 @@ export function kubernetesJobManifest(
   withConfig: boolean,
   jobSecretKeys: readonly string[] = [],
 ): V1Job {
-  const labels = jobLabels(spec);
+  const labels = kubernetesJobLabels(spec);
+  const annotations = kubernetesJobAnnotations(spec);
   const { resources } = settings;
   const workspaceBytes = resources.workspaceBytes ?? DEFAULT_WORKSPACE_BYTES;
   const tmpBytes = resources.tmpBytes ?? DEFAULT_TMP_BYTES;
@@ -100,13 +102,13 @@ export function kubernetesJobManifest(
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: { name: jobName(spec.jobId), namespace: settings.namespace, labels },
+    metadata: { name: jobName(spec.jobId), namespace: settings.namespace, labels, annotations },
     spec: {
       backoffLimit: 0,
       activeDeadlineSeconds: spec.maxDurationSeconds,
       ttlSecondsAfterFinished: settings.ttlSecondsAfterFinished,
       template: {
-        metadata: { labels },
+        metadata: { labels, annotations },
         spec: {
           restartPolicy: 'Never',
           automountServiceAccountToken: false,
@@ -187,7 +189,7 @@ export function kubernetesConfigMapManifest(
     metadata: {
       name: jobConfigMapName(spec.jobId),
       namespace,
-      labels: jobLabels(spec),
+      labels: kubernetesJobLabels(spec),
       ownerReferences: ownedByJob(spec, jobUid),
     },
     data: { [AGENT_CONFIG_FILENAME]: configText },
@@ -208,7 +210,7 @@ export function kubernetesJobSecretManifest(
     metadata: {
       name: jobSecretName(spec.jobId),
       namespace,
-      labels: jobLabels(spec),
+      labels: kubernetesJobLabels(spec),
       ownerReferences: ownedByJob(spec, jobUid),
     },
     stringData: values,

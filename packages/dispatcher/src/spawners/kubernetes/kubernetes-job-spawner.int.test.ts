@@ -26,6 +26,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  await spawner.close();
   await api.stop();
 });
 

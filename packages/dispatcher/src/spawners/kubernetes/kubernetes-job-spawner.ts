@@ -1,13 +1,6 @@
-import {
-  BatchV1Api,
-  CoreV1Api,
-  KubeConfig,
-  type CoreV1Event,
-  type V1Job,
-  type V1Pod,
-} from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api, KubeConfig, type V1Job } from '@kubernetes/client-node';
 import type { JobSpec } from '@agentsmith/contracts';
-import { AppError, silentLogger, sleep, throwIfAborted, type Logger } from '@agentsmith/kit';
+import { AppError, silentLogger, throwIfAborted, withTimeout, type Logger } from '@agentsmith/kit';
 import {
   jobName,
   type JobExit,
@@ -26,7 +19,7 @@ import {
   kubernetesJobManifest,
   kubernetesJobSecretManifest,
 } from './kubernetes-job-manifest.js';
-import { kubernetesJobExit } from './kubernetes-job-status.js';
+import { KubernetesJobWatch } from './kubernetes-job-watch.js';
 import type { KubeconfigSource, KubernetesSpawnerSettings } from '../../config/spawner-settings.js';
 
 const OWNED = 'app=agentsmith,managed-by=agentsmith-dispatcher';
@@ -38,8 +31,10 @@ export interface KubernetesJobSpawnerOptions {
   /** Injected configuration (tests); by default in-cluster, else `KUBECONFIG`/~/.kube/config. */
   kubeConfig?: KubeConfig;
   logger?: Logger;
-  /** How often `waitForExit` looks at the Job and its Pod (default 2 s). */
-  pollIntervalMs?: number;
+  /** How often awaited jobs are looked at again from the watch cache (default 30 s). */
+  resyncMs?: number;
+  /** Longest wait for one API call (default 30 s): a hung API server must not hang the dispatcher. */
+  callTimeoutMs?: number;
 }
 
 /**
@@ -64,6 +59,8 @@ export class KubernetesJobSpawner implements JobSpawner {
   readonly #logger: Logger;
   readonly #stopped = new Set<string>();
   readonly #namespace: string;
+  readonly #callTimeoutMs: number;
+  readonly #watch: KubernetesJobWatch;
 
   constructor(private readonly options: KubernetesJobSpawnerOptions) {
     const config = options.kubeConfig ?? loadKubeConfig({ inCluster: false });
@@ -73,6 +70,29 @@ export class KubernetesJobSpawner implements JobSpawner {
       component: 'kubernetes-job-spawner',
     });
     this.#namespace = options.settings.namespace;
+    this.#callTimeoutMs = options.callTimeoutMs ?? 30_000;
+    this.#watch = new KubernetesJobWatch({
+      kubeConfig: config,
+      batch: this.#batch,
+      core: this.#core,
+      namespace: this.#namespace,
+      selector: OWNED,
+      logger: this.#logger,
+      callTimeoutMs: this.#callTimeoutMs,
+      ...(options.resyncMs === undefined ? {} : { resyncMs: options.resyncMs }),
+      facts: (jobId, job) => ({
+        jobId,
+        // The project's own image when it named one (JobSpec.image), as the Job records it.
+        image: job?.spec?.template.spec?.containers[0]?.image ?? this.options.settings.image,
+        memoryBytes: this.options.settings.resources.memoryBytes,
+        stopped: this.#stopped.has(jobId),
+      }),
+    });
+  }
+
+  /** Runs one API call with the time limit. */
+  #call<T>(what: string, call: () => Promise<T>, timeoutMs = this.#callTimeoutMs): Promise<T> {
+    return withTimeout(call(), timeoutMs, what);
   }
 
   async spawn(
@@ -93,24 +113,30 @@ export class KubernetesJobSpawner implements JobSpawner {
     this.#logger.info({ jobId: spec.jobId, namespace }, 'creating agent Job');
     let created: V1Job;
     try {
-      created = await this.#batch.createNamespacedJob({ namespace, body: manifest });
+      created = await this.#call(`create Job ${jobName(spec.jobId)}`, () =>
+        this.#batch.createNamespacedJob({ namespace, body: manifest }),
+      );
     } catch (error) {
       throw this.#spawnError(error);
     }
     const uid = created.metadata?.uid ?? '';
     try {
       if (configText !== undefined) {
-        await this.#core.createNamespacedConfigMap({
-          namespace,
-          body: kubernetesConfigMapManifest(spec, namespace, uid, configText),
-        });
+        await this.#call('create ConfigMap', () =>
+          this.#core.createNamespacedConfigMap({
+            namespace,
+            body: kubernetesConfigMapManifest(spec, namespace, uid, configText),
+          }),
+        );
       }
       if (secretKeys.length > 0) {
         // The Pod waits for its Secret; owned by the Job, it is deleted with it.
-        await this.#core.createNamespacedSecret({
-          namespace,
-          body: kubernetesJobSecretManifest(spec, namespace, uid, jobEnvironment),
-        });
+        await this.#call('create Secret', () =>
+          this.#core.createNamespacedSecret({
+            namespace,
+            body: kubernetesJobSecretManifest(spec, namespace, uid, jobEnvironment),
+          }),
+        );
       }
     } catch (error) {
       await this.remove(spec.jobId).catch(() => undefined);
@@ -122,45 +148,34 @@ export class KubernetesJobSpawner implements JobSpawner {
 
   async stop(jobId: string, options: { graceSeconds?: number } = {}): Promise<void> {
     this.#stopped.add(jobId);
+    const graceSeconds = options.graceSeconds ?? 30;
     await this.#ignoreNotFound(() =>
-      this.#core.deleteCollectionNamespacedPod({
-        namespace: this.#namespace,
-        labelSelector: `${OWNED},job-id=${jobId}`,
-        gracePeriodSeconds: options.graceSeconds ?? 30,
-      }),
+      this.#call(
+        `delete Pods of ${jobName(jobId)}`,
+        () =>
+          this.#core.deleteCollectionNamespacedPod({
+            namespace: this.#namespace,
+            labelSelector: `${OWNED},job-id=${jobId}`,
+            gracePeriodSeconds: graceSeconds,
+          }),
+        graceSeconds * 1000 + this.#callTimeoutMs,
+      ),
     );
     await this.remove(jobId);
   }
 
+  /** Follows the Job and its Pod through the watch (see kubernetes-job-watch.ts); nothing polls. */
   async waitForExit(jobId: string, signal?: AbortSignal): Promise<JobExit> {
-    const interval = this.options.pollIntervalMs ?? 2000;
-    for (;;) {
-      throwIfAborted(signal);
-      const job = await this.#readJob(jobId);
-      const exit = kubernetesJobExit({
-        jobId,
-        job,
-        pods: await this.#pods(jobId),
-        events: await this.#events(jobId),
-        // The project's own image when it named one (JobSpec.image), as the Job records it.
-        image: job?.spec?.template.spec?.containers[0]?.image ?? this.options.settings.image,
-        memoryBytes: this.options.settings.resources.memoryBytes,
-        stopped: this.#stopped.has(jobId),
-      });
-      if (exit) {
-        const { fatal, ...result } = exit;
-        if (fatal) await this.remove(jobId).catch(() => undefined);
-        return result;
-      }
-      await sleep(interval, signal);
-    }
+    throwIfAborted(signal);
+    const { fatal, ...exit } = await this.#watch.exitOf(jobId, signal);
+    if (fatal) await this.remove(jobId).catch(() => undefined);
+    return exit;
   }
 
   async listJobs(): Promise<SpawnedJob[]> {
-    const list = await this.#batch.listNamespacedJob({
-      namespace: this.#namespace,
-      labelSelector: OWNED,
-    });
+    const list = await this.#call('list Jobs', () =>
+      this.#batch.listNamespacedJob({ namespace: this.#namespace, labelSelector: OWNED }),
+    );
     return list.items.flatMap((job) => {
       const labels = job.metadata?.labels ?? {};
       const jobId = labels['job-id'];
@@ -186,26 +201,31 @@ export class KubernetesJobSpawner implements JobSpawner {
   async remove(jobId: string): Promise<void> {
     this.#stopped.add(jobId);
     await this.#ignoreNotFound(() =>
-      this.#batch.deleteNamespacedJob({
-        name: jobName(jobId),
-        namespace: this.#namespace,
-        propagationPolicy: 'Background',
-      }),
+      this.#call(`delete Job ${jobName(jobId)}`, () =>
+        this.#batch.deleteNamespacedJob({
+          name: jobName(jobId),
+          namespace: this.#namespace,
+          propagationPolicy: 'Background',
+        }),
+      ),
     );
   }
 
   async checkReadiness(): Promise<SpawnerReadiness> {
     try {
       // Pods of our own namespace: a cluster-wide list would need more RBAC and answer 403.
-      await this.#core.listNamespacedPod({ namespace: this.#namespace, limit: 1 });
+      await this.#call('list Pods', () =>
+        this.#core.listNamespacedPod({ namespace: this.#namespace, limit: 1 }),
+      );
       return { ready: true };
     } catch (error) {
       return { ready: false, reason: kubernetesApiProblem(error, this.#namespace) };
     }
   }
 
+  /** Stops watching. Running Jobs are left alone (the reaper owns them). */
   close(): Promise<void> {
-    return Promise.resolve();
+    return this.#watch.close();
   }
 
   #spawnError(error: unknown): AppError {
@@ -218,34 +238,6 @@ export class KubernetesJobSpawner implements JobSpawner {
       problem,
       { cause: error },
     );
-  }
-
-  async #readJob(jobId: string): Promise<V1Job | undefined> {
-    try {
-      return await this.#batch.readNamespacedJob({
-        name: jobName(jobId),
-        namespace: this.#namespace,
-      });
-    } catch (error) {
-      if (kubernetesStatus(error) === 404) return undefined;
-      throw error;
-    }
-  }
-
-  async #pods(jobId: string): Promise<V1Pod[]> {
-    const list = await this.#core.listNamespacedPod({
-      namespace: this.#namespace,
-      labelSelector: `${OWNED},job-id=${jobId}`,
-    });
-    return list.items;
-  }
-
-  async #events(jobId: string): Promise<CoreV1Event[]> {
-    const list = await this.#core.listNamespacedEvent({
-      namespace: this.#namespace,
-      fieldSelector: `involvedObject.kind=Job,involvedObject.name=${jobName(jobId)}`,
-    });
-    return list.items;
   }
 
   async #ignoreNotFound(call: () => Promise<unknown>): Promise<void> {
