@@ -2,7 +2,6 @@ import type { FixTicketIntent } from '@agentsmith/contracts';
 import { refuseOverDailyCap } from './daily-cap.js';
 import type { ChatOrigin, JobContext } from './job-context.js';
 import type { Notice } from './notices.js';
-import { recordPhase } from './phase-timings.js';
 import { findProject } from './project-catalog.js';
 import { startAdmittedJob, startAdmittedJobs } from './start-admitted-job.js';
 
