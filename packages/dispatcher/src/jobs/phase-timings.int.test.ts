@@ -80,7 +80,7 @@ describe('jobs/phase-timings through the dispatcher', () => {
     expect(contextLines(harness, channel, 'Done:')[1]).toMatch(
       /^:stopwatch: ack \d+\.\ds · spawn \d+\.\ds · start 1\.1s · first progress 1\.5s · checkout 3\.2s · first token 4\.0s · tests 40s · PR 45s · end 46s$/,
     );
-    const metrics = await (await fetch(`${harness.url}/metrics`)).text();
+    const metrics = await (await fetch(`${harness.dispatcher.opsUrl}/metrics`)).text();
     expect(metrics).toContain('agentsmith_job_phase_seconds_count{phase="prOpened"} 1');
     expect(metrics).toContain('agentsmith_job_phase_seconds_sum{phase="testsDone"} 40');
     expect(metrics).toContain('agentsmith_job_phase_seconds_count{phase="spawned"} 1');

@@ -141,7 +141,11 @@ describe('supervision/heartbeat (HEARTBEAT_TIMEOUT)', () => {
       threadTs: textArg(notice, 'thread_ts'),
     });
     await expect
-      .poll(() => harness.textsIn(channel).includes(`Job ${jobId} cancelled by <@UHUMAN>.`))
+      .poll(() =>
+        harness
+          .textsIn(channel)
+          .some((text) => text.startsWith(`Job ${jobId} cancelled by <@UHUMAN>; stopping it`)),
+      )
       .toBe(true);
     await expect
       .poll(async () => harness.dispatcher.context.conversations.get('slack', channel))
