@@ -251,8 +251,8 @@ function isFinalCardText(text: string): boolean {
 
 /** Stops dockerd and starts it again the way scripts/provision.sh does. */
 async function restartDockerd(): Promise<void> {
-  const pid = (await exec('pidof', ['dockerd'])).stdout.trim();
-  process.kill(Number(pid), 'SIGTERM');
+  const pids = (await exec('pidof', ['dockerd'])).stdout.trim().split(/\s+/);
+  for (const pid of pids) process.kill(Number(pid), 'SIGTERM');
   await expect
     .poll(
       async () =>
