@@ -174,7 +174,7 @@ describe('chaos', () => {
       'cat /dev/zero > /workspace/.chaos-fill',
     ).then(
       () => 'cat ended without an error',
-      (error: { stderr?: string }) => error.stderr ?? String(error),
+      (error: Error & { stderr?: string }) => error.stderr ?? error.message,
     );
     expect(fill).toContain('No space left on device');
     await finalCardAt(channel);
