@@ -15,6 +15,7 @@ import {
   forgetUrls,
   jobIdIn,
   newChannel,
+  project,
   recordFigures,
   recreateDispatcher,
   say,
@@ -192,6 +193,7 @@ describe('chaos', () => {
     async () => {
       const { channel, jobId } = await startFix(60);
       await agentWrote(jobId, channel, 'progress');
+      if (process.env['CI'] !== 'true') await expectEngineToOurselves(jobId);
       await restartDockerd();
       const backAt = Date.now();
       await compose('up', '-d', '--wait', '--no-build');
@@ -247,6 +249,17 @@ describe('chaos', () => {
 
 function isFinalCardText(text: string): boolean {
   return /^(Done:|Job \w+ (failed|was cancelled))/.test(text);
+}
+
+/** Outside CI the engine may be shared: a restart must not stop anyone else's containers. */
+async function expectEngineToOurselves(jobId: string): Promise<void> {
+  const running = (
+    await docker('ps', '--format', '{{.Label "com.docker.compose.project"}} {{.Names}}')
+  )
+    .split('\n')
+    .filter(Boolean)
+    .filter((line) => !line.startsWith(`${project} `) && line.trim() !== `agentsmith-${jobId}`);
+  expect(running, 'containers of others a dockerd restart would stop').toEqual([]);
 }
 
 /** Stops dockerd and starts it again the way scripts/provision.sh does. */
