@@ -104,6 +104,7 @@ export async function startDispatcher(
           now,
           logger: logger.child({ component: 'supervision' }),
           credentials: broker?.issuer,
+          trackedJobIds: () => store.activeJobIds(),
         });
   const access: AccessControl = {
     policy: config.access,

@@ -47,6 +47,8 @@ export interface ComposeFakeWorldOptions {
   repository: string;
   /** Interface the exposed ports listen on (default 0.0.0.0: reachable from other containers). */
   host?: string;
+  /** A file the fake Slack keeps its transcript in, to survive a restart of its container. */
+  slackJournal?: string;
 }
 
 /** Exposes a fake that listens on 127.0.0.1 on `host:port`, so containers reach it by service name. */
@@ -71,7 +73,9 @@ export async function startComposeFakeWorld(
   options: ComposeFakeWorldOptions,
 ): Promise<{ close(): Promise<void> }> {
   const host = options.host ?? '0.0.0.0';
-  const slack = await new FakeSlackApi().start();
+  const slack = new FakeSlackApi();
+  if (options.slackJournal) slack.journalTo(options.slackJournal);
+  await slack.start();
   const github = await new FakeGithubApi({ token: options.token }).start();
   github.addRepository(options.repository, { defaultBranch: 'main' });
   github.seedIssue(options.repository, {

@@ -1,3 +1,4 @@
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { blockKitProblems, MESSAGE_TEXT_LIMIT } from './block-kit-validator.js';
 import { FakeServer, type RecordedRequest } from './fake-server.js';
 
@@ -79,6 +80,7 @@ export class FakeSlackApi {
   socketModeUrl = '';
   #ts = 1_700_000_000;
   #seq = 0;
+  #journal: string | undefined;
   readonly #failures: Array<{
     method: string | undefined;
     status: number;
@@ -260,8 +262,28 @@ export class FakeSlackApi {
     return answer;
   }
 
+  /**
+   * Keeps the transcript in `path` (one JSON call a line) and takes up what an earlier run of the
+   * fake left there: a fake restarted with its container (the chaos suite restarts the Docker
+   * daemon) still knows every call, as Slack would. New `ts` values then start from the current
+   * time, so they never repeat one the earlier run handed out.
+   */
+  journalTo(path: string): this {
+    const earlier = existsSync(path)
+      ? readFileSync(path, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as SlackCall)
+      : [];
+    this.calls.push(...earlier);
+    if (earlier.length > 0) this.#ts = Math.floor(Date.now() / 1000);
+    this.#journal = path;
+    return this;
+  }
+
   #record(call: SlackCall): void {
     this.calls.push(call);
+    if (this.#journal) appendFileSync(this.#journal, `${JSON.stringify(call)}\n`);
     const hold = this.onCall?.(call);
     if (hold) this.#hold = hold;
   }

@@ -164,4 +164,38 @@ describe('supervision/job-supervisor (real Docker)', () => {
       { jobId: owned.jobId, reason: 'stopped by the dispatcher, exit 143', kind: 'stopped' },
     ]);
   });
+
+  it('reports a spawned job whose container vanished while no dispatcher watched (the engine restarted with it)', async () => {
+    const before = newSpawner();
+    const gone = fakeAgentJobSpec('sleep', { channelId: 'C0GONE' });
+    await before.spawn(gone);
+    await waitForFakeAgentReady(fixture.docker, jobName(gone.jobId));
+    await holdChannel(gone.jobId, 'C0GONE');
+    await before.close();
+    // What a daemon restart does to a running agent: its container is simply no longer there.
+    await fixture.docker.getContainer(jobName(gone.jobId)).remove({ force: true });
+    const spawner = newSpawner();
+    const reporter = new RecordingReporter();
+    const watchdog = new JobWatchdog({ spawner, reporter, finalEntries: jobStore() });
+    const supervisor = new JobSupervisor({
+      spawner,
+      watchdog,
+      conversations: new RedisConversationStateManager(fixture.redis, silentLogger()),
+      minAgeMs: 0,
+      // The tracked jobs whose spawn completed; a job still being spawned is not among them.
+      spawnedJobs: () => Promise.resolve([gone.jobId]),
+    });
+
+    await supervisor.start();
+    await expect
+      .poll(() => reporter.reports.length > 0, { message: 'the vanished job to be reported' })
+      .toBe(true);
+    await supervisor.close();
+    watchdog.close();
+    await spawner.close();
+
+    expect(reporter.reports).toEqual([
+      { jobId: gone.jobId, reason: expect.stringContaining('gone') as string, kind: 'vanished' },
+    ]);
+  });
 });

@@ -26,6 +26,8 @@ export interface JobSupervisionPorts {
   logger: Logger;
   /** Revokes the credentials of jobs whose containers the reaper removed. */
   credentials?: Pick<JobCredentialIssuer, 'revoke'> | undefined;
+  /** Ids of the jobs being tracked for the relay (all replicas). */
+  trackedJobIds?: () => Promise<string[]>;
 }
 
 export interface JobSupervision {
@@ -52,12 +54,25 @@ export function createJobSupervision(ports: JobSupervisionPorts): JobSupervision
       },
     },
   });
-  const { credentials } = ports;
+  const { credentials, trackedJobIds } = ports;
   const supervisor = new JobSupervisor({
     spawner,
     watchdog,
     conversations,
     logger,
+    ...(trackedJobIds
+      ? {
+          // Only jobs whose spawn completed: a job still being spawned has no container yet.
+          spawnedJobs: async () => {
+            const tracked = await Promise.all(
+              (await trackedJobIds()).map((jobId) => jobs.get(jobId)),
+            );
+            return tracked.flatMap((job) =>
+              job?.phases?.spawned !== undefined ? [job.jobId] : [],
+            );
+          },
+        }
+      : {}),
     ...(credentials
       ? {
           onReaped: async (jobIds: string[]) => {

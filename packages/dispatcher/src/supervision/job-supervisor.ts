@@ -14,6 +14,11 @@ export interface JobSupervisorOptions {
   logger?: Logger;
   /** Called with the jobs a reap removed (their per-job credentials are revoked). */
   onReaped?: (jobIds: string[]) => Promise<void>;
+  /**
+   * Jobs the dispatcher still tracks whose container or Pod was created: followed too, so one
+   * that vanished while no dispatcher watched (the engine restarted with it) is reported at once.
+   */
+  spawnedJobs?: () => Promise<string[]>;
 }
 
 /**
@@ -61,6 +66,11 @@ export class JobSupervisor {
       await this.options.onReaped?.(result.removed);
       for (const job of result.active) {
         void this.options.watchdog.watch(job.jobId);
+      }
+      // The engine lists only containers that still exist; a tracked job whose container is gone
+      // is "vanished" to the watchdog, which reports it unless its final entry is there.
+      for (const jobId of (await this.options.spawnedJobs?.()) ?? []) {
+        void this.options.watchdog.watch(jobId);
       }
       return result;
     } catch (error) {

@@ -24,7 +24,10 @@ const root = join(import.meta.dirname, '../../../..');
 export const project = process.env['CHAOS_PROJECT'] ?? 'as-chaos';
 const files = ['docker-compose.yml', 'deploy/compose.test.yml', 'deploy/compose.chaos.yml'];
 const signingSecret = 'compose-e2e-signing-secret';
-const environment = { ...process.env, REDIS_PASSWORD: 'chaos-redis-password' };
+const environment: NodeJS.ProcessEnv = {
+  ...process.env,
+  REDIS_PASSWORD: 'chaos-redis-password',
+};
 /** Where the suite leaves its figures for scripts/run-chaos.mjs. */
 export const FIGURES_FILE = join(root, 'test-results/chaos-figures.jsonl');
 
@@ -57,6 +60,44 @@ export async function publishedUrl(service: string, port: number): Promise<strin
   const url = `http://${(await compose('port', service, String(port))).trim()}`;
   urls.set(key, url);
   return url;
+}
+
+/**
+ * Recreates the dispatcher with `CHAOS_*` settings of deploy/compose.chaos.yml (e.g.
+ * `CHAOS_AGENT_MEMORY`); `undefined` brings a setting back to its default.
+ */
+export async function recreateDispatcher(
+  settings: Record<string, string | undefined>,
+): Promise<void> {
+  for (const [name, value] of Object.entries(settings)) {
+    if (value === undefined) delete environment[name];
+    else environment[name] = value;
+  }
+  await compose('up', '-d', '--wait', '--no-build', 'dispatcher');
+  forgetUrls();
+}
+
+/**
+ * When the engine saw container `name` die (ms since the epoch), from its event log since
+ * `sinceMs`: the container itself is gone (AutoRemove), its events stay.
+ */
+export async function diedAt(name: string, sinceMs: number): Promise<number> {
+  const lines = await docker(
+    'events',
+    '--since',
+    String(Math.floor(sinceMs / 1000)),
+    '--until',
+    String(Math.ceil(Date.now() / 1000) + 1),
+    '--filter',
+    `container=${name}`,
+    '--filter',
+    'event=die',
+    '--format',
+    '{{.TimeNano}}',
+  );
+  const first = lines.split('\n').find(Boolean);
+  if (!first) throw new Error(`the engine recorded no death of ${name} since ${sinceMs}`);
+  return Math.round(Number(first) / 1e6);
 }
 
 /** A restarted dispatcher may publish a new host port. */
