@@ -52,12 +52,15 @@ export async function checkHeartbeat(ports: HeartbeatCheckPorts, jobId: string):
   }
   if (silentMs < ports.timeoutMs) return;
   ports.logger.warn({ jobId, silentMs }, 'Agent is not responding');
+  // Taken before posting: a sign of life that comes while the notice is being posted (it may be
+  // visible before the post returns) is newer than the notice and withdraws it.
+  const postedAt = ports.now();
   const ts = await ports.notifier.post(
     job.channelId,
     { kind: 'agent-unresponsive', job, silentMs, timeoutMs: ports.timeoutMs },
     job.threadTs,
   );
-  await ports.jobs.patch(jobId, { silenceNoticeAt: ports.now(), silenceNoticeTs: ts });
+  await ports.jobs.patch(jobId, { silenceNoticeAt: postedAt, silenceNoticeTs: ts });
 }
 
 async function withdrawNotice(ports: HeartbeatCheckPorts, job: TrackedJob): Promise<void> {

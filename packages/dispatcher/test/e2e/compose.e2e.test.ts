@@ -240,10 +240,16 @@ describe('docker compose (seed success criteria)', () => {
     await expect
       .poll(
         async () => {
-          const [info] = await docker.listContainers({
-            all: true,
-            filters: { label: ['managed-by=agentsmith-dispatcher', 'project=agent-smith-test'] },
-          });
+          // Only this stack's agents: another stack on the same engine (the chaos suite's) may
+          // run agents for the same project name.
+          const info = (
+            await docker.listContainers({
+              all: true,
+              filters: { label: ['managed-by=agentsmith-dispatcher', 'project=agent-smith-test'] },
+            })
+          ).find((container) =>
+            Object.keys(container.NetworkSettings.Networks).includes(`${project}_agents`),
+          );
           const ours = ['app', 'job-id', 'platform', 'project', 'managed-by'];
           const labels = Object.fromEntries(
             Object.entries(info?.Labels ?? {}).filter(([key]) => ours.includes(key)),
