@@ -3,6 +3,7 @@
 // line CI reads: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { printSummary } from './vitest-summary.mjs';
 
 const report = 'test-results/chaos.json';
 const figuresFile = 'test-results/chaos-figures.jsonl';
@@ -42,20 +43,5 @@ console.log(
   `chaos: ${figures.length} jobs; lost ${sum('lost')}, duplicated ${sum('duplicated')}, out of order ${sum('outOfOrder')}; report latency ${latencies.length ? `max ${(Math.max(...latencies) / 1000).toFixed(1)} s over ${latencies.length} deaths` : 'no deaths measured'}`,
 );
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-try {
-  const result = JSON.parse(readFileSync(report, 'utf8'));
-  passed = result.numPassedTests;
-  failed = result.numFailedTests + (result.numRuntimeErrorTestSuites ?? 0);
-  skipped = result.numPendingTests + result.numTodoTests;
-  for (const file of result.testResults)
-    if (file.status === 'failed' && file.assertionResults.length === 0) failed += 1;
-} catch (error) {
-  console.error(`could not read ${report}: ${error.message}`);
-  failed += 1;
-}
-if (run.status !== 0 && failed === 0) failed = 1;
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+const failed = printSummary(report, run.status);
 process.exit(failed === 0 ? 0 : 1);
