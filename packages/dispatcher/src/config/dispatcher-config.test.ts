@@ -154,6 +154,16 @@ describe('config/dispatcher-config', () => {
     ).toEqual({ kind: 'socket', botToken: 'xoxb-1', appToken: 'xapp-1' });
   });
 
+  it('refuses Docker tmpfs sizes the agent’s memory cannot hold, naming what to change', () => {
+    const docker = { ...base, SPAWNER_TYPE: 'docker' };
+    expect(problemsOf({ ...docker, AGENT_MEMORY: '2g' })).toEqual([
+      "AGENT_WORKSPACE_SIZE=2g and AGENT_TMP_SIZE=512m together are not below AGENT_MEMORY=2g: on Docker both are in-memory file systems charged to the agent's memory, so a full workspace would be killed as out of memory instead of reported as full; raise AGENT_MEMORY or lower AGENT_WORKSPACE_SIZE",
+    ]);
+    expect(problemsOf({ ...docker, AGENT_MEMORY: '2g', AGENT_WORKSPACE_SIZE: '1g' })).toEqual([]);
+    // On Kubernetes the workspace is an emptyDir on the node's disk, not the Pod's memory.
+    expect(problemsOf({ ...base, SPAWNER_TYPE: 'kubernetes', AGENT_MEMORY: '2g' })).toEqual([]);
+  });
+
   it('reports every problem at once', () => {
     const problems = problemsOf({
       SPAWNER_TYPE: 'x',

@@ -103,6 +103,28 @@ function problemsOf(
 }
 
 /**
+ * On Docker, /workspace and /tmp are tmpfs mounts, and a tmpfs is charged to the container's
+ * memory: sized at or beyond AGENT_MEMORY, a full workspace ends as an out-of-memory kill
+ * instead of the "workspace full" the person in the thread can act on.
+ */
+function tmpfsBeyondMemory(
+  vars: {
+    SPAWNER_TYPE: string;
+    AGENT_MEMORY: number;
+    AGENT_WORKSPACE_SIZE: number;
+    AGENT_TMP_SIZE: number;
+  },
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
+  if (vars.SPAWNER_TYPE !== 'docker') return [];
+  if (vars.AGENT_WORKSPACE_SIZE + vars.AGENT_TMP_SIZE < vars.AGENT_MEMORY) return [];
+  const given = (name: string, fallback: string) => `${name}=${env[name]?.trim() || fallback}`;
+  return [
+    `${given('AGENT_WORKSPACE_SIZE', '2g')} and ${given('AGENT_TMP_SIZE', '512m')} together are not below ${given('AGENT_MEMORY', '4g')}: on Docker both are in-memory file systems charged to the agent's memory, so a full workspace would be killed as out of memory instead of reported as full; raise AGENT_MEMORY or lower AGENT_WORKSPACE_SIZE`,
+  ];
+}
+
+/**
  * Reads and checks the dispatcher's environment, once, with {@link DispatcherEnvironment}.
  * Reports every problem at once as a {@link ConfigError}; each names the variable, its value
  * and what is allowed.
@@ -120,6 +142,7 @@ export function loadDispatcherConfig(
     if (!(error instanceof ConfigError)) throw error;
     problems.push(...error.problems);
   }
+  if (parsed.success) problems.push(...tmpfsBeyondMemory(parsed.data, env));
   if (!parsed.success || !broker || problems.length > 0) {
     throw new ConfigError(`The dispatcher cannot start:\n  ${problems.join('\n  ')}`, problems);
   }

@@ -56,7 +56,7 @@ describe('config/spawner-settings', () => {
         AGENTSMITH_IMAGE: 'registry.example/agentsmith:2',
         DOCKER_HOST: 'tcp://engine:2376',
         DOCKER_NETWORK: 'agentsmith_agents',
-        AGENT_MEMORY: '512m',
+        AGENT_MEMORY: '2g',
         AGENT_CPUS: '0.5',
         AGENT_PIDS_LIMIT: '100',
         AGENT_WORKSPACE_SIZE: '1g',
@@ -72,7 +72,7 @@ describe('config/spawner-settings', () => {
         port: 2376,
         network: 'agentsmith_agents',
         resources: {
-          memoryBytes: 512 * 1024 ** 2,
+          memoryBytes: 2 * 1024 ** 3,
           cpus: 0.5,
           pidsLimit: 100,
           workspaceBytes: 1024 ** 3,

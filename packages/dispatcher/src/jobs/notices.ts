@@ -84,7 +84,7 @@ export type Notice =
   | {
       kind: 'not-job-owner';
       jobId: string;
-      action: 'cancel' | 'answer';
+      action: 'cancel' | 'answer' | 'keep-waiting';
       requestedBy: string | undefined;
       admins: string[];
     }

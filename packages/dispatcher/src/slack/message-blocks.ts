@@ -323,7 +323,11 @@ function accessRefusedMessage(notice: Extract<Notice, { kind: 'access-refused' }
 }
 
 function notJobOwnerMessage(notice: Extract<Notice, { kind: 'not-job-owner' }>): ChatMessage {
-  const what = notice.action === 'cancel' ? 'cancel' : 'answer the questions of';
+  const what = {
+    cancel: 'cancel',
+    answer: 'answer the questions of',
+    'keep-waiting': 'keep waiting for',
+  }[notice.action];
   const owner = notice.requestedBy
     ? userMention(notice.requestedBy)
     : mrkdwn`the person who started it`;

@@ -127,6 +127,40 @@ describe('supervision/heartbeat (HEARTBEAT_TIMEOUT)', () => {
     ).toHaveLength(1);
   }, 60_000);
 
+  it('lets only the requester or an admin keep a silent job waiting', async () => {
+    const channel = uniqueChannel();
+    const jobId = await harness.startJob(channel);
+    harness.trackJob(jobId, channel);
+    await expect.poll(() => notices(channel).length, { timeout: 15_000 }).toBe(1);
+    const notice = notices(channel)[0];
+
+    await harness.click(
+      channel,
+      {
+        actionId: UNRESPONSIVE_WAIT_ACTION_ID,
+        value: jobId,
+        messageTs: notice?.ts ?? '',
+        threadTs: textArg(notice, 'thread_ts'),
+      },
+      'USTRANGER',
+    );
+    await expect
+      .poll(() =>
+        harness
+          .textsIn(channel)
+          .some((text) =>
+            text.startsWith(`Only <@UHUMAN> or an admin can keep waiting for job ${jobId}.`),
+          ),
+      )
+      .toBe(true);
+    expect((await harness.dispatcher.context.jobs.get(jobId))?.keepWaitingAt).toBeUndefined();
+    expect(
+      harness.slack.calls.some(
+        (call) => call.method === 'chat.update' && textOf(call).includes('waiting for the agent'),
+      ),
+    ).toBe(false);
+  }, 30_000);
+
   it('cancels the job from the notice', async () => {
     const channel = uniqueChannel();
     const jobId = await harness.startJob(channel);

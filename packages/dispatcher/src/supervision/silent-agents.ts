@@ -1,7 +1,9 @@
+import { adminsOf, refuse } from '../jobs/access-control.js';
 import { cancelJob } from '../jobs/cancel-job.js';
 import { reportJobLost } from '../jobs/finish-job.js';
 import { formatDuration } from '../jobs/format-duration.js';
 import type { ChatOrigin, JobContext } from '../jobs/job-context.js';
+import { mayControlJob } from '../jobs/job-permissions.js';
 import type { RelayJobStore } from '../jobs/job-store.js';
 import { stopInBackground } from '../jobs/stop-in-background.js';
 import { checkHeartbeat, keepWaiting, type HeartbeatCheckPorts } from './heartbeat-check.js';
@@ -53,8 +55,30 @@ export function createSilentAgents(
         await context.notifier.post(origin.channelId, { kind: 'no-job' }, origin.threadTs);
         return;
       }
-      if (choice === 'cancel') await cancelJob(context, origin);
-      else await keepWaiting(ports, jobId, origin.userId);
+      if (choice === 'cancel') {
+        await cancelJob(context, origin);
+        return;
+      }
+      // Keeping a silent job alive holds the channel, a slot and spending: the same people as cancel.
+      const admins = adminsOf(context);
+      if (!mayControlJob(origin.userId, holder, admins)) {
+        await refuse(
+          context,
+          origin,
+          'keep-waiting',
+          'the job is someone else’s',
+          { jobId },
+          {
+            kind: 'not-job-owner',
+            jobId,
+            action: 'keep-waiting',
+            requestedBy: holder.requestedBy,
+            admins: [...admins],
+          },
+        );
+        return;
+      }
+      await keepWaiting(ports, jobId, origin.userId);
     },
   };
 }

@@ -145,7 +145,12 @@ describe('chaos', () => {
     // with an agent memory limit (AGENT_MEMORY=32m) its Node process cannot load in. Lowering a
     // running agent's limit (`docker update --memory`) is no trigger: runc refuses a limit under
     // the current use.
-    await recreateDispatcher({ CHAOS_AGENT_MEMORY: '32m' });
+    const tinyAgent = {
+      CHAOS_AGENT_MEMORY: '32m',
+      CHAOS_AGENT_WORKSPACE_SIZE: '8m',
+      CHAOS_AGENT_TMP_SIZE: '8m',
+    };
+    await recreateDispatcher(tinyAgent);
     try {
       const since = Date.now();
       const { channel, jobId } = await startFix();
@@ -157,7 +162,9 @@ describe('chaos', () => {
       expect(card).toContain('exit 137');
       await expectClean('agent OOM-killed', channel, jobId, at - died);
     } finally {
-      await recreateDispatcher({ CHAOS_AGENT_MEMORY: undefined });
+      await recreateDispatcher(
+        Object.fromEntries(Object.keys(tinyAgent).map((name) => [name, undefined])),
+      );
     }
   });
 

@@ -36,6 +36,9 @@ async function start(
       DOCKER_NETWORK: fixture.network,
       DOCKER_HOST: fixture.gate.url,
       AGENT_MEMORY: '256m',
+      // tmpfs mounts count against the agent's memory; the dispatcher refuses them beyond it.
+      AGENT_WORKSPACE_SIZE: '32m',
+      AGENT_TMP_SIZE: '16m',
       JOB_MAX_DURATION: '60m',
       CANCEL_GRACE_SECONDS: '30',
       ...env,
