@@ -8,7 +8,7 @@ const TOKEN = `github_pat_${'7hX'.repeat(28)}`;
 const KNOWN = 'broker-token-0c7e44';
 
 describe('composition/sanitized-writes', () => {
-  it('scrubs the pull request title and body on their way to the git host', async () => {
+  it('scrubs the pull request title and body on their way to the git host, and disarms mentions', async () => {
     const sent: PullRequestInput[] = [];
     const host: GitHost = {
       type: 'github',
@@ -34,7 +34,7 @@ describe('composition/sanitized-writes', () => {
       head: 'fix/1',
       base: 'main',
       title: `fix: rotate ${KNOWN}`,
-      body: `### Tests\n\`\`\`\nAssertionError: ${TOKEN}\n\`\`\``,
+      body: `### Tests\n\`\`\`\nAssertionError: ${TOKEN} @octocat\n\`\`\`\nAs the ticket asks, cc @acme/everyone`,
     });
 
     expect(sent).toEqual([
@@ -42,12 +42,12 @@ describe('composition/sanitized-writes', () => {
         head: 'fix/1',
         base: 'main',
         title: 'fix: rotate [redacted]',
-        body: '### Tests\n```\nAssertionError: [redacted]\n```',
+        body: '### Tests\n```\nAssertionError: [redacted] @octocat\n```\nAs the ticket asks, cc `@acme/everyone`',
       },
     ]);
   });
 
-  it('scrubs ticket comments, their hidden keys included', async () => {
+  it('scrubs ticket comments, their hidden keys included, and disarms mentions', async () => {
     const comments: KeyedComment[] = [];
     const tracker = {
       type: 'github',
@@ -59,13 +59,13 @@ describe('composition/sanitized-writes', () => {
 
     await sanitizedTracker(tracker, new SecretSanitizer([KNOWN])).ensureComment('58', {
       key: `agentsmith:58:failed:TestCommand:${KNOWN}`,
-      body: `**Reason:** push failed with ${TOKEN}`,
+      body: `**Reason:** push failed with ${TOKEN}; @all please look`,
     });
 
     expect(comments).toEqual([
       {
         key: 'agentsmith:58:failed:TestCommand:[redacted]',
-        body: '**Reason:** push failed with [redacted]',
+        body: '**Reason:** push failed with [redacted]; `@all` please look',
       },
     ]);
   });

@@ -1,10 +1,12 @@
 import type { SecretSanitizer } from '@agentsmith/kit';
-import type { GitHost, Tracker } from '@agentsmith/providers';
+import { withoutMentions, type GitHost, type Tracker } from '@agentsmith/providers';
 
 /*
  * What the agent writes to the git host and the tracker, scrubbed of known secret values and
  * recognisable tokens on the way out (docs/security.md#output-hygiene): the pull request's title
- * and body, and every ticket comment (its hidden key too, which holds the failure reason).
+ * and body, and every ticket comment (its hidden key too, which holds the failure reason). The
+ * markdown bodies also lose their power to notify people: every @mention outside code is put in a
+ * code span (providers' withoutMentions).
  */
 
 export function sanitizedGitHost(gitHost: GitHost, sanitizer: SecretSanitizer): GitHost {
@@ -17,7 +19,7 @@ export function sanitizedGitHost(gitHost: GitHost, sanitizer: SecretSanitizer): 
         {
           ...input,
           title: sanitizer.sanitize(input.title),
-          body: sanitizer.sanitize(input.body),
+          body: withoutMentions(sanitizer.sanitize(input.body)),
         },
         options,
       ),
@@ -42,7 +44,10 @@ export function sanitizedTracker(tracker: Tracker, sanitizer: SecretSanitizer): 
     ensureComment: (ticketId, comment, options) =>
       tracker.ensureComment(
         ticketId,
-        { key: sanitizer.sanitize(comment.key), body: sanitizer.sanitize(comment.body) },
+        {
+          key: sanitizer.sanitize(comment.key),
+          body: withoutMentions(sanitizer.sanitize(comment.body)),
+        },
         options,
       ),
     transitionTicket: (ticketId, state, options) =>

@@ -66,4 +66,10 @@ describe('jira-api/adf', () => {
       'h2. Done\n*PR:* [link|https://x]\n* {{a.ts}}\n# step',
     );
   });
+
+  it('never writes a Jira Server mention', () => {
+    expect(markdownToWikiMarkup('cc [~admin] and [~accountid:5b10a2844c20165700ede21g]')).toBe(
+      'cc \\[~admin] and \\[~accountid:5b10a2844c20165700ede21g]',
+    );
+  });
 });

@@ -184,13 +184,17 @@ export function markdownToWikiMarkup(markdown: string): string {
         return fenced ? '{code}' : '{code}';
       }
       if (fenced) return line;
-      return line
-        .replace(/^(#{1,6})\s+/, (_, hashes: string) => `h${hashes.length}. `)
-        .replace(/^\s*[-*]\s+/, '* ')
-        .replace(/^\s*\d+[.)]\s+/, '# ')
-        .replace(/\*\*(.+?)\*\*/g, '*$1*')
-        .replace(/`([^`]+)`/g, '{{$1}}')
-        .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, '[$1|$2]');
+      return (
+        line
+          // `[~name]` and `[~accountid:…]` are mentions in wiki markup: they would notify people.
+          .replace(/\[~/g, '\\[~')
+          .replace(/^(#{1,6})\s+/, (_, hashes: string) => `h${hashes.length}. `)
+          .replace(/^\s*[-*]\s+/, '* ')
+          .replace(/^\s*\d+[.)]\s+/, '# ')
+          .replace(/\*\*(.+?)\*\*/g, '*$1*')
+          .replace(/`([^`]+)`/g, '{{$1}}')
+          .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, '[$1|$2]')
+      );
     })
     .join('\n');
 }
