@@ -47,7 +47,6 @@ export async function answerQuestion(
     return 'refused';
   }
   const budget = await settleBudgetAnswer(context, job, click);
-  if (budget === 'refused') return 'refused';
   if (budget === 'expired') return 'not-pending';
   const question = await context.jobs.claimQuestion({
     type: 'answer',

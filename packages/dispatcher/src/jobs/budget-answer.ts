@@ -1,15 +1,13 @@
 import { BUDGET_CHOICES } from '@agentsmith/contracts';
 import type { JobContext } from './job-context.js';
-import { adminsOf } from './access-control.js';
-import { mayControlJob } from './job-permissions.js';
 import type { TrackedJob } from './job-store.js';
 
 /** How a click on a question stands with the spending rules. */
-export type BudgetAnswerResult = 'not-budget' | 'refused' | 'expired' | 'settled';
+export type BudgetAnswerResult = 'not-budget' | 'expired' | 'settled';
 
 /**
- * Before the answer to a budget question reaches the agent: only the requester or an admin may
- * give it (anyone else is told so in the thread and the question stays open); "Continue" raises the
+ * Before the answer to a budget question reaches the agent, once answer-question.ts has checked
+ * that the requester or an admin gave it: "Continue" raises the
  * job's cap in the broker's ledger first, so the agent's next call finds it raised; "Stop" makes
  * the broker refuse the job's further calls, whatever the agent does next. An answer after the
  * question's timeout (the agent already took "Stop") stops the job in the broker too.
@@ -21,18 +19,6 @@ export async function settleBudgetAnswer(
 ): Promise<BudgetAnswerResult> {
   const question = await context.jobs.question(click.jobId, click.questionId);
   if (question?.kind !== 'budget' || question.status !== 'pending') return 'not-budget';
-  if (!mayControlJob(click.userId, job, adminsOf(context))) {
-    context.logger.info(
-      { jobId: job.jobId, userId: click.userId },
-      'Budget answer by someone who may not control the job; refused',
-    );
-    await context.notifier.post(
-      job.channelId,
-      { kind: 'budget-answer-refused', jobId: job.jobId, requestedBy: job.requestedBy },
-      job.threadTs,
-    );
-    return 'refused';
-  }
   if (question.answerBy !== undefined && context.now() > question.answerBy) {
     // The agent took "Stop" when the time ran out; a late "Continue" must not reopen the tap.
     await context.budget?.stopJob(job.jobId, 'no answer to the budget question in time');

@@ -92,7 +92,6 @@ export type Notice =
   // Egress (docs/security.md, "Egress"): the broker's proxy refused a host the job asked for.
   | { kind: 'egress-refused'; job: JobRef; host: string; port: number; rule: string }
   // Spending: the budget question's answers and the project's daily cap.
-  | { kind: 'budget-answer-refused'; jobId: string; requestedBy: string | undefined }
   | { kind: 'budget-raised'; jobId: string; capUsd: number; userId: string }
   | {
       kind: 'daily-cap-reached';

@@ -25,15 +25,4 @@ describe('slack/message-blocks (spending)', () => {
     expect(text).toContain('View draft pull request');
     expect(text).toContain('&lt;!channel&gt;');
   });
-
-  it('names the requester when someone else answers a budget question', () => {
-    const message = renderNotice({
-      kind: 'budget-answer-refused',
-      jobId: job.jobId,
-      requestedBy: 'U123',
-    });
-    expect(message.text).toBe(
-      'Only <@U123> (who asked for the job) or an admin may answer this budget question; it stays open.',
-    );
-  });
 });

@@ -232,11 +232,6 @@ const FIXTURES: Record<Notice['kind'], (s: Strings) => Notice> = {
     requestedBy: s(1),
     admins: [s(2), 'U0ADMIN'],
   }),
-  'budget-answer-refused': (s) => ({
-    kind: 'budget-answer-refused',
-    jobId: s(0),
-    requestedBy: s(1),
-  }),
   'budget-raised': (s) => ({ kind: 'budget-raised', jobId: s(0), capUsd: 12.5, userId: s(1) }),
   'daily-cap-reached': (s) => ({
     kind: 'daily-cap-reached',

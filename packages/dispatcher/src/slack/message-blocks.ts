@@ -222,16 +222,6 @@ function reasonText(reason: string): Mrkdwn {
 /** Dollars with cents, as caps are configured. */
 const dollars = (usd: number) => `$${usd.toFixed(2)}`;
 
-function budgetAnswerRefused(requestedBy: string | undefined): ChatMessage {
-  const who = requestedBy
-    ? mrkdwn`${userMention(requestedBy)} (who asked for the job)`
-    : mrkdwn`the requester`;
-  return iconMessage(
-    mrkdwn`Only ${who} or an admin may answer this budget question; it stays open.`,
-    ':no_entry:',
-  );
-}
-
 function budgetRaised(notice: Extract<Notice, { kind: 'budget-raised' }>): ChatMessage {
   return iconMessage(
     mrkdwn`${userMention(notice.userId)} raised the LLM budget of job ${notice.jobId} to ${dollars(notice.capUsd)}.`,
@@ -445,8 +435,6 @@ export function renderNotice(notice: Notice): ChatMessage {
       return detailMessage(notice.lines);
     case 'question':
       return questionMessage(notice.jobId, notice.question);
-    case 'budget-answer-refused':
-      return budgetAnswerRefused(notice.requestedBy);
     case 'budget-raised':
       return budgetRaised(notice);
     case 'daily-cap-reached':
