@@ -70,17 +70,20 @@ export async function finishJob(
 }
 
 /**
- * A job past `JOB_MAX_DURATION` (the relay notices): mark it stopping, report it on the agent's
- * behalf, then stop its container or Pod in the background (the relay never waits for a stop).
+ * A job past `JOB_MAX_DURATION` (the relay notices): mark it stopping with a deadline of now,
+ * report it on the agent's behalf; the stop enforcer then stops its container or Pod (and retries
+ * a failed stop). A job that holds no admission slot is not the enforcer's: it is stopped here, in
+ * the background (the relay never waits for a stop).
  */
 export async function expireJob(context: JobContext, jobId: string): Promise<void> {
   // Stopping until its exit is seen: nothing new starts beside the dying container.
-  if (await context.admission.beginStop(jobId, context.now())) context.onStopping?.(jobId);
+  const stopping = await context.admission.beginStop(jobId, context.now());
+  if (stopping) context.onStopping?.(jobId);
   await reportJobLost(
     context,
     jobId,
     `it ran longer than its limit of ${formatDuration(context.jobMaxDurationMs)} (JOB_MAX_DURATION)`,
     'run_deadline_exceeded',
   );
-  stopInBackground(context.spawner, jobId, context.logger);
+  if (!stopping || !context.onStopping) stopInBackground(context.spawner, jobId, context.logger);
 }

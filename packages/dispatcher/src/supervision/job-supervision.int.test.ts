@@ -118,3 +118,38 @@ describe('jobs/job-supervision', () => {
     expect(harness.spawner.stopped).toEqual([{ jobId, graceSeconds: 10 }]);
   });
 });
+
+describe('jobs/job-supervision: an admitted job past JOB_MAX_DURATION', () => {
+  let harness: DispatcherHarness;
+
+  beforeEach(async () => {
+    harness = await DispatcherHarness.start({
+      env: { JOB_MAX_DURATION: '2s' },
+      dependencies: { supervise: true },
+    });
+  });
+
+  afterEach(async () => {
+    await harness.stop();
+  });
+
+  it('is stopped once, by the stop enforcer, and its slot and channel are freed', async () => {
+    const channel = uniqueChannel();
+    const jobId = await harness.startJob(channel);
+    harness.trackJob(jobId, channel);
+    await expect
+      .poll(() => harness.textsIn(channel).some((text) => text.startsWith(`Job ${jobId} failed`)), {
+        timeout: 15_000,
+      })
+      .toBe(true);
+    await expect
+      .poll(async () => harness.dispatcher.context.conversations.get('slack', channel), {
+        message: 'the channel to be free',
+      })
+      .toBeNull();
+    expect(await harness.dispatcher.context.admission.isStopping(jobId)).toBe(false);
+    // A second stop would come from the relay's own stop beside the enforcer's.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(harness.spawner.stopped).toEqual([{ jobId, graceSeconds: 10 }]);
+  }, 30_000);
+});
