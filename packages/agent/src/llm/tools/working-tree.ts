@@ -18,63 +18,65 @@ export interface TreeEntry {
   grepReadsWorkingTree: boolean;
 }
 
+type Git = (args: string[]) => Promise<GitOutput | undefined>;
+
+/** Tracked files and untracked ones that are not ignored (one walk of the tree by git). */
+const LIST = ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate'];
+/** Tracked files missing from the working tree (an lstat each, in git). */
+const DELETED = ['ls-files', '-z', '--deleted'];
 const WALK_SKIP = new Set(['.git', 'node_modules']);
 
 /**
  * The files of a git working tree: tracked ones that are there, and untracked ones that are not
- * ignored. One `git ls-files` both walks the tree for untracked files and prints the index; the
- * tracked files that were deleted are then found by reading each directory once (a few hundred
- * `readdir` calls where an `lstat` per file would be tens of thousands). Undefined when git
- * cannot list the tree (not a repository).
+ * ignored, sorted. Two git commands side by side: one walks the tree for untracked files and
+ * prints the index, the other looks for each tracked file in the working tree (`--deleted`);
+ * files kept out of the working tree by a sparse checkout, which `--deleted` never reports, are
+ * looked at here. Undefined when git cannot list the tree (not a repository).
  */
-export async function listGitTree(
-  root: string,
-  git: (args: string[]) => Promise<GitOutput | undefined>,
-): Promise<TreeEntry[] | undefined> {
+export async function listGitFiles(root: string, git: Git): Promise<string[] | undefined> {
+  // -t tags every path: `?` untracked, `S` kept out of the working tree, other letters tracked.
+  const [listed, deleted] = await Promise.all([git([...LIST, '-t']), git(DELETED)]);
+  if (listed?.exitCode !== 0 || deleted?.exitCode !== 0) return undefined;
+  const gone = new Set(splitPaths(deleted.stdout));
+  const files: string[] = [];
+  const sparse: Promise<void>[] = [];
+  for (const line of splitPaths(listed.stdout)) {
+    const path = line.slice(2);
+    if (line.startsWith('S ')) {
+      sparse.push(kindOfPath(join(root, path)).then((kind) => void (kind && files.push(path))));
+    } else if (gone.size === 0 || !gone.has(path)) files.push(path);
+  }
+  await Promise.all(sparse);
+  // git printed two sorted runs (untracked, then tracked): the sort mostly merges them.
+  return files.sort();
+}
+
+/**
+ * {@link listGitFiles} with what each path is and whether `git grep` reads it from the working
+ * tree (for search_files). Sorted by path.
+ */
+export async function listGitTree(root: string, git: Git): Promise<TreeEntry[] | undefined> {
   // -v tags every path: `?` untracked, upper case tracked, lower case assumed unchanged, S kept
   // out of the working tree (sparse checkout); -s adds a tracked path's mode ("<tag> <mode>
-  // <object> <stage>\t<path>"). --deduplicate prints a conflicted path once.
-  const listed = await git([
-    'ls-files',
-    '-z',
-    '-v',
-    '-s',
-    '--cached',
-    '--others',
-    '--exclude-standard',
-    '--deduplicate',
-  ]);
+  // <object> <stage>\t<path>").
+  const listed = await git([...LIST, '-v', '-s']);
   if (listed?.exitCode !== 0) return undefined;
-  const byDirectory = new Map<string, { name: string; grepped: boolean }[]>();
-  for (const line of listed.stdout.split('\0')) {
-    if (line.length < 3) continue;
+  const folders = new FolderReader(root);
+  const parsed = splitPaths(listed.stdout).map((line) => {
     const untracked = line.startsWith('? ');
-    const path = untracked ? line.slice(2) : line.slice(line.indexOf('\t') + 1);
+    const tab = line.indexOf('\t');
+    const path = untracked || tab < 0 ? line.slice(2) : line.slice(tab + 1);
+    folders.add(path);
     // git grep reads the working tree only for what the index holds as a regular file.
-    const grepped = untracked || (/^[HM] 100/.test(line) && path !== line);
-    const slash = path.lastIndexOf('/');
-    const directory = slash < 0 ? '' : path.slice(0, slash);
-    let names = byDirectory.get(directory);
-    if (!names) byDirectory.set(directory, (names = []));
-    names.push({ name: path.slice(slash + 1), grepped });
-  }
+    return { path, grepped: untracked || (tab >= 0 && /^[HM] 100/.test(line)) };
+  });
+  const kinds = await folders.kinds();
   const entries: TreeEntry[] = [];
-  await Promise.all(
-    [...byDirectory].map(async ([directory, names]) => {
-      const absolute = join(root, directory);
-      const present = await directoryEntries(absolute);
-      for (const { name, grepped } of names) {
-        const kind =
-          present && !name.includes('\uFFFD')
-            ? kindOfDirent(present.get(name))
-            : await kindOfPath(join(absolute, name));
-        if (kind === undefined) continue;
-        const path = directory === '' ? name : `${directory}/${name}`;
-        entries.push({ path, kind, grepReadsWorkingTree: grepped && kind === 'file' });
-      }
-    }),
-  );
-  return sortByPath(entries);
+  parsed.forEach(({ path, grepped }, index) => {
+    const kind = kinds[index];
+    if (kind) entries.push({ path, kind, grepReadsWorkingTree: grepped && kind === 'file' });
+  });
+  return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** Every file under `root` except in `.git` and `node_modules` (a folder that is not a repository). */
@@ -89,33 +91,71 @@ export async function walkTree(root: string): Promise<TreeEntry[]> {
     }
   };
   await visit(root, '');
-  return sortByPath(entries);
+  return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+function splitPaths(output: string): string[] {
+  const paths = output.split('\0');
+  if (paths.at(-1) === '') paths.pop();
+  return paths;
+}
+
+/** A folder's entries by name. */
+type FolderEntries = Map<string, Dirent>;
+
 /**
- * A directory's entries by name, or undefined when it cannot be read as a whole (each path is
- * then looked at on its own). A directory that is gone, or is no directory, has no entries.
+ * Finds out what is at each added path by reading every folder once; each read starts as soon
+ * as the first path in that folder is added.
  */
-async function directoryEntries(absolute: string): Promise<Map<string, Dirent> | undefined> {
-  try {
-    const dirents = await readdir(absolute, { withFileTypes: true });
-    return new Map(dirents.map((dirent) => [dirent.name, dirent]));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' ? new Map() : undefined;
+class FolderReader {
+  private readonly reads = new Map<string, Promise<FolderEntries | undefined>>();
+  private readonly located: { folder: string; name: string }[] = [];
+
+  constructor(private readonly root: string) {}
+
+  add(path: string): void {
+    const slash = path.lastIndexOf('/');
+    const folder = slash < 0 ? '' : path.slice(0, slash);
+    if (!this.reads.has(folder)) this.reads.set(folder, this.read(join(this.root, folder)));
+    this.located.push({ folder, name: path.slice(slash + 1) });
+  }
+
+  /** What is at each added path now, in the order added; undefined where nothing is. */
+  async kinds(): Promise<(EntryKind | undefined)[]> {
+    const folders = new Map<string, FolderEntries | undefined>();
+    await Promise.all(
+      [...this.reads].map(async ([folder, read]) => folders.set(folder, await read)),
+    );
+    const kinds: (EntryKind | undefined)[] = [];
+    const lookups: Promise<void>[] = [];
+    this.located.forEach(({ folder, name }, index) => {
+      const entries = folders.get(folder);
+      // A name with U+FFFD may stand for bytes that are not UTF-8, shown the same way by readdir
+      // and by git: only lstat tells whether that path really exists.
+      if (!entries || name.includes('\uFFFD')) {
+        const absolute = join(this.root, folder, name);
+        lookups.push(kindOfPath(absolute).then((kind) => void (kinds[index] = kind)));
+      } else kinds[index] = kindOfDirent(entries.get(name));
+    });
+    await Promise.all(lookups);
+    return kinds;
+  }
+
+  /**
+   * A folder's entries, or undefined when it cannot be read as a whole (each path is then
+   * looked at on its own). A folder that is gone, or is no folder, has no entries.
+   */
+  private async read(absolute: string): Promise<FolderEntries | undefined> {
+    try {
+      const dirents = await readdir(absolute, { withFileTypes: true });
+      return new Map(dirents.map((dirent) => [dirent.name, dirent]));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' || code === 'ENOTDIR' ? new Map() : undefined;
+    }
   }
 }
 
-function kindOfDirent(dirent: Dirent | undefined): EntryKind | undefined {
-  if (!dirent) return undefined;
-  if (dirent.isFile()) return 'file';
-  return dirent.isSymbolicLink() ? 'symlink' : 'other';
-}
-
-/**
- * Names with U+FFFD may stand for bytes that are not UTF-8, which a name from `readdir` and one
- * from git would both show the same way: only `lstat` tells whether the path really exists.
- */
 async function kindOfPath(absolute: string): Promise<EntryKind | undefined> {
   const info = await lstat(absolute).catch(() => undefined);
   if (!info) return undefined;
@@ -123,6 +163,8 @@ async function kindOfPath(absolute: string): Promise<EntryKind | undefined> {
   return info.isSymbolicLink() ? 'symlink' : 'other';
 }
 
-function sortByPath(entries: TreeEntry[]): TreeEntry[] {
-  return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+function kindOfDirent(dirent: Dirent | undefined): EntryKind | undefined {
+  if (!dirent) return undefined;
+  if (dirent.isFile()) return 'file';
+  return dirent.isSymbolicLink() ? 'symlink' : 'other';
 }

@@ -2,7 +2,7 @@ import { lstat, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { runProcess } from '../../process/run-process.js';
 import { readOnlyGit, SAFE_GIT_OPTIONS, type GitOutput } from './read-only-git.js';
-import { listGitTree, walkTree, type TreeEntry } from './working-tree.js';
+import { listGitFiles, listGitTree, walkTree, type TreeEntry } from './working-tree.js';
 
 /** A tool asked for something the workspace refuses; the message goes back to the model. */
 export class WorkspaceError extends Error {
@@ -87,14 +87,16 @@ export class Workspace {
    * is a git repository; otherwise a walk that skips `.git` and `node_modules`.
    */
   async listFiles(directory = '.', signal?: AbortSignal): Promise<string[]> {
-    const { entries } = await this.listEntries(directory, signal);
-    return entries.map((entry) => entry.path);
+    const prefix = this.display(await this.resolve(directory));
+    const files =
+      (await listGitFiles(this.root, (args) => this.readOnlyGit(args, signal))) ??
+      (await walkTree(this.root)).map((entry) => entry.path);
+    return prefix === '.' ? files : files.filter((file) => file.startsWith(`${prefix}/`));
   }
 
   /** {@link listFiles} with what each path is (file, symbolic link, other), sorted by path. */
   async listEntries(directory = '.', signal?: AbortSignal): Promise<WorkspaceListing> {
-    const absolute = await this.resolve(directory);
-    const prefix = this.display(absolute);
+    const prefix = this.display(await this.resolve(directory));
     const fromGit = await listGitTree(this.root, (args) => this.readOnlyGit(args, signal));
     const entries = fromGit ?? (await walkTree(this.root));
     const inside =
