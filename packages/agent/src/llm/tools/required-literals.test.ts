@@ -20,12 +20,17 @@ describe('llm/tools/required-literals', () => {
     expect(requiredLiterals(pattern, ignoreCase)).toEqual(literals);
   });
 
-  it.each([['\\w+'], ['ab'], ['a|\\w+'], ['(abc)?'], ['abc{0}'], ['n[e]e[d]l[e]'], ['(?<x>a)\\k<x>']])(
-    'names nothing for /%s/',
-    (pattern) => {
-      expect(requiredLiterals(pattern, false)).toBeUndefined();
-    },
-  );
+  it.each([
+    ['\\w+'],
+    ['ab'],
+    ['a|\\w+'],
+    ['(abc)?'],
+    ['abc{0}'],
+    ['n[e]e[d]l[e]'],
+    ['(?<x>a)\\k<x>'],
+  ])('names nothing for /%s/', (pattern) => {
+    expect(requiredLiterals(pattern, false)).toBeUndefined();
+  });
 
   it('names nothing when the pattern does not parse', () => {
     expect(requiredLiterals('(unclosed', false)).toBeUndefined();
@@ -53,18 +58,36 @@ describe('llm/tools/required-literals', () => {
     );
     const line = fc.array(char, { maxLength: 24 }).map((chars) => chars.join(''));
     // Lines the pattern matches, where fast-check can generate them (not every syntax).
-    const matching = (source: string) => {
+    // A line /p/ matches, with any letters' case flipped, is one /p/i matches.
+    const flipCase = (text: fc.Arbitrary<string>) =>
+      fc
+        .tuple(text, fc.array(fc.boolean(), { maxLength: 24 }))
+        .map(([chars, flips]) =>
+          [...chars]
+            .map((c, index) =>
+              flips[index] ? (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) : c,
+            )
+            .join(''),
+        );
+    const matching = (source: string, ic: boolean) => {
       try {
-        return fc.oneof(line, fc.stringMatching(new RegExp(source)));
+        const matched = fc.stringMatching(new RegExp(source));
+        return fc.oneof(line, ic ? flipCase(matched) : matched);
       } catch {
         return line;
       }
     };
-    const withLines = pattern.chain((source) =>
-      fc.tuple(fc.constant(source), fc.array(matching(source), { maxLength: 12 })),
-    );
+    const withLines = fc
+      .tuple(pattern, fc.boolean())
+      .chain(([source, ic]) =>
+        fc.tuple(
+          fc.constant(source),
+          fc.constant(ic),
+          fc.array(matching(source, ic), { maxLength: 12 }),
+        ),
+      );
     fc.assert(
-      fc.property(withLines, fc.boolean(), ([source, lines], ic) => {
+      fc.property(withLines, ([source, ic, lines]) => {
         const literals = requiredLiterals(source, ic);
         if (!literals) return;
         const regex = new RegExp(source, ic ? 'i' : '');

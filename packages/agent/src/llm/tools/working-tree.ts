@@ -87,7 +87,8 @@ export async function walkTree(root: string): Promise<TreeEntry[]> {
       if (WALK_SKIP.has(dirent.name)) continue;
       const path = `${prefix}${dirent.name}`;
       if (dirent.isDirectory()) await visit(join(directory, dirent.name), `${path}/`);
-      else entries.push({ path, kind: kindOfDirent(dirent) ?? 'other', grepReadsWorkingTree: false });
+      else
+        entries.push({ path, kind: kindOfDirent(dirent) ?? 'other', grepReadsWorkingTree: false });
     }
   };
   await visit(root, '');
