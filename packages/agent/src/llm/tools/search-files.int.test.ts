@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, unlink, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git } from '@agentsmith/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { executeTool, type ToolContext } from './define-tool.js';
 import { listFilesTool } from './list-files.js';
 import { searchFilesTool } from './search-files.js';
@@ -12,8 +12,8 @@ import { toolTestContext } from './tool-test-context.js';
  * list_files and search_files on a real git working tree with the awkward cases: untracked,
  * deleted, ignored, binary, symbolic links in and out of the workspace, a folder replaced by a
  * link out of it, names with spaces, a line break and non-ASCII letters, files git reads from its
- * index (assumed unchanged) or skips (tracked as a link, now a file), a sparse-checkout entry, and
- * the match cap. `needle` is narrowed by `git grep`; `n[e]e[d]l[e]` names no literal, so every
+ * index (assumed unchanged) or skips (tracked as a link, now a file), a tracked file .gitignore
+ * matches, a sparse-checkout entry, and the match cap. `needle` is narrowed by `git grep`; `n[e]e[d]l[e]` names no literal, so every
  * file is read: both must answer the same.
  */
 describe('llm/tools/search-files on a git working tree', () => {
@@ -41,6 +41,8 @@ describe('llm/tools/search-files on a git working tree', () => {
     await symlink('app.ts', join(root, 'src/typed.ts'));
     await symlink(join(outside, 'secret.txt'), join(root, 'tracked-leak.txt'));
     await git(root, 'add', '--all');
+    await write('src/kept.log', 'needle kept though ignored\n');
+    await git(root, 'add', '--force', 'src/kept.log');
     // Changes after the index was written.
     await unlink(join(root, 'src/gone.ts'));
     await git(root, 'update-index', '--assume-unchanged', 'src/assumed.ts');
@@ -82,6 +84,7 @@ describe('llm/tools/search-files on a git working tree', () => {
         'outdir',
         'src/app.ts',
         'src/assumed.ts',
+        'src/kept.log',
         'src/line\nbreak.ts',
         'src/meta.ts',
         'src/typed.ts',
@@ -104,6 +107,7 @@ describe('llm/tools/search-files on a git working tree', () => {
       'src/app.ts:1: const needle = 1;',
       'src/app.ts:3: // needle again',
       'src/assumed.ts:1: needle assumed unchanged',
+      'src/kept.log:1: needle kept though ignored',
       'src/line',
       'break.ts:1: needle line break',
       'src/meta.ts:1: price: $5.00 (needle*) [x]',
@@ -112,22 +116,27 @@ describe('llm/tools/search-files on a git working tree', () => {
     ]);
   });
 
-  it.each([['needle'], ['n[e]e[d]l[e]']])(
-    'answers /%s/ the same, with or without git grep narrowing',
-    async (pattern) => {
-      const result = await executeTool(searchFilesTool, { pattern }, context);
-      const lines = result.output.split('\n');
+  it.each([
+    ['needle', true],
+    ['n[e]e[d]l[e]', false],
+  ])('answers /%s/ the same, with or without git grep narrowing', async (pattern, narrowed) => {
+    const gitCalls = vi.spyOn(context.workspace, 'readOnlyGit');
 
-      expect(lines.slice(0, 4)).toEqual([
-        'alias.ts:1: const needle = 1;',
-        'alias.ts:3: // needle again',
-        'many/lines.txt:1: needle',
-        'many/lines.txt:2: needle',
-      ]);
-      expect(lines).toHaveLength(201);
-      expect(lines.at(-1)).toEqual('[stopped at 200 matches; narrow the search]');
-    },
-  );
+    const result = await executeTool(searchFilesTool, { pattern }, context);
+    const lines = result.output.split('\n');
+
+    expect(gitCalls.mock.calls.some(([args]) => args.includes('grep'))).toBe(narrowed);
+    gitCalls.mockRestore();
+
+    expect(lines.slice(0, 4)).toEqual([
+      'alias.ts:1: const needle = 1;',
+      'alias.ts:3: // needle again',
+      'many/lines.txt:1: needle',
+      'many/lines.txt:2: needle',
+    ]);
+    expect(lines).toHaveLength(201);
+    expect(lines.at(-1)).toEqual('[stopped at 200 matches; narrow the search]');
+  });
 
   it.each([
     ['secret|escaped|shadow|murky|binary|deleted|sparse'],

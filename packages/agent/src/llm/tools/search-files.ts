@@ -14,9 +14,10 @@ const READ_AHEAD = 32;
 
 /**
  * `search_files`: a JavaScript regular expression over the repository's non-ignored text files.
- * In a git repository, `git grep -F` first narrows the files to those holding a literal every
- * match needs (required-literals.ts); the regular expression itself always runs here, so the
- * answer is the same with or without that step.
+ * In a git repository, `git grep -F` first narrows the tracked files to those holding a literal
+ * every match needs (required-literals.ts); the regular expression itself always runs here, on
+ * those and on every file git grep does not read from the working tree, so the answer is the
+ * same with or without that step.
  */
 export const searchFilesTool = defineTool({
   name: 'search_files',
@@ -46,7 +47,8 @@ export const searchFilesTool = defineTool({
     const files = listing.entries.filter(
       (entry) =>
         entry.kind !== 'other' &&
-        // git grep skips what it does not read from the working tree: those are read here.
+        // What git grep does not read from the working tree (untracked files among them) is
+        // read here.
         (!candidates || !entry.grepReadsWorkingTree || candidates.has(entry.path)),
     );
     const reader = new ConfinedReader(workspace);
@@ -75,8 +77,8 @@ export const searchFilesTool = defineTool({
 });
 
 /**
- * The files under `directory` holding one of `literals` (binary files included: this only
- * narrows), as `git grep` sees them; undefined when git gives no answer.
+ * The tracked files under `directory` holding one of `literals` (binary files included: this
+ * only narrows), as `git grep` sees them; undefined when git gives no answer.
  */
 async function filesHolding(
   workspace: Workspace,
@@ -92,7 +94,6 @@ async function filesHolding(
       'grep.fallbackToNoIndex=false',
       '--literal-pathspecs',
       'grep',
-      '--untracked',
       '--fixed-strings',
       '--files-with-matches',
       '--null',

@@ -11,9 +11,11 @@ export interface TreeEntry {
   path: string;
   kind: EntryKind;
   /**
-   * `git grep` reads this path's working-tree content: a regular file that is untracked, or
+   * `git grep` (tracked files only) reads this path's working-tree content: a regular file,
    * tracked as a regular file that git neither assumes unchanged nor keeps out of the working
-   * tree (for those it reads the index; a path tracked as a symbolic link it skips).
+   * tree (for those it reads the index; a path tracked as a symbolic link it skips). Untracked
+   * files are not among them: `git grep --untracked` walks the tree and skips tracked files that
+   * match .gitignore, which the listing keeps.
    */
   grepReadsWorkingTree: boolean;
 }
@@ -67,8 +69,9 @@ export async function listGitTree(root: string, git: Git): Promise<TreeEntry[] |
     const tab = line.indexOf('\t');
     const path = untracked || tab < 0 ? line.slice(2) : line.slice(tab + 1);
     folders.add(path);
-    // git grep reads the working tree only for what the index holds as a regular file.
-    return { path, grepped: untracked || (tab >= 0 && /^[HM] 100/.test(line)) };
+    // git grep (without --untracked) reads the working tree for what the index holds as a
+    // regular file, unless it is assumed unchanged (lower case) or sparse (S): then the index.
+    return { path, grepped: !untracked && tab >= 0 && /^[HM] 100/.test(line) };
   });
   const kinds = await folders.kinds();
   const entries: TreeEntry[] = [];
