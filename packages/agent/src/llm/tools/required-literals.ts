@@ -79,7 +79,11 @@ function ofElement(element: AST.Element, ignoreCase: boolean): Requirement {
       return element.modifiers ? undefined : ofAlternatives(element.alternatives, ignoreCase);
     case 'Quantifier':
       return element.min >= 1 ? ofElement(element.element, ignoreCase) : undefined;
-    default:
+    case 'Assertion':
+    case 'Backreference':
+    case 'CharacterClass':
+    case 'CharacterSet':
+    case 'ExpressionCharacterClass':
       return undefined;
   }
 }
