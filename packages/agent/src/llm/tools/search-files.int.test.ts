@@ -168,3 +168,32 @@ describe('llm/tools/search-files on a git working tree', () => {
     }
   });
 });
+
+describe('llm/tools/search-files in a folder that is not a repository', () => {
+  let context: ToolContext & { root: string };
+  let outside: string;
+
+  beforeAll(async () => {
+    context = await toolTestContext();
+    outside = await mkdtemp(join(tmpdir(), 'outside-'));
+    await writeFile(join(outside, 'secret.txt'), 'needle secret\n');
+    await mkdir(join(context.root, 'src'));
+    await mkdir(join(context.root, 'node_modules'));
+    await writeFile(join(context.root, 'src', 'app.ts'), 'const needle = 1;\n');
+    await writeFile(join(context.root, 'node_modules', 'dep.js'), 'needle in a dependency\n');
+    await symlink(join(outside, 'secret.txt'), join(context.root, 'leak.txt'));
+  });
+
+  afterAll(async () => {
+    await rm(context.root, { recursive: true, force: true });
+    await rm(outside, { recursive: true, force: true });
+  });
+
+  it('walks the folder, skipping node_modules, and reads no link out of it', async () => {
+    const listed = await executeTool(listFilesTool, {}, context);
+    const found = await executeTool(searchFilesTool, { pattern: 'needle' }, context);
+
+    expect(listed.output).toEqual('leak.txt\nsrc/app.ts');
+    expect(found.output).toEqual('src/app.ts:1: const needle = 1;');
+  });
+});
