@@ -38,6 +38,9 @@ describe('llm/tools/search-files on a git working tree', () => {
     await write('src/sparse.ts', 'needle sparse\n');
     await write('sub/file.ts', 'tracked in a folder that becomes a link\n');
     await write('src/meta.ts', 'price: $5.00 (needle*) [x]\n');
+    // A name that is not UTF-8: the model could not ask for it by name, so it is not shown.
+    const notUtf8 = Buffer.concat([Buffer.from(join(root, 'src/bad-')), Buffer.from([0xff, 0x2e])]);
+    await writeFile(notUtf8, 'needle behind a name that is not UTF-8\n');
     await symlink('app.ts', join(root, 'src/typed.ts'));
     await symlink(join(outside, 'secret.txt'), join(root, 'tracked-leak.txt'));
     await git(root, 'add', '--all');
@@ -139,8 +142,8 @@ describe('llm/tools/search-files on a git working tree', () => {
   });
 
   it.each([
-    ['secret|escaped|shadow|murky|binary|deleted|sparse'],
-    ['s[e]cret|e[s]caped|s[h]adow|m[u]rky|b[i]nary|d[e]leted|s[p]arse'],
+    ['secret|escaped|shadow|murky|binary|deleted|sparse|UTF-8'],
+    ['s[e]cret|e[s]caped|s[h]adow|m[u]rky|b[i]nary|d[e]leted|s[p]arse|U[T]F-8'],
   ])('never reads outside, ignored, binary, deleted or sparse files: /%s/', async (pattern) => {
     const result = await executeTool(searchFilesTool, { pattern }, context);
 

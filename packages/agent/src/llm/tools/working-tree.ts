@@ -32,8 +32,8 @@ const WALK_SKIP = new Set(['.git', 'node_modules']);
  * The files of a git working tree: tracked ones that are there, and untracked ones that are not
  * ignored, sorted. Two git commands side by side: one walks the tree for untracked files and
  * prints the index, the other looks for each tracked file in the working tree (`--deleted`);
- * files kept out of the working tree by a sparse checkout, which `--deleted` never reports, are
- * looked at here. Undefined when git cannot list the tree (not a repository).
+ * files kept out of the working tree by a sparse checkout, which `--deleted` never reports, and
+ * names that are not UTF-8 are looked at here. Undefined when git cannot list the tree (not a repository).
  */
 export async function listGitFiles(root: string, git: Git): Promise<string[] | undefined> {
   // -t tags every path: `?` untracked, `S` kept out of the working tree, other letters tracked.
@@ -41,14 +41,16 @@ export async function listGitFiles(root: string, git: Git): Promise<string[] | u
   if (listed?.exitCode !== 0 || deleted?.exitCode !== 0) return undefined;
   const gone = new Set(splitPaths(deleted.stdout));
   const files: string[] = [];
-  const sparse: Promise<void>[] = [];
+  const lookups: Promise<void>[] = [];
   for (const line of splitPaths(listed.stdout)) {
     const path = line.slice(2);
-    if (line.startsWith('S ')) {
-      sparse.push(kindOfPath(join(root, path)).then((kind) => void (kind && files.push(path))));
+    // A name with U+FFFD may stand for bytes that are not UTF-8: only lstat tells whether the
+    // path as the model will ask for it exists.
+    if (line.startsWith('S ') || path.includes('\uFFFD')) {
+      lookups.push(kindOfPath(join(root, path)).then((kind) => void (kind && files.push(path))));
     } else if (gone.size === 0 || !gone.has(path)) files.push(path);
   }
-  await Promise.all(sparse);
+  await Promise.all(lookups);
   // git printed two sorted runs (untracked, then tracked): the sort mostly merges them.
   return files.sort();
 }
