@@ -36,10 +36,12 @@ const WALK_SKIP = new Set(['.git', 'node_modules']);
  * names that are not UTF-8 are looked at here. Undefined when git cannot list the tree (not a repository).
  */
 export async function listGitFiles(root: string, git: Git): Promise<string[] | undefined> {
+  const deleted = git(DELETED);
+  // Awaited below, once the listing is parsed: meanwhile a rejection must not count as unhandled.
+  deleted.catch(() => undefined);
   // -t tags every path: `?` untracked, `S` kept out of the working tree, other letters tracked.
-  const [listed, deleted] = await Promise.all([git([...LIST, '-t']), git(DELETED)]);
-  if (listed?.exitCode !== 0 || deleted?.exitCode !== 0) return undefined;
-  const gone = new Set(splitPaths(deleted.stdout));
+  const listed = await git([...LIST, '-t']);
+  if (listed?.exitCode !== 0) return undefined;
   const files: string[] = [];
   const lookups: Promise<void>[] = [];
   for (const line of splitPaths(listed.stdout)) {
@@ -48,11 +50,15 @@ export async function listGitFiles(root: string, git: Git): Promise<string[] | u
     // path as the model will ask for it exists.
     if (line.startsWith('S ') || path.includes('\uFFFD')) {
       lookups.push(kindOfPath(join(root, path)).then((kind) => void (kind && files.push(path))));
-    } else if (gone.size === 0 || !gone.has(path)) files.push(path);
+    } else files.push(path);
   }
   await Promise.all(lookups);
+  const gone = await deleted;
+  if (gone?.exitCode !== 0) return undefined;
+  const goneFiles = new Set(splitPaths(gone.stdout));
+  const present = goneFiles.size === 0 ? files : files.filter((file) => !goneFiles.has(file));
   // git printed two sorted runs (untracked, then tracked): the sort mostly merges them.
-  return files.sort();
+  return present.sort();
 }
 
 /**
