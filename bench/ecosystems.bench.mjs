@@ -29,7 +29,7 @@ recordRow({
   floorLabel: `the base image ${BASE}`,
   target: 'lean image ≤ 1.5× base',
   met: lean <= 1.5 * base,
-  why: 'the agent image adds git and the toolchain the tests need, and the workspace packages with their production dependencies (deploy/Dockerfile.agent)',
+  why: 'the agent image adds python3 and make (for node-gyp), pnpm and yarn (corepack) and the agent workspace with its production dependencies, and git where the base lacks it (deploy/Dockerfile.agent)',
   samples: {},
   details: [
     `polyglot image (agentsmith:polyglot, every ecosystem's toolchain): ${polyglot.toFixed(0)} MB`,

@@ -1,15 +1,20 @@
-import { lstat, mkdir, readFile, readdir, realpath, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { runProcess } from '../../process/run-process.js';
+import { readOnlyGit, SAFE_GIT_OPTIONS, type GitOutput } from './read-only-git.js';
+import { listGitFiles, listGitTree, walkTree, type TreeEntry } from './working-tree.js';
 
 /** A tool asked for something the workspace refuses; the message goes back to the model. */
 export class WorkspaceError extends Error {
   override readonly name = 'WorkspaceError';
 }
 
-const WALK_SKIP = new Set(['.git', 'node_modules']);
-/** The model's commands can write .git/config: git starts none of the programs it may name. */
-const SAFE_GIT_OPTIONS = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null'];
+/** The files of a folder of the workspace, and whether git listed them. */
+export interface WorkspaceListing {
+  entries: TreeEntry[];
+  /** True when the root is a git working tree (ignored files left out, `git grep` usable). */
+  fromGit: boolean;
+}
 
 /**
  * The repository the agent works in. Every path a tool receives is resolved here and must stay
@@ -82,12 +87,29 @@ export class Workspace {
    * is a git repository; otherwise a walk that skips `.git` and `node_modules`.
    */
   async listFiles(directory = '.', signal?: AbortSignal): Promise<string[]> {
-    const absolute = await this.resolve(directory);
-    const prefix = this.display(absolute);
-    const fromGit = await this.gitFiles(signal);
-    const files = fromGit ?? (await this.walk(this.root));
-    const inside = prefix === '.' ? files : files.filter((file) => file.startsWith(`${prefix}/`));
-    return inside.sort();
+    const prefix = this.display(await this.resolve(directory));
+    const files =
+      (await listGitFiles(this.root, (args) => this.readOnlyGit(args, signal))) ??
+      (await walkTree(this.root)).map((entry) => entry.path);
+    return prefix === '.' ? files : files.filter((file) => file.startsWith(`${prefix}/`));
+  }
+
+  /** {@link listFiles} with what each path is (file, symbolic link, other), sorted by path. */
+  async listEntries(directory = '.', signal?: AbortSignal): Promise<WorkspaceListing> {
+    const prefix = this.display(await this.resolve(directory));
+    const fromGit = await listGitTree(this.root, (args) => this.readOnlyGit(args, signal));
+    const entries = fromGit ?? (await walkTree(this.root));
+    const inside =
+      prefix === '.' ? entries : entries.filter((entry) => entry.path.startsWith(`${prefix}/`));
+    return { entries: inside, fromGit: fromGit !== undefined };
+  }
+
+  /**
+   * A git command that only reads (`ls-files`, `grep`), run without the process-tree
+   * bookkeeping of {@link git}: see read-only-git.ts. Undefined when git gives no answer.
+   */
+  readOnlyGit(args: string[], signal?: AbortSignal): Promise<GitOutput | undefined> {
+    return readOnlyGit(this.root, args, { signal, ...(this.env ? { env: this.env } : {}) });
   }
 
   /**
@@ -103,49 +125,6 @@ export class Workspace {
       ...(this.env ? { env: this.env } : {}),
     }).catch(() => undefined);
     return result?.exitCode === 0 ? result.stdout : undefined;
-  }
-
-  private async gitFiles(signal?: AbortSignal): Promise<string[] | undefined> {
-    const result = await runProcess(
-      'git',
-      [
-        ...SAFE_GIT_OPTIONS,
-        'ls-files',
-        '-z',
-        '--cached',
-        '--others',
-        '--exclude-standard',
-        '--deduplicate',
-      ],
-      {
-        cwd: this.root,
-        timeoutMs: 30_000,
-        signal,
-        maxOutputBytes: 64 * 1024 * 1024,
-        ...(this.env ? { env: this.env } : {}),
-      },
-    ).catch(() => undefined);
-    if (!result || result.exitCode !== 0) return undefined;
-    const files = result.stdout.split('\0').filter(Boolean);
-    // ls-files lists deleted-but-tracked files too; keep what exists.
-    const existing = await Promise.all(
-      files.map(async (file) =>
-        (await lstat(join(this.root, file)).catch(() => undefined)) ? file : undefined,
-      ),
-    );
-    return existing.filter((file): file is string => file !== undefined);
-  }
-
-  private async walk(directory: string): Promise<string[]> {
-    const entries = await readdir(directory, { withFileTypes: true });
-    const files: string[] = [];
-    for (const entry of entries) {
-      if (WALK_SKIP.has(entry.name)) continue;
-      const path = join(directory, entry.name);
-      if (entry.isDirectory()) files.push(...(await this.walk(path)));
-      else files.push(this.display(path));
-    }
-    return files;
   }
 
   private async realPathOfExistingPart(absolute: string): Promise<string> {
