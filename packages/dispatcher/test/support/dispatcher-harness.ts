@@ -55,7 +55,7 @@ export interface HarnessOptions<S extends JobSpawner> {
   /** The dispatcher's environment on top of the harness's (Slack at the fake, Redis, port 0). */
   env?: Record<string, string>;
   /** The spawner, or how to build it from the configuration; default a {@link FakeJobSpawner}. */
-  spawner?: S | ((config: DispatcherConfig) => S);
+  spawner?: S | ((config: DispatcherConfig) => S | Promise<S>);
   /** Shared with other harnesses (e.g. two replicas); the harness then leaves it running. */
   slack?: FakeSlackApi;
   /** Shared Redis context; the harness then leaves its cleanup to the owner. */
@@ -106,7 +106,7 @@ export class DispatcherHarness<S extends JobSpawner = FakeJobSpawner> {
       ...options.env,
     });
     const chosen = options.spawner ?? new FakeJobSpawner();
-    const spawner = typeof chosen === 'function' ? chosen(config) : chosen;
+    const spawner = typeof chosen === 'function' ? await chosen(config) : chosen;
     const attempted: JobSpec[] = [];
     const dispatcher = await startDispatcher(config, {
       logger: process.env['DISPATCHER_TEST_LOG']
