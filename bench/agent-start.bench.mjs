@@ -81,6 +81,14 @@ async function dockerRunFloor(events) {
   return samples;
 }
 
+async function jobEnded(channel) {
+  for (let waited = 0; waited < 60_000; waited += 100) {
+    if (slack.callsTo('chat.update').some((call) => call.args.channel === channel)) break;
+    await sleep(100);
+  }
+  await sleep(200);
+}
+
 async function dispatcherStarts(events, dispatcher) {
   const samples = [];
   for (let run = 0; run < RUNS + 1; run += 1) {
@@ -92,8 +100,9 @@ async function dispatcherStarts(events, dispatcher) {
       (event) => event.labels.project === project && event.at >= sent,
     );
     if (run > 0) samples.push(start.at - sent);
-    // The agent cannot reach Redis from the bridge network and ends; let it go before the next.
-    await sleep(1500);
+    // The agent cannot reach Redis from the bridge network and ends; the next run asks for the
+    // same ticket, so it waits until this job has ended (its card edited) and freed the ticket.
+    await jobEnded(channel);
   }
   return samples;
 }

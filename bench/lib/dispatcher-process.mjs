@@ -54,6 +54,8 @@ export async function startDispatcherProcess({
       SLACK_API_URL: slackApiUrl,
       REDIS_URL: redisUrl,
       PORT: String(port),
+      // Any free port: a fixed one collides with another dispatcher on the same machine.
+      OPS_PORT: '0',
       BROKER_PORT: '0',
       SPAWNER_TYPE: 'docker',
       DOCKER_HOST: docker ? 'unix:///var/run/docker.sock' : 'tcp://127.0.0.1:1',
@@ -61,6 +63,7 @@ export async function startDispatcherProcess({
       DISPATCHER_INSTANCE_ID: `bench-${process.pid}`,
       DISPATCHER_KEY_PREFIX: prefix,
       LOG_LEVEL: 'warn',
+      ...(process.env.XX_NODE_OPTIONS ? { NODE_OPTIONS: process.env.XX_NODE_OPTIONS } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

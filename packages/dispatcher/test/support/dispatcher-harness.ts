@@ -276,15 +276,18 @@ export class DispatcherHarness<S extends JobSpawner = FakeJobSpawner> {
   }
 }
 
-/** The spawner, recording every spec it is asked to start in `attempted`. */
+/** The spawner, recording every spec it is asked to start in `attempted` (once announced). */
 function recordingSpawns(spawner: JobSpawner, attempted: JobSpec[]): JobSpawner {
   return {
     get type() {
       return spawner.type;
     },
-    spawn: (spec, signal, environment) => {
-      attempted.push(spec);
-      return spawner.spawn(spec, signal, environment);
+    spawn: (spec, signal, environment, beforeStart) => {
+      // Recorded once the job is announced and tracked (or that failed), as `startJob` promises.
+      const record = () => void attempted.push(spec);
+      if (beforeStart) beforeStart.then(record, record);
+      else record();
+      return spawner.spawn(spec, signal, environment, beforeStart);
     },
     stop: (jobId, options) => spawner.stop(jobId, options),
     waitForExit: (jobId, signal) => spawner.waitForExit(jobId, signal),
