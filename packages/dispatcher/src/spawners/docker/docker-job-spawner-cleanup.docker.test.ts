@@ -99,9 +99,11 @@ describe('spawners/docker-job-spawner (failure paths and ownership)', () => {
     const spawner = newSpawner();
     const spec = jobSpec('sleep');
     const postFailed = new AppError('slack_failed', 'Slack refused the message');
+    const announced = Promise.reject(postFailed);
+    announced.catch(() => undefined); // the caller watches it too, as startAdmittedJob does
 
     const error = await spawner
-      .spawn(spec, undefined, {}, Promise.reject(postFailed))
+      .spawn(spec, undefined, {}, announced)
       .catch((caught: unknown) => caught);
     const exists = await containerExists(fixture.docker, jobName(spec.jobId));
     await spawner.close();
