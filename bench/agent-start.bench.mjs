@@ -219,7 +219,7 @@ try {
     floorLabel: '`docker run` of the same image',
     target: '≤ 1.2× the floor (median)',
     met: median(viaDispatcher) <= 1.2 * median(floor),
-    why: 'the dispatcher checks the engine, takes the channel lock, posts "Starting job" and issues the job credentials before it creates the container, then fills its configuration volume between create and start; `docker run` does none of that (but pays for starting the docker CLI)',
+    why: 'the dispatcher takes the channel lock and issues the job credentials before it creates the container (the engine check runs beside the project lookup, and "Starting job" is posted and the job tracked while the container is prepared), then copies the configuration into the container\'s volume between create and start (one more engine call, about 45 ms on this machine); `docker run` does none of that (but pays for starting the docker CLI)',
     samples: { 'Slack event → started': viaDispatcher, 'docker run → started': floor },
     details: [`${RUNS} runs each, image ${IMAGE}`],
   });

@@ -69,9 +69,8 @@ async function engineFor(
       });
     }
     case 'kubernetes': {
-      const { KubernetesJobSpawner, loadKubeConfig } = await import(
-        './kubernetes/kubernetes-job-spawner.js'
-      );
+      const { KubernetesJobSpawner, loadKubeConfig } =
+        await import('./kubernetes/kubernetes-job-spawner.js');
       return new KubernetesJobSpawner({
         settings: settings.kubernetes,
         kubeConfig: loadKubeConfig(settings.kubeconfig),
