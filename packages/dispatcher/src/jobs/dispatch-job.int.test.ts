@@ -171,7 +171,9 @@ describe('jobs/dispatch-job', () => {
     expect(harness.textsIn(channel, 'chat.postMessage')).toEqual([
       `Starting job ${jobId} for #58 in agent-smith-test`,
     ]);
-    expect(await harness.dispatcher.context.jobs.activeJobIds()).toContain(jobId);
+    expect((await harness.dispatcher.context.jobs.get(jobId))?.statusTs).toEqual(
+      expect.any(String),
+    );
   });
 
   it('starts no agent when "Starting job" cannot be posted, and frees the channel', async () => {
@@ -186,7 +188,7 @@ describe('jobs/dispatch-job', () => {
 
     expect(jobId).toMatch(/^[0-9a-f]{12}$/);
     expect(harness.spawner.spawned.filter((spec) => spec.channelId === channel)).toEqual([]);
-    expect(await harness.dispatcher.context.jobs.activeJobIds()).not.toContain(jobId);
+    expect(await harness.dispatcher.context.jobs.get(jobId!)).toBeNull();
     expect(await harness.dispatcher.context.conversations.get('slack', channel)).toBeNull();
   });
 

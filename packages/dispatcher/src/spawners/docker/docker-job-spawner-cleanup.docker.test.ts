@@ -98,7 +98,7 @@ describe('spawners/docker-job-spawner (failure paths and ownership)', () => {
   it('removes the prepared container and starts nothing when the announcement fails', async () => {
     const spawner = newSpawner();
     const spec = jobSpec('sleep');
-    const postFailed = new AppError('slack_failed', 'Slack refused the message');
+    const postFailed = new AppError('slack_api_failed', 'Slack refused the message');
     const announced = Promise.reject(postFailed);
     announced.catch(() => undefined); // the caller watches it too, as startAdmittedJob does
 
