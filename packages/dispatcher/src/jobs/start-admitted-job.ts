@@ -110,13 +110,18 @@ async function spawnAgent(
     ...(image ? { image } : {}),
   });
   const jobEnvironment = await context.credentials?.issue(spec);
-  await context.spawner.spawn(
-    spec,
-    AbortSignal.timeout(SPAWN_TIMEOUT_MS),
-    jobEnvironment,
-    announced,
-  );
+  await context.spawner.spawn(spec, spawnDeadline(announced), jobEnvironment, announced);
   return spec;
+}
+
+/** The spawn's time limit, counted from the announcement on: a slow chat must not eat the engine's. */
+function spawnDeadline(announced: Promise<void>): AbortSignal {
+  const controller = new AbortController();
+  const arm = () => {
+    setTimeout(() => controller.abort(), SPAWN_TIMEOUT_MS).unref();
+  };
+  announced.then(arm, arm);
+  return controller.signal;
 }
 
 async function showStarting(
