@@ -63,7 +63,6 @@ export async function startDispatcherProcess({
       DISPATCHER_INSTANCE_ID: `bench-${process.pid}`,
       DISPATCHER_KEY_PREFIX: prefix,
       LOG_LEVEL: 'warn',
-      ...(process.env.XX_NODE_OPTIONS ? { NODE_OPTIONS: process.env.XX_NODE_OPTIONS } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
