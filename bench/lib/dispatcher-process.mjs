@@ -54,6 +54,8 @@ export async function startDispatcherProcess({
       SLACK_API_URL: slackApiUrl,
       REDIS_URL: redisUrl,
       PORT: String(port),
+      // Any free port: a fixed one collides with another dispatcher on the same machine.
+      OPS_PORT: '0',
       BROKER_PORT: '0',
       SPAWNER_TYPE: 'docker',
       DOCKER_HOST: docker ? 'unix:///var/run/docker.sock' : 'tcp://127.0.0.1:1',

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     env,
     logger.child({ component: 'projects' }),
   );
-  const spawner = createSpawner(config, logger.child({ component: 'spawner' }));
+  const spawner = await createSpawner(config, logger.child({ component: 'spawner' }));
   const configPath = config.configPath;
   const broker = {
     config: config.broker,

@@ -148,6 +148,50 @@ describe('jobs/dispatch-job', () => {
     expect(harness.dispatcher.metrics.jobsFailed).toBe(1);
   });
 
+  it('prepares the agent while "Starting job" is being posted, and starts it only once posted and tracked', async () => {
+    const channel = uniqueChannel();
+    harness.slack.delayNext(3_000, 1, 'chat.postMessage');
+
+    await harness.message(channel, 'fix #58 in agent-smith-test');
+    await expect
+      .poll(() => harness.spawner.attempted.some((spec) => spec.channelId === channel), {
+        message: 'the spawner to be asked',
+      })
+      .toBe(true);
+    const whilePosting = {
+      posted: harness.textsIn(channel, 'chat.postMessage').length,
+      started: harness.spawner.spawned.filter((spec) => spec.channelId === channel).length,
+    };
+    const jobId = harness.spawner.attempted.find((spec) => spec.channelId === channel)!.jobId;
+    await expect
+      .poll(() => harness.spawner.spawned.some((spec) => spec.channelId === channel))
+      .toBe(true);
+
+    expect(whilePosting).toEqual({ posted: 0, started: 0 });
+    expect(harness.textsIn(channel, 'chat.postMessage')).toEqual([
+      `Starting job ${jobId} for #58 in agent-smith-test`,
+    ]);
+    expect((await harness.dispatcher.context.jobs.get(jobId))?.statusTs).toEqual(
+      expect.any(String),
+    );
+  });
+
+  it('starts no agent when "Starting job" cannot be posted, and frees the channel', async () => {
+    const channel = uniqueChannel();
+    harness.slack.failNext('channel_not_found', 1, 'chat.postMessage');
+
+    await harness.message(channel, 'fix #58 in agent-smith-test');
+    await expect
+      .poll(() => harness.dispatcher.metrics.jobsFailed, { message: 'the job to fail' })
+      .toBe(1);
+    const jobId = harness.spawner.attempted.find((spec) => spec.channelId === channel)?.jobId;
+
+    expect(jobId).toMatch(/^[0-9a-f]{12}$/);
+    expect(harness.spawner.spawned.filter((spec) => spec.channelId === channel)).toEqual([]);
+    expect(await harness.dispatcher.context.jobs.get(jobId!)).toBeNull();
+    expect(await harness.dispatcher.context.conversations.get('slack', channel)).toBeNull();
+  });
+
   it('says why fix is refused when no spawner is usable, while status, help and list keep working', async () => {
     const channel = uniqueChannel();
     harness.spawner.setUnreachable('no Docker socket at /var/run/docker.sock');

@@ -25,9 +25,12 @@ export async function dispatchFix(
 ): Promise<DispatchResult> {
   const reply = (notice: Notice) =>
     context.notifier.post(origin.channelId, notice, origin.threadTs);
+  // The engine is asked while the project is looked up; the answers are read in this order.
+  const engineReadiness = context.spawner.checkReadiness();
+  engineReadiness.catch(() => undefined); // read below; never an unhandled rejection meanwhile
   const project = await findProject(context, origin, request.project);
+  const readiness = await engineReadiness;
   if (!project) return { kind: 'refused', reason: 'unknown project' };
-  const readiness = await context.spawner.checkReadiness();
   if (!readiness.ready) {
     const reason = readiness.reason ?? 'the job engine is not reachable';
     await reply({ kind: 'spawner-unavailable', reason });

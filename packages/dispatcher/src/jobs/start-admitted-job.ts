@@ -10,8 +10,10 @@ const SPAWN_TIMEOUT_MS = 60_000;
 
 /**
  * Starts a job the admission queue let in: "Starting job …" (the queued message is edited into it
- * when there is one), track it for the relay, spawn the agent. A failed spawn is reported in plain
- * language and frees what the job held, which may let the next queued job in.
+ * when there is one) and tracking it for the relay run while its credentials are issued and the
+ * engine prepares the agent; the agent starts only once both sides are done. A failed spawn (or
+ * announcement) is reported in plain language and frees what the job held, which may let the next
+ * queued job in.
  */
 export async function startAdmittedJob(
   context: JobContext,
@@ -37,25 +39,17 @@ export async function startAdmittedJob(
   };
   const logger = context.logger.child({ jobId, channelId: request.channelId });
   try {
-    job.statusTs = await showStarting(context, request, { kind: 'starting', job });
-    job.phases = { ...job.phases, acknowledged: context.now() };
-    await context.jobs.track(job);
-    const image = await context.projects.image?.(request.project);
-    const spec = JobSpec.parse({
-      specificationVersion: PROTOCOL_VERSION,
-      jobId,
-      intent: { ticketId: request.ticketId, project: request.project },
-      platform: request.platform,
-      channelId: request.channelId,
-      threadId: request.threadTs,
-      requestedBy: request.requestedBy,
-      redisUrl: context.agentRedisUrl,
-      maxDurationSeconds: Math.ceil(context.jobMaxDurationMs / 1000),
-      createdAt: startedAt,
-      ...(image ? { image } : {}),
-    });
-    const jobEnvironment = await context.credentials?.issue(spec);
-    await context.spawner.spawn(spec, AbortSignal.timeout(SPAWN_TIMEOUT_MS), jobEnvironment);
+    const announced = announce(context, request, job);
+    // Both settle before anything is cleaned up, so a failure knows the status message and the
+    // tracking to undo; the announcement's failure is the one to report (the spawner rejects with
+    // it too).
+    const [announcement, spawned] = await Promise.allSettled([
+      announced,
+      spawnAgent(context, request, startedAt, announced),
+    ]);
+    if (announcement.status === 'rejected') throw announcement.reason;
+    if (spawned.status === 'rejected') throw spawned.reason;
+    const spec = spawned.value;
     await recordPhase(context.jobs, job, 'spawned', context.now()).catch((error: unknown) =>
       logger.warn({ err: error }, 'Could not record the spawn time'),
     );
@@ -81,6 +75,53 @@ export async function startAdmittedJob(
   context.metrics.jobsStarted += 1;
   logger.info({ project: request.project, ticketId: request.ticketId }, 'Job started');
   return true;
+}
+
+/** "Starting job …" in the chat, then the job tracked for the relay (with that message's ts). */
+async function announce(
+  context: JobContext,
+  request: AdmissionRequest,
+  job: TrackedJob,
+): Promise<void> {
+  job.statusTs = await showStarting(context, request, { kind: 'starting', job });
+  job.phases = { ...job.phases, acknowledged: context.now() };
+  await context.jobs.track(job);
+}
+
+/** The job's spec and credentials, then the agent, started once `announced` resolves. */
+async function spawnAgent(
+  context: JobContext,
+  request: AdmissionRequest,
+  startedAt: number,
+  announced: Promise<void>,
+): Promise<JobSpec> {
+  const image = await context.projects.image?.(request.project);
+  const spec = JobSpec.parse({
+    specificationVersion: PROTOCOL_VERSION,
+    jobId: request.jobId,
+    intent: { ticketId: request.ticketId, project: request.project },
+    platform: request.platform,
+    channelId: request.channelId,
+    threadId: request.threadTs,
+    requestedBy: request.requestedBy,
+    redisUrl: context.agentRedisUrl,
+    maxDurationSeconds: Math.ceil(context.jobMaxDurationMs / 1000),
+    createdAt: startedAt,
+    ...(image ? { image } : {}),
+  });
+  const jobEnvironment = await context.credentials?.issue(spec);
+  await context.spawner.spawn(spec, spawnDeadline(announced), jobEnvironment, announced);
+  return spec;
+}
+
+/** The spawn's time limit, counted from the announcement on: a slow chat must not eat the engine's. */
+function spawnDeadline(announced: Promise<void>): AbortSignal {
+  const controller = new AbortController();
+  const arm = () => {
+    setTimeout(() => controller.abort(), SPAWN_TIMEOUT_MS).unref();
+  };
+  announced.then(arm, arm);
+  return controller.signal;
 }
 
 async function showStarting(

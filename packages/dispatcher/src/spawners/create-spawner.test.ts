@@ -11,7 +11,7 @@ function configWith(env: Record<string, string>) {
 
 describe('spawners/create-spawner', () => {
   it('builds the spawner SPAWNER_TYPE names, with its settings', async () => {
-    const spawner = createSpawner(
+    const spawner = await createSpawner(
       configWith({ SPAWNER_TYPE: 'docker', DOCKER_HOST: 'tcp://127.0.0.1:1' }),
       silentLogger(),
     );
@@ -23,7 +23,7 @@ describe('spawners/create-spawner', () => {
   });
 
   it('stands in with an explanation when the engine cannot be configured, so fix can say why', async () => {
-    const spawner = createSpawner(
+    const spawner = await createSpawner(
       configWith({ SPAWNER_TYPE: 'kubernetes', KUBECONFIG: '/nonexistent/kubeconfig' }),
       silentLogger(),
     );

@@ -1,9 +1,7 @@
 import { AppError, type Logger } from '@agentsmith/kit';
 import { readFile } from 'node:fs/promises';
 import type { DispatcherConfig } from '../config/dispatcher-config.js';
-import { DockerJobSpawner } from './docker/docker-job-spawner.js';
 import type { JobSpawner, SpawnerReadiness } from './job-spawner.js';
-import { KubernetesJobSpawner, loadKubeConfig } from './kubernetes/kubernetes-job-spawner.js';
 
 /**
  * A stand-in used when no spawner could be built: `fix` replies with `reason`, while everything
@@ -49,38 +47,48 @@ function agentConfigReader(path: string): () => Promise<string | undefined> {
   };
 }
 
-function engineFor(
+/**
+ * Each engine's client is imported only when SPAWNER_TYPE names it: `@kubernetes/client-node`
+ * alone costs the process about 95 MB of resident memory and dockerode about 30 MB
+ * (docs/benchmarks.md, row 6), and a dispatcher only ever drives one engine.
+ */
+async function engineFor(
   settings: DispatcherConfig['spawner'],
   agentConfigPath: string,
   logger: Logger,
-): JobSpawner {
+): Promise<JobSpawner> {
   const readAgentConfig = agentConfigReader(agentConfigPath);
   switch (settings.type) {
-    case 'docker':
+    case 'docker': {
+      const { DockerJobSpawner } = await import('./docker/docker-job-spawner.js');
       return new DockerJobSpawner({
         settings: settings.docker,
         agentEnv: settings.agentEnv,
         readAgentConfig,
         logger,
       });
-    case 'kubernetes':
+    }
+    case 'kubernetes': {
+      const { KubernetesJobSpawner, loadKubeConfig } =
+        await import('./kubernetes/kubernetes-job-spawner.js');
       return new KubernetesJobSpawner({
         settings: settings.kubernetes,
         kubeConfig: loadKubeConfig(settings.kubeconfig),
         readAgentConfig,
         logger,
       });
+    }
   }
 }
 
 /**
- * Builds the spawner `SPAWNER_TYPE` names. Never throws: an engine that cannot be configured
+ * Builds the spawner `SPAWNER_TYPE` names. Never rejects: an engine that cannot be configured
  * (e.g. no kubeconfig) yields an {@link UnavailableJobSpawner} that explains why.
  */
-export function createSpawner(config: DispatcherConfig, logger: Logger): JobSpawner {
+export async function createSpawner(config: DispatcherConfig, logger: Logger): Promise<JobSpawner> {
   const { type } = config.spawner;
   try {
-    return engineFor(config.spawner, config.configPath, logger);
+    return await engineFor(config.spawner, config.configPath, logger);
   } catch (error) {
     const reason = `the ${type} spawner could not start: ${error instanceof Error ? error.message : String(error)}`;
     logger.warn(

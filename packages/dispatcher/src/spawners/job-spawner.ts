@@ -43,11 +43,15 @@ export interface JobSpawner {
    * Starts the agent for `spec` (container/Job `agentsmith-<jobId>`) and returns the job id.
    * `jobEnvironment` holds the job's own secrets (broker token, Redis user and password): Docker
    * sets them as environment variables, Kubernetes puts them in a Secret owned by the Job.
+   * `beforeStart` is the dispatcher's own work the start must wait for (the job announced in the
+   * chat and tracked for the relay): the spawner prepares what it can meanwhile, starts nothing
+   * before it resolves, and removes what it prepared and rejects when it rejects.
    */
   spawn(
     spec: JobSpec,
     signal?: AbortSignal,
     jobEnvironment?: Record<string, string>,
+    beforeStart?: Promise<unknown>,
   ): Promise<string>;
   /** Stops the job: SIGTERM, then kill after `graceSeconds`. Succeeds when it is already gone. */
   stop(jobId: string, options?: { graceSeconds?: number }): Promise<void>;

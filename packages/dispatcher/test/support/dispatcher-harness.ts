@@ -55,7 +55,7 @@ export interface HarnessOptions<S extends JobSpawner> {
   /** The dispatcher's environment on top of the harness's (Slack at the fake, Redis, port 0). */
   env?: Record<string, string>;
   /** The spawner, or how to build it from the configuration; default a {@link FakeJobSpawner}. */
-  spawner?: S | ((config: DispatcherConfig) => S);
+  spawner?: S | ((config: DispatcherConfig) => S | Promise<S>);
   /** Shared with other harnesses (e.g. two replicas); the harness then leaves it running. */
   slack?: FakeSlackApi;
   /** Shared Redis context; the harness then leaves its cleanup to the owner. */
@@ -106,7 +106,7 @@ export class DispatcherHarness<S extends JobSpawner = FakeJobSpawner> {
       ...options.env,
     });
     const chosen = options.spawner ?? new FakeJobSpawner();
-    const spawner = typeof chosen === 'function' ? chosen(config) : chosen;
+    const spawner = typeof chosen === 'function' ? await chosen(config) : chosen;
     const attempted: JobSpec[] = [];
     const dispatcher = await startDispatcher(config, {
       logger: process.env['DISPATCHER_TEST_LOG']
@@ -276,15 +276,18 @@ export class DispatcherHarness<S extends JobSpawner = FakeJobSpawner> {
   }
 }
 
-/** The spawner, recording every spec it is asked to start in `attempted`. */
+/** The spawner, recording every spec it is asked to start in `attempted` (once announced). */
 function recordingSpawns(spawner: JobSpawner, attempted: JobSpec[]): JobSpawner {
   return {
     get type() {
       return spawner.type;
     },
-    spawn: (spec, signal, environment) => {
-      attempted.push(spec);
-      return spawner.spawn(spec, signal, environment);
+    spawn: (spec, signal, environment, beforeStart) => {
+      // Recorded once the job is announced and tracked (or that failed), as `startJob` promises.
+      const record = () => void attempted.push(spec);
+      if (beforeStart) beforeStart.then(record, record);
+      else record();
+      return spawner.spawn(spec, signal, environment, beforeStart);
     },
     stop: (jobId, options) => spawner.stop(jobId, options),
     waitForExit: (jobId, signal) => spawner.waitForExit(jobId, signal),

@@ -41,10 +41,12 @@ export class FakeJobSpawner implements JobSpawner {
     this.#unreachable = reason;
   }
 
+  /** Records the spec in `attempted` at once, and in `spawned` (started) once `beforeStart` resolved. */
   async spawn(
     spec: JobSpec,
     _signal?: AbortSignal,
     jobEnvironment: Record<string, string> = {},
+    beforeStart?: Promise<unknown>,
   ): Promise<string> {
     this.attempted.push(spec);
     await Promise.resolve();
@@ -52,6 +54,7 @@ export class FakeJobSpawner implements JobSpawner {
     const failure = this.#failNext;
     this.#failNext = undefined;
     if (failure) throw failure;
+    await beforeStart;
     this.spawned.push(spec);
     this.environments.set(spec.jobId, jobEnvironment);
     this.#jobs.set(spec.jobId, { spec, running: true, waiters: [] });

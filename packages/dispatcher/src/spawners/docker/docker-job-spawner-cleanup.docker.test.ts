@@ -74,6 +74,43 @@ describe('spawners/docker-job-spawner (failure paths and ownership)', () => {
     expect([(error as Error).message, exists]).toEqual(['cancelled', false]);
   });
 
+  it('creates and configures the container while the dispatcher announces the job, and starts it only after', async () => {
+    const spawner = newSpawner();
+    const spec = jobSpec('sleep');
+    let announce = (): void => undefined;
+    const announced = new Promise<void>((resolve) => (announce = resolve));
+    const name = jobName(spec.jobId);
+
+    const spawned = spawner.spawn(spec, undefined, {}, announced);
+    await expect
+      .poll(() => containerExists(fixture.docker, name), { message: 'the container to be created' })
+      .toBe(true);
+    const beforeAnnounced = (await fixture.docker.getContainer(name).inspect()).State.Status;
+    announce();
+    await spawned;
+    const afterAnnounced = (await fixture.docker.getContainer(name).inspect()).State.Status;
+    await spawner.remove(spec.jobId);
+    await spawner.close();
+
+    expect([beforeAnnounced, afterAnnounced]).toEqual(['created', 'running']);
+  });
+
+  it('removes the prepared container and starts nothing when the announcement fails', async () => {
+    const spawner = newSpawner();
+    const spec = jobSpec('sleep');
+    const postFailed = new AppError('slack_api_failed', 'Slack refused the message');
+    const announced = Promise.reject(postFailed);
+    announced.catch(() => undefined); // the caller watches it too, as startAdmittedJob does
+
+    const error = await spawner
+      .spawn(spec, undefined, {}, announced)
+      .catch((caught: unknown) => caught);
+    const exists = await containerExists(fixture.docker, jobName(spec.jobId));
+    await spawner.close();
+
+    expect([error, exists]).toEqual([postFailed, false]);
+  });
+
   it('leaves no abort listener behind on a long-lived signal once a job has ended', async () => {
     const watchdogLifetime = new AbortController();
     const spawner = newSpawner();

@@ -89,6 +89,7 @@ export class DockerJobSpawner implements JobSpawner {
     spec: JobSpec,
     signal?: AbortSignal,
     jobEnvironment: Record<string, string> = {},
+    beforeStart?: Promise<unknown>,
   ): Promise<string> {
     const image = spec.image ?? this.options.settings.image;
     await this.#engineCall(
@@ -133,6 +134,8 @@ export class DockerJobSpawner implements JobSpawner {
           }),
         );
       }
+      // Created and configured while the dispatcher announced the job; started only after that.
+      await beforeStart;
       throwIfAborted(signal);
       await this.#engineCall(`docker start ${name}`, () => container.start());
     } catch (error) {

@@ -31,6 +31,33 @@ afterEach(async () => {
 });
 
 describe('spawners/kubernetes-job-spawner', () => {
+  it('creates the Job only once the dispatcher has announced the job, and none when that failed', async () => {
+    const waiting = jobSpec();
+    let announce = (): void => undefined;
+    const spawned = spawner.spawn(
+      waiting,
+      undefined,
+      {},
+      new Promise<void>((resolve) => (announce = resolve)),
+    );
+    // A round trip to the API server, sent after the spawn had every chance to create the Job.
+    await spawner.checkReadiness();
+    const beforeAnnounced = api.requests('POST', /\/jobs$/).length;
+    announce();
+    await spawned;
+    const refused = jobSpec();
+    const announcementFailed = Promise.reject(new Error('Slack refused the message'));
+    announcementFailed.catch(() => undefined);
+
+    const error = await spawner
+      .spawn(refused, undefined, {}, announcementFailed)
+      .catch((caught: unknown) => caught);
+
+    expect([beforeAnnounced, api.requests('POST', /\/jobs$/).length]).toEqual([0, 1]);
+    expect((error as Error).message).toBe('Slack refused the message');
+    expect(api.jobs.has(`agentsmith-${refused.jobId}`)).toBe(false);
+  });
+
   it('creates exactly one valid batch/v1 Job with the agent arguments, labels and hardening', async () => {
     const spec = jobSpec();
 

@@ -99,9 +99,12 @@ export class KubernetesJobSpawner implements JobSpawner {
     spec: JobSpec,
     signal?: AbortSignal,
     jobEnvironment: Record<string, string> = {},
+    beforeStart?: Promise<unknown>,
   ): Promise<string> {
     const namespace = this.#namespace;
     const configText = await this.options.readAgentConfig?.();
+    // Creating the Job starts it (its ConfigMap and Secret are owned by it, so they follow).
+    await beforeStart;
     throwIfAborted(signal);
     const secretKeys = Object.keys(jobEnvironment);
     const manifest = kubernetesJobManifest(
