@@ -154,7 +154,20 @@ export class RedisJobStore implements RelayJobStore {
 
   async get(jobId: string): Promise<TrackedJob | null> {
     const key = this.keys.job(jobId);
+    return this.#record(key, await this.redis.hgetall(key));
+  }
+
+  async relayState(jobId: string): Promise<{ job: TrackedJob | null; delivered: string }> {
+    const key = this.keys.job(jobId);
     const raw = await this.redis.hgetall(key);
+    const cursor = raw['delivered'];
+    return {
+      job: this.#record(key, raw),
+      delivered: cursor === undefined ? '0-0' : validated(StreamId, cursor, key),
+    };
+  }
+
+  #record(key: string, raw: Record<string, string>): TrackedJob | null {
     if (!raw['jobId']) return null;
     const fields: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(raw)) {
@@ -248,6 +261,19 @@ export class RedisJobStore implements RelayJobStore {
     );
   }
 
+  async acquireLeases(jobIds: string[], instanceId: string, leaseMs: number): Promise<boolean[]> {
+    if (jobIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const jobId of jobIds)
+      pipeline.eval(LEASE, 1, this.keys.owner(jobId), instanceId, String(leaseMs));
+    const replies = (await pipeline.exec()) ?? [];
+    return jobIds.map((_, index) => {
+      const [error, value] = replies[index] ?? [new Error('no reply')];
+      if (error) throw error;
+      return value === 1;
+    });
+  }
+
   /** Creates the consumer group (and the stream) if missing. */
   async ensureGroup(jobId: string): Promise<void> {
     try {
@@ -303,13 +329,17 @@ export class RedisJobStore implements RelayJobStore {
     await this.redis.eval(PATCH, 1, this.keys.job(jobId), 'delivered', id);
   }
 
-  /** Records delivery and acknowledges, in one transaction. */
-  async markDelivered(jobId: string, ids: string[]): Promise<void> {
+  /** Records delivery (and the fields the entries changed) and acknowledges, in one transaction. */
+  async markDelivered(
+    jobId: string,
+    ids: string[],
+    fields: Partial<TrackedJob> = {},
+  ): Promise<void> {
     const last = ids[ids.length - 1];
     if (!last) return;
     await this.redis
       .multi()
-      .eval(PATCH, 1, this.keys.job(jobId), 'delivered', last)
+      .eval(PATCH, 1, this.keys.job(jobId), ...encodeFields(fields), 'delivered', last)
       .xack(jobOutStreamKey(jobId), RELAY_GROUP, ...ids)
       .exec();
   }

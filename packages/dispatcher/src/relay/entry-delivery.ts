@@ -46,6 +46,12 @@ export function compareStreamIds(a: string, b: string): number {
 
 const MAX_DETAIL_LINES = 20;
 
+type ProgressEntry = Extract<BusEntry, { type: 'progress' }>;
+
+async function waitMs(ms: number): Promise<void> {
+  if (ms > 0) await sleep(ms);
+}
+
 /**
  * The error card names the step the thread last showed. A death reported on the agent's behalf
  * (reportJobLost) names the step the job record held when it was written, which can lag behind
@@ -57,11 +63,31 @@ export function atShownStep(entry: ErrorEntry, job: TrackedJob): ErrorEntry {
   return { ...entry, step: job.step, total: job.total, stepName: job.label };
 }
 
+/** A stream entry the relay has read, decoded once (undefined when unreadable). */
+export interface QueuedEntry {
+  id: string;
+  entry: BusEntry | undefined;
+}
+
+/** Entries that make no chat call: they never split a run of progress or detail entries. */
+function isSilent(entry: BusEntry | undefined): boolean {
+  return entry?.type === 'heartbeat' || entry?.type === 'answer' || entry?.type === 'cancel';
+}
+
+/** A detail line for the thread (an egress refusal gets a message of its own). */
+function isDetailLine(entry: BusEntry | undefined): boolean {
+  return entry?.type === 'detail' && !entry.egressRefused;
+}
+
 /**
  * Turns one job's stream entries into chat calls, in order: progress edits the status message
  * (consecutive progress entries coalesce into one edit, at most one edit per interval), details are
- * batched into thread posts, questions get buttons, Done/Error get their cards. An entry is
- * acknowledged only after the chat accepted it; a delivery cursor makes a replay skip what was sent.
+ * batched into thread posts (at most one per interval), questions get buttons, Done/Error get their
+ * cards. Each group first waits for its thread's next allowed update, and only then takes what has
+ * arrived, so everything written meanwhile goes out in that one update: a post carries every detail
+ * line waiting, also across progress entries between them (then the status is edited to the latest
+ * of those, just before the post). An entry is acknowledged only after the chat accepted it; a
+ * delivery cursor makes a replay skip what was sent.
  */
 export class EntryDelivery {
   readonly #lastEdit = new Map<string, number>();
@@ -76,18 +102,10 @@ export class EntryDelivery {
     this.#now = options.now ?? Date.now;
   }
 
-  async deliverBatch(jobId: string, raw: RawEntry[]): Promise<BatchResult> {
-    const { store, metrics, logger } = this.options;
-    const job = await store.get(jobId);
-    if (!job) {
-      await store.markDelivered(
-        jobId,
-        raw.map(([id]) => id),
-      );
-      return 'ended';
-    }
-    const delivered = await store.delivered(jobId);
-    const entries: Array<{ id: string; entry: BusEntry | undefined }> = raw.map(([id, fields]) => {
+  /** Decodes and scrubs entries as read; an unreadable one is kept (to be acknowledged) as undefined. */
+  decode(jobId: string, raw: RawEntry[]): QueuedEntry[] {
+    const { metrics, logger } = this.options;
+    return raw.map(([id, fields]) => {
       try {
         return { id, entry: this.#sanitizer.sanitizeStrings(decodeBusEntry(fields)) };
       } catch (error) {
@@ -104,123 +122,172 @@ export class EntryDelivery {
         return { id, entry: undefined };
       }
     });
-    let index = 0;
-    while (index < entries.length) {
-      const { id, entry } = entries[index] as { id: string; entry: BusEntry | undefined };
-      if (!entry || compareStreamIds(id, delivered) <= 0) {
-        if (entry && isFinalEntry(entry)) {
-          await this.options.onFinal(job, entry);
-          await store.markDelivered(
-            jobId,
-            entries.slice(index).map((item) => item.id),
-          );
-          return 'ended';
-        }
-        await store.markDelivered(jobId, [id]);
-        index += 1;
-        continue;
-      }
-      let end = index + 1;
-      if (entry.type === 'progress' || entry.type === 'detail') {
-        while (
-          end < entries.length &&
-          entries[end]?.entry?.type === entry.type &&
-          (entry.type === 'progress' || end - index < MAX_DETAIL_LINES)
-        )
-          end += 1;
-      }
-      const group = entries.slice(index, end);
-      const last = group[group.length - 1]?.entry as BusEntry;
-      try {
-        await this.#deliver(
-          job,
-          entry.type === 'detail' ? group.map((item) => item.entry as BusEntry) : [last],
-        );
-      } catch (error) {
-        if (error instanceof AppError && error.retryable) {
-          logger.warn(
-            { err: error, jobId },
-            'Chat call failed; the entry stays pending and is retried',
-          );
-          return 'retry';
-        }
-        logger.error({ err: error, jobId, entryId: id }, 'Chat refused an entry; skipping it');
-      }
-      const ids = group.map((item) => item.id);
-      metrics.relayEntries += ids.length;
-      metrics.relayLagMs = Math.max(0, this.#now() - last.at);
-      if (isFinalEntry(last)) {
-        await store.markDeliveredCursorOnly(jobId, ids[ids.length - 1] as string);
-        await this.options.onFinal(job, last);
-        await store.markDelivered(
-          jobId,
-          entries.slice(index).map((item) => item.id),
-        );
+  }
+
+  /**
+   * Delivers the group of entries at the head of `queue` (one chat call, or one status edit and one
+   * thread post) and removes what it delivered or skipped. The caller may append to `queue` while
+   * this runs: entries that arrive during the wait for the thread's next update join the group.
+   */
+  async deliverNext(jobId: string, queue: QueuedEntry[]): Promise<BatchResult> {
+    const { store, metrics, logger } = this.options;
+    const { job, delivered } = await store.relayState(jobId);
+    if (!job) {
+      await store.markDelivered(
+        jobId,
+        queue.splice(0).map((item) => item.id),
+      );
+      return 'ended';
+    }
+    // What already reached the chat (a replay) or cannot be read is acknowledged and skipped.
+    const skipped: string[] = [];
+    for (let head = queue[0]; head; head = queue[0]) {
+      if (head.entry && compareStreamIds(head.id, delivered) > 0) break;
+      if (head.entry && isFinalEntry(head.entry)) {
+        await this.options.onFinal(job, head.entry);
+        await store.markDelivered(jobId, [...skipped, ...queue.splice(0).map((item) => item.id)]);
         return 'ended';
       }
-      await store.markDelivered(jobId, ids);
-      index = end;
+      skipped.push(head.id);
+      queue.shift();
     }
+    await store.markDelivered(jobId, skipped);
+    const head = queue[0]?.entry;
+    if (!head) return 'ok';
+    await this.#waitForTurn(job, head);
+    const group = this.#group(job, queue);
+    const entries = group.flatMap((item) => (item.entry ? [item.entry] : []));
+    const last = entries[entries.length - 1] as BusEntry;
+    const ids = group.map((item) => item.id);
+    let changed: Partial<TrackedJob> = {};
+    try {
+      changed = await this.#deliver(job, entries);
+    } catch (error) {
+      if (error instanceof AppError && error.retryable) {
+        logger.warn(
+          { err: error, jobId },
+          'Chat call failed; the entry stays pending and is retried',
+        );
+        return 'retry';
+      }
+      logger.error({ err: error, jobId, entryId: ids[0] }, 'Chat refused an entry; skipping it');
+    }
+    metrics.relayEntries += ids.length;
+    metrics.relayLagMs = Math.max(0, this.#now() - last.at);
+    queue.splice(0, group.length);
+    if (isFinalEntry(last)) {
+      await store.markDeliveredCursorOnly(jobId, ids[ids.length - 1] as string);
+      await this.options.onFinal(job, last);
+      await store.markDelivered(jobId, [...ids, ...queue.splice(0).map((item) => item.id)]);
+      return 'ended';
+    }
+    await store.markDelivered(jobId, ids, changed);
     return 'ok';
   }
 
-  async #throttle(map: Map<string, number>, jobId: string): Promise<void> {
-    const wait = (map.get(jobId) ?? 0) + this.#interval - this.#now();
-    if (wait > 0) await sleep(wait);
-    map.set(jobId, this.#now());
+  /** Edits the status message (or posts a new one when it is gone); answers the changed fields. */
+  async #showProgress(job: TrackedJob, entry: ProgressEntry): Promise<Partial<TrackedJob>> {
+    const { notifier, store } = this.options;
+    const progress = {
+      step: entry.step,
+      total: entry.total,
+      label: entry.label,
+      ...(entry.costUsd === undefined ? {} : { costUsd: entry.costUsd }),
+    };
+    const notice = { kind: 'progress', job, progress } as const;
+    let edited = false;
+    if (job.statusTs) {
+      this.#lastEdit.set(job.jobId, this.#now());
+      edited = await notifier.update(job.channelId, job.statusTs, notice).then(
+        () => true,
+        (error: unknown) => {
+          // A deleted status message must not silence the job: post a new one instead.
+          if (error instanceof AppError && error.retryable) throw error;
+          return false;
+        },
+      );
+    }
+    if (!edited) {
+      job.statusTs = await notifier.post(job.channelId, notice, job.threadTs);
+      await store.patch(job.jobId, { statusTs: job.statusTs });
+    }
+    const agentPhases = entry.phases ? { agentPhases: entry.phases } : {};
+    Object.assign(job, progress, agentPhases);
+    return { ...progress, ...agentPhases };
   }
 
-  async #deliver(job: TrackedJob, group: BusEntry[]): Promise<void> {
-    const { notifier, store } = this.options;
-    const entry = group[group.length - 1] as BusEntry;
-    switch (entry.type) {
-      case 'progress': {
-        const progress = {
-          step: entry.step,
-          total: entry.total,
-          label: entry.label,
-          ...(entry.costUsd === undefined ? {} : { costUsd: entry.costUsd }),
-        };
-        const notice = { kind: 'progress', job, progress } as const;
-        let edited = false;
-        if (job.statusTs) {
-          await this.#throttle(this.#lastEdit, job.jobId);
-          edited = await notifier.update(job.channelId, job.statusTs, notice).then(
-            () => true,
-            (error: unknown) => {
-              // A deleted status message must not silence the job: post a new one instead.
-              if (error instanceof AppError && error.retryable) throw error;
-              return false;
-            },
-          );
-        }
-        if (!edited) {
-          job.statusTs = await notifier.post(job.channelId, notice, job.threadTs);
-          await store.patch(job.jobId, { statusTs: job.statusTs });
-        }
-        const agentPhases = entry.phases ? { agentPhases: entry.phases } : {};
-        Object.assign(job, progress, agentPhases);
-        await store.patch(job.jobId, { ...progress, ...agentPhases });
-        return;
+  /** Waits until the thread may take the update that `head` starts. */
+  async #waitForTurn(job: TrackedJob, head: BusEntry): Promise<void> {
+    const edits = job.statusTs !== undefined;
+    if (head.type === 'detail') await waitMs(this.#nextTurn(this.#lastDetail, job.jobId));
+    else if (edits && (head.type === 'progress' || isFinalEntry(head)))
+      await waitMs(this.#nextTurn(this.#lastEdit, job.jobId));
+  }
+
+  #nextTurn(last: Map<string, number>, jobId: string): number {
+    return (last.get(jobId) ?? Number.NEGATIVE_INFINITY) + this.#interval - this.#now();
+  }
+
+  /**
+   * The entries at the head of `queue` that go out as one update: a run of progress entries (the
+   * latest is shown), or detail lines up to the last one before anything else (progress entries
+   * between them only while the status may be edited now), or one other entry.
+   */
+  #group(job: TrackedJob, queue: QueuedEntry[]): QueuedEntry[] {
+    const head = queue[0]?.entry;
+    let end = 1;
+    if (head?.type === 'progress') {
+      while (
+        end < queue.length &&
+        (queue[end]?.entry?.type === 'progress' || isSilent(queue[end]?.entry))
+      )
+        end += 1;
+    } else if (isDetailLine(head)) {
+      const mayEdit = job.statusTs === undefined || this.#nextTurn(this.#lastEdit, job.jobId) <= 0;
+      let lines = 1;
+      for (let next = 1; next < queue.length && lines < MAX_DETAIL_LINES; next += 1) {
+        const entry = queue[next]?.entry;
+        if (isDetailLine(entry)) {
+          lines += 1;
+          end = next + 1;
+        } else if (!isSilent(entry) && !(mayEdit && entry?.type === 'progress')) break;
       }
+    }
+    return queue.slice(0, end);
+  }
+
+  /**
+   * Makes the group's chat calls and answers the fields of the job record they changed (written
+   * with the acknowledgement). The status edit comes before the post: an edit repeated on a retry
+   * is harmless, a post is not.
+   */
+  async #deliver(job: TrackedJob, group: BusEntry[]): Promise<Partial<TrackedJob>> {
+    const { notifier, store } = this.options;
+    const entry = group[0] as BusEntry;
+    if (entry.type === 'progress' || isDetailLine(entry)) {
+      const progress = group.filter((item) => item.type === 'progress').at(-1);
+      const changed = progress ? await this.#showProgress(job, progress) : {};
+      const lines = group.flatMap((item) =>
+        item.type === 'detail' && isDetailLine(item) ? [item.text] : [],
+      );
+      if (lines.length > 0) {
+        this.#lastDetail.set(job.jobId, this.#now());
+        await notifier.post(job.channelId, { kind: 'details', lines }, job.threadTs);
+      }
+      return changed;
+    }
+    switch (entry.type) {
       case 'detail': {
-        const details = group.flatMap((item) => (item.type === 'detail' ? [item] : []));
-        const lines = details.flatMap((item) => (item.egressRefused ? [] : [item.text]));
-        if (lines.length > 0) {
-          await this.#throttle(this.#lastDetail, job.jobId);
-          await notifier.post(job.channelId, { kind: 'details', lines }, job.threadTs);
-        }
         // Written by the broker's egress proxy, once per refused host (broker/egress-proxy.ts).
-        for (const { egressRefused } of details) {
-          if (!egressRefused) continue;
-          await this.#throttle(this.#lastDetail, job.jobId);
+        if (entry.egressRefused) {
+          this.#lastDetail.set(job.jobId, this.#now());
           await notifier.post(
             job.channelId,
-            { kind: 'egress-refused', job, ...egressRefused },
+            { kind: 'egress-refused', job, ...entry.egressRefused },
             job.threadTs,
           );
         }
-        return;
+        return {};
       }
       case 'question': {
         const ts = await notifier.post(
@@ -240,7 +307,7 @@ export class EntryDelivery {
             ? {}
             : { answerBy: entry.at + entry.timeoutSeconds * 1000 }),
         });
-        return;
+        return {};
       }
       case 'done':
       case 'error': {
@@ -252,7 +319,7 @@ export class EntryDelivery {
               ? 'cancelled'
               : (entry.outcome ?? 'failed');
         if (job.statusTs) {
-          await this.#throttle(this.#lastEdit, job.jobId);
+          this.#lastEdit.set(job.jobId, this.#now());
           await notifier.update(job.channelId, job.statusTs, { kind: 'finished', job, outcome });
         }
         const brokerCost = await this.options.finalCost?.(job.jobId).catch(() => undefined);
@@ -273,12 +340,12 @@ export class EntryDelivery {
         observePhases(this.options.metrics, phases);
         this.#lastEdit.delete(job.jobId);
         this.#lastDetail.delete(job.jobId);
-        return;
+        return {};
       }
       case 'heartbeat':
       case 'answer':
       case 'cancel':
-        return;
+        return {};
     }
   }
 }
