@@ -197,8 +197,10 @@ export class EntryDelivery {
     const notice = { kind: 'progress', job, progress } as const;
     let edited = false;
     if (job.statusTs) {
-      this.#lastEdit.set(job.jobId, this.#now());
-      edited = await notifier.update(job.channelId, job.statusTs, notice).then(
+      const ts = job.statusTs;
+      edited = await this.#paced(this.#lastEdit, job.jobId, () =>
+        notifier.update(job.channelId, ts, notice),
+      ).then(
         () => true,
         (error: unknown) => {
           // A deleted status message must not silence the job: post a new one instead.
@@ -214,6 +216,19 @@ export class EntryDelivery {
     const agentPhases = entry.phases ? { agentPhases: entry.phases } : {};
     Object.assign(job, progress, agentPhases);
     return { ...progress, ...agentPhases };
+  }
+
+  /**
+   * Makes a paced chat call. The interval counts from its answer, not its start: Slack has received
+   * it by then, so two calls never reach Slack closer together than the interval, however long one
+   * waited in the client's queue or on the network.
+   */
+  async #paced<T>(last: Map<string, number>, jobId: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } finally {
+      last.set(jobId, this.#now());
+    }
   }
 
   /** Waits until the thread may take the update that `head` starts. */
@@ -271,8 +286,9 @@ export class EntryDelivery {
         item.type === 'detail' && isDetailLine(item) ? [item.text] : [],
       );
       if (lines.length > 0) {
-        this.#lastDetail.set(job.jobId, this.#now());
-        await notifier.post(job.channelId, { kind: 'details', lines }, job.threadTs);
+        await this.#paced(this.#lastDetail, job.jobId, () =>
+          notifier.post(job.channelId, { kind: 'details', lines }, job.threadTs),
+        );
       }
       return changed;
     }
@@ -280,11 +296,9 @@ export class EntryDelivery {
       case 'detail': {
         // Written by the broker's egress proxy, once per refused host (broker/egress-proxy.ts).
         if (entry.egressRefused) {
-          this.#lastDetail.set(job.jobId, this.#now());
-          await notifier.post(
-            job.channelId,
-            { kind: 'egress-refused', job, ...entry.egressRefused },
-            job.threadTs,
+          const refused = entry.egressRefused;
+          await this.#paced(this.#lastDetail, job.jobId, () =>
+            notifier.post(job.channelId, { kind: 'egress-refused', job, ...refused }, job.threadTs),
           );
         }
         return {};
@@ -319,8 +333,10 @@ export class EntryDelivery {
               ? 'cancelled'
               : (entry.outcome ?? 'failed');
         if (job.statusTs) {
-          this.#lastEdit.set(job.jobId, this.#now());
-          await notifier.update(job.channelId, job.statusTs, { kind: 'finished', job, outcome });
+          const ts = job.statusTs;
+          await this.#paced(this.#lastEdit, job.jobId, () =>
+            notifier.update(job.channelId, ts, { kind: 'finished', job, outcome }),
+          );
         }
         const brokerCost = await this.options.finalCost?.(job.jobId).catch(() => undefined);
         const shown = entry.type === 'error' ? atShownStep(entry, job) : entry;
