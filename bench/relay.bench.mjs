@@ -5,6 +5,7 @@
 //      beside it, the same lag less the wait the one-update-per-second rule imposes (see below).
 //   6: the dispatcher's resident memory, idle and under row 5's load.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -99,6 +100,12 @@ function entry(job, type) {
   return { marker: String(marker), at, args: encodeBusEntryArgs(fields) };
 }
 
+/** CPU time (user + system) the process has used so far, in seconds. */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function xreadFloor(count) {
   const reader = redis.duplicate();
   const stream = `${prefix}floor`;
@@ -166,6 +173,7 @@ async function capacity(dispatcher, idleMiB) {
   // The bench's own event loop (the writer): a late writer would be a defect of the measurement.
   const writerDelay = monitorEventLoopDelay({ resolution: 10 });
   writerDelay.enable();
+  const cpuBefore = cpuSeconds(dispatcher.pid);
   const rss = [];
   const tickMs = 1000 / ENTRIES_PER_SECOND;
   const started = Date.now();
@@ -190,6 +198,7 @@ async function capacity(dispatcher, idleMiB) {
   }
   const loadEnded = Date.now();
   writerDelay.disable();
+  const cpuShare = (cpuSeconds(dispatcher.pid) - cpuBefore) / ((loadEnded - started) / 1000);
   // Let the backlog drain (bounded), then see what reached the thread.
   const detailIds = [...written].filter(([, w]) => w.type === 'detail').map(([id]) => id);
   const shown = new Map();
@@ -297,7 +306,7 @@ async function capacity(dispatcher, idleMiB) {
       `${written.size} entries written (${details} detail lines, the rest progress); ${detailsShown} detail lines reached the threads (${detailsDuringLoad} while the load ran: ${throughput}/s; the rest while it drained), progress entries coalesce into the latest`,
       `lag p50 ${median(lags).toFixed(0)} ms, p90 ${percentile(lags, 90).toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${Math.max(...lags).toFixed(0)} ms`,
       `status edits per job during the load: at most ${maxEditsPerSecond.toFixed(2)}/s; shortest gap between two edits of one job, as the fake received them: ${shortestGap} ms; ${calls.length} Slack calls in all`,
-      `the load writer was at most ${writerLateMs.toFixed(0)} ms behind its schedule; the bench's event loop was delayed p99 ${(writerDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(writerDelay.max / 1e6).toFixed(1)} ms (the fake Slack runs in a process of its own)`,
+      `the dispatcher used ${(cpuShare * 100).toFixed(0)} % of one core while the load ran; the load writer was at most ${writerLateMs.toFixed(0)} ms behind its schedule; the bench's event loop was delayed p99 ${(writerDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(writerDelay.max / 1e6).toFixed(1)} ms (the fake Slack runs in a process of its own)`,
     ],
   });
   recordRow({

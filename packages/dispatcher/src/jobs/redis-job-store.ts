@@ -37,6 +37,19 @@ redis.call('HSET', KEYS[1], 'status', 'answered', 'answer', ARGV[1], 'answeredBy
 return redis.call('HGETALL', KEYS[1])
 `;
 
+/**
+ * Records delivery and acknowledges in one step: HSET of ARGV[3 .. 2+ARGV[2]] on the job (the
+ * cursor and what the entries changed; skipped once the job is untracked), then XACK of the ids
+ * that follow, in group ARGV[1].
+ */
+const MARK_DELIVERED = `
+local fields = tonumber(ARGV[2])
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HSET', KEYS[1], unpack(ARGV, 3, 2 + fields))
+end
+return redis.call('XACK', KEYS[2], ARGV[1], unpack(ARGV, 3 + fields))
+`;
+
 const LEASE = `
 local holder = redis.call('GET', KEYS[1])
 if holder == false or holder == ARGV[1] then
@@ -337,11 +350,17 @@ export class RedisJobStore implements RelayJobStore {
   ): Promise<void> {
     const last = ids[ids.length - 1];
     if (!last) return;
-    await this.redis
-      .multi()
-      .eval(PATCH, 1, this.keys.job(jobId), ...encodeFields(fields), 'delivered', last)
-      .xack(jobOutStreamKey(jobId), RELAY_GROUP, ...ids)
-      .exec();
+    const values = [...encodeFields(fields), 'delivered', last];
+    await this.redis.eval(
+      MARK_DELIVERED,
+      2,
+      this.keys.job(jobId),
+      jobOutStreamKey(jobId),
+      RELAY_GROUP,
+      String(values.length),
+      ...values,
+      ...ids,
+    );
   }
 
   /** The replica holding a job's lease, or null (read only: renewing stays the relay's business). */
