@@ -100,10 +100,10 @@ function entry(job, type) {
   return { marker: String(marker), at, args: encodeBusEntryArgs(fields) };
 }
 
-/** CPU time (user + system) the process has used so far, in seconds. */
+/** Seconds the process has run on a CPU, and waited for one while runnable (the machine's load). */
 function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  const [ran, waited] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ').map(Number);
+  return { ran: ran / 1e9, waited: waited / 1e9 };
 }
 
 async function xreadFloor(count) {
@@ -198,7 +198,10 @@ async function capacity(dispatcher, idleMiB) {
   }
   const loadEnded = Date.now();
   writerDelay.disable();
-  const cpuShare = (cpuSeconds(dispatcher.pid) - cpuBefore) / ((loadEnded - started) / 1000);
+  const cpuAfter = cpuSeconds(dispatcher.pid);
+  const loadSeconds = (loadEnded - started) / 1000;
+  const cpuShare = (cpuAfter.ran - cpuBefore.ran) / loadSeconds;
+  const cpuWait = (cpuAfter.waited - cpuBefore.waited) / loadSeconds;
   // Let the backlog drain (bounded), then see what reached the thread.
   const detailIds = [...written].filter(([, w]) => w.type === 'detail').map(([id]) => id);
   const shown = new Map();
@@ -306,7 +309,7 @@ async function capacity(dispatcher, idleMiB) {
       `${written.size} entries written (${details} detail lines, the rest progress); ${detailsShown} detail lines reached the threads (${detailsDuringLoad} while the load ran: ${throughput}/s; the rest while it drained), progress entries coalesce into the latest`,
       `lag p50 ${median(lags).toFixed(0)} ms, p90 ${percentile(lags, 90).toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${Math.max(...lags).toFixed(0)} ms`,
       `status edits per job during the load: at most ${maxEditsPerSecond.toFixed(2)}/s; shortest gap between two edits of one job, as the fake received them: ${shortestGap} ms; ${calls.length} Slack calls in all`,
-      `the dispatcher used ${(cpuShare * 100).toFixed(0)} % of one core while the load ran; the load writer was at most ${writerLateMs.toFixed(0)} ms behind its schedule; the bench's event loop was delayed p99 ${(writerDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(writerDelay.max / 1e6).toFixed(1)} ms (the fake Slack runs in a process of its own)`,
+      `while the load ran the dispatcher ran on a CPU ${(cpuShare * 100).toFixed(0)} % of the time and waited for one (other processes' load) ${(cpuWait * 100).toFixed(0)} %; the load writer was at most ${writerLateMs.toFixed(0)} ms behind its schedule; the bench's event loop was delayed p99 ${(writerDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(writerDelay.max / 1e6).toFixed(1)} ms (the fake Slack runs in a process of its own)`,
     ],
   });
   recordRow({

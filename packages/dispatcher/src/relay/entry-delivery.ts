@@ -219,16 +219,13 @@ export class EntryDelivery {
   }
 
   /**
-   * Makes a paced chat call. The interval counts from its answer, not its start: Slack has received
-   * it by then, so two calls never reach Slack closer together than the interval, however long one
-   * waited in the client's queue or on the network.
+   * Makes a paced chat call: the interval counts from its start, so a thread gets at most one call
+   * of the kind per interval on average (Slack allows short bursts; a call slowed down on the way
+   * can arrive closer to the next one).
    */
   async #paced<T>(last: Map<string, number>, jobId: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } finally {
-      last.set(jobId, this.#now());
-    }
+    last.set(jobId, this.#now());
+    return call();
   }
 
   /** Waits until the thread may take the update that `head` starts. */
