@@ -45,15 +45,53 @@ describe('relay/entry-delivery (one update per thread and interval)', () => {
       { type: 'heartbeat', jobId, at: Date.now() },
       detail('line 4'),
     );
-    await expect.poll(() => inChannel(channel).map(textOf)).toContain('line 2\nline 3\nline 4');
+    await expect
+      .poll(() => inChannel(channel).map(textOf))
+      .toContain(`Job ${jobId} for #58 in agent-smith-test: [2/5] Step two`);
 
     expect(inChannel(channel).map((call) => `${call.method} ${textOf(call)}`)).toEqual([
       expect.stringMatching(/^chat\.postMessage /),
       'chat.postMessage line 1',
-      `chat.update Job ${jobId} for #58 in agent-smith-test: [2/5] Step two`,
       'chat.postMessage line 2\nline 3\nline 4',
+      `chat.update Job ${jobId} for #58 in agent-smith-test: [2/5] Step two`,
     ]);
   });
+
+  it('edits the status again, without posting the lines twice, when the edit after a post fails', async () => {
+    const channel = uniqueChannel();
+    const jobId = await startedJob(channel);
+    const detail = (text: string): OutboundEntry => ({
+      type: 'detail',
+      jobId,
+      at: Date.now(),
+      text,
+    });
+    await harness.agentWrites(detail('line 1'));
+    await expect.poll(() => inChannel(channel).map(textOf)).toContain('line 1');
+    // More failures than the Slack client retries, so the relay sees the edit fail.
+    harness.slack.failNextWithStatus(503, 4, 'chat.update');
+
+    await harness.agentWrites(detail('line 2'), {
+      type: 'progress',
+      jobId,
+      at: Date.now(),
+      step: 3,
+      total: 5,
+      label: 'Step three',
+    });
+    await expect
+      .poll(() => inChannel(channel).map(textOf), { timeout: 20_000 })
+      .toContain(`Job ${jobId} for #58 in agent-smith-test: [3/5] Step three`);
+
+    expect(
+      harness.slack.refusals.filter((refusal) => refusal.method === 'chat.update'),
+    ).toHaveLength(4);
+    expect(inChannel(channel).map(textOf).slice(1)).toEqual([
+      'line 1',
+      'line 2',
+      `Job ${jobId} for #58 in agent-smith-test: [3/5] Step three`,
+    ]);
+  }, 30_000);
 
   it('keeps a question between detail lines in its place', async () => {
     const channel = uniqueChannel();

@@ -80,18 +80,18 @@ function isDetailLine(entry: BusEntry | undefined): boolean {
 }
 
 /**
- * Turns one job's stream entries into chat calls, in order: progress edits the status message
- * (consecutive progress entries coalesce into one edit, at most one edit per interval), details are
- * batched into thread posts (at most one per interval), questions get buttons, Done/Error get their
- * cards. Each group first waits for its thread's next allowed update, and only then takes what has
- * arrived, so everything written meanwhile goes out in that one update: a post carries every detail
- * line waiting, also across progress entries between them (then the status is edited to the latest
- * of those, just before the post). An entry is acknowledged only after the chat accepted it; a
- * delivery cursor makes a replay skip what was sent.
+ * Turns one job's stream entries into chat calls, in order. A thread gets at most one update per
+ * interval: a status edit (consecutive progress entries coalesce into one, showing the latest)
+ * and/or one post of detail lines. Each update first waits for its turn and only then takes what
+ * has arrived, so everything written meanwhile goes out in it: the post carries every detail line
+ * waiting, also across a run of progress entries between them (the status is edited to that run's
+ * latest just before the post). Questions get buttons (never held back), Done/Error their cards. An
+ * entry is acknowledged only after the chat accepted it; a delivery cursor makes a replay skip what
+ * was sent.
  */
 export class EntryDelivery {
-  readonly #lastEdit = new Map<string, number>();
-  readonly #lastDetail = new Map<string, number>();
+  /** When each job's thread last got an update (a status edit and/or a post). */
+  readonly #lastUpdate = new Map<string, number>();
   readonly #interval: number;
   readonly #now: () => number;
   readonly #sanitizer: SecretSanitizer;
@@ -139,8 +139,11 @@ export class EntryDelivery {
       );
       return 'ended';
     }
-    // What already reached the chat (a replay) or cannot be read is acknowledged and skipped.
+    // What already reached the chat (a replay) or cannot be read is acknowledged and skipped, but
+    // for the latest progress entry: its edit may be what failed after the post (see #deliver),
+    // and showing it again is harmless.
     const skipped: string[] = [];
+    let shownAgain: QueuedEntry | undefined;
     for (let head = queue[0]; head; head = queue[0]) {
       if (head.entry && compareStreamIds(head.id, delivered) > 0) break;
       if (head.entry && isFinalEntry(head.entry)) {
@@ -148,20 +151,26 @@ export class EntryDelivery {
         await store.markDelivered(jobId, [...skipped, ...queue.splice(0).map((item) => item.id)]);
         return 'ended';
       }
-      skipped.push(head.id);
+      if (head.entry?.type === 'progress') {
+        if (shownAgain) skipped.push(shownAgain.id);
+        shownAgain = head;
+      } else skipped.push(head.id);
       queue.shift();
     }
+    if (shownAgain) queue.unshift(shownAgain);
     await store.markDelivered(jobId, skipped);
     const head = queue[0]?.entry;
     if (!head) return 'ok';
     await this.#waitForTurn(job, head);
-    const group = this.#group(job, queue);
+    const group = this.#group(queue);
     const entries = group.flatMap((item) => (item.entry ? [item.entry] : []));
     const last = entries[entries.length - 1] as BusEntry;
     const ids = group.map((item) => item.id);
     let changed: Partial<TrackedJob> = {};
     try {
-      changed = await this.#deliver(job, entries);
+      changed = await this.#deliver(job, entries, () =>
+        store.markDeliveredCursorOnly(jobId, ids[ids.length - 1] as string),
+      );
     } catch (error) {
       if (error instanceof AppError && error.retryable) {
         logger.warn(
@@ -197,10 +206,7 @@ export class EntryDelivery {
     const notice = { kind: 'progress', job, progress } as const;
     let edited = false;
     if (job.statusTs) {
-      const ts = job.statusTs;
-      edited = await this.#paced(this.#lastEdit, job.jobId, () =>
-        notifier.update(job.channelId, ts, notice),
-      ).then(
+      edited = await notifier.update(job.channelId, job.statusTs, notice).then(
         () => true,
         (error: unknown) => {
           // A deleted status message must not silence the job: post a new one instead.
@@ -219,83 +225,101 @@ export class EntryDelivery {
   }
 
   /**
-   * Makes a paced chat call: the interval counts from its start, so a thread gets at most one call
-   * of the kind per interval on average (Slack allows short bursts; a call slowed down on the way
-   * can arrive closer to the next one).
+   * Waits until the thread may take the update that `head` starts: one per interval, a status edit
+   * and a post together (a question is never held back). The interval counts from each update's
+   * start, so it paces the rate, as Slack limits it (short bursts are allowed; an update slowed
+   * down on the way can arrive closer to the next).
    */
-  async #paced<T>(last: Map<string, number>, jobId: string, call: () => Promise<T>): Promise<T> {
-    last.set(jobId, this.#now());
-    return call();
-  }
-
-  /** Waits until the thread may take the update that `head` starts. */
   async #waitForTurn(job: TrackedJob, head: BusEntry): Promise<void> {
-    const edits = job.statusTs !== undefined;
-    if (head.type === 'detail') await waitMs(this.#nextTurn(this.#lastDetail, job.jobId));
-    else if (edits && (head.type === 'progress' || isFinalEntry(head)))
-      await waitMs(this.#nextTurn(this.#lastEdit, job.jobId));
-  }
-
-  #nextTurn(last: Map<string, number>, jobId: string): number {
-    return (last.get(jobId) ?? Number.NEGATIVE_INFINITY) + this.#interval - this.#now();
+    const paced =
+      head.type === 'detail' ||
+      (job.statusTs !== undefined && (head.type === 'progress' || isFinalEntry(head)));
+    if (!paced) return;
+    const wait = (this.#lastUpdate.get(job.jobId) ?? Number.NEGATIVE_INFINITY) + this.#interval;
+    await waitMs(wait - this.#now());
+    this.#lastUpdate.set(job.jobId, this.#now());
   }
 
   /**
-   * The entries at the head of `queue` that go out as one update: a run of progress entries (the
-   * latest is shown), or detail lines up to the last one before anything else (progress entries
-   * between them only while the status may be edited now), or one other entry.
+   * The entries at the head of `queue` that go out as one update: progress and detail lines up to
+   * anything else, with at most one run of progress entries (the status shows its latest; a second
+   * run waits for the next update, so each run is seen), or one other entry.
    */
-  #group(job: TrackedJob, queue: QueuedEntry[]): QueuedEntry[] {
+  #group(queue: QueuedEntry[]): QueuedEntry[] {
     const head = queue[0]?.entry;
+    if (head?.type !== 'progress' && !isDetailLine(head)) return queue.slice(0, 1);
     let end = 1;
-    if (head?.type === 'progress') {
-      while (
-        end < queue.length &&
-        (queue[end]?.entry?.type === 'progress' || isSilent(queue[end]?.entry))
-      )
-        end += 1;
-    } else if (isDetailLine(head)) {
-      const mayEdit = job.statusTs === undefined || this.#nextTurn(this.#lastEdit, job.jobId) <= 0;
-      let lines = 1;
-      for (let next = 1; next < queue.length && lines < MAX_DETAIL_LINES; next += 1) {
-        const entry = queue[next]?.entry;
-        if (isDetailLine(entry)) {
-          lines += 1;
-          end = next + 1;
-        } else if (!isSilent(entry) && !(mayEdit && entry?.type === 'progress')) break;
-      }
+    let lines = isDetailLine(head) ? 1 : 0;
+    let progressRuns = head?.type === 'progress' ? 1 : 0;
+    let previous = head?.type;
+    for (let next = 1; next < queue.length; next += 1) {
+      const entry = queue[next]?.entry;
+      if (isDetailLine(entry)) {
+        if (lines === MAX_DETAIL_LINES) break;
+        lines += 1;
+      } else if (entry?.type === 'progress') {
+        if (previous !== 'progress') progressRuns += 1;
+        if (progressRuns > 1) break;
+      } else if (!isSilent(entry)) break;
+      if (!isSilent(entry)) previous = entry?.type;
+      end = next + 1;
     }
     return queue.slice(0, end);
   }
 
   /**
-   * Makes the group's chat calls and answers the fields of the job record they changed (written
-   * with the acknowledgement). The status edit comes before the post: an edit repeated on a retry
-   * is harmless, a post is not.
+   * Makes the group's chat calls in the order of the stream's entries, and answers the fields of
+   * the job record they changed (written with the acknowledgement). A group that starts with
+   * detail lines posts them before the status edit; once posted they are recorded (`posted`), so a
+   * failed edit makes a replay edit again without posting the lines twice.
    */
-  async #deliver(job: TrackedJob, group: BusEntry[]): Promise<Partial<TrackedJob>> {
+  async #deliver(
+    job: TrackedJob,
+    group: BusEntry[],
+    posted: () => Promise<void>,
+  ): Promise<Partial<TrackedJob>> {
     const { notifier, store } = this.options;
     const entry = group[0] as BusEntry;
     if (entry.type === 'progress' || isDetailLine(entry)) {
       const progress = group.filter((item) => item.type === 'progress').at(-1);
-      const changed = progress ? await this.#showProgress(job, progress) : {};
       const lines = group.flatMap((item) =>
         item.type === 'detail' && isDetailLine(item) ? [item.text] : [],
       );
-      if (lines.length > 0) {
-        await this.#paced(this.#lastDetail, job.jobId, () =>
-          notifier.post(job.channelId, { kind: 'details', lines }, job.threadTs),
+      const postLines = async () => {
+        if (lines.length > 0)
+          await notifier.post(job.channelId, { kind: 'details', lines }, job.threadTs);
+      };
+      if (entry.type === 'progress') {
+        const changed = progress ? await this.#showProgress(job, progress) : {};
+        await postLines();
+        return changed;
+      }
+      if (!progress) {
+        await postLines();
+        return {};
+      }
+      try {
+        await postLines();
+      } catch (error) {
+        // Lines the chat refuses for good are skipped; the status edit after them still goes out.
+        if (error instanceof AppError && error.retryable) throw error;
+        this.options.logger.error(
+          { err: error, jobId: job.jobId },
+          'Chat refused detail lines; skipping them',
         );
       }
-      return changed;
+      await posted();
+      return this.#showProgress(job, progress);
     }
     switch (entry.type) {
       case 'detail': {
         // Written by the broker's egress proxy, once per refused host (broker/egress-proxy.ts).
         if (entry.egressRefused) {
           const refused = entry.egressRefused;
-          await this.#paced(this.#lastDetail, job.jobId, () =>
-            notifier.post(job.channelId, { kind: 'egress-refused', job, ...refused }, job.threadTs),
+          await notifier.post(
+            job.channelId,
+            { kind: 'egress-refused', job, ...refused },
+            job.threadTs,
           );
         }
         return {};
@@ -330,10 +354,7 @@ export class EntryDelivery {
               ? 'cancelled'
               : (entry.outcome ?? 'failed');
         if (job.statusTs) {
-          const ts = job.statusTs;
-          await this.#paced(this.#lastEdit, job.jobId, () =>
-            notifier.update(job.channelId, ts, { kind: 'finished', job, outcome }),
-          );
+          await notifier.update(job.channelId, job.statusTs, { kind: 'finished', job, outcome });
         }
         const brokerCost = await this.options.finalCost?.(job.jobId).catch(() => undefined);
         const shown = entry.type === 'error' ? atShownStep(entry, job) : entry;
@@ -351,8 +372,7 @@ export class EntryDelivery {
           job.threadTs,
         );
         observePhases(this.options.metrics, phases);
-        this.#lastEdit.delete(job.jobId);
-        this.#lastDetail.delete(job.jobId);
+        this.#lastUpdate.delete(job.jobId);
         return {};
       }
       case 'heartbeat':
