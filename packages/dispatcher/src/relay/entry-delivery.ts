@@ -90,8 +90,9 @@ function isDetailLine(entry: BusEntry | undefined): boolean {
  * was sent.
  */
 export class EntryDelivery {
-  /** When each job's thread last got an update (a status edit and/or a post). */
-  readonly #lastUpdate = new Map<string, number>();
+  /** When each job's status message was last edited, and its thread last got a post. */
+  readonly #lastEdit = new Map<string, number>();
+  readonly #lastPost = new Map<string, number>();
   readonly #interval: number;
   readonly #now: () => number;
   readonly #sanitizer: SecretSanitizer;
@@ -162,7 +163,7 @@ export class EntryDelivery {
     const head = queue[0]?.entry;
     if (!head) return 'ok';
     await this.#waitForTurn(job, head);
-    const group = this.#group(queue);
+    const group = this.#group(job, queue);
     const entries = group.flatMap((item) => (item.entry ? [item.entry] : []));
     const last = entries[entries.length - 1] as BusEntry;
     const ids = group.map((item) => item.id);
@@ -205,6 +206,7 @@ export class EntryDelivery {
     };
     const notice = { kind: 'progress', job, progress } as const;
     let edited = false;
+    this.#takeTurn(this.#lastEdit, job);
     if (job.statusTs) {
       edited = await notifier.update(job.channelId, job.statusTs, notice).then(
         () => true,
@@ -225,29 +227,37 @@ export class EntryDelivery {
   }
 
   /**
-   * Waits until the thread may take the update that `head` starts: one per interval, a status edit
-   * and a post together (a question is never held back). The interval counts from each update's
-   * start, so it paces the rate, as Slack limits it (short bursts are allowed; an update slowed
-   * down on the way can arrive closer to the next).
+   * Waits until the thread may take what `head` starts: at most one status edit and one post per
+   * interval (a question is never held back). The interval counts from each call's start, so it
+   * paces the rate, as Slack limits it (short bursts are allowed; a call slowed down on the way can
+   * arrive closer to the next).
    */
   async #waitForTurn(job: TrackedJob, head: BusEntry): Promise<void> {
-    const paced =
-      head.type === 'detail' ||
-      (job.statusTs !== undefined && (head.type === 'progress' || isFinalEntry(head)));
-    if (!paced) return;
-    const wait = (this.#lastUpdate.get(job.jobId) ?? Number.NEGATIVE_INFINITY) + this.#interval;
-    await waitMs(wait - this.#now());
-    this.#lastUpdate.set(job.jobId, this.#now());
+    if (head.type === 'detail') await waitMs(this.#untilTurn(this.#lastPost, job));
+    else if (head.type === 'progress' || isFinalEntry(head))
+      await waitMs(this.#untilTurn(this.#lastEdit, job));
+  }
+
+  /** How long until the next call of a kind (0 when due); a job without a status edits at once. */
+  #untilTurn(last: Map<string, number>, job: TrackedJob): number {
+    if (last === this.#lastEdit && job.statusTs === undefined) return 0;
+    return (last.get(job.jobId) ?? Number.NEGATIVE_INFINITY) + this.#interval - this.#now();
+  }
+
+  #takeTurn(last: Map<string, number>, job: TrackedJob): void {
+    last.set(job.jobId, this.#now());
   }
 
   /**
-   * The entries at the head of `queue` that go out as one update: progress and detail lines up to
+   * The entries at the head of `queue` that go out together: progress and detail lines up to
    * anything else, with at most one run of progress entries (the status shows its latest; a second
-   * run waits for the next update, so each run is seen), or one other entry.
+   * run waits for the next edit, so each run is seen), and after a leading progress run detail lines
+   * only while a post is due; or one other entry.
    */
-  #group(queue: QueuedEntry[]): QueuedEntry[] {
+  #group(job: TrackedJob, queue: QueuedEntry[]): QueuedEntry[] {
     const head = queue[0]?.entry;
     if (head?.type !== 'progress' && !isDetailLine(head)) return queue.slice(0, 1);
+    const mayPost = isDetailLine(head) || this.#untilTurn(this.#lastPost, job) <= 0;
     let end = 1;
     let lines = isDetailLine(head) ? 1 : 0;
     let progressRuns = head?.type === 'progress' ? 1 : 0;
@@ -255,7 +265,7 @@ export class EntryDelivery {
     for (let next = 1; next < queue.length; next += 1) {
       const entry = queue[next]?.entry;
       if (isDetailLine(entry)) {
-        if (lines === MAX_DETAIL_LINES) break;
+        if (!mayPost || lines === MAX_DETAIL_LINES) break;
         lines += 1;
       } else if (entry?.type === 'progress') {
         if (previous !== 'progress') progressRuns += 1;
@@ -286,8 +296,9 @@ export class EntryDelivery {
         item.type === 'detail' && isDetailLine(item) ? [item.text] : [],
       );
       const postLines = async () => {
-        if (lines.length > 0)
-          await notifier.post(job.channelId, { kind: 'details', lines }, job.threadTs);
+        if (lines.length === 0) return;
+        this.#takeTurn(this.#lastPost, job);
+        await notifier.post(job.channelId, { kind: 'details', lines }, job.threadTs);
       };
       if (entry.type === 'progress') {
         const changed = progress ? await this.#showProgress(job, progress) : {};
@@ -309,12 +320,15 @@ export class EntryDelivery {
         );
       }
       await posted();
+      // The edit has its own turn: it comes before the next post is due, so it delays no line.
+      await waitMs(this.#untilTurn(this.#lastEdit, job));
       return this.#showProgress(job, progress);
     }
     switch (entry.type) {
       case 'detail': {
         // Written by the broker's egress proxy, once per refused host (broker/egress-proxy.ts).
         if (entry.egressRefused) {
+          this.#takeTurn(this.#lastPost, job);
           const refused = entry.egressRefused;
           await notifier.post(
             job.channelId,
@@ -354,6 +368,7 @@ export class EntryDelivery {
               ? 'cancelled'
               : (entry.outcome ?? 'failed');
         if (job.statusTs) {
+          this.#takeTurn(this.#lastEdit, job);
           await notifier.update(job.channelId, job.statusTs, { kind: 'finished', job, outcome });
         }
         const brokerCost = await this.options.finalCost?.(job.jobId).catch(() => undefined);
@@ -372,7 +387,8 @@ export class EntryDelivery {
           job.threadTs,
         );
         observePhases(this.options.metrics, phases);
-        this.#lastUpdate.delete(job.jobId);
+        this.#lastEdit.delete(job.jobId);
+        this.#lastPost.delete(job.jobId);
         return {};
       }
       case 'heartbeat':
