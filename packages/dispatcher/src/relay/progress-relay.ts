@@ -158,7 +158,7 @@ export class ProgressRelay {
       this.#interrupt();
       await this.#loop;
       await this.#supervising;
-      await Promise.all([...this.#owned.values()].map((owned) => owned.worker));
+      await Promise.all([...this.#owned.values()].flatMap((owned) => owned.worker ?? []));
     })();
     return this.#closed;
   }
