@@ -167,7 +167,7 @@ async function entryToSlack(dispatcher) {
   await sleep(2000);
   const shown = shownAt((await slack.calls()).filter((call) => call.method === 'chat.update'));
   const lags = [...written].flatMap(([id, at]) => (shown.has(id) ? [shown.get(id) - at] : []));
-  // The first entry written in each round waits behind no other call.
+  // The first entry written in each round, beside the rest.
   const firstLags = [...written].flatMap(([id, at], index) =>
     index % LATENCY_JOBS === 0 && shown.has(id) ? [shown.get(id) - at] : [],
   );
@@ -185,7 +185,7 @@ async function entryToSlack(dispatcher) {
     floorLabel: 'bare XADD → blocking XREAD',
     target: 'p99 < 50 ms',
     met: p99 < 50,
-    why: `the ${LATENCY_JOBS} entries of a round are written at once and each job's status is a message of its own, so ${LATENCY_JOBS} chat.update calls leave together (the relay reads and edits every job on its own; none waits for another's call) and the last ones queue: the fake Slack, one process and one thread, takes them one after another (the same ${LATENCY_JOBS} calls sent straight to it without the relay are stamped up to ${percentile(fakeQueue, 99).toFixed(0)} ms after sending, p99), and the dispatcher's Slack client and event loop send them one after another; the first entry of each round, which waits behind no other, took a median ${median(firstLags).toFixed(0)} ms, every entry ${median(lags).toFixed(0)} ms`,
+    why: `the ${LATENCY_JOBS} entries of a round are written at once and each job's status is a message of its own, so ${LATENCY_JOBS} chat.update calls leave together (the relay reads and edits every job on its own; none waits for another's call) and the last ones queue: the fake Slack, one process and one thread, takes them one after another (the same ${LATENCY_JOBS} calls sent straight to it without the relay are stamped up to ${percentile(fakeQueue, 99).toFixed(0)} ms after sending, p99), and the dispatcher's Slack client and event loop send them one after another; the first entry written in each round took a median ${median(firstLags).toFixed(0)} ms, every entry ${median(lags).toFixed(0)} ms`,
     samples: { 'entry → Slack call': lags, 'XADD → XREAD': floor },
     details: [
       `${lags.length} of ${written.size} entries shown (${LATENCY_JOBS} jobs, one progress entry each per 1.2 s); p50 ${median(lags).toFixed(1)} ms; floor p50 ${median(floor).toFixed(2)} ms`,
