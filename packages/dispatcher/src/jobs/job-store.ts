@@ -95,6 +95,8 @@ export interface RelayJobStore extends JobStore {
   activeJobIds(): Promise<string[]>;
   /** Takes or renews this replica's lease on relaying a job; false when another replica holds it. */
   acquireLease(jobId: string, instanceId: string, leaseMs: number): Promise<boolean>;
+  /** {@link acquireLease} for many jobs in one round trip; answers in the order asked. */
+  acquireLeases(jobIds: string[], instanceId: string, leaseMs: number): Promise<boolean[]>;
   /** Creates the consumer group (and the stream) if missing. */
   ensureGroup(jobId: string): Promise<void>;
   /** Moves entries another (dead or previous) consumer read but never acknowledged to `consumer`. */
@@ -103,10 +105,15 @@ export interface RelayJobStore extends JobStore {
   readPending(jobId: string, consumer: string, count: number): Promise<RawEntry[]>;
   /** The id of the last entry that reached the chat ("0-0" when none). */
   delivered(jobId: string): Promise<string>;
+  /** The job and its delivery cursor in one read (`job` null when no longer tracked). */
+  relayState(jobId: string): Promise<{ job: TrackedJob | null; delivered: string }>;
   /** Records that entries up to `id` reached the chat, without acknowledging them yet. */
   markDeliveredCursorOnly(jobId: string, id: string): Promise<void>;
-  /** Records delivery and acknowledges, in one transaction. */
-  markDelivered(jobId: string, ids: string[]): Promise<void>;
+  /**
+   * Records delivery and acknowledges, in one transaction; `fields` (what the delivered entries
+   * changed in the job record) are written in the same transaction.
+   */
+  markDelivered(jobId: string, ids: string[], fields?: Partial<TrackedJob>): Promise<void>;
   /** The replica holding a job's lease, or null (read only: renewing stays the relay's business). */
   leaseHolder(jobId: string): Promise<string | null>;
   /**

@@ -37,6 +37,19 @@ redis.call('HSET', KEYS[1], 'status', 'answered', 'answer', ARGV[1], 'answeredBy
 return redis.call('HGETALL', KEYS[1])
 `;
 
+/**
+ * Records delivery and acknowledges in one step: HSET of ARGV[3 .. 2+ARGV[2]] on the job (the
+ * cursor and what the entries changed; skipped once the job is untracked), then XACK of the ids
+ * that follow, in group ARGV[1].
+ */
+const MARK_DELIVERED = `
+local fields = tonumber(ARGV[2])
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HSET', KEYS[1], unpack(ARGV, 3, 2 + fields))
+end
+return redis.call('XACK', KEYS[2], ARGV[1], unpack(ARGV, 3 + fields))
+`;
+
 const LEASE = `
 local holder = redis.call('GET', KEYS[1])
 if holder == false or holder == ARGV[1] then
@@ -154,7 +167,20 @@ export class RedisJobStore implements RelayJobStore {
 
   async get(jobId: string): Promise<TrackedJob | null> {
     const key = this.keys.job(jobId);
+    return this.#record(key, await this.redis.hgetall(key));
+  }
+
+  async relayState(jobId: string): Promise<{ job: TrackedJob | null; delivered: string }> {
+    const key = this.keys.job(jobId);
     const raw = await this.redis.hgetall(key);
+    const cursor = raw['delivered'];
+    return {
+      job: this.#record(key, raw),
+      delivered: cursor === undefined ? '0-0' : validated(StreamId, cursor, key),
+    };
+  }
+
+  #record(key: string, raw: Record<string, string>): TrackedJob | null {
     if (!raw['jobId']) return null;
     const fields: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(raw)) {
@@ -248,6 +274,19 @@ export class RedisJobStore implements RelayJobStore {
     );
   }
 
+  async acquireLeases(jobIds: string[], instanceId: string, leaseMs: number): Promise<boolean[]> {
+    if (jobIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const jobId of jobIds)
+      pipeline.eval(LEASE, 1, this.keys.owner(jobId), instanceId, String(leaseMs));
+    const replies = (await pipeline.exec()) ?? [];
+    return jobIds.map((_, index) => {
+      const [error, value] = replies[index] ?? [new Error('no reply')];
+      if (error) throw error;
+      return value === 1;
+    });
+  }
+
   /** Creates the consumer group (and the stream) if missing. */
   async ensureGroup(jobId: string): Promise<void> {
     try {
@@ -303,15 +342,25 @@ export class RedisJobStore implements RelayJobStore {
     await this.redis.eval(PATCH, 1, this.keys.job(jobId), 'delivered', id);
   }
 
-  /** Records delivery and acknowledges, in one transaction. */
-  async markDelivered(jobId: string, ids: string[]): Promise<void> {
+  /** Records delivery (and the fields the entries changed) and acknowledges, in one transaction. */
+  async markDelivered(
+    jobId: string,
+    ids: string[],
+    fields: Partial<TrackedJob> = {},
+  ): Promise<void> {
     const last = ids[ids.length - 1];
     if (!last) return;
-    await this.redis
-      .multi()
-      .eval(PATCH, 1, this.keys.job(jobId), 'delivered', last)
-      .xack(jobOutStreamKey(jobId), RELAY_GROUP, ...ids)
-      .exec();
+    const values = [...encodeFields(fields), 'delivered', last];
+    await this.redis.eval(
+      MARK_DELIVERED,
+      2,
+      this.keys.job(jobId),
+      jobOutStreamKey(jobId),
+      RELAY_GROUP,
+      String(values.length),
+      ...values,
+      ...ids,
+    );
   }
 
   /** The replica holding a job's lease, or null (read only: renewing stays the relay's business). */

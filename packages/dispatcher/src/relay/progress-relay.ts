@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { RELAY_GROUP } from '../jobs/job-keys.js';
 import type { RawEntry, RelayJobStore, TrackedJob } from '../jobs/job-store.js';
 import type { Metrics } from '../server/metrics.js';
-import type { BatchResult, EntryDelivery } from './entry-delivery.js';
+import type { BatchResult, EntryDelivery, QueuedEntry } from './entry-delivery.js';
 
 export interface ProgressRelayOptions {
   /** Connection for ordinary commands. */
@@ -47,7 +47,18 @@ interface OwnedJob {
   retryAt: number;
   failures: number;
   deadlineReported: boolean;
+  /** Entries read and not yet delivered, oldest first (all still pending in the group). */
+  queue: QueuedEntry[];
+  /** The job's delivery, while it runs: one per job, so its entries keep their order. */
+  worker: Promise<void> | undefined;
+  /** When the delivery in progress began (undefined while idle): a stuck one gives the job up. */
+  busySince: number | undefined;
+  /** Left out of the read in progress (replaying, backing off, queue full or stuck). */
+  leftOut: boolean;
 }
+
+/** A job's read entries waiting for its thread beyond this many are left in the stream for now. */
+const QUEUE_LIMIT_BATCHES = 4;
 
 /** What a blocking `XREADGROUP` answers: `[[key, [[id, [field, value, …]], …]], …]` or nil. */
 const StreamReply = z
@@ -58,7 +69,10 @@ const StreamReply = z
  * Relays every active job's `job:<id>:out` to the chat through a consumer group. Each job is
  * relayed by one replica at a time (a renewed lease), so entries keep their order; a replica that
  * takes a job over (or restarts) claims the pending entries and replays them first, and the
- * delivery cursor skips what already reached the chat. Reads block in `XREADGROUP`; nothing polls.
+ * delivery cursor skips what already reached the chat. One blocking `XREADGROUP` reads every job's
+ * stream; nothing polls. Each job's entries then go to the chat from a queue of their own, so a job
+ * waiting for its thread's next update (or for a slow chat call) never holds up the others, and
+ * what it reads meanwhile joins that update.
  */
 export class ProgressRelay {
   readonly #owned = new Map<string, OwnedJob>();
@@ -79,6 +93,9 @@ export class ProgressRelay {
   #stallReported = false;
   #supervisedAt = 0;
   #supervising: Promise<void> | undefined;
+  /** Set by a "jobs changed" notification: look at the active set again before the next read. */
+  #jobsChanged = true;
+  #refreshedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: ProgressRelayOptions) {
     this.#leaseMs = options.leaseMs ?? 30_000;
@@ -121,6 +138,12 @@ export class ProgressRelay {
 
   /** Interrupts the blocking read so a new or finished job is seen at once. */
   wake(): void {
+    this.#jobsChanged = true;
+    this.#interrupt();
+  }
+
+  /** Ends the blocking read (or the pause) early, so the loop reconsiders which streams to read. */
+  #interrupt(): void {
     this.#wakeWaiter?.();
     if (this.#blocked && this.#blockingId !== undefined) {
       this.options.redis.client('UNBLOCK', this.#blockingId).catch(() => undefined);
@@ -132,9 +155,10 @@ export class ProgressRelay {
     this.#closed ??= (async () => {
       this.#closing = true;
       clearInterval(this.#renewTimer);
-      this.wake();
+      this.#interrupt();
       await this.#loop;
       await this.#supervising;
+      await Promise.all([...this.#owned.values()].flatMap((owned) => owned.worker ?? []));
     })();
     return this.#closed;
   }
@@ -144,7 +168,8 @@ export class ProgressRelay {
     while (!this.#closing) {
       try {
         this.#madeProgress();
-        await this.#refreshOwnership();
+        if (this.#jobsChanged || this.#now() - this.#refreshedAt >= this.#blockMs)
+          await this.#refreshOwnership();
         await this.#checkDeadlines();
         this.#supervise();
         await this.#replayPending();
@@ -162,11 +187,15 @@ export class ProgressRelay {
 
   async #refreshOwnership(): Promise<void> {
     const { store, instanceId } = this.options;
+    this.#jobsChanged = false;
+    this.#refreshedAt = this.#now();
     const active = new Set(await store.activeJobIds());
     for (const jobId of this.#owned.keys()) if (!active.has(jobId)) this.#owned.delete(jobId);
-    for (const jobId of active) {
-      const owned = await store.acquireLease(jobId, instanceId, this.#leaseMs);
-      if (!owned) {
+    // A job stuck in a delivery is not renewed, so another replica takes it (see #renewLeases).
+    const candidates = [...active].filter((jobId) => !this.#stuck(this.#owned.get(jobId)));
+    const held = await store.acquireLeases(candidates, instanceId, this.#leaseMs);
+    for (const [index, jobId] of candidates.entries()) {
+      if (!held[index]) {
         this.#owned.delete(jobId);
         continue;
       }
@@ -195,10 +224,19 @@ export class ProgressRelay {
         retryAt: 0,
         failures: 0,
         deadlineReported: false,
+        queue: [],
+        worker: undefined,
+        busySince: undefined,
+        leftOut: true,
       });
       this.options.logger.info({ jobId }, 'Relaying job');
     }
     this.options.metrics.jobsActive = this.#owned.size;
+  }
+
+  /** Whether the job's delivery has been in one call for longer than the stall limit. */
+  #stuck(owned: OwnedJob | undefined): boolean {
+    return owned?.busySince !== undefined && this.#now() - owned.busySince > this.#stallMs;
   }
 
   #madeProgress(): void {
@@ -218,13 +256,17 @@ export class ProgressRelay {
       this.#stallReported = true;
       return;
     }
-    for (const jobId of this.#owned.keys()) {
-      try {
-        if (!(await store.acquireLease(jobId, instanceId, this.#leaseMs)))
-          this.#owned.delete(jobId);
-      } catch (error) {
-        logger.debug({ err: error, jobId }, 'Lease renewal failed');
-      }
+    const renewed = [...this.#owned].filter(([, owned]) => !this.#stuck(owned));
+    try {
+      const held = await store.acquireLeases(
+        renewed.map(([jobId]) => jobId),
+        instanceId,
+        this.#leaseMs,
+      );
+      for (const [index, [jobId, owned]] of renewed.entries())
+        if (!held[index] && this.#owned.get(jobId) === owned) this.#owned.delete(jobId);
+    } catch (error) {
+      logger.debug({ err: error }, 'Lease renewal failed');
     }
   }
 
@@ -263,7 +305,10 @@ export class ProgressRelay {
 
   async #replayPending(): Promise<void> {
     const now = this.#now();
-    const due = [...this.#owned].filter(([, owned]) => owned.replay && owned.retryAt <= now);
+    const due = [...this.#owned].filter(
+      ([, owned]) =>
+        owned.replay && owned.retryAt <= now && !owned.worker && owned.queue.length === 0,
+    );
     await Promise.all(
       due.map(async ([jobId, owned]) => {
         const entries = await this.options.store.readPending(
@@ -271,25 +316,29 @@ export class ProgressRelay {
           this.options.instanceId,
           this.#batch,
         );
-        if (entries.length === 0) {
-          owned.replay = false;
-          return;
-        }
-        await this.#deliver(jobId, owned, entries, entries.length === this.#batch);
+        // Read again once these are delivered (acknowledged): there may be more behind them.
+        owned.replay = entries.length === this.#batch;
+        this.#enqueue(jobId, owned, entries);
       }),
     );
   }
 
   async #readNew(): Promise<void> {
     const now = this.#now();
-    const ready = [...this.#owned]
-      .filter(([, owned]) => !owned.replay && owned.retryAt <= now)
-      .map(([jobId]) => jobId);
+    const limit = QUEUE_LIMIT_BATCHES * this.#batch;
+    const ready: string[] = [];
+    for (const [jobId, owned] of this.#owned) {
+      owned.leftOut =
+        owned.replay || owned.retryAt > now || owned.queue.length >= limit || this.#stuck(owned);
+      if (!owned.leftOut) ready.push(jobId);
+    }
+    const soonest = Math.min(
+      ...[...this.#owned.values()].flatMap((owned) =>
+        owned.retryAt > now || (owned.replay && !owned.worker) ? [owned.retryAt] : [],
+      ),
+      now + this.#blockMs,
+    );
     if (ready.length === 0) {
-      const soonest = Math.min(
-        ...[...this.#owned.values()].map((owned) => owned.retryAt),
-        now + this.#blockMs,
-      );
       await this.#pause(Math.max(10, soonest - now));
       return;
     }
@@ -305,7 +354,7 @@ export class ProgressRelay {
           'COUNT',
           String(this.#batch),
           'BLOCK',
-          String(this.#blockMs),
+          String(Math.max(10, soonest - now)),
           'STREAMS',
           ...ready.map((jobId) => jobOutStreamKey(jobId)),
           ...ready.map(() => '>'),
@@ -314,48 +363,55 @@ export class ProgressRelay {
     } finally {
       this.#blocked = false;
     }
-    await Promise.all(
-      (reply ?? []).map(async ([key, entries]: [string, RawEntry[]]) => {
-        const jobId = key.split(':')[1] ?? '';
-        const owned = this.#owned.get(jobId);
-        if (!owned || entries.length === 0) return;
-        await this.#deliver(jobId, owned, entries, false);
-      }),
-    );
+    for (const [key, entries] of reply ?? []) {
+      const jobId = key.split(':')[1] ?? '';
+      const owned = this.#owned.get(jobId);
+      if (owned) this.#enqueue(jobId, owned, entries);
+    }
   }
 
-  /** Delivers a batch; any failure (Redis or chat) leaves the entries pending for a replay. */
-  async #deliver(
-    jobId: string,
-    owned: OwnedJob,
-    entries: RawEntry[],
-    more: boolean,
-  ): Promise<void> {
-    let result: BatchResult;
-    try {
-      result = await this.options.delivery.deliverBatch(jobId, entries);
-    } catch (error) {
-      this.options.metrics.relayErrors += 1;
-      this.options.logger.warn({ err: error, jobId }, 'Delivery failed; entries stay pending');
-      result = 'retry';
-    }
-    this.#madeProgress();
-    this.#settle(jobId, owned, result, more);
+  /** Queues read entries for the job's delivery, and starts it unless it runs. */
+  #enqueue(jobId: string, owned: OwnedJob, entries: RawEntry[]): void {
+    if (entries.length === 0) return;
+    owned.queue.push(...this.options.delivery.decode(jobId, entries));
+    owned.worker ??= this.#work(jobId, owned).finally(() => {
+      owned.worker = undefined;
+      // A job the read in progress leaves out (a replay, a retry, a full queue) needs a new read.
+      if (owned.leftOut || owned.replay) this.#interrupt();
+    });
   }
 
-  #settle(jobId: string, owned: OwnedJob, result: BatchResult, more: boolean): void {
-    if (result === 'ended') {
-      this.#owned.delete(jobId);
-      return;
+  /** Delivers the job's queue group by group; any failure leaves the entries pending for a replay. */
+  async #work(jobId: string, owned: OwnedJob): Promise<void> {
+    const { delivery, logger, metrics } = this.options;
+    while (owned.queue.length > 0 && !this.#closing && this.#owned.get(jobId) === owned) {
+      const started = this.#now();
+      owned.busySince = started;
+      let result: BatchResult;
+      try {
+        result = await delivery.deliverNext(jobId, owned.queue);
+      } catch (error) {
+        metrics.relayErrors += 1;
+        logger.warn({ err: error, jobId }, 'Delivery failed; entries stay pending');
+        result = 'retry';
+      } finally {
+        owned.busySince = undefined;
+      }
+      if (result === 'ended') {
+        if (this.#owned.get(jobId) === owned) this.#owned.delete(jobId);
+        return;
+      }
+      if (result === 'retry') {
+        owned.failures += 1;
+        owned.retryAt = this.#now() + Math.min(30_000, 500 * 2 ** Math.min(owned.failures, 6));
+      } else owned.failures = 0;
+      if (result === 'retry' || this.#now() - started > this.#stallMs) {
+        // What was read stays pending: it is read again (if the job is still ours) in order.
+        owned.queue.length = 0;
+        owned.replay = true;
+        return;
+      }
     }
-    if (result === 'retry') {
-      owned.failures += 1;
-      owned.replay = true;
-      owned.retryAt = this.#now() + Math.min(30_000, 500 * 2 ** Math.min(owned.failures, 6));
-      return;
-    }
-    owned.failures = 0;
-    owned.replay = more;
   }
 
   /** Waits `ms`, or less when woken. */
