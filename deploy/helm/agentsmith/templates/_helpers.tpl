@@ -67,6 +67,9 @@ change. Called from every template that depends on them (Helm renders a `fail` o
 {{- if eq $v.redis.external.egressCIDR "0.0.0.0/0" -}}
 {{- fail "redis.external.egressCIDR 0.0.0.0/0 would let agents reach the whole internet and the cloud metadata service: give the Redis server's own address range" -}}
 {{- end -}}
+{{- if not (regexMatch $v.admission.agentImagePattern $v.agent.image) -}}
+{{- fail (printf "agent.image %q does not match admission.agentImagePattern %q: the admission policy would refuse every agent Job. Change one of them (give a pattern in a values file: --set drops its backslashes)" $v.agent.image $v.admission.agentImagePattern) -}}
+{{- end -}}
 {{- if and $v.secret.existingSecret $v.secret.create -}}
 {{- fail (printf "secret.existingSecret is %q and secret.create is true: choose one (secret.create=false to use your Secret)" $v.secret.existingSecret) -}}
 {{- end -}}

@@ -25,7 +25,5 @@ export function kindAndName(object: Manifest): string {
 }
 
 export function byKindAndName(objects: Manifest[]): unknown[] {
-  return [...objects]
-    .sort((a, b) => kindAndName(a).localeCompare(kindAndName(b)))
-    .map(normalised);
+  return [...objects].sort((a, b) => kindAndName(a).localeCompare(kindAndName(b))).map(normalised);
 }

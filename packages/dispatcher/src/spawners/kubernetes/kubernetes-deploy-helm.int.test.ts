@@ -297,9 +297,24 @@ describe.skipIf(!mayRun)('deploy/helm/agentsmith (real helm)', () => {
       minAvailable: 1,
       selector: { matchLabels: { 'app.kubernetes.io/name': 'agentsmith-dispatcher' } },
     });
-    expect([dispatcherEnv(objects)['LOG_LEVEL'], dispatcherEnv(objects)['MAX_CONCURRENT_JOBS']]).toEqual(
-      ['debug', '4'],
-    );
+    expect([
+      dispatcherEnv(objects)['LOG_LEVEL'],
+      dispatcherEnv(objects)['MAX_CONCURRENT_JOBS'],
+    ]).toEqual(['debug', '4']);
+  });
+
+  it('the agent image of your registry with its admission pattern, given in a values file', async () => {
+    const pattern =
+      '^registry\\.example\\.com/agentsmith/agent(:[\\w.-]+)?(@sha256:[0-9a-f]{64})?$';
+    const objects = await render({
+      agent: { image: 'registry.example.com/agentsmith/agent:0.1.0' },
+      admission: { agentImagePattern: pattern },
+    });
+
+    expect([
+      dispatcherEnv(objects)['AGENTSMITH_IMAGE'],
+      dig(find(objects, 'ConfigMap', 'agentsmith-admission'), 'data', 'agentImagePattern'),
+    ]).toEqual(['registry.example.com/agentsmith/agent:0.1.0', pattern]);
   });
 
   it('a second release in the cluster leaves the cluster-wide admission policy to the first', async () => {
@@ -312,7 +327,10 @@ describe.skipIf(!mayRun)('deploy/helm/agentsmith (real helm)', () => {
   it.each([
     [{ dispatcher: { replicas: 'two' } }, "at '/dispatcher/replicas': got string, want integer"],
     [{ slack: { mode: 'websocket' } }, '/slack/mode'],
-    [{ networkPolicy: { enabled: 'always' } }, "at '/networkPolicy/enabled': got string, want boolean"],
+    [
+      { networkPolicy: { enabled: 'always' } },
+      "at '/networkPolicy/enabled': got string, want boolean",
+    ],
     [{ dispatcher: { extraEnv: { 'log-level': 'debug' } } }, "'log-level' does not match pattern"],
     [{ redis: { external: { port: 70000 } } }, '/redis/external/port'],
     [{ dispatcher: { replica: 2 } }, "additional properties 'replica' not allowed"],
@@ -337,6 +355,10 @@ describe.skipIf(!mayRun)('deploy/helm/agentsmith (real helm)', () => {
       'redis.external.egressCIDR is empty',
     ],
     [{ secret: { existingSecret: '' } }, 'no Secret: set secret.existingSecret'],
+    [
+      { agent: { image: 'registry.example.com/agentsmith/agent:0.1.0' } },
+      'does not match admission.agentImagePattern',
+    ],
     [createdSecret({ ...httpSecret, SLACK_SIGNING_SECRET: '' }), 'SLACK_SIGNING_SECRET is empty'],
     [createdSecret({ ...httpSecret, REDIS_PASSWORD: '' }), 'REDIS_PASSWORD is empty'],
     [createdSecret({ ...httpSecret, JOBS_PAGE_TOKEN: 'short' }), 'shorter than 32 characters'],
