@@ -50,6 +50,21 @@ agentsmith-config
 {{- end }}
 
 {{/*
+"true" when the IPv4 range (a.b.c.d/n) holds 169.254.169.254, the cloud metadata address every
+agent NetworkPolicy rule must leave out: both addresses divided by 2^(32-n) fall in one block.
+*/}}
+{{- define "agentsmith.cidrHoldsMetadataAddress" -}}
+{{- $parts := splitList "/" . -}}
+{{- $octets := splitList "." (first $parts) -}}
+{{- $address := 0 -}}
+{{- range $octets }}{{ $address = add (mul $address 256) (atoi .) }}{{ end -}}
+{{- $block := 1 -}}
+{{- range until (sub 32 (atoi (last $parts)) | int) }}{{ $block = mul $block 2 }}{{ end -}}
+{{- $metadata := add (mul 169 16777216) (mul 254 65536) (mul 169 256) 254 -}}
+{{- if eq (div $address $block) (div $metadata $block) }}true{{ end -}}
+{{- end }}
+
+{{/*
 Refuses value combinations that render valid YAML but a broken installation, each with what to
 change. Called from every template that depends on them (Helm renders a `fail` once).
 */}}
@@ -64,8 +79,12 @@ change. Called from every template that depends on them (Helm renders a `fail` o
 {{- if and (not $v.redis.enabled) $v.networkPolicy.enabled (not $v.redis.external.egressCIDR) (not (include "agentsmith.redisHostIsIP" .)) -}}
 {{- fail "redis.external.egressCIDR is empty: with an external Redis named by DNS, the agents' NetworkPolicy needs its address range (e.g. 10.0.5.7/32) to let agents reach it" -}}
 {{- end -}}
-{{- if eq $v.redis.external.egressCIDR "0.0.0.0/0" -}}
-{{- fail "redis.external.egressCIDR 0.0.0.0/0 would let agents reach the whole internet and the cloud metadata service: give the Redis server's own address range" -}}
+{{- $cidr := $v.redis.external.egressCIDR -}}
+{{- if and (not $v.redis.enabled) (not $cidr) (include "agentsmith.redisHostIsIP" .) -}}
+{{- $cidr = printf "%s/32" $v.redis.external.host -}}
+{{- end -}}
+{{- if and (not $v.redis.enabled) $cidr (include "agentsmith.cidrHoldsMetadataAddress" $cidr) -}}
+{{- fail (printf "the agents' Redis address range %s holds the cloud metadata address 169.254.169.254, which agents must never reach: give the Redis server's own range in redis.external.egressCIDR (e.g. its address/32)" $cidr) -}}
 {{- end -}}
 {{- if not (regexMatch $v.admission.agentImagePattern $v.agent.image) -}}
 {{- fail (printf "agent.image %q does not match admission.agentImagePattern %q: the admission policy would refuse every agent Job. Change one of them (give a pattern in a values file: --set drops its backslashes)" $v.agent.image $v.admission.agentImagePattern) -}}

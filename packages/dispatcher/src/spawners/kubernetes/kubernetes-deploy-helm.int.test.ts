@@ -333,6 +333,7 @@ describe.skipIf(!mayRun)('deploy/helm/agentsmith (real helm)', () => {
     ],
     [{ dispatcher: { extraEnv: { 'log-level': 'debug' } } }, "'log-level' does not match pattern"],
     [{ redis: { external: { port: 70000 } } }, '/redis/external/port'],
+    [{ redis: { external: { egressCIDR: '10.0.0.0/33' } } }, '/redis/external/egressCIDR'],
     [{ dispatcher: { replica: 2 } }, "additional properties 'replica' not allowed"],
   ])('refuses a value of the wrong type or name: %j', async (values, message) => {
     expect(helmInstalled, 'helm is on PATH (CI=true: run scripts/provision.sh)').toBe(true);
@@ -353,6 +354,23 @@ describe.skipIf(!mayRun)('deploy/helm/agentsmith (real helm)', () => {
     [
       { redis: { enabled: false, external: { host: 'redis.internal' } } },
       'redis.external.egressCIDR is empty',
+    ],
+    [
+      { redis: { enabled: false, external: { host: 'redis.internal', egressCIDR: '0.0.0.0/0' } } },
+      'holds the cloud metadata address 169.254.169.254',
+    ],
+    [
+      {
+        redis: {
+          enabled: false,
+          external: { host: 'redis.internal', egressCIDR: '169.254.0.0/16' },
+        },
+      },
+      'holds the cloud metadata address 169.254.169.254',
+    ],
+    [
+      { redis: { enabled: false, external: { host: '169.254.169.254' } } },
+      'holds the cloud metadata address 169.254.169.254',
     ],
     [{ secret: { existingSecret: '' } }, 'no Secret: set secret.existingSecret'],
     [
