@@ -86,6 +86,12 @@ change. Called from every template that depends on them (Helm renders a `fail` o
 {{- if and (not $v.redis.enabled) $cidr (include "agentsmith.cidrHoldsMetadataAddress" $cidr) -}}
 {{- fail (printf "the agents' Redis address range %s holds the cloud metadata address 169.254.169.254, which agents must never reach: give the Redis server's own range in redis.external.egressCIDR (e.g. its address/32)" $cidr) -}}
 {{- end -}}
+{{- $setByTheChart := dict "SPAWNER_TYPE" "the chart (kubernetes)" "REDIS_URL" "the chart (redis:6379; see redis.external)" "AGENTSMITH_IMAGE" "agent.image" "AGENTSMITH_CONFIG" "config.agentsmith" "K8S_NAMESPACE" "the release namespace" "K8S_SECRET_NAME" "secret.existingSecret" "IMAGE_PULL_POLICY" "agent.pullPolicy" "JOB_MAX_DURATION" "agent.maxDuration" "BROKER_PORT" "the chart (8081)" "BROKER_URL" "the chart (the Service agentsmith-broker)" "OPS_PORT" "the chart (9090)" "AGENT_MEMORY" "agent.memory" "AGENT_CPUS" "agent.cpus" "JOBS_PAGE_URL" "jobsPage.url" -}}
+{{- range $name, $source := $setByTheChart -}}
+{{- if hasKey $v.dispatcher.extraEnv $name -}}
+{{- fail (printf "dispatcher.extraEnv.%s: the chart sets %s from %s; set that instead" $name $name $source) -}}
+{{- end -}}
+{{- end -}}
 {{- if not (regexMatch $v.admission.agentImagePattern $v.agent.image) -}}
 {{- fail (printf "agent.image %q does not match admission.agentImagePattern %q: the admission policy would refuse every agent Job. Change one of them (give a pattern in a values file: --set drops its backslashes)" $v.agent.image $v.admission.agentImagePattern) -}}
 {{- end -}}

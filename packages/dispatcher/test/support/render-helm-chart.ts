@@ -42,13 +42,24 @@ async function runHelm(args: string[], values: Record<string, unknown>): Promise
   }
 }
 
-/** `helm template` of the chart into `namespace`, parsed into objects (empty documents dropped). */
+/**
+ * `helm template` of the chart into `namespace` (for a cluster of `kubeVersion`, else Helm's
+ * default), parsed into objects (empty documents dropped).
+ */
 export async function helmTemplate(
   values: Record<string, unknown> = {},
   namespace = 'agentsmith',
+  kubeVersion?: string,
 ): Promise<Manifest[]> {
   const stdout = await runHelm(
-    ['template', 'agentsmith', chartDirectory, '--namespace', namespace],
+    [
+      'template',
+      'agentsmith',
+      chartDirectory,
+      '--namespace',
+      namespace,
+      ...(kubeVersion ? ['--kube-version', kubeVersion] : []),
+    ],
     values,
   );
   return parseAllDocuments(stdout)

@@ -324,6 +324,14 @@ describe.skipIf(!mayRun)('deploy/helm/agentsmith (real helm)', () => {
     expect(names(objects)).toContain('ConfigMap/agentsmith-admission');
   });
 
+  it('needs Kubernetes 1.30 or newer (admissionregistration.k8s.io/v1), and says so', async () => {
+    await expect(helmTemplate({}, 'agentsmith', '1.30.0')).resolves.not.toEqual([]);
+    const error: unknown = await helmTemplate({}, 'agentsmith', '1.29.9').catch(
+      (failure: unknown) => failure,
+    );
+    expect((error as HelmRefused).output).toContain('>=1.30.0-0');
+  });
+
   it.each([
     [{ dispatcher: { replicas: 'two' } }, "at '/dispatcher/replicas': got string, want integer"],
     [{ slack: { mode: 'websocket' } }, '/slack/mode'],
@@ -373,6 +381,10 @@ describe.skipIf(!mayRun)('deploy/helm/agentsmith (real helm)', () => {
       'holds the cloud metadata address 169.254.169.254',
     ],
     [{ secret: { existingSecret: '' } }, 'no Secret: set secret.existingSecret'],
+    [
+      { dispatcher: { extraEnv: { AGENTSMITH_IMAGE: 'other:1' } } },
+      'dispatcher.extraEnv.AGENTSMITH_IMAGE: the chart sets AGENTSMITH_IMAGE from agent.image',
+    ],
     [
       { agent: { image: 'registry.example.com/agentsmith/agent:0.1.0' } },
       'does not match admission.agentImagePattern',
