@@ -17,7 +17,7 @@ import { renderKustomization, type Manifest } from '../../../test/support/render
  * bookkeeping (its labels, checksum annotations that roll the Pods), removed before comparing.
  * The one documented difference: the chart has no Namespace object (Helm installs into the release
  * namespace, which the operator labels as the chart's NOTES say); the labels it tells are the
- * kustomize Namespace's.
+ * kustomize Namespace's. With the values of `overlays/prod` it renders that overlay.
  */
 // On a developer's machine this may be skipped; in CI (CI=true) a skip would hide a machine that
 // lost helm, so there it fails instead (scripts/provision.sh builds helm).
@@ -58,11 +58,29 @@ function withParsedConfig(object: Manifest): Manifest {
   return { ...object, data: { 'agentsmith.yml': parse(data['agentsmith.yml'] ?? '') as unknown } };
 }
 
-async function bothRenderings(): Promise<{ chart: Manifest[]; kustomize: Manifest[] }> {
+/** The values that make the chart the `overlays/prod` installation. */
+const PROD_VALUES = {
+  dispatcher: {
+    image: { repository: 'registry.example.com/agentsmith/dispatcher', tag: '0.1.0' },
+    resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+  },
+  agent: { image: 'registry.example.com/agentsmith/agent:0.1.0', memory: '4g', cpus: '2' },
+  redis: { image: { tag: '7.4' } },
+  admission: {
+    agentImagePattern:
+      '^registry\\.example\\.com/agentsmith/agent(:[\\w.-]+)?(@sha256:[0-9a-f]{64})?$',
+  },
+  agentQuota: { hard: { 'count/jobs.batch': '4', 'limits.memory': '20Gi', 'limits.cpu': '12' } },
+};
+
+async function bothRenderings(
+  values: Record<string, unknown> = {},
+  folder = 'base',
+): Promise<{ chart: Manifest[]; kustomize: Manifest[] }> {
   expect(helmInstalled, 'helm is on PATH (CI=true: run scripts/provision.sh)').toBe(true);
-  const chart = (await helmTemplate({}, 'agentsmith')).map(comparable).map(withParsedConfig);
+  const chart = (await helmTemplate(values, 'agentsmith')).map(comparable).map(withParsedConfig);
   const kustomize = [
-    ...(await renderKustomization(join(k8sRoot, 'base'))),
+    ...(await renderKustomization(join(k8sRoot, folder))),
     ...(await renderKustomization(join(k8sRoot, 'admission'))),
   ].map(withParsedConfig);
   return { chart, kustomize };
@@ -107,6 +125,15 @@ describe.skipIf(!mayRun)('Helm chart and kustomize base render the same objects'
   it('every object but the Namespace, at once (nothing left out of the list above)', async () => {
     const { chart, kustomize } = await bothRenderings();
 
+    expect(byKindAndName(chart)).toEqual(
+      byKindAndName(kustomize.filter((object) => !ONLY_IN_KUSTOMIZE.includes(kindAndName(object)))),
+    );
+  });
+
+  it('with the values of overlays/prod (registry images, resources, quota), the prod overlay', async () => {
+    const { chart, kustomize } = await bothRenderings(PROD_VALUES, 'overlays/prod');
+
+    expect(chart.map(kindAndName)).toContain('ResourceQuota/agentsmith-agents');
     expect(byKindAndName(chart)).toEqual(
       byKindAndName(kustomize.filter((object) => !ONLY_IN_KUSTOMIZE.includes(kindAndName(object)))),
     );
