@@ -350,6 +350,7 @@ describe.skipIf(!mayRun)('deploy/helm/agentsmith (real helm)', () => {
       () => undefined,
       (failure: unknown) => failure,
     );
+    expect(lint).toBeInstanceOf(HelmRefused);
     expect((lint as HelmRefused).output).toContain(message);
   });
 
