@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings a Debian bookworm machine (as root) to the state the test suite needs:
 # Node 22 on PATH, a running redis-server, a running Docker engine with the Compose v2 plugin,
-# kubectl with kustomize v5 (the deploy/k8s tests render the overlays with it),
+# kubectl with kustomize v5 (the deploy/k8s tests render the overlays with it), helm built from
+# its Go module (the deploy/helm tests lint and render the chart with it),
 # and the base images the Dockerfiles and compose file use (built locally when no registry answers).
 # Idempotent and quick when everything is already there. Usage: source it, or run it.
 #   scripts/provision.sh            everything
@@ -90,6 +91,37 @@ ensure_kubectl() {
   log "$(kubectl version --client | head -1)"
 }
 
+# --- helm (renders deploy/helm/agentsmith in its tests) ------------------------------------------
+# No registry here ships a helm binary, so it is built from its Go module with the machine's Go
+# (GOTOOLCHAIN=auto fetches a newer toolchain through the Go module proxy when the module needs
+# one). The build takes minutes of CPU, so the binary is cached and reused while it runs.
+helm_version=v4.3.2
+helm_ok() { "$1" version --short 2>/dev/null | grep -q "^$helm_version"; }
+
+ensure_helm() {
+  local dir="$cache_dir/helm-$helm_version"
+  if [ ! -x "$dir/helm" ] || ! helm_ok "$dir/helm"; then
+    local go; go=$(command -v go || echo /usr/local/go/bin/go)
+    [ -x "$go" ] || { log "helm needs Go: none on PATH nor at /usr/local/go/bin/go"; return 1; }
+    log "building helm $helm_version from its Go module with $("$go" version | cut -d' ' -f3) (takes a few minutes, once)"
+    local started=$SECONDS gopath
+    # Sources and build cache (about 1.7 GB) live only for the build; the binary is what is kept.
+    gopath=$(mktemp -d "$cache_dir/helm-build.XXXXXX")
+    mkdir -p "$dir"
+    GOPATH="$gopath" GOMODCACHE="$gopath/mod" GOCACHE="$gopath/cache" \
+      GOBIN="$dir" GOTOOLCHAIN="${GOTOOLCHAIN:-auto}" CGO_ENABLED=0 GOFLAGS=-trimpath \
+      "$go" install -ldflags "-s -w -X helm.sh/helm/v4/internal/version.version=$helm_version" \
+      "helm.sh/helm/v4/cmd/helm@$helm_version" || { chmod -R u+w "$gopath"; rm -rf "$gopath"; return 1; }
+    chmod -R u+w "$gopath" && rm -rf "$gopath"
+    helm_ok "$dir/helm" || { log "the helm just built does not report $helm_version"; return 1; }
+    log "built helm in $((SECONDS - started)) s"
+  fi
+  mkdir -p "$cache_dir/bin"
+  ln -sf "$dir/helm" "$cache_dir/bin/helm"
+  export PATH="$cache_dir/bin:$PATH"
+  log "helm $("$dir/helm" version --short)"
+}
+
 # --- Docker engine + Compose v2 ---------------------------------------------------------------
 ensure_docker() {
   if ! docker info >/dev/null 2>&1; then
@@ -172,6 +204,7 @@ ensure_node22
 ensure_redis
 ensure_chromium
 ensure_kubectl
+ensure_helm
 if [ "${PROVISION_SKIP_DOCKER:-0}" != 1 ]; then
   ensure_docker
   ensure_image node:22-bookworm-slim

@@ -14,7 +14,12 @@ interface Kustomization {
   resources?: string[];
   images?: Array<{ name: string; newName?: string; newTag?: string }>;
   patches?: Array<{ path: string }>;
-  configMapGenerator?: Array<{ name: string; files?: string[]; literals?: string[] }>;
+  configMapGenerator?: Array<{
+    name: string;
+    files?: string[];
+    literals?: string[];
+    options?: { labels?: Record<string, string> };
+  }>;
   generatorOptions?: { disableNameSuffixHash?: boolean };
 }
 
@@ -99,8 +104,8 @@ function setImages(value: unknown, images: NonNullable<Kustomization['images']>)
 
 /**
  * A minimal `kustomize build`: resources (files and nested kustomization folders), namespace
- * (objects and ServiceAccount subjects of RoleBindings), images, configMapGenerator with files
- * and literals (no name hash: our base disables it), and strategic-merge patches matched by kind
+ * (objects and ServiceAccount subjects of RoleBindings), images, configMapGenerator with files,
+ * literals and labels (no name hash: our base disables it), and strategic-merge patches matched by kind
  * and name. It throws on any other kustomization field, so it cannot silently ignore one.
  */
 export async function renderKustomization(directory: string): Promise<Manifest[]> {
@@ -131,7 +136,13 @@ export async function renderKustomization(directory: string): Promise<Manifest[]
       const [key, ...rest] = literal.split('=');
       data[key ?? ''] = rest.join('=');
     }
-    objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: generator.name }, data });
+    const labels = generator.options?.labels;
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: generator.name, ...(labels ? { labels } : {}) },
+      data,
+    });
   }
   for (const patch of kustomization.patches ?? []) {
     for (const document of await readYamlDocuments(join(directory, patch.path))) {

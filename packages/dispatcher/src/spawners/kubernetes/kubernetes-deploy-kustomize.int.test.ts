@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { validateKubernetesManifest } from '../../../test/support/kubernetes-schema.js';
+import { byKindAndName } from '../../../test/support/manifest-comparison.js';
 import { renderKustomization, type Manifest } from '../../../test/support/render-kustomization.js';
 
 /**
@@ -24,31 +25,6 @@ if (!mayRun) process.stdout.write('kubectl not installed: real-kustomize compari
 async function kustomize(folder: string): Promise<Manifest[]> {
   const { stdout } = await exec('kubectl', ['kustomize', join(k8sRoot, folder)]);
   return parseAllDocuments(stdout).map((document) => document.toJSON() as Manifest);
-}
-
-/** Lists of named items (env, containers, volumes) sorted by name: merge order is not meaning. */
-function normalised(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    const items = value.map(normalised);
-    const named = items.every(
-      (item) => typeof (item as { name?: unknown } | null)?.name === 'string',
-    );
-    return named
-      ? [...items].sort((a, b) =>
-          String((a as { name: string }).name).localeCompare(String((b as { name: string }).name)),
-        )
-      : items;
-  }
-  if (value && typeof value === 'object')
-    return Object.fromEntries(
-      Object.entries(value).map(([key, entry]) => [key, normalised(entry)]),
-    );
-  return value;
-}
-
-function byKindAndName(objects: Manifest[]): unknown[] {
-  const key = (object: Manifest) => `${object.kind}/${object.metadata.name}`;
-  return [...objects].sort((a, b) => key(a).localeCompare(key(b))).map(normalised);
 }
 
 describe('deploy/k8s (real kustomize)', () => {
