@@ -24,3 +24,4 @@ export * from './llm-pricing.js';
 export * from './gitlab-api/gitlab-location.js';
 export * from './azure-devops-api/azure-repos-location.js';
 export * from './llm-default-models.js';
+export * from './doctor/index.js';

@@ -31,6 +31,11 @@ export interface FakeGithubApiOptions {
   token?: string;
   /** Host of the `html_url`s it returns (default `https://github.com`). */
   htmlBaseUrl?: string;
+  /**
+   * The token is a classic one with these scopes: every answer to a request carrying it has
+   * GitHub's `x-oauth-scopes` header (a fine-grained token gets none, as here when unset).
+   */
+  scopes?: string[];
 }
 
 /**
@@ -43,12 +48,14 @@ export class FakeGithubApi {
   readonly server = new FakeServer('github');
   readonly #repos = new Map<string, FakeRepository>();
   readonly #token: string | undefined;
+  readonly #scopes: string[] | undefined;
   readonly #html: string;
   readonly #failures: InjectedFailure[] = [];
   #clock = Date.parse('2026-01-01T00:00:00Z');
 
   constructor(options: FakeGithubApiOptions = {}) {
     this.#token = options.token;
+    this.#scopes = options.scopes;
     this.#html = options.htmlBaseUrl ?? 'https://github.com';
     this.#routes();
   }
@@ -159,14 +166,21 @@ export class FakeGithubApi {
     return this;
   }
 
+  /** Classic tokens: GitHub names their scopes in `x-oauth-scopes` on every answer. */
+  #withScopes(request: RecordedRequest, response: FakeResponse): FakeResponse {
+    if (this.#scopes === undefined || request.headers.authorization?.replace(/^(bearer|token)\s+/i, '') !== this.#token) return response;
+    return {
+      ...response,
+      headers: { ...response.headers, 'x-oauth-scopes': this.#scopes.join(', ') },
+    };
+  }
+
   #routes(): void {
     const server = this.server;
     const s = {
       on: (method: string, path: string, handler: (request: RecordedRequest) => FakeResponse) =>
-        server.on(
-          method,
-          path,
-          (request) => takeFailure(this.#failures, request) ?? handler(request),
+        server.on(method, path, (request) =>
+          this.#withScopes(request, takeFailure(this.#failures, request) ?? handler(request)),
         ),
     };
     s.on(

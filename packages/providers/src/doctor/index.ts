@@ -1,0 +1,3 @@
+export * from './github-token-scopes.js';
+export * from './llm-key-check.js';
+export * from './provider-access-check.js';
