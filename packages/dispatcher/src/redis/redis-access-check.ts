@@ -28,6 +28,8 @@ export async function checkRedisAccess(url: string, signal: AbortSignal): Promis
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
     enableOfflineQueue: false,
+    // A user without INFO rights is still worth checking; the ping below proves the connection.
+    enableReadyCheck: false,
   });
   client.on('error', () => undefined);
   const close = () => client.disconnect();
