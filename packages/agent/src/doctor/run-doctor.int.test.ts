@@ -120,7 +120,7 @@ describe('agentsmith doctor', () => {
     expect(code).toBe(1);
     const line = (what: string) => lines.find((candidate) => candidate.slice(6).startsWith(`${what}:`));
     expect(line('project lib: git')).toMatch(
-      /^FAIL .*no default branch \(HEAD names main, which does not exist; branches: trunk\)|^FAIL .*no default branch \(HEAD points nowhere; branches: trunk\)/,
+      /^FAIL .*no default branch \(HEAD points nowhere; branches: trunk\) → fix: push the default branch/,
     );
     expect(line('project lib: test toolchain')).toMatch(/^FAIL .*definitely-missing-tool not found on PATH .* → fix: install /);
     expect(line('LLM openai (lib, web)')).toMatch(/^FAIL .*refused \(401\) with OPENAI_API_KEY …wron → fix: set OPENAI_API_KEY/);
