@@ -18,6 +18,14 @@ export function parseLsRemote(output: string): { head: string | undefined; headR
   return { head, headResolves, branches };
 }
 
+const UNREACHABLE = /could not resolve host|connection refused|timed out|failed to connect|network is unreachable/i;
+
+function fixFor(source: SourceConfig, reason: string): string {
+  if (source.type === 'local') return 'point source.path at an existing git repository';
+  if (UNREACHABLE.test(reason)) return 'check that this machine reaches the git host (proxy, VPN, DNS)';
+  return 'set the host token (GITHUB_TOKEN, GITLAB_TOKEN or AZURE_DEVOPS_TOKEN) to one that can read and push the repository, and check source.url';
+}
+
 /**
  * `git ls-remote --symref` of the project's repository with the credentials a run would use
  * (the git host's token through the same credential helper), and that its default branch exists.
@@ -40,13 +48,7 @@ export async function checkGitRemote(
   const where = source.type === 'local' ? url : new URL(url).host;
   if (result.exitCode !== 0) {
     const reason = result.stderr.trim().split('\n').at(-1) ?? `exit code ${result.exitCode}`;
-    return failed(
-      what,
-      `git ls-remote ${where} failed: ${reason}`,
-      source.type === 'local'
-        ? 'point source.path at an existing git repository'
-        : 'set the host token (GITHUB_TOKEN, GITLAB_TOKEN or AZURE_DEVOPS_TOKEN) to one that can read and push the repository, and check source.url',
-    );
+    return failed(what, `git ls-remote ${where} failed: ${reason}`, fixFor(source, reason));
   }
   const refs = parseLsRemote(result.stdout);
   if (!refs.headResolves) {

@@ -95,7 +95,11 @@ function trackerProbe(tickets: TicketsConfig, env: NodeJS.ProcessEnv): AccessPro
         subject: `Jira project ${tickets.project}`,
         url: `${site}/rest/api/${version}/project/${encodeURIComponent(tickets.project)}`,
         headers: email ? basic(email, token) : bearer(token),
-        credential: email ? 'JIRA_EMAIL/JIRA_TOKEN' : 'JIRA_TOKEN',
+        credential: email
+          ? 'JIRA_EMAIL/JIRA_TOKEN'
+          : version === '3'
+            ? 'JIRA_EMAIL and JIRA_TOKEN (an Atlassian API token)'
+            : 'JIRA_TOKEN (a personal access token)',
         token,
         permissions: 'the Browse, Create, Add Comments and Transition Issues project permissions',
       };
