@@ -168,7 +168,11 @@ export class FakeGithubApi {
 
   /** Classic tokens: GitHub names their scopes in `x-oauth-scopes` on every answer. */
   #withScopes(request: RecordedRequest, response: FakeResponse): FakeResponse {
-    if (this.#scopes === undefined || request.headers.authorization?.replace(/^(bearer|token)\s+/i, '') !== this.#token) return response;
+    if (
+      this.#scopes === undefined ||
+      request.headers.authorization?.replace(/^(bearer|token)\s+/i, '') !== this.#token
+    )
+      return response;
     return {
       ...response,
       headers: { ...response.headers, 'x-oauth-scopes': this.#scopes.join(', ') },

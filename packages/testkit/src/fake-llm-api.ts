@@ -119,7 +119,10 @@ export class FakeLlmApi {
         status: 401,
         body: gemini
           ? { error: { code: 401, message: 'API key not valid.', status: 'UNAUTHENTICATED' } }
-          : { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } },
+          : {
+              type: 'error',
+              error: { type: 'authentication_error', message: 'invalid x-api-key' },
+            },
       };
     }
     if (gemini) return { body: { models: [{ name: 'models/gemini-2.5-pro' }] } };

@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { blockKitProblems, MESSAGE_TEXT_LIMIT } from './block-kit-validator.js';
-import { FakeServer, type FakeResponse, type RecordedRequest } from './fake-server.js';
+import { FakeServer, type RecordedRequest } from './fake-server.js';
 
 /** One Web API call the fake accepted, in arrival order. */
 export interface SlackCall {

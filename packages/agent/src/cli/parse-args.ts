@@ -92,7 +92,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     return { kind: 'config-validate', configPath: values.config };
   }
   if (positionals[0] === 'doctor') {
-    if (positionals.length > 1) throw usage('doctor takes no input: agentsmith doctor [--config <path>]');
+    if (positionals.length > 1)
+      throw usage('doctor takes no input: agentsmith doctor [--config <path>]');
     return { kind: 'doctor', configPath: values.config, timeoutMs: parseTimeout(values.timeout) };
   }
   if (values.timeout !== undefined) throw usage('--timeout is only valid with doctor');

@@ -4,7 +4,11 @@ import { credentialEnvironment } from '../git/git-credentials.js';
 import { runProcess } from '../process/run-process.js';
 
 /** What `git ls-remote --symref` said: HEAD's branch, and the branches there are. */
-export function parseLsRemote(output: string): { head: string | undefined; headResolves: boolean; branches: string[] } {
+export function parseLsRemote(output: string): {
+  head: string | undefined;
+  headResolves: boolean;
+  branches: string[];
+} {
   let head: string | undefined;
   let headResolves = false;
   const branches: string[] = [];
@@ -18,11 +22,13 @@ export function parseLsRemote(output: string): { head: string | undefined; headR
   return { head, headResolves, branches };
 }
 
-const UNREACHABLE = /could not resolve host|connection refused|timed out|failed to connect|network is unreachable/i;
+const UNREACHABLE =
+  /could not resolve host|connection refused|timed out|failed to connect|network is unreachable/i;
 
 function fixFor(source: SourceConfig, reason: string): string {
   if (source.type === 'local') return 'point source.path at an existing git repository';
-  if (UNREACHABLE.test(reason)) return 'check that this machine reaches the git host (proxy, VPN, DNS)';
+  if (UNREACHABLE.test(reason))
+    return 'check that this machine reaches the git host (proxy, VPN, DNS)';
   return 'set the host token (GITHUB_TOKEN, GITLAB_TOKEN or AZURE_DEVOPS_TOKEN) to one that can read and push the repository, and check source.url';
 }
 

@@ -46,7 +46,11 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-async function writeConfig(name: string, libraryOrigin: string, testCommand: string): Promise<string> {
+async function writeConfig(
+  name: string,
+  libraryOrigin: string,
+  testCommand: string,
+): Promise<string> {
   const path = join(folder, name);
   await writeFile(
     path,
@@ -79,7 +83,13 @@ async function doctor(configPath: string, overrides: Record<string, string> = {}
       OPENAI_BASE_URL: llm.baseUrl,
       ...overrides,
     },
-    { configPath, timeoutMs: 20_000, baseDir: folder, print: (line) => lines.push(line), sanitize: (text) => text },
+    {
+      configPath,
+      timeoutMs: 20_000,
+      baseDir: folder,
+      print: (line) => lines.push(line),
+      sanitize: (text) => text,
+    },
   );
   return { code, lines };
 }
@@ -89,7 +99,9 @@ const subjects = (lines: string[]) =>
 
 describe('agentsmith doctor', () => {
   it('checks the configuration, git, and each project’s repository, host, tickets and toolchain', async () => {
-    const { code, lines } = await doctor(await writeConfig('good.yml', library.origin, 'node --test'));
+    const { code, lines } = await doctor(
+      await writeConfig('good.yml', library.origin, 'node --test'),
+    );
     expect(subjects(lines)).toEqual([
       'ok   Configuration',
       'ok   git',
@@ -105,10 +117,18 @@ describe('agentsmith doctor', () => {
     ]);
     expect(lines.at(-1)).toBe('10 ok, 1 warn, 0 FAIL');
     expect(code).toBe(0);
-    expect(lines.find((line) => line.includes('project lib: git:'))).toContain('default branch main');
-    expect(lines.find((line) => line.includes('project web: git:'))).toContain('with the host token; default branch main');
-    expect(lines.find((line) => line.includes('project lib: test toolchain'))).toContain('node found (configured)');
-    expect(lines.find((line) => line.includes('GitHub token'))).toContain('fine-grained or app token');
+    expect(lines.find((line) => line.includes('project lib: git:'))).toContain(
+      'default branch main',
+    );
+    expect(lines.find((line) => line.includes('project web: git:'))).toContain(
+      'with the host token; default branch main',
+    );
+    expect(lines.find((line) => line.includes('project lib: test toolchain'))).toContain(
+      'node found (configured)',
+    );
+    expect(lines.find((line) => line.includes('GitHub token'))).toContain(
+      'fine-grained or app token',
+    );
     expect(lines.join('\n')).not.toContain(GITHUB_TOKEN.slice(0, -4));
   });
 
@@ -118,12 +138,17 @@ describe('agentsmith doctor', () => {
       { OPENAI_API_KEY: 'sk-proj-wrong-key-0000000000wron' },
     );
     expect(code).toBe(1);
-    const line = (what: string) => lines.find((candidate) => candidate.slice(6).startsWith(`${what}:`));
+    const line = (what: string) =>
+      lines.find((candidate) => candidate.slice(6).startsWith(`${what}:`));
     expect(line('project lib: git')).toMatch(
       /^FAIL .*no default branch \(HEAD points nowhere; branches: trunk\) → fix: push the default branch/,
     );
-    expect(line('project lib: test toolchain')).toMatch(/^FAIL .*definitely-missing-tool not found on PATH .* → fix: install /);
-    expect(line('LLM openai (lib, web)')).toMatch(/^FAIL .*refused \(401\) with OPENAI_API_KEY …wron → fix: set OPENAI_API_KEY/);
+    expect(line('project lib: test toolchain')).toMatch(
+      /^FAIL .*definitely-missing-tool not found on PATH .* → fix: install /,
+    );
+    expect(line('LLM openai (lib, web)')).toMatch(
+      /^FAIL .*refused \(401\) with OPENAI_API_KEY …wron → fix: set OPENAI_API_KEY/,
+    );
   });
 
   it('reports an invalid configuration file line by line and exits 1', async () => {
@@ -131,6 +156,8 @@ describe('agentsmith doctor', () => {
     await writeFile(path, 'projects:\n  x:\n    source: { type: nowhere }\n');
     const { code, lines } = await doctor(path);
     expect(code).toBe(1);
-    expect(lines[0]).toMatch(/^FAIL  Configuration: projects\.x\.source.* → fix: fix .*invalid\.yml/);
+    expect(lines[0]).toMatch(
+      /^FAIL {2}Configuration: projects\.x\.source.* → fix: fix .*invalid\.yml/,
+    );
   });
 });

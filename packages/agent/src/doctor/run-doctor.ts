@@ -45,7 +45,11 @@ function gitInstalled(baseDir: string): DoctorCheck {
     what: 'git',
     unreachableFix: 'install git',
     async run(signal) {
-      const result = await runProcess('git', ['--version'], { cwd: baseDir, timeoutMs: 10_000, signal });
+      const result = await runProcess('git', ['--version'], {
+        cwd: baseDir,
+        timeoutMs: 10_000,
+        signal,
+      });
       return result.exitCode === 0
         ? passed('git', result.stdout.trim())
         : failed('git', `git --version failed: ${result.stderr.trim()}`, 'install git');
@@ -86,7 +90,8 @@ function projectChecks(
     {
       what: `project ${name}: tickets`,
       unreachableFix: REACH_HOST,
-      run: (signal) => checkTrackerAccess(`project ${name}: tickets`, project.tickets, env, { signal, baseDir }),
+      run: (signal) =>
+        checkTrackerAccess(`project ${name}: tickets`, project.tickets, env, { signal, baseDir }),
     },
     {
       what: `project ${name}: test toolchain`,
@@ -98,22 +103,38 @@ function projectChecks(
 }
 
 /** The key and endpoint the agent's SDK would use for a project's provider (docs/agent.md). */
-function llmCheck(provider: LlmProvider, names: string[], project: ProjectConfig, env: NodeJS.ProcessEnv): DoctorCheck {
+function llmCheck(
+  provider: LlmProvider,
+  names: string[],
+  project: ProjectConfig,
+  env: NodeJS.ProcessEnv,
+): DoctorCheck {
   const what = `LLM ${provider} (${names.join(', ')})`;
   const key =
-    env[LLM_KEY_VARIABLES[provider]] || (provider === 'google' ? env['GOOGLE_GENERATIVE_AI_API_KEY'] : undefined) || undefined;
+    env[LLM_KEY_VARIABLES[provider]] ||
+    (provider === 'google' ? env['GOOGLE_GENERATIVE_AI_API_KEY'] : undefined) ||
+    undefined;
   const override =
-    provider === 'anthropic' ? env['ANTHROPIC_BASE_URL'] : provider === 'google' ? undefined : env['OPENAI_BASE_URL'];
+    provider === 'anthropic'
+      ? env['ANTHROPIC_BASE_URL']
+      : provider === 'google'
+        ? undefined
+        : env['OPENAI_BASE_URL'];
   return {
     what,
     unreachableFix: `check that this machine reaches the ${provider} API (or agent.base_url)`,
     run: (signal) =>
-      checkLlmKey(what, llmEndpoint(provider, key, override || project.agent.base_url), key, { signal }),
+      checkLlmKey(what, llmEndpoint(provider, key, override || project.agent.base_url), key, {
+        signal,
+      }),
   };
 }
 
 function llmChecks(config: AgentsmithConfig, env: NodeJS.ProcessEnv): DoctorCheck[] {
-  const groups = new Map<string, { provider: LlmProvider; project: ProjectConfig; names: string[] }>();
+  const groups = new Map<
+    string,
+    { provider: LlmProvider; project: ProjectConfig; names: string[] }
+  >();
   for (const [name, project] of Object.entries(config.projects)) {
     const provider = canonicalLlmProvider(project.agent.type);
     const key = `${provider} ${project.agent.base_url ?? ''}`;
@@ -121,7 +142,9 @@ function llmChecks(config: AgentsmithConfig, env: NodeJS.ProcessEnv): DoctorChec
     group.names.push(name);
     groups.set(key, group);
   }
-  return [...groups.values()].map(({ provider, project, names }) => llmCheck(provider, names, project, env));
+  return [...groups.values()].map(({ provider, project, names }) =>
+    llmCheck(provider, names, project, env),
+  );
 }
 
 function workflowCheck(config: AgentsmithConfig, env: NodeJS.ProcessEnv): DoctorCheck[] {
@@ -134,7 +157,8 @@ function workflowCheck(config: AgentsmithConfig, env: NodeJS.ProcessEnv): Doctor
     {
       what: 'GitHub token: workflow files',
       unreachableFix: 'check that this machine reaches the GitHub API (or GITHUB_API_URL)',
-      run: (signal) => checkGithubWorkflowScope(apiBase, env['GITHUB_TOKEN'] || undefined, { signal }),
+      run: (signal) =>
+        checkGithubWorkflowScope(apiBase, env['GITHUB_TOKEN'] || undefined, { signal }),
     },
   ];
 }
@@ -145,7 +169,10 @@ function workflowCheck(config: AgentsmithConfig, env: NodeJS.ProcessEnv): Doctor
  * toolchain), each LLM key once and the GitHub token's reach. One line each; exit 1 when
  * something required failed.
  */
-export async function runAgentDoctor(env: NodeJS.ProcessEnv, options: AgentDoctorOptions): Promise<0 | 1> {
+export async function runAgentDoctor(
+  env: NodeJS.ProcessEnv,
+  options: AgentDoctorOptions,
+): Promise<0 | 1> {
   const results: CheckResult[] = [];
   const report = (result: CheckResult) => {
     results.push(result);
@@ -160,7 +187,13 @@ export async function runAgentDoctor(env: NodeJS.ProcessEnv, options: AgentDocto
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     for (const problem of error.problems) {
-      report(failed('Configuration', problem, `fix ${path} (agentsmith config validate shows every problem; docs/configuration.md)`));
+      report(
+        failed(
+          'Configuration',
+          problem,
+          `fix ${path} (agentsmith config validate shows every problem; docs/configuration.md)`,
+        ),
+      );
     }
   }
   const checks: DoctorCheck[] = [gitInstalled(options.baseDir)];

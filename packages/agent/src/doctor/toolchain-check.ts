@@ -5,7 +5,18 @@ import type { ProjectConfig } from '@agentsmith/providers';
 import { detectTestCommand } from '../test-runner/detect-test-command.js';
 
 /** Words that start a shell segment without naming a program to install. */
-const SHELL_WORDS = new Set(['cd', 'export', 'set', 'source', '.', 'true', 'false', 'echo', 'exec', 'env']);
+const SHELL_WORDS = new Set([
+  'cd',
+  'export',
+  'set',
+  'source',
+  '.',
+  'true',
+  'false',
+  'echo',
+  'exec',
+  'env',
+]);
 
 /**
  * The programs a command line starts, segment by segment (`&&`, `||`, `;`, `|`): the first word
@@ -58,7 +69,10 @@ export async function checkTestToolchain(
 ): Promise<CheckResult> {
   const found = await commandsOf(project, baseDir);
   if (!found) {
-    return passed(what, 'no test command configured: it is detected from the repository once cloned');
+    return passed(
+      what,
+      'no test command configured: it is detected from the repository once cloned',
+    );
   }
   const programs = [...new Set(found.commands.flatMap(programsOf))];
   const missing: string[] = [];

@@ -39,12 +39,26 @@ describe('agentsmith doctor (built CLI)', () => {
   it('prints one ok line per check and exits 0', async () => {
     const { exitCode, stdout } = await runAgent(
       ['doctor'],
-      { AGENTSMITH_CONFIG: 'agentsmith.yml', ANTHROPIC_API_KEY: ANTHROPIC_KEY, ANTHROPIC_BASE_URL: llm.baseUrl },
+      {
+        AGENTSMITH_CONFIG: 'agentsmith.yml',
+        ANTHROPIC_API_KEY: ANTHROPIC_KEY,
+        ANTHROPIC_BASE_URL: llm.baseUrl,
+      },
       folder,
     );
     const lines = stdout.trim().split('\n');
-    expect(lines.map((line) => line.slice(0, 4))).toEqual(['ok  ', 'ok  ', 'ok  ', 'ok  ', 'ok  ', 'ok  ', '6 ok']);
-    expect(lines[3]).toMatch(/^ok {4}project sums: tickets: local tickets folder .*tickets is readable and writable$/);
+    expect(lines.map((line) => line.slice(0, 4))).toEqual([
+      'ok  ',
+      'ok  ',
+      'ok  ',
+      'ok  ',
+      'ok  ',
+      'ok  ',
+      '6 ok',
+    ]);
+    expect(lines[3]).toMatch(
+      /^ok {4}project sums: tickets: local tickets folder .*tickets is readable and writable$/,
+    );
     expect(lines[5]).toBe(
       `ok    LLM anthropic (sums): anthropic at ${new URL(llm.baseUrl).host} accepted ANTHROPIC_API_KEY …e2ea (1 models)`,
     );
@@ -54,7 +68,11 @@ describe('agentsmith doctor (built CLI)', () => {
   });
 
   it('exits 1 with a FAIL line and its fix for a missing key', async () => {
-    const { exitCode, stdout } = await runAgent(['doctor', '--config', 'agentsmith.yml'], { ANTHROPIC_BASE_URL: llm.baseUrl }, folder);
+    const { exitCode, stdout } = await runAgent(
+      ['doctor', '--config', 'agentsmith.yml'],
+      { ANTHROPIC_BASE_URL: llm.baseUrl },
+      folder,
+    );
     expect(stdout).toContain(
       'FAIL  LLM anthropic (sums): ANTHROPIC_API_KEY is not set → fix: set ANTHROPIC_API_KEY to an API key of anthropic',
     );

@@ -8,7 +8,11 @@ interface EngineAnswer {
 }
 
 /** One Engine API GET over the socket or TCP address the spawner uses (the gate in Compose). */
-function engineGet(docker: DockerSpawnerSettings, path: string, signal: AbortSignal): Promise<EngineAnswer> {
+function engineGet(
+  docker: DockerSpawnerSettings,
+  path: string,
+  signal: AbortSignal,
+): Promise<EngineAnswer> {
   return new Promise((resolve, reject) => {
     const target = docker.socketPath
       ? { socketPath: docker.socketPath }
@@ -53,10 +57,22 @@ export function dockerChecks(docker: DockerSpawnerSettings): DoctorCheck[] {
       async run(signal): Promise<CheckResult[]> {
         const ping = await engineGet(docker, '/_ping', signal);
         if (ping.status !== 200) {
-          return [failed('Docker engine', `${engine} answered ${ping.status}: ${messageOf(ping)}`, unreachableFix)];
+          return [
+            failed(
+              'Docker engine',
+              `${engine} answered ${ping.status}: ${messageOf(ping)}`,
+              unreachableFix,
+            ),
+          ];
         }
-        const filters = encodeURIComponent(JSON.stringify({ label: ['managed-by=agentsmith-dispatcher'] }));
-        const list = await engineGet(docker, `/containers/json?all=true&filters=${filters}`, signal);
+        const filters = encodeURIComponent(
+          JSON.stringify({ label: ['managed-by=agentsmith-dispatcher'] }),
+        );
+        const list = await engineGet(
+          docker,
+          `/containers/json?all=true&filters=${filters}`,
+          signal,
+        );
         return [
           passed('Docker engine', `${engine} answers`),
           list.status === 200
@@ -73,7 +89,11 @@ export function dockerChecks(docker: DockerSpawnerSettings): DoctorCheck[] {
       what: 'Agent image',
       unreachableFix,
       async run(signal) {
-        const image = await engineGet(docker, `/images/${encodeURIComponent(docker.image)}/json`, signal);
+        const image = await engineGet(
+          docker,
+          `/images/${encodeURIComponent(docker.image)}/json`,
+          signal,
+        );
         if (image.status === 200) return passed('Agent image', `${docker.image} is on ${engine}`);
         return failed(
           'Agent image',

@@ -23,7 +23,10 @@ export function parseRefAdvertisement(body: Buffer): AdvertisedRefs {
       offset += 4;
       continue;
     }
-    const line = body.subarray(offset + 4, offset + length).toString('utf8').replace(/\n$/, '');
+    const line = body
+      .subarray(offset + 4, offset + length)
+      .toString('utf8')
+      .replace(/\n$/, '');
     offset += length;
     if (line.startsWith('#')) continue;
     const [refPart = '', caps] = line.split('\0');
@@ -35,6 +38,8 @@ export function parseRefAdvertisement(body: Buffer): AdvertisedRefs {
   return {
     head: symref,
     headResolves: refs.includes('HEAD'),
-    branches: refs.filter((ref) => ref.startsWith('refs/heads/')).map((ref) => ref.slice('refs/heads/'.length)),
+    branches: refs
+      .filter((ref) => ref.startsWith('refs/heads/'))
+      .map((ref) => ref.slice('refs/heads/'.length)),
   };
 }

@@ -14,10 +14,13 @@ export function kubernetesChecks(
   return [
     {
       what: 'Kubernetes rights',
-      unreachableFix: 'check KUBECONFIG (or run inside the cluster) and that the API server is reachable',
+      unreachableFix:
+        'check KUBECONFIG (or run inside the cluster) and that the API server is reachable',
       async run(signal) {
         const { cluster, answers } = await reviewSpawnerAccess(kubeconfig, namespace, signal);
-        const denied = answers.filter((answer) => !answer.allowed).map((answer) => answer.permission);
+        const denied = answers
+          .filter((answer) => !answer.allowed)
+          .map((answer) => answer.permission);
         if (denied.length > 0) {
           return failed(
             'Kubernetes rights',

@@ -17,7 +17,11 @@ const LOCAL_FIX =
   'give the project a github, gitlab or azurerepos source and tickets (local paths are for the agent CLI: agentsmith doctor)';
 
 /** `git ls-remote` as the broker's git proxy would do it: the same URL and the same credential. */
-function gitCheck(name: string, project: ProjectConfig, credentials: BrokerCredentials): DoctorCheck {
+function gitCheck(
+  name: string,
+  project: ProjectConfig,
+  credentials: BrokerCredentials,
+): DoctorCheck {
   const what = `project ${name}: git`;
   return {
     what,
@@ -25,7 +29,11 @@ function gitCheck(name: string, project: ProjectConfig, credentials: BrokerCrede
     async run(signal): Promise<CheckResult> {
       const upstream = gitUpstream(project, credentials);
       if ('missing' in upstream) {
-        return warned(what, `source is a local path, which agents in containers cannot clone`, LOCAL_FIX);
+        return warned(
+          what,
+          `source is a local path, which agents in containers cannot clone`,
+          LOCAL_FIX,
+        );
       }
       const host = new URL(upstream.baseUrl).host;
       const response = await fetch(`${upstream.baseUrl}/info/refs?service=git-upload-pack`, {
@@ -64,7 +72,11 @@ function trackerCheck(name: string, project: ProjectConfig, env: NodeJS.ProcessE
     unreachableFix: 'check that this machine reaches the tracker',
     async run(signal) {
       if (project.tickets.type === 'local') {
-        return warned(what, 'tickets are a local folder, which the dispatcher does not read', LOCAL_FIX);
+        return warned(
+          what,
+          'tickets are a local folder, which the dispatcher does not read',
+          LOCAL_FIX,
+        );
       }
       return checkTrackerAccess(what, project.tickets, env, { signal });
     },
@@ -84,7 +96,11 @@ function llmCheck(
     async run(signal) {
       const upstream = llmUpstream(provider, project, credentials);
       if ('missing' in upstream) {
-        return failed(what, `${upstream.missing} is not set`, `set ${upstream.missing} (the broker holds it for every job)`);
+        return failed(
+          what,
+          `${upstream.missing} is not set`,
+          `set ${upstream.missing} (the broker holds it for every job)`,
+        );
       }
       const key = {
         anthropic: credentials.anthropicApiKey,
@@ -99,7 +115,10 @@ function llmCheck(
 
 /** One LLM check per provider and endpoint, naming the projects that use it. */
 function llmChecks(config: AgentsmithConfig, credentials: BrokerCredentials): DoctorCheck[] {
-  const groups = new Map<string, { provider: LlmProvider; project: ProjectConfig; names: string[] }>();
+  const groups = new Map<
+    string,
+    { provider: LlmProvider; project: ProjectConfig; names: string[] }
+  >();
   for (const [name, project] of Object.entries(config.projects)) {
     const provider = canonicalLlmProvider(project.agent.type);
     const key = `${provider} ${project.agent.base_url ?? ''}`;
@@ -107,7 +126,9 @@ function llmChecks(config: AgentsmithConfig, credentials: BrokerCredentials): Do
     group.names.push(name);
     groups.set(key, group);
   }
-  return [...groups.values()].map(({ provider, project, names }) => llmCheck(provider, names, project, credentials));
+  return [...groups.values()].map(({ provider, project, names }) =>
+    llmCheck(provider, names, project, credentials),
+  );
 }
 
 /** Warns when the GitHub token could change workflow files (once, for the first GitHub project). */

@@ -64,7 +64,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([slack.stop(), github.stop(), kubernetes.stop(), llm.server.stop(), gitServer.stop()]);
+  await Promise.all([
+    slack.stop(),
+    github.stop(),
+    kubernetes.stop(),
+    llm.server.stop(),
+    gitServer.stop(),
+  ]);
   await repo.cleanup();
   await redis.cleanup();
   await rm(folder, { recursive: true, force: true });
@@ -106,7 +112,9 @@ describe('dispatcher doctor', () => {
 
   it('checks every connection of a working setup: one ok line each, the workflow scope a warning', async () => {
     const { code, lines, text } = await doctor(environment());
-    const subjects = lines.slice(0, -1).map((line) => `${line.slice(0, 4)} ${line.slice(6).split(':')[0]}`);
+    const subjects = lines
+      .slice(0, -1)
+      .map((line) => `${line.slice(0, 4)} ${line.slice(6).split(':')[0]}`);
     expect(subjects).toEqual([
       'ok   Environment',
       'ok   Projects file',
@@ -125,7 +133,9 @@ describe('dispatcher doctor', () => {
     expect(lines.at(-1)).toBe('11 ok, 2 warn, 0 FAIL');
     expect(code).toBe(0);
     expect(lineOf(lines, 'project shop: git')).toContain('default branch main');
-    expect(lineOf(lines, 'GitHub token: workflow files')).toMatch(/workflow scope .* fix: create a token without the workflow scope/);
+    expect(lineOf(lines, 'GitHub token: workflow files')).toMatch(
+      /workflow scope .* fix: create a token without the workflow scope/,
+    );
     expect(lineOf(lines, 'Kubernetes rights')).toContain('all 11 permissions');
     // Secrets appear by their last four characters at most.
     for (const secret of [BOT_TOKEN, GITHUB_TOKEN, LLM_KEY]) {
@@ -136,7 +146,18 @@ describe('dispatcher doctor', () => {
 
   it('gives a FAIL line with its fix for each broken connection, and exits 1', async () => {
     const noAclUser = `doctor-noacl-${randomBytes(4).toString('hex')}`;
-    await redis.redis.call('ACL', 'SETUSER', noAclUser, 'on', '>doctor-pass', '~*', '&*', '+@all', '-@admin', '-@dangerous');
+    await redis.redis.call(
+      'ACL',
+      'SETUSER',
+      noAclUser,
+      'on',
+      '>doctor-pass',
+      '~*',
+      '&*',
+      '+@all',
+      '-@admin',
+      '-@dangerous',
+    );
     const broken = await gitTestRepo({ 'README.md': '# x\n' }, 'trunk');
     await git(broken.origin, 'symbolic-ref', 'HEAD', 'refs/heads/main');
     const brokenServer = await startGitHttpServer({
@@ -157,14 +178,24 @@ describe('dispatcher doctor', () => {
         }),
       );
       expect(code).toBe(1);
-      expect(lineOf(lines, 'Slack bot token')).toMatch(/^FAIL .*invalid_auth → fix: set SLACK_BOT_TOKEN/);
+      expect(lineOf(lines, 'Slack bot token')).toMatch(
+        /^FAIL .*invalid_auth → fix: set SLACK_BOT_TOKEN/,
+      );
       expect(lineOf(lines, 'Redis')).toMatch(/^ok /);
       expect(lineOf(lines, 'Redis ACL rights')).toMatch(
-        new RegExp(`^FAIL .*${noAclUser} cannot mint per-job users: NOPERM.* → fix: grant them: ACL SETUSER ${noAclUser} \\+acl\\|setuser \\+acl\\|deluser`),
+        new RegExp(
+          `^FAIL .*${noAclUser} cannot mint per-job users: NOPERM.* → fix: grant them: ACL SETUSER ${noAclUser} \\+acl\\|setuser \\+acl\\|deluser`,
+        ),
       );
-      expect(lineOf(lines, 'Kubernetes rights')).toMatch(/^FAIL .*may not: create jobs, deletecollection pods → fix: apply the Role/);
-      expect(lineOf(lines, 'project shop: git')).toMatch(/^FAIL .*no default branch \(HEAD points nowhere; branches: trunk\) → fix: push the default branch/);
-      expect(lineOf(lines, 'LLM anthropic (shop)')).toMatch(/^FAIL .*credential was refused \(401\).* → fix: set ANTHROPIC_API_KEY/);
+      expect(lineOf(lines, 'Kubernetes rights')).toMatch(
+        /^FAIL .*may not: create jobs, deletecollection pods → fix: apply the Role/,
+      );
+      expect(lineOf(lines, 'project shop: git')).toMatch(
+        /^FAIL .*no default branch \(HEAD points nowhere; branches: trunk\) → fix: push the default branch/,
+      );
+      expect(lineOf(lines, 'LLM anthropic (shop)')).toMatch(
+        /^FAIL .*credential was refused \(401\).* → fix: set ANTHROPIC_API_KEY/,
+      );
       expect(lines.at(-1)).toMatch(/ 5 FAIL$/);
     } finally {
       await redis.redis.call('ACL', 'DELUSER', noAclUser);
@@ -194,7 +225,9 @@ describe('dispatcher doctor', () => {
   it('names each environment problem and stops before connecting anywhere', async () => {
     const { code, lines } = await doctor({ SPAWNER_TYPE: 'docker' });
     expect(code).toBe(1);
-    expect(lines[0]).toMatch(/^FAIL  Environment: SLACK_BOT_TOKEN is not set: set it to the bot token/);
+    expect(lines[0]).toMatch(
+      /^FAIL {2}Environment: SLACK_BOT_TOKEN is not set: set it to the bot token/,
+    );
     expect(lines.at(-1)).toMatch(/FAIL: fix the environment, then run doctor again$/);
   });
 });

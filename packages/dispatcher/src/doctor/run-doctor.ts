@@ -56,11 +56,18 @@ async function projectsOrProblems(
   try {
     const projects = await loadConfig(config.configPath, env);
     const names = Object.keys(projects.projects);
-    return { projects, line: passed(what, `${config.configPath}: ${names.length} project(s): ${names.join(', ')}`) };
+    return {
+      projects,
+      line: passed(what, `${config.configPath}: ${names.length} project(s): ${names.join(', ')}`),
+    };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     return {
-      line: failed(what, error.problems.join('; '), `fix ${config.configPath} (AGENTSMITH_CONFIG); docs/configuration.md describes it`),
+      line: failed(
+        what,
+        error.problems.join('; '),
+        `fix ${config.configPath} (AGENTSMITH_CONFIG); docs/configuration.md describes it`,
+      ),
     };
   }
 }
@@ -91,12 +98,23 @@ export async function runDispatcherDoctor(
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     for (const problem of error.problems) {
-      report(failed('Environment', problem, 'set it in .env (docs/configuration.md lists every variable)'));
+      report(
+        failed(
+          'Environment',
+          problem,
+          'set it in .env (docs/configuration.md lists every variable)',
+        ),
+      );
     }
     io.print(`${formatCheckSummary(results)}: fix the environment, then run doctor again`);
     return 1;
   }
-  report(passed('Environment', `valid (${config.spawner.type} spawner, Slack ${config.slack.kind === 'http' ? 'HTTP' : 'Socket Mode'} mode)`));
+  report(
+    passed(
+      'Environment',
+      `valid (${config.spawner.type} spawner, Slack ${config.slack.kind === 'http' ? 'HTTP' : 'Socket Mode'} mode)`,
+    ),
+  );
   const { projects, line } = await projectsOrProblems(config, env);
   report(line);
   const checks: DoctorCheck[] = [

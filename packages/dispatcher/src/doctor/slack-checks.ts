@@ -1,4 +1,11 @@
-import { failed, lastFour, passed, warned, type CheckResult, type DoctorCheck } from '@agentsmith/kit';
+import {
+  failed,
+  lastFour,
+  passed,
+  warned,
+  type CheckResult,
+  type DoctorCheck,
+} from '@agentsmith/kit';
 import type { SlackMode } from '../config/dispatcher-config.js';
 
 /** The bot scopes deploy/slack-app-manifest.yml asks for (a test keeps the two equal). */
@@ -16,7 +23,8 @@ export const MANIFEST_BOT_SCOPES = [
 
 const SLACK_API = 'https://slack.com/api/';
 
-const UNREACHABLE = 'check that this machine reaches Slack (https://slack.com/api/, or SLACK_API_URL)';
+const UNREACHABLE =
+  'check that this machine reaches Slack (https://slack.com/api/, or SLACK_API_URL)';
 
 interface SlackAnswer {
   ok: boolean;
@@ -34,19 +42,33 @@ async function callSlack(
 ): Promise<{ answer: SlackAnswer; scopes: string | null }> {
   const response = await fetch(`${apiUrl}${method}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
     signal,
   });
-  const answer = (await response.json().catch(() => ({ ok: false, error: `HTTP ${response.status}` }))) as SlackAnswer;
+  const answer = (await response
+    .json()
+    .catch(() => ({ ok: false, error: `HTTP ${response.status}` }))) as SlackAnswer;
   return { answer, scopes: response.headers.get('x-oauth-scopes') };
 }
 
 function scopeLine(granted: string | null): CheckResult {
   const what = 'Slack bot scopes';
   if (granted === null) {
-    return warned(what, 'Slack did not name the token’s scopes', 'compare OAuth & Permissions → Scopes with deploy/slack-app-manifest.yml');
+    return warned(
+      what,
+      'Slack did not name the token’s scopes',
+      'compare OAuth & Permissions → Scopes with deploy/slack-app-manifest.yml',
+    );
   }
-  const have = new Set(granted.split(',').map((scope) => scope.trim()).filter(Boolean));
+  const have = new Set(
+    granted
+      .split(',')
+      .map((scope) => scope.trim())
+      .filter(Boolean),
+  );
   const missing = MANIFEST_BOT_SCOPES.filter((scope) => !have.has(scope));
   if (missing.length > 0) {
     return failed(
@@ -75,7 +97,10 @@ export function slackChecks(slack: SlackMode, slackApiUrl: string | undefined): 
         );
       }
       return [
-        passed('Slack bot token', `${shown} is the bot ${answer.user_id ?? '?'} in workspace ${answer.team ?? '?'} (${answer.team_id ?? '?'})`),
+        passed(
+          'Slack bot token',
+          `${shown} is the bot ${answer.user_id ?? '?'} in workspace ${answer.team ?? '?'} (${answer.team_id ?? '?'})`,
+        ),
         scopeLine(scopes),
       ];
     },
@@ -87,7 +112,10 @@ export function slackChecks(slack: SlackMode, slackApiUrl: string | undefined): 
       run: () =>
         Promise.resolve(
           /^[0-9a-f]{32}$/i.test(slack.signingSecret)
-            ? passed('Slack signing secret', `SLACK_SIGNING_SECRET ${lastFour(slack.signingSecret)} is set (HTTP mode); Slack proves it only by signing requests`)
+            ? passed(
+                'Slack signing secret',
+                `SLACK_SIGNING_SECRET ${lastFour(slack.signingSecret)} is set (HTTP mode); Slack proves it only by signing requests`,
+              )
             : warned(
                 'Slack signing secret',
                 'SLACK_SIGNING_SECRET is set but is not the 32 hex characters Slack issues',

@@ -57,7 +57,10 @@ export async function checkRedisAccess(url: string, signal: AbortSignal): Promis
       await client.call('ACL', 'SETUSER', probeUser, 'reset', 'off');
       await client.call('ACL', 'DELUSER', probeUser);
       results.push(
-        passed('Redis ACL rights', `${user} may create and delete the per-job users (ACL SETUSER, ACL DELUSER)`),
+        passed(
+          'Redis ACL rights',
+          `${user} may create and delete the per-job users (ACL SETUSER, ACL DELUSER)`,
+        ),
       );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -42,7 +42,10 @@ beforeAll(async () => {
   llm = await FakeLlmApi.start();
   llm.acceptedKey = LLM_KEY;
   repo = await gitTestRepo();
-  gitServer = await startGitHttpServer({ repositories: { 'org/app.git': repo.origin }, password: GITHUB_TOKEN });
+  gitServer = await startGitHttpServer({
+    repositories: { 'org/app.git': repo.origin },
+    password: GITHUB_TOKEN,
+  });
   folder = await mkdtemp(join(tmpdir(), 'dispatcher-doctor-e2e-'));
   await writeFile(
     join(folder, 'agentsmith.yml'),
@@ -62,7 +65,9 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-function runDoctor(env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+function runDoctor(
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
     execFile(
       process.execPath,
@@ -94,7 +99,9 @@ describe('dispatcher doctor (built, as a child process)', () => {
   it('prints one line per check and exits 1 for the missing Slack scope', async () => {
     const { code, stdout } = await runDoctor(environment());
     const lines = stdout.trim().split('\n');
-    const subjects = lines.slice(0, -1).map((line) => `${line.slice(0, 4)} ${line.slice(6).split(':')[0]}`);
+    const subjects = lines
+      .slice(0, -1)
+      .map((line) => `${line.slice(0, 4)} ${line.slice(6).split(':')[0]}`);
     expect(subjects).toEqual([
       'ok   Environment',
       'ok   Projects file',
@@ -122,7 +129,10 @@ describe('dispatcher doctor (built, as a child process)', () => {
   });
 
   it('exits 0 when everything required works, and 1 for an image the engine lacks', async () => {
-    const scoped = await new FakeSlackApi({ botToken: BOT_TOKEN, scopes: [...MANIFEST_BOT_SCOPES] }).start();
+    const scoped = await new FakeSlackApi({
+      botToken: BOT_TOKEN,
+      scopes: [...MANIFEST_BOT_SCOPES],
+    }).start();
     try {
       const env = environment({
         SLACK_API_URL: scoped.apiUrl,
@@ -132,8 +142,13 @@ describe('dispatcher doctor (built, as a child process)', () => {
       const healthy = await runDoctor(env);
       expect(healthy.stdout.trim().split('\n').at(-1)).toBe('14 ok, 0 warn, 0 FAIL');
       expect(healthy.code).toBe(0);
-      const missing = await runDoctor({ ...env, AGENTSMITH_IMAGE: 'agentsmith-doctor-absent:none' });
-      expect(missing.stdout).toContain('FAIL  Agent image: agentsmith-doctor-absent:none is not on unix:///var/run/docker.sock');
+      const missing = await runDoctor({
+        ...env,
+        AGENTSMITH_IMAGE: 'agentsmith-doctor-absent:none',
+      });
+      expect(missing.stdout).toContain(
+        'FAIL  Agent image: agentsmith-doctor-absent:none is not on unix:///var/run/docker.sock',
+      );
       expect(missing.code).toBe(1);
     } finally {
       await scoped.stop();

@@ -35,13 +35,15 @@ export function formatCheckLine(
   sanitize: (text: string) => string = (text) => text,
 ): string {
   const detail = result.detail.replace(/\s+/g, ' ').trim();
-  const fix = result.fix && result.status !== 'ok' ? ` → fix: ${result.fix.replace(/\s+/g, ' ').trim()}` : '';
+  const fix =
+    result.fix && result.status !== 'ok' ? ` → fix: ${result.fix.replace(/\s+/g, ' ').trim()}` : '';
   return sanitize(`${STATUS_WORD[result.status]}  ${result.what}: ${detail}${fix}`);
 }
 
 /** `N ok, N warn, N FAIL`. */
 export function formatCheckSummary(results: readonly CheckResult[]): string {
-  const count = (status: CheckStatus) => results.filter((result) => result.status === status).length;
+  const count = (status: CheckStatus) =>
+    results.filter((result) => result.status === status).length;
   return `${count('ok')} ok, ${count('warn')} warn, ${count('fail')} FAIL`;
 }
 

@@ -15,9 +15,9 @@ describe('kit/doctor check lines', () => {
     expect(formatCheckLine(passed('Redis', 'PONG from localhost:6379'))).toBe(
       'ok    Redis: PONG from localhost:6379',
     );
-    expect(formatCheckLine(warned('GitHub token', 'can change\nworkflow files', 'drop the scope'))).toBe(
-      'warn  GitHub token: can change workflow files → fix: drop the scope',
-    );
+    expect(
+      formatCheckLine(warned('GitHub token', 'can change\nworkflow files', 'drop the scope')),
+    ).toBe('warn  GitHub token: can change workflow files → fix: drop the scope');
     expect(formatCheckLine(failed('Slack bot token', 'invalid_auth', 'set SLACK_BOT_TOKEN'))).toBe(
       'FAIL  Slack bot token: invalid_auth → fix: set SLACK_BOT_TOKEN',
     );
@@ -72,7 +72,12 @@ describe('kit/doctor runChecks', () => {
       { timeoutMs: 50, onResult: (result) => seen.push(result.what) },
     );
     expect(results).toEqual([
-      { status: 'fail', what: 'hangs', detail: 'no answer within 50ms', fix: 'make hangs reachable' },
+      {
+        status: 'fail',
+        what: 'hangs',
+        detail: 'no answer within 50ms',
+        fix: 'make hangs reachable',
+      },
       {
         status: 'fail',
         what: 'throws',

@@ -46,5 +46,8 @@ export async function checkGithubWorkflowScope(
       'create a token without the workflow scope (repo is enough), or a fine-grained token with Workflows: No access',
     );
   }
-  return passed(WHAT, `the classic token has no workflow scope (scopes: ${granted.join(', ') || 'none'})`);
+  return passed(
+    WHAT,
+    `the classic token has no workflow scope (scopes: ${granted.join(', ') || 'none'})`,
+  );
 }

@@ -74,7 +74,11 @@ export async function checkLlmKey(
 ): Promise<CheckResult> {
   const variable = LLM_KEY_VARIABLES[endpoint.provider];
   if (!key && endpoint.provider !== 'openai-compatible') {
-    return failed(what, `${variable} is not set`, `set ${variable} to an API key of ${endpoint.provider}`);
+    return failed(
+      what,
+      `${variable} is not set`,
+      `set ${variable} to an API key of ${endpoint.provider}`,
+    );
   }
   const headers =
     endpoint.provider === 'anthropic'

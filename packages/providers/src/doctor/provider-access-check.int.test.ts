@@ -21,12 +21,16 @@ let llm: FakeLlmApi;
 
 beforeAll(async () => {
   gitlab = await new FakeGitlabApi({ token: TOKEN }).addProject('group/app').start();
-  jira = await new FakeJiraApi({ email: 'bot@example.test', token: TOKEN }).addProject('ACME').start();
+  jira = await new FakeJiraApi({ email: 'bot@example.test', token: TOKEN })
+    .addProject('ACME')
+    .start();
   azure = await new FakeAzureDevOpsApi({ organization: 'acme', token: TOKEN })
     .addProject('Shop')
     .addRepository('Shop', 'web')
     .start();
-  github = await new FakeGithubApi({ token: TOKEN, scopes: ['repo'] }).addRepository('org/app').start();
+  github = await new FakeGithubApi({ token: TOKEN, scopes: ['repo'] })
+    .addRepository('org/app')
+    .start();
   llm = await FakeLlmApi.start();
   llm.acceptedKey = TOKEN;
 });
@@ -55,7 +59,12 @@ describe('doctor probes against the fake SaaS servers', () => {
       ),
       checkTrackerAccess(
         'azure',
-        { type: 'azuredevops', url: azure.organizationUrl, project: 'Shop', work_item_type: 'Task' },
+        {
+          type: 'azuredevops',
+          url: azure.organizationUrl,
+          project: 'Shop',
+          work_item_type: 'Task',
+        },
         env,
         { signal },
       ),
@@ -67,10 +76,22 @@ describe('doctor probes against the fake SaaS servers', () => {
       ),
     ]);
     expect(results.map((result) => [result?.status, result?.detail])).toEqual([
-      ['ok', `GitLab issues of group/app reachable at ${new URL(gitlab.url).host} with GITLAB_TOKEN …tokn`],
-      ['ok', `Jira project ACME reachable at ${new URL(jira.url).host} with JIRA_EMAIL/JIRA_TOKEN …tokn`],
-      ['ok', `Azure Boards project Shop reachable at ${new URL(azure.organizationUrl).host} with AZURE_DEVOPS_TOKEN …tokn`],
-      ['ok', `Azure Repos repository Shop/web reachable at ${new URL(azure.organizationUrl).host} with AZURE_DEVOPS_TOKEN …tokn`],
+      [
+        'ok',
+        `GitLab issues of group/app reachable at ${new URL(gitlab.url).host} with GITLAB_TOKEN …tokn`,
+      ],
+      [
+        'ok',
+        `Jira project ACME reachable at ${new URL(jira.url).host} with JIRA_EMAIL/JIRA_TOKEN …tokn`,
+      ],
+      [
+        'ok',
+        `Azure Boards project Shop reachable at ${new URL(azure.organizationUrl).host} with AZURE_DEVOPS_TOKEN …tokn`,
+      ],
+      [
+        'ok',
+        `Azure Repos repository Shop/web reachable at ${new URL(azure.organizationUrl).host} with AZURE_DEVOPS_TOKEN …tokn`,
+      ],
     ]);
   });
 
@@ -94,7 +115,12 @@ describe('doctor probes against the fake SaaS servers', () => {
       ),
       checkTrackerAccess(
         'azure',
-        { type: 'azuredevops', url: azure.organizationUrl, project: 'Shop', work_item_type: 'Task' },
+        {
+          type: 'azuredevops',
+          url: azure.organizationUrl,
+          project: 'Shop',
+          work_item_type: 'Task',
+        },
         env,
         { signal },
       ),
@@ -112,10 +138,15 @@ describe('doctor probes against the fake SaaS servers', () => {
       what: 'GitHub token: workflow files',
       detail: 'the classic token has no workflow scope (scopes: repo)',
     });
-    const withWorkflow = await new FakeGithubApi({ token: TOKEN, scopes: ['repo', 'workflow'] }).start();
+    const withWorkflow = await new FakeGithubApi({
+      token: TOKEN,
+      scopes: ['repo', 'workflow'],
+    }).start();
     const fineGrained = await new FakeGithubApi({ token: TOKEN }).start();
     try {
-      expect((await checkGithubWorkflowScope(withWorkflow.url, TOKEN, { signal })).status).toBe('warn');
+      expect((await checkGithubWorkflowScope(withWorkflow.url, TOKEN, { signal })).status).toBe(
+        'warn',
+      );
       const unknown = await checkGithubWorkflowScope(fineGrained.url, TOKEN, { signal });
       expect(unknown.status).toBe('warn');
       expect(unknown.fix).toContain('Workflows must be "No access"');
@@ -125,12 +156,26 @@ describe('doctor probes against the fake SaaS servers', () => {
   });
 
   it('lists the models of OpenAI and Gemini with the key, and fails a refused key', async () => {
-    const openai = await checkLlmKey('openai', llmEndpoint('openai', TOKEN, llm.baseUrl), TOKEN, { signal });
-    const gemini = await checkLlmKey('gemini', llmEndpoint('google', TOKEN, llm.server.url), TOKEN, { signal });
-    const refused = await checkLlmKey('gemini', llmEndpoint('google', 'bad-key-0000000000000bad', llm.server.url), 'bad-key-0000000000000bad', { signal });
+    const openai = await checkLlmKey('openai', llmEndpoint('openai', TOKEN, llm.baseUrl), TOKEN, {
+      signal,
+    });
+    const gemini = await checkLlmKey(
+      'gemini',
+      llmEndpoint('google', TOKEN, llm.server.url),
+      TOKEN,
+      { signal },
+    );
+    const refused = await checkLlmKey(
+      'gemini',
+      llmEndpoint('google', 'bad-key-0000000000000bad', llm.server.url),
+      'bad-key-0000000000000bad',
+      { signal },
+    );
     expect([openai.status, gemini.status, refused.status]).toEqual(['ok', 'ok', 'fail']);
     expect(gemini.detail).toContain('accepted GEMINI_API_KEY …tokn (1 models)');
     expect(refused.fix).toBe('set GEMINI_API_KEY to a valid key of google');
-    expect(llm.server.requestsTo('GET', '/v1beta/models')[0]?.headers['x-goog-api-key']).toBe(TOKEN);
+    expect(llm.server.requestsTo('GET', '/v1beta/models')[0]?.headers['x-goog-api-key']).toBe(
+      TOKEN,
+    );
   });
 });

@@ -60,7 +60,12 @@ function githubProbe(
   };
 }
 
-function gitlabProbe(instanceUrl: string, projectPath: string, env: NodeJS.ProcessEnv, use: string): AccessProbe {
+function gitlabProbe(
+  instanceUrl: string,
+  projectPath: string,
+  env: NodeJS.ProcessEnv,
+  use: string,
+): AccessProbe {
   const token = env['GITLAB_TOKEN'] || undefined;
   return {
     subject: `GitLab ${use} of ${projectPath}`,
@@ -107,7 +112,9 @@ function trackerProbe(tickets: TicketsConfig, env: NodeJS.ProcessEnv): AccessPro
     case 'azuredevops': {
       const organization =
         tickets.url ??
-        (tickets.organization ? `https://dev.azure.com/${encodeURIComponent(tickets.organization)}` : undefined);
+        (tickets.organization
+          ? `https://dev.azure.com/${encodeURIComponent(tickets.organization)}`
+          : undefined);
       if (!organization) return undefined;
       const token = env['AZURE_DEVOPS_TOKEN'] || undefined;
       return {
@@ -150,9 +157,17 @@ function gitHostProbe(source: SourceConfig, env: NodeJS.ProcessEnv): AccessProbe
   }
 }
 
-async function runProbe(what: string, probe: AccessProbe, options: ProbeOptions): Promise<CheckResult> {
+async function runProbe(
+  what: string,
+  probe: AccessProbe,
+  options: ProbeOptions,
+): Promise<CheckResult> {
   if (!probe.token) {
-    return failed(what, `${probe.credential} is not set`, `set ${probe.credential} (it needs ${probe.permissions})`);
+    return failed(
+      what,
+      `${probe.credential} is not set`,
+      `set ${probe.credential} (it needs ${probe.permissions})`,
+    );
   }
   const response = await probeGet(probe.url, probe.headers, options);
   const shown = `${probe.credential} ${lastFour(probe.token)}`;
@@ -190,7 +205,11 @@ export async function checkTrackerAccess(
       await access(folder, constants.R_OK | constants.W_OK);
       return passed(what, `local tickets folder ${folder} is readable and writable`);
     } catch {
-      return failed(what, `local tickets folder ${folder} is missing or not writable`, `create ${folder} or fix tickets.path`);
+      return failed(
+        what,
+        `local tickets folder ${folder} is missing or not writable`,
+        `create ${folder} or fix tickets.path`,
+      );
     }
   }
   const probe = trackerProbe(tickets, env);
@@ -198,7 +217,9 @@ export async function checkTrackerAccess(
     return failed(
       what,
       `the ${tickets.type} tracker has no site or organisation URL`,
-      tickets.type === 'jira' ? 'set tickets.url or JIRA_URL' : 'set tickets.url or tickets.organization',
+      tickets.type === 'jira'
+        ? 'set tickets.url or JIRA_URL'
+        : 'set tickets.url or tickets.organization',
     );
   }
   return runProbe(what, probe, options);

@@ -4,7 +4,11 @@ import { loadKubeConfig } from './kubernetes-job-spawner.js';
 
 /** Every verb on every resource the Kubernetes spawner and its watch use (deploy/k8s/base/rbac.yaml grants them). */
 export const SPAWNER_ACCESS: readonly { group: string; resource: string; verb: string }[] = [
-  ...['create', 'get', 'list', 'watch', 'delete'].map((verb) => ({ group: 'batch', resource: 'jobs', verb })),
+  ...['create', 'get', 'list', 'watch', 'delete'].map((verb) => ({
+    group: 'batch',
+    resource: 'jobs',
+    verb,
+  })),
   ...['list', 'watch', 'deletecollection'].map((verb) => ({ group: '', resource: 'pods', verb })),
   { group: '', resource: 'configmaps', verb: 'create' },
   { group: '', resource: 'secrets', verb: 'create' },
