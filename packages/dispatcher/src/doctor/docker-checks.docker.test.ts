@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { startDockerGate } from '@agentsmith/docker-gate';
 import { runChecks } from '@agentsmith/kit';
 import { dockerChecks } from './docker-checks.js';
 
@@ -38,5 +39,35 @@ describe('doctor/docker-checks (real Docker engine)', () => {
     );
     expect(results[0]).toMatchObject({ status: 'fail', what: 'Docker engine' });
     expect(results[0]?.fix).toContain('check DOCKER_HOST (tcp://127.0.0.1:1)');
+  });
+
+  it('checks through the docker-gate: its ping, the filtered list, and an image it does not admit', async () => {
+    const gate = await startDockerGate({
+      policy: {
+        images: ['node:22-bookworm-slim'],
+        network: 'agentsmith-doctor-none',
+        archiveDirectories: ['/etc/agentsmith'],
+      },
+      socketPath: '/var/run/docker.sock',
+      port: 0,
+      host: '127.0.0.1',
+    });
+    try {
+      const engine = { host: '127.0.0.1', port: gate.port, resources };
+      const admitted = await runChecks(
+        dockerChecks({ image: 'node:22-bookworm-slim', ...engine }),
+        {
+          timeoutMs: 20_000,
+        },
+      );
+      expect(admitted.map((result) => result.status)).toEqual(['ok', 'ok', 'ok']);
+      const refused = await runChecks(dockerChecks({ image: 'redis:7', ...engine }), {
+        timeoutMs: 20_000,
+      });
+      expect(refused.at(-1)).toMatchObject({ status: 'fail', what: 'Agent image' });
+      expect(refused.at(-1)?.fix).toMatch(/^admit it at the docker-gate \(DOCKER_GATE_IMAGES/);
+    } finally {
+      await gate.close();
+    }
   });
 });

@@ -95,6 +95,13 @@ export function dockerChecks(docker: DockerSpawnerSettings): DoctorCheck[] {
           signal,
         );
         if (image.status === 200) return passed('Agent image', `${docker.image} is on ${engine}`);
+        if (image.status === 403) {
+          return failed(
+            'Agent image',
+            `${engine} refused to show ${docker.image}: ${messageOf(image)}`,
+            `admit it at the docker-gate (DOCKER_GATE_IMAGES, or DOCKER_GATE_EXTRA_IMAGES in .env) or set AGENTSMITH_IMAGE to an admitted image`,
+          );
+        }
         return failed(
           'Agent image',
           image.status === 404
