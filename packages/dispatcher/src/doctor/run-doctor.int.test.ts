@@ -204,6 +204,32 @@ describe('dispatcher doctor', () => {
     }
   });
 
+  it('in Socket Mode checks the app token instead of the signing secret', async () => {
+    const socket = await new FakeSlackApi({
+      botToken: BOT_TOKEN,
+      appToken: 'xapp-1-A1-the-right-app-token',
+      scopes: ['chat:write', 'app_mentions:read'],
+    }).start();
+    try {
+      const { code, lines } = await doctor(
+        environment({
+          SLACK_API_URL: socket.apiUrl,
+          SLACK_APP_TOKEN: 'xapp-1-A1-a-stale-app-token',
+        }),
+      );
+      expect(lineOf(lines, 'Slack app token')).toBe(
+        'FAIL  Slack app token: Slack refused SLACK_APP_TOKEN …oken: invalid_auth → fix: create an app-level token with connections:write (Basic Information → App-Level Tokens), set SLACK_APP_TOKEN to it, and enable Socket Mode',
+      );
+      expect(lineOf(lines, 'Slack bot scopes')).toMatch(
+        /^FAIL {2}Slack bot scopes: missing channels:history, groups:history, im:history, channels:read, groups:read, users:read, usergroups:read → fix: add them/,
+      );
+      expect(lines.some((line) => line.includes('Slack signing secret'))).toBe(false);
+      expect(code).toBe(1);
+    } finally {
+      await socket.stop();
+    }
+  });
+
   it('turns a service that never answers into a FAIL line once the timeout passes', async () => {
     const silent: Server = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
