@@ -31,7 +31,11 @@ export async function checkRedisAccess(url: string, signal: AbortSignal): Promis
     // A user without INFO rights is still worth checking; the ping below proves the connection.
     enableReadyCheck: false,
   });
-  client.on('error', () => undefined);
+  // ioredis reports why it could not connect only as an event; the failed call says "Connection is closed".
+  let connectionError = '';
+  client.on('error', (error: Error & { code?: string }) => {
+    connectionError = error.message || error.code || connectionError;
+  });
   const close = () => client.disconnect();
   signal.addEventListener('abort', close, { once: true });
   try {
@@ -39,7 +43,7 @@ export async function checkRedisAccess(url: string, signal: AbortSignal): Promis
       await client.connect();
       await client.ping();
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = connectionError || (error instanceof Error ? error.message : String(error));
       const auth = /WRONGPASS|NOAUTH|invalid username-password/i.test(message);
       return [
         failed(

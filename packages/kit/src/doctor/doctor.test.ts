@@ -64,7 +64,11 @@ describe('kit/doctor runChecks', () => {
           });
           return new Promise(() => undefined);
         }),
-        check('throws', () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:1'))),
+        check('throws', () =>
+          Promise.reject(
+            new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:1') }),
+          ),
+        ),
         check('two lines', () =>
           Promise.resolve([passed('token', 'valid'), warned('scopes', 'extra', 'remove it')]),
         ),
@@ -81,7 +85,7 @@ describe('kit/doctor runChecks', () => {
       {
         status: 'fail',
         what: 'throws',
-        detail: 'connect ECONNREFUSED 127.0.0.1:1',
+        detail: 'fetch failed (connect ECONNREFUSED 127.0.0.1:1)',
         fix: 'make throws reachable',
       },
       { status: 'ok', what: 'token', detail: 'valid' },

@@ -22,6 +22,13 @@ function seconds(ms: number): string {
   return ms >= 1000 ? `${Math.round(ms / 1000)}s` : `${ms}ms`;
 }
 
+/** `fetch failed (connect ECONNREFUSED 127.0.0.1:9)`: a failed call's own words and its cause's. */
+function failureOf(error: unknown): string {
+  const message = toAppError(error).message;
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
+  return cause && !message.includes(cause) ? `${message} (${cause})` : message;
+}
+
 /** Runs one check within its time; a throw or a timeout becomes its FAIL line. */
 async function runBounded(check: DoctorCheck, timeoutMs: number): Promise<CheckResult[]> {
   const controller = new AbortController();
@@ -37,7 +44,7 @@ async function runBounded(check: DoctorCheck, timeoutMs: number): Promise<CheckR
       const outcome = await check.run(controller.signal);
       return Array.isArray(outcome) ? [...(outcome as CheckResult[])] : [outcome as CheckResult];
     } catch (error) {
-      return [failed(check.what, toAppError(error).message, check.unreachableFix)];
+      return [failed(check.what, failureOf(error), check.unreachableFix)];
     }
   })();
   try {
