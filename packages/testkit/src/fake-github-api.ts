@@ -36,6 +36,11 @@ export interface FakeGithubApiOptions {
    * GitHub's `x-oauth-scopes` header (a fine-grained token gets none, as here when unset).
    */
   scopes?: string[];
+  /**
+   * What the token may do on every repository, as GitHub reports it in the repository's
+   * `permissions` to an authenticated caller (default: pull and push).
+   */
+  permissions?: { pull: boolean; push: boolean };
 }
 
 /**
@@ -49,6 +54,7 @@ export class FakeGithubApi {
   readonly #repos = new Map<string, FakeRepository>();
   readonly #token: string | undefined;
   readonly #scopes: string[] | undefined;
+  readonly #permissions: { pull: boolean; push: boolean };
   readonly #html: string;
   readonly #failures: InjectedFailure[] = [];
   #clock = Date.parse('2026-01-01T00:00:00Z');
@@ -56,6 +62,7 @@ export class FakeGithubApi {
   constructor(options: FakeGithubApiOptions = {}) {
     this.#token = options.token;
     this.#scopes = options.scopes;
+    this.#permissions = options.permissions ?? { pull: true, push: true };
     this.#html = options.htmlBaseUrl ?? 'https://github.com';
     this.#routes();
   }
@@ -193,7 +200,15 @@ export class FakeGithubApi {
       (request) => this.#authorized(request, false) ?? ok({ login: 'agent-smith-bot' }),
     );
     s.on('GET', '/repos/:owner/:repo', (request) =>
-      this.#withRepo(request, false, (repo) => ok(repoJson(repo, this.#links()))),
+      this.#withRepo(request, false, (repo) =>
+        ok({
+          ...(repoJson(repo, this.#links()) as object),
+          // GitHub tells an authenticated caller what it may do here.
+          ...(request.headers.authorization
+            ? { permissions: { admin: false, ...this.#permissions } }
+            : {}),
+        }),
+      ),
     );
     s.on('GET', '/repos/:owner/:repo/issues', (request) =>
       this.#withRepo(request, false, (repo) => ok(listIssuesJson(repo, request, this.#links()))),

@@ -131,6 +131,39 @@ describe('doctor probes against the fake SaaS servers', () => {
     expect(results[2]?.fix).toMatch(/^set AZURE_DEVOPS_TOKEN to a valid token/);
   });
 
+  it('fails a GitHub repository the token may read but not push to, not its issues', async () => {
+    const readOnly = await new FakeGithubApi({
+      token: TOKEN,
+      permissions: { pull: true, push: false },
+    })
+      .addRepository('org/app')
+      .start();
+    try {
+      const env = { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: readOnly.url };
+      const url = 'https://github.com/org/app';
+      const [host, tickets, writable] = await Promise.all([
+        checkGitHostAccess('host', { type: 'github', url }, env, { signal }),
+        checkTrackerAccess('tickets', { type: 'github', url }, env, { signal }),
+        checkGitHostAccess(
+          'host',
+          { type: 'github', url },
+          { ...env, GITHUB_API_URL: github.url },
+          { signal },
+        ),
+      ]);
+      expect(host).toEqual({
+        status: 'fail',
+        what: 'host',
+        detail: 'GitHub repository of org/app is readable but GITHUB_TOKEN …tokn cannot push to it',
+        fix: 'give the token write access (Contents and Pull requests: read and write on the repository (classic: repo))',
+      });
+      expect(tickets.status).toBe('ok');
+      expect(writable?.status).toBe('ok');
+    } finally {
+      await readOnly.stop();
+    }
+  });
+
   it('tells a classic token with and without the workflow scope, and a fine-grained one', async () => {
     const classic = await checkGithubWorkflowScope(github.url, TOKEN, { signal });
     expect(classic).toEqual({

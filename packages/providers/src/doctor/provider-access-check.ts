@@ -26,6 +26,8 @@ interface AccessProbe {
   token: string | undefined;
   /** What the credential must be allowed, for the fix of a 403/404. */
   permissions: string;
+  /** The repository itself (not its issues): a token that may not push fails. */
+  needsPush: boolean;
 }
 
 export interface AccessCheckOptions extends ProbeOptions {
@@ -53,6 +55,7 @@ function githubProbe(
     headers: bearer(token),
     credential: 'GITHUB_TOKEN',
     token,
+    needsPush: use === 'repository',
     permissions:
       use === 'issues'
         ? 'Issues: read and write on the repository (classic: repo)'
@@ -73,6 +76,7 @@ function gitlabProbe(
     headers: token ? { 'private-token': token } : {},
     credential: 'GITLAB_TOKEN',
     token,
+    needsPush: false,
     permissions: 'the api scope and the Developer role on the project',
   };
 }
@@ -107,6 +111,7 @@ function trackerProbe(tickets: TicketsConfig, env: NodeJS.ProcessEnv): AccessPro
             : 'JIRA_TOKEN (a personal access token)',
         token,
         permissions: 'the Browse, Create, Add Comments and Transition Issues project permissions',
+        needsPush: false,
       };
     }
     case 'azuredevops': {
@@ -124,6 +129,7 @@ function trackerProbe(tickets: TicketsConfig, env: NodeJS.ProcessEnv): AccessPro
         credential: 'AZURE_DEVOPS_TOKEN',
         token,
         permissions: 'the Work Items (Read & write) scope',
+        needsPush: false,
       };
     }
     case 'local':
@@ -150,6 +156,7 @@ function gitHostProbe(source: SourceConfig, env: NodeJS.ProcessEnv): AccessProbe
         credential: 'AZURE_DEVOPS_TOKEN',
         token,
         permissions: 'the Code (Read & write) scope',
+        needsPush: false,
       };
     }
     case 'local':
@@ -174,7 +181,7 @@ async function runProbe(
   if (response.status >= 200 && response.status < 300) {
     const permissions = (response.body as { permissions?: { push?: boolean } } | undefined)
       ?.permissions;
-    if (permissions && permissions.push === false) {
+    if (probe.needsPush && permissions?.push === false) {
       return failed(
         what,
         `${probe.subject} is readable but ${shown} cannot push to it`,
