@@ -11,12 +11,13 @@ import {
   type DoctorCheck,
 } from '@agentsmith/kit';
 import {
-  canonicalLlmProvider,
   checkGitHostAccess,
   checkGithubWorkflowScope,
   checkLlmKey,
   checkTrackerAccess,
+  firstGithubRepository,
   githubApiBaseUrl,
+  llmGroups,
   llmEndpoint,
   loadConfig,
   LLM_KEY_VARIABLES,
@@ -130,28 +131,9 @@ function llmCheck(
   };
 }
 
-function llmChecks(config: AgentsmithConfig, env: NodeJS.ProcessEnv): DoctorCheck[] {
-  const groups = new Map<
-    string,
-    { provider: LlmProvider; project: ProjectConfig; names: string[] }
-  >();
-  for (const [name, project] of Object.entries(config.projects)) {
-    const provider = canonicalLlmProvider(project.agent.type);
-    const key = `${provider} ${project.agent.base_url ?? ''}`;
-    const group = groups.get(key) ?? { provider, project, names: [] };
-    group.names.push(name);
-    groups.set(key, group);
-  }
-  return [...groups.values()].map(({ provider, project, names }) =>
-    llmCheck(provider, names, project, env),
-  );
-}
-
 function workflowCheck(config: AgentsmithConfig, env: NodeJS.ProcessEnv): DoctorCheck[] {
-  const github = Object.values(config.projects)
-    .flatMap((project) => [project.source, project.tickets])
-    .find((place) => place.type === 'github');
-  if (!github || github.type !== 'github') return [];
+  const github = firstGithubRepository(config);
+  if (!github) return [];
   const apiBase = githubApiBaseUrl(github.url, github.api_url, env);
   return [
     {
@@ -201,7 +183,10 @@ export async function runAgentDoctor(
     for (const [name, project] of Object.entries(config.projects)) {
       checks.push(...projectChecks(name, project, env, options));
     }
-    checks.push(...llmChecks(config, env), ...workflowCheck(config, env));
+    for (const { provider, names, project } of llmGroups(config)) {
+      checks.push(llmCheck(provider, names, project, env));
+    }
+    checks.push(...workflowCheck(config, env));
   }
   await runChecks(checks, { timeoutMs: options.timeoutMs, onResult: report });
   options.print(formatCheckSummary(results));

@@ -1,10 +1,11 @@
 import { failed, passed, warned, type CheckResult, type DoctorCheck } from '@agentsmith/kit';
 import {
-  canonicalLlmProvider,
   checkGithubWorkflowScope,
   checkLlmKey,
   checkTrackerAccess,
+  firstGithubRepository,
   githubApiBaseUrl,
+  llmGroups,
   type AgentsmithConfig,
   type LlmProvider,
   type ProjectConfig,
@@ -113,30 +114,10 @@ function llmCheck(
   };
 }
 
-/** One LLM check per provider and endpoint, naming the projects that use it. */
-function llmChecks(config: AgentsmithConfig, credentials: BrokerCredentials): DoctorCheck[] {
-  const groups = new Map<
-    string,
-    { provider: LlmProvider; project: ProjectConfig; names: string[] }
-  >();
-  for (const [name, project] of Object.entries(config.projects)) {
-    const provider = canonicalLlmProvider(project.agent.type);
-    const key = `${provider} ${project.agent.base_url ?? ''}`;
-    const group = groups.get(key) ?? { provider, project, names: [] };
-    group.names.push(name);
-    groups.set(key, group);
-  }
-  return [...groups.values()].map(({ provider, project, names }) =>
-    llmCheck(provider, names, project, credentials),
-  );
-}
-
-/** Warns when the GitHub token could change workflow files (once, for the first GitHub project). */
+/** Warns when the GitHub token could change workflow files (asked once). */
 function workflowCheck(config: AgentsmithConfig, credentials: BrokerCredentials): DoctorCheck[] {
-  const github = Object.values(config.projects)
-    .flatMap((project) => [project.source, project.tickets])
-    .find((place) => place.type === 'github');
-  if (!github || github.type !== 'github') return [];
+  const github = firstGithubRepository(config);
+  if (!github) return [];
   const env = credentials.githubApiUrl ? { GITHUB_API_URL: credentials.githubApiUrl } : {};
   const apiBase = githubApiBaseUrl(github.url, github.api_url, env);
   return [
@@ -158,5 +139,8 @@ export function projectChecks(
     gitCheck(name, project, credentials),
     trackerCheck(name, project, env),
   ]);
-  return [...perProject, ...llmChecks(config, credentials), ...workflowCheck(config, credentials)];
+  const llm = llmGroups(config).map(({ provider, names, project }) =>
+    llmCheck(provider, names, project, credentials),
+  );
+  return [...perProject, ...llm, ...workflowCheck(config, credentials)];
 }
