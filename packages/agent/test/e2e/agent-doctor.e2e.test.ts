@@ -60,7 +60,7 @@ describe('agentsmith doctor (built CLI)', () => {
       /^ok {4}project sums: tickets: local tickets folder .*tickets is readable and writable$/,
     );
     expect(lines[5]).toBe(
-      `ok    LLM anthropic (sums): anthropic at ${new URL(llm.baseUrl).host} accepted ANTHROPIC_API_KEY …e2ea (1 models)`,
+      `ok    LLM anthropic (sums): anthropic at ${new URL(llm.baseUrl).host} accepted ANTHROPIC_API_KEY …e2ea (1 model)`,
     );
     expect(lines.at(-1)).toBe('6 ok, 0 warn, 0 FAIL');
     expect(stdout).not.toContain(ANTHROPIC_KEY.slice(0, -4));

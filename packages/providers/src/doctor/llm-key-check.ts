@@ -91,7 +91,7 @@ export async function checkLlmKey(
     const count = (body?.data ?? body?.models)?.length;
     return passed(
       what,
-      `${endpoint.provider} at ${hostOf(endpoint.baseUrl)} accepted ${shown}${count === undefined ? '' : ` (${count} models)`}`,
+      `${endpoint.provider} at ${hostOf(endpoint.baseUrl)} accepted ${shown}${count === undefined ? '' : ` (${count} ${count === 1 ? 'model' : 'models'})`}`,
     );
   }
   return failed(

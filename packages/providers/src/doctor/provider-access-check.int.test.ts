@@ -205,7 +205,7 @@ describe('doctor probes against the fake SaaS servers', () => {
       { signal },
     );
     expect([openai.status, gemini.status, refused.status]).toEqual(['ok', 'ok', 'fail']);
-    expect(gemini.detail).toContain('accepted GEMINI_API_KEY …tokn (1 models)');
+    expect(gemini.detail).toContain('accepted GEMINI_API_KEY …tokn (1 model)');
     expect(refused.fix).toBe('set GEMINI_API_KEY to a valid key of google');
     expect(llm.server.requestsTo('GET', '/v1beta/models')[0]?.headers['x-goog-api-key']).toBe(
       TOKEN,
