@@ -471,7 +471,7 @@ describe('docker compose (seed success criteria)', () => {
     expect(
       lines.every(
         (candidate, index) =>
-          index === lines.length - 1 || /^(ok  |warn|FAIL) {2}\S/.test(candidate),
+          index === lines.length - 1 || /^(ok {2}|warn|FAIL) {2}\S/.test(candidate),
       ),
     ).toBe(true);
     expect(line('Docker engine')).toBe('ok    Docker engine: tcp://docker-gate:2375 answers');
