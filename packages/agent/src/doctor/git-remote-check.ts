@@ -1,6 +1,6 @@
 import { failed, passed, type CheckResult } from '@agentsmith/kit';
 import { createGitHost, type SourceConfig } from '@agentsmith/providers';
-import { credentialEnvironment } from '../git/git-credentials.js';
+import { credentialEnvironment, splitUrlCredentials } from '../git/git-credentials.js';
 import { runProcess } from '../process/run-process.js';
 
 /** What `git ls-remote --symref` said: HEAD's branch, and the branches there are. */
@@ -44,12 +44,15 @@ export async function checkGitRemote(
 ): Promise<CheckResult> {
   const clone = createGitHost(source, env, { baseDir: options.baseDir }).cloneSource();
   // A mirror (AGENTSMITH_CLONE_URL) replaces a host's URL, as in a run; a local path stays.
-  const url = (source.type !== 'local' && env['AGENTSMITH_CLONE_URL']) || clone.url;
+  // Credentials written into a URL go to the helper instead, so git never echoes them.
+  const { url, credentials } = splitUrlCredentials(
+    (source.type !== 'local' && env['AGENTSMITH_CLONE_URL']) || clone.url,
+  );
   const result = await runProcess('git', ['ls-remote', '--symref', url], {
     cwd: options.baseDir,
     timeoutMs: options.timeoutMs,
     signal: options.signal,
-    env: { ...env, ...credentialEnvironment(clone.credentials, url) },
+    env: { ...env, ...credentialEnvironment(credentials ?? clone.credentials, url) },
   });
   const where = source.type === 'local' ? url : new URL(url).host;
   if (result.exitCode !== 0) {
@@ -66,6 +69,6 @@ export async function checkGitRemote(
   }
   return passed(
     what,
-    `git ls-remote ${where} works${clone.credentials ? ' with the host token' : ''}; default branch ${refs.head ?? 'HEAD'}`,
+    `git ls-remote ${where} works${(credentials ?? clone.credentials) ? ' with the host token' : ''}; default branch ${refs.head ?? 'HEAD'}`,
   );
 }

@@ -151,6 +151,19 @@ describe('agentsmith doctor', () => {
     );
   });
 
+  it('takes credentials written into AGENTSMITH_CLONE_URL through the helper, never echoing them', async () => {
+    const withCredentials = new URL(`${gitServer.url}/org/web.git`);
+    withCredentials.username = 'x-access-token';
+    withCredentials.password = GITHUB_TOKEN;
+    const { lines } = await doctor(await writeConfig('mirror.yml', library.origin, 'node --test'), {
+      GITHUB_TOKEN: '',
+      AGENTSMITH_CLONE_URL: withCredentials.toString(),
+    });
+    const line = lines.find((candidate) => candidate.includes('project web: git:'));
+    expect(line).toMatch(/^ok .* works with the host token; default branch main$/);
+    expect(lines.join('\n')).not.toContain(GITHUB_TOKEN);
+  });
+
   it('reports an invalid configuration file line by line and exits 1', async () => {
     const path = join(folder, 'invalid.yml');
     await writeFile(path, 'projects:\n  x:\n    source: { type: nowhere }\n');
