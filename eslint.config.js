@@ -107,6 +107,12 @@ const dispatcherDirections = {
   slack: ['jobs', 'config/dispatcher-config.ts', 'server/metrics.ts'],
   broker: ['config', 'jobs/job-credential-issuer.ts', 'jobs/job-budget.ts'],
   spawners: ['config'],
+  doctor: [
+    'config',
+    'broker/upstreams.ts',
+    'redis/redis-access-check.ts',
+    'spawners/kubernetes/kubernetes-access-review.ts',
+  ],
   'spawners/docker': ['config', 'spawners/job-spawner.ts', 'spawners/job-exit-description.ts'],
   'spawners/kubernetes': ['config', 'spawners/job-spawner.ts', 'spawners/job-exit-description.ts'],
 };

@@ -55,6 +55,15 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<ExitCode> {
       return EXIT_CODES.success;
     case 'config-validate':
       return validateConfigCommand(command.configPath, env, { print: printLine, printError });
+    case 'doctor': {
+      const { runAgentDoctor } = await import('./doctor/run-doctor.js');
+      return runAgentDoctor(env, {
+        ...command,
+        baseDir: process.cwd(),
+        print: printLine,
+        sanitize: (text) => sanitizer.sanitize(text),
+      });
+    }
     case 'server':
       return serveWebhooks(command, {
         env,

@@ -25,6 +25,14 @@ function loadConfigOrExit(): DispatcherConfig {
   }
 }
 
+if (process.argv[2] === 'doctor') {
+  // Loaded only here: the service never pays for doctor's imports.
+  const { runDispatcherDoctor } = await import('./doctor/run-doctor.js');
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  const sanitize = (text: string) => sanitizer.sanitize(text);
+  process.exit(await runDispatcherDoctor(process.argv.slice(3), env, { print, sanitize }));
+}
+
 const config = loadConfigOrExit();
 const logger = createLogger({ name: 'dispatcher', level: config.logLevel, sanitizer });
 

@@ -4,3 +4,4 @@ export * from './async/index.js';
 export * from './http/index.js';
 export * from './config/index.js';
 export * from './ids.js';
+export * from './doctor/index.js';

@@ -25,3 +25,4 @@ export * from './gitlab-api/gitlab-location.js';
 export * from './azure-devops-api/azure-repos-location.js';
 export * from './llm-default-models.js';
 export * from './markdown/without-mentions.js';
+export * from './doctor/index.js';

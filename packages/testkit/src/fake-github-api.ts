@@ -31,6 +31,16 @@ export interface FakeGithubApiOptions {
   token?: string;
   /** Host of the `html_url`s it returns (default `https://github.com`). */
   htmlBaseUrl?: string;
+  /**
+   * The token is a classic one with these scopes: every answer to a request carrying it has
+   * GitHub's `x-oauth-scopes` header (a fine-grained token gets none, as here when unset).
+   */
+  scopes?: string[];
+  /**
+   * What the token may do on every repository, as GitHub reports it in the repository's
+   * `permissions` to an authenticated caller (default: pull and push).
+   */
+  permissions?: { pull: boolean; push: boolean };
 }
 
 /**
@@ -43,12 +53,16 @@ export class FakeGithubApi {
   readonly server = new FakeServer('github');
   readonly #repos = new Map<string, FakeRepository>();
   readonly #token: string | undefined;
+  readonly #scopes: string[] | undefined;
+  readonly #permissions: { pull: boolean; push: boolean };
   readonly #html: string;
   readonly #failures: InjectedFailure[] = [];
   #clock = Date.parse('2026-01-01T00:00:00Z');
 
   constructor(options: FakeGithubApiOptions = {}) {
     this.#token = options.token;
+    this.#scopes = options.scopes;
+    this.#permissions = options.permissions ?? { pull: true, push: true };
     this.#html = options.htmlBaseUrl ?? 'https://github.com';
     this.#routes();
   }
@@ -159,14 +173,25 @@ export class FakeGithubApi {
     return this;
   }
 
+  /** Classic tokens: GitHub names their scopes in `x-oauth-scopes` on every answer. */
+  #withScopes(request: RecordedRequest, response: FakeResponse): FakeResponse {
+    if (
+      this.#scopes === undefined ||
+      request.headers.authorization?.replace(/^(bearer|token)\s+/i, '') !== this.#token
+    )
+      return response;
+    return {
+      ...response,
+      headers: { ...response.headers, 'x-oauth-scopes': this.#scopes.join(', ') },
+    };
+  }
+
   #routes(): void {
     const server = this.server;
     const s = {
       on: (method: string, path: string, handler: (request: RecordedRequest) => FakeResponse) =>
-        server.on(
-          method,
-          path,
-          (request) => takeFailure(this.#failures, request) ?? handler(request),
+        server.on(method, path, (request) =>
+          this.#withScopes(request, takeFailure(this.#failures, request) ?? handler(request)),
         ),
     };
     s.on(
@@ -175,7 +200,15 @@ export class FakeGithubApi {
       (request) => this.#authorized(request, false) ?? ok({ login: 'agent-smith-bot' }),
     );
     s.on('GET', '/repos/:owner/:repo', (request) =>
-      this.#withRepo(request, false, (repo) => ok(repoJson(repo, this.#links()))),
+      this.#withRepo(request, false, (repo) =>
+        ok({
+          ...(repoJson(repo, this.#links()) as object),
+          // GitHub tells an authenticated caller what it may do here.
+          ...(request.headers.authorization
+            ? { permissions: { admin: false, ...this.#permissions } }
+            : {}),
+        }),
+      ),
     );
     s.on('GET', '/repos/:owner/:repo/issues', (request) =>
       this.#withRepo(request, false, (repo) => ok(listIssuesJson(repo, request, this.#links()))),

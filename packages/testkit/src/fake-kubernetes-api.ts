@@ -87,6 +87,11 @@ export class FakeKubernetesApi {
   /** Pods and events by job name, as the test scripts them. */
   readonly pods = new PodsByJob((job, before, after) => this.#podsChanged(job, before, after));
   readonly events = new Map<string, unknown[]>();
+  /**
+   * What the caller may not do, as `<verb> <resource>` (e.g. `create jobs`, `deletecollection
+   * pods`): SelfSubjectAccessReviews answer `allowed: false` for these, `true` for the rest.
+   */
+  readonly deniedAccess = new Set<string>();
   /** Answer the next Job creation with this (e.g. a 403 quota rejection). */
   rejectNextJob: FakeResponse | undefined;
   #uid = 0;
@@ -103,6 +108,9 @@ export class FakeKubernetesApi {
     const base = `/apis/batch/v1/namespaces/${namespace}/jobs`;
     const core = `/api/v1/namespaces/${namespace}`;
     this.server
+      .on('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', (request) =>
+        this.#reviewAccess(request),
+      )
       .on('POST', base, (request) => this.#create(this.jobs, request, true))
       .on('GET', base, (request) =>
         request.query.get('watch') === 'true'
@@ -133,6 +141,28 @@ export class FakeKubernetesApi {
           },
         };
       });
+  }
+
+  /** A SelfSubjectAccessReview, answered from {@link deniedAccess} (namespace checked too). */
+  #reviewAccess(request: RecordedRequest): FakeResponse {
+    const review = request.json as {
+      spec?: { resourceAttributes?: Record<string, string | undefined> };
+    };
+    const attributes = review.spec?.resourceAttributes ?? {};
+    const resource = [attributes['resource'], attributes['subresource']].filter(Boolean).join('/');
+    const allowed =
+      attributes['namespace'] === this.namespace &&
+      !this.deniedAccess.has(`${attributes['verb']} ${resource}`);
+    return {
+      status: 201,
+      body: {
+        kind: 'SelfSubjectAccessReview',
+        apiVersion: 'authorization.k8s.io/v1',
+        metadata: {},
+        spec: review.spec,
+        status: allowed ? { allowed: true } : { allowed: false, reason: 'no RBAC rule allows it' },
+      },
+    };
   }
 
   async start(): Promise<this> {

@@ -25,7 +25,7 @@
  * await llm.stop();
  * ```
  */
-import { FakeServer, type RecordedRequest } from './fake-server.js';
+import { FakeServer, type FakeResponse, type RecordedRequest } from './fake-server.js';
 import { decodeGeminiRequest, geminiAnswer } from './fake-llm-gemini.js';
 import { decodeResponsesRequest, responsesAnswer } from './fake-llm-responses.js';
 import {
@@ -93,8 +93,43 @@ export class FakeLlmApi {
         api.#answer('gemini', request),
       );
     }
+    // The models lists: the cheapest authenticated call of each provider (`doctor` uses them).
+    for (const path of ['/v1/models', '/v1beta/models']) {
+      api.server.on('GET', path, (request) => api.#models(request));
+    }
     await api.server.start();
     return api;
+  }
+
+  /**
+   * When set, the models lists answer 401 to any other key (`x-api-key`, `x-goog-api-key` or
+   * `Authorization: Bearer`), as the providers do; unset, any key or none is accepted.
+   */
+  acceptedKey: string | undefined;
+
+  #models(request: RecordedRequest): FakeResponse {
+    const headers = request.headers;
+    const key =
+      (headers['x-api-key'] as string | undefined) ??
+      (headers['x-goog-api-key'] as string | undefined) ??
+      headers.authorization?.replace(/^Bearer\s+/i, '');
+    const gemini = request.path.startsWith('/v1beta/');
+    if (this.acceptedKey !== undefined && key !== this.acceptedKey) {
+      return {
+        status: 401,
+        body: gemini
+          ? { error: { code: 401, message: 'API key not valid.', status: 'UNAUTHENTICATED' } }
+          : {
+              type: 'error',
+              error: { type: 'authentication_error', message: 'invalid x-api-key' },
+            },
+      };
+    }
+    if (gemini) return { body: { models: [{ name: 'models/gemini-2.5-pro' }] } };
+    if (headers['x-api-key'] !== undefined) {
+      return { body: { data: [{ id: 'claude-sonnet-4-5', type: 'model' }], has_more: false } };
+    }
+    return { body: { object: 'list', data: [{ id: 'gpt-5', object: 'model' }] } };
   }
 
   /**

@@ -32,6 +32,22 @@ export interface FakeSlackApiOptions {
   botUserId?: string;
   botId?: string;
   teamId?: string;
+  /**
+   * The bot token auth.test accepts; others get `invalid_auth`, as Slack answers a revoked or
+   * mistyped token. Unset: any token.
+   */
+  botToken?: string;
+  /** The app-level token `apps.connections.open` accepts (Socket Mode); unset: any token. */
+  appToken?: string;
+  /** The bot token's scopes, sent in auth.test's `x-oauth-scopes` header as Slack does. */
+  scopes?: string[];
+}
+
+/** The token of a Web API call: the `Authorization: Bearer` header, else the `token` argument. */
+function tokenOf(request: RecordedRequest): string {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length);
+  return text(argsOf(request)['token']);
 }
 
 /** A string argument, or '' when absent or not a string. */
@@ -109,11 +125,18 @@ export class FakeSlackApi {
     this.botId = options.botId ?? 'BBOT';
     const teamId = options.teamId ?? 'T1';
     this.teamId = teamId;
+    const headers: Record<string, string> = options.scopes
+      ? { 'x-oauth-scopes': options.scopes.join(',') }
+      : {};
     this.server.on(
       'POST',
       '/api/auth.test',
-      () =>
-        this.#refusal('auth.test', true) ?? {
+      (request) =>
+        this.#refusal('auth.test', true) ??
+        (options.botToken !== undefined && tokenOf(request) !== options.botToken
+          ? { body: { ok: false, error: 'invalid_auth' } }
+          : undefined) ?? {
+          headers,
           body: {
             ok: true,
             url: 'https://fake.slack.com/',
@@ -172,8 +195,11 @@ export class FakeSlackApi {
     this.server.on(
       'POST',
       '/api/apps.connections.open',
-      () =>
+      (request) =>
         this.#refusal('apps.connections.open', true) ??
+        (options.appToken !== undefined && tokenOf(request) !== options.appToken
+          ? { body: { ok: false, error: 'invalid_auth' } }
+          : undefined) ??
         (this.socketModeUrl
           ? { body: { ok: true, url: this.socketModeUrl } }
           : { body: { ok: false, error: 'socket_mode_not_configured' } }),

@@ -53,13 +53,15 @@ describe('cli/parse-args', () => {
   });
 
   it.each`
-    argv                                           | expected
-    ${['config', 'validate']}                      | ${{ kind: 'config-validate', configPath: undefined }}
-    ${['config', 'validate', '--config', 'a.yml']} | ${{ kind: 'config-validate', configPath: 'a.yml' }}
-    ${['--server']}                                | ${{ kind: 'server', port: 8080, configPath: undefined, redisUrl: undefined, verbose: false, headless: true }}
-    ${['--server', '--port', '9000']}              | ${{ kind: 'server', port: 9000, configPath: undefined, redisUrl: undefined, verbose: false, headless: true }}
-    ${['--server', '--redis-url', 'redis:6379']}   | ${{ kind: 'server', port: 8080, configPath: undefined, redisUrl: 'redis:6379', verbose: false, headless: true }}
-    ${['--help']}                                  | ${{ kind: 'help' }}
+    argv                                                  | expected
+    ${['config', 'validate']}                             | ${{ kind: 'config-validate', configPath: undefined }}
+    ${['config', 'validate', '--config', 'a.yml']}        | ${{ kind: 'config-validate', configPath: 'a.yml' }}
+    ${['--server']}                                       | ${{ kind: 'server', port: 8080, configPath: undefined, redisUrl: undefined, verbose: false, headless: true }}
+    ${['--server', '--port', '9000']}                     | ${{ kind: 'server', port: 9000, configPath: undefined, redisUrl: undefined, verbose: false, headless: true }}
+    ${['--server', '--redis-url', 'redis:6379']}          | ${{ kind: 'server', port: 8080, configPath: undefined, redisUrl: 'redis:6379', verbose: false, headless: true }}
+    ${['--help']}                                         | ${{ kind: 'help' }}
+    ${['doctor']}                                         | ${{ kind: 'doctor', configPath: undefined, timeoutMs: 10_000 }}
+    ${['doctor', '--config', 'a.yml', '--timeout', '3s']} | ${{ kind: 'doctor', configPath: 'a.yml', timeoutMs: 3000 }}
   `('reads $argv', ({ argv, expected }) => {
     expect(parseCliArgs(argv as string[])).toEqual(expected);
   });
@@ -75,6 +77,9 @@ describe('cli/parse-args', () => {
     ${['--server', '--port', 'x']}                                                                              | ${/--port must be a number/}
     ${['--port', '1', 'fix #1 in x']}                                                                           | ${/only valid with --server/}
     ${['config', 'check']}                                                                                      | ${/config validate/}
+    ${['doctor', 'now']}                                                                                        | ${/doctor takes no input/}
+    ${['doctor', '--timeout', 'soon']}                                                                          | ${/--timeout must be a duration/}
+    ${['--timeout', '3s', 'fix #1 in x']}                                                                       | ${/only valid with doctor/}
     ${['--record', 'a.jsonl', '--replay', 'b.jsonl', 'fix #1 in x']}                                            | ${/exclude each other/}
     ${['--server', '--replay', 'b.jsonl']}                                                                      | ${/only valid for a one-shot run/}
     ${['--record', ' ', 'fix #1 in x']}                                                                         | ${/--record needs a file name/}

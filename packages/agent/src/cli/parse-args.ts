@@ -6,7 +6,7 @@ import {
   type JobArguments,
   type JobOptionValues,
 } from '@agentsmith/contracts';
-import { AppError, toAppError } from '@agentsmith/kit';
+import { AppError, parseDuration, toAppError } from '@agentsmith/kit';
 
 /** Options of a one-shot run (`agentsmith [options] "<input>"`). */
 export interface RunOptions {
@@ -34,11 +34,14 @@ export type CliCommand =
       headless: boolean;
     }
   | { kind: 'config-validate'; configPath: string | undefined }
+  /** `agentsmith doctor`: every connection and permission, one line each (docs/doctor.md). */
+  | { kind: 'doctor'; configPath: string | undefined; timeoutMs: number }
   | { kind: 'help' };
 
 export const USAGE = `Usage:
   agentsmith [options] "<input>"        e.g. agentsmith "fix #58 in my-project"
   agentsmith config validate [--config <path>]
+  agentsmith doctor [--config <path>] [--timeout 10s]   check every connection and permission
   agentsmith --server [--port N] [--redis-url <url>]
 
 Options:
@@ -67,6 +70,7 @@ const OPTIONS = {
   verbose: { type: 'boolean', default: false },
   server: { type: 'boolean', default: false },
   port: { type: 'string' },
+  timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -87,6 +91,12 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     }
     return { kind: 'config-validate', configPath: values.config };
   }
+  if (positionals[0] === 'doctor') {
+    if (positionals.length > 1)
+      throw usage('doctor takes no input: agentsmith doctor [--config <path>]');
+    return { kind: 'doctor', configPath: values.config, timeoutMs: parseTimeout(values.timeout) };
+  }
+  if (values.timeout !== undefined) throw usage('--timeout is only valid with doctor');
   if (values.record !== undefined && values.replay !== undefined) {
     throw usage('--record and --replay exclude each other: record a session, then replay it');
   }
@@ -154,6 +164,19 @@ function parsePort(raw: string | undefined): number {
     throw usage(`--port must be a number from 0 to 65535, not "${raw}"`);
   }
   return port;
+}
+
+/** A check's time limit in doctor (default 10 s). */
+function parseTimeout(raw: string | undefined): number {
+  if (raw === undefined) return 10_000;
+  let ms = 0;
+  try {
+    ms = parseDuration(raw);
+  } catch {
+    // reported below
+  }
+  if (!(ms > 0)) throw usage(`--timeout must be a duration such as 10s or 500ms, not "${raw}"`);
+  return ms;
 }
 
 function usage(problem: string): AppError {

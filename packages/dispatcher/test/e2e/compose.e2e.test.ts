@@ -459,6 +459,36 @@ describe('docker compose (seed success criteria)', () => {
     expect(text).toContain('agent.budget');
     expect((await fakeState()).llm.remainingTurns).toEqual(0);
   });
+
+  it('`docker compose run --rm dispatcher doctor` checks the stack from inside: one line each, exit 0', async () => {
+    await compose(testFiles, 'up', '-d', '--wait');
+    // compose() throws on a non-zero exit: a FAIL line fails this test with the output.
+    const lines = (await compose(testFiles, 'run', '--rm', '-T', 'dispatcher', 'doctor'))
+      .trim()
+      .split('\n');
+    const line = (what: string) =>
+      lines.find((candidate) => candidate.slice(6).startsWith(`${what}:`));
+    expect(
+      lines.every(
+        (candidate, index) =>
+          index === lines.length - 1 || /^(ok {2}|warn|FAIL) {2}\S/.test(candidate),
+      ),
+    ).toBe(true);
+    expect(line('Docker engine')).toBe('ok    Docker engine: tcp://docker-gate:2375 answers');
+    expect(line('Agent image')).toBe(
+      'ok    Agent image: agentsmith:latest is on tcp://docker-gate:2375',
+    );
+    expect(line('Redis ACL rights')).toMatch(/^ok /);
+    expect(line('project agent-smith-test: git')).toMatch(
+      /^ok .*ls-remote through fakes:9004 works; default branch main$/,
+    );
+    expect(line('project agent-smith-test: tickets')).toMatch(/^ok /);
+    expect(
+      line('LLM anthropic (agent-smith-test, agent-smith-budget, agent-smith-egress)'),
+    ).toMatch(/^ok /);
+    expect(lines.at(-1)).toMatch(/^\d+ ok, \d+ warn, 0 FAIL$/);
+    for (const secret of REAL_SECRETS) expect(lines.join('\n')).not.toContain(secret);
+  });
 });
 
 /** Posts a signed Slack message event in a fresh channel. */
