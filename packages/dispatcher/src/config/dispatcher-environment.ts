@@ -175,7 +175,8 @@ export const DispatcherEnvironment = z
     SLACK_CLIENT_SECRET: optionalText(),
     JOBS_PAGE_URL: variable<string | undefined>(
       'use the public http(s) base URL of the dispatcher, e.g. https://agentsmith.example.com',
-      (value) => (/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(value) ? value.replace(/\/+$/, '') : undefined),
+      (value) =>
+        /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(value) ? value.replace(/\/+$/, '') : undefined,
       undefined,
     ),
     JOB_MAX_DURATION: duration('60m'),
@@ -228,7 +229,11 @@ export const DispatcherEnvironment = z
   })
   .superRefine((env, context) => {
     // Sign in with Slack needs all three; a half-configured one would leave the page silently off.
-    const signIn = { SLACK_CLIENT_ID: env.SLACK_CLIENT_ID, SLACK_CLIENT_SECRET: env.SLACK_CLIENT_SECRET, JOBS_PAGE_URL: env.JOBS_PAGE_URL };
+    const signIn = {
+      SLACK_CLIENT_ID: env.SLACK_CLIENT_ID,
+      SLACK_CLIENT_SECRET: env.SLACK_CLIENT_SECRET,
+      JOBS_PAGE_URL: env.JOBS_PAGE_URL,
+    };
     const missing = Object.entries(signIn).filter(([, value]) => value === undefined);
     if (missing.length > 0 && missing.length < 3) {
       for (const [name] of missing)

@@ -36,9 +36,17 @@ export interface RecentJobs {
 }
 
 /** The record of a tracked job that just ended with `final`. */
-export function finishedJob(job: TrackedJob, final: Done | ErrorEntry, endedAt: number): FinishedJob {
+export function finishedJob(
+  job: TrackedJob,
+  final: Done | ErrorEntry,
+  endedAt: number,
+): FinishedJob {
   const outcome: JobOutcome =
-    final.type === 'done' ? 'succeeded' : job.cancelledBy ? 'cancelled' : (final.outcome ?? 'failed');
+    final.type === 'done'
+      ? 'succeeded'
+      : job.cancelledBy
+        ? 'cancelled'
+        : (final.outcome ?? 'failed');
   const costUsd = final.type === 'done' ? (final.costUsd ?? job.costUsd) : job.costUsd;
   const reason = final.type === 'done' ? (final.unfinished ?? final.summary) : final.reason;
   return {

@@ -6,10 +6,19 @@ const auth = { token_env: 'T' } as never;
 describe('ticketWebUrl', () => {
   it('links each tracker’s ticket page', () => {
     expect([
-      ticketWebUrl({ type: 'github', url: 'https://github.com/acme/shop.git', auth } as never, '#58'),
+      ticketWebUrl(
+        { type: 'github', url: 'https://github.com/acme/shop.git', auth } as never,
+        '#58',
+      ),
       ticketWebUrl({ type: 'gitlab', project: 'group/shop', auth } as never, '#7'),
-      ticketWebUrl({ type: 'jira', url: 'https://acme.atlassian.net/', project: 'PROJ', auth } as never, 'PROJ-12'),
-      ticketWebUrl({ type: 'azuredevops', organization: 'acme', project: 'My Shop', auth } as never, '42'),
+      ticketWebUrl(
+        { type: 'jira', url: 'https://acme.atlassian.net/', project: 'PROJ', auth } as never,
+        'PROJ-12',
+      ),
+      ticketWebUrl(
+        { type: 'azuredevops', organization: 'acme', project: 'My Shop', auth } as never,
+        '42',
+      ),
       ticketWebUrl({ type: 'local', path: 'tickets' } as never, '3'),
     ]).toEqual([
       'https://github.com/acme/shop/issues/58',
@@ -22,9 +31,17 @@ describe('ticketWebUrl', () => {
 
   it('prefers JIRA_URL and GITLAB_URL, and refuses a ticket id without a number', () => {
     expect([
-      ticketWebUrl({ type: 'jira', project: 'PROJ', auth } as never, '12', { JIRA_URL: 'https://jira.acme.test' }),
-      ticketWebUrl({ type: 'gitlab', project: 'g/p', auth } as never, '5', { GITLAB_URL: 'https://git.acme.test/' }),
+      ticketWebUrl({ type: 'jira', project: 'PROJ', auth } as never, '12', {
+        JIRA_URL: 'https://jira.acme.test',
+      }),
+      ticketWebUrl({ type: 'gitlab', project: 'g/p', auth } as never, '5', {
+        GITLAB_URL: 'https://git.acme.test/',
+      }),
       ticketWebUrl({ type: 'github', url: 'https://github.com/a/b', auth } as never, 'abc'),
-    ]).toEqual(['https://jira.acme.test/browse/PROJ-12', 'https://git.acme.test/g/p/-/issues/5', undefined]);
+    ]).toEqual([
+      'https://jira.acme.test/browse/PROJ-12',
+      'https://git.acme.test/g/p/-/issues/5',
+      undefined,
+    ]);
   });
 });
