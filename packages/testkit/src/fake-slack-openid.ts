@@ -90,7 +90,10 @@ export class FakeSlackOpenId {
 
   #token(request: RecordedRequest) {
     const form = (request.json ?? {}) as Record<string, string | undefined>;
-    if (form['client_id'] !== this.client.clientId || form['client_secret'] !== this.client.clientSecret)
+    if (
+      form['client_id'] !== this.client.clientId ||
+      form['client_secret'] !== this.client.clientSecret
+    )
       return { body: { ok: false, error: 'invalid_client' } };
     const code = form['code'] ?? '';
     const pending = this.#codes.get(code);

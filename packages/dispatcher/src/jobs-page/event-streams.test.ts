@@ -104,7 +104,10 @@ describe('EventStreams', () => {
 
   it('drops a connection that does not read instead of buffering without end', async () => {
     const feed = new ManualFeed();
-    const streams = new EventStreams(feed, { ...DEFAULT_STREAM_LIMITS, maxBufferedBytes: 64 * 1024 });
+    const streams = new EventStreams(feed, {
+      ...DEFAULT_STREAM_LIMITS,
+      maxBufferedBytes: 64 * 1024,
+    });
     const url = new URL(await serve(streams));
     // A client that connects and never reads: its socket buffers fill, then the server's.
     const stalled = httpRequest({ host: url.hostname, port: url.port, path: '/' });

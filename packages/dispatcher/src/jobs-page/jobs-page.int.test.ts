@@ -84,9 +84,7 @@ async function listen(url: string, headers: Record<string, string>) {
 
 /** The session cookie a `Set-Cookie` header sets (name=value). */
 function cookieFrom(response: Response, name: string): string {
-  const header = response.headers
-    .getSetCookie()
-    .find((cookie) => cookie.startsWith(`${name}=`));
+  const header = response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${name}=`));
   return header?.split(';')[0] ?? '';
 }
 
@@ -141,7 +139,9 @@ describe('jobs page', () => {
 
     expect(exchange.status).toBe(303);
     expect(exchange.headers.get('location')).toBe('/jobs');
-    expect(exchange.headers.getSetCookie()[0]).toMatch(/; Path=\/jobs; Max-Age=43200; HttpOnly; SameSite=Lax$/);
+    expect(exchange.headers.getSetCookie()[0]).toMatch(
+      /; Path=\/jobs; Max-Age=43200; HttpOnly; SameSite=Lax$/,
+    );
     expect(page.status).toBe(200);
     expect(html).toContain('Read-only (access token)');
     expect(html).not.toContain(TOKEN);

@@ -69,9 +69,9 @@ export interface JobsPageOptions {
 
 export interface JobsPage {
   /** Answers a request whose path is `/jobs` or under `/jobs/`. */
-  handle(request: IncomingMessage, response: ServerResponse): void;
+  readonly handle: (request: IncomingMessage, response: ServerResponse) => void;
   /** Ends the live streams (shutdown). */
-  close(): void;
+  readonly close: () => void;
 }
 
 type Reply = ServerResponse;

@@ -20,8 +20,6 @@ export interface RedisLiveFeedOptions {
   count?: number;
 }
 
-type XReadReply = Array<[key: string, entries: Array<[id: string, fields: string[]]>]> | null;
-
 /**
  * Reads every running job's `job:<id>:out` with plain XREAD (no consumer group, so the relay's
  * delivery is untouched) on a connection of its own, and watches the active set and the queue.
@@ -92,7 +90,7 @@ export class RedisLiveFeed implements LiveFeed {
             continue;
           }
           const jobIds = [...cursors.keys()];
-          const reply = (await redis.xread(
+          const reply = await redis.xread(
             'COUNT',
             options.count ?? 100,
             'BLOCK',
@@ -100,7 +98,7 @@ export class RedisLiveFeed implements LiveFeed {
             'STREAMS',
             ...jobIds.map(jobOutStreamKey),
             ...jobIds.map((jobId) => cursors.get(jobId) ?? '$'),
-          )) as XReadReply;
+          );
           for (const [key, entries] of reply ?? []) {
             const jobId = jobIds.find((candidate) => jobOutStreamKey(candidate) === key);
             if (jobId === undefined) continue;

@@ -24,7 +24,11 @@ function row(fields: Partial<JobRow> = {}): JobRow {
   };
 }
 
-const reader: Viewer = { description: 'Read-only (access token)', csrf: undefined, mayCancel: () => false };
+const reader: Viewer = {
+  description: 'Read-only (access token)',
+  csrf: undefined,
+  mayCancel: () => false,
+};
 
 describe('renderJobsPage', () => {
   it('escapes every string from outside and links only http(s) URLs', () => {
@@ -52,7 +56,9 @@ describe('renderJobsPage', () => {
       '<a href="https://github.com/acme/shop/issues/58" target="_blank" rel="noopener noreferrer">#58</a>',
     );
     // The only scripts are the page's own file; nothing inline.
-    expect(html.match(/<script[^>]*>/g)).toEqual(['<script src="/jobs/assets/jobs-page.js" defer>']);
+    expect(html.match(/<script[^>]*>/g)).toEqual([
+      '<script src="/jobs/assets/jobs-page.js" defer>',
+    ]);
     expect(html).not.toMatch(/<[^>]*\s(on\w+|style)=/);
   });
 

@@ -35,7 +35,16 @@ describe('CookieSealer', () => {
       sealer.open(Session, `${sealed}.extra`, 0),
       sealer.open(Session, 'garbage', 0),
       sealer.open(Session, undefined, 0),
-    ]).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined]);
+    ]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });
 

@@ -94,6 +94,6 @@ export class SlackSignIn {
     });
     const keys = KeySet.safeParse(await response.json().catch(() => undefined));
     if (!keys.success) throw new Error(`Slack's key set answered HTTP ${response.status}`);
-    return keys.data.keys as SigningKey[];
+    return keys.data.keys;
   }
 }

@@ -52,7 +52,7 @@ export class RedisRecentJobs implements RecentJobs {
       } catch {
         return [];
       }
-      return parsed.success ? [parsed.data as FinishedJob] : [];
+      return parsed.success ? [parsed.data] : [];
     });
   }
 }

@@ -3,11 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DispatcherHarness,
-  fakeCatalog,
-  uniqueChannel,
-} from '../support/dispatcher-harness.js';
+import { DispatcherHarness, fakeCatalog, uniqueChannel } from '../support/dispatcher-harness.js';
 
 /**
  * The jobs page in a real browser (Debian's headless Chromium through playwright-core) against an
@@ -47,7 +43,9 @@ describe('jobs page in headless Chromium', () => {
         projects: {
           ...fakeCatalog(),
           ticketUrl: (project, ticketId) =>
-            Promise.resolve(`https://github.com/acme/${project}/issues/${ticketId.replace('#', '')}`),
+            Promise.resolve(
+              `https://github.com/acme/${project}/issues/${ticketId.replace('#', '')}`,
+            ),
         },
       },
     });
@@ -76,7 +74,9 @@ describe('jobs page in headless Chromium', () => {
     await page.goto(`${harness.url}/jobs?token=${TOKEN}`);
     expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/jobs');
     await expect.poll(() => page.locator('#live').getAttribute('data-state')).toBe('live');
-    await expect.poll(() => page.locator('#running .empty').textContent()).toBe('No job is running.');
+    await expect
+      .poll(() => page.locator('#running .empty').textContent())
+      .toBe('No job is running.');
 
     const channel = uniqueChannel();
     const jobId = await harness.startJob(channel, 'fix #58 in agent-smith-test');
@@ -102,7 +102,9 @@ describe('jobs page in headless Chromium', () => {
         0.0431,
       ),
     );
-    await expect.poll(() => row.locator('.step').textContent()).toBe('step 5 of 7: Running the tests');
+    await expect
+      .poll(() => row.locator('.step').textContent())
+      .toBe('step 5 of 7: Running the tests');
     await expect.poll(() => row.locator('.cost').textContent()).toBe('$0.0431');
     expect(await row.locator('.phases').textContent()).toContain('checkout');
     await page.screenshot({ path: join(IMAGES, 'jobs-page-running.png'), fullPage: true });
