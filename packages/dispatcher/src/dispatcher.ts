@@ -233,6 +233,7 @@ export async function startDispatcher(
         connect: () => createRedisClient(config.redisUrl, logger, 'jobs-page'),
         workspaceUrl: () => directory.workspaceUrl(),
         logger: logger.child({ component: 'jobs-page' }),
+        scrub: (text) => sanitizer.sanitize(text),
       })
     : undefined;
   // Resolved before listening, so the guard is on the server before its first connection.

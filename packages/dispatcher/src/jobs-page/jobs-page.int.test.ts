@@ -1,4 +1,5 @@
 import { jobInStreamKey, type OutboundEntry } from '@agentsmith/contracts';
+import { SecretSanitizer } from '@agentsmith/kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DispatcherHarness,
@@ -210,6 +211,35 @@ describe('jobs page', () => {
     const unknown = await listen(harness.url, { ...bearer, 'last-event-id': 'other-7' });
     await expect.poll(() => unknown.events.map((event) => event.event)).toEqual(['resync']);
     await Promise.all([stream.close(), replay.close(), unknown.close()]);
+  });
+
+  it('keeps a stream open past the request timeout and hides known secrets an agent wrote', async () => {
+    const secret = 'sk-live-0123456789abcdef';
+    const harness = await start({
+      env: { JOBS_PAGE_TOKEN: TOKEN },
+      dependencies: {
+        httpTimeouts: { headersMs: 200, requestMs: 400 },
+        sanitizer: new SecretSanitizer([secret]),
+      },
+    });
+    const jobId = await harness.startJob(uniqueChannel());
+    const stream = await listen(harness.url, bearer);
+    await expect.poll(() => stream.events.length).toBeGreaterThan(0);
+    // Longer than the whole-request timeout: a stream is a response, not a slow request.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await expect
+      .poll(async () => {
+        await harness.agentWrites(progress(jobId, 2, `Cloning with ${secret}`));
+        return stream.events.filter((event) => event.event === 'progress').length;
+      })
+      .toBeGreaterThan(0);
+    await expect.poll(async () => (await harness.dispatcher.context.jobs.get(jobId))?.step).toBe(2);
+    const html = await (await fetch(`${harness.url}/jobs`, { headers: bearer })).text();
+
+    expect(stream.events.map((event) => event.data).join('\n')).not.toContain(secret);
+    expect(html).toContain('Cloning with');
+    expect(html).not.toContain(secret);
+    await stream.close();
   });
 
   describe('Sign in with Slack', () => {

@@ -44,6 +44,8 @@ export interface JobsSources {
   /** The workspace's URL (`auth.test`), for thread permalinks; undefined when unknown. */
   workspaceUrl: () => Promise<string | undefined>;
   now: () => number;
+  /** Removes known secret values from what an agent wrote (labels, reasons), as Slack's path does. */
+  scrub?: (text: string) => string;
 }
 
 /** `step 3 of 7: Running the tests`, or what is known before the first progress. */
@@ -115,7 +117,15 @@ export async function readJobsSnapshot(sources: JobsSources): Promise<JobsSnapsh
       recentRow(job, workspaceUrl, await ticketUrl(job.project, job.ticketId)),
     ),
   );
-  return { running, queued, recent };
+  const scrub = sources.scrub;
+  if (!scrub) return { running, queued, recent };
+  const clean = (row: JobRow): JobRow => ({
+    ...row,
+    step: scrub(row.step),
+    reason: row.reason === undefined ? undefined : scrub(row.reason),
+    prUrl: row.prUrl === undefined ? undefined : scrub(row.prUrl),
+  });
+  return { running: running.map(clean), queued: queued.map(clean), recent: recent.map(clean) };
 }
 
 function runningRow(

@@ -14,6 +14,8 @@ export interface RedisLiveFeedOptions {
   /** The dispatcher's own phase marks of a job (received … spawned), for the phase line. */
   dispatcherPhases: (jobId: string) => Promise<PhaseMarks | undefined>;
   logger: Logger;
+  /** Removes known secret values from a label an agent wrote. */
+  scrub?: (text: string) => string;
   /** How long one XREAD waits; also how soon a started, finished or queued job is noticed. */
   blockMs?: number;
   /** Entries read per stream and round. */
@@ -135,7 +137,7 @@ export class RedisLiveFeed implements LiveFeed {
       this.#emit({
         type: 'progress',
         jobId,
-        step: formatStep(entry),
+        step: this.options.scrub?.(formatStep(entry)) ?? formatStep(entry),
         phases: formatPhases({ ...entry.phases, ...phases.get(jobId) }),
         cost: formatJobCost(entry.costUsd, true),
       });

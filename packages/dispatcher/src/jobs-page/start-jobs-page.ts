@@ -20,6 +20,8 @@ export interface JobsPageDependencies {
   connect: () => Redis;
   workspaceUrl: () => Promise<string | undefined>;
   logger: Logger;
+  /** Known secret values are removed from what agents wrote before it is shown. */
+  scrub: (text: string) => string;
   /** How long one live read blocks (default 1 s). */
   blockMs?: number;
 }
@@ -37,6 +39,7 @@ export function startJobsPage(dependencies: JobsPageDependencies): {
       (await context.admission.queued(LISTED_JOBS)).map((request) => request.jobId),
     dispatcherPhases: async (jobId) => (await store.get(jobId))?.phases,
     logger: dependencies.logger,
+    scrub: dependencies.scrub,
     ...(dependencies.blockMs !== undefined ? { blockMs: dependencies.blockMs } : {}),
   });
   const page = createJobsPage({
@@ -52,6 +55,7 @@ export function startJobsPage(dependencies: JobsPageDependencies): {
       projects: context.projects,
       workspaceUrl: dependencies.workspaceUrl,
       now: context.now,
+      scrub: dependencies.scrub,
     },
     feed,
     cancel: (jobId, person) => cancelFromPage(context, jobId, person),
