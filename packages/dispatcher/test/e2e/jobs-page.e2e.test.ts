@@ -1,5 +1,6 @@
 import type { OutboundEntry, PhaseMarks } from '@agentsmith/contracts';
 import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +138,72 @@ describe('jobs page in headless Chromium', () => {
     await page.screenshot({ path: join(IMAGES, 'jobs-page-finished.png'), fullPage: true });
 
     expect(policyViolations).toEqual([]);
+    await page.close();
+  });
+});
+
+/** A port nobody listens on right now (Slack must redirect to a URL known before the start). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+describe('jobs page: Sign in with Slack in headless Chromium', () => {
+  let harness: DispatcherHarness;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    harness = await DispatcherHarness.start({
+      env: {
+        PORT: String(port),
+        SLACK_CLIENT_ID: 'fake-client-id',
+        SLACK_CLIENT_SECRET: 'fake-client-secret',
+        JOBS_PAGE_URL: `http://127.0.0.1:${port}`,
+        SLACK_ADMIN_USERS: 'UADMIN',
+      },
+    });
+    harness.slack.openId.signInAs = { userId: 'UADMIN', teamId: 'T1', name: 'Ada Admin' };
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.stop();
+  });
+
+  it('signs an admin in through Slack and cancels a running job from the page', async () => {
+    const channel = uniqueChannel();
+    const jobId = await harness.startJob(channel, 'fix #58 in agent-smith-test');
+    await harness.agentWrites(progress(jobId, 4, 'Asking the model', {}, 0.012));
+    const page = await browser.newPage({ viewport: { width: 1280, height: 420 } });
+
+    await page.goto(`${harness.url}/jobs`);
+    expect(await page.locator('a.button').textContent()).toBe('Sign in with Slack');
+    await page.locator('a.button').click();
+    await page.waitForURL(`${harness.url}/jobs`);
+    expect(await page.locator('.viewer').textContent()).toBe('Signed in as Ada Admin (admin)');
+    const row = page.locator(`#running tr[data-job-id="${jobId}"]`);
+    await expect
+      .poll(() => row.locator('.step').textContent())
+      .toBe('step 4 of 7: Asking the model');
+    await page.screenshot({ path: join(IMAGES, 'jobs-page-admin.png'), fullPage: true });
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.locator('button', { hasText: 'Cancel' }).click();
+    await page.waitForURL(`${harness.url}/jobs?cancelled=${jobId}`);
+    expect(await page.locator('.notice').textContent()).toBe(`Job ${jobId} is stopping.`);
+    expect(await row.locator('.state').textContent()).toBe('stopping');
+    await expect
+      .poll(() => harness.textsIn(channel, 'chat.postMessage').join('\n'))
+      .toContain('UADMIN');
     await page.close();
   });
 });
