@@ -331,6 +331,39 @@ describe('jobs page', () => {
       expect(audit[0]).toMatchObject({ action: 'cancel', allowed: false, userId: 'UOTHER', jobId });
     });
 
+    it('lets the requester take their own queued job out of the queue', async () => {
+      const harness = await start({
+        env: signInEnv('fake-client-id', { MAX_CONCURRENT_JOBS: '1' }),
+      });
+      await harness.startJob(uniqueChannel());
+      const waiting = uniqueChannel();
+      await harness.message(waiting, 'fix #7 in api-v2', { user: 'USECOND' });
+      await expect.poll(() => harness.dispatcher.context.admission.queued(10)).toHaveLength(1);
+      const [queued] = await harness.dispatcher.context.admission.queued(10);
+      const cookie = cookieFrom(await signIn(harness, 'USECOND'), 'agentsmith_jobs');
+      const page = await (await fetch(`${harness.url}/jobs`, { headers: { cookie } })).text();
+      const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+
+      const cancel = await fetch(`${harness.url}/jobs/cancel`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ job: queued?.jobId ?? '', csrf }),
+        redirect: 'manual',
+      });
+
+      expect([...page.matchAll(/name="job" value="([^"]+)"/g)].map((match) => match[1])).toEqual([
+        queued?.jobId,
+      ]);
+      expect(cancel.status).toBe(303);
+      expect(await harness.dispatcher.context.admission.queued(10)).toEqual([]);
+      const audit = (await harness.dispatcher.context.access?.audit.latest(5)) ?? [];
+      expect(audit[0]).toMatchObject({
+        action: 'cancel',
+        allowed: true,
+        reason: 'jobs page: requester',
+      });
+    });
+
     it('refuses a token signed by another key, a foreign workspace and a state that does not match', async () => {
       const harness = await start({
         env: signInEnv('fake-client-id', { SLACK_ALLOWED_TEAMS: 'T1' }),
@@ -353,6 +386,18 @@ describe('jobs page', () => {
       for (const response of [forged, foreign, wrongState])
         expect(cookieFrom(response, 'agentsmith_jobs')).toBe('');
       expect(harness.slack.openId.authorizeRequests.at(-1)?.get('team')).toBe('T1');
+
+      // The person chooses Cancel on Slack's consent screen.
+      harness.slack.openId.signInAs = undefined;
+      const again = await fetch(`${harness.url}/jobs/auth/login`, { redirect: 'manual' });
+      const declined = await fetch(again.headers.get('location') ?? '', { redirect: 'manual' });
+      const back = new URL(declined.headers.get('location') ?? '');
+      const answer = await fetch(`${harness.url}/jobs/auth/callback${back.search}`, {
+        headers: { cookie: cookieFrom(again, 'agentsmith_jobs_signin') },
+        redirect: 'manual',
+      });
+      expect(answer.status).toBe(401);
+      expect(await answer.text()).toContain('Slack did not sign you in (access_denied).');
     });
   });
 

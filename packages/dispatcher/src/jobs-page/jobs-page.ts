@@ -280,6 +280,21 @@ export function createJobsPage(options: JobsPageOptions): JobsPage {
     );
     const code = url.searchParams.get('code');
     const state = url.searchParams.get('state') ?? '';
+    const refused = url.searchParams.get('error');
+    if (refused !== null) {
+      // Slack's own error code (e.g. access_denied when the person chose Cancel): shown as text.
+      send(
+        response,
+        401,
+        renderSignInPage({
+          slack: signIn !== undefined,
+          token: settings.token !== undefined,
+          problem: `Slack did not sign you in (${refused.slice(0, 100)}).`,
+        }),
+        { 'set-cookie': clear },
+      );
+      return;
+    }
     if (!signIn || !pending || !code || !sameSecret(state, pending.state)) {
       signInPage(response, 'The sign-in expired or did not start here; sign in again.');
       return;
