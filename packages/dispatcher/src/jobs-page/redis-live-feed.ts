@@ -31,27 +31,43 @@ export class RedisLiveFeed implements LiveFeed {
   readonly #listeners = new Set<(event: LiveEvent) => void>();
   #running: Promise<void> | undefined;
   #connection: Redis | undefined;
+  #closed = false;
+  /** The running and queued jobs last seen; kept across runs, so a change during a restart is told. */
+  #signature: string | undefined;
 
   constructor(private readonly options: RedisLiveFeedOptions) {}
 
   subscribe(listener: (event: LiveEvent) => void): () => void {
     this.#listeners.add(listener);
-    this.#running ??= this.#run().finally(() => {
-      this.#running = undefined;
-      // Someone subscribed while the loop was winding down.
-      if (this.#listeners.size > 0) this.#running = this.#run();
-    });
+    this.#ensureRunning();
     return () => {
       this.#listeners.delete(listener);
       if (this.#listeners.size === 0) this.#connection?.disconnect();
     };
   }
 
-  /** Stops the loop and waits for it (shutdown). */
+  /** Stops the loop for good and waits for it (shutdown). */
   async close(): Promise<void> {
+    this.#closed = true;
     this.#listeners.clear();
     this.#connection?.disconnect();
     await this.#running;
+  }
+
+  #ensureRunning(): void {
+    if (this.#running || this.#closed) return;
+    this.#running = this.#run().then(
+      () => {
+        this.#running = undefined;
+        // Someone subscribed while the loop was winding down: it needs a new one.
+        if (this.#listeners.size > 0) this.#ensureRunning();
+      },
+      (error: unknown) => {
+        // Not restarted at once (that could spin): the next first subscriber tries again.
+        this.#running = undefined;
+        this.options.logger.error({ err: error }, 'Jobs page live feed stopped');
+      },
+    );
   }
 
   #emit(event: LiveEvent): void {
@@ -65,7 +81,6 @@ export class RedisLiveFeed implements LiveFeed {
     this.#connection = redis;
     const cursors = new Map<string, string>();
     const phases = new Map<string, PhaseMarks | undefined>();
-    let signature: string | undefined;
     try {
       // A connection ended by the last unsubscribe is not reused: a new subscriber gets a new loop.
       while (this.#listeners.size > 0 && !ended(redis)) {
@@ -75,8 +90,9 @@ export class RedisLiveFeed implements LiveFeed {
             options.queuedJobIds(),
           ]);
           const next = `${[...active].sort().join(',')}|${queued.join(',')}`;
-          if (signature !== undefined && next !== signature) this.#emit({ type: 'changed' });
-          signature = next;
+          if (this.#signature !== undefined && next !== this.#signature)
+            this.#emit({ type: 'changed' });
+          this.#signature = next;
           for (const jobId of cursors.keys()) {
             if (!active.includes(jobId)) {
               cursors.delete(jobId);
