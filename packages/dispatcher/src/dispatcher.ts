@@ -16,7 +16,6 @@ import { RedisAuditLog } from './jobs/redis-audit-log.js';
 import { RedisAdmissionQueue } from './jobs/redis-admission-queue.js';
 import { RedisJobStore } from './jobs/redis-job-store.js';
 import { RedisRecentJobs } from './jobs/redis-recent-jobs.js';
-import { startJobsPage } from './jobs-page/start-jobs-page.js';
 import { startAdmittedJobs } from './jobs/start-admitted-job.js';
 import { StopEnforcer } from './jobs/stop-enforcer.js';
 import { createRedisClient } from './redis/create-redis-client.js';
@@ -222,8 +221,9 @@ export async function startDispatcher(
     onDeadline: ({ jobId }) => expireJob(context, jobId),
     ...(supervision ? { superviseJob: (jobId: string) => silentAgents.check(jobId) } : {}),
   });
+  // Loaded only when configured: a dispatcher without the page does not hold its code.
   const jobsPage = config.jobsPage
-    ? startJobsPage({
+    ? (await import('./jobs-page/start-jobs-page.js')).startJobsPage({
         settings: config.jobsPage,
         slackApiUrl: config.slackApiUrl,
         context,
