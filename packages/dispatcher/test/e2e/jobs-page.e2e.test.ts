@@ -1,4 +1,4 @@
-import type { OutboundEntry, PhaseMarks } from '@agentsmith/contracts';
+import { jobInStreamKey, type OutboundEntry, type PhaseMarks } from '@agentsmith/contracts';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -200,7 +200,12 @@ describe('jobs page: Sign in with Slack in headless Chromium', () => {
     await row.locator('button', { hasText: 'Cancel' }).click();
     await page.waitForURL(`${harness.url}/jobs?cancelled=${jobId}`);
     expect(await page.locator('.notice').textContent()).toBe(`Job ${jobId} is stopping.`);
-    expect(await row.locator('.state').textContent()).toBe('stopping');
+    // Stopping, or already gone (CANCEL_GRACE_SECONDS=0): either way no longer cancellable.
+    await expect.poll(() => row.locator('button', { hasText: 'Cancel' }).count()).toBe(0);
+    const inbound = await harness.redis.redis.xrange(jobInStreamKey(jobId), '-', '+');
+    expect(inbound.map(([, fields]) => fields.join(' '))).toEqual([
+      expect.stringContaining('type cancel'),
+    ]);
     await expect
       .poll(() => harness.textsIn(channel, 'chat.postMessage').join('\n'))
       .toContain('UADMIN');
