@@ -31,9 +31,9 @@ describe('EventStreams', () => {
     await new Promise((resolve) => server?.close(resolve));
   });
 
-  async function serve(streams: EventStreams): Promise<string> {
+  async function serve(streams: EventStreams, sessionMs = 60_000): Promise<string> {
     server = createServer((request, response) => {
-      if (!streams.open(request, response, Date.now() + 60_000))
+      if (!streams.open(request, response, Date.now() + sessionMs))
         response.writeHead(503).end('full');
     });
     await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
@@ -100,6 +100,17 @@ describe('EventStreams', () => {
     expect(afterOne.text()).toContain('"step":"two"');
     expect(beforeOne.text()).not.toContain('"step"');
     await Promise.all([watcher, afterTwo, afterOne, beforeOne].map((stream) => stream.close()));
+  });
+
+  it('ends a stream when the viewer’s session expires', async () => {
+    const feed = new ManualFeed();
+    const streams = new EventStreams(feed);
+    const url = await serve(streams, 300);
+    const watcher = await open(url);
+    await expect.poll(() => streams.size).toBe(0);
+    expect(watcher.text()).toContain('resync');
+    expect(feed.listeners.size).toBe(0);
+    await watcher.close();
   });
 
   it('drops a connection that does not read instead of buffering without end', async () => {
