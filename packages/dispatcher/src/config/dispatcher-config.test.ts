@@ -187,6 +187,13 @@ describe('config/dispatcher-config', () => {
       expect(loadDispatcherConfig(base).jobsPage).toBeUndefined();
       expect(loadDispatcherConfig({ ...base, JOBS_PAGE_TOKEN: token }).jobsPage).toEqual({ token });
       expect(
+        loadDispatcherConfig({ ...base, JOBS_PAGE_TOKEN: token, JOBS_PAGE_URL: 'https://a.test' })
+          .jobsPage,
+      ).toEqual({ token, publicUrl: 'https://a.test' });
+      expect(loadDispatcherConfig({ ...base, JOBS_PAGE_URL: 'https://a.test' }).jobsPage).toBe(
+        undefined,
+      );
+      expect(
         loadDispatcherConfig({
           ...base,
           SLACK_CLIENT_ID: '1.2',
@@ -207,8 +214,8 @@ describe('config/dispatcher-config', () => {
         'JOBS_PAGE_URL="ftp://x" is not valid: use the public http(s) base URL of the dispatcher, e.g. https://agentsmith.example.com',
       ]);
       expect(problemsOf({ ...base, SLACK_CLIENT_ID: '1.2' })).toEqual([
-        'SLACK_CLIENT_SECRET is not set: Sign in with Slack on the jobs page needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and JOBS_PAGE_URL together; set SLACK_CLIENT_SECRET too (or unset the others)',
-        'JOBS_PAGE_URL is not set: Sign in with Slack on the jobs page needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and JOBS_PAGE_URL together; set JOBS_PAGE_URL too (or unset the others)',
+        'SLACK_CLIENT_SECRET is not set: Sign in with Slack on the jobs page needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and JOBS_PAGE_URL together; set SLACK_CLIENT_SECRET too (or unset SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)',
+        'JOBS_PAGE_URL is not set: Sign in with Slack on the jobs page needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and JOBS_PAGE_URL together; set JOBS_PAGE_URL too (or unset SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)',
       ]);
     });
   });

@@ -235,12 +235,14 @@ export const DispatcherEnvironment = z
       JOBS_PAGE_URL: env.JOBS_PAGE_URL,
     };
     const missing = Object.entries(signIn).filter(([, value]) => value === undefined);
-    if (missing.length > 0 && missing.length < 3) {
+    // JOBS_PAGE_URL alone is fine (a token-only page behind https); a client id or secret is not.
+    const started = env.SLACK_CLIENT_ID !== undefined || env.SLACK_CLIENT_SECRET !== undefined;
+    if (started && missing.length > 0) {
       for (const [name] of missing)
         context.addIssue({
           code: 'custom',
           path: [name],
-          message: `Sign in with Slack on the jobs page needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and JOBS_PAGE_URL together; set ${name} too (or unset the others)`,
+          message: `Sign in with Slack on the jobs page needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and JOBS_PAGE_URL together; set ${name} too (or unset SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)`,
         });
     }
   })
