@@ -15,6 +15,7 @@ import type { ProjectCatalog } from './jobs/project-catalog.js';
 import { RedisAuditLog } from './jobs/redis-audit-log.js';
 import { RedisAdmissionQueue } from './jobs/redis-admission-queue.js';
 import { RedisJobStore } from './jobs/redis-job-store.js';
+import { RedisRecentJobs } from './jobs/redis-recent-jobs.js';
 import { startAdmittedJobs } from './jobs/start-admitted-job.js';
 import { StopEnforcer } from './jobs/stop-enforcer.js';
 import { createRedisClient } from './redis/create-redis-client.js';
@@ -106,9 +107,11 @@ export async function startDispatcher(
           credentials: broker?.issuer,
           trackedJobIds: () => store.activeJobIds(),
         });
+  const directory = new SlackPeopleDirectory(slackClient, config.access.directoryCacheTtlMs, now);
+  const recentJobs = new RedisRecentJobs(redis, keys.recentJobs);
   const access: AccessControl = {
     policy: config.access,
-    directory: new SlackPeopleDirectory(slackClient, config.access.directoryCacheTtlMs, now),
+    directory,
     audit: new RedisAuditLog(redis, keys.audit, logger.child({ component: 'audit' })),
   };
   const stopEnforcer = new StopEnforcer({
@@ -139,6 +142,7 @@ export async function startDispatcher(
     now,
     newJobId: dependencies.newJobId ?? newJobId,
     access,
+    recentJobs,
     ...(broker ? { credentials: broker.issuer, budget: broker.budget } : {}),
     ...(supervision
       ? {
@@ -217,6 +221,21 @@ export async function startDispatcher(
     onDeadline: ({ jobId }) => expireJob(context, jobId),
     ...(supervision ? { superviseJob: (jobId: string) => silentAgents.check(jobId) } : {}),
   });
+  // Loaded only when configured: a dispatcher without the page does not hold its code.
+  const jobsPage = config.jobsPage
+    ? (await import('./jobs-page/start-jobs-page.js')).startJobsPage({
+        settings: config.jobsPage,
+        slackApiUrl: config.slackApiUrl,
+        context,
+        store,
+        access,
+        recentJobs,
+        connect: () => createRedisClient(config.redisUrl, logger, 'jobs-page'),
+        workspaceUrl: () => directory.workspaceUrl(),
+        logger: logger.child({ component: 'jobs-page' }),
+        scrub: (text) => sanitizer.sanitize(text),
+      })
+    : undefined;
   // Resolved before listening, so the guard is on the server before its first connection.
   const agentAddresses = dependencies.broker
     ? await agentFacingAddresses(dependencies.broker.config.agentUrl)
@@ -228,6 +247,7 @@ export async function startDispatcher(
     ...(dependencies.host ? { host: dependencies.host } : {}),
     metrics,
     slack: slack.requestListener,
+    jobsPage: jobsPage?.page.handle,
     logger,
     checks: [
       { name: 'redis', check: async () => ({ ready: (await redis.ping()) === 'PONG' }) },
@@ -272,6 +292,7 @@ export async function startDispatcher(
       (closing ??= (async () => {
         http.markNotReady();
         const httpClosed = http.close();
+        await jobsPage?.close();
         await slack.stop().catch(() => undefined);
         await relay.close();
         await stopEnforcer.close();

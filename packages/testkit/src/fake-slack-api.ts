@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { blockKitProblems, MESSAGE_TEXT_LIMIT } from './block-kit-validator.js';
 import { FakeServer, type RecordedRequest } from './fake-server.js';
+import { FakeSlackOpenId } from './fake-slack-openid.js';
 
 /** One Web API call the fake accepted, in arrival order. */
 export interface SlackCall {
@@ -92,6 +93,8 @@ export class FakeSlackApi {
   readonly users = new Map<string, FakeSlackUser>();
   /** User groups (`S…`) and their members, for `usergroups.users.list`. */
   readonly usergroups = new Map<string, string[]>();
+  /** Sign in with Slack (OpenID Connect): the registered client and who signs in. */
+  readonly openId: FakeSlackOpenId;
   /** WebSocket URL `apps.connections.open` hands out (Socket Mode); set it to a FakeSocketModeServer's url. */
   socketModeUrl = '';
   #ts = 1_700_000_000;
@@ -208,6 +211,7 @@ export class FakeSlackApi {
       this.#held('chat.postMessage', request),
     );
     this.server.on('POST', '/api/chat.update', (request) => this.#held('chat.update', request));
+    this.openId = new FakeSlackOpenId(this.server);
   }
 
   /** Web API base URL for `SLACK_API_URL` (ends in `/api/`). */

@@ -189,4 +189,44 @@ describe('config/dispatcher-config', () => {
       'docker',
     ]);
   });
+
+  describe('the jobs page', () => {
+    const token = 'a'.repeat(32);
+
+    it('is off unless a token or Sign in with Slack is configured', () => {
+      expect(loadDispatcherConfig(base).jobsPage).toBeUndefined();
+      expect(loadDispatcherConfig({ ...base, JOBS_PAGE_TOKEN: token }).jobsPage).toEqual({ token });
+      expect(
+        loadDispatcherConfig({ ...base, JOBS_PAGE_TOKEN: token, JOBS_PAGE_URL: 'https://a.test' })
+          .jobsPage,
+      ).toEqual({ token, publicUrl: 'https://a.test' });
+      expect(loadDispatcherConfig({ ...base, JOBS_PAGE_URL: 'https://a.test' }).jobsPage).toBe(
+        undefined,
+      );
+      expect(
+        loadDispatcherConfig({
+          ...base,
+          SLACK_CLIENT_ID: '1.2',
+          SLACK_CLIENT_SECRET: 'shh',
+          JOBS_PAGE_URL: 'https://agentsmith.example.com/',
+        }).jobsPage,
+      ).toEqual({
+        slackSignIn: { clientId: '1.2', clientSecret: 'shh' },
+        publicUrl: 'https://agentsmith.example.com',
+      });
+    });
+
+    it('refuses a short token without showing it, and half a Slack sign-in', () => {
+      expect(problemsOf({ ...base, JOBS_PAGE_TOKEN: 'short-token' })).toEqual([
+        'JOBS_PAGE_TOKEN="***" is not valid: use a random string of at least 32 characters, e.g. from `openssl rand -hex 32`',
+      ]);
+      expect(problemsOf({ ...base, SLACK_CLIENT_ID: '1.2', JOBS_PAGE_URL: 'ftp://x' })).toEqual([
+        'JOBS_PAGE_URL="ftp://x" is not valid: use the public http(s) base URL of the dispatcher, e.g. https://agentsmith.example.com',
+      ]);
+      expect(problemsOf({ ...base, SLACK_CLIENT_ID: '1.2' })).toEqual([
+        'SLACK_CLIENT_SECRET is not set: Sign in with Slack on the jobs page needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and JOBS_PAGE_URL together; set SLACK_CLIENT_SECRET too (or unset SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)',
+        'JOBS_PAGE_URL is not set: Sign in with Slack on the jobs page needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and JOBS_PAGE_URL together; set JOBS_PAGE_URL too (or unset SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)',
+      ]);
+    });
+  });
 });

@@ -37,6 +37,16 @@ interface AccessSettings {
   directoryCacheTtlMs: number;
 }
 
+/** The jobs page (`/jobs`, docs/jobs-page.md); absent when no way to sign in is configured. */
+interface JobsPageSettings {
+  /** `JOBS_PAGE_TOKEN`: a bearer token for read-only access. */
+  token?: string;
+  /** Sign in with Slack (OpenID Connect). */
+  slackSignIn?: { clientId: string; clientSecret: string };
+  /** `JOBS_PAGE_URL`: the dispatcher's public base URL, without a trailing `/`. */
+  publicUrl?: string;
+}
+
 interface DispatcherSettings {
   /** `redis://host:port[/db]` as ioredis takes it. */
   redisUrl: string;
@@ -66,6 +76,8 @@ interface DispatcherSettings {
   spawner: SpawnerSettings;
   /** The credential broker's port, URL for agents, default budget and the credentials it holds. */
   broker: BrokerConfig;
+  /** Undefined: the page is off (never open by default). */
+  jobsPage?: JobsPageSettings;
 }
 
 /**
@@ -193,6 +205,13 @@ export function loadDispatcherConfig(
             ...(vars.KUBECONFIG ? { file: vars.KUBECONFIG.split(':').find(Boolean) } : {}),
           },
         };
+  const jobsPage: JobsPageSettings = {
+    ...(vars.JOBS_PAGE_TOKEN ? { token: vars.JOBS_PAGE_TOKEN } : {}),
+    ...(vars.SLACK_CLIENT_ID && vars.SLACK_CLIENT_SECRET
+      ? { slackSignIn: { clientId: vars.SLACK_CLIENT_ID, clientSecret: vars.SLACK_CLIENT_SECRET } }
+      : {}),
+    ...(vars.JOBS_PAGE_URL ? { publicUrl: vars.JOBS_PAGE_URL } : {}),
+  };
   return deepFreeze({
     redisUrl: withRedisPassword(vars.REDIS_URL.url, vars.REDIS_PASSWORD),
     agentRedisUrl: vars.REDIS_URL.asGiven,
@@ -224,5 +243,6 @@ export function loadDispatcherConfig(
     keyPrefix: vars.DISPATCHER_KEY_PREFIX,
     spawner,
     broker,
+    ...(jobsPage.token || jobsPage.slackSignIn ? { jobsPage } : {}),
   });
 }

@@ -166,6 +166,19 @@ export const DispatcherEnvironment = z
     SLACK_ALLOW_GUESTS: yesNo(false),
     SLACK_ALLOW_EXTERNAL_USERS: yesNo(false),
     SLACK_DIRECTORY_CACHE_TTL: duration('5m'),
+    JOBS_PAGE_TOKEN: variable<string | undefined>(
+      'use a random string of at least 32 characters, e.g. from `openssl rand -hex 32`',
+      (value) => (value.length >= 32 ? value : undefined),
+      undefined,
+    ),
+    SLACK_CLIENT_ID: optionalText(),
+    SLACK_CLIENT_SECRET: optionalText(),
+    JOBS_PAGE_URL: variable<string | undefined>(
+      'use the public http(s) base URL of the dispatcher, e.g. https://agentsmith.example.com',
+      (value) =>
+        /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(value) ? value.replace(/\/+$/, '') : undefined,
+      undefined,
+    ),
     JOB_MAX_DURATION: duration('60m'),
     CANCEL_GRACE_SECONDS: wholeNumber(
       'use a whole number of seconds',
@@ -213,6 +226,25 @@ export const DispatcherEnvironment = z
     BUDGET_QUESTION_TIMEOUT_SECONDS: optionalText(),
     ...forwardedToAgents,
     ...heldForTheBroker,
+  })
+  .superRefine((env, context) => {
+    // Sign in with Slack needs all three; a half-configured one would leave the page silently off.
+    const signIn = {
+      SLACK_CLIENT_ID: env.SLACK_CLIENT_ID,
+      SLACK_CLIENT_SECRET: env.SLACK_CLIENT_SECRET,
+      JOBS_PAGE_URL: env.JOBS_PAGE_URL,
+    };
+    const missing = Object.entries(signIn).filter(([, value]) => value === undefined);
+    // JOBS_PAGE_URL alone is fine (a token-only page behind https); a client id or secret is not.
+    const started = env.SLACK_CLIENT_ID !== undefined || env.SLACK_CLIENT_SECRET !== undefined;
+    if (started && missing.length > 0) {
+      for (const [name] of missing)
+        context.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `Sign in with Slack on the jobs page needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and JOBS_PAGE_URL together; set ${name} too (or unset SLACK_CLIENT_ID and SLACK_CLIENT_SECRET)`,
+        });
+    }
   })
   .refine((env) => env.SLACK_APP_TOKEN !== undefined || env.SLACK_SIGNING_SECRET !== undefined, {
     path: ['SLACK_SIGNING_SECRET'],

@@ -80,6 +80,8 @@ export interface AdmissionQueue {
   stopping(): Promise<Array<{ jobId: string; deadlineAt: number }>>;
   /** The job queued for a channel, or null. */
   queuedIn(platform: string, channelId: string): Promise<AdmissionRequest | null>;
+  /** The jobs waiting in the queue, oldest first, at most `limit` (the jobs page lists them). */
+  queued(limit: number): Promise<AdmissionRequest[]>;
   /** Every admitted job (holding a slot) and when it was admitted. */
   admitted(): Promise<Array<{ jobId: string; admittedAt: number }>>;
   /** Whether a job is stopping. */

@@ -17,11 +17,17 @@ export type CancelResult =
  * (`CANCEL_GRACE_SECONDS`) is kept in Redis and enforced by the replica that holds the job's lease
  * (jobs/stop-enforcer.ts).
  */
-export async function cancelJob(context: JobContext, origin: ChatOrigin): Promise<CancelResult> {
+export async function cancelJob(
+  context: JobContext,
+  origin: ChatOrigin,
+  /** Only this job (the jobs page names one): another job of the channel is left alone. */
+  onlyJobId?: string,
+): Promise<CancelResult> {
   const reply = (notice: Parameters<JobContext['notifier']['post']>[1]) =>
     context.notifier.post(origin.channelId, notice, origin.threadTs);
   const admins = adminsOf(context);
-  const queued = await context.admission.queuedIn(origin.platform, origin.channelId);
+  const inChannel = await context.admission.queuedIn(origin.platform, origin.channelId);
+  const queued = onlyJobId === undefined || inChannel?.jobId === onlyJobId ? inChannel : null;
   if (queued) {
     if (!mayControlJob(origin.userId, queued, admins)) {
       await refuseNotOwner(context, origin, queued.jobId, queued.requestedBy, admins);
@@ -45,8 +51,10 @@ export async function cancelJob(context: JobContext, origin: ChatOrigin): Promis
     if (released.was === 'queued') return { kind: 'cancelled', jobId: queued.jobId };
   }
 
-  const state = await context.conversations.get(origin.platform, origin.channelId);
+  const current = await context.conversations.get(origin.platform, origin.channelId);
+  const state = onlyJobId === undefined || current?.jobId === onlyJobId ? current : null;
   if (!state) {
+    if (onlyJobId !== undefined) return { kind: 'no-job' };
     await reply({ kind: 'no-job' });
     return { kind: 'no-job' };
   }

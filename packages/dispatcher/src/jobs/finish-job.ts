@@ -1,6 +1,7 @@
 import type { Done, ErrorEntry, ErrorCode } from '@agentsmith/contracts';
 import { formatDuration } from './format-duration.js';
 import type { JobContext } from './job-context.js';
+import { finishedJob } from './recent-jobs.js';
 import { releaseJob } from './start-admitted-job.js';
 import { stopInBackground } from './stop-in-background.js';
 
@@ -62,11 +63,28 @@ export async function finishJob(
   if (final.type === 'done') context.metrics.jobsFinished += 1;
   else context.metrics.jobsFailed += 1;
   await releaseJob(context, jobId, { keepIfStopping: true });
+  await recordFinished(context, jobId, final);
   await context.jobs.untrack(jobId);
   context.logger.info(
     { jobId, outcome: final.type === 'done' ? 'succeeded' : (final.outcome ?? 'failed') },
     'Job ended',
   );
+}
+
+/** Keeps the job in the recent list (the jobs page); a failure costs the record, never the ending. */
+async function recordFinished(
+  context: JobContext,
+  jobId: string,
+  final: Done | ErrorEntry,
+): Promise<void> {
+  const recent = context.recentJobs;
+  if (!recent) return;
+  try {
+    const job = await context.jobs.get(jobId);
+    if (job) await recent.add(finishedJob(job, final, context.now()));
+  } catch (error) {
+    context.logger.warn({ err: error, jobId }, 'Could not record the finished job');
+  }
 }
 
 /**

@@ -10,6 +10,7 @@ import type { JobSpawner } from '../spawners/job-spawner.js';
 import type { JobStore } from './job-store.js';
 import type { Notifier } from './notifier.js';
 import type { ProjectCatalog } from './project-catalog.js';
+import type { RecentJobs } from './recent-jobs.js';
 
 /** Everything the job application services need; built once in `main.ts`. */
 export interface JobContext {
@@ -36,6 +37,8 @@ export interface JobContext {
   budget?: JobBudgetControl;
   /** Called once the spawner accepted a job (the watchdog starts following it). */
   onSpawned?: (spec: JobSpec) => void;
+  /** Where finished jobs are recorded for the jobs page; absent in some tests. */
+  recentJobs?: RecentJobs;
   /** Called when a job became "stopping" (the stop enforcer looks at once). */
   onStopping?: (jobId: string) => void;
 }

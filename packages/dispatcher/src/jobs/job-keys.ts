@@ -26,6 +26,8 @@ export interface DispatcherKeys {
   channelNext: (platform: string, channelId: string) => string;
   /** The job that holds a ticket (queued, running or stopping). */
   ticket: (project: string, ticketId: string) => string;
+  /** List of finished jobs (JSON), newest first, capped (jobs/redis-recent-jobs.ts). */
+  recentJobs: string;
 }
 
 /** Consumer group every replica reads `job:<id>:out` through. */
@@ -50,5 +52,6 @@ export function dispatcherKeys(prefix = 'dispatcher:'): DispatcherKeys {
     channelNext: (platform, channelId) => `${prefix}channel-next:${platform}:${channelId}`,
     ticket: (project, ticketId) =>
       `${prefix}ticket:${encodeURIComponent(project)}:${encodeURIComponent(ticketId)}`,
+    recentJobs: `${prefix}jobs:recent`,
   };
 }

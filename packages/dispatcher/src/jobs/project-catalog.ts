@@ -25,6 +25,8 @@ export interface ProjectCatalog {
    * card links the pull request; undefined for a local repository or an unknown project.
    */
   repositoryUrl?(project: string): Promise<string | undefined>;
+  /** Where a person reads the ticket (the jobs page links it); undefined when unknown or local. */
+  ticketUrl?(project: string, ticketId: string): Promise<string | undefined>;
   /** The project's `max_concurrent_jobs`; undefined applies `MAX_JOBS_PER_PROJECT`. */
   maxConcurrentJobs?(project: string): Promise<number | undefined>;
 }

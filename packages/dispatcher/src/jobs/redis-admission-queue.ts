@@ -352,6 +352,14 @@ export class RedisAdmissionQueue implements AdmissionQueue {
     return raw === null ? null : Started.parse(JSON.parse(raw));
   }
 
+  async queued(limit: number): Promise<AdmissionRequest[]> {
+    const jobIds = await this.redis.lrange(this.keys.admissionQueue, 0, Math.max(0, limit - 1));
+    if (jobIds.length === 0) return [];
+    const raws = await this.redis.mget(jobIds.map((jobId) => this.keys.admissionRequest(jobId)));
+    // A job that started or left between the two reads has no request any more: skip it.
+    return raws.flatMap((raw) => (raw === null ? [] : [Started.parse(JSON.parse(raw))]));
+  }
+
   async admitted(): Promise<Array<{ jobId: string; admittedAt: number }>> {
     const slots = await this.redis.hgetall(this.keys.admissionSlots);
     return Object.entries(slots).map(([jobId, raw]) => ({

@@ -1,6 +1,7 @@
 import { toAppError, type Logger } from '@agentsmith/kit';
 import { createTracker, loadConfig, type AgentsmithConfig } from '@agentsmith/providers';
 import type { ProjectCatalog, ProjectList } from '../jobs/project-catalog.js';
+import { ticketWebUrl } from './ticket-web-url.js';
 
 /**
  * The projects of `agentsmith.yml` (through the providers' loader), read at every request so
@@ -44,6 +45,10 @@ export function createProjectCatalog(
     repositoryUrl: async (project) => {
       const source = (await load()).config?.projects[project]?.source;
       return source && source.type !== 'local' ? repositoryWebUrl(source.url) : undefined;
+    },
+    ticketUrl: async (project, ticketId) => {
+      const tickets = (await load()).config?.projects[project]?.tickets;
+      return tickets ? ticketWebUrl(tickets, ticketId, env) : undefined;
     },
     maxConcurrentJobs: async (project) =>
       (await load()).config?.projects[project]?.max_concurrent_jobs,

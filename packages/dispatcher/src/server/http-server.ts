@@ -27,6 +27,8 @@ export interface HttpServerOptions {
   checks: ReadinessCheck[];
   /** Slack's endpoints (`/slack/events`, `/slack/interact`); absent in Socket Mode. */
   slack?: RequestListener | undefined;
+  /** The jobs page (`/jobs` and below, docs/jobs-page.md); absent while it is off. */
+  jobsPage?: RequestListener | undefined;
   logger: Logger;
   timeouts?: ServerTimeouts;
 }
@@ -160,6 +162,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Dispa
         options.logger.error({ err: error }, 'Slack request handler threw');
         if (!response.headersSent) response.writeHead(200).end();
       }
+      return;
+    }
+    if (options.jobsPage && (path === '/jobs' || path.startsWith('/jobs/'))) {
+      options.jobsPage(request, response);
       return;
     }
     answerWithoutBody(request, response, 404, { error: 'not found' });

@@ -37,6 +37,7 @@ export class SlackPeopleDirectory implements PeopleDirectory {
   readonly #people: TtlCache<ChatPerson>;
   readonly #groups: TtlCache<ReadonlySet<string>>;
   readonly #home: TtlCache<string | undefined>;
+  readonly #workspace: TtlCache<string | undefined>;
 
   constructor(
     private readonly client: webApi.WebClient,
@@ -46,6 +47,7 @@ export class SlackPeopleDirectory implements PeopleDirectory {
     this.#people = new TtlCache(ttlMs, now);
     this.#groups = new TtlCache(ttlMs, now);
     this.#home = new TtlCache(ttlMs, now);
+    this.#workspace = new TtlCache(ttlMs, now);
   }
 
   person(userId: string): Promise<ChatPerson> {
@@ -81,5 +83,10 @@ export class SlackPeopleDirectory implements PeopleDirectory {
 
   homeTeamId(): Promise<string | undefined> {
     return this.#home.get('home', async () => (await this.client.auth.test()).team_id);
+  }
+
+  /** The workspace's web address (`https://acme.slack.com/`), for thread permalinks. */
+  workspaceUrl(): Promise<string | undefined> {
+    return this.#workspace.get('url', async () => (await this.client.auth.test()).url);
   }
 }

@@ -83,6 +83,11 @@ export class ChannelOnlyAdmission implements AdmissionQueue {
     return Promise.resolve([]);
   }
 
+  /** Nothing ever waits: a busy channel is refused, not queued. */
+  queued(): Promise<AdmissionRequest[]> {
+    return Promise.resolve([]);
+  }
+
   queuedIn(): Promise<AdmissionRequest | null> {
     return Promise.resolve(null);
   }
