@@ -60,6 +60,8 @@ describe('cli/parse-args', () => {
     ${['--server', '--port', '9000']}              | ${{ kind: 'server', port: 9000, configPath: undefined, redisUrl: undefined, verbose: false, headless: true }}
     ${['--server', '--redis-url', 'redis:6379']}   | ${{ kind: 'server', port: 8080, configPath: undefined, redisUrl: 'redis:6379', verbose: false, headless: true }}
     ${['--help']}                                  | ${{ kind: 'help' }}
+    ${['demo']}                                    | ${{ kind: 'demo', verbose: false }}
+    ${['demo', '--verbose']}                       | ${{ kind: 'demo', verbose: true }}
   `('reads $argv', ({ argv, expected }) => {
     expect(parseCliArgs(argv as string[])).toEqual(expected);
   });
@@ -78,6 +80,9 @@ describe('cli/parse-args', () => {
     ${['--record', 'a.jsonl', '--replay', 'b.jsonl', 'fix #1 in x']}                                            | ${/exclude each other/}
     ${['--server', '--replay', 'b.jsonl']}                                                                      | ${/only valid for a one-shot run/}
     ${['--record', ' ', 'fix #1 in x']}                                                                         | ${/--record needs a file name/}
+    ${['demo', 'fix #1 in demo']}                                                                               | ${/demo takes no input/}
+    ${['demo', '--replay', 'b.jsonl']}                                                                          | ${/demo takes no input and no option but --verbose/}
+    ${['demo', '--dry-run']}                                                                                    | ${/demo takes no input and no option but --verbose/}
   `('rejects $argv', ({ argv, problem }) => {
     const attempt = () => parseCliArgs(argv as string[]);
 

@@ -34,11 +34,13 @@ export type CliCommand =
       headless: boolean;
     }
   | { kind: 'config-validate'; configPath: string | undefined }
+  | { kind: 'demo'; verbose: boolean }
   | { kind: 'help' };
 
 export const USAGE = `Usage:
   agentsmith [options] "<input>"        e.g. agentsmith "fix #58 in my-project"
   agentsmith config validate [--config <path>]
+  agentsmith demo                       a replayed run on a sample repository: no account needed
   agentsmith --server [--port N] [--redis-url <url>]
 
 Options:
@@ -86,6 +88,15 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       throw usage('the config command takes one sub-command: config validate');
     }
     return { kind: 'config-validate', configPath: values.config };
+  }
+  if (positionals[0] === 'demo') {
+    const extra = Object.entries(values).filter(
+      ([name, value]) => name !== 'verbose' && value !== undefined && value !== false,
+    );
+    if (positionals.length > 1 || extra.length > 0) {
+      throw usage('demo takes no input and no option but --verbose: agentsmith demo');
+    }
+    return { kind: 'demo', verbose: values.verbose };
   }
   if (values.record !== undefined && values.replay !== undefined) {
     throw usage('--record and --replay exclude each other: record a session, then replay it');
