@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { BundledRecording } from '@agentsmith/contracts';
 
 /** The agent's installation root (the repository, or /app in the image): dist/demo/../../../.. */
 const INSTALL_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -30,4 +31,12 @@ export function demoBundle(installRoot = INSTALL_ROOT): DemoBundle {
     tickets: `${installRoot}config/tickets`,
     recording: `${installRoot}packages/agent/demo/recording.jsonl`,
   };
+}
+
+/** The file of a recording a job spec names (`replay`); only bundled recordings have names. */
+export function bundledRecordingFile(name: BundledRecording, bundle = demoBundle()): string {
+  switch (name) {
+    case 'demo':
+      return bundle.recording;
+  }
 }

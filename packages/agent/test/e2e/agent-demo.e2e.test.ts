@@ -3,9 +3,21 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { git } from '@agentsmith/testkit';
+import {
+  agentArguments,
+  agentJobEnvironment,
+  jobInStreamKey,
+  jobOutStreamKey,
+  PROTOCOL_VERSION,
+  type JobSpec,
+} from '@agentsmith/contracts';
+import { newJobId } from '@agentsmith/kit';
+import { git, redisTestContext, type RedisTestContext } from '@agentsmith/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoBundle } from '../../src/demo/demo-bundle.js';
+import { prepareDemo } from '../../src/demo/prepare-demo.js';
 import { runAgent } from './agent-cli.js';
+import { outEntries } from './job-stream.js';
 
 /**
  * `agentsmith demo` as a newcomer runs it: no configuration, no API key, no network for the model.
@@ -58,5 +70,59 @@ describe('agentsmith demo', () => {
     expect(result.stdout).toContain('Replay of the recorded session');
     expect(result.stdout).toContain('no model was called');
     expect(result.stdout + result.stderr).not.toMatch(/API_KEY/);
+  });
+});
+
+/**
+ * The demo on Docker: the dispatcher's job spec names the bundled recording (`replay: demo`),
+ * which reaches the agent through its environment only; the container arguments are the usual.
+ */
+describe('a job whose spec names the bundled demo recording', () => {
+  let scratch: string;
+  let redis: RedisTestContext;
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'agentsmith-demo-job-'));
+    redis = await redisTestContext();
+  });
+  afterAll(async () => {
+    await redis.cleanup();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('replays it in job mode: every entry says replay and the fix lands on fix/1', async () => {
+    const workspace = await prepareDemo(demoBundle(), scratch, process.env);
+    const jobId = newJobId();
+    redis.track(jobOutStreamKey(jobId), jobInStreamKey(jobId));
+    const spec: JobSpec = {
+      specificationVersion: PROTOCOL_VERSION,
+      jobId,
+      intent: { ticketId: '1', project: 'demo' },
+      platform: 'cli',
+      channelId: 'demo',
+      redisUrl: redis.url.replace('redis://', ''),
+      maxDurationSeconds: 600,
+      createdAt: Date.now(),
+      replay: 'demo',
+    };
+
+    const result = await runAgent(
+      [...agentArguments(spec), '--config', workspace.configPath],
+      { ...agentJobEnvironment(spec), AGENTSMITH_WORKDIR: workspace.workdir },
+      scratch,
+    );
+
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    const entries = await outEntries(redis, jobId);
+    const progress = entries.flatMap((entry) => (entry.type === 'progress' ? [entry] : []));
+    expect(progress).toHaveLength(7);
+    for (const entry of progress) expect(entry.label).toMatch(/\(replay\)$/);
+    expect(entries.at(-1)).toMatchObject({
+      type: 'done',
+      summary: expect.stringMatching(
+        /^Replay of the recorded session .*recording\.jsonl: no model was called\./,
+      ),
+    });
+    expect(await git(workspace.repository, 'show', 'fix/1:src/math.js')).toContain('return a + b;');
   });
 });
