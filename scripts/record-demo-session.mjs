@@ -5,7 +5,7 @@
 // coding loop makes the demo's replay diverge, and review the diff (docs/recordings.md).
 // Usage: npm run build && node scripts/record-demo-session.mjs
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -66,6 +66,9 @@ try {
     },
   );
   process.stdout.write(stdout);
+  // --record writes mode 600 (a recording may hold secrets); this one is shipped, readable by the
+  // image's non-root user, and holds only the fake server's answers.
+  await chmod(bundle.recording, 0o644);
   console.log(`recorded ${bundle.recording}`);
 } finally {
   await llm.stop();

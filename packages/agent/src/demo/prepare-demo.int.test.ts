@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -49,6 +49,12 @@ describe('demo/prepare-demo', () => {
     expect(project.agent.model).toBe(DEMO_RUN.model);
     expect(project.source).toMatchObject({ type: 'local', path: workspace.repository });
     expect(project.tickets).toMatchObject({ type: 'local', path: workspace.tickets });
+  });
+
+  it("ships a recording anyone may read (the image's non-root user; --record writes mode 600)", async () => {
+    const { mode } = await stat(demoBundle().recording);
+
+    expect(mode & 0o444).toBe(0o444);
   });
 
   it('reads the sample from the installation, so the agent image carries it', () => {
