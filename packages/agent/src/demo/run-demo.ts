@@ -65,7 +65,7 @@ export async function runDemo(
     `  git -C ${workspace.repository} switch ${FIX_BRANCH} && npm --prefix ${workspace.repository} test`,
   );
   print(
-    '[replay] A real run: the Slack setup in README.md, or agentsmith "fix #1 in demo" with a key.',
+    '[replay] For real work: README.md, "Run it with Docker Compose" (Slack), or docs/agent.md.',
   );
   return EXIT_CODES.success;
 }
