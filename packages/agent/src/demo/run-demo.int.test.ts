@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@agentsmith/kit';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { demoBundle } from './demo-bundle.js';
 import { runDemo } from './run-demo.js';
 
@@ -11,6 +11,8 @@ describe('demo/run-demo', () => {
   let lines: string[];
   beforeEach(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'agentsmith-demo-run-'));
+    // The demo's folder is made under os.tmpdir(), which reads TMPDIR: keep it in the scratch folder.
+    vi.stubEnv('TMPDIR', scratch);
     lines = [];
   });
   afterEach(async () => {
@@ -20,7 +22,7 @@ describe('demo/run-demo', () => {
   function environment() {
     const controller = new AbortController();
     return {
-      env: { ...process.env, TMPDIR: scratch },
+      env: { ...process.env },
       logger: createLogger({ name: 'demo-test', level: 'silent' }),
       sink: { isTty: false, write: (text: string) => void lines.push(text) },
       print: (line: string) => void lines.push(line),
