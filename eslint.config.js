@@ -227,7 +227,16 @@ function restrictWorkspaceImports({ files, forbidden, message, paths = [] }) {
 }
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'test-results/**'] },
+  // The demo's sample project (packages/agent/demo) is data the agent fixes, bug included.
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'coverage/**',
+      'test-results/**',
+      'packages/agent/demo/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

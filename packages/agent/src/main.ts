@@ -72,12 +72,13 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<ExitCode> {
         stopSignal: stopSignal(),
       });
     case 'run':
+    case 'demo':
       return runWithSignals(command, env, logger);
   }
 }
 
 async function runWithSignals(
-  command: Extract<CliCommand, { kind: 'run' }>,
+  command: Extract<CliCommand, { kind: 'run' | 'demo' }>,
   env: NodeJS.ProcessEnv,
   logger: Logger,
 ): Promise<ExitCode> {
@@ -105,18 +106,23 @@ async function runWithSignals(
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
 
-  return runTicketCommand(command.options, {
+  const environment = {
     env,
     logger,
     sink: terminalSink(),
     print: printLine,
     printError,
     signal: controller.signal,
-    abort: (reason) => controller.abort(reason),
-    onReporter: (created) => {
+    abort: (reason: unknown) => controller.abort(reason),
+    onReporter: (created: FinalReportGuard) => {
       reporter = created;
     },
-  });
+  };
+  if (command.kind === 'demo') {
+    const { runDemo } = await import('./demo/run-demo.js');
+    return runDemo({ ...environment, verbose: command.verbose });
+  }
+  return runTicketCommand(command.options, environment);
 }
 
 /** Publishes an `Error` entry for a command line that does not parse, when job mode was asked. */

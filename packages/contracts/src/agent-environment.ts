@@ -60,6 +60,7 @@ export const JOB_SPEC_ENV = {
   maxDurationSeconds: 'AGENTSMITH_JOB_MAX_DURATION_SECONDS',
   threadId: 'AGENTSMITH_JOB_THREAD_ID',
   requestedBy: 'AGENTSMITH_JOB_REQUESTED_BY',
+  replay: 'AGENTSMITH_JOB_REPLAY',
 } as const;
 
 /**

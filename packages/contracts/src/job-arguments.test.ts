@@ -49,6 +49,7 @@ const specs: fc.Arbitrary<JobSpec> = fc.record(
     ),
     maxDurationSeconds: fc.integer({ min: 1, max: 7 * 86_400 }),
     createdAt: fc.integer({ min: 0, max: 4_102_444_800_000 }),
+    replay: fc.constant('demo' as const),
   },
   {
     requiredKeys: [
@@ -89,6 +90,26 @@ describe('contracts/job-arguments', () => {
       AGENTSMITH_JOB_REQUESTED_BY: 'U42',
     });
     expect(jobDeadline(spec)).toBe(1_700_000_000_000 + 3_600_000);
+  });
+
+  it('carries a bundled replay in the environment only: the arguments stay exactly as they are', () => {
+    const demo: JobSpec = { ...spec, replay: 'demo' };
+
+    expect(agentArguments(demo)).toEqual(agentArguments(spec));
+    expect(agentJobEnvironment(demo)).toEqual({
+      ...agentJobEnvironment(spec),
+      AGENTSMITH_JOB_REPLAY: 'demo',
+    });
+    expect(parseAgentArguments(agentArguments(demo), agentJobEnvironment(demo))).toEqual(demo);
+  });
+
+  it('refuses a replay that is not a bundled recording (a path, say)', () => {
+    const env = { ...agentJobEnvironment(spec), AGENTSMITH_JOB_REPLAY: '/etc/passwd' };
+
+    const attempt = () => parseAgentArguments(agentArguments(spec), env);
+
+    expect(attempt).toThrow(/the job spec is malformed: replay: /);
+    expect(attempt).toThrow(expect.objectContaining({ code: 'usage_invalid_input' }));
   });
 
   it('adds the workspace and, when delivered, the configuration file for a container', () => {

@@ -83,6 +83,7 @@ export function agentJobEnvironment(spec: JobSpec): Record<string, string> {
     [JOB_SPEC_ENV.maxDurationSeconds]: String(spec.maxDurationSeconds),
     ...(spec.threadId === undefined ? {} : { [JOB_SPEC_ENV.threadId]: spec.threadId }),
     ...(spec.requestedBy === undefined ? {} : { [JOB_SPEC_ENV.requestedBy]: spec.requestedBy }),
+    ...(spec.replay === undefined ? {} : { [JOB_SPEC_ENV.replay]: spec.replay }),
   };
 }
 
@@ -164,6 +165,7 @@ export function jobSpecFromArguments(
     ),
     threadId: read(JOB_SPEC_ENV.threadId),
     requestedBy: read(JOB_SPEC_ENV.requestedBy),
+    replay: read(JOB_SPEC_ENV.replay),
   };
   const parsed = JobSpec.safeParse(candidate);
   if (!parsed.success) {

@@ -12,6 +12,14 @@ export const PROJECT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** A value that travels as an option's argument: one word that cannot be taken for an option. */
 const ARGUMENT_VALUE = /^[^\s-]\S*$/;
 
+/**
+ * Recordings bundled with the agent that a job may replay instead of calling a model
+ * (docs/recordings.md): `demo` is the session `agentsmith demo` replays. Names, never paths, so a
+ * job cannot make the agent read a file of the dispatcher's choosing.
+ */
+export const BundledRecording = z.enum(['demo']);
+export type BundledRecording = z.infer<typeof BundledRecording>;
+
 /** A `FixTicketIntent`: fix ticket `ticketId` in `project`. */
 export const FixTicketIntent = z.object({
   /** Ticket reference as the tracker knows it: "58" or "PROJ-58" (no "#", no spaces). */
@@ -46,6 +54,8 @@ export const JobSpec = z.object({
   createdAt: z.number().int().nonnegative(),
   /** The agent image of this job's project (`environment.image`); the spawner's default when absent. */
   image: z.string().min(1).optional(),
+  /** Replay this bundled recording instead of calling a model (the demo); absent for real work. */
+  replay: BundledRecording.optional(),
 });
 export type JobSpec = z.infer<typeof JobSpec>;
 

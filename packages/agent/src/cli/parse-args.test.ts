@@ -62,6 +62,8 @@ describe('cli/parse-args', () => {
     ${['--help']}                                         | ${{ kind: 'help' }}
     ${['doctor']}                                         | ${{ kind: 'doctor', configPath: undefined, timeoutMs: 10_000 }}
     ${['doctor', '--config', 'a.yml', '--timeout', '3s']} | ${{ kind: 'doctor', configPath: 'a.yml', timeoutMs: 3000 }}
+    ${['demo']}                                    | ${{ kind: 'demo', verbose: false }}
+    ${['demo', '--verbose']}                       | ${{ kind: 'demo', verbose: true }}
   `('reads $argv', ({ argv, expected }) => {
     expect(parseCliArgs(argv as string[])).toEqual(expected);
   });
@@ -83,6 +85,9 @@ describe('cli/parse-args', () => {
     ${['--record', 'a.jsonl', '--replay', 'b.jsonl', 'fix #1 in x']}                                            | ${/exclude each other/}
     ${['--server', '--replay', 'b.jsonl']}                                                                      | ${/only valid for a one-shot run/}
     ${['--record', ' ', 'fix #1 in x']}                                                                         | ${/--record needs a file name/}
+    ${['demo', 'fix #1 in demo']}                                                                               | ${/demo takes no input/}
+    ${['demo', '--replay', 'b.jsonl']}                                                                          | ${/demo takes no input and no option but --verbose/}
+    ${['demo', '--dry-run']}                                                                                    | ${/demo takes no input and no option but --verbose/}
   `('rejects $argv', ({ argv, problem }) => {
     const attempt = () => parseCliArgs(argv as string[]);
 

@@ -36,12 +36,14 @@ export type CliCommand =
   | { kind: 'config-validate'; configPath: string | undefined }
   /** `agentsmith doctor`: every connection and permission, one line each (docs/doctor.md). */
   | { kind: 'doctor'; configPath: string | undefined; timeoutMs: number }
+  | { kind: 'demo'; verbose: boolean }
   | { kind: 'help' };
 
 export const USAGE = `Usage:
   agentsmith [options] "<input>"        e.g. agentsmith "fix #58 in my-project"
   agentsmith config validate [--config <path>]
   agentsmith doctor [--config <path>] [--timeout 10s]   check every connection and permission
+  agentsmith demo                       a replayed run on a sample repository: no account needed
   agentsmith --server [--port N] [--redis-url <url>]
 
 Options:
@@ -97,6 +99,15 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     return { kind: 'doctor', configPath: values.config, timeoutMs: parseTimeout(values.timeout) };
   }
   if (values.timeout !== undefined) throw usage('--timeout is only valid with doctor');
+  if (positionals[0] === 'demo') {
+    const extra = Object.entries(values).filter(
+      ([name, value]) => name !== 'verbose' && value !== undefined && value !== false,
+    );
+    if (positionals.length > 1 || extra.length > 0) {
+      throw usage('demo takes no input and no option but --verbose: agentsmith demo');
+    }
+    return { kind: 'demo', verbose: values.verbose };
+  }
   if (values.record !== undefined && values.replay !== undefined) {
     throw usage('--record and --replay exclude each other: record a session, then replay it');
   }

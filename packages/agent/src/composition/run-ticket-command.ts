@@ -31,6 +31,7 @@ import { stepsFor } from '../steps/step-registry.js';
 import { ReplayReporter } from '../progress/replay-reporter.js';
 import { SessionReplayer } from '../llm/index.js';
 import { buildRunContext, type RunSessionOption } from './build-run-context.js';
+import { bundledRecordingFile } from '../demo/demo-bundle.js';
 
 /** Docker's `stop` waits 10 s before SIGKILL: report the cancellation well before that. */
 const CANCEL_GRACE_MS = 8000;
@@ -56,9 +57,10 @@ export interface TicketCommandEnvironment {
  * a final `Done`/`Error` for every ending, including bad input and bad configuration.
  */
 export async function runTicketCommand(
-  options: RunOptions,
+  given: RunOptions,
   environment: TicketCommandEnvironment,
 ): Promise<ExitCode> {
+  const options = { ...given, session: given.session ?? jobReplay(given, environment.env) };
   let inner: ProgressReporter;
   if (options.job !== undefined) {
     try {
@@ -165,6 +167,22 @@ async function execute(
     return EXIT_CODES.cancelled;
   }
   return result.exitCode;
+}
+
+/**
+ * A job whose spec names a bundled recording (`replay`, the demo on Docker) replays it. A spec
+ * that does not parse replays nothing here; `execute` reports why it is refused.
+ */
+function jobReplay(options: RunOptions, env: NodeJS.ProcessEnv): RunOptions['session'] {
+  if (options.job === undefined) return undefined;
+  try {
+    const { replay } = jobSpecFromArguments(options.job, env);
+    return replay === undefined
+      ? undefined
+      : { mode: 'replay', file: bundledRecordingFile(replay) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** What the logs say about the job a run belongs to. */
