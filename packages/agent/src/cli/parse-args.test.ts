@@ -62,8 +62,8 @@ describe('cli/parse-args', () => {
     ${['--help']}                                         | ${{ kind: 'help' }}
     ${['doctor']}                                         | ${{ kind: 'doctor', configPath: undefined, timeoutMs: 10_000 }}
     ${['doctor', '--config', 'a.yml', '--timeout', '3s']} | ${{ kind: 'doctor', configPath: 'a.yml', timeoutMs: 3000 }}
-    ${['demo']}                                    | ${{ kind: 'demo', verbose: false }}
-    ${['demo', '--verbose']}                       | ${{ kind: 'demo', verbose: true }}
+    ${['demo']}                                           | ${{ kind: 'demo', verbose: false }}
+    ${['demo', '--verbose']}                              | ${{ kind: 'demo', verbose: true }}
   `('reads $argv', ({ argv, expected }) => {
     expect(parseCliArgs(argv as string[])).toEqual(expected);
   });
