@@ -107,6 +107,7 @@ const dispatcherDirections = {
   supervision: ['jobs', 'conversations/conversation-state-manager.ts', 'spawners/job-spawner.ts'],
   relay: ['jobs', 'server/metrics.ts'],
   'jobs-page': ['jobs'],
+  terminal: ['jobs', 'slack/message-blocks.ts', 'slack/block-kit.ts'],
   slack: ['jobs', 'config/dispatcher-config.ts', 'server/metrics.ts'],
   broker: ['config', 'jobs/job-credential-issuer.ts', 'jobs/job-budget.ts'],
   spawners: ['config'],

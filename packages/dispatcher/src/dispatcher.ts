@@ -1,4 +1,4 @@
-import type { JobSpec } from '@agentsmith/contracts';
+import type { BundledRecording, JobSpec } from '@agentsmith/contracts';
 import { newJobId, SecretSanitizer, type Logger } from '@agentsmith/kit';
 import { startBroker, type BrokerSetup } from './broker/start-broker.js';
 import type { DispatcherConfig } from './config/dispatcher-config.js';
@@ -29,6 +29,7 @@ import { createSlackApp, createSlackClient } from './slack/slack-app.js';
 import type { SlackHandlers } from './slack/slack-handlers.js';
 import { SlackNotifier } from './slack/slack-notifier.js';
 import { SlackPeopleDirectory } from './slack/slack-people-directory.js';
+import type { ChatSurface } from './jobs/chat-surface.js';
 import type { JobSpawner } from './spawners/job-spawner.js';
 import { createJobSupervision } from './supervision/job-supervision.js';
 import { createSilentAgents } from './supervision/silent-agents.js';
@@ -52,6 +53,13 @@ export interface DispatcherDependencies {
   broker?: BrokerSetup;
   /** Scrubs the dispatcher's known secret values (and token formats) from all it relays and posts. */
   sanitizer?: SecretSanitizer;
+  /**
+   * Another chat than Slack (the demo's terminal): no Slack client or app is created, and requests
+   * reach the dispatcher only through {@link RunningDispatcher.context}.
+   */
+  chat?: ChatSurface;
+  /** A bundled recording every job replays instead of calling a model (the demo). */
+  jobReplay?: BundledRecording;
 }
 
 export interface RunningDispatcher {
@@ -66,6 +74,19 @@ export interface RunningDispatcher {
   metrics: Metrics;
   /** Graceful stop: not ready, stop Slack intake, finish the relay's delivery, wait, close. */
   close(graceMs?: number): Promise<void>;
+}
+
+/** Slack as the chat: its Web API client, the notifier posting through it and its directory. */
+function slackChat(
+  config: DispatcherConfig,
+  parts: { metrics: Metrics; sanitizer: SecretSanitizer; now: () => number; logger: Logger },
+): ChatSurface & { slackClient: ReturnType<typeof createSlackClient> } {
+  const slackClient = createSlackClient(config.slack.botToken, config.slackApiUrl, parts.logger);
+  return {
+    slackClient,
+    notifier: new SlackNotifier(slackClient, parts.metrics, parts.sanitizer),
+    directory: new SlackPeopleDirectory(slackClient, config.access.directoryCacheTtlMs, parts.now),
+  };
 }
 
 /** Wires the dispatcher together and starts it (the composition root minus env and signals). */
@@ -84,7 +105,10 @@ export async function startDispatcher(
   const conversations = new RedisConversationStateManager(redis, logger);
   const now = dependencies.now ?? Date.now;
   const slackLogger = logger.child({ component: 'slack' });
-  const slackClient = createSlackClient(config.slack.botToken, config.slackApiUrl, slackLogger);
+  const chat = dependencies.chat
+    ? { ...dependencies.chat, slackClient: undefined }
+    : slackChat(config, { metrics, sanitizer, now, logger: slackLogger });
+  const { slackClient, directory } = chat;
   const inFlight = new Set<Promise<unknown>>();
   const track = <T>(promise: Promise<T>): Promise<T> => {
     inFlight.add(promise);
@@ -107,7 +131,6 @@ export async function startDispatcher(
           credentials: broker?.issuer,
           trackedJobIds: () => store.activeJobIds(),
         });
-  const directory = new SlackPeopleDirectory(slackClient, config.access.directoryCacheTtlMs, now);
   const recentJobs = new RedisRecentJobs(redis, keys.recentJobs);
   const access: AccessControl = {
     policy: config.access,
@@ -131,7 +154,7 @@ export async function startDispatcher(
     ),
     onStopping: () => stopEnforcer.wake(),
     jobs: store,
-    notifier: new SlackNotifier(slackClient, metrics, sanitizer),
+    notifier: chat.notifier,
     spawner,
     projects,
     metrics,
@@ -143,6 +166,7 @@ export async function startDispatcher(
     newJobId: dependencies.newJobId ?? newJobId,
     access,
     recentJobs,
+    ...(dependencies.jobReplay ? { jobReplay: dependencies.jobReplay } : {}),
     ...(broker ? { credentials: broker.issuer, budget: broker.budget } : {}),
     ...(supervision
       ? {
@@ -173,17 +197,19 @@ export async function startDispatcher(
       await track(silentAgents.answer(click));
     },
   };
-  const slack = createSlackApp({
-    mode: config.slack,
-    slackApiUrl: config.slackApiUrl,
-    client: slackClient,
-    handlers,
-    dedup: new RedisDedupStore(redis, keys.dedup),
-    logger: slackLogger,
-    ...(dependencies.unhandledRequestTimeoutMs !== undefined
-      ? { unhandledRequestTimeoutMs: dependencies.unhandledRequestTimeoutMs }
-      : {}),
-  });
+  const slack = slackClient
+    ? createSlackApp({
+        mode: config.slack,
+        slackApiUrl: config.slackApiUrl,
+        client: slackClient,
+        handlers,
+        dedup: new RedisDedupStore(redis, keys.dedup),
+        logger: slackLogger,
+        ...(dependencies.unhandledRequestTimeoutMs !== undefined
+          ? { unhandledRequestTimeoutMs: dependencies.unhandledRequestTimeoutMs }
+          : {}),
+      })
+    : undefined;
   const delivery = new EntryDelivery({
     store,
     notifier: context.notifier,
@@ -246,7 +272,7 @@ export async function startDispatcher(
     ...(dependencies.httpTimeouts ? { timeouts: dependencies.httpTimeouts } : {}),
     ...(dependencies.host ? { host: dependencies.host } : {}),
     metrics,
-    slack: slack.requestListener,
+    slack: slack?.requestListener,
     jobsPage: jobsPage?.page.handle,
     logger,
     checks: [
@@ -265,7 +291,7 @@ export async function startDispatcher(
       .then((started) => startAdmittedJobs(context, started))
       .catch((error: unknown) => logger.warn({ err: error }, 'Could not admit waiting jobs')),
   );
-  await slack.start();
+  await slack?.start();
   supervision
     ?.start()
     .catch((error: unknown) => logger.warn({ err: error }, 'Job supervision failed to start'));
@@ -274,7 +300,7 @@ export async function startDispatcher(
       url: http.url,
       opsUrl: http.opsUrl,
       spawner: spawner.type,
-      slackMode: config.slack.kind,
+      chat: slack ? `slack (${config.slack.kind})` : 'other',
       instanceId: config.instanceId,
     },
     'Dispatcher started',
@@ -293,7 +319,7 @@ export async function startDispatcher(
         http.markNotReady();
         const httpClosed = http.close();
         await jobsPage?.close();
-        await slack.stop().catch(() => undefined);
+        await slack?.stop().catch(() => undefined);
         await relay.close();
         await stopEnforcer.close();
         await supervision?.close();

@@ -33,6 +33,13 @@ if (process.argv[2] === 'doctor') {
   process.exit(await runDispatcherDoctor(process.argv.slice(3), env, { print, sanitize }));
 }
 
+if (process.argv[2] === 'demo') {
+  // Loaded only here, like doctor: the terminal chat and the sample are the demo's alone.
+  const { runDispatcherDemo } = await import('./demo.js');
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  process.exit(await runDispatcherDemo(process.argv.slice(3), env, { print }));
+}
+
 const config = loadConfigOrExit();
 const logger = createLogger({ name: 'dispatcher', level: config.logLevel, sanitizer });
 

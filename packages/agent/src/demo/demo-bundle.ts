@@ -17,13 +17,7 @@ export interface DemoBundle {
   recording: string;
 }
 
-/** The project, ticket and model of the bundled recording (its header must name them). */
-export const DEMO_RUN = {
-  project: 'demo',
-  ticketId: '1',
-  provider: 'claude',
-  model: 'scripted-demo',
-} as const;
+export { DEMO_RUN } from '@agentsmith/providers';
 
 export function demoBundle(installRoot = INSTALL_ROOT): DemoBundle {
   return {

@@ -1,8 +1,9 @@
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '@agentsmith/kit';
+import { demoProjectConfig } from '@agentsmith/providers';
 import { runProcess } from '../process/run-process.js';
-import { DEMO_RUN, type DemoBundle } from './demo-bundle.js';
+import type { DemoBundle } from './demo-bundle.js';
 
 /** A fresh demo under one folder: the sample repository, a copy of the tickets, a configuration. */
 export interface DemoWorkspace {
@@ -50,23 +51,8 @@ export async function prepareDemo(
   ]) {
     await git(workspace.repository, args, env);
   }
-  await writeFile(workspace.configPath, demoConfig(workspace));
+  await writeFile(workspace.configPath, demoProjectConfig(workspace));
   return workspace;
-}
-
-/** The configuration of the demo run; JSON strings are YAML strings, so any path is quoted safely. */
-export function demoConfig(workspace: Pick<DemoWorkspace, 'repository' | 'tickets'>): string {
-  return [
-    '# Written by `agentsmith demo`: a local repository, local tickets, a replayed model session.',
-    'projects:',
-    `  ${DEMO_RUN.project}:`,
-    `    source: { type: local, path: ${JSON.stringify(workspace.repository)} }`,
-    `    tickets: { type: local, path: ${JSON.stringify(workspace.tickets)} }`,
-    `    agent: { type: ${DEMO_RUN.provider}, model: ${DEMO_RUN.model}, retry: { max_retries: 0 } }`,
-    '    pipeline: fix-bug',
-    '    test: { command: npm test, timeout: 2m, repair_rounds: 0 }',
-    '',
-  ].join('\n');
 }
 
 async function git(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {

@@ -1,4 +1,4 @@
-import type { JobSpec } from '@agentsmith/contracts';
+import type { BundledRecording, JobSpec } from '@agentsmith/contracts';
 import type { Logger } from '@agentsmith/kit';
 import type { AccessControl } from './access-control.js';
 import type { JobBudgetControl } from './job-budget.js';
@@ -41,6 +41,8 @@ export interface JobContext {
   recentJobs?: RecentJobs;
   /** Called when a job became "stopping" (the stop enforcer looks at once). */
   onStopping?: (jobId: string) => void;
+  /** Every job replays this bundled recording instead of calling a model (`dispatcher demo`). */
+  jobReplay?: BundledRecording;
 }
 
 /** Where a chat request came from and where replies go. */

@@ -108,6 +108,7 @@ async function spawnAgent(
     maxDurationSeconds: Math.ceil(context.jobMaxDurationMs / 1000),
     createdAt: startedAt,
     ...(image ? { image } : {}),
+    ...(context.jobReplay ? { replay: context.jobReplay } : {}),
   });
   const jobEnvironment = await context.credentials?.issue(spec);
   await context.spawner.spawn(spec, spawnDeadline(announced), jobEnvironment, announced);

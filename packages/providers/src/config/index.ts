@@ -8,3 +8,4 @@ export * from './environment-config.js';
 export * from './load-config.js';
 export * from './resolve-project.js';
 export * from './source-config.js';
+export * from './demo-project.js';
