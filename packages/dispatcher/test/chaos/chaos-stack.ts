@@ -13,6 +13,7 @@ import {
   type JobFigures,
   type StreamEntry,
 } from '@agentsmith/testkit';
+import { dockerCompose } from '../support/docker-compose.js';
 
 /**
  * The Compose stack of the chaos suite: docker-compose.yml + deploy/compose.test.yml (the fake
@@ -31,21 +32,9 @@ const environment: NodeJS.ProcessEnv = {
 /** Where the suite leaves its figures for scripts/run-chaos.mjs. */
 export const FIGURES_FILE = join(root, 'test-results/chaos-figures.jsonl');
 
-export async function compose(...args: string[]): Promise<string> {
-  try {
-    const { stdout } = await exec(
-      'docker',
-      ['compose', '-p', project, ...files.flatMap((file) => ['-f', join(root, file)]), ...args],
-      { cwd: root, env: environment, maxBuffer: 64 * 1024 * 1024 },
-    );
-    return stdout;
-  } catch (error) {
-    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(
-      `docker compose ${args.join(' ')} failed:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`,
-      { cause: error },
-    );
-  }
+export function compose(...args: string[]): Promise<string> {
+  const paths = files.map((file) => join(root, file));
+  return dockerCompose({ project, files: paths, cwd: root, env: environment }, ...args);
 }
 
 export async function docker(...args: string[]): Promise<string> {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireDocker, testDocker, testRunId } from '@agentsmith/testkit';
+import { dockerCompose } from '../support/docker-compose.js';
 
 /**
  * The demo through the whole system (deploy/compose.demo.yml, unmodified): no .env, no account,
@@ -15,22 +16,22 @@ const project = `agentsmith-demo-e2e-${testRunId}`;
 const docker = testDocker();
 const DEMO_TIMEOUT_MS = 240_000;
 
-async function compose(...args: string[]): Promise<string> {
-  try {
-    const { stdout } = await exec(
-      'docker',
-      ['compose', '-p', project, '-f', join(root, 'deploy/compose.demo.yml'), ...args],
+function compose(...args: string[]): Promise<string> {
+  return dockerCompose(
+    {
+      project,
+      files: [join(root, 'deploy/compose.demo.yml')],
+      cwd: root,
       // DEMO_PORT=0: a free host port, so a local demo and parallel runs do not collide.
-      { cwd: root, env: { ...process.env, DEMO_PORT: '0' }, maxBuffer: 64 * 1024 * 1024 },
-    );
-    return stdout;
-  } catch (error) {
-    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(
-      `docker compose ${args.join(' ')} failed:\n${stdout.slice(-3000)}\n${stderr.slice(-3000)}`,
-      { cause: error },
-    );
-  }
+      env: { ...process.env, DEMO_PORT: '0' },
+    },
+    ...args,
+  );
+}
+
+/** A file at a revision of the sample repository, read inside the dispatcher's container. */
+function showInDispatcher(repository: string, revision: string): Promise<string> {
+  return compose('exec', '-T', 'dispatcher', 'git', '-C', repository, 'show', revision);
 }
 
 const dispatcherLog = () => compose('logs', '--no-color', '--no-log-prefix', 'dispatcher');
@@ -71,28 +72,8 @@ describe('docker compose -f deploy/compose.demo.yml up (no account anywhere)', (
   it('pushed the fix through the broker into the sample repository, and its tests pass there', async () => {
     const repository = /^ {2}git -C (\S+) log -p fix\/1$/m.exec(log)?.[1];
     expect(repository).toBeDefined();
-    const fixed = await compose(
-      'exec',
-      '-T',
-      'dispatcher',
-      'git',
-      '-C',
-      repository ?? '',
-      'show',
-      'fix/1:src/math.js',
-    );
-    expect(fixed).toContain('a + b');
-    const onMain = await compose(
-      'exec',
-      '-T',
-      'dispatcher',
-      'git',
-      '-C',
-      repository ?? '',
-      'show',
-      'main:src/math.js',
-    );
-    expect(onMain).toContain('a - b');
+    expect(await showInDispatcher(repository ?? '', 'fix/1:src/math.js')).toContain('a + b');
+    expect(await showInDispatcher(repository ?? '', 'main:src/math.js')).toContain('a - b');
   });
 
   it('the jobs page shows the finished job, and only with the printed token', async () => {

@@ -13,6 +13,7 @@ import {
   hostileAttacks,
   type ComposeFakeWorldState,
 } from '@agentsmith/testkit';
+import { dockerCompose } from '../support/docker-compose.js';
 
 /**
  * The seed's success criteria against the real Compose file, the real images and a real Docker
@@ -58,22 +59,9 @@ function textOf(call: { args: Record<string, unknown> }): string {
 }
 let environment: NodeJS.ProcessEnv;
 
-async function compose(files: string[], ...args: string[]): Promise<string> {
-  const fileArgs = files.flatMap((file) => ['-f', file.startsWith('/') ? file : join(root, file)]);
-  try {
-    const { stdout } = await exec('docker', ['compose', '-p', project, ...fileArgs, ...args], {
-      cwd: root,
-      env: environment,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return stdout;
-  } catch (error) {
-    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(
-      `docker compose ${args.join(' ')} failed:\n${stdout.slice(-3000)}\n${stderr.slice(-3000)}`,
-      { cause: error },
-    );
-  }
+function compose(files: string[], ...args: string[]): Promise<string> {
+  const paths = files.map((file) => (file.startsWith('/') ? file : join(root, file)));
+  return dockerCompose({ project, files: paths, cwd: root, env: environment }, ...args);
 }
 
 // AGENTSMITH_E2E_COMPOSE_OVERRIDE adds one more compose file (an absolute path), for debugging.
