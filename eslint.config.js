@@ -114,6 +114,7 @@ const dispatcherDirections = {
   doctor: [
     'config',
     'broker/upstreams.ts',
+    'broker/local-git-backend.ts',
     'redis/redis-access-check.ts',
     'spawners/kubernetes/kubernetes-access-review.ts',
   ],

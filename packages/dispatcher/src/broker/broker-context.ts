@@ -13,6 +13,8 @@ export interface BrokerContext {
   logger: Logger;
   /** Writes onto a job's `job:<id>:out` stream (the egress proxy's refusal notes). */
   reportToJob?: (entry: OutboundEntry) => Promise<void>;
+  /** `PATH` for the git that serves `local` sources (default `/usr/local/bin:/usr/bin:/bin`). */
+  gitSearchPath?: string;
   /** Injected in tests; global fetch otherwise. */
   fetch?: typeof fetch;
 }

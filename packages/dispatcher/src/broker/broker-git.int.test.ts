@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { access, chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { BROKER_ENVIRONMENT } from '@agentsmith/contracts';
@@ -42,6 +43,25 @@ async function gitAsAgent(
   }
 }
 
+/** The agent's clone of `<broker>/git/<project>.git` in `<root>/<name>`, with a commit on `branch`. */
+async function agentCloneWithFix(
+  fixture: BrokerFixture,
+  token: string,
+  root: string,
+  options: { project?: string; name?: string; branch?: string } = {},
+): Promise<string> {
+  const clone = join(root, options.name ?? 'agent-clone');
+  const url = `${fixture.broker.url}/git/${options.project ?? 'app'}.git`;
+  const cloned = await gitAsAgent(root, token, 'clone', url, clone);
+  expect(cloned.output).not.toContain('fatal');
+  expect(cloned.code).toBe(0);
+  await git(clone, 'checkout', '-b', options.branch ?? 'fix/58');
+  await exec('sh', ['-c', 'echo fixed > fix.txt'], { cwd: clone });
+  await git(clone, 'add', '.');
+  await git(clone, 'commit', '-m', 'fix');
+  return clone;
+}
+
 describe('broker git proxy (real git over smart HTTP)', () => {
   let repo: GitTestRepo;
   let server: GitHttpServer;
@@ -71,19 +91,7 @@ describe('broker git proxy (real git over smart HTTP)', () => {
       credentials: { githubToken: REAL_TOKEN, cloneUrl: `${server.url}/acme/app.git` },
     });
     token = (await fixture.mint()).env[BROKER_ENVIRONMENT.jobToken]!;
-    clone = join(repo.root, 'agent-clone');
-    const cloned = await gitAsAgent(
-      repo.root,
-      token,
-      'clone',
-      `${fixture.broker.url}/git/app.git`,
-      clone,
-    );
-    expect(cloned.output).not.toContain('fatal');
-    await git(clone, 'checkout', '-b', 'fix/58');
-    await exec('sh', ['-c', 'echo fixed > fix.txt'], { cwd: clone });
-    await git(clone, 'add', '.');
-    await git(clone, 'commit', '-m', 'fix');
+    clone = await agentCloneWithFix(fixture, token, repo.root);
   });
   afterAll(async () => {
     await fixture.close();
@@ -245,13 +253,7 @@ describe.each([
 
   it("clones and pushes the job's branch with the host's real token, and refuses main", async () => {
     const token = (await fixture.mint()).env[BROKER_ENVIRONMENT.jobToken]!;
-    const clone = join(repo.root, 'agent-clone');
-    const url = `${fixture.broker.url}/git/app.git`;
-    expect((await gitAsAgent(repo.root, token, 'clone', url, clone)).code).toBe(0);
-    await git(clone, 'checkout', '-b', 'fix/58');
-    await exec('sh', ['-c', 'echo fixed > fix.txt'], { cwd: clone });
-    await git(clone, 'add', '.');
-    await git(clone, 'commit', '-m', 'fix');
+    const clone = await agentCloneWithFix(fixture, token, repo.root);
     expect((await gitAsAgent(clone, token, 'push', 'origin', 'fix/58')).code).toBe(0);
     expect(await repo.originBranches()).toContain('fix/58');
     const main = await gitAsAgent(clone, token, 'push', 'origin', 'HEAD:main');
@@ -290,5 +292,132 @@ describe('broker git proxy: an unreachable host', () => {
     } finally {
       await fixture.close();
     }
+  });
+});
+
+describe('broker git proxy for a local source (git http-backend on the dispatcher)', () => {
+  let repo: GitTestRepo;
+  let fixture: BrokerFixture;
+  let token: string;
+  let clone: string;
+  /** A hook that would leave this file behind if any ran inside the dispatcher. */
+  let marker: string;
+  const refsOf = (repository: string) => git(repository, 'for-each-ref');
+
+  beforeAll(async () => {
+    repo = await gitTestRepo({ 'README.md': '# app\n' });
+    await git(repo.work, 'tag', 'v1');
+    marker = join(repo.root, 'hook-ran');
+    for (const hook of ['pre-receive', 'update', 'post-receive', 'reference-transaction']) {
+      const path = join(repo.work, '.git', 'hooks', hook);
+      await writeFile(path, `#!/bin/sh\necho ${hook} >> '${marker}'\n`);
+      await chmod(path, 0o755);
+    }
+    await mkdir(join(repo.root, 'not-a-repository'));
+    fixture = await startBrokerFixture({
+      projects: {
+        // The working copy (checked out on main), by a path relative to the working directory.
+        app: {
+          source: { type: 'local', path: relative(process.cwd(), repo.work) },
+          tickets: { type: 'local', path: 'tickets' },
+        },
+        bare: {
+          source: { type: 'local', path: repo.origin },
+          tickets: { type: 'local', path: 'tickets' },
+        },
+        missing: {
+          source: { type: 'local', path: join(repo.root, 'not-a-repository') },
+          tickets: { type: 'local', path: 'tickets' },
+        },
+      },
+      credentials: {},
+    });
+    token = (await fixture.mint()).env[BROKER_ENVIRONMENT.jobToken]!;
+    clone = await agentCloneWithFix(fixture, token, repo.root);
+  });
+  afterAll(async () => {
+    await fixture.close();
+    await repo.cleanup();
+  });
+
+  it("clones the working copy and pushes the job's branch into it, with no hook run", async () => {
+    expect(await git(clone, 'rev-parse', 'origin/main')).toBe(
+      await git(repo.work, 'rev-parse', 'main'),
+    );
+    const pushed = await gitAsAgent(clone, token, 'push', 'origin', 'fix/58');
+    expect(pushed.code).toBe(0);
+    expect(await git(repo.work, 'rev-parse', 'refs/heads/fix/58')).toBe(
+      await git(clone, 'rev-parse', 'HEAD'),
+    );
+    expect(await git(repo.work, 'symbolic-ref', 'HEAD')).toBe('refs/heads/main');
+    await expect(access(marker)).rejects.toThrow(/ENOENT/);
+    // The hooks do run for a push that does not go through the broker.
+    await git(clone, 'push', '--quiet', repo.work, 'HEAD:refs/heads/direct');
+    await expect(access(marker)).resolves.toBeUndefined();
+  });
+
+  it('refuses a push to main, a tag and a delete, leaving the repository as it was', async () => {
+    const before = await refsOf(repo.work);
+    await git(clone, 'tag', 'v2');
+    for (const [args, reason] of [
+      [['HEAD:main'], 'this job may only push refs/heads/fix/58'],
+      [['v2'], 'tags may not be pushed by this job'],
+      [['--delete', 'fix/58'], 'this job may not delete refs/heads/fix/58'],
+      [['--delete', 'main'], 'this job may only push refs/heads/fix/58'],
+    ] as const) {
+      const pushed = await gitAsAgent(clone, token, 'push', 'origin', ...args);
+      expect(pushed.code).not.toBe(0);
+      expect(pushed.output).toContain('[remote rejected]');
+      expect(pushed.output).toContain(reason);
+    }
+    expect(await refsOf(repo.work)).toBe(before);
+  });
+
+  it('refuses malformed objects (receive.fsckObjects)', async () => {
+    const tree = await git(clone, 'rev-parse', 'HEAD^{tree}');
+    const parent = await git(clone, 'rev-parse', 'HEAD');
+    const commit = `tree ${tree}\nparent ${parent}\nauthor no email 1 +0000\ncommitter no email 1 +0000\n\nbad\n`;
+    await writeFile(join(repo.root, 'bad-commit'), commit);
+    const bad = await git(
+      clone,
+      'hash-object',
+      '--literally',
+      '-t',
+      'commit',
+      '-w',
+      join(repo.root, 'bad-commit'),
+    );
+    const before = await refsOf(repo.work);
+    const pushed = await gitAsAgent(clone, token, 'push', 'origin', `${bad}:refs/heads/fix/58`);
+    expect(pushed.code).not.toBe(0);
+    expect(await refsOf(repo.work)).toBe(before);
+  });
+
+  it('serves a bare repository too', async () => {
+    const { env } = await fixture.mint({ intent: { ticketId: '59', project: 'bare' } });
+    const bareToken = env[BROKER_ENVIRONMENT.jobToken]!;
+    const bareClone = await agentCloneWithFix(fixture, bareToken, repo.root, {
+      project: 'bare',
+      name: 'bare-clone',
+      branch: 'fix/59',
+    });
+    expect((await gitAsAgent(bareClone, bareToken, 'push', 'origin', 'fix/59')).code).toBe(0);
+    expect(await repo.originBranches()).toContain('fix/59');
+  });
+
+  it("tells the agent's git when the path is not a repository, and how to fix it", async () => {
+    const { env } = await fixture.mint({ intent: { ticketId: '60', project: 'missing' } });
+    const listed = await gitAsAgent(
+      repo.root,
+      env[BROKER_ENVIRONMENT.jobToken]!,
+      'ls-remote',
+      `${fixture.broker.url}/git/missing.git`,
+    );
+    expect(listed.code).not.toBe(0);
+    expect(listed.output).toContain('503');
+    expect(listed.output).toContain(
+      `the local source ${join(repo.root, 'not-a-repository')} is not a git repository`,
+    );
+    expect(listed.output).toContain("point the project's source.path");
   });
 });

@@ -9,6 +9,7 @@ import {
   upstreamHeaders,
 } from './http-relay.js';
 import type { JobScope } from './job-scope.js';
+import { serveLocalGit } from './local-git-backend.js';
 import {
   isDeletion,
   parseReceivePackCommands,
@@ -52,7 +53,8 @@ export function pushRefusals(commands: ReceivePackCommands, branch: string): Map
  * `/git/<project>.git/<path>` (smart HTTP): clone and fetch of the job's one repository, and
  * pushes whose every ref update moves the job's own branch. A push touching anything else (a
  * delete, a tag, another branch) never reaches the host: it is answered with a receive-pack report
- * that git prints as `! [remote rejected] <ref> (<reason>)`.
+ * that git prints as `! [remote rejected] <ref> (<reason>)`. A `local` source is served from its
+ * path on this machine by `git http-backend`, after the same checks.
  */
 export async function proxyGit(
   context: BrokerContext,
@@ -83,9 +85,8 @@ export async function proxyGit(
   const project = await context.loadProject(scope.project);
   if (!project) throw new BrokerRefusal(503, `project ${scope.project} is no longer configured`);
   const upstream = gitUpstream(project, context.credentials);
-  if ('missing' in upstream) throw new BrokerRefusal(503, `the broker has no ${upstream.missing}`);
 
-  const headers = upstreamHeaders(request.headers, upstream.headers);
+  const headers = upstreamHeaders(request.headers, 'local' in upstream ? {} : upstream.headers);
   let body: Buffer | undefined;
   if (method === 'POST') {
     body = await readBody(request);
@@ -109,15 +110,38 @@ export async function proxyGit(
       }
     }
   }
-  const query = method === 'GET' ? `?service=${service}` : '';
+  const query = method === 'GET' ? `service=${service}` : '';
+  if ('local' in upstream) {
+    const gone = new AbortController();
+    const abort = () => {
+      if (!response.writableFinished) gone.abort();
+    };
+    response.once('close', abort);
+    try {
+      const answer = await serveLocalGit({
+        repository: upstream.local,
+        method,
+        path: route.path,
+        query,
+        headers,
+        body,
+        remoteUser: `agentsmith-job-${scope.jobId}`,
+        searchPath: context.gitSearchPath,
+        signal: gone.signal,
+        logger: context.logger.child({ jobId: scope.jobId }),
+      });
+      await relayResponse(answer, response);
+    } finally {
+      response.off('close', abort);
+    }
+    return;
+  }
   let answer: Response;
   try {
-    answer = await (context.fetch ?? fetch)(`${upstream.baseUrl}${route.path}${query}`, {
-      method,
-      headers,
-      ...(body ? { body } : {}),
-      redirect: 'manual',
-    });
+    answer = await (context.fetch ?? fetch)(
+      `${upstream.baseUrl}${route.path}${query ? `?${query}` : ''}`,
+      { method, headers, ...(body ? { body } : {}), redirect: 'manual' },
+    );
   } catch (error) {
     // The cause can quote the upstream URL, credentials included: logged, never relayed.
     context.logger.warn({ jobId: scope.jobId, err: error }, 'git host unreachable');

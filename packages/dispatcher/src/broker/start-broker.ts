@@ -54,6 +54,7 @@ export async function startBroker(
       logger,
       ...(jobs ? { reportToJob: (entry: OutboundEntry) => jobs.writeAsAgent(entry) } : {}),
       ...(setup.fetch ? { fetch: setup.fetch } : {}),
+      ...(setup.config.gitSearchPath ? { gitSearchPath: setup.config.gitSearchPath } : {}),
     },
     { port: setup.config.port, ...(setup.host ? { host: setup.host } : {}) },
   );

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { ProjectConfig } from '@agentsmith/providers';
 import { describe, expect, it } from 'vitest';
 import type { JobScope } from './job-scope.js';
@@ -94,6 +95,18 @@ describe('broker/upstreams', () => {
       baseUrl: 'https://github.com/acme/app.git',
       headers: { authorization: basic('x-access-token', 'ghp') },
     });
+  });
+
+  it("serves a local source from its path, resolved against the dispatcher's working directory", () => {
+    const local = (path: string) =>
+      ProjectConfig.parse({
+        source: { type: 'local', path },
+        tickets: { type: 'local', path: 'tickets' },
+      });
+    expect(gitUpstream(local('/srv/repos/app'), { githubToken: 'ghp' })).toEqual({
+      local: '/srv/repos/app',
+    });
+    expect(gitUpstream(local('repos/app/'), {})).toEqual({ local: resolve('repos/app') });
   });
 });
 

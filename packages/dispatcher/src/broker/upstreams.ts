@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   githubApiBaseUrl,
   gitlabInstanceUrl,
@@ -99,13 +100,17 @@ function withoutUserInfo(url: string): string {
   return parsed.toString();
 }
 
-/** The repository's smart-HTTP URL and the git host credential (Basic, as git itself sends it). */
+/**
+ * The repository's smart-HTTP URL and the git host credential (Basic, as git itself sends it), or
+ * for a `local` source the repository's absolute path on this machine (the broker serves it
+ * itself; a relative `source.path` is resolved against the working directory).
+ */
 export function gitUpstream(
   project: ProjectConfig,
   credentials: BrokerCredentials,
-): Upstream | { missing: string } {
+): Upstream | { local: string } {
   const source = project.source;
-  if (source.type === 'local') return { missing: 'a remote repository (source is local)' };
+  if (source.type === 'local') return { local: resolve(source.path) };
   const baseUrl = (credentials.cloneUrl ?? withoutUserInfo(source.url)).replace(/\/+$/, '');
   const token = gitToken(source.type, credentials);
   if (!token) return { baseUrl, headers: {} };

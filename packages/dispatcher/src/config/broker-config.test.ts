@@ -14,6 +14,12 @@ describe('broker/broker-config', () => {
     });
   });
 
+  it('keeps PATH for the git that serves local sources', () => {
+    expect(loadBrokerConfig({ PATH: '/opt/git/bin:/usr/bin' }).gitSearchPath).toBe(
+      '/opt/git/bin:/usr/bin',
+    );
+  });
+
   it('takes the budget question timeout and names a wrong one', () => {
     expect(
       loadBrokerConfig({ BUDGET_QUESTION_TIMEOUT_SECONDS: '60' }).budgetQuestionTimeoutSeconds,

@@ -40,6 +40,8 @@ export interface BrokerConfig {
   /** `BUDGET_QUESTION_TIMEOUT_SECONDS` (default 900): how long the 80 % budget question waits. */
   budgetQuestionTimeoutSeconds: number;
   credentials: BrokerCredentials;
+  /** `PATH`: where the broker finds git to serve `local` sources (the only variable git gets). */
+  gitSearchPath?: string;
 }
 
 /** How long the 80 % budget question waits for its answer by default (15 minutes). */
@@ -146,11 +148,13 @@ export function loadBrokerConfig(env: Readonly<Record<string, string | undefined
   set('jiraUrl', nonEmpty(env['JIRA_URL']));
   set('azureDevOpsUrl', nonEmpty(env['AZURE_DEVOPS_URL']));
   set('cloneUrl', withoutUserInfo(nonEmpty(env['AGENTSMITH_CLONE_URL'])));
+  const gitSearchPath = nonEmpty(env['PATH']);
   return {
     port,
     agentUrl: agentUrl.replace(/\/$/, ''),
     defaultBudget: { usd, ...(tokens === undefined ? {} : { tokens }) },
     budgetQuestionTimeoutSeconds,
     credentials,
+    ...(gitSearchPath ? { gitSearchPath } : {}),
   };
 }

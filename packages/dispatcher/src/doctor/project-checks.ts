@@ -10,18 +10,68 @@ import {
   type LlmProvider,
   type ProjectConfig,
 } from '@agentsmith/providers';
+import { LocalGitUnavailable, serveLocalGit } from '../broker/local-git-backend.js';
 import { gitUpstream, llmUpstream } from '../broker/upstreams.js';
 import type { BrokerCredentials } from '../config/broker-config.js';
 import { parseRefAdvertisement } from './git-refs.js';
 
-const LOCAL_FIX =
-  'give the project a github, gitlab or azurerepos source and tickets (local paths are for the agent CLI: agentsmith doctor)';
+const LOCAL_TICKETS_FIX =
+  'give the project github, gitlab, jira or azuredevops tickets (a local folder is for the agent CLI: agentsmith doctor)';
+
+/** The ref advertisement's verdict: ok with the default branch, or FAIL when HEAD is not a branch. */
+function advertisedRefsResult(what: string, where: string, body: Buffer): CheckResult {
+  const refs = parseRefAdvertisement(body);
+  if (!refs.headResolves) {
+    return failed(
+      what,
+      `${where}: the repository has no default branch (HEAD ${refs.head ? `names ${refs.head}, which does not exist` : 'points nowhere'}; branches: ${refs.branches.join(', ') || 'none'})`,
+      'push the default branch, or set the repository’s default branch to one that exists',
+    );
+  }
+  const branch = refs.head?.replace(/^refs\/heads\//, '') ?? 'HEAD';
+  return passed(what, `ls-remote through ${where} works; default branch ${branch}`);
+}
+
+/** A `local` source's `info/refs`, served by git http-backend as the broker serves it to agents. */
+async function localGitResult(
+  what: string,
+  repository: string,
+  searchPath: string | undefined,
+  signal: AbortSignal,
+): Promise<CheckResult> {
+  let answer: Response;
+  try {
+    answer = await serveLocalGit({
+      repository,
+      method: 'GET',
+      path: '/info/refs',
+      query: 'service=git-upload-pack',
+      headers: {},
+      remoteUser: 'agentsmith-doctor',
+      searchPath,
+      signal,
+    });
+  } catch (error) {
+    if (error instanceof LocalGitUnavailable) return failed(what, error.problem, error.fix);
+    throw error;
+  }
+  const body = Buffer.from(await answer.arrayBuffer());
+  if (answer.status !== 200) {
+    return failed(
+      what,
+      `git http-backend answered ${answer.status} for ${repository}: ${body.toString('utf8').trim()}`,
+      'check that the dispatcher can read the repository',
+    );
+  }
+  return advertisedRefsResult(what, repository, body);
+}
 
 /** `git ls-remote` as the broker's git proxy would do it: the same URL and the same credential. */
 function gitCheck(
   name: string,
   project: ProjectConfig,
   credentials: BrokerCredentials,
+  searchPath: string | undefined,
 ): DoctorCheck {
   const what = `project ${name}: git`;
   return {
@@ -29,13 +79,7 @@ function gitCheck(
     unreachableFix: 'check that this machine reaches the git host (or AGENTSMITH_CLONE_URL)',
     async run(signal): Promise<CheckResult> {
       const upstream = gitUpstream(project, credentials);
-      if ('missing' in upstream) {
-        return warned(
-          what,
-          `source is a local path, which agents in containers cannot clone`,
-          LOCAL_FIX,
-        );
-      }
+      if ('local' in upstream) return localGitResult(what, upstream.local, searchPath, signal);
       const host = new URL(upstream.baseUrl).host;
       const response = await fetch(`${upstream.baseUrl}/info/refs?service=git-upload-pack`, {
         headers: { ...upstream.headers, 'user-agent': 'git/agentsmith-doctor' },
@@ -52,16 +96,7 @@ function gitCheck(
             : 'check the source URL in agentsmith.yml',
         );
       }
-      const refs = parseRefAdvertisement(body);
-      if (!refs.headResolves) {
-        return failed(
-          what,
-          `${host}: the repository has no default branch (HEAD ${refs.head ? `names ${refs.head}, which does not exist` : 'points nowhere'}; branches: ${refs.branches.join(', ') || 'none'})`,
-          'push the default branch, or set the repository’s default branch to one that exists',
-        );
-      }
-      const branch = refs.head?.replace(/^refs\/heads\//, '') ?? 'HEAD';
-      return passed(what, `ls-remote through ${host} works; default branch ${branch}`);
+      return advertisedRefsResult(what, host, body);
     },
   };
 }
@@ -76,7 +111,7 @@ function trackerCheck(name: string, project: ProjectConfig, env: NodeJS.ProcessE
         return warned(
           what,
           'tickets are a local folder, which the dispatcher does not read',
-          LOCAL_FIX,
+          LOCAL_TICKETS_FIX,
         );
       }
       return checkTrackerAccess(what, project.tickets, env, { signal });
@@ -136,7 +171,7 @@ export function projectChecks(
   env: NodeJS.ProcessEnv,
 ): DoctorCheck[] {
   const perProject = Object.entries(config.projects).flatMap(([name, project]) => [
-    gitCheck(name, project, credentials),
+    gitCheck(name, project, credentials, env['PATH']),
     trackerCheck(name, project, env),
   ]);
   const llm = llmGroups(config).map(({ provider, names, project }) =>

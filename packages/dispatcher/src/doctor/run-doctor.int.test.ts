@@ -248,6 +248,31 @@ describe('dispatcher doctor', () => {
     }
   });
 
+  it('checks a local source by serving its refs as the broker would: ok, or FAIL with the fix', async () => {
+    const config = join(folder, 'local.yml');
+    await writeFile(
+      config,
+      [
+        'projects:',
+        '  shop:',
+        `    source: { type: local, path: ${JSON.stringify(repo.work)} }`,
+        '    tickets: { type: local, path: tickets }',
+        '    agent: { type: claude }',
+        '  gone:',
+        `    source: { type: local, path: ${JSON.stringify(folder)} }`,
+        '    tickets: { type: local, path: tickets }',
+        '    agent: { type: claude }',
+      ].join('\n'),
+    );
+    const { lines } = await doctor(environment({ AGENTSMITH_CONFIG: config }));
+    expect(lineOf(lines, 'project shop: git')).toBe(
+      `ok    project shop: git: ls-remote through ${repo.work} works; default branch main`,
+    );
+    expect(lineOf(lines, 'project gone: git')).toBe(
+      `FAIL  project gone: git: the local source ${folder} is not a git repository → fix: point the project's source.path at a git working copy or bare repository on the dispatcher's machine (a relative path is resolved against the dispatcher's working directory)`,
+    );
+  });
+
   it('names each environment problem and stops before connecting anywhere', async () => {
     const { code, lines } = await doctor({ SPAWNER_TYPE: 'docker' });
     expect(code).toBe(1);

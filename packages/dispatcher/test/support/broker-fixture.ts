@@ -66,6 +66,7 @@ export async function startBrokerFixture(options: {
       credentials: options.credentials,
       loadProject,
       logger: silentLogger(),
+      ...(process.env['PATH'] ? { gitSearchPath: process.env['PATH'] } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.reportToJob ? { reportToJob: options.reportToJob } : {}),
     },
