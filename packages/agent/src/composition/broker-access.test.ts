@@ -21,6 +21,8 @@ describe('composition/broker-access', () => {
       GITHUB_API_URL: 'http://dispatcher:8081/rest/github',
       AGENTSMITH_CLONE_URL: 'http://dispatcher:8081/git/my%20app.git',
     });
+    // A local source's adapter brings no login; the broker serves it and wants the job token.
+    expect(access?.gitCredentials).toEqual({ username: 'agentsmith-job', password: 'asjob_token' });
   });
 
   it('gives GitLab, Jira and Azure DevOps the broker as their base URL and the job token', () => {

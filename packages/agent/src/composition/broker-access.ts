@@ -10,6 +10,11 @@ export interface BrokerAccess {
   providerEnv: NodeJS.ProcessEnv;
   /** The LLM's base URL (`<broker>/llm/<provider>`) and the job token as its API key. */
   llm: { apiKey: string; baseUrlOverride: string };
+  /**
+   * git's login at the broker where the host's adapter brings none: a `local` source, which the
+   * broker serves itself. The other adapters already send the job token as their token.
+   */
+  gitCredentials: { username: string; password: string };
 }
 
 /**
@@ -47,5 +52,6 @@ export function brokerAccess(
   return {
     providerEnv,
     llm: { apiKey: token, baseUrlOverride: `${brokerUrl}${BROKER_PATHS.llm(provider)}` },
+    gitCredentials: { username: 'agentsmith-job', password: token },
   };
 }

@@ -14,6 +14,7 @@ import {
   createGitHost,
   createTracker,
   type AgentLlmConfig,
+  type CloneSource,
   type GitHost,
   type ResolvedProject,
 } from '@agentsmith/providers';
@@ -71,6 +72,7 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
     withCloneUrl(
       createGitHost(project.source, providerEnv, options),
       providerEnv['AGENTSMITH_CLONE_URL'],
+      brokered?.gitCredentials,
     ),
     sanitizer,
   );
@@ -182,14 +184,24 @@ function modelsForRun(
 }
 
 /**
- * `AGENTSMITH_CLONE_URL` clones from another URL than the host's (a mirror, or a local bare
- * repository in tests) while the API calls still go to the host; the host's credentials stay.
+ * `AGENTSMITH_CLONE_URL` clones from another URL than the host's (the broker in job mode, a
+ * mirror, or a local bare repository in tests) while the API calls still go to the host; the
+ * host's credentials stay, and `credentials` stand in where the host has none (a local source
+ * served by the broker).
  */
-function withCloneUrl(gitHost: GitHost, cloneUrl: string | undefined): GitHost {
+function withCloneUrl(
+  gitHost: GitHost,
+  cloneUrl: string | undefined,
+  credentials: CloneSource['credentials'],
+): GitHost {
   if (!cloneUrl) return gitHost;
   return {
     type: gitHost.type,
-    cloneSource: () => ({ ...gitHost.cloneSource(), url: cloneUrl }),
+    cloneSource: () => {
+      const source = gitHost.cloneSource();
+      const login = source.credentials ?? credentials;
+      return { ...source, url: cloneUrl, ...(login ? { credentials: login } : {}) };
+    },
     findDefaultBranch: (options) => gitHost.findDefaultBranch(options),
     ensurePullRequest: (input, options) => gitHost.ensurePullRequest(input, options),
   };
