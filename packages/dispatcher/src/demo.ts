@@ -119,8 +119,8 @@ export async function runDispatcherDemo(
   output.print(`Asking: fix #${DEMO_RUN.ticketId} in ${DEMO_RUN.project}\n`);
 
   const origin: ChatOrigin = {
-    // The demo's thread has Slack's shape (a channel, a thread ts); it is printed, never posted.
-    platform: 'slack',
+    // A thread of the terminal: Slack's shape (a channel, a thread ts), printed, never posted.
+    platform: 'cli',
     channelId: 'demo',
     userId: 'demo-user',
     teamId: TERMINAL_TEAM,

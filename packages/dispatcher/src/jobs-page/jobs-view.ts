@@ -21,7 +21,8 @@ export interface JobRow {
   step: string;
   phases: string;
   cost: string;
-  threadUrl: string;
+  /** The chat thread, for Slack's jobs (the demo's terminal has no address). */
+  threadUrl: string | undefined;
   prUrl: string | undefined;
   /** Running: since it started; queued: since it asked; recent: how long it ran. */
   duration: string;
@@ -128,6 +129,13 @@ export async function readJobsSnapshot(sources: JobsSources): Promise<JobsSnapsh
   return { running: running.map(clean), queued: queued.map(clean), recent: recent.map(clean) };
 }
 
+function threadUrl(
+  job: { platform: string; channelId: string; threadTs?: string | undefined },
+  workspaceUrl: string | undefined,
+): string | undefined {
+  return job.platform === 'slack' ? slackThreadUrl(job, workspaceUrl) : undefined;
+}
+
 function runningRow(
   job: TrackedJob,
   stopping: boolean,
@@ -145,7 +153,7 @@ function runningRow(
     step: formatStep(job),
     phases: formatPhases(jobPhases(job)),
     cost: formatJobCost(job.costUsd, job.step !== undefined),
-    threadUrl: slackThreadUrl(job, workspaceUrl),
+    threadUrl: threadUrl(job, workspaceUrl),
     prUrl: undefined,
     duration: formatDuration(Math.max(0, now - job.startedAt)),
     startedAt: job.startedAt,
@@ -169,7 +177,7 @@ function queuedRow(
     step: 'waiting for a free slot',
     phases: '—',
     cost: '—',
-    threadUrl: slackThreadUrl(request, workspaceUrl),
+    threadUrl: threadUrl(request, workspaceUrl),
     prUrl: undefined,
     duration: formatDuration(Math.max(0, now - request.requestedAt)),
     startedAt: request.requestedAt,
@@ -192,7 +200,7 @@ function recentRow(
     step: formatStep(job),
     phases: formatPhases(job.phases ?? {}),
     cost: formatJobCost(job.costUsd, true),
-    threadUrl: slackThreadUrl(job, workspaceUrl),
+    threadUrl: threadUrl(job, workspaceUrl),
     prUrl: job.prUrl,
     duration: formatDuration(Math.max(0, job.endedAt - job.startedAt)),
     startedAt: job.startedAt,

@@ -62,6 +62,19 @@ describe('renderJobsPage', () => {
     expect(html).not.toMatch(/<[^>]*\s(on\w+|style)=/);
   });
 
+  it("shows a local repository's branch as text, and no Slack thread for a job from the terminal", () => {
+    const local = row({
+      jobId: 'job-local',
+      state: 'succeeded',
+      threadUrl: undefined,
+      prUrl: 'file:///tmp/demo/<b>repository#fix/1',
+    });
+    const html = renderJobsPage({ running: [], queued: [], recent: [local] }, reader);
+    expect(html).toContain('<code>file:///tmp/demo/&lt;b&gt;repository#fix/1</code>');
+    expect(html).not.toContain('href="file:');
+    expect(html).not.toContain('Slack thread');
+  });
+
   it('offers Cancel only where the viewer may control the job, with the CSRF token', () => {
     const snapshot: JobsSnapshot = {
       running: [row(), row({ jobId: 'job-other', requestedBy: 'U2' })],

@@ -36,8 +36,16 @@ function cancelForm(row: JobRow, viewer: Viewer): string {
   ].join('');
 }
 
+/** A host's pull request as a link; a local repository's branch (`file://…#fix/1`) as text. */
+function pullRequest(url: string): string {
+  return url.startsWith('file://') ? `<code>${escapeHtml(url)}</code>` : link(url, 'pull request');
+}
+
 function links(row: JobRow): string {
-  return [link(row.threadUrl, 'Slack thread'), row.prUrl ? link(row.prUrl, 'pull request') : '']
+  return [
+    row.threadUrl ? link(row.threadUrl, 'Slack thread') : '',
+    row.prUrl ? pullRequest(row.prUrl) : '',
+  ]
     .filter(Boolean)
     .join(' · ');
 }

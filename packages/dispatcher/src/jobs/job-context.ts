@@ -1,4 +1,4 @@
-import type { BundledRecording, JobSpec } from '@agentsmith/contracts';
+import type { BundledRecording, JobSpec, Platform } from '@agentsmith/contracts';
 import type { Logger } from '@agentsmith/kit';
 import type { AccessControl } from './access-control.js';
 import type { JobBudgetControl } from './job-budget.js';
@@ -47,7 +47,8 @@ export interface JobContext {
 
 /** Where a chat request came from and where replies go. */
 export interface ChatOrigin {
-  platform: 'slack';
+  /** `slack`, or `cli` for the demo's terminal (terminal/terminal-chat.ts). */
+  platform: Platform;
   channelId: string;
   userId: string;
   /** The workspace the request came from (`user_team` of a Slack event), when the platform says. */

@@ -67,6 +67,8 @@ describe('docker compose -f deploy/compose.demo.yml up (no account anywhere)', (
     expect(log).toContain('a replay of a recorded model session');
     expect(log).toMatch(/Starting job [0-9a-f]{12}/);
     expect(log).toMatch(/replay/i);
+    // npm's update check is off in the agent image: nothing but the work itself asks for egress.
+    expect(log).not.toContain('Blocked a connection');
   });
 
   it('pushed the fix through the broker into the sample repository, and its tests pass there', async () => {
@@ -91,6 +93,8 @@ describe('docker compose -f deploy/compose.demo.yml up (no account anywhere)', (
     const jobId = /Starting job ([0-9a-f]{12})/.exec(log)?.[1] ?? 'missing';
     expect(html).toContain(jobId);
     expect(html).toContain('fix/1');
+    // The terminal's thread has no address: no Slack link.
+    expect(html).not.toContain('slack.com');
   });
 
   it('the agent container is gone, and the agent never held the dispatcher’s Redis password', async () => {
