@@ -51,19 +51,21 @@ export interface DemoOutput {
 }
 
 /**
- * `dispatcher demo [--exit]`: the dispatcher with the terminal as its chat, one local project on a
+ * `dispatcher demo`: the dispatcher with the terminal as its chat, one local project on a
  * fresh copy of the sample repository, and every job replaying the bundled recording. It asks
  * `fix #1 in demo` itself; the job runs as any other (admission, the credential broker, an agent
  * container through the spawner, the relay, the jobs page) and its thread is printed here. Then
- * it keeps serving the jobs page until stopped, or exits at once with `--exit` (0 when the job
- * succeeded). Exit 2: the environment is not usable.
+ * it keeps serving the jobs page until SIGINT or SIGTERM; the exit code is 0 when the job
+ * succeeded, 1 when not (or when stopped before it ended), 2 when the environment is not usable.
  */
 export async function runDispatcherDemo(
-  args: readonly string[],
   env: NodeJS.ProcessEnv,
   output: DemoOutput,
 ): Promise<number> {
-  const exitWhenDone = args.includes('--exit');
+  const stopped = new Promise<undefined>((resolve) => {
+    process.once('SIGINT', () => resolve(undefined));
+    process.once('SIGTERM', () => resolve(undefined));
+  });
   const root = await mkdtemp(join(tmpdir(), 'agentsmith-demo-'));
   const repository = join(root, 'repository');
   await createSampleRepository(repository, env);
@@ -128,25 +130,20 @@ export async function runDispatcherDemo(
     receivedAt: Date.now(),
   };
   await handleChatMessage(dispatcher.context, origin, `fix #${DEMO_RUN.ticketId} in demo`);
-  const ending = await answer;
-  const succeeded = ending.kind === 'done';
-  output.print('');
-  if (succeeded) {
-    output.print(`Done: ticket #${DEMO_RUN.ticketId} is fixed and tested on branch fix/1 of`);
-    output.print(`${repository} (in this container). Look at it:`);
-    output.print(`  git -C ${repository} log -p fix/1`);
-  } else {
-    output.print(`The demo job did not succeed (${ending.kind}); the lines above say why.`);
+  const ending = await Promise.race([answer, stopped]);
+  const succeeded = ending?.kind === 'done';
+  if (ending) {
+    output.print('');
+    if (succeeded) {
+      output.print(`Done: ticket #${DEMO_RUN.ticketId} is fixed and tested on branch fix/1 of`);
+      output.print(`${repository} (in this container). Look at it:`);
+      output.print(`  git -C ${repository} log -p fix/1`);
+    } else {
+      output.print(`The demo job did not succeed (${ending.kind}); the lines above say why.`);
+    }
+    output.print(`The jobs page stays up at ${pageUrl} until you stop the demo (Ctrl-C).`);
+    await stopped;
   }
-  if (exitWhenDone) {
-    await dispatcher.close();
-    return succeeded ? 0 : 1;
-  }
-  output.print(`The jobs page stays up at ${pageUrl} until you stop the demo (Ctrl-C).`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
   await dispatcher.close();
   return succeeded ? 0 : 1;
 }

@@ -37,7 +37,7 @@ if (process.argv[2] === 'demo') {
   // Loaded only here, like doctor: the terminal chat and the sample are the demo's alone.
   const { runDispatcherDemo } = await import('./demo.js');
   const print = (line: string) => process.stdout.write(`${line}\n`);
-  process.exit(await runDispatcherDemo(process.argv.slice(3), env, { print }));
+  process.exit(await runDispatcherDemo(env, { print }));
 }
 
 const config = loadConfigOrExit();

@@ -34,7 +34,12 @@ function showInDispatcher(repository: string, revision: string): Promise<string>
   return compose('exec', '-T', 'dispatcher', 'git', '-C', repository, 'show', revision);
 }
 
-const dispatcherLog = () => compose('logs', '--no-color', '--no-log-prefix', 'dispatcher');
+/** What the dispatcher printed, without the terminal codes Compose puts before each line. */
+async function dispatcherLog(): Promise<string> {
+  const log = await compose('logs', '--no-color', '--no-log-prefix', 'dispatcher');
+  // eslint-disable-next-line no-control-regex -- the escape character starts each code
+  return log.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+}
 
 /** The dispatcher's output once the demo's job has ended (or what it printed when time ran out). */
 async function demoOutcome(): Promise<string> {
