@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireDocker, testDocker, testRunId } from '@agentsmith/testkit';
 import { dockerCompose } from '../support/docker-compose.js';
@@ -100,6 +101,31 @@ describe('docker compose -f deploy/compose.demo.yml up (no account anywhere)', (
     expect(html).toContain('fix/1');
     // The terminal's thread has no address: no Slack link.
     expect(html).not.toContain('slack.com');
+  });
+
+  it('opens in a browser from the printed URL, the job finished with its branch (docs/images)', async () => {
+    const printed = /The jobs page shows the job live: (\S+)/.exec(log)?.[1] ?? 'missing';
+    const address = (await compose('port', 'dispatcher', '8080')).trim();
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 480 } });
+      // The printed URL names the demo's default port; the test's stack has a port of its own.
+      await page.goto(printed.replace(/^http:\/\/localhost:\d+/, `http://${address}`));
+      const row = page.locator('#recent tbody tr');
+      await expect.poll(() => row.count()).toBe(1);
+      expect(await row.locator('.state').textContent()).toBe('succeeded');
+      expect(await row.locator('.links').textContent()).toMatch(/file:\/\/\S+#fix\/1/);
+      await page.screenshot({
+        path: join(root, 'docs/images/demo-jobs-page.png'),
+        fullPage: true,
+      });
+    } finally {
+      await browser.close();
+    }
   });
 
   it('the agent container is gone, and the agent never held the dispatcher’s Redis password', async () => {
