@@ -35,6 +35,7 @@ import type { ProgressReporter } from '../progress/progress-reporter.js';
 import { brokerAccess } from './broker-access.js';
 import { createLlmCodingAgent } from './llm-coding-agent.js';
 import { resolvePrinciplesPath } from './resolve-principles-path.js';
+import { gitTokenVariable } from './git-token-variable.js';
 import { sanitizedGitHost, sanitizedTracker } from './sanitized-writes.js';
 
 export interface BuildRunContextInput {
@@ -86,6 +87,7 @@ export function buildRunContext(input: BuildRunContextInput): Promise<RunContext
     ),
     env,
     author: resolveGitAuthor(project.commit_author, env),
+    tokenVariable: gitTokenVariable(project.source, brokered !== undefined),
     logger,
     sanitizer,
   });
