@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { access, chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +14,7 @@ import {
 } from '@agentsmith/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrokerFixture, type BrokerFixture } from '../../test/support/broker-fixture.js';
+import { FLUSH_PKT, pktLine } from './pkt-line.js';
 
 const exec = promisify(execFile);
 const REAL_TOKEN = 'ghp_real_host_token_never_in_an_agent';
@@ -369,6 +370,65 @@ describe('broker git proxy for a local source (git http-backend on the dispatche
       expect(pushed.code).not.toBe(0);
       expect(pushed.output).toContain('[remote rejected]');
       expect(pushed.output).toContain(reason);
+    }
+    expect(await refsOf(repo.work)).toBe(before);
+  });
+
+  /** A hand-made receive-pack request: `commands` (pkt-lines), a flush, then a real pack of `commit`. */
+  async function rawPush(commands: string[], commit: string, base: string): Promise<Response> {
+    const pack = execFileSync('git', ['pack-objects', '--stdout', '--revs', '--quiet'], {
+      cwd: clone,
+      input: `${commit}\n^${base}\n`,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return fetch(`${fixture.broker.url}/git/app.git/git-receive-pack`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`,
+        'content-type': 'application/x-git-receive-pack-request',
+      },
+      body: Buffer.concat([...commands.map((command) => pktLine(command)), FLUSH_PKT, pack]),
+    });
+  }
+
+  it('refuses a forged push certificate whose hidden command would move main', async () => {
+    const main = await git(repo.work, 'rev-parse', 'main');
+    await git(clone, 'commit', '--allow-empty', '-m', 'over main');
+    const commit = await git(clone, 'rev-parse', 'HEAD');
+    const before = await refsOf(repo.work);
+    // git runs the commands after the certificate's first blank line and leaves the signature to
+    // hooks, which are off: the broker must not let a certificate through at all.
+    const answer = await rawPush(
+      [
+        'push-cert\0report-status side-band-64k\n',
+        `shallow \n\n${main} ${commit} refs/heads/main\n`,
+        'push-cert-end\n',
+      ],
+      commit,
+      main,
+    );
+    expect(answer.status).toBe(403);
+    expect(await answer.text()).toContain('signed pushes');
+    expect(await refsOf(repo.work)).toBe(before);
+  });
+
+  it('refuses push options however the capability is spelled, and unknown capabilities', async () => {
+    const own = await git(repo.work, 'rev-parse', 'fix/58');
+    await git(clone, 'commit', '--allow-empty', '-m', 'with hidden options');
+    const commit = await git(clone, 'rev-parse', 'HEAD');
+    const before = await refsOf(repo.work);
+    for (const [capabilities, reason] of [
+      ['report-status push-options=1', 'push options (git push -o) are not accepted'],
+      ['report-status\tpush-options', 'push options (git push -o) are not accepted'],
+      ['report-status future-capability', 'the push capability "future-capability"'],
+    ] as const) {
+      const answer = await rawPush(
+        [`${own} ${commit} refs/heads/fix/58\0${capabilities}\n`],
+        commit,
+        own,
+      );
+      expect(answer.status).toBe(200);
+      expect(await answer.text()).toContain(reason);
     }
     expect(await refsOf(repo.work)).toBe(before);
   });

@@ -29,19 +29,37 @@ function refusalOf(ref: string, deletion: boolean, branch: string): string | und
   return undefined;
 }
 
+/** What a push may ask of git; anything else (push options above all) refuses the push. */
+const PUSH_CAPABILITIES = new Set([
+  'report-status',
+  'report-status-v2',
+  'side-band',
+  'side-band-64k',
+  'quiet',
+  'atomic',
+  'ofs-delta',
+  'agent',
+  'object-format',
+  'session-id',
+]);
+
+/** Why the push's capabilities refuse it whole, or undefined. */
+function capabilityRefusal(capabilities: readonly string[]): string | undefined {
+  for (const capability of capabilities) {
+    const name = capability.split('=')[0] ?? '';
+    // Push options follow the first flush, unread here; on GitLab they can open and auto-merge a
+    // merge request (`-o merge_request.merge_when_pipeline_succeeds`), so none are accepted.
+    if (name === 'push-options') return 'push options (git push -o) are not accepted';
+    if (!PUSH_CAPABILITIES.has(name)) return `the push capability "${name}" is not accepted`;
+  }
+  return undefined;
+}
+
 /** The push's refusal reasons by ref (empty: the push may go ahead). */
 export function pushRefusals(commands: ReceivePackCommands, branch: string): Map<string, string> {
   const reasons = new Map<string, string>();
-  if (commands.pushCertificate) {
-    for (const update of commands.updates)
-      reasons.set(update.ref, 'signed pushes are not supported');
-  }
-  // Push options follow the first flush, unread here; on GitLab they can open and auto-merge a
-  // merge request (`-o merge_request.merge_when_pipeline_succeeds`), so none are accepted.
-  if (commands.capabilities.includes('push-options')) {
-    for (const update of commands.updates)
-      reasons.set(update.ref, 'push options (git push -o) are not accepted');
-  }
+  const whole = capabilityRefusal(commands.capabilities);
+  if (whole) for (const update of commands.updates) reasons.set(update.ref, whole);
   for (const update of commands.updates) {
     const reason = refusalOf(update.ref, isDeletion(update), branch);
     if (reason) reasons.set(update.ref, reason);
@@ -171,6 +189,10 @@ function checkPush(
   } catch (error) {
     throw new BrokerRefusal(400, `not a git push: ${(error as Error).message}`);
   }
+  // Commands inside a certificate are git's to read, not ours: refused before anything else.
+  if (commands.pushCertificate)
+    throw new BrokerRefusal(403, 'signed pushes (git push --signed) are not accepted');
+  if (commands.updates.length === 0) throw new BrokerRefusal(400, 'a push without ref updates');
   const reasons = pushRefusals(commands, branch);
   if (reasons.size === 0) return undefined;
   const message = `Agent Smith broker: push refused — ${[...new Set(reasons.values())].join('; ')}.`;

@@ -78,7 +78,7 @@ describe('broker/local-git-backend (real git http-backend)', () => {
     expect(seen).toContain('GIT_CONFIG_NOSYSTEM=1');
     expect(seen).toContain('GIT_CONFIG_GLOBAL=/dev/null');
     expect(seen).toContain(
-      '-c core.hooksPath=/dev/null -c receive.fsckObjects=true -c http.receivepack=true',
+      '-c core.hooksPath=/dev/null -c receive.fsckObjects=true -c receive.denyCurrentBranch=refuse -c core.fsmonitor=false -c receive.autogc=false -c pack.threads=1 -c http.receivepack=true',
     );
   });
 

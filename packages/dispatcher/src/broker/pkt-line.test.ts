@@ -49,14 +49,47 @@ describe('broker/pkt-line', () => {
       'refs/heads/fix/58-evil': 'this job may only push refs/heads/fix/58',
       'refs/notes/x': 'this job may only push refs/heads/fix/58',
     });
+  });
+
+  it("stops at a push certificate: its commands are git's to read, the push is refused whole", () => {
     const signed = parseReceivePackCommands(
       Buffer.concat([
         pktLine(`push-cert\0report-status\n`),
-        pktLine(`${OLD} ${NEW} refs/heads/fix/58\n`),
+        pktLine(`shallow \n\n${OLD} ${NEW} refs/heads/main\n`),
+        pktLine('push-cert-end\n'),
         FLUSH_PKT,
       ]),
     );
-    expect(pushRefusals(signed, 'fix/58').size).toBe(1);
+    expect(signed).toMatchObject({ pushCertificate: true, updates: [] });
+  });
+
+  it('reads capabilities as git does (any whitespace) and accepts only known ones', () => {
+    const judge = (capabilities: string) =>
+      Object.values(
+        Object.fromEntries(
+          pushRefusals(
+            parseReceivePackCommands(
+              Buffer.concat([
+                pktLine(`${OLD} ${NEW} refs/heads/fix/58\0${capabilities}\n`),
+                FLUSH_PKT,
+              ]),
+            ),
+            'fix/58',
+          ),
+        ),
+      );
+    expect(judge('report-status-v2 side-band-64k quiet object-format=sha1 agent=git/2.39')).toEqual(
+      [],
+    );
+    expect(judge('report-status push-options=1')).toEqual([
+      'push options (git push -o) are not accepted',
+    ]);
+    expect(judge('report-status\tpush-options')).toEqual([
+      'push options (git push -o) are not accepted',
+    ]);
+    expect(judge('report-status something-new')).toEqual([
+      'the push capability "something-new" is not accepted',
+    ]);
   });
 
   it('answers a refusal git prints: ng lines in side-band 1, the reason on side-band 2', () => {
@@ -85,6 +118,14 @@ describe('broker/pkt-line', () => {
 
   it('rejects what is not a push', () => {
     expect(() => parseReceivePackCommands(Buffer.from('GET / HTTP/1.1'))).toThrow(/pkt-line/);
+    for (const line of [
+      `shallow \n\n${OLD} ${NEW} refs/heads/main`,
+      `push-certificate`,
+      `shallow ${OLD} x`,
+    ])
+      expect(() =>
+        parseReceivePackCommands(Buffer.concat([pktLine(`${line}\n`), FLUSH_PKT])),
+      ).toThrow(/unexpected receive-pack command/);
     expect(() => parseReceivePackCommands(Buffer.concat([pktLine('hello\n'), FLUSH_PKT]))).toThrow(
       /unexpected receive-pack command/,
     );

@@ -62,29 +62,40 @@ export function isDeletion(update: RefUpdate): boolean {
   return ZERO_ID.test(update.newId);
 }
 
-/** Parses the command list of a receive-pack request (shallow lines skipped). */
+const SHALLOW = /^shallow [0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+const COMMAND = /^([0-9a-f]{40}(?:[0-9a-f]{24})?) ([0-9a-f]{40}(?:[0-9a-f]{24})?) (\S+)$/;
+
+/**
+ * Parses the command list of a receive-pack request, strictly: `shallow <id>` lines, then ref
+ * updates, the first carrying the capabilities after a NUL. A push certificate (`push-cert`)
+ * ends the parse with `pushCertificate` set: git runs the commands inside a certificate, which
+ * this parser does not read, so such a push must be refused whole. Any other line throws: what
+ * the broker cannot read, git must not run.
+ */
 export function parseReceivePackCommands(body: Buffer): ReceivePackCommands {
   const { lines } = readPktLinesUntilFlush(body);
   const result: ReceivePackCommands = { updates: [], capabilities: [], pushCertificate: false };
   for (const line of lines) {
     if (line.kind !== 'data') continue;
     let text = line.payload.toString('utf8').replace(/\n$/, '');
+    const first = result.updates.length === 0;
     const nul = text.indexOf('\0');
-    if (nul >= 0) {
+    if (nul >= 0 && first) {
+      // git finds a capability wherever whitespace separates it: split the same way.
       result.capabilities.push(
         ...text
           .slice(nul + 1)
-          .split(' ')
+          .split(/\s+/)
           .filter(Boolean),
       );
       text = text.slice(0, nul);
     }
-    if (text.startsWith('shallow ')) continue;
-    if (text.startsWith('push-cert')) {
+    if (first && text === 'push-cert') {
       result.pushCertificate = true;
-      continue;
+      return result;
     }
-    const match = text.match(/^([0-9a-f]{40,64}) ([0-9a-f]{40,64}) (\S+)$/);
+    if (first && SHALLOW.test(text) && nul < 0) continue;
+    const match = COMMAND.exec(text);
     if (!match) throw new Error(`unexpected receive-pack command "${text.slice(0, 120)}"`);
     result.updates.push({ oldId: match[1]!, newId: match[2]!, ref: match[3]! });
   }
