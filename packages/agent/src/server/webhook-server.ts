@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FixTicketIntent } from '@agentsmith/contracts';
-import type { Logger } from '@agentsmith/kit';
+import { answerUnreadRequest, type Logger } from '@agentsmith/kit';
 import type { DeliveryLog } from './delivery-log.js';
 import { labeledIssue, verifyGithubSignature } from './github-webhook.js';
 
@@ -163,12 +163,15 @@ async function readBody(request: IncomingMessage): Promise<Buffer | null> {
   });
 }
 
-/** 413, then the connection is closed: the rest of the body is never read. */
+/** 413, and the rest of the body is never read. */
 function refuseOversized(request: IncomingMessage, response: ServerResponse): void {
-  request.pause();
-  response.writeHead(413, { connection: 'close', 'content-type': 'text/plain; charset=utf-8' });
-  response.end('Payload too large', () => request.socket.destroy());
-  setTimeout(() => request.socket.destroy(), 1_000).unref();
+  answerUnreadRequest(
+    request,
+    response,
+    413,
+    { 'content-type': 'text/plain; charset=utf-8' },
+    'Payload too large',
+  );
 }
 
 function send(response: ServerResponse, status: number, text: string): void {

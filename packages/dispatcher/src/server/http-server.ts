@@ -1,4 +1,4 @@
-import type { Logger } from '@agentsmith/kit';
+import { answerUnreadRequest, type Logger } from '@agentsmith/kit';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { METRICS_CONTENT_TYPE, renderMetrics, type Metrics } from './metrics.js';
@@ -71,14 +71,15 @@ function answerWithoutBody(
   status: number,
   body: unknown,
 ): void {
-  const unread = !request.complete;
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    ...(unread ? { connection: 'close' } : {}),
-  });
-  response.end(JSON.stringify(body), () => {
-    if (unread) request.socket.destroy();
-  });
+  if (request.complete) json(response, status, body);
+  else
+    answerUnreadRequest(
+      request,
+      response,
+      status,
+      { 'content-type': 'application/json' },
+      JSON.stringify(body),
+    );
 }
 
 function pathOf(url: string | undefined): string {

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
+import { answerUnreadRequest } from '@agentsmith/kit';
 
 /** Slack's replay window: a request older (or newer) than this is refused. */
 export const SLACK_REPLAY_WINDOW_SECONDS = 300;
@@ -113,18 +114,13 @@ export function verifiedSlackListener(
   };
 }
 
-/**
- * Answers 413 and closes the connection at once: the rest of the body is never read, so a
- * client cannot keep the dispatcher busy by sending more.
- */
+/** 413, and the rest of the body is never read: a client cannot keep the dispatcher busy by sending more. */
 function refuseOversized(request: IncomingMessage, response: ServerResponse): void {
-  request.pause();
-  if (!response.headersSent) {
-    response.writeHead(413, { connection: 'close', 'content-type': 'text/plain' });
-    response.end(`Request body over ${BODY_LIMIT_BYTES} bytes`, () => request.socket.destroy());
-  } else {
-    request.socket.destroy();
-  }
-  // A client that stops reading must not hold the socket open either.
-  setTimeout(() => request.socket.destroy(), 1_000).unref();
+  answerUnreadRequest(
+    request,
+    response,
+    413,
+    { 'content-type': 'text/plain' },
+    `Request body over ${BODY_LIMIT_BYTES} bytes`,
+  );
 }

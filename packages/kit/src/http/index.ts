@@ -1,1 +1,2 @@
 export * from './http-client.js';
+export * from './answer-unread-request.js';

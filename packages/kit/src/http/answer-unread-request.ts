@@ -1,0 +1,37 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+
+/** How long a refused connection stays half-open for the client to read its answer. */
+export const LINGER_MS = 1_000;
+
+/**
+ * Answers a request whose body the server will not read, then closes the connection without
+ * reading it either.
+ *
+ * Ending the response normally makes Node destroy the socket at once; with body bytes still
+ * unread that close sends a TCP reset, and a client busy writing its body sees the reset as a
+ * failed write and drops the connection before it reads the answer. So the answer goes out with
+ * a FIN (the write side is closed, the read side is left alone and never read), and the socket is
+ * destroyed `lingerMs` later, so a client that never stops cannot hold it.
+ */
+export function answerUnreadRequest(
+  request: IncomingMessage,
+  response: ServerResponse,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  body: string,
+  lingerMs = LINGER_MS,
+): void {
+  request.pause();
+  const socket = request.socket;
+  setTimeout(() => socket.destroy(), lingerMs).unref();
+  if (response.headersSent) {
+    socket.destroy();
+    return;
+  }
+  response.writeHead(status, {
+    ...headers,
+    connection: 'close',
+    'content-length': Buffer.byteLength(body),
+  });
+  response.write(body, () => socket.end());
+}
