@@ -43,6 +43,8 @@ const AGENT_OPTION_KEYS = [
 
 /** The configuration file: `--config` wins, then this, then {@link DEFAULT_CONFIG_PATH}. */
 export const AGENT_CONFIG_PATH_ENV = 'AGENTSMITH_CONFIG';
+/** The configuration's text itself, which the Docker spawner sets instead of copying a file. */
+export const AGENT_CONFIG_TEXT_ENV = 'AGENTSMITH_CONFIG_TEXT';
 /** Where the agent clones into; a spawner points it at the container's writable workspace. */
 export const AGENT_WORKDIR_ENV = 'AGENTSMITH_WORKDIR';
 /** pino level of the JSON logs on stderr (`--verbose` means `debug`). */
@@ -79,6 +81,7 @@ export const AGENT_ENV_NAMES: readonly string[] = [
   ...AGENT_OPTION_KEYS,
   ...Object.values(BROKER_ENVIRONMENT),
   AGENT_CONFIG_PATH_ENV,
+  AGENT_CONFIG_TEXT_ENV,
   AGENT_WORKDIR_ENV,
   AGENT_LOG_LEVEL_ENV,
   AGENT_WEBHOOK_SECRET_ENV,

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { matchName } from './closest-name.js';
-import { DEFAULT_CONFIG_PATH, resolveConfigPath } from './config-location.js';
+import {
+  DEFAULT_CONFIG_PATH,
+  INLINE_CONFIG_MAX_BYTES,
+  agentConfigDelivery,
+  resolveConfigPath,
+  resolveConfigSource,
+} from './config-location.js';
 import { formatCost } from './format-cost.js';
 import { redactRedisAddress, toRedisUrl } from './redis-url.js';
 import { conversationKey, jobIndexKey, jobInStreamKey, jobOutStreamKey } from './redis-keys.js';
@@ -99,5 +105,26 @@ describe('contracts/config-location', () => {
     expect(resolveConfigPath('a.yml', { AGENTSMITH_CONFIG: 'b.yml' })).toBe('a.yml');
     expect(resolveConfigPath(undefined, { AGENTSMITH_CONFIG: ' b.yml ' })).toBe('b.yml');
     expect(resolveConfigPath(' ', { AGENTSMITH_CONFIG: '' })).toBe(DEFAULT_CONFIG_PATH);
+  });
+
+  it('takes the text a spawner set before any file, but never before the flag', () => {
+    const env = { AGENTSMITH_CONFIG_TEXT: 'projects: {}\n', AGENTSMITH_CONFIG: 'b.yml' };
+
+    expect(resolveConfigSource(undefined, env)).toEqual({
+      text: 'projects: {}\n',
+      source: '$AGENTSMITH_CONFIG_TEXT',
+    });
+    expect(resolveConfigSource('a.yml', env)).toEqual({ path: 'a.yml' });
+    expect(resolveConfigSource(undefined, { ...env, AGENTSMITH_CONFIG_TEXT: ' ' })).toEqual({
+      path: 'b.yml',
+    });
+  });
+
+  it('delivers a configuration in the environment up to its limit in bytes, a larger one as a file', () => {
+    const fits = 'é'.repeat(INLINE_CONFIG_MAX_BYTES / 2);
+    const tooLarge = `${fits}x`;
+
+    expect(agentConfigDelivery(fits)).toEqual({ as: 'text', text: fits });
+    expect(agentConfigDelivery(tooLarge)).toEqual({ as: 'file' });
   });
 });

@@ -1,11 +1,12 @@
-import { AGENT_CONFIG_PATH_ENV } from './agent-environment.js';
+import { AGENT_CONFIG_PATH_ENV, AGENT_CONFIG_TEXT_ENV } from './agent-environment.js';
 
 /** Where `agentsmith.yml` is looked for when neither `--config` nor the environment says. */
 export const DEFAULT_CONFIG_PATH = 'config/agentsmith.yml';
 
 /**
- * Inside an agent container the spawners deliver the configuration as this file (never baked
- * into the image, never a host path): Docker copies it into a volume, Kubernetes mounts a ConfigMap.
+ * Inside an agent container the configuration is never baked into the image nor a host path.
+ * Kubernetes mounts it from a ConfigMap as this file; Docker sets its text in the environment
+ * when it is small enough (see {@link agentConfigDelivery}), else copies it into a volume here.
  */
 export const AGENT_CONFIG_DIRECTORY = '/etc/agentsmith';
 export const AGENT_CONFIG_FILENAME = 'agentsmith.yml';
@@ -13,6 +14,43 @@ export const AGENT_CONFIG_FILE = `${AGENT_CONFIG_DIRECTORY}/${AGENT_CONFIG_FILEN
 
 /** The writable workspace inside every agent container (`AGENTSMITH_WORKDIR`). */
 export const AGENT_WORKSPACE = '/workspace';
+
+/**
+ * The largest configuration set as {@link AGENT_CONFIG_TEXT_ENV}. Linux refuses a single
+ * environment string over 128 KiB at exec; a configuration this large is copied as a file instead.
+ */
+export const INLINE_CONFIG_MAX_BYTES = 64 * 1024;
+
+/** How a spawner hands the agent its configuration: its text in the environment, or the file. */
+export type AgentConfigDelivery = { as: 'text'; text: string } | { as: 'file' };
+
+/**
+ * Inline when it fits: copying a file into the container takes the engine one more call between
+ * create and start (about 40 ms with Docker), on the path from a request to a running agent.
+ */
+export function agentConfigDelivery(text: string): AgentConfigDelivery {
+  return Buffer.byteLength(text, 'utf8') <= INLINE_CONFIG_MAX_BYTES
+    ? { as: 'text', text }
+    : { as: 'file' };
+}
+
+/** Where the configuration comes from: a file to read, or text a spawner set in the environment. */
+export type AgentConfigSource = { path: string } | { text: string; source: string };
+
+/**
+ * The configuration to load: the `--config` flag, else the text in `$AGENTSMITH_CONFIG_TEXT`,
+ * else the file `$AGENTSMITH_CONFIG`, else `config/agentsmith.yml`.
+ */
+export function resolveConfigSource(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): AgentConfigSource {
+  const text = env[AGENT_CONFIG_TEXT_ENV];
+  if ((flag === undefined || flag.trim() === '') && text !== undefined && text.trim() !== '') {
+    return { text, source: `$${AGENT_CONFIG_TEXT_ENV}` };
+  }
+  return { path: resolveConfigPath(flag, env) };
+}
 
 /**
  * The configuration file to load: the `--config` flag, else `$AGENTSMITH_CONFIG`, else

@@ -112,14 +112,21 @@ describe('contracts/job-arguments', () => {
     expect(attempt).toThrow(expect.objectContaining({ code: 'usage_invalid_input' }));
   });
 
-  it('adds the workspace and, when delivered, the configuration file for a container', () => {
-    expect(agentContainerEnvironment(spec, { withConfig: true })).toEqual({
+  it('adds the workspace and where the configuration is: its text, or the delivered file', () => {
+    const text = 'projects: {}\n';
+
+    expect(agentContainerEnvironment(spec, { as: 'file' })).toEqual({
       ...agentJobEnvironment(spec),
       AGENTSMITH_WORKDIR: '/workspace',
       AGENTSMITH_CONFIG: '/etc/agentsmith/agentsmith.yml',
     });
-    expect(agentContainerEnvironment(spec, { withConfig: false })).not.toHaveProperty(
-      'AGENTSMITH_CONFIG',
+    expect(agentContainerEnvironment(spec, { as: 'text', text })).toEqual({
+      ...agentJobEnvironment(spec),
+      AGENTSMITH_WORKDIR: '/workspace',
+      AGENTSMITH_CONFIG_TEXT: text,
+    });
+    expect(Object.keys(agentContainerEnvironment(spec, undefined))).not.toContain(
+      expect.stringMatching(/^AGENTSMITH_CONFIG/),
     );
   });
 

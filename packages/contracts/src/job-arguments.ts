@@ -1,6 +1,11 @@
 import { parseArgs } from 'node:util';
-import { AGENT_CONFIG_PATH_ENV, AGENT_WORKDIR_ENV, JOB_SPEC_ENV } from './agent-environment.js';
-import { AGENT_CONFIG_FILE, AGENT_WORKSPACE } from './config-location.js';
+import {
+  AGENT_CONFIG_PATH_ENV,
+  AGENT_CONFIG_TEXT_ENV,
+  AGENT_WORKDIR_ENV,
+  JOB_SPEC_ENV,
+} from './agent-environment.js';
+import { AGENT_CONFIG_FILE, AGENT_WORKSPACE, type AgentConfigDelivery } from './config-location.js';
 import { ContractError } from './contract-error.js';
 import { FixTicketIntent, JobSpec, Platform } from './job-spec.js';
 import { PROTOCOL_VERSION } from './protocol-version.js';
@@ -89,17 +94,18 @@ export function agentJobEnvironment(spec: JobSpec): Record<string, string> {
 
 /**
  * Everything a spawner sets in the agent container's environment besides the forwarded
- * credentials: the spec's environment half, the workspace, and the configuration file when one
- * is delivered. Docker and Kubernetes set exactly this.
+ * credentials: the spec's environment half, the workspace, and where the configuration is (its
+ * text, or the file the spawner delivers) when there is one. Docker and Kubernetes set exactly this.
  */
 export function agentContainerEnvironment(
   spec: JobSpec,
-  options: { withConfig: boolean },
+  config: AgentConfigDelivery | undefined,
 ): Record<string, string> {
   return {
     ...agentJobEnvironment(spec),
     [AGENT_WORKDIR_ENV]: AGENT_WORKSPACE,
-    ...(options.withConfig ? { [AGENT_CONFIG_PATH_ENV]: AGENT_CONFIG_FILE } : {}),
+    ...(config?.as === 'file' ? { [AGENT_CONFIG_PATH_ENV]: AGENT_CONFIG_FILE } : {}),
+    ...(config?.as === 'text' ? { [AGENT_CONFIG_TEXT_ENV]: config.text } : {}),
   };
 }
 

@@ -44,7 +44,7 @@ const key = 'job:' + jobId + ':out';
 if (scenario === 'report') {
   const sandbox = JSON.stringify({ uid: process.getuid(), rootReadOnly: rootIsReadOnly(), workspaceWritable: workspaceWritable(),
     env: Object.keys(process.env).filter((k) => /^(AGENTSMITH_|GITHUB_|ANTHROPIC_|OPENAI_|SLACK_)/.test(k)).sort(), args,
-    config: process.env.AGENTSMITH_CONFIG ? fs.readFileSync(process.env.AGENTSMITH_CONFIG, 'utf8') : null });
+    config: process.env.AGENTSMITH_CONFIG_TEXT ?? (process.env.AGENTSMITH_CONFIG ? fs.readFileSync(process.env.AGENTSMITH_CONFIG, 'utf8') : null) });
   const base = ['v', '1', 'jobId', jobId, 'at', String(Date.now())];
   await send([
     ['XADD', key, '*', ...base, 'type', 'progress', 'step', '1', 'total', '2', 'label', 'Fetching ticket'],

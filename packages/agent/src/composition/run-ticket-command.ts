@@ -2,7 +2,7 @@ import {
   EXIT_CODES,
   jobSpecFromArguments,
   redactRedisAddress,
-  resolveConfigPath,
+  resolveConfigSource,
   type ExitCode,
   type FixTicketIntent,
   type JobSpec,
@@ -14,7 +14,7 @@ import {
   toAppError,
   type Logger,
 } from '@agentsmith/kit';
-import { loadConfig, resolveProject } from '@agentsmith/providers';
+import { loadConfigFrom, resolveProject } from '@agentsmith/providers';
 import { formatDryRun } from '../cli/dry-run.js';
 import { parseFixInput } from '../cli/parse-fix-input.js';
 import type { RunOptions } from '../cli/parse-args.js';
@@ -115,8 +115,7 @@ async function execute(
   // In job mode the dispatcher's spec is checked first: another version ends here, with an Error.
   const job = options.job === undefined ? undefined : jobSpecFromArguments(options.job, env);
   const intent: FixTicketIntent = job?.intent ?? parseFixInput(options.input);
-  const configPath = resolveConfigPath(options.configPath, env);
-  const config = await loadConfig(configPath, env, {
+  const config = await loadConfigFrom(resolveConfigSource(options.configPath, env), env, {
     warn: (message) => logger.warn({ message }, 'configuration warning'),
   });
   const resolved = resolveProject(config, intent.project);

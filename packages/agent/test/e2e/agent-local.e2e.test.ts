@@ -138,6 +138,27 @@ describe('agent (local source, local tickets)', () => {
     expect(llm.requests).toEqual([]);
   });
 
+  it('reads the configuration a spawner set as text in AGENTSMITH_CONFIG_TEXT, before any file', async () => {
+    await configure();
+    const text = await readFile(box.configPath, 'utf8');
+
+    const result = await runAgent(
+      ['--dry-run', 'fix #1 in demo'],
+      { AGENTSMITH_CONFIG_TEXT: text, AGENTSMITH_CONFIG: join(box.root, 'missing.yml') },
+      box.root,
+    );
+    const broken = await runAgent(
+      ['--dry-run', 'fix #1 in demo'],
+      { AGENTSMITH_CONFIG_TEXT: 'projects: [' },
+      box.root,
+    );
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('Project:  demo');
+    expect(broken.exitCode).toBe(2);
+    expect(broken.stdout).toContain('Invalid configuration $AGENTSMITH_CONFIG_TEXT');
+  });
+
   it('validates the configuration: every problem at once, exit 2', async () => {
     await box.writeConfig(
       [

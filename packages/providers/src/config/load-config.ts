@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { AgentConfigSource } from '@agentsmith/contracts';
 import { ConfigError, expandEnv, formatZodIssues } from '@agentsmith/kit';
 import { parseDocument } from 'yaml';
 import { AgentsmithConfig } from './agentsmith-config.js';
@@ -29,6 +30,17 @@ export async function loadConfig(
     throw new ConfigError(`Configuration file ${reason}: ${path}`, [`${path}: file ${reason}`]);
   }
   return parseConfig(text, env, path, options);
+}
+
+/** {@link loadConfig} for a file, {@link parseConfig} for text a spawner set in the environment. */
+export async function loadConfigFrom(
+  from: AgentConfigSource,
+  env: NodeJS.ProcessEnv,
+  options: LoadConfigOptions = {},
+): Promise<AgentsmithConfig> {
+  return 'path' in from
+    ? loadConfig(from.path, env, options)
+    : parseConfig(from.text, env, from.source, options);
 }
 
 /** Like {@link loadConfig} for text already in memory; `source` names it in messages. */

@@ -16,39 +16,43 @@ function defaultResources() {
 
 /** The container the Docker spawner asks for is one the docker-gate admits (it runs behind it in Compose). */
 describe('spawners/docker-container-spec', () => {
-  it.each([true, false])(
-    'is admitted by the docker-gate (configuration file: %s)',
-    (withConfig) => {
-      const { name, ...body } = dockerContainerSpec({
-        spec: {
-          specificationVersion: PROTOCOL_VERSION,
-          jobId: '0123456789ab',
-          intent: { ticketId: '58', project: 'agent-smith-test' },
-          platform: 'slack',
-          channelId: 'C0TEST',
-          redisUrl: 'redis:6379',
-          maxDurationSeconds: 3600,
-          createdAt: 0,
-        },
-        image: 'agentsmith:latest',
-        network: 'agentsmith_agents',
-        resources: defaultResources(),
-        env: { GITHUB_TOKEN: 'ghp_x' },
-        withConfig,
-      });
+  it.each([
+    ['in the environment', { as: 'text', text: 'projects: {}\n' }],
+    ['as a file', { as: 'file' }],
+    ['none', undefined],
+  ] as const)('is admitted by the docker-gate (configuration: %s)', (_case, config) => {
+    const { name, ...body } = dockerContainerSpec({
+      spec: {
+        specificationVersion: PROTOCOL_VERSION,
+        jobId: '0123456789ab',
+        intent: { ticketId: '58', project: 'agent-smith-test' },
+        platform: 'slack',
+        channelId: 'C0TEST',
+        redisUrl: 'redis:6379',
+        maxDurationSeconds: 3600,
+        createdAt: 0,
+      },
+      image: 'agentsmith:latest',
+      network: 'agentsmith_agents',
+      resources: defaultResources(),
+      env: { GITHUB_TOKEN: 'ghp_x' },
+      config,
+    });
 
-      const decision = checkCreateContainer(name, JSON.parse(JSON.stringify(body)), {
-        images: ['agentsmith:latest'],
-        network: 'agentsmith_agents',
-        archiveDirectories: ['/etc/agentsmith'],
-      });
+    const decision = checkCreateContainer(name, JSON.parse(JSON.stringify(body)), {
+      images: ['agentsmith:latest'],
+      network: 'agentsmith_agents',
+      archiveDirectories: ['/etc/agentsmith'],
+    });
 
-      expect(decision.refused ? decision.reason : 'admitted').toBe('admitted');
-      expect(body.HostConfig?.Tmpfs).toEqual({
-        '/workspace': 'rw,exec,nosuid,nodev,size=2147483648,uid=1000,gid=1000,mode=0755',
-        '/tmp': 'rw,exec,nosuid,nodev,size=536870912,uid=1000,gid=1000,mode=1777',
-        '/home/node': 'rw,nosuid,size=256m,uid=1000,gid=1000,mode=0700',
-      });
-    },
-  );
+    expect(decision.refused ? decision.reason : 'admitted').toBe('admitted');
+    expect(body.HostConfig?.Mounts?.map((mount) => mount.Target)).toEqual(
+      config?.as === 'file' ? ['/etc/agentsmith'] : [],
+    );
+    expect(body.HostConfig?.Tmpfs).toEqual({
+      '/workspace': 'rw,exec,nosuid,nodev,size=2147483648,uid=1000,gid=1000,mode=0755',
+      '/tmp': 'rw,exec,nosuid,nodev,size=536870912,uid=1000,gid=1000,mode=1777',
+      '/home/node': 'rw,nosuid,size=256m,uid=1000,gid=1000,mode=0700',
+    });
+  });
 });

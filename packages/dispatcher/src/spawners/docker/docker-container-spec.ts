@@ -4,6 +4,7 @@ import {
   AGENT_WORKSPACE,
   agentArguments,
   agentContainerEnvironment,
+  type AgentConfigDelivery,
   type JobSpec,
 } from '@agentsmith/contracts';
 import { jobLabels, jobName } from '../job-spawner.js';
@@ -23,8 +24,11 @@ export interface DockerContainerSpecInput {
   resources: Readonly<AgentResources>;
   /** Allow-listed credentials and overrides from the dispatcher's environment. */
   env: Readonly<Record<string, string>>;
-  /** Whether a configuration file is copied to /etc/agentsmith/agentsmith.yml before the start. */
-  withConfig: boolean;
+  /**
+   * The configuration, if there is one: its text in the environment, or a file copied to
+   * /etc/agentsmith/agentsmith.yml between create and start.
+   */
+  config: AgentConfigDelivery | undefined;
 }
 
 /**
@@ -32,8 +36,9 @@ export interface DockerContainerSpecInput {
  * of docs/deployment.md, `AutoRemove`, the dispatcher's network and a hardened, read-only sandbox whose
  * only writable places are the workspace, /tmp and a small home directory: size-limited tmpfs
  * mounts, because this engine's overlay2 storage driver cannot limit a volume or the container's
- * layer (StorageOpt needs xfs with project quotas). The configuration volume (anonymous, removed
- * with the container) is filled (root-owned, read-only to the agent) between create and start.
+ * layer (StorageOpt needs xfs with project quotas). A configuration too large for the environment
+ * goes into a volume (anonymous, removed with the container), filled (root-owned, read-only to the
+ * agent) between create and start.
  * The Docker gate admits exactly this shape (packages/docker-gate).
  */
 export function dockerContainerSpec(
@@ -42,7 +47,7 @@ export function dockerContainerSpec(
   const { spec, resources } = input;
   const env: Record<string, string> = {
     ...input.env,
-    ...agentContainerEnvironment(spec, { withConfig: input.withConfig }),
+    ...agentContainerEnvironment(spec, input.config),
   };
   return {
     name: jobName(spec.jobId),
@@ -71,9 +76,10 @@ export function dockerContainerSpec(
       Memory: resources.memoryBytes,
       MemorySwap: resources.memoryBytes,
       NanoCpus: Math.round(resources.cpus * 1e9),
-      Mounts: input.withConfig
-        ? [{ Type: 'volume' as const, Source: '', Target: AGENT_CONFIG_DIRECTORY }]
-        : [],
+      Mounts:
+        input.config?.as === 'file'
+          ? [{ Type: 'volume' as const, Source: '', Target: AGENT_CONFIG_DIRECTORY }]
+          : [],
       // `exec`: builds and tests run what they write there (Docker's tmpfs default is noexec).
       Tmpfs: {
         [AGENT_WORKSPACE]: `rw,exec,nosuid,nodev,size=${resources.workspaceBytes ?? DEFAULT_WORKSPACE_BYTES},uid=1000,gid=1000,mode=0755`,

@@ -249,7 +249,7 @@ describe('spawners through the dispatcher (real Docker)', () => {
         network: fixture.network,
         resources,
         env: {},
-        withConfig: false,
+        config: undefined,
       }),
     );
     const leftBehind = await containerExists(fixture.docker, jobName(orphan.jobId));

@@ -37,12 +37,24 @@ function settings(overrides: Partial<DockerSpawnerSettings> = {}): DockerSpawner
 function newSpawner(
   overrides: Partial<DockerSpawnerSettings> = {},
   agentEnv: Record<string, string> = {},
+  configText = 'projects: {}\n',
 ): DockerJobSpawner {
   return new DockerJobSpawner({
     settings: settings(overrides),
     agentEnv,
-    readAgentConfig: () => Promise.resolve('projects: {}\n'),
+    readAgentConfig: () => Promise.resolve(configText),
   });
+}
+
+/** What the fake agent's `report` scenario saw inside its container. */
+async function reportOf(jobId: string): Promise<{ env: string[]; config: string | null }> {
+  const entries = await redis.xrange(`job:${jobId}:out`, '-', '+');
+  const detail = entries
+    .map(([, flat]) =>
+      Object.fromEntries(flat.flatMap((v, i, a) => (i % 2 ? [] : [[v, a[i + 1]]]))),
+    )
+    .find((entry) => entry['type'] === 'detail');
+  return JSON.parse(String(detail?.['text']));
 }
 
 beforeAll(async () => {
@@ -84,7 +96,7 @@ describe('spawners/docker-job-spawner', () => {
       rootReadOnly: true,
       workspaceWritable: true,
       env: [
-        'AGENTSMITH_CONFIG',
+        'AGENTSMITH_CONFIG_TEXT',
         'AGENTSMITH_GIT_AUTHOR_NAME',
         'AGENTSMITH_JOB_CREATED_AT',
         'AGENTSMITH_JOB_MAX_DURATION_SECONDS',
@@ -109,6 +121,22 @@ describe('spawners/docker-job-spawner', () => {
     await expect
       .poll(async () => !(await containerExists(docker, jobName(jobId))), { message: 'AutoRemove' })
       .toBe(true);
+  });
+
+  it('copies a configuration too large for the environment into the container as a file instead', async () => {
+    const large = `projects: {}\n${'# padding\n'.repeat(8_000)}`;
+    const spawner = newSpawner({}, {}, large);
+    const spec = jobSpec('report');
+
+    const jobId = await spawner.spawn(spec);
+    const exit = await spawner.waitForExit(jobId);
+    await spawner.close();
+
+    expect(exit.exitCode).toBe(0);
+    const report = await reportOf(jobId);
+    expect(report.env).toContain('AGENTSMITH_CONFIG');
+    expect(report.env).not.toContain('AGENTSMITH_CONFIG_TEXT');
+    expect(report.config).toBe(large);
   });
 
   it("runs the project's own image (JobSpec.image) instead of the default one", async () => {

@@ -1,7 +1,11 @@
 import Docker from 'dockerode';
 import type { JobSpec } from '@agentsmith/contracts';
 import { AppError, silentLogger, throwIfAborted, withTimeout, type Logger } from '@agentsmith/kit';
-import { AGENT_CONFIG_DIRECTORY, AGENT_CONFIG_FILENAME } from '@agentsmith/contracts';
+import {
+  AGENT_CONFIG_DIRECTORY,
+  AGENT_CONFIG_FILENAME,
+  agentConfigDelivery,
+} from '@agentsmith/contracts';
 import { singleFileTar } from './docker-config-archive.js';
 import { dockerContainerSpec } from './docker-container-spec.js';
 import { dockerEngineProblem, isStatus } from './docker-errors.js';
@@ -110,13 +114,14 @@ export class DockerJobSpawner implements JobSpawner {
     throwIfAborted(signal);
     const network = await this.#engineCall('docker network detection', () => this.network());
     const configText = await this.options.readAgentConfig?.();
+    const config = configText === undefined ? undefined : agentConfigDelivery(configText);
     const createOptions = dockerContainerSpec({
       spec,
       image,
       network,
       resources: this.options.settings.resources,
       env: { ...this.options.agentEnv, ...jobEnvironment },
-      withConfig: configText !== undefined,
+      config,
     });
     const name = jobName(spec.jobId);
     this.#logger.info({ jobId: spec.jobId, image, network }, 'spawning agent container');
@@ -127,7 +132,7 @@ export class DockerJobSpawner implements JobSpawner {
     this.#exits.set(spec.jobId, this.#describe(spec.jobId, exit));
     void exit.then(() => this.#forgetLater(spec.jobId));
     try {
-      if (configText !== undefined) {
+      if (config?.as === 'file' && configText !== undefined) {
         await this.#engineCall(`docker cp agentsmith.yml ${name}`, () =>
           container.putArchive(singleFileTar(AGENT_CONFIG_FILENAME, configText), {
             path: AGENT_CONFIG_DIRECTORY,

@@ -129,9 +129,9 @@ export function kubernetesJobManifest(
               args: agentArguments(spec),
               workingDir: AGENT_WORKSPACE,
               env: [
-                ...Object.entries(agentContainerEnvironment(spec, { withConfig })).map(
-                  ([name, value]) => ({ name, value }),
-                ),
+                ...Object.entries(
+                  agentContainerEnvironment(spec, withConfig ? { as: 'file' } : undefined),
+                ).map(([name, value]) => ({ name, value })),
                 ...secretEnv(spec, settings.secretName, jobSecretKeys),
               ],
               resources: {
