@@ -54,7 +54,7 @@ async function reportOf(jobId: string): Promise<{ env: string[]; config: string 
       Object.fromEntries(flat.flatMap((v, i, a) => (i % 2 ? [] : [[v, a[i + 1]]]))),
     )
     .find((entry) => entry['type'] === 'detail');
-  return JSON.parse(String(detail?.['text']));
+  return JSON.parse(String(detail?.['text'])) as { env: string[]; config: string | null };
 }
 
 beforeAll(async () => {
