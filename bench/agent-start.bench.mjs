@@ -219,7 +219,7 @@ try {
     floorLabel: '`docker run` of the same image',
     target: '≤ 1.2× the floor (median)',
     met: median(viaDispatcher) <= 1.2 * median(floor),
-    why: 'the dispatcher takes the channel lock and issues the job credentials before it creates the container (the engine check runs beside the project lookup, and "Starting job" is posted and the job tracked while the container is prepared), then copies the configuration into the container\'s volume between create and start (one more engine call, about 45 ms on this machine); `docker run` does none of that (but pays for starting the docker CLI)',
+    why: 'the dispatcher takes the channel lock and issues the job credentials before it creates the container (the engine check runs beside the project lookup, and "Starting job" is posted and the job tracked while the container is prepared), and checks the image; the engine\'s own `start` (about 170 ms here) is most of the time on both sides, so the run-to-run spread of that call decides the ratio; `docker run` pays for starting the docker CLI instead',
     samples: { 'Slack event → started': viaDispatcher, 'docker run → started': floor },
     details: [`${RUNS} runs each, image ${IMAGE}`],
   });

@@ -70,14 +70,17 @@ export function createJobCredentialIssuer(options: {
       const password = mintPassword();
       // A little past the deadline: the agent still writes its final entry when the deadline hits.
       const expiresAt = now() + spec.maxDurationSeconds * 1000 + 60_000;
-      await store.save(token, jobScope(spec, project, config, expiresAt));
       const egressToken = mintEgressToken();
-      await store.saveEgress(egressToken, {
-        jobId: spec.jobId,
-        project: spec.intent.project,
-        expiresAt,
-      });
-      const username = await createJobRedisUser(redis, spec.jobId, password);
+      // Independent writes, on the path to a running agent; a failure is undone by `revoke`.
+      const [, , username] = await Promise.all([
+        store.save(token, jobScope(spec, project, config, expiresAt)),
+        store.saveEgress(egressToken, {
+          jobId: spec.jobId,
+          project: spec.intent.project,
+          expiresAt,
+        }),
+        createJobRedisUser(redis, spec.jobId, password),
+      ]);
       return {
         ...egressProxyEnvironment(config.agentUrl, egressToken, [
           new URL(toRedisUrl(spec.redisUrl)).hostname,
