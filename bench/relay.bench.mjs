@@ -197,11 +197,9 @@ async function entryToSlack(dispatcher) {
       `the fake's own queue: ${LATENCY_JOBS} chat.update calls sent at once straight to it (no relay) are stamped p50 ${median(fakeQueue).toFixed(0)} ms, p99 ${percentile(fakeQueue, 99).toFixed(0)} ms after sending`,
     ],
   });
-  // How long a call can take to reach the fake (row 5 allows for calls on their way).
-  return percentile(fakeQueue, 99);
 }
 
-async function capacity(dispatcher, idleMiB, inFlightMs) {
+async function capacity(dispatcher, idleMiB) {
   const jobs = await trackJobs(CAPACITY_JOBS, 'c');
   await sleep(3000);
   const callsBefore = (await slack.calls()).length;
@@ -253,27 +251,34 @@ async function capacity(dispatcher, idleMiB, inFlightMs) {
   }
   const calls = (await slack.calls()).slice(callsBefore);
   shownAt(calls.slice(scanned - callsBefore), shown);
-  // Each thread's updates, by method (a detail line shows in a post, a progress entry in an edit).
+  // Each thread's updates, by method (a detail line shows in a post, a progress entry in an edit),
+  // with the entries each one carried.
   const updates = new Map();
   for (const call of calls) {
     const key = `${call.method} ${call.args.channel}`;
-    const times = updates.get(key) ?? [];
-    times.push(call.at);
-    updates.set(key, times);
+    const list = updates.get(key) ?? [];
+    list.push({
+      at: call.at,
+      markers: new Set(String(call.args.text ?? '').match(/(?<=\bm)\d+\b/g)),
+    });
+    updates.set(key, list);
   }
   /**
-   * How long the rule of one call of a kind per interval made an entry written at `at` wait: until
-   * an interval after the thread's previous call. A call that reached the fake less than
-   * `inFlightMs` after the entry was written counts as previous too: it was on its way already.
+   * How long the rule of one call of a kind per interval made entry `id` (written at `at`) wait:
+   * until an interval after the thread's last call before the one that carried it. A call that
+   * arrived after the entry was written without carrying it had left before the relay added it
+   * (on its way, or the relay had not read the entry yet): the rule counts from it too, and the
+   * time from the write to its arrival is charged to the relay, an upper bound of its own delay.
    */
-  function ruleWait(method, channel, at) {
-    const times = updates.get(`${method} ${channel}`) ?? [];
+  function ruleWait(method, channel, at, id) {
     let earliest = at;
-    for (const time of times) {
-      if (time >= at + inFlightMs && time >= earliest) break;
-      earliest = Math.max(earliest, time + THREAD_INTERVAL_MS);
+    let charged = 0;
+    for (const call of updates.get(`${method} ${channel}`) ?? []) {
+      if (call.markers.has(id)) break;
+      if (call.at >= at) charged = Math.max(charged, call.at - at);
+      earliest = Math.max(earliest, call.at + THREAD_INTERVAL_MS);
     }
-    return earliest - at;
+    return { wait: earliest - at, charged };
   }
   const lags = [];
   const lagsBeyondRule = [];
@@ -283,26 +288,25 @@ async function capacity(dispatcher, idleMiB, inFlightMs) {
   let details = 0;
   // The relay keeps the stream's order: a status edit never goes ahead of the lines written
   // before it, so a progress entry may wait for their post too.
-  const lastLineAt = new Map();
+  const lastLine = new Map();
   for (const [id, { at, type, channel }] of written) {
     if (type === 'detail') details += 1;
-    const earliest =
-      type === 'detail'
-        ? at + ruleWait('chat.postMessage', channel, at)
-        : Math.max(
-            at + ruleWait('chat.update', channel, at),
-            lastLineAt.has(channel)
-              ? lastLineAt.get(channel) +
-                  ruleWait('chat.postMessage', channel, lastLineAt.get(channel))
-              : at,
-          );
-    if (type === 'detail') lastLineAt.set(channel, at);
+    const own = ruleWait(type === 'detail' ? 'chat.postMessage' : 'chat.update', channel, at, id);
+    let earliest = at + own.wait;
+    const line = lastLine.get(channel);
+    if (type === 'progress' && line) {
+      earliest = Math.max(
+        earliest,
+        line.at + ruleWait('chat.postMessage', channel, line.at, line.id).wait,
+      );
+    }
+    if (type === 'detail') lastLine.set(channel, { at, id });
     if (!shown.has(id)) continue;
     if (type === 'detail') detailsShown += 1;
     if (type === 'detail' && shown.get(id) <= loadEnded) detailsDuringLoad += 1;
     const lag = shown.get(id) - at;
     lags.push(lag);
-    const beyond = Math.max(0, shown.get(id) - earliest);
+    const beyond = Math.max(0, shown.get(id) - earliest) + own.charged;
     lagsBeyondRule.push(beyond);
     beyondRuleByType[type].push(beyond);
   }
@@ -384,7 +388,7 @@ async function capacity(dispatcher, idleMiB, inFlightMs) {
     why: metBeyondRule ? undefined : fellBehind.filter(Boolean).join('; '),
     samples: { "entry → thread, less the rule's wait": lagsBeyondRule },
     details: [
-      `the same entries as the row above: each one's lag less the time the rules made it wait at least: a post or a status edit ${THREAD_INTERVAL_MS} ms after the thread's previous one of that kind (as the fake received it; a call that arrived less than ${inFlightMs.toFixed(0)} ms after the entry was written, row 4's p99 for a call to reach the fake, was on its way already and counts as previous), and a status edit not before the detail lines written ahead of it could be posted (the stream's order); what is left is the relay's own delay, and it grows without bound when the relay falls behind`,
+      `the same entries as the row above: each one's lag less the time the rules made it wait at least: a post or a status edit ${THREAD_INTERVAL_MS} ms after the thread's previous one of that kind (as the fake received it), and a status edit not before the detail lines written ahead of it could be posted (the stream's order); a call that arrived after the entry was written but did not carry it (it had left before the relay added the entry) counts as previous, and the time from the write to its arrival is charged to the relay; what is left is the relay's own delay (at most: it includes the calls' time on their way), and it grows without bound when the relay falls behind`,
       `p50 ${median(lagsBeyondRule).toFixed(0)} ms, p90 ${percentile(lagsBeyondRule, 90).toFixed(0)} ms, p99 ${p99BeyondRule.toFixed(0)} ms, max ${Math.max(...lagsBeyondRule).toFixed(0)} ms; detail lines p99 ${p99Lines.toFixed(0)} ms, progress entries p99 ${p99Progress.toFixed(0)} ms`,
     ],
   });
@@ -423,7 +427,8 @@ const dispatcher = await startDispatcherProcess({
 try {
   await sleep(3000);
   const idleMiB = dispatcher.rssMiB();
-  await capacity(dispatcher, idleMiB, await entryToSlack(dispatcher));
+  await entryToSlack(dispatcher);
+  await capacity(dispatcher, idleMiB);
 } finally {
   await dispatcher.stop();
   await slack.stop();
