@@ -219,7 +219,7 @@ try {
     floorLabel: '`docker run` of the same image',
     target: '≤ 1.2× the floor (median)',
     met: median(viaDispatcher) <= 1.2 * median(floor),
-    why: 'the dispatcher takes the channel lock and issues the job credentials before it creates the container (the engine check runs beside the project lookup, and "Starting job" is posted and the job tracked while the container is prepared), and checks the image; the engine\'s own `start` (about 170 ms here) is most of the time on both sides, so the run-to-run spread of that call decides the ratio; `docker run` pays for starting the docker CLI instead',
+    why: "the dispatcher does about 20 ms of its own work before it asks the engine for the container (the event's verification and Bolt, the project lookup, admission and the channel lock on Redis, the job's credentials; measured once with timestamps in the dispatcher), and the engine starts the sandboxed agent (an init process, its network, limits) about 10 ms slower than the plain container of `docker run`; the engine's create and start (about 170 ms here) are most of the time on both sides, and their run-to-run spread moves the ratio by about 0.1 either way",
     samples: { 'Slack event → started': viaDispatcher, 'docker run → started': floor },
     details: [`${RUNS} runs each, image ${IMAGE}`],
   });
