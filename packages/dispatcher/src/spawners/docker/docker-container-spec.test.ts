@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION } from '@agentsmith/contracts';
 import { checkCreateContainer } from '@agentsmith/docker-gate';
 import { dockerContainerSpec } from './docker-container-spec.js';
+import { sampleJobSpec } from '../../../test/support/sample-job-spec.js';
 import { loadDispatcherConfig } from '../../config/dispatcher-config.js';
 
 function defaultResources() {
@@ -22,16 +22,7 @@ describe('spawners/docker-container-spec', () => {
     ['none', undefined],
   ] as const)('is admitted by the docker-gate (configuration: %s)', (_case, config) => {
     const { name, ...body } = dockerContainerSpec({
-      spec: {
-        specificationVersion: PROTOCOL_VERSION,
-        jobId: '0123456789ab',
-        intent: { ticketId: '58', project: 'agent-smith-test' },
-        platform: 'slack',
-        channelId: 'C0TEST',
-        redisUrl: 'redis:6379',
-        maxDurationSeconds: 3600,
-        createdAt: 0,
-      },
+      spec: sampleJobSpec(),
       image: 'agentsmith:latest',
       network: 'agentsmith_agents',
       resources: defaultResources(),

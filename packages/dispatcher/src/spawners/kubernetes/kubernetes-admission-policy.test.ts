@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION, type JobSpec } from '@agentsmith/contracts';
+import type { JobSpec } from '@agentsmith/contracts';
+import { sampleJobSpec } from '../../../test/support/sample-job-spec.js';
 import {
   denials,
   readAgentJobPolicy,
@@ -19,16 +20,7 @@ import { loadDispatcherConfig } from '../../config/dispatcher-config.js';
 const k8sRoot = join(import.meta.dirname, '../../../../../deploy/k8s');
 const policy = await readAgentJobPolicy();
 
-const spec: JobSpec = {
-  specificationVersion: PROTOCOL_VERSION,
-  jobId: '0123456789ab',
-  intent: { ticketId: '58', project: 'agent-smith-test' },
-  platform: 'slack',
-  channelId: 'C0TEST',
-  redisUrl: 'redis:6379',
-  maxDurationSeconds: 3600,
-  createdAt: 0,
-};
+const spec: JobSpec = sampleJobSpec();
 
 async function paramsOf(overlay: string): Promise<Record<string, string>> {
   const objects = await renderKustomization(join(k8sRoot, overlay));
