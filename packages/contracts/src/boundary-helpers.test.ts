@@ -126,5 +126,7 @@ describe('contracts/config-location', () => {
 
     expect(agentConfigDelivery(fits)).toEqual({ as: 'text', text: fits });
     expect(agentConfigDelivery(tooLarge)).toEqual({ as: 'file' });
+    expect(agentConfigDelivery('projects: {}\n# \0\n')).toEqual({ as: 'file' });
+    expect(agentConfigDelivery(' \n')).toEqual({ as: 'file' });
   });
 });

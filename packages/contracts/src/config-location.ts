@@ -15,6 +15,11 @@ export const AGENT_CONFIG_FILE = `${AGENT_CONFIG_DIRECTORY}/${AGENT_CONFIG_FILEN
 /** The writable workspace inside every agent container (`AGENTSMITH_WORKDIR`). */
 export const AGENT_WORKSPACE = '/workspace';
 
+/** How messages name where the configuration came from: the file's path, or the variable. */
+export function configSourceName(from: AgentConfigSource): string {
+  return 'path' in from ? from.path : from.source;
+}
+
 /**
  * The largest configuration set as {@link AGENT_CONFIG_TEXT_ENV}. Linux refuses a single
  * environment string over 128 KiB at exec; a configuration this large is copied as a file instead.
@@ -25,13 +30,17 @@ export const INLINE_CONFIG_MAX_BYTES = 64 * 1024;
 export type AgentConfigDelivery = { as: 'text'; text: string } | { as: 'file' };
 
 /**
- * Inline when it fits: copying a file into the container takes the engine one more call between
+ * Inline when it fits and an environment variable can carry it: copying a file into the container takes the engine one more call between
  * create and start (about 40 ms with Docker), on the path from a request to a running agent.
  */
 export function agentConfigDelivery(text: string): AgentConfigDelivery {
-  return Buffer.byteLength(text, 'utf8') <= INLINE_CONFIG_MAX_BYTES
-    ? { as: 'text', text }
-    : { as: 'file' };
+  // An environment string cannot hold a NUL, and empty text would read as "not set" (the file
+  // then says what is wrong with it).
+  const inline =
+    Buffer.byteLength(text, 'utf8') <= INLINE_CONFIG_MAX_BYTES &&
+    !text.includes('\0') &&
+    text.trim() !== '';
+  return inline ? { as: 'text', text } : { as: 'file' };
 }
 
 /** Where the configuration comes from: a file to read, or text a spawner set in the environment. */

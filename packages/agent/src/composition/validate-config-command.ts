@@ -1,6 +1,11 @@
-import { EXIT_CODES, resolveConfigPath, type ExitCode } from '@agentsmith/contracts';
+import {
+  EXIT_CODES,
+  configSourceName,
+  resolveConfigSource,
+  type ExitCode,
+} from '@agentsmith/contracts';
 import { ConfigError, toAppError } from '@agentsmith/kit';
-import { loadConfig } from '@agentsmith/providers';
+import { loadConfigFrom } from '@agentsmith/providers';
 
 /** `agentsmith config validate`: every problem at once; exit 2 when the file is invalid. */
 export async function validateConfigCommand(
@@ -8,10 +13,11 @@ export async function validateConfigCommand(
   env: NodeJS.ProcessEnv,
   output: { print: (line: string) => void; printError: (line: string) => void },
 ): Promise<ExitCode> {
-  const path = resolveConfigPath(configPath, env);
+  const from = resolveConfigSource(configPath, env);
+  const path = configSourceName(from);
   const warnings: string[] = [];
   try {
-    const config = await loadConfig(path, env, { warn: (message) => warnings.push(message) });
+    const config = await loadConfigFrom(from, env, { warn: (message) => warnings.push(message) });
     const projects = Object.keys(config.projects);
     warnings.forEach((warning) => output.printError(`warning: ${warning}`));
     output.print(

@@ -1,4 +1,4 @@
-import { resolveConfigPath } from '@agentsmith/contracts';
+import { configSourceName, resolveConfigSource } from '@agentsmith/contracts';
 import {
   ConfigError,
   doctorExitCode,
@@ -19,7 +19,7 @@ import {
   githubApiBaseUrl,
   llmGroups,
   llmEndpoint,
-  loadConfig,
+  loadConfigFrom,
   LLM_KEY_VARIABLES,
   type AgentsmithConfig,
   type LlmProvider,
@@ -160,10 +160,11 @@ export async function runAgentDoctor(
     results.push(result);
     options.print(formatCheckLine(result, options.sanitize));
   };
-  const path = resolveConfigPath(options.configPath, env);
+  const from = resolveConfigSource(options.configPath, env);
+  const path = configSourceName(from);
   let config: AgentsmithConfig | undefined;
   try {
-    config = await loadConfig(path, env);
+    config = await loadConfigFrom(from, env);
     const names = Object.keys(config.projects);
     report(passed('Configuration', `${path}: ${names.length} project(s): ${names.join(', ')}`));
   } catch (error) {

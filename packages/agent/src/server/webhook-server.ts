@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FixTicketIntent } from '@agentsmith/contracts';
-import { answerUnreadRequest, type Logger } from '@agentsmith/kit';
+import { answerUnreadRequest, skippingRefusedConnections, type Logger } from '@agentsmith/kit';
 import type { DeliveryLog } from './delivery-log.js';
 import { labeledIssue, verifyGithubSignature } from './github-webhook.js';
 
@@ -47,14 +47,16 @@ export class WebhookServer {
   }
 
   async listen(port: number, host = '0.0.0.0'): Promise<number> {
-    const server = createServer((request, response) => {
-      // A sender hanging up mid-body rejects; it must not take the server down.
-      this.#handle(request, response).catch((error: unknown) => {
-        this.#options.logger.warn({ error }, 'webhook delivery failed');
-        if (!response.headersSent) send(response, 400, 'Bad request');
-        else response.destroy();
-      });
-    });
+    const server = createServer(
+      skippingRefusedConnections((request, response) => {
+        // A sender hanging up mid-body rejects; it must not take the server down.
+        this.#handle(request, response).catch((error: unknown) => {
+          this.#options.logger.warn({ error }, 'webhook delivery failed');
+          if (!response.headersSent) send(response, 400, 'Bad request');
+          else response.destroy();
+        });
+      }),
+    );
     server.headersTimeout = HEADERS_TIMEOUT_MS;
     server.requestTimeout = REQUEST_TIMEOUT_MS;
     this.#server = server;

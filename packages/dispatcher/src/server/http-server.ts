@@ -1,4 +1,9 @@
-import { answerUnreadRequest, type Logger } from '@agentsmith/kit';
+import {
+  announcesBody,
+  answerUnreadRequest,
+  skippingRefusedConnections,
+  type Logger,
+} from '@agentsmith/kit';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { METRICS_CONTENT_TYPE, renderMetrics, type Metrics } from './metrics.js';
@@ -71,7 +76,7 @@ function answerWithoutBody(
   status: number,
   body: unknown,
 ): void {
-  if (request.complete) json(response, status, body);
+  if (!announcesBody(request)) json(response, status, body);
   else
     answerUnreadRequest(
       request,
@@ -140,59 +145,65 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Dispa
       Math.min(timeouts.headersMs, timeouts.requestMs) / 2,
     ),
   };
-  const server = createServer(serverOptions, (request, response) => {
-    const path = pathOf(request.url);
-    if (request.method === 'GET' && path === '/health') {
-      json(response, 200, { status: 'ok' });
-      return;
-    }
-    if (request.method === 'GET' && path === '/ready') {
-      void readiness(options.checks, accepting).then(({ ok, status }) =>
-        json(response, ok ? 200 : 503, { status }),
-      );
-      return;
-    }
-    if (
-      options.slack &&
-      request.method === 'POST' &&
-      (path === '/slack/events' || path === '/slack/interact')
-    ) {
-      try {
-        options.slack(request, response);
-      } catch (error) {
-        options.logger.error({ err: error }, 'Slack request handler threw');
-        if (!response.headersSent) response.writeHead(200).end();
+  const server = createServer(
+    serverOptions,
+    skippingRefusedConnections((request, response) => {
+      const path = pathOf(request.url);
+      if (request.method === 'GET' && path === '/health') {
+        json(response, 200, { status: 'ok' });
+        return;
       }
-      return;
-    }
-    if (options.jobsPage && (path === '/jobs' || path.startsWith('/jobs/'))) {
-      options.jobsPage(request, response);
-      return;
-    }
-    answerWithoutBody(request, response, 404, { error: 'not found' });
-  });
+      if (request.method === 'GET' && path === '/ready') {
+        void readiness(options.checks, accepting).then(({ ok, status }) =>
+          json(response, ok ? 200 : 503, { status }),
+        );
+        return;
+      }
+      if (
+        options.slack &&
+        request.method === 'POST' &&
+        (path === '/slack/events' || path === '/slack/interact')
+      ) {
+        try {
+          options.slack(request, response);
+        } catch (error) {
+          options.logger.error({ err: error }, 'Slack request handler threw');
+          if (!response.headersSent) response.writeHead(200).end();
+        }
+        return;
+      }
+      if (options.jobsPage && (path === '/jobs' || path.startsWith('/jobs/'))) {
+        options.jobsPage(request, response);
+        return;
+      }
+      answerWithoutBody(request, response, 404, { error: 'not found' });
+    }),
+  );
 
-  const opsServer = createServer(serverOptions, (request, response) => {
-    const path = pathOf(request.url);
-    if (request.method === 'GET' && path === '/health') {
-      json(response, 200, { status: 'ok', timestamp: new Date().toISOString() });
-      return;
-    }
-    if (request.method === 'GET' && path === '/metrics') {
-      renderMetrics(options.metrics).then(
-        (text) => response.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE }).end(text),
-        () => response.writeHead(500).end(),
-      );
-      return;
-    }
-    if (request.method === 'GET' && path === '/ready') {
-      void readiness(options.checks, accepting).then(({ ok, status, results }) =>
-        json(response, ok ? 200 : 503, { status, checks: results }),
-      );
-      return;
-    }
-    answerWithoutBody(request, response, 404, { error: 'not found' });
-  });
+  const opsServer = createServer(
+    serverOptions,
+    skippingRefusedConnections((request, response) => {
+      const path = pathOf(request.url);
+      if (request.method === 'GET' && path === '/health') {
+        json(response, 200, { status: 'ok', timestamp: new Date().toISOString() });
+        return;
+      }
+      if (request.method === 'GET' && path === '/metrics') {
+        renderMetrics(options.metrics).then(
+          (text) => response.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE }).end(text),
+          () => response.writeHead(500).end(),
+        );
+        return;
+      }
+      if (request.method === 'GET' && path === '/ready') {
+        void readiness(options.checks, accepting).then(({ ok, status, results }) =>
+          json(response, ok ? 200 : 503, { status, checks: results }),
+        );
+        return;
+      }
+      answerWithoutBody(request, response, 404, { error: 'not found' });
+    }),
+  );
 
   const url = await listen(server, options.port, host, timeouts);
   const opsUrl = await listen(opsServer, options.opsPort, host, timeouts);

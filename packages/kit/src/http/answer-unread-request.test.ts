@@ -1,7 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { answerUnreadRequest } from './answer-unread-request.js';
+import {
+  announcesBody,
+  answerUnreadRequest,
+  skippingRefusedConnections,
+} from './answer-unread-request.js';
 
 const DECLARED = 64 * 1024 * 1024;
 
@@ -71,5 +75,48 @@ describe('http/answer-unread-request', () => {
     clearInterval(keepSending);
 
     expect(answer()).toMatch(/^HTTP\/1\.1 413 /);
+  });
+
+  it('does not run requests pipelined behind a refused one: their connection is closing', async () => {
+    let others = 0;
+    server = createServer(
+      skippingRefusedConnections((request, response) => {
+        if (request.url === '/refuse') {
+          answerUnreadRequest(request, response, 404, {}, 'not found', 60_000);
+          return;
+        }
+        others += 1;
+        response.end('ran');
+      }),
+    );
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const socket = connect({
+      port: (server.address() as AddressInfo).port,
+      host: '127.0.0.1',
+      allowHalfOpen: true,
+    });
+    socket.on('error', () => undefined);
+    socket.on('data', () => undefined);
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    const ended = new Promise<void>((resolve) => socket.once('end', resolve));
+    const pipelined = 'GET /other HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(20);
+
+    socket.write(`POST /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello${pipelined}`);
+    await ended;
+    socket.write(pipelined);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    socket.destroy();
+
+    expect(others).toBe(0);
+  });
+
+  it('tells a request that announces a body from one that does not', () => {
+    const request = (headers: Record<string, string>) =>
+      ({ headers }) as unknown as Parameters<typeof announcesBody>[0];
+
+    expect(announcesBody(request({}))).toBe(false);
+    expect(announcesBody(request({ 'content-length': '0' }))).toBe(false);
+    expect(announcesBody(request({ 'content-length': '5' }))).toBe(true);
+    expect(announcesBody(request({ 'transfer-encoding': 'chunked' }))).toBe(true);
   });
 });
