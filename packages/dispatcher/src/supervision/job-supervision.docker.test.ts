@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversationKey, jobIndexKey } from '@agentsmith/contracts';
+import { INLINE_CONFIG_MAX_BYTES, conversationKey, jobIndexKey } from '@agentsmith/contracts';
 import { containerExists, waitForFakeAgentReady } from '@agentsmith/testkit';
 import {
   fakeAgentJobSpec,
@@ -17,6 +17,8 @@ import { JobWatchdog, type JobLostReporter } from './job-watchdog.js';
 
 let fixture: DockerAgentFixture;
 
+const LARGE_CONFIG = `projects: {}\n${'#'.repeat(INLINE_CONFIG_MAX_BYTES)}\n`;
+
 function newSpawner(memoryBytes = 256 * 1024 ** 2): DockerJobSpawner {
   return new DockerJobSpawner({
     settings: {
@@ -26,8 +28,9 @@ function newSpawner(memoryBytes = 256 * 1024 ** 2): DockerJobSpawner {
       resources: { memoryBytes, cpus: 1, pidsLimit: 64 },
     },
     agentEnv: {},
-    // The configuration volume is the agent's one volume (workspace and /tmp are tmpfs).
-    readAgentConfig: () => Promise.resolve('projects: {}\n'),
+    // Too large for the environment, so it is copied into a volume: the agent's one volume
+    // (workspace and /tmp are tmpfs), which must leave with its container.
+    readAgentConfig: () => Promise.resolve(LARGE_CONFIG),
   });
 }
 
