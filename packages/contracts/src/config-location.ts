@@ -30,8 +30,9 @@ export const INLINE_CONFIG_MAX_BYTES = 64 * 1024;
 export type AgentConfigDelivery = { as: 'text'; text: string } | { as: 'file' };
 
 /**
- * Inline when it fits and an environment variable can carry it: copying a file into the container takes the engine one more call between
- * create and start (about 40 ms with Docker), on the path from a request to a running agent.
+ * Inline when it fits and an environment variable can carry it: copying a file into the
+ * container takes the engine one more call between create and start (about 40 ms with Docker),
+ * on the path from a request to a running agent.
  */
 export function agentConfigDelivery(text: string): AgentConfigDelivery {
   // An environment string cannot hold a NUL, and empty text would read as "not set" (the file

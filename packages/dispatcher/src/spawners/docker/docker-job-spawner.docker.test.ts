@@ -8,7 +8,7 @@ import {
   startDockerAgentFixture,
   type DockerAgentFixture,
 } from '../../../test/support/docker-agent-fixture.js';
-import { forwardedAgentEnv } from '@agentsmith/contracts';
+import { fieldsFromArray, forwardedAgentEnv } from '@agentsmith/contracts';
 import { DockerJobSpawner } from './docker-job-spawner.js';
 import { detectDockerNetwork } from './docker-network.js';
 import { jobName } from '../job-spawner.js';
@@ -50,9 +50,7 @@ function newSpawner(
 async function reportOf(jobId: string): Promise<{ env: string[]; config: string | null }> {
   const entries = await redis.xrange(`job:${jobId}:out`, '-', '+');
   const detail = entries
-    .map(([, flat]) =>
-      Object.fromEntries(flat.flatMap((v, i, a) => (i % 2 ? [] : [[v, a[i + 1]]]))),
-    )
+    .map(([, flat]) => fieldsFromArray(flat))
     .find((entry) => entry['type'] === 'detail');
   return JSON.parse(String(detail?.['text'])) as { env: string[]; config: string | null };
 }
@@ -86,9 +84,7 @@ describe('spawners/docker-job-spawner', () => {
 
     expect(spawner.engineAddress).toEqual(fixture.gate.url);
     expect(exit).toEqual({ jobId, reason: 'exited', exitCode: 0, message: 'finished (exit 0)' });
-    const fields = entries.map(([, flat]) =>
-      Object.fromEntries(flat.flatMap((v, i, a) => (i % 2 ? [] : [[v, a[i + 1]]]))),
-    );
+    const fields = entries.map(([, flat]) => fieldsFromArray(flat));
     expect(fields.map((entry) => entry['type'])).toEqual(['progress', 'detail', 'done']);
     const sandbox = JSON.parse(String(fields[1]?.['text']));
     expect(sandbox).toEqual({
