@@ -27,6 +27,7 @@ import { startHttpServer, type ServerTimeouts } from './server/http-server.js';
 import { createMetrics, type Metrics } from './server/metrics.js';
 import { createSlackApp, createSlackClient } from './slack/slack-app.js';
 import type { SlackHandlers } from './slack/slack-handlers.js';
+import { SlackChatClient } from './slack/slack-chat-client.js';
 import { SlackNotifier } from './slack/slack-notifier.js';
 import { SlackPeopleDirectory } from './slack/slack-people-directory.js';
 import type { ChatSurface } from './jobs/chat-surface.js';
@@ -76,15 +77,26 @@ export interface RunningDispatcher {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Slack as the chat: its Web API client, the notifier posting through it and its directory. */
+/**
+ * Slack as the chat: the Web API client (Bolt's and the directory's), the notifier posting
+ * through its own lean chat client (the relay's hot path) and the directory.
+ */
 function slackChat(
   config: DispatcherConfig,
   parts: { metrics: Metrics; sanitizer: SecretSanitizer; now: () => number; logger: Logger },
-): ChatSurface & { slackClient: ReturnType<typeof createSlackClient> } {
+): ChatSurface & {
+  slackClient: ReturnType<typeof createSlackClient>;
+  chatClient: SlackChatClient;
+} {
   const slackClient = createSlackClient(config.slack.botToken, config.slackApiUrl, parts.logger);
+  const chatClient = new SlackChatClient({
+    token: config.slack.botToken,
+    ...(config.slackApiUrl ? { apiUrl: config.slackApiUrl } : {}),
+  });
   return {
     slackClient,
-    notifier: new SlackNotifier(slackClient, parts.metrics, parts.sanitizer),
+    chatClient,
+    notifier: new SlackNotifier(chatClient, parts.metrics, parts.sanitizer),
     directory: new SlackPeopleDirectory(slackClient, config.access.directoryCacheTtlMs, parts.now),
   };
 }
@@ -106,9 +118,9 @@ export async function startDispatcher(
   const now = dependencies.now ?? Date.now;
   const slackLogger = logger.child({ component: 'slack' });
   const chat = dependencies.chat
-    ? { ...dependencies.chat, slackClient: undefined }
+    ? { ...dependencies.chat, slackClient: undefined, chatClient: undefined }
     : slackChat(config, { metrics, sanitizer, now, logger: slackLogger });
-  const { slackClient, directory } = chat;
+  const { slackClient, chatClient, directory } = chat;
   const inFlight = new Set<Promise<unknown>>();
   const track = <T>(promise: Promise<T>): Promise<T> => {
     inFlight.add(promise);
@@ -330,6 +342,7 @@ export async function startDispatcher(
         http.closeAllConnections();
         await httpClosed;
         await broker?.close();
+        chatClient?.close();
         await Promise.all(
           [redis, blocking, subscriber].map((client) =>
             client.quit().catch(() => client.disconnect()),

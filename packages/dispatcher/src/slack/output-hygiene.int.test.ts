@@ -69,8 +69,12 @@ describe('slack output hygiene (dispatcher → fake Slack)', () => {
       expect(text).not.toMatch(/<[!@#]|<https?:/);
       expect(text).not.toMatch(/@here/);
     }
-    // The Web API client sends form fields: booleans arrive as words.
-    expect(list.args).toMatchObject({ parse: 'none', link_names: 'false' });
+    expect(list.args).toMatchObject({
+      parse: 'none',
+      link_names: false,
+      unfurl_links: false,
+      unfurl_media: false,
+    });
     expect(await projects.repositoryUrl?.('app')).toBe('https://github.com/org/app');
   });
 

@@ -22,7 +22,7 @@ export interface SlackAppOptions {
   mode: SlackMode;
   /** Web API base URL (`SLACK_API_URL`), ending in `/`. */
   slackApiUrl?: string | undefined;
-  /** The Web API client (see {@link createSlackClient}); the notifier posts through the same one. */
+  /** The Web API client (see {@link createSlackClient}); the notifier has its own (slack-chat-client.ts). */
   client: webApi.WebClient;
   handlers: SlackHandlers;
   dedup: DedupStore;

@@ -1,9 +1,9 @@
-import type { webApi } from '@slack/bolt';
 import { ExternalServiceError, SecretSanitizer } from '@agentsmith/kit';
 import type { Notice } from '../jobs/notices.js';
 import type { Notifier } from '../jobs/notifier.js';
 import type { Metrics } from '../server/metrics.js';
 import { renderNotice, type ChatMessage } from './message-blocks.js';
+import { SlackCallError, type ChatMethod, type SlackChatClient } from './slack-chat-client.js';
 
 /** Platform errors worth another try later; every other `ok:false` is final. */
 const RETRYABLE_PLATFORM_ERRORS = new Set([
@@ -15,29 +15,27 @@ const RETRYABLE_PLATFORM_ERRORS = new Set([
   'request_timeout',
 ]);
 
-function toServiceError(method: string, error: unknown): ExternalServiceError {
-  const slack = error as {
-    code?: string;
-    data?: { error?: string };
-    statusCode?: number;
-    retryAfter?: number;
-    message?: string;
-  };
-  const platform = slack.data?.error;
-  const retryable =
-    slack.code === 'slack_webapi_request_error' ||
-    slack.code === 'slack_webapi_http_error' ||
-    slack.code === 'slack_webapi_rate_limited_error' ||
-    (platform !== undefined && RETRYABLE_PLATFORM_ERRORS.has(platform));
-  const reason = platform
-    ? `Slack refused ${method}: ${platform}`
-    : `Slack ${method} failed: ${slack.message ?? String(error)}`;
+function toServiceError(method: ChatMethod, error: unknown): ExternalServiceError {
+  if (!(error instanceof SlackCallError)) {
+    return new ExternalServiceError(
+      'slack_api_failed',
+      `Slack ${method} failed: ${String(error)}`,
+      {
+        service: 'slack',
+        retryable: false,
+        cause: error,
+      },
+    );
+  }
+  const { failure } = error;
+  const reason =
+    failure.kind === 'platform' ? `Slack refused ${method}: ${failure.error}` : error.message;
   return new ExternalServiceError('slack_api_failed', reason, {
     service: 'slack',
-    retryable,
+    retryable: failure.kind !== 'platform' || RETRYABLE_PLATFORM_ERRORS.has(failure.error),
     cause: error,
-    ...(slack.statusCode !== undefined ? { status: slack.statusCode } : {}),
-    ...(slack.retryAfter !== undefined ? { retryAfterMs: slack.retryAfter * 1000 } : {}),
+    ...(failure.kind === 'http' ? { status: failure.status } : {}),
+    ...(failure.kind === 'rate_limited' ? { status: 429, retryAfterMs: failure.retryAfterMs } : {}),
   });
 }
 
@@ -45,37 +43,43 @@ function toServiceError(method: string, error: unknown): ExternalServiceError {
 const INERT = { parse: 'none', link_names: false } as const;
 
 /**
- * {@link Notifier} over the Slack Web API client: scrubs secrets from each notice, then renders it
+ * {@link Notifier} over Slack's chat methods: scrubs secrets from each notice, then renders it
  * as Block Kit (escaped, within Slack's limits: message-blocks.ts). The client waits out 429s as
- * `Retry-After` says and retries network errors a few times; what still fails becomes an
- * ExternalServiceError marked retryable or not, and is counted.
+ * `Retry-After` says and retries failures without an answer a few times (slack-chat-client.ts);
+ * what still fails becomes an ExternalServiceError marked retryable or not, and is counted.
  */
 export class SlackNotifier implements Notifier {
   constructor(
-    private readonly client: webApi.WebClient,
+    private readonly client: SlackChatClient,
     private readonly metrics: Metrics,
     /** Known secret values of the dispatcher; token formats are recognised without it. */
     private readonly sanitizer: SecretSanitizer = new SecretSanitizer(),
   ) {}
 
-  #render(notice: Notice): { text: string; blocks: webApi.Block[] } {
-    const message: ChatMessage = renderNotice(this.sanitizer.sanitizeStrings(notice));
-    return { text: message.text, blocks: [...message.blocks] };
+  #render(notice: Notice): ChatMessage {
+    return renderNotice(this.sanitizer.sanitizeStrings(notice));
   }
 
   async post(channelId: string, notice: Notice, threadTs?: string): Promise<string> {
     const message = this.#render(notice);
     try {
-      const result = await this.client.chat.postMessage({
+      const result = await this.client.call('chat.postMessage', {
         channel: channelId,
-        ...message,
+        text: message.text,
+        blocks: message.blocks,
         ...(threadTs ? { thread_ts: threadTs } : {}),
         ...INERT,
         unfurl_links: false,
         unfurl_media: false,
       });
-      if (!result.ts) throw new Error('chat.postMessage returned no ts');
-      return result.ts;
+      const ts = result['ts'];
+      if (typeof ts !== 'string' || ts === '') {
+        throw new SlackCallError('chat.postMessage', {
+          kind: 'request',
+          message: 'the answer has no ts',
+        });
+      }
+      return ts;
     } catch (error) {
       this.metrics.slackApiErrors += 1;
       throw toServiceError('chat.postMessage', error);
@@ -85,7 +89,13 @@ export class SlackNotifier implements Notifier {
   async update(channelId: string, ts: string, notice: Notice): Promise<void> {
     const message = this.#render(notice);
     try {
-      await this.client.chat.update({ channel: channelId, ts, ...message, ...INERT });
+      await this.client.call('chat.update', {
+        channel: channelId,
+        ts,
+        text: message.text,
+        blocks: message.blocks,
+        ...INERT,
+      });
     } catch (error) {
       this.metrics.slackApiErrors += 1;
       throw toServiceError('chat.update', error);
