@@ -56,10 +56,17 @@ describe('SlackChatClient against the fake Slack Web API', () => {
     slack.rateLimitNext(1, 1, 'chat.update');
     const started = Date.now();
     const first = client.call('chat.update', { channel: 'C1', ts: '1.1', text: 'a' });
-    // Sent while the first waits out the limit: it must not reach Slack before the wait is over.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Sent while the first waits out the limit: it must not reach Slack before the wait is over,
+    // while another method is not held back.
+    await expect.poll(() => slack.refusals.length).toBe(1);
     const second = client.call('chat.update', { channel: 'C1', ts: '1.2', text: 'b' });
+    await client.call('chat.postMessage', { channel: 'C1', text: 'other method' });
     await Promise.all([first, second]);
+    expect(slack.calls.map((call) => call.method)).toEqual([
+      'chat.postMessage',
+      'chat.update',
+      'chat.update',
+    ]);
 
     const refused = slack.refusals.filter((refusal) => refusal.status === 429);
     expect(refused).toHaveLength(1);
@@ -69,15 +76,25 @@ describe('SlackChatClient against the fake Slack Web API', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
 
-  it('gives up when Slack stays rate limited and says how long to wait', async () => {
-    const patient = new SlackChatClient({ token: 'xoxb-right', apiUrl: slack.apiUrl, retries: 1 });
+  it('gives up when Slack stays rate limited, says how long to wait, and keeps the pause', async () => {
+    const impatient = new SlackChatClient({
+      token: 'xoxb-right',
+      apiUrl: slack.apiUrl,
+      retries: 0,
+    });
     try {
-      slack.rateLimitNext(0, 2, 'chat.update');
-      const error = await failureOf(patient.call('chat.update', { channel: 'C1', ts: '1.1' }));
-      expect(error.failure).toEqual({ kind: 'rate_limited', retryAfterMs: 0 });
-      expect(slack.refusals).toHaveLength(2);
+      slack.rateLimitNext(2, 1, 'chat.update');
+      const error = await failureOf(impatient.call('chat.update', { channel: 'C1', ts: '1.1' }));
+      expect(error.failure).toEqual({ kind: 'rate_limited', retryAfterMs: 2000 });
+      expect(slack.refusals).toHaveLength(1);
+
+      // The next call of the method waits for the rest of Slack's Retry-After.
+      await impatient.call('chat.update', { channel: 'C1', ts: '1.1', text: 'later' });
+      expect(slack.callsTo('chat.update')[0]!.at - slack.refusals[0]!.at).toBeGreaterThanOrEqual(
+        1_950,
+      );
     } finally {
-      patient.close();
+      impatient.close();
     }
   });
 
@@ -183,7 +200,7 @@ describe('SlackChatClient when no proper answer comes', () => {
     const client = new SlackChatClient({ token: 't', apiUrl: url, timeoutMs: 300, retries: 0 });
     try {
       const error = await failureOf(client.call('chat.update', { channel: 'C1', ts: '1' }));
-      expect(error.failure.kind).toBe('request');
+      expect(error.failure).toEqual({ kind: 'request', message: 'no answer within 300 ms' });
     } finally {
       client.close();
     }

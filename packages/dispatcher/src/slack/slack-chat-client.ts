@@ -56,6 +56,10 @@ export interface SlackChatClientOptions {
 /** Slack's answers to chat calls echo the message: a few KiB; anything far larger is not Slack. */
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 const DEFAULT_API_URL = 'https://slack.com/api/';
+/** Calls beyond this wait for a free connection (as many as @slack/web-api allowed at once). */
+const MAX_CONNECTIONS = 100;
+/** A longer `Retry-After` is not Slack's: waiting it out would stall the relay for good. */
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
 type Attempt =
   | { done: true; answer: Record<string, unknown> }
@@ -93,8 +97,8 @@ export class SlackChatClient {
     this.#timeoutMs = options.timeoutMs ?? 15_000;
     this.#agent =
       this.#base.protocol === 'https:'
-        ? new HttpsAgent({ keepAlive: true })
-        : new HttpAgent({ keepAlive: true });
+        ? new HttpsAgent({ keepAlive: true, maxSockets: MAX_CONNECTIONS })
+        : new HttpAgent({ keepAlive: true, maxSockets: MAX_CONNECTIONS });
   }
 
   /** Calls `method`; resolves with Slack's answer when it says `ok: true`. */
@@ -106,15 +110,17 @@ export class SlackChatClient {
       const result = await this.#attempt(method, body);
       if (result.done) return result.answer;
       const { failure } = result;
-      if (!mayPass(failure) || attempt >= this.#retries) {
-        throw new SlackCallError(method, failure, { cause: result.cause });
-      }
+      // Recorded before giving up too: the method's other calls must wait, whatever this one does.
       if (result.retryAfterMs !== undefined) {
         this.#pausedUntil.set(
           method,
           Math.max(this.#pausedUntil.get(method) ?? 0, Date.now() + result.retryAfterMs),
         );
-      } else {
+      }
+      if (!mayPassLater(failure) || attempt >= this.#retries) {
+        throw new SlackCallError(method, failure, { cause: result.cause });
+      }
+      if (result.retryAfterMs === undefined) {
         await sleep(delayMs);
         delayMs = Math.min(delayMs * 2, this.#maxDelayMs);
       }
@@ -201,7 +207,10 @@ function verdict(response: IncomingMessage, text: string): Attempt {
   if (status === 429) {
     const seconds = Number(response.headers['retry-after']);
     // Slack always sends Retry-After with a 429; without one, wait a second rather than hammer.
-    const retryAfterMs = Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1_000;
+    const retryAfterMs =
+      Number.isFinite(seconds) && seconds >= 0
+        ? Math.min(seconds * 1000, MAX_RETRY_AFTER_MS)
+        : 1_000;
     return { done: false, failure: { kind: 'rate_limited', retryAfterMs }, retryAfterMs };
   }
   if (status !== 200) return { done: false, failure: { kind: 'http', status } };
@@ -227,8 +236,11 @@ function verdict(response: IncomingMessage, text: string): Attempt {
   return { done: false, failure: { kind: 'platform', error } };
 }
 
-/** A failure another attempt may not meet: no answer, an outage, a rate limit. */
-function mayPass(failure: SlackCallFailure): boolean {
+/**
+ * Whether a later attempt may succeed: after no answer, an outage (5xx, 408) or a rate limit;
+ * not after Slack's `ok: false` or another HTTP status (a proxy refusing refuses again).
+ */
+export function mayPassLater(failure: SlackCallFailure): boolean {
   if (failure.kind === 'platform') return false;
   return failure.kind !== 'http' || failure.status >= 500 || failure.status === 408;
 }

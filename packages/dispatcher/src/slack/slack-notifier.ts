@@ -3,7 +3,12 @@ import type { Notice } from '../jobs/notices.js';
 import type { Notifier } from '../jobs/notifier.js';
 import type { Metrics } from '../server/metrics.js';
 import { renderNotice, type ChatMessage } from './message-blocks.js';
-import { SlackCallError, type ChatMethod, type SlackChatClient } from './slack-chat-client.js';
+import {
+  mayPassLater,
+  SlackCallError,
+  type ChatMethod,
+  type SlackChatClient,
+} from './slack-chat-client.js';
 
 /** Platform errors worth another try later; every other `ok:false` is final. */
 const RETRYABLE_PLATFORM_ERRORS = new Set([
@@ -17,22 +22,22 @@ const RETRYABLE_PLATFORM_ERRORS = new Set([
 
 function toServiceError(method: ChatMethod, error: unknown): ExternalServiceError {
   if (!(error instanceof SlackCallError)) {
-    return new ExternalServiceError(
-      'slack_api_failed',
-      `Slack ${method} failed: ${String(error)}`,
-      {
-        service: 'slack',
-        retryable: false,
-        cause: error,
-      },
-    );
+    const message = error instanceof Error ? error.message : String(error);
+    return new ExternalServiceError('slack_api_failed', `Slack ${method} failed: ${message}`, {
+      service: 'slack',
+      retryable: false,
+      cause: error,
+    });
   }
   const { failure } = error;
   const reason =
     failure.kind === 'platform' ? `Slack refused ${method}: ${failure.error}` : error.message;
   return new ExternalServiceError('slack_api_failed', reason, {
     service: 'slack',
-    retryable: failure.kind !== 'platform' || RETRYABLE_PLATFORM_ERRORS.has(failure.error),
+    retryable:
+      failure.kind === 'platform'
+        ? RETRYABLE_PLATFORM_ERRORS.has(failure.error)
+        : mayPassLater(failure),
     cause: error,
     ...(failure.kind === 'http' ? { status: failure.status } : {}),
     ...(failure.kind === 'rate_limited' ? { status: 429, retryAfterMs: failure.retryAfterMs } : {}),
@@ -73,12 +78,8 @@ export class SlackNotifier implements Notifier {
         unfurl_media: false,
       });
       const ts = result['ts'];
-      if (typeof ts !== 'string' || ts === '') {
-        throw new SlackCallError('chat.postMessage', {
-          kind: 'request',
-          message: 'the answer has no ts',
-        });
-      }
+      // Slack took the message: posting it again would show it twice, so this is not retried.
+      if (typeof ts !== 'string' || ts === '') throw new Error('chat.postMessage returned no ts');
       return ts;
     } catch (error) {
       this.metrics.slackApiErrors += 1;
