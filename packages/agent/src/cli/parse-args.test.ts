@@ -1,5 +1,10 @@
+import {
+  AGENT_CONFIG_PATH_ENV,
+  AGENT_CONFIG_TEXT_ENV,
+  resolveConfigSource,
+} from '@agentsmith/contracts';
 import { describe, expect, it } from 'vitest';
-import { parseCliArgs } from './parse-args.js';
+import { parseCliArgs, USAGE } from './parse-args.js';
 
 describe('cli/parse-args', () => {
   it('reads a job-mode run as the spawners call it', () => {
@@ -93,5 +98,19 @@ describe('cli/parse-args', () => {
 
     expect(attempt).toThrow(problem as RegExp);
     expect(attempt).toThrow(expect.objectContaining({ code: 'usage_invalid_input' }));
+  });
+
+  it('tells where --config reads from when it is not given, in the order it does', () => {
+    const text = AGENT_CONFIG_TEXT_ENV;
+    const path = AGENT_CONFIG_PATH_ENV;
+    const env = { [text]: 'projects: {}', [path]: 'from-env.yml' };
+    // The order the help names is the order the contract resolves.
+    expect(resolveConfigSource(undefined, env)).toMatchObject({ text: 'projects: {}' });
+    expect(resolveConfigSource(undefined, { [path]: 'from-env.yml' })).toEqual({
+      path: 'from-env.yml',
+    });
+    const line = USAGE.slice(USAGE.indexOf('--config <path>'), USAGE.indexOf('--dry-run'));
+    expect(line.indexOf(`$${text}`)).toBeGreaterThan(0);
+    expect(line.indexOf(`$${path},`)).toBeGreaterThan(line.indexOf(`$${text}`));
   });
 });

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import {
+  AGENT_CONFIG_PATH_ENV,
+  AGENT_CONFIG_TEXT_ENV,
   DEFAULT_CONFIG_PATH,
   JOB_ARGUMENT_OPTIONS,
   jobArgumentsFromOptions,
@@ -47,7 +49,8 @@ export const USAGE = `Usage:
   agentsmith --server [--port N] [--redis-url <url>]
 
 Options:
-  --config <path>     configuration file (default: $AGENTSMITH_CONFIG, else ${DEFAULT_CONFIG_PATH})
+  --config <path>     configuration file (default: the text in $${AGENT_CONFIG_TEXT_ENV}, else the
+                      file $${AGENT_CONFIG_PATH_ENV}, else ${DEFAULT_CONFIG_PATH})
   --dry-run           print the project, ticket, pipeline and steps; change nothing
   --headless          no prompts; approvals take their configured default
   --job-id <id>       job mode: report to Redis stream job:<id>:out, read job:<id>:in
