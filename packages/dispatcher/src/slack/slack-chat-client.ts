@@ -63,7 +63,7 @@ const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
 type Attempt =
   | { done: true; answer: Record<string, unknown> }
-  | { done: false; failure: SlackCallFailure; retryAfterMs?: number; cause?: unknown };
+  | { done: false; failure: SlackCallFailure; cause?: unknown };
 
 /**
  * A small client for `chat.postMessage` and `chat.update`, the calls the relay makes per job
@@ -111,16 +111,16 @@ export class SlackChatClient {
       if (result.done) return result.answer;
       const { failure } = result;
       // Recorded before giving up too: the method's other calls must wait, whatever this one does.
-      if (result.retryAfterMs !== undefined) {
+      if (failure.kind === 'rate_limited') {
         this.#pausedUntil.set(
           method,
-          Math.max(this.#pausedUntil.get(method) ?? 0, Date.now() + result.retryAfterMs),
+          Math.max(this.#pausedUntil.get(method) ?? 0, Date.now() + failure.retryAfterMs),
         );
       }
       if (!mayPassLater(failure) || attempt >= this.#retries) {
         throw new SlackCallError(method, failure, { cause: result.cause });
       }
-      if (result.retryAfterMs === undefined) {
+      if (failure.kind !== 'rate_limited') {
         await sleep(delayMs);
         delayMs = Math.min(delayMs * 2, this.#maxDelayMs);
       }
@@ -211,7 +211,7 @@ function verdict(response: IncomingMessage, text: string): Attempt {
       Number.isFinite(seconds) && seconds >= 0
         ? Math.min(seconds * 1000, MAX_RETRY_AFTER_MS)
         : 1_000;
-    return { done: false, failure: { kind: 'rate_limited', retryAfterMs }, retryAfterMs };
+    return { done: false, failure: { kind: 'rate_limited', retryAfterMs } };
   }
   if (status !== 200) return { done: false, failure: { kind: 'http', status } };
   let answer: unknown;
