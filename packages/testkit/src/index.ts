@@ -25,3 +25,4 @@ export * from './block-kit-validator.js';
 export * from './egress-probe-session.js';
 export * from './bench/distribution-chart.js';
 export * from './chaos-figures.js';
+export * from './rejection-of.js';

@@ -1,19 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { FakeSlackApi } from '@agentsmith/testkit';
+import { FakeSlackApi, rejectionOf } from '@agentsmith/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SlackCallError, SlackChatClient } from './slack-chat-client.js';
 
 const FAST = { minRetryDelayMs: 10, maxRetryDelayMs: 40 };
-
-async function failureOf(call: Promise<unknown>): Promise<SlackCallError> {
-  const error = await call.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(SlackCallError);
-  return error as SlackCallError;
-}
 
 describe('SlackChatClient against the fake Slack Web API', () => {
   let slack: FakeSlackApi;
@@ -84,7 +75,10 @@ describe('SlackChatClient against the fake Slack Web API', () => {
     });
     try {
       slack.rateLimitNext(2, 1, 'chat.update');
-      const error = await failureOf(impatient.call('chat.update', { channel: 'C1', ts: '1.1' }));
+      const error = await rejectionOf(
+        impatient.call('chat.update', { channel: 'C1', ts: '1.1' }),
+        SlackCallError,
+      );
       expect(error.failure).toEqual({ kind: 'rate_limited', retryAfterMs: 2000 });
       expect(slack.refusals).toHaveLength(1);
 
@@ -122,7 +116,10 @@ describe('SlackChatClient against the fake Slack Web API', () => {
 
   it('stops after its retries and reports the status', async () => {
     slack.failNextWithStatus(502, 4, 'chat.postMessage');
-    const error = await failureOf(client.call('chat.postMessage', { channel: 'C1', text: 'x' }));
+    const error = await rejectionOf(
+      client.call('chat.postMessage', { channel: 'C1', text: 'x' }),
+      SlackCallError,
+    );
 
     expect(error.failure).toEqual({ kind: 'http', status: 502 });
     expect(slack.server.requests.filter((r) => r.path.endsWith('/chat.postMessage'))).toHaveLength(
@@ -132,7 +129,10 @@ describe('SlackChatClient against the fake Slack Web API', () => {
 
   it('takes ok:false as final: one call, the platform error named', async () => {
     slack.failNext('channel_not_found', 1, 'chat.postMessage');
-    const error = await failureOf(client.call('chat.postMessage', { channel: 'C404', text: 'x' }));
+    const error = await rejectionOf(
+      client.call('chat.postMessage', { channel: 'C404', text: 'x' }),
+      SlackCallError,
+    );
 
     expect(error.failure).toEqual({ kind: 'platform', error: 'channel_not_found' });
     expect(error.message).toContain('channel_not_found');
@@ -143,7 +143,10 @@ describe('SlackChatClient against the fake Slack Web API', () => {
 
   it('does not try a 4xx again: a proxy refusing will refuse the next one too', async () => {
     slack.failNextWithStatus(403, 2, 'chat.update');
-    const error = await failureOf(client.call('chat.update', { channel: 'C1', ts: '1.1' }));
+    const error = await rejectionOf(
+      client.call('chat.update', { channel: 'C1', ts: '1.1' }),
+      SlackCallError,
+    );
 
     expect(error.failure).toEqual({ kind: 'http', status: 403 });
     expect(slack.server.requests.filter((r) => r.path.endsWith('/chat.update'))).toHaveLength(1);
@@ -183,7 +186,10 @@ describe('SlackChatClient when no proper answer comes', () => {
       ...FAST,
     });
     try {
-      const error = await failureOf(client.call('chat.update', { channel: 'C1', ts: '1' }));
+      const error = await rejectionOf(
+        client.call('chat.update', { channel: 'C1', ts: '1' }),
+        SlackCallError,
+      );
       expect(error.failure).toEqual({ kind: 'request', message: 'no answer within 200 ms' });
       expect(calls).toBe(2);
     } finally {
@@ -199,7 +205,10 @@ describe('SlackChatClient when no proper answer comes', () => {
     };
     const client = new SlackChatClient({ token: 't', apiUrl: url, timeoutMs: 300, retries: 0 });
     try {
-      const error = await failureOf(client.call('chat.update', { channel: 'C1', ts: '1' }));
+      const error = await rejectionOf(
+        client.call('chat.update', { channel: 'C1', ts: '1' }),
+        SlackCallError,
+      );
       expect(error.failure).toEqual({ kind: 'request', message: 'no answer within 300 ms' });
     } finally {
       client.close();
@@ -213,7 +222,10 @@ describe('SlackChatClient when no proper answer comes', () => {
     };
     const client = new SlackChatClient({ token: 't', apiUrl: url, retries: 0 });
     try {
-      const notJson = await failureOf(client.call('chat.update', { channel: 'C1', ts: '1' }));
+      const notJson = await rejectionOf(
+        client.call('chat.update', { channel: 'C1', ts: '1' }),
+        SlackCallError,
+      );
       expect(notJson.failure).toEqual({ kind: 'request', message: 'the answer is not JSON' });
 
       answer = (_request, response) => {
@@ -222,7 +234,10 @@ describe('SlackChatClient when no proper answer comes', () => {
         for (let index = 0; index < 6; index += 1) response.write(chunk);
         response.end('{"ok":true}');
       };
-      const large = await failureOf(client.call('chat.update', { channel: 'C1', ts: '1' }));
+      const large = await rejectionOf(
+        client.call('chat.update', { channel: 'C1', ts: '1' }),
+        SlackCallError,
+      );
       expect(large.failure).toEqual({
         kind: 'request',
         message: 'answer larger than 4194304 bytes',
@@ -240,7 +255,10 @@ describe('SlackChatClient when no proper answer comes', () => {
     };
     const client = new SlackChatClient({ token: 't', apiUrl: url, retries: 0 });
     try {
-      const error = await failureOf(client.call('chat.update', { channel: 'C1', ts: '1' }));
+      const error = await rejectionOf(
+        client.call('chat.update', { channel: 'C1', ts: '1' }),
+        SlackCallError,
+      );
       expect(error.failure.kind).toBe('request');
     } finally {
       client.close();

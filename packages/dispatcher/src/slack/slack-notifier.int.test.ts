@@ -1,22 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ExternalServiceError } from '@agentsmith/kit';
-import { FakeSlackApi } from '@agentsmith/testkit';
+import { FakeSlackApi, rejectionOf } from '@agentsmith/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../server/metrics.js';
 import { SlackChatClient } from './slack-chat-client.js';
 import { SlackNotifier } from './slack-notifier.js';
 
 const NOTICE = { kind: 'no-job' } as const;
-
-async function serviceErrorOf(call: Promise<unknown>): Promise<ExternalServiceError> {
-  const error = await call.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ExternalServiceError);
-  return error as ExternalServiceError;
-}
 
 /**
  * What the relay does with a failed call depends on `retryable`: kept pending and tried again,
@@ -69,7 +60,7 @@ describe('SlackNotifier: which failures the relay tries again', () => {
   ])('%s → retryable %s', async (_name, fail, retryable, status) => {
     fail();
     const before = metrics.slackApiErrors;
-    const error = await serviceErrorOf(notifier.update('C1', '1.1', NOTICE));
+    const error = await rejectionOf(notifier.update('C1', '1.1', NOTICE), ExternalServiceError);
 
     expect(error.retryable).toBe(retryable);
     expect(error.status).toBe(status);
@@ -78,7 +69,7 @@ describe('SlackNotifier: which failures the relay tries again', () => {
 
   it('passes on how long Slack asked to wait when it stays rate limited', async () => {
     slack.rateLimitNext(0, 2);
-    const error = await serviceErrorOf(notifier.post('C1', NOTICE));
+    const error = await rejectionOf(notifier.post('C1', NOTICE), ExternalServiceError);
 
     expect(error.retryable).toBe(true);
     expect(error.status).toBe(429);
@@ -106,8 +97,9 @@ describe('SlackNotifier: a post Slack took but answered without ts', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
     const client = new SlackChatClient({ token: 't', apiUrl: url });
     try {
-      const error = await serviceErrorOf(
+      const error = await rejectionOf(
         new SlackNotifier(client, createMetrics()).post('C1', NOTICE),
+        ExternalServiceError,
       );
       expect(error.retryable).toBe(false);
       expect(error.message).toContain('returned no ts');
